@@ -1,0 +1,137 @@
+//! The chain's `exp` (spec §1.2): substrate-fixed's `transcendental::exp` into I32F32, a Taylor
+//! series `1 + x + Σ_{i=2}^{31} term_i` with `term_i = (term_{i-1} · x) / i`, each step floored,
+//! and `1 / series(|x|)` for negative x. It is inaccurate for large |x| and the chain uses it as
+//! is, so we must too.
+//!
+//! Liquid alpha evaluates it once per weight entry, so this version is built for speed while
+//! staying bit-identical to the crate (tested below over random inputs):
+//! - on non-negative raw values `((t · x) >> 32) / i` is `⌊t · x / 2^32⌋ / i`, an integer
+//!   division by a literal constant once the loop is unrolled, which the compiler turns into a
+//!   multiply;
+//! - once a term is exactly zero every later term is zero, so the series stops there.
+
+use super::I32F32;
+
+/// exp(1) as the crate stores it: e with 23 fractional bits (I9F23), widened to I32F32.
+const E_RAW: i64 = 0x15B_F0A8 << 9;
+/// 20 in I32F32: the clamp of [`exp_safe`].
+const TWENTY_RAW: i64 = 20 << 32;
+
+/// `exp(x)` exactly as `substrate_fixed::transcendental::exp::<I32F32, I32F32>`; `Err` where the
+/// crate overflows.
+pub fn exp(x: I32F32) -> Result<I32F32, ()> {
+    let raw = x.to_bits();
+    if raw == 0 {
+        return Ok(I32F32::from_bits(1 << 32));
+    }
+    if raw == 1 << 32 {
+        return Ok(I32F32::from_bits(E_RAW));
+    }
+    let negative = raw < 0;
+    let magnitude = raw.checked_abs().ok_or(())? as u64;
+    let series = series(magnitude).ok_or(())?;
+    if negative {
+        // 1 / series: (1 << 32 << 32) / series, truncated; series ≥ 1.0 so it cannot overflow.
+        let quotient = (1u128 << 64) / u128::from(series);
+        return Ok(I32F32::from_bits(quotient as i64));
+    }
+    Ok(I32F32::from_bits(series as i64))
+}
+
+/// `exp_safe` of subtensor's math: clamp x to [-20, 20], then [`exp`]; on an error 0 for x ≤ 0
+/// and I32F32::MAX otherwise (unreachable after the clamp, kept for fidelity).
+pub fn exp_safe(x: I32F32) -> I32F32 {
+    let clamped = I32F32::from_bits(x.to_bits().clamp(-TWENTY_RAW, TWENTY_RAW));
+    match exp(clamped) {
+        Ok(value) => value,
+        Err(()) if x.to_bits() <= 0 => I32F32::from_bits(0),
+        Err(()) => I32F32::max_value(),
+    }
+}
+
+/// `1 + x + Σ_{i=2}^{31} term_i` on raw bits of a non-negative x; `None` on I32F32 overflow.
+#[inline]
+fn series(x: u64) -> Option<u64> {
+    const RAW_MAX: u64 = i64::MAX as u64;
+    let mut sum = x.checked_add(1 << 32).filter(|&s| s <= RAW_MAX)?;
+    let mut term = x;
+    macro_rules! steps {
+        ($($i:literal)*) => {$(
+            // term · x, floored to 32 fractional bits; overflow as the crate's checked_mul.
+            let product = (u128::from(term) * u128::from(x)) >> 32;
+            if product > u128::from(RAW_MAX) {
+                return None;
+            }
+            term = product as u64 / $i;
+            if term == 0 {
+                return Some(sum);
+            }
+            sum = sum.checked_add(term).filter(|&s| s <= RAW_MAX)?;
+        )*};
+    }
+    steps!(2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
+    Some(sum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use substrate_fixed::transcendental;
+
+    fn reference(x: I32F32) -> Result<I32F32, ()> {
+        transcendental::exp::<I32F32, I32F32>(x)
+    }
+
+    #[test]
+    fn vector_math_exp_safe_series() {
+        // Vector math_exp_safe_series: the equalities the upstream test asserts, and the
+        // derived values of the re-implementation.
+        let one = I32F32::from_num(1);
+        assert_eq!(exp_safe(I32F32::from_num(0)), one);
+        assert_eq!(exp_safe(one), exp(one).unwrap());
+        assert_eq!(exp_safe(one), I32F32::from_num(2.71828174591064453125));
+        assert_eq!(exp_safe(I32F32::from_num(-21)), exp(I32F32::from_num(-20)).unwrap());
+        assert_eq!(exp_safe(I32F32::min_value()), exp(I32F32::from_num(-20)).unwrap());
+        assert_eq!(exp_safe(I32F32::from_num(21)), exp(I32F32::from_num(20)).unwrap());
+        assert_eq!(exp_safe(I32F32::max_value()), exp(I32F32::from_num(20)).unwrap());
+        assert_eq!(exp(I32F32::from_num(-20)).unwrap().to_bits(), 8);
+        let e20: f64 = exp(I32F32::from_num(20)).unwrap().to_num();
+        assert!((e20 - 481239357.67416286).abs() < 1e-6, "exp(20) = {e20}");
+        let e5: f64 = exp(I32F32::from_num(5)).unwrap().to_num();
+        assert!((e5 - 148.41315909847617).abs() < 1e-9, "exp(5) = {e5}");
+    }
+
+    #[test]
+    fn edges_match_crate() {
+        for raw in [
+            0i64, 1, -1, 1 << 32, -(1 << 32), (1 << 32) + 1, (1 << 32) - 1, 20 << 32, -(20 << 32),
+            21 << 32, 22 << 32, -(22 << 32), 30 << 32, i64::MAX, i64::MIN, i64::MIN + 1,
+        ] {
+            let x = I32F32::from_bits(raw);
+            assert_eq!(exp(x), reference(x), "exp({x})");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        #[test]
+        fn matches_crate_in_liquid_alpha_range(raw in -(20i64 << 32)..=(20i64 << 32)) {
+            let x = I32F32::from_bits(raw);
+            prop_assert_eq!(exp(x), reference(x));
+        }
+
+        #[test]
+        fn matches_crate_everywhere(raw in any::<i64>()) {
+            let x = I32F32::from_bits(raw);
+            prop_assert_eq!(exp(x), reference(x));
+        }
+
+        #[test]
+        fn matches_crate_near_overflow(raw in (21i64 << 32)..(23i64 << 32)) {
+            let x = I32F32::from_bits(raw);
+            prop_assert_eq!(exp(x), reference(x));
+        }
+    }
+}

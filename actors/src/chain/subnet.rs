@@ -1,0 +1,417 @@
+//! One subnet's state (per-UID storage of spec §2.1/§2.8) and the extrinsics that change it:
+//! `set_weights` (§5.1), stake changes, registration into a slot (§4.1), bonds reset.
+//!
+//! A call the chain itself refuses returns `Err` with the chain's reason and changes nothing.
+//! A call that names a UID the subnet does not have is a caller bug, reported as its own error
+//! kind so a driver can tell the two apart.
+
+use std::fmt;
+
+use super::fixed::{I64F64, is_max_weight_limited, u16_max_upscale};
+use super::hyperparameters::Hyperparameters;
+use super::yuma::{self, EpochInputs, EpochOutput, Era};
+
+/// The largest total stake weight a subnet holds: the integer range of I64F64, in which the
+/// chain sums and normalises stake (§2.2). Real totals are below 2.5·10^16 RAO.
+pub const STAKE_TOTAL_MAX_RAO: u64 = i64::MAX as u64;
+
+/// A neuron as a replay or scenario declares it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NeuronInit {
+    pub stake_rao: u64,
+    pub registered_at: u64,
+    pub last_update: u64,
+}
+
+/// Why the chain refuses `set_weights` (spec §5.1), in the order it checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WeightsRefused {
+    CommitRevealEnabled,
+    LengthMismatch { dests: usize, values: usize },
+    MoreWeightsThanUids { len: usize, n: usize },
+    StakeBelowThreshold { stake_rao: u64, threshold_rao: u64 },
+    VersionKeyTooLow { given: u64, required: u64 },
+    RateLimited { blocks_since_update: u64, limit: u64 },
+    NoValidatorPermit { uid: u16 },
+    DuplicateUid { uid: u16 },
+    /// `min` is `min(n, min_allowed_weights)`, the bound in force.
+    TooFewWeights { len: usize, min: usize, min_allowed_weights: u16 },
+    MaxWeightExceeded { limit: u16 },
+}
+
+impl fmt::Display for WeightsRefused {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Self::CommitRevealEnabled => write!(f, "commit-reveal is on: weights must arrive by commit and reveal"),
+            Self::LengthMismatch { dests, values } => {
+                write!(f, "dests has {dests} entries but values has {values}")
+            }
+            Self::MoreWeightsThanUids { len, n } => write!(f, "too many weights: {len} > {n} UIDs"),
+            Self::StakeBelowThreshold { stake_rao, threshold_rao } => {
+                write!(f, "stake weight {stake_rao} RAO is below stake_threshold_rao {threshold_rao}")
+            }
+            Self::VersionKeyTooLow { given, required } => {
+                write!(f, "version_key {given} is below weights_version_key {required}")
+            }
+            Self::RateLimited { blocks_since_update, limit } => write!(
+                f,
+                "rate limited: {blocks_since_update} blocks since the last update < weights_set_rate_limit {limit}"
+            ),
+            Self::NoValidatorPermit { uid } => {
+                write!(f, "uid {uid} holds no validator permit (only a self-weight is allowed)")
+            }
+            Self::DuplicateUid { uid } => write!(f, "uid {uid} appears twice in dests"),
+            Self::TooFewWeights { len, min, min_allowed_weights } if *min == usize::from(*min_allowed_weights) => {
+                write!(f, "too few weights: {len} < min_allowed_weights {min}")
+            }
+            Self::TooFewWeights { len, min, min_allowed_weights } => {
+                write!(f, "too few weights: {len} < {min} (min_allowed_weights {min_allowed_weights}, capped at n)")
+            }
+            Self::MaxWeightExceeded { limit } => {
+                write!(f, "the largest normalised weight is above max_weights_limit {limit}/65535")
+            }
+        }
+    }
+}
+
+/// A call that names something the subnet cannot have: not a chain refusal but a caller bug.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InvalidCall {
+    UnknownUid { uid: u16, n: usize },
+    SlotBeyondEnd { uid: u16, n: usize },
+    SubnetFull { max_allowed_uids: u16 },
+    OwnerNeverReplaced { uid: u16 },
+    StakeTotalTooLarge { total_rao: u128 },
+}
+
+impl fmt::Display for InvalidCall {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Self::UnknownUid { uid, n } => write!(f, "uid {uid} is not registered (n = {n})"),
+            Self::SlotBeyondEnd { uid, n } => {
+                write!(f, "uid {uid} is beyond the next free slot {n} (a new neuron takes uid n or replaces one)")
+            }
+            Self::SubnetFull { max_allowed_uids } => {
+                write!(f, "the subnet is full (max_allowed_uids {max_allowed_uids}): register into an existing uid")
+            }
+            Self::OwnerNeverReplaced { uid } => write!(f, "uid {uid} is the subnet owner's, which is never replaced"),
+            Self::StakeTotalTooLarge { total_rao } => write!(
+                f,
+                "total stake {total_rao} RAO exceeds {STAKE_TOTAL_MAX_RAO}, the I64F64 range the chain sums stake in"
+            ),
+        }
+    }
+}
+
+/// The outcome of an extrinsic: refused by the chain, or not a valid call at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallError<Refused> {
+    Refused(Refused),
+    Invalid(InvalidCall),
+}
+
+impl<R> From<InvalidCall> for CallError<R> {
+    fn from(invalid: InvalidCall) -> Self {
+        Self::Invalid(invalid)
+    }
+}
+
+/// Per-UID outputs of the last epoch, as stored on chain (§2.8).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StoredOutputs {
+    pub active: Vec<bool>,
+    pub stake_weight: Vec<u16>,
+    pub consensus: Vec<u16>,
+    pub incentive: Vec<u16>,
+    pub dividends: Vec<u16>,
+    pub validator_trust: Vec<u16>,
+    pub emission_rao: Vec<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Subnet {
+    pub hyperparameters: Hyperparameters,
+    stake: Vec<I64F64>,
+    registered_at: Vec<u64>,
+    last_update: Vec<u64>,
+    validator_permit: Vec<bool>,
+    /// Rows of (uid, value), columns ascending (the chain keeps extrinsic order; no epoch result
+    /// depends on the order within a row).
+    weights: Vec<Vec<(u16, u16)>>,
+    bonds: Vec<Vec<(u16, u16)>>,
+    last_mechanism_step_block: u64,
+    outputs: StoredOutputs,
+}
+
+impl Subnet {
+    /// A subnet with these neurons (UID i = `neurons[i]`), no weights, no bonds, no permits.
+    pub fn new(hyperparameters: Hyperparameters, neurons: &[NeuronInit]) -> Result<Self, InvalidCall> {
+        let n = neurons.len();
+        if n > usize::from(hyperparameters.max_allowed_uids) {
+            return Err(InvalidCall::SubnetFull { max_allowed_uids: hyperparameters.max_allowed_uids });
+        }
+        let total: u128 = neurons.iter().map(|neuron| u128::from(neuron.stake_rao)).sum();
+        if total > u128::from(STAKE_TOTAL_MAX_RAO) {
+            return Err(InvalidCall::StakeTotalTooLarge { total_rao: total });
+        }
+        if let Some(owner) = hyperparameters.owner_uid
+            && usize::from(owner) >= n
+        {
+            return Err(InvalidCall::UnknownUid { uid: owner, n });
+        }
+        Ok(Self {
+            hyperparameters,
+            stake: neurons.iter().map(|neuron| I64F64::from_num(neuron.stake_rao)).collect(),
+            registered_at: neurons.iter().map(|neuron| neuron.registered_at).collect(),
+            last_update: neurons.iter().map(|neuron| neuron.last_update).collect(),
+            validator_permit: vec![false; n],
+            weights: vec![Vec::new(); n],
+            bonds: vec![Vec::new(); n],
+            last_mechanism_step_block: 0,
+            outputs: StoredOutputs {
+                active: vec![true; n],
+                stake_weight: vec![0; n],
+                consensus: vec![0; n],
+                incentive: vec![0; n],
+                dividends: vec![0; n],
+                validator_trust: vec![0; n],
+                emission_rao: vec![0; n],
+            },
+        })
+    }
+
+    pub fn n(&self) -> usize {
+        self.stake.len()
+    }
+
+    pub fn outputs(&self) -> &StoredOutputs {
+        &self.outputs
+    }
+
+    pub fn validator_permit(&self) -> &[bool] {
+        &self.validator_permit
+    }
+
+    pub fn weights(&self) -> &[Vec<(u16, u16)>] {
+        &self.weights
+    }
+
+    pub fn bonds(&self) -> &[Vec<(u16, u16)>] {
+        &self.bonds
+    }
+
+    fn check_uid(&self, uid: u16) -> Result<usize, InvalidCall> {
+        let index = usize::from(uid);
+        if index < self.n() { Ok(index) } else { Err(InvalidCall::UnknownUid { uid, n: self.n() }) }
+    }
+
+    fn is_owner(&self, uid: usize) -> bool {
+        self.hyperparameters.owner_uid.is_some_and(|owner| usize::from(owner) == uid)
+    }
+
+    /// `set_weights` with the checks of §5.1 in the chain's order; on success the row is stored
+    /// max-upscaled (explicit zeros kept) and `last_update = block`.
+    pub fn set_weights(
+        &mut self,
+        uid: u16,
+        dests: &[u16],
+        values: &[u16],
+        version_key: u64,
+        block: u64,
+    ) -> Result<(), CallError<WeightsRefused>> {
+        let caller = self.check_uid(uid)?;
+        for &dest in dests {
+            self.check_uid(dest)?;
+        }
+        let h = &self.hyperparameters;
+        let refuse = |reason| Err(CallError::Refused(reason));
+        if h.commit_reveal {
+            return refuse(WeightsRefused::CommitRevealEnabled);
+        }
+        if dests.len() != values.len() {
+            return refuse(WeightsRefused::LengthMismatch { dests: dests.len(), values: values.len() });
+        }
+        if dests.len() > self.n() {
+            return refuse(WeightsRefused::MoreWeightsThanUids { len: dests.len(), n: self.n() });
+        }
+        let is_owner = self.is_owner(caller);
+        let stake_rao = self.stake[caller].saturating_to_num::<u64>();
+        if !is_owner && stake_rao < h.stake_threshold_rao {
+            return refuse(WeightsRefused::StakeBelowThreshold { stake_rao, threshold_rao: h.stake_threshold_rao });
+        }
+        if h.weights_version_key != 0 && version_key < h.weights_version_key {
+            return refuse(WeightsRefused::VersionKeyTooLow { given: version_key, required: h.weights_version_key });
+        }
+        let last_update = self.last_update[caller];
+        let blocks_since_update = block.saturating_sub(last_update);
+        if last_update != 0 && blocks_since_update < h.weights_set_rate_limit {
+            return refuse(WeightsRefused::RateLimited { blocks_since_update, limit: h.weights_set_rate_limit });
+        }
+        let is_self_weight = dests.len() == 1 && dests[0] == uid;
+        if !is_self_weight && !is_owner && !self.validator_permit[caller] {
+            return refuse(WeightsRefused::NoValidatorPermit { uid });
+        }
+        let mut row: Vec<(u16, u16)> = dests.iter().copied().zip(u16_max_upscale(values)).collect();
+        row.sort_unstable_by_key(|&(dest, _)| dest);
+        if let Some(pair) = row.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+            return refuse(WeightsRefused::DuplicateUid { uid: pair[0].0 });
+        }
+        let min = usize::from(h.min_allowed_weights).min(self.n());
+        if !is_self_weight && dests.len() < min {
+            return refuse(WeightsRefused::TooFewWeights {
+                len: dests.len(),
+                min,
+                min_allowed_weights: h.min_allowed_weights,
+            });
+        }
+        let upscaled: Vec<u16> = row.iter().map(|&(_, value)| value).collect();
+        if !is_self_weight && !is_max_weight_limited(&upscaled, h.max_weights_limit) {
+            return refuse(WeightsRefused::MaxWeightExceeded { limit: h.max_weights_limit });
+        }
+        self.weights[caller] = row;
+        self.last_update[caller] = block;
+        Ok(())
+    }
+
+    /// Replaces the stake weight of `uid` (RAO).
+    pub fn set_stake(&mut self, uid: u16, stake_rao: u64) -> Result<(), InvalidCall> {
+        let index = self.check_uid(uid)?;
+        self.check_stake_total(Some(index), stake_rao)?;
+        self.stake[index] = I64F64::from_num(stake_rao);
+        Ok(())
+    }
+
+    fn check_stake_total(&self, replaced: Option<usize>, added_rao: u64) -> Result<(), InvalidCall> {
+        let others: u128 = self
+            .stake
+            .iter()
+            .enumerate()
+            .filter(|&(index, _)| Some(index) != replaced)
+            .map(|(_, s)| s.saturating_to_num::<u128>())
+            .sum();
+        let total = others + u128::from(added_rao);
+        if total > u128::from(STAKE_TOTAL_MAX_RAO) {
+            return Err(InvalidCall::StakeTotalTooLarge { total_rao: total });
+        }
+        Ok(())
+    }
+
+    /// A new neuron takes slot `uid` at `block` (§4.1): appended when `uid == n`, else it replaces
+    /// the occupant. Its own weights and bonds rows are deleted, every weight pointing at it is set
+    /// to 0 (kept as an entry), its stored outputs reset; bonds pointing at it stay.
+    pub fn register(&mut self, uid: u16, stake_rao: u64, block: u64) -> Result<(), InvalidCall> {
+        let index = usize::from(uid);
+        let n = self.n();
+        if index > n {
+            return Err(InvalidCall::SlotBeyondEnd { uid, n });
+        }
+        if self.is_owner(index) {
+            return Err(InvalidCall::OwnerNeverReplaced { uid });
+        }
+        if index == n {
+            if n >= usize::from(self.hyperparameters.max_allowed_uids) {
+                return Err(InvalidCall::SubnetFull { max_allowed_uids: self.hyperparameters.max_allowed_uids });
+            }
+            self.check_stake_total(None, stake_rao)?;
+            self.stake.push(I64F64::from_num(stake_rao));
+            self.registered_at.push(block);
+            self.last_update.push(block);
+            self.validator_permit.push(false);
+            self.weights.push(Vec::new());
+            self.bonds.push(Vec::new());
+            let o = &mut self.outputs;
+            o.active.push(true);
+            o.stake_weight.push(0);
+            o.consensus.push(0);
+            o.incentive.push(0);
+            o.dividends.push(0);
+            o.validator_trust.push(0);
+            o.emission_rao.push(0);
+            return Ok(());
+        }
+        self.check_stake_total(Some(index), stake_rao)?;
+        self.stake[index] = I64F64::from_num(stake_rao);
+        self.registered_at[index] = block;
+        self.last_update[index] = block;
+        self.validator_permit[index] = false;
+        self.weights[index].clear();
+        self.bonds[index].clear();
+        for row in &mut self.weights {
+            if let Ok(position) = row.binary_search_by_key(&uid, |&(dest, _)| dest) {
+                row[position].1 = 0;
+            }
+        }
+        let o = &mut self.outputs;
+        o.active[index] = true;
+        o.stake_weight[index] = 0;
+        o.consensus[index] = 0;
+        o.incentive[index] = 0;
+        o.dividends[index] = 0;
+        o.validator_trust[index] = 0;
+        o.emission_rao[index] = 0;
+        Ok(())
+    }
+
+    /// `do_reset_bonds` for the neuron at `uid`: with `bonds_reset` on, its column is removed from
+    /// every bond row; with it off, nothing happens (and nothing is refused).
+    pub fn reset_bonds(&mut self, uid: u16) -> Result<(), InvalidCall> {
+        self.check_uid(uid)?;
+        if self.hyperparameters.bonds_reset {
+            for row in &mut self.bonds {
+                row.retain(|&(column, _)| column != uid);
+            }
+        }
+        Ok(())
+    }
+
+    /// The inputs of an epoch at `block` distributing `emission_rao`.
+    pub fn epoch_inputs(&self, block: u64, emission_rao: u64) -> EpochInputs<'_> {
+        let h = &self.hyperparameters;
+        EpochInputs {
+            block,
+            tempo: h.tempo,
+            activity_cutoff: h.activity_cutoff(),
+            last_mechanism_step_block: self.last_mechanism_step_block,
+            last_update: &self.last_update,
+            registered_at: &self.registered_at,
+            stake: &self.stake,
+            validator_permit: &self.validator_permit,
+            weights: &self.weights,
+            bonds: &self.bonds,
+            // No commit can be pending without the commit extrinsics of the living chain.
+            first_commit_block: None,
+            owner_uid: h.owner_uid,
+            stake_threshold_rao: h.stake_threshold_rao,
+            max_allowed_validators: h.max_allowed_validators,
+            kappa: h.kappa,
+            bonds_penalty: h.bonds_penalty,
+            bonds_moving_average: h.bonds_moving_average,
+            liquid_alpha: h.liquid_alpha(),
+            emission_rao,
+        }
+    }
+
+    /// Runs the epoch as subtensor's `epoch(netuid, emission)` does, under the era the
+    /// hyperparameters select, and stores what it writes (§2.8). Like that function it does not
+    /// record `LastMechansimStepBlock` (the coinbase does).
+    pub fn run_epoch(&mut self, block: u64, emission_rao: u64) -> EpochOutput {
+        let era = yuma::era_by_name(self.hyperparameters.era_name()).expect("every HEAD era is registered");
+        self.run_epoch_with(era, block, emission_rao)
+    }
+
+    pub fn run_epoch_with(&mut self, era: &dyn Era, block: u64, emission_rao: u64) -> EpochOutput {
+        let output = yuma::epoch(era, &self.epoch_inputs(block, emission_rao));
+        self.validator_permit.clone_from(&output.validator_permit);
+        self.bonds.clone_from(&output.bonds);
+        self.outputs = StoredOutputs {
+            active: output.active.clone(),
+            stake_weight: output.stake_weight.clone(),
+            consensus: output.consensus.clone(),
+            incentive: output.incentive.clone(),
+            dividends: output.dividends.clone(),
+            validator_trust: output.validator_trust.clone(),
+            emission_rao: output.emission_rao.clone(),
+        };
+        output
+    }
+}

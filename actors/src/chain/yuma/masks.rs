@@ -1,0 +1,61 @@
+//! The weight matrix W of an epoch (spec §2.3): stored rows, masked, row-normalised.
+
+use super::matrix::SparseMatrix;
+use crate::chain::fixed::{I32F32, Reciprocal};
+
+/// What the masks of §2.3 look at, per UID.
+pub struct WeightMasks<'a> {
+    /// Permits in force this epoch (the stored ones, owner forced): rows without one are emptied.
+    pub permit_in_force: &'a [bool],
+    /// The owner keeps its self-weight; every other diagonal entry is removed.
+    pub owner_uid: Option<u16>,
+    pub last_update: &'a [u64],
+    pub registered_at: &'a [u64],
+    /// Commit-reveal column mask (§2.3.5): per UID the block of its earliest non-expired commit
+    /// (`u64::MAX` for none); `None` when commit-reveal is off on the subnet.
+    pub first_commit_block: Option<&'a [u64]>,
+}
+
+/// W: stored weight rows (i < n, j < n, columns ascending) through the permit, diagonal,
+/// outdated and commit-reveal masks, then each row with a positive sum divided by it.
+pub fn masked_weights(stored: &[Vec<(u16, u16)>], masks: &WeightMasks) -> SparseMatrix {
+    let n = masks.permit_in_force.len();
+    let capacity = stored.iter().take(n).map(Vec::len).sum();
+    let mut weights = SparseMatrix::with_capacity(n, n, capacity);
+    for (i, row) in stored.iter().enumerate().take(n) {
+        if masks.permit_in_force[i] {
+            push_masked_row(&mut weights, i, row, masks);
+        }
+        weights.end_row();
+    }
+    weights
+}
+
+fn push_masked_row(weights: &mut SparseMatrix, i: usize, row: &[(u16, u16)], masks: &WeightMasks) {
+    let n = masks.permit_in_force.len();
+    let keeps_diagonal = masks.owner_uid.is_some_and(|owner| usize::from(owner) == i);
+    let last_update = masks.last_update[i];
+    let commit_block = masks.first_commit_block.map_or(u64::MAX, |blocks| blocks[i]);
+    let kept = row.iter().filter(|&&(j, _)| {
+        let j = usize::from(j);
+        j < n
+            && (j != i || keeps_diagonal)
+            // Outdated: i last set weights no later than j's current registration (≤, §9.3).
+            && last_update > masks.registered_at[j]
+            // Committed before j registered: the commit cannot have meant this j.
+            && commit_block >= masks.registered_at[j]
+    });
+    let sum: u64 = kept.clone().map(|&(_, w)| u64::from(w)).sum();
+    if sum == 0 {
+        // All explicit zeros (or nothing): the row stays as it is.
+        for &(j, w) in kept {
+            weights.push(j, I32F32::from_bits(i64::from(w) << 32));
+        }
+        return;
+    }
+    // w / sum on integer-valued fixed numbers: ⌊(w·2^32)·2^32 / (sum·2^32)⌋ = ⌊w·2^32 / sum⌋.
+    let divisor = Reciprocal::new(sum);
+    for &(j, w) in kept {
+        weights.push(j, I32F32::from_bits(divisor.divide_raw(u64::from(w)) as i64));
+    }
+}

@@ -1,0 +1,197 @@
+//! The stake-weighted median (spec §2.4.1): a deterministic quickselect with the middle element
+//! as pivot, on raw I32F32 bits.
+//!
+//! Why folding zeros is exact: with exact sums (the raw values are integers and the stakes sum to
+//! about 1, far from saturation) the quickselect returns the smallest value v with
+//! `S(x ≤ v) > m` (or the largest value if there is none), where `S` sums the stake of the items
+//! at or below v. That depends on the multiset of (value, stake), not on the order or the pivots.
+//! So the validators of a column with weight 0 (absent or explicit) can enter as one item of
+//! value 0 carrying their summed stake; a sparse column then costs its entries, not all
+//! validators. `tests::folded_equals_spec_algorithm` checks this against the verbatim algorithm.
+
+/// Reusable buffers for [`weighted_median`], so a column costs no allocation.
+#[derive(Default)]
+pub struct MedianScratch {
+    items: Vec<(i64, i64)>,
+    upper: Vec<(i64, i64)>,
+}
+
+impl MedianScratch {
+    /// Starts a new column.
+    pub fn clear(&mut self) {
+        self.items.clear();
+    }
+
+    /// Adds an item (value, stake), raw I32F32 bits.
+    #[inline]
+    pub fn push(&mut self, value: i64, stake: i64) {
+        self.items.push((value, stake));
+    }
+}
+
+/// The spec's quickselect over the pushed items: lower bound 0, upper bound `hi`, threshold `m`.
+pub fn weighted_median(scratch: &mut MedianScratch, m: i64, hi: i64) -> i64 {
+    let MedianScratch { items, upper } = scratch;
+    let (mut lo, mut hi) = (0i64, hi);
+    // Each round removes the pivot at least, so the loop ends; the bound is the spec's safety.
+    let rounds_max = items.len() + 1;
+    for _ in 0..rounds_max {
+        match items.len() {
+            0 => return 0,
+            1 => return items[0].0,
+            len => {
+                let pivot = items[len / 2].0;
+                // Order-preserving three-way split: lower items compact to the front of `items`,
+                // upper items go to `upper`, equal items to neither.
+                upper.clear();
+                let (mut lower_len, mut lower_stake, mut upper_stake) = (0, 0i64, 0i64);
+                for k in 0..len {
+                    let item = items[k];
+                    if item.0 < pivot {
+                        items[lower_len] = item;
+                        lower_len += 1;
+                        lower_stake = lower_stake.saturating_add(item.1);
+                    } else if item.0 > pivot {
+                        upper.push(item);
+                        upper_stake = upper_stake.saturating_add(item.1);
+                    }
+                }
+                if lower_len > 0 && m < lo.saturating_add(lower_stake) {
+                    items.truncate(lower_len);
+                    hi = lo.saturating_add(lower_stake);
+                } else if !upper.is_empty() && hi.saturating_sub(upper_stake) <= m {
+                    std::mem::swap(items, upper);
+                    lo = hi.saturating_sub(upper_stake);
+                } else {
+                    return pivot;
+                }
+            }
+        }
+    }
+    0
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::chain::fixed::I32F32;
+    use proptest::prelude::*;
+
+    /// §2.4.1 verbatim: index lists over all items, zeros included one by one.
+    pub(crate) fn spec_weighted_median(stake: &[i64], score: &[i64], m: i64, hi: i64) -> i64 {
+        let mut partition: Vec<usize> = (0..stake.len()).collect();
+        let (mut lo, mut hi) = (0i64, hi);
+        let mut iterations = 0;
+        loop {
+            if iterations > stake.len() {
+                return 0;
+            }
+            iterations += 1;
+            if partition.is_empty() {
+                return 0;
+            }
+            if partition.len() == 1 {
+                return score[partition[0]];
+            }
+            let pivot = score[partition[partition.len() / 2]];
+            let lower: Vec<usize> = partition.iter().copied().filter(|&k| score[k] < pivot).collect();
+            let upper: Vec<usize> = partition.iter().copied().filter(|&k| score[k] > pivot).collect();
+            let lower_stake = lower.iter().fold(0i64, |acc, &k| acc.saturating_add(stake[k]));
+            let upper_stake = upper.iter().fold(0i64, |acc, &k| acc.saturating_add(stake[k]));
+            if m < lo.saturating_add(lower_stake) && !lower.is_empty() {
+                partition = lower;
+                hi = lo.saturating_add(lower_stake);
+            } else if hi.saturating_sub(upper_stake) <= m && !upper.is_empty() {
+                partition = upper;
+                lo = hi.saturating_sub(upper_stake);
+            } else {
+                return pivot;
+            }
+        }
+    }
+
+    fn run(stake: &[i64], score: &[i64], m: i64, hi: i64) -> i64 {
+        let mut scratch = MedianScratch::default();
+        for (&s, &x) in stake.iter().zip(score) {
+            scratch.push(x, s);
+        }
+        weighted_median(&mut scratch, m, hi)
+    }
+
+    fn f(x: f32) -> i64 {
+        I32F32::from_num(x).to_bits()
+    }
+
+    #[test]
+    fn vector_math_weighted_median_scalar() {
+        // Stakes are f32 literals as I32F32, normalised first; minority = 1 − 0.51; hi = Σ stake.
+        let cases: [(&[f32], &[f32], f32); 12] = [
+            (&[], &[], 0.0),
+            (&[0.51], &[1.0], 1.0),
+            (&[0.49, 0.51], &[0.5, 1.0], 1.0),
+            (&[0.51, 0.49], &[0.5, 1.0], 0.5),
+            (&[0.49, 0.0, 0.51], &[0.5, 0.7, 1.0], 1.0),
+            (&[0.49, 0.01, 0.5], &[0.5, 0.7, 1.0], 0.7),
+            (&[0.49, 0.51, 0.0], &[0.5, 0.7, 1.0], 0.7),
+            (&[0.0, 0.49, 0.51], &[0.5, 0.7, 1.0], 1.0),
+            (&[0.0, 0.49, 0.0, 0.51], &[0.5, 0.5, 1.0, 1.0], 1.0),
+            (&[0.0, 0.49, 0.0, 0.51, 0.0], &[0.5, 0.5, 1.0, 1.0, 0.5], 1.0),
+            (&[0.2, 0.2, 0.2, 0.2, 0.2], &[0.8, 0.2, 1.0, 0.6, 0.4], 0.6),
+            (&[0.1; 10], &[0.8, 0.8, 0.2, 0.2, 1.0, 1.0, 0.6, 0.6, 0.4, 0.4], 0.6),
+        ];
+        let minority = I32F32::from_num(1) - I32F32::from_num(0.51f32);
+        for (stake, score, want) in cases {
+            let mut stake: Vec<I32F32> = stake.iter().map(|&s| I32F32::from_num(s)).collect();
+            crate::chain::fixed::normalize(&mut stake);
+            let stake: Vec<i64> = stake.iter().map(|s| s.to_bits()).collect();
+            let score: Vec<i64> = score.iter().map(|&x| f(x)).collect();
+            let hi = stake.iter().sum();
+            assert_eq!(run(&stake, &score, minority.to_bits(), hi), f(want), "stake {stake:?} score {score:?}");
+            assert_eq!(spec_weighted_median(&stake, &score, minority.to_bits(), hi), f(want));
+        }
+    }
+
+    /// Stakes that sum to about 1.0 (as normalised stakes do), values in [0, 1] with many ties.
+    fn column() -> impl Strategy<Value = (Vec<i64>, Vec<i64>, i64)> {
+        (1usize..24).prop_flat_map(|len| {
+            (
+                proptest::collection::vec(1i64..=(1 << 32), len),
+                proptest::collection::vec(prop_oneof![Just(0i64), 0i64..4, 0i64..=(1 << 32)], len),
+                -(1i64 << 32)..=(2i64 << 32),
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+        #[test]
+        fn equals_spec_algorithm((stake, score, m) in column()) {
+            let hi: i64 = stake.iter().sum();
+            prop_assert_eq!(run(&stake, &score, m, hi), spec_weighted_median(&stake, &score, m, hi));
+        }
+
+        #[test]
+        fn folded_equals_spec_algorithm((stake, score, m) in column()) {
+            // Fold every zero-valued item into one item carrying their summed stake.
+            let hi: i64 = stake.iter().sum();
+            let zero_stake: i64 = stake.iter().zip(&score).filter(|(_, x)| **x == 0).map(|(s, _)| s).sum();
+            let mut folded_stake = Vec::new();
+            let mut folded_score = Vec::new();
+            if score.contains(&0) {
+                folded_stake.push(zero_stake);
+                folded_score.push(0);
+            }
+            for (&s, &x) in stake.iter().zip(&score) {
+                if x != 0 {
+                    folded_stake.push(s);
+                    folded_score.push(x);
+                }
+            }
+            prop_assert_eq!(
+                run(&folded_stake, &folded_score, m, hi),
+                spec_weighted_median(&stake, &score, m, hi)
+            );
+        }
+    }
+}
