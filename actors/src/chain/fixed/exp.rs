@@ -49,6 +49,16 @@ pub fn exp_safe(x: I32F32) -> I32F32 {
     }
 }
 
+/// The consensus sigmoid `1 / (1 + exp_safe(−ρ·(x − κ)))` with saturating steps (legacy Yuma v0
+/// consensus and the pre-dTAO root epoch, spec §2.9, §3.6).
+pub fn sigmoid_safe(x: I32F32, rho: I32F32, kappa: I32F32) -> I32F32 {
+    let one = I32F32::from_bits(1 << 32);
+    let offset = x.saturating_sub(kappa);
+    let negative_rho = rho.saturating_mul(one.saturating_neg());
+    let denominator = exp_safe(negative_rho.saturating_mul(offset)).saturating_add(one);
+    one.saturating_div(denominator)
+}
+
 /// `1 + x + Σ_{i=2}^{31} term_i` on raw bits of a non-negative x; `None` on I32F32 overflow.
 #[inline]
 fn series(x: u64) -> Option<u64> {
@@ -100,6 +110,35 @@ mod tests {
         assert!((e20 - 481239357.67416286).abs() < 1e-6, "exp(20) = {e20}");
         let e5: f64 = exp(I32F32::from_num(5)).unwrap().to_num();
         assert!((e5 - 148.41315909847617).abs() < 1e-9, "exp(5) = {e5}");
+    }
+
+    #[test]
+    fn vector_math_sigmoid_safe_legacy_consensus() {
+        let (min, max) = (I32F32::min_value(), I32F32::max_value());
+        let xs = [min, I32F32::from_num(0), I32F32::from_num(0.4), I32F32::from_num(0.5), I32F32::from_num(0.6), I32F32::from_num(1), max];
+        let tiny = 0.0000000019;
+        let sets: [(I32F32, I32F32, [f64; 7]); 3] = [
+            (max, max, [tiny, tiny, tiny, tiny, tiny, tiny, 0.5]),
+            (min, min, [0.5, tiny, tiny, tiny, tiny, tiny, tiny]),
+            (
+                I32F32::from_num(30),
+                I32F32::from_num(0.5),
+                [tiny, 3.057e-07, 0.0474258729, 0.5, 0.952574127, 0.9999996943, 0.9999999981],
+            ),
+        ];
+        for (rho, kappa, want) in sets {
+            for (&x, want) in xs.iter().zip(want) {
+                assert_eq!(sigmoid_safe(x, rho, kappa), I32F32::from_num(want), "x {x} rho {rho} kappa {kappa}");
+            }
+        }
+        let want = [
+            tiny, 1.125e-07, 6.1442e-06, 0.0003353502, 0.017986214, 0.5, 0.9820138067, 0.9996646498, 0.9999938558,
+            0.9999998875, 0.9999999981,
+        ];
+        for (step, want) in want.iter().enumerate() {
+            let x = I32F32::from_num(step as f32 / 10.0);
+            assert_eq!(sigmoid_safe(x, I32F32::from_num(40), I32F32::from_num(0.5)), I32F32::from_num(*want), "x {x}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod exp;
 mod reciprocal;
 mod upscale;
 
-pub use exp::{exp, exp_safe};
+pub use exp::{exp, exp_safe, sigmoid_safe};
 pub use reciprocal::Reciprocal;
 pub use substrate_fixed::types::{I32F32, I64F64, I96F32, U64F64};
 pub use upscale::{is_max_weight_limited, max_upscale_to_u16, u16_max_upscale};

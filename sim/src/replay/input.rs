@@ -1,0 +1,189 @@
+//! The replay input (`shared/spec/replay-format.md`): parsed strictly, every error naming its
+//! field.
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use tensorsim_actors::chain::hyperparameters::Hyperparameters;
+
+use super::InputError;
+
+/// The largest replay file read. A case is a script of extrinsics, not a data dump; this keeps a
+/// wrong path (a log, an image) from being read into memory.
+pub const CASE_BYTES_MAX: u64 = 64 << 20;
+/// The most steps a case may have.
+pub const STEPS_MAX: usize = 1_000_000;
+/// The most per-UID output values (epochs × UIDs) a case may ask for.
+pub const OUTPUT_VALUES_MAX: usize = 50_000_000;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    name: String,
+    #[serde(default)]
+    hyperparameters: Hyperparameters,
+    neurons: Vec<RawNeuron>,
+    #[serde(default)]
+    steps: Vec<RawStep>,
+    /// Not replay input: conformance files carry their expectations here (see `check`).
+    #[serde(default)]
+    expected: Option<serde_json::Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    source: Option<IgnoredAny>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: Option<IgnoredAny>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RawNeuron {
+    pub stake_rao: u64,
+    pub registered_at: u64,
+    pub last_update: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    block: u64,
+    epoch: Option<EpochStep>,
+    set_weights: Option<SetWeightsStep>,
+    set_stake: Option<SetStakeStep>,
+    register: Option<RegisterStep>,
+    reset_bonds: Option<ResetBondsStep>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct EpochStep {
+    pub emission_rao: u64,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SetWeightsStep {
+    pub uid: u16,
+    pub dests: Vec<u16>,
+    pub values: Vec<u16>,
+    /// Not in the format's example; 0 (the chain's "no key") when absent.
+    #[serde(default)]
+    pub version_key: u64,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SetStakeStep {
+    pub uid: u16,
+    pub stake_rao: u64,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterStep {
+    pub uid: u16,
+    #[serde(default)]
+    pub stake_rao: u64,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ResetBondsStep {
+    pub uid: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    Epoch(EpochStep),
+    SetWeights(SetWeightsStep),
+    SetStake(SetStakeStep),
+    Register(RegisterStep),
+    ResetBonds(ResetBondsStep),
+}
+
+impl Action {
+    /// The step key, as in the file.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Self::Epoch(_) => "epoch",
+            Self::SetWeights(_) => "set_weights",
+            Self::SetStake(_) => "set_stake",
+            Self::Register(_) => "register",
+            Self::ResetBonds(_) => "reset_bonds",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub block: u64,
+    pub action: Action,
+}
+
+/// A parsed replay case.
+#[derive(Clone, Debug)]
+pub struct ReplayCase {
+    pub name: String,
+    pub hyperparameters: Hyperparameters,
+    pub neurons: Vec<RawNeuron>,
+    pub steps: Vec<Step>,
+    /// The conformance expectations, if the file has them.
+    pub expected: Option<serde_json::Value>,
+}
+
+const STEP_KEYS: &str = "epoch, set_weights, set_stake, register, reset_bonds";
+
+impl ReplayCase {
+    /// Parses a case from JSON text.
+    pub fn parse(text: &str) -> Result<Self, InputError> {
+        let first = text.trim_start().chars().next();
+        if first.is_some_and(|c| c != '{') {
+            return Err(InputError::new("", "a replay case is a JSON object with name, hyperparameters, neurons, steps"));
+        }
+        let deserializer = &mut serde_json::Deserializer::from_str(text);
+        let raw: RawCase = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+            let path = error.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            InputError::new(path, error.into_inner().to_string())
+        })?;
+        if raw.steps.len() > STEPS_MAX {
+            return Err(InputError::new("steps", format!("{} steps exceed the limit of {STEPS_MAX}", raw.steps.len())));
+        }
+        let steps = raw.steps.into_iter().enumerate().map(|(k, step)| step.into_step(k)).collect::<Result<_, _>>()?;
+        Ok(Self {
+            name: raw.name,
+            hyperparameters: raw.hyperparameters,
+            neurons: raw.neurons,
+            steps,
+            expected: raw.expected,
+        })
+    }
+}
+
+impl RawStep {
+    fn into_step(self, k: usize) -> Result<Step, InputError> {
+        let actions: Vec<Action> = [
+            self.epoch.map(Action::Epoch),
+            self.set_weights.map(Action::SetWeights),
+            self.set_stake.map(Action::SetStake),
+            self.register.map(Action::Register),
+            self.reset_bonds.map(Action::ResetBonds),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        match <[Action; 1]>::try_from(actions) {
+            Ok([action]) => Ok(Step { block: self.block, action }),
+            Err(actions) if actions.is_empty() => {
+                Err(InputError::new(format!("steps[{k}]"), format!("a step needs one of {STEP_KEYS}")))
+            }
+            Err(actions) => {
+                let keys: Vec<&str> = actions.iter().map(Action::key).collect();
+                Err(InputError::new(
+                    format!("steps[{k}]"),
+                    format!("a step has exactly one of {STEP_KEYS}; this one has {}", keys.join(" and ")),
+                ))
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! `tensorsim replay`: one subnet driven by a script of extrinsics and epoch calls, with the
+//! chain's stored outputs after every epoch (the contract of `shared/spec/replay-format.md`).
+//!
+//! A step the chain refuses is recorded in `rejected` and the replay goes on, as on chain. A
+//! step that cannot be a chain call at all (a UID the subnet does not have, blocks going back)
+//! is an error of the file.
+
+pub mod check;
+mod input;
+mod output;
+
+use std::fmt;
+
+use tensorsim_actors::chain::hyperparameters::UIDS_MAX;
+use tensorsim_actors::chain::subnet::{CallError, InvalidCall, NeuronInit, Subnet};
+use tensorsim_actors::chain::yuma::EpochOutput;
+
+pub use input::{Action, CASE_BYTES_MAX, OUTPUT_VALUES_MAX, ReplayCase, STEPS_MAX, Step};
+pub use output::to_json;
+
+/// Bad input: where (a field path such as `steps[4].set_weights.dests[2]`) and what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    pub path: String,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { path: path.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        if self.path.is_empty() { f.write_str(&self.message) } else { write!(f, "{}: {}", self.path, self.message) }
+    }
+}
+
+/// One epoch's record: the block it ran at and what it wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EpochRecord {
+    pub block: u64,
+    pub output: EpochOutput,
+}
+
+/// A step the chain refused, and its reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected {
+    pub step: usize,
+    pub error: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplayOutput {
+    pub name: String,
+    pub epochs: Vec<EpochRecord>,
+    pub rejected: Vec<Rejected>,
+}
+
+/// Runs a case. Deterministic: the output is a function of the case alone.
+pub fn run(case: &ReplayCase) -> Result<ReplayOutput, InputError> {
+    check_limits(case)?;
+    let neurons: Vec<NeuronInit> = case
+        .neurons
+        .iter()
+        .map(|n| NeuronInit { stake_rao: n.stake_rao, registered_at: n.registered_at, last_update: n.last_update })
+        .collect();
+    let mut subnet = Subnet::new(case.hyperparameters.clone(), &neurons).map_err(|invalid| match invalid {
+        InvalidCall::UnknownUid { .. } => InputError::new("hyperparameters.owner_uid", invalid.to_string()),
+        _ => InputError::new("neurons", invalid.to_string()),
+    })?;
+
+    let mut output = ReplayOutput { name: case.name.clone(), epochs: Vec::new(), rejected: Vec::new() };
+    let mut block_previous = 0;
+    for (k, step) in case.steps.iter().enumerate() {
+        if step.block < block_previous {
+            return Err(InputError::new(
+                format!("steps[{k}].block"),
+                format!("block {} is before the previous step's block {block_previous}", step.block),
+            ));
+        }
+        block_previous = step.block;
+        let at = |field: &str| format!("steps[{k}].{}.{field}", step.action.key());
+        match &step.action {
+            Action::Epoch(epoch) => {
+                let record = subnet.run_epoch(step.block, epoch.emission_rao);
+                output.epochs.push(EpochRecord { block: step.block, output: record });
+            }
+            Action::SetWeights(call) => {
+                let n = subnet.n();
+                if usize::from(call.uid) >= n {
+                    return Err(InputError::new(at("uid"), InvalidCall::UnknownUid { uid: call.uid, n }.to_string()));
+                }
+                if let Some((i, &dest)) = call.dests.iter().enumerate().find(|&(_, &dest)| usize::from(dest) >= n) {
+                    return Err(InputError::new(
+                        at(&format!("dests[{i}]")),
+                        InvalidCall::UnknownUid { uid: dest, n }.to_string(),
+                    ));
+                }
+                match subnet.set_weights(call.uid, &call.dests, &call.values, call.version_key, step.block) {
+                    Ok(()) => {}
+                    Err(CallError::Refused(reason)) => output.rejected.push(Rejected { step: k, error: reason.to_string() }),
+                    Err(CallError::Invalid(invalid)) => return Err(InputError::new(at("uid"), invalid.to_string())),
+                }
+            }
+            Action::SetStake(call) => {
+                subnet.set_stake(call.uid, call.stake_rao).map_err(|invalid| invalid_at(&at, invalid))?;
+            }
+            Action::Register(call) => {
+                subnet.register(call.uid, call.stake_rao, step.block).map_err(|invalid| invalid_at(&at, invalid))?;
+            }
+            Action::ResetBonds(call) => {
+                subnet.reset_bonds(call.uid).map_err(|invalid| invalid_at(&at, invalid))?;
+            }
+        }
+    }
+    Ok(output)
+}
+
+fn invalid_at(at: &impl Fn(&str) -> String, invalid: InvalidCall) -> InputError {
+    let field = match invalid {
+        InvalidCall::StakeTotalTooLarge { .. } => "stake_rao",
+        _ => "uid",
+    };
+    InputError::new(at(field), invalid.to_string())
+}
+
+/// Size limits, checked before anything runs, so a huge case is refused rather than run out of
+/// memory or time.
+fn check_limits(case: &ReplayCase) -> Result<(), InputError> {
+    let h = &case.hyperparameters;
+    h.validate().map_err(|invalid| InputError::new(format!("hyperparameters.{}", invalid.field), invalid.message))?;
+    if case.neurons.len() > usize::from(h.max_allowed_uids) {
+        return Err(InputError::new(
+            "neurons",
+            format!(
+                "{} neurons exceed max_allowed_uids {} (the simulator runs subnets of up to {UIDS_MAX} UIDs)",
+                case.neurons.len(),
+                h.max_allowed_uids
+            ),
+        ));
+    }
+    let epochs = case.steps.iter().filter(|step| matches!(step.action, Action::Epoch(_))).count();
+    let values = epochs.saturating_mul(usize::from(h.max_allowed_uids));
+    if values > OUTPUT_VALUES_MAX {
+        return Err(InputError::new(
+            "steps",
+            format!(
+                "{epochs} epochs of up to {} UIDs could write {values} output values, above the limit of {OUTPUT_VALUES_MAX}",
+                h.max_allowed_uids
+            ),
+        ));
+    }
+    Ok(())
+}

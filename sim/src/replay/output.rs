@@ -1,0 +1,113 @@
+//! The replay output as text: fixed key order, one epoch field per line with its vector inline,
+//! so the same case gives the same bytes and a diff of two outputs reads field by field.
+
+use std::fmt::{Display, Write};
+
+use super::ReplayOutput;
+
+pub fn to_json(output: &ReplayOutput) -> String {
+    let mut out = String::new();
+    out.push_str("{\n");
+    let _ = writeln!(out, "  \"name\": {},", json_string(&output.name));
+    if output.epochs.is_empty() {
+        out.push_str("  \"epochs\": [],\n");
+    } else {
+        out.push_str("  \"epochs\": [\n");
+        for (k, record) in output.epochs.iter().enumerate() {
+            let e = &record.output;
+            out.push_str("    {\n");
+            let _ = writeln!(out, "      \"block\": {},", record.block);
+            field(&mut out, "active", &inline(&e.active));
+            field(&mut out, "validator_permit", &inline(&e.validator_permit));
+            field(&mut out, "stake_weight", &inline(&e.stake_weight));
+            field(&mut out, "consensus", &inline(&e.consensus));
+            field(&mut out, "incentive", &inline(&e.incentive));
+            field(&mut out, "dividends", &inline(&e.dividends));
+            field(&mut out, "validator_trust", &inline(&e.validator_trust));
+            field(&mut out, "emission_rao", &inline(&e.emission_rao));
+            field(&mut out, "server_emission_rao", &inline(&e.server_emission_rao));
+            field(&mut out, "validator_emission_rao", &inline(&e.validator_emission_rao));
+            let rows: Vec<String> = e
+                .bonds
+                .iter()
+                .map(|row| inline(&row.iter().map(|&(j, b)| inline(&[j, b])).collect::<Vec<_>>()))
+                .collect();
+            let _ = writeln!(out, "      \"bonds\": {}", inline(&rows));
+            out.push_str(if k + 1 < output.epochs.len() { "    },\n" } else { "    }\n" });
+        }
+        out.push_str("  ],\n");
+    }
+    if output.rejected.is_empty() {
+        out.push_str("  \"rejected\": []\n");
+    } else {
+        out.push_str("  \"rejected\": [\n");
+        for (k, rejected) in output.rejected.iter().enumerate() {
+            let comma = if k + 1 < output.rejected.len() { "," } else { "" };
+            let _ = writeln!(out, "    {{\"step\": {}, \"error\": {}}}{comma}", rejected.step, json_string(&rejected.error));
+        }
+        out.push_str("  ]\n");
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn field(out: &mut String, key: &str, value: &str) {
+    let _ = writeln!(out, "      \"{key}\": {value},");
+}
+
+fn inline<T: Display>(items: &[T]) -> String {
+    let mut out = String::from("[");
+    for (k, item) in items.iter().enumerate() {
+        if k > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{item}");
+    }
+    out.push(']');
+    out
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::Value::String(text.to_owned()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::replay::{EpochRecord, Rejected};
+    use tensorsim_actors::chain::yuma::EpochOutput;
+
+    #[test]
+    fn shape_is_valid_json_with_the_documented_keys() {
+        let output = ReplayOutput {
+            name: "a \"quoted\" name".into(),
+            epochs: vec![EpochRecord {
+                block: 2,
+                output: EpochOutput {
+                    active: vec![true, false],
+                    validator_permit: vec![true, false],
+                    stake_weight: vec![65535, 0],
+                    consensus: vec![0, 65535],
+                    incentive: vec![0, 65535],
+                    dividends: vec![65535, 0],
+                    validator_trust: vec![65535, 0],
+                    emission_rao: vec![5, 5],
+                    server_emission_rao: vec![0, 5],
+                    validator_emission_rao: vec![5, 0],
+                    bonds: vec![vec![(1, 6640)], vec![]],
+                },
+            }],
+            rejected: vec![Rejected { step: 7, error: "too few weights".into() }],
+        };
+        let text = to_json(&output);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["name"], "a \"quoted\" name");
+        assert_eq!(value["epochs"][0]["bonds"], serde_json::json!([[[1, 6640]], []]));
+        assert_eq!(value["epochs"][0]["active"], serde_json::json!([true, false]));
+        assert_eq!(value["rejected"][0]["step"], 7);
+        assert!(text.contains("\"stake_weight\": [65535, 0],"));
+        let empty = ReplayOutput { name: String::new(), epochs: vec![], rejected: vec![] };
+        let value: serde_json::Value = serde_json::from_str(&to_json(&empty)).unwrap();
+        assert_eq!(value["epochs"], serde_json::json!([]));
+    }
+}

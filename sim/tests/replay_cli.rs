@@ -1,0 +1,236 @@
+//! `tensorsim replay` through the binary: every conformance case, determinism, rejections, and
+//! bad input (exit 2, one line naming the field, never a panic).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn tensorsim(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tensorsim"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tensorsim runs");
+    let mut pipe = child.stdin.take().unwrap();
+    if let Some(bytes) = stdin {
+        // A child that refuses early closes the pipe; that is not a test failure.
+        let _ = pipe.write_all(bytes);
+    }
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn conformance_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/conformance")
+}
+
+fn conformance_cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(conformance_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    cases.sort();
+    cases
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn every_conformance_case_holds_through_the_binary() {
+    let cases = conformance_cases();
+    assert!(cases.len() >= 20, "the conformance cases live in scenarios/conformance ({} found)", cases.len());
+    let mut expectations = 0;
+    for case in &cases {
+        let output = tensorsim(&["replay", "--check", case.to_str().unwrap()], None);
+        let err = stderr(&output);
+        assert!(output.status.success(), "{}:\n{err}", case.display());
+        let checked: usize = err
+            .rsplit("all ")
+            .next()
+            .and_then(|tail| tail.split_whitespace().next())
+            .and_then(|count| count.parse().ok())
+            .unwrap_or_else(|| panic!("{}: no expectation count in {err:?}", case.display()));
+        assert!(checked > 0, "{}: no expectations checked", case.display());
+        expectations += checked;
+    }
+    assert!(expectations >= 600, "only {expectations} expectations checked");
+}
+
+#[test]
+fn output_is_the_same_bytes_every_time_and_on_every_path() {
+    let case = conformance_dir().join("epoch_yuma3_kappa_moves_first.json");
+    let case = case.to_str().unwrap();
+    let first = tensorsim(&["replay", case], None);
+    let second = tensorsim(&["replay", case], None);
+    assert!(first.status.success());
+    assert_eq!(first.stdout, second.stdout);
+    let from_stdin = tensorsim(&["replay", "-"], Some(&std::fs::read(case).unwrap()));
+    assert_eq!(first.stdout, from_stdin.stdout);
+    let out = std::env::temp_dir().join(format!("tensorsim-replay-{}.json", std::process::id()));
+    let written = tensorsim(&["replay", case, "--out", out.to_str().unwrap()], None);
+    assert!(written.status.success(), "{}", stderr(&written));
+    assert!(written.stdout.is_empty());
+    assert_eq!(std::fs::read(&out).unwrap(), first.stdout);
+    std::fs::remove_file(out).unwrap();
+}
+
+#[test]
+fn chain_refusals_are_recorded_not_fatal() {
+    let case = br#"{
+        "name": "refusals",
+        "hyperparameters": {"commit_reveal": false, "weights_set_rate_limit": 0, "min_allowed_weights": 2},
+        "neurons": [{"stake_rao": 10, "registered_at": 0, "last_update": 0},
+                    {"stake_rao": 0, "registered_at": 0, "last_update": 0},
+                    {"stake_rao": 0, "registered_at": 0, "last_update": 0}],
+        "steps": [
+            {"block": 1, "set_weights": {"uid": 0, "dests": [1, 2], "values": [1, 1]}},
+            {"block": 1, "epoch": {"emission_rao": 1000}},
+            {"block": 2, "set_weights": {"uid": 0, "dests": [1], "values": [1]}},
+            {"block": 2, "set_weights": {"uid": 0, "dests": [1, 1], "values": [1, 1]}},
+            {"block": 2, "set_weights": {"uid": 1, "dests": [0, 2], "values": [1, 1]}},
+            {"block": 2, "set_weights": {"uid": 0, "dests": [1, 2], "values": [1]}},
+            {"block": 2, "set_weights": {"uid": 0, "dests": [1, 2], "values": [1, 1]}},
+            {"block": 2, "epoch": {"emission_rao": 1000}}
+        ]
+    }"#;
+    let output = tensorsim(&["replay", "-"], Some(case));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rejected: Vec<(u64, String)> = value["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["step"].as_u64().unwrap(), r["error"].as_str().unwrap().to_owned()))
+        .collect();
+    let steps: Vec<u64> = rejected.iter().map(|r| r.0).collect();
+    // Step 0: no permit before the first epoch. 2: too few. 3: duplicate. 4: no permit. 5: lengths.
+    assert_eq!(steps, vec![0, 2, 3, 4, 5], "{rejected:?}");
+    assert!(rejected[1].1.contains("too few weights: 1 < min_allowed_weights 2"), "{rejected:?}");
+    assert_eq!(value["epochs"].as_array().unwrap().len(), 2);
+    assert_eq!(value["epochs"][1]["incentive"], serde_json::json!([0, 32767, 32767]));
+}
+
+/// Bad input: exit 2 and exactly one line, `error: <file>: <path>: <what>`.
+fn assert_refused(case: &[u8], field_and_message: &str) {
+    let output = tensorsim(&["replay", "-"], Some(case));
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "expected exit 2, got {:?}: {err}", output.status);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err:?}");
+    assert!(err.starts_with("error: -: "), "{err}");
+    assert!(err.contains(field_and_message), "{err:?} should contain {field_and_message:?}");
+    assert!(output.stdout.is_empty(), "no partial output on bad input");
+}
+
+const NEURONS: &str = r#"[{"stake_rao": 10, "registered_at": 0, "last_update": 0},
+                          {"stake_rao": 0, "registered_at": 0, "last_update": 0}]"#;
+
+fn case_with(hyperparameters: &str, neurons: &str, steps: &str) -> Vec<u8> {
+    format!(r#"{{"name": "bad", "hyperparameters": {hyperparameters}, "neurons": {neurons}, "steps": {steps}}}"#).into_bytes()
+}
+
+#[test]
+fn malformed_cases_are_refused_with_the_field() {
+    let full = std::fs::read(conformance_dir().join("epoch_yuma3_kappa_moves_first.json")).unwrap();
+    assert_refused(&full[..full.len() / 2], "EOF while parsing");
+    assert_refused(b"", "EOF while parsing");
+    assert_refused(b"[1, 2]", "a replay case is a JSON object");
+
+    let hp = r#"{"commit_reveal": false, "weights_set_rate_limit": 0}"#;
+    let neg = r#"[{"stake_rao": -5, "registered_at": 0, "last_update": 0}]"#;
+    assert_refused(&case_with(hp, neg, "[]"), "neurons[0].stake_rao: invalid value: integer `-5`, expected u64");
+    assert_refused(
+        &case_with(hp, NEURONS, r#"[{"block": 1, "set_weights": {"uid": 0, "dests": [1, 9], "values": [1, 1]}}]"#),
+        "steps[0].set_weights.dests[1]: uid 9 is not registered (n = 2)",
+    );
+    assert_refused(
+        &case_with(hp, NEURONS, r#"[{"block": 1, "set_weights": {"uid": 5, "dests": [1], "values": [1]}}]"#),
+        "steps[0].set_weights.uid: uid 5 is not registered (n = 2)",
+    );
+    assert_refused(
+        &case_with(hp, NEURONS, r#"[{"block": 1, "set_weights": {"uid": 0, "dests": [70000], "values": [1]}}]"#),
+        "steps[0].set_weights.dests[0]: invalid value: integer `70000`, expected u16",
+    );
+    assert_refused(
+        &case_with(hp, NEURONS, r#"[{"block": 5, "epoch": {"emission_rao": 1}}, {"block": 4, "epoch": {"emission_rao": 1}}]"#),
+        "steps[1].block: block 4 is before the previous step's block 5",
+    );
+    assert_refused(&case_with(r#"{"kapa": 1}"#, NEURONS, "[]"), "hyperparameters.kapa: unknown field `kapa`");
+    assert_refused(&case_with(hp, NEURONS, r#"[{"block": 1, "epoch": {"emission": 1}}]"#), "steps[0].epoch.emission: unknown field");
+    assert_refused(&case_with(hp, NEURONS, r#"[{"block": 1}]"#), "steps[0]: a step needs one of epoch");
+    assert_refused(
+        &case_with(hp, NEURONS, r#"[{"block": 1, "epoch": {"emission_rao": 1}, "reset_bonds": {"uid": 0}}]"#),
+        "steps[0]: a step has exactly one of",
+    );
+    assert_refused(
+        &case_with(r#"{"alpha_low": 60000, "alpha_high": 100}"#, NEURONS, "[]"),
+        "hyperparameters.alpha_low: 60000 is above alpha_high 100",
+    );
+    assert_refused(&case_with(r#"{"owner_uid": 3}"#, NEURONS, "[]"), "hyperparameters.owner_uid: uid 3 is not registered");
+    assert_refused(
+        &case_with(hp, NEURONS, r#"[{"block": 1, "register": {"uid": 3}}]"#),
+        "steps[0].register.uid: uid 3 is beyond the next free slot 2",
+    );
+    assert_refused(
+        &case_with(r#"{"owner_uid": 0}"#, NEURONS, r#"[{"block": 1, "register": {"uid": 0}}]"#),
+        "steps[0].register.uid: uid 0 is the subnet owner's",
+    );
+    assert_refused(
+        &case_with(r#"{"max_allowed_uids": 2}"#, NEURONS, r#"[{"block": 1, "register": {"uid": 2}}]"#),
+        "steps[0].register.uid: the subnet is full (max_allowed_uids 2)",
+    );
+    assert_refused(
+        &case_with(hp, NEURONS, r#"[{"block": 1, "set_stake": {"uid": 1, "stake_rao": 18446744073709551615}}]"#),
+        "steps[0].set_stake.stake_rao: total stake 18446744073709551625 RAO exceeds",
+    );
+    assert_refused(br#"{"name": "x", "neurons": [], "extra": 1}"#, "extra: unknown field `extra`");
+    assert_refused(br#"{"neurons": []}"#, "missing field `name`");
+    assert_refused(&[0xff, 0xfe, b'{'], "not UTF-8 text");
+}
+
+#[test]
+fn a_million_neurons_are_refused_by_limit_not_memory() {
+    let neuron = r#"{"stake_rao": 1, "registered_at": 0, "last_update": 0}"#;
+    let neurons = format!("[{}]", vec![neuron; 1_000_000].join(","));
+    assert_refused(
+        &case_with("{}", &neurons, "[]"),
+        "neurons: 1000000 neurons exceed max_allowed_uids 256 (the simulator runs subnets of up to 4096 UIDs)",
+    );
+    assert_refused(
+        &case_with(r#"{"max_allowed_uids": 1000000}"#, "[]", "[]"),
+        "hyperparameters.max_allowed_uids: invalid value: integer `1000000`, expected u16",
+    );
+    assert_refused(
+        &case_with(r#"{"max_allowed_uids": 65535}"#, "[]", "[]"),
+        "hyperparameters.max_allowed_uids: 65535 is outside 1..=4096",
+    );
+}
+
+#[test]
+fn a_huge_file_is_refused_before_it_is_read() {
+    let big = vec![b' '; (64 << 20) + 1];
+    assert_refused(&big, "larger than 64 MiB");
+}
+
+#[test]
+fn bad_flags_and_missing_files_exit_2() {
+    let output = tensorsim(&["replay", "--frobnicate", "x.json"], None);
+    assert_eq!(output.status.code(), Some(2));
+    let output = tensorsim(&["replay", "/nonexistent/case.json"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("cannot read"), "{}", stderr(&output));
+    let output = tensorsim(&["replay"], None);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn check_without_expectations_is_bad_input() {
+    let output = tensorsim(&["replay", "--check", "-"], Some(&case_with("{}", NEURONS, "[]")));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--check needs an `expected` list"));
+}
