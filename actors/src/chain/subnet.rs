@@ -415,3 +415,136 @@ impl Subnet {
         output
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subnet(n: usize, hyperparameters: Hyperparameters, stake_rao: &[u64]) -> Subnet {
+        let neurons: Vec<NeuronInit> = (0..n)
+            .map(|uid| NeuronInit {
+                stake_rao: stake_rao.get(uid).copied().unwrap_or(0),
+                registered_at: 0,
+                last_update: 0,
+            })
+            .collect();
+        Subnet::new(hyperparameters, &neurons).unwrap()
+    }
+
+    fn open() -> Hyperparameters {
+        Hyperparameters { commit_reveal: false, weights_set_rate_limit: 0, ..Hyperparameters::default() }
+    }
+
+    fn refused(result: Result<(), CallError<WeightsRefused>>) -> WeightsRefused {
+        match result {
+            Err(CallError::Refused(reason)) => reason,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn vector_set_weights_storage_max_upscale() {
+        // Weights summing past u16::MAX are stored max-upscaled, not normalised.
+        let mut s = subnet(2, Hyperparameters { min_allowed_weights: 2, ..open() }, &[1_000, 0]);
+        s.run_epoch(1, 0); // grants uid 0 its permit
+        s.set_weights(0, &[0, 1], &[65535, 65535], 0, 2).unwrap();
+        assert_eq!(s.weights()[0], vec![(0, 65535), (1, 65535)]);
+    }
+
+    #[test]
+    fn vector_set_weights_check_length() {
+        let mut s = subnet(7, Hyperparameters { min_allowed_weights: 3, ..open() }, &[0, 1_000]);
+        s.run_epoch(1, 0);
+        let reason = refused(s.set_weights(1, &[1, 2], &[1, 2], 0, 2));
+        assert_eq!(reason, WeightsRefused::TooFewWeights { len: 2, min: 3, min_allowed_weights: 3 });
+        // A self-weight passes the length rule (and needs no permit).
+        s.set_weights(3, &[3], &[1], 0, 2).unwrap();
+        // min(n, min_allowed_weights): with 7 UIDs a bound of 10 means 7.
+        s.hyperparameters.min_allowed_weights = 10;
+        let reason = refused(s.set_weights(1, &[1, 2, 3, 4, 5, 6], &[1; 6], 0, 2));
+        assert_eq!(reason.to_string(), "too few weights: 6 < 7 (min_allowed_weights 10, capped at n)");
+        s.set_weights(1, &[0, 1, 2, 3, 4, 5, 6], &[1; 7], 0, 2).unwrap();
+    }
+
+    #[test]
+    fn checks_run_in_the_chains_order() {
+        let mut s = subnet(3, Hyperparameters { commit_reveal: true, ..open() }, &[1_000, 0, 0]);
+        assert_eq!(refused(s.set_weights(0, &[1], &[1], 0, 1)), WeightsRefused::CommitRevealEnabled);
+        s.hyperparameters.commit_reveal = false;
+        assert_eq!(refused(s.set_weights(0, &[1], &[1, 2], 0, 1)), WeightsRefused::LengthMismatch { dests: 1, values: 2 });
+        s.hyperparameters.stake_threshold_rao = 1_001;
+        assert!(matches!(refused(s.set_weights(0, &[1], &[1], 0, 1)), WeightsRefused::StakeBelowThreshold { .. }));
+        s.hyperparameters.stake_threshold_rao = 0;
+        s.hyperparameters.weights_version_key = 5;
+        assert!(matches!(refused(s.set_weights(0, &[1], &[1], 4, 1)), WeightsRefused::VersionKeyTooLow { .. }));
+        s.hyperparameters.weights_version_key = 0;
+        assert_eq!(refused(s.set_weights(0, &[1], &[1], 0, 1)), WeightsRefused::NoValidatorPermit { uid: 0 });
+        s.run_epoch(1, 0);
+        assert_eq!(refused(s.set_weights(0, &[1, 1], &[1, 2], 0, 1)), WeightsRefused::DuplicateUid { uid: 1 });
+        s.set_weights(0, &[2, 1], &[0, 7], 0, 5).unwrap();
+        // Stored sorted by column, max-upscaled, explicit zero kept; last_update = block.
+        assert_eq!(s.weights()[0], vec![(1, 65535), (2, 0)]);
+        s.hyperparameters.weights_set_rate_limit = 100;
+        assert_eq!(
+            refused(s.set_weights(0, &[1], &[1], 0, 104)),
+            WeightsRefused::RateLimited { blocks_since_update: 99, limit: 100 }
+        );
+        s.set_weights(0, &[1], &[1], 0, 105).unwrap();
+        s.hyperparameters.max_weights_limit = 32768;
+        assert_eq!(
+            refused(s.set_weights(0, &[1, 2], &[3, 1], 0, 205)),
+            WeightsRefused::MaxWeightExceeded { limit: 32768 }
+        );
+        // A name the subnet does not have is no refusal but an invalid call.
+        assert_eq!(s.set_weights(0, &[9], &[1], 0, 300), Err(CallError::Invalid(InvalidCall::UnknownUid { uid: 9, n: 3 })));
+    }
+
+    #[test]
+    fn the_owner_needs_no_permit_and_no_stake() {
+        let owner = Hyperparameters { owner_uid: Some(1), stake_threshold_rao: 10, ..open() };
+        let mut s = subnet(3, owner, &[1_000, 0, 0]);
+        s.set_weights(1, &[0, 2], &[1, 1], 0, 1).unwrap();
+    }
+
+    #[test]
+    fn replacement_zeroes_incoming_weights_and_clears_own_rows() {
+        let mut s = subnet(3, open(), &[1_000, 1_000, 0]);
+        s.run_epoch(1, 0);
+        s.set_weights(0, &[1, 2], &[1, 1], 0, 2).unwrap();
+        s.set_weights(1, &[0, 2], &[1, 1], 0, 2).unwrap();
+        s.run_epoch(3, 1_000_000);
+        assert!(s.bonds()[0].iter().any(|&(j, _)| j == 2), "validator 0 bonds to uid 2");
+        s.register(2, 5, 10).unwrap();
+        assert_eq!(s.weights()[0], vec![(1, 65535), (2, 0)], "incoming weight zeroed, entry kept");
+        assert_eq!(s.weights()[2], vec![]);
+        assert!(s.bonds()[0].iter().any(|&(j, _)| j == 2), "bonds pointing at the slot stay");
+        assert_eq!(s.outputs().incentive[2], 0);
+        assert!(!s.validator_permit()[2]);
+        s.register(3, 0, 11).unwrap();
+        assert_eq!(s.n(), 4);
+        assert_eq!(s.register(5, 0, 12), Err(InvalidCall::SlotBeyondEnd { uid: 5, n: 4 }));
+    }
+
+    #[test]
+    fn bonds_reset_removes_the_column_only_when_on() {
+        let mut s = subnet(3, open(), &[1_000, 0, 0]);
+        s.run_epoch(1, 0);
+        s.set_weights(0, &[1, 2], &[1, 1], 0, 2).unwrap();
+        s.run_epoch(3, 1_000_000);
+        let before = s.bonds().to_vec();
+        s.reset_bonds(2).unwrap();
+        assert_eq!(s.bonds(), before, "bonds_reset off: nothing happens");
+        s.hyperparameters.bonds_reset = true;
+        s.reset_bonds(2).unwrap();
+        assert!(s.bonds().iter().all(|row| row.iter().all(|&(j, _)| j != 2)));
+        assert!(s.bonds()[0].iter().any(|&(j, _)| j == 1));
+    }
+
+    #[test]
+    fn stake_total_is_bounded() {
+        let mut s = subnet(2, open(), &[STAKE_TOTAL_MAX_RAO, 0]);
+        assert!(matches!(s.set_stake(1, 1), Err(InvalidCall::StakeTotalTooLarge { .. })));
+        s.set_stake(0, 0).unwrap();
+        s.set_stake(1, STAKE_TOTAL_MAX_RAO).unwrap();
+    }
+}

@@ -8,7 +8,9 @@
 //! - on non-negative raw values `((t · x) >> 32) / i` is `⌊t · x / 2^32⌋ / i`, an integer
 //!   division by a literal constant once the loop is unrolled, which the compiler turns into a
 //!   multiply;
-//! - once a term is exactly zero every later term is zero, so the series stops there.
+//! - once a term is exactly zero every later term is zero, so the series stops there;
+//! - [`exp_safe_many`] runs the series of several values in lockstep: each series is a chain of
+//!   dependent multiplies, and interleaving independent chains keeps the multiplier busy.
 
 use super::I32F32;
 
@@ -47,6 +49,61 @@ pub fn exp_safe(x: I32F32) -> I32F32 {
         Err(()) if x.to_bits() <= 0 => I32F32::from_bits(0),
         Err(()) => I32F32::max_value(),
     }
+}
+
+/// Lanes of [`exp_safe_many`]: enough independent series to cover the multiply latency.
+const LANES: usize = 8;
+
+/// `exp_safe` of each value, appended to `out`; equal to [`exp_safe`] value by value.
+pub fn exp_safe_many(xs: &[I32F32], out: &mut Vec<I32F32>) {
+    for chunk in xs.chunks(LANES) {
+        // After the clamp to [-20, 20] nothing in the series can overflow (the largest term is
+        // 20^20/20! ≈ 4.3·10^7, the sum exp(20) ≈ 4.8·10^8), so the lanes need no checks.
+        let mut clamped = [0i64; LANES];
+        let mut magnitudes = [0u64; LANES];
+        for ((raw, magnitude), x) in clamped.iter_mut().zip(&mut magnitudes).zip(chunk) {
+            *raw = x.to_bits().clamp(-TWENTY_RAW, TWENTY_RAW);
+            *magnitude = raw.unsigned_abs();
+        }
+        let clamped = &clamped[..chunk.len()];
+        let sums = series_lanes(&magnitudes);
+        out.extend(clamped.iter().zip(sums).map(|(&raw, sum)| {
+            I32F32::from_bits(match raw {
+                0 => 1 << 32,
+                E_ARGUMENT_RAW => E_RAW,
+                _ if raw < 0 => ((1u128 << 64) / u128::from(sum)) as i64,
+                _ => sum as i64,
+            })
+        }));
+    }
+}
+
+/// 1.0, the argument [`exp`] answers with the stored constant e.
+const E_ARGUMENT_RAW: i64 = 1 << 32;
+
+/// The series for up to [`LANES`] magnitudes at most 20, step by step together; a lane whose term
+/// reached zero adds zeros from then on, exactly as its own series would stop.
+fn series_lanes(x: &[u64; LANES]) -> [u64; LANES] {
+    let mut sum = [0u64; LANES];
+    let mut term = *x;
+    for lane in 0..LANES {
+        sum[lane] = x[lane] + (1 << 32);
+    }
+    macro_rules! steps {
+        ($($i:literal)*) => {$(
+            let mut any = 0;
+            for lane in 0..LANES {
+                term[lane] = ((u128::from(term[lane]) * u128::from(x[lane])) >> 32) as u64 / $i;
+                sum[lane] += term[lane];
+                any |= term[lane];
+            }
+            if any == 0 {
+                return sum;
+            }
+        )*};
+    }
+    steps!(2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
+    sum
 }
 
 /// The consensus sigmoid `1 / (1 + exp_safe(−ρ·(x − κ)))` with saturating steps (legacy Yuma v0
@@ -165,6 +222,21 @@ mod tests {
         fn matches_crate_everywhere(raw in any::<i64>()) {
             let x = I32F32::from_bits(raw);
             prop_assert_eq!(exp(x), reference(x));
+        }
+
+        #[test]
+        fn many_equals_one_by_one(raws in proptest::collection::vec(prop_oneof![
+            -(21i64 << 32)..=(21i64 << 32),
+            Just(0i64),
+            Just(1i64 << 32),
+            Just(-(1i64 << 32)),
+            any::<i64>(),
+        ], 0..40)) {
+            let xs: Vec<I32F32> = raws.iter().map(|&r| I32F32::from_bits(r)).collect();
+            let mut many = Vec::new();
+            exp_safe_many(&xs, &mut many);
+            let one_by_one: Vec<I32F32> = xs.iter().map(|&x| exp_safe(x)).collect();
+            prop_assert_eq!(many, one_by_one);
         }
 
         #[test]

@@ -3,15 +3,13 @@
 //!
 //! Everything here rounds exactly as the chain does: multiplication floors, division truncates,
 //! narrowing conversions floor, u16 encodings floor (max-upscale rounds half away from zero).
-//! Kernels that avoid a 128-bit division or the generic series loop are tested bit for bit
-//! against the crate's own operations (see the tests of each submodule).
+//! The raw-bit kernels that hot loops use instead of the types' generic operations are tested bit
+//! for bit against the crate's own operations.
 
 mod exp;
-mod reciprocal;
 mod upscale;
 
-pub use exp::{exp, exp_safe, sigmoid_safe};
-pub use reciprocal::Reciprocal;
+pub use exp::{exp, exp_safe, exp_safe_many, sigmoid_safe};
 pub use substrate_fixed::types::{I32F32, I64F64, I96F32, U64F64};
 pub use upscale::{is_max_weight_limited, max_upscale_to_u16, u16_max_upscale};
 
@@ -48,6 +46,23 @@ pub fn i64f64_to_i32f32(x: I64F64) -> I32F32 {
     I32F32::from_bits(raw.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
 }
 
+/// `a.saturating_mul(b)` on raw I32F32 bits: the exact product floored to 32 fractional bits,
+/// clamped to the type's range. Hot loops use this form; the fixed types' generic saturation
+/// compiles to a long i128 carry chain.
+#[inline(always)]
+pub fn mul_raw(a: i64, b: i64) -> i64 {
+    ((i128::from(a) * i128::from(b)) >> 32).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+}
+
+/// `x / divisor` on raw I32F32 bits of non-negative values: `⌊x · 2^32 / divisor⌋`, the
+/// chain's truncating fixed division. Most numerators are proportions below 1.0, where the
+/// shifted numerator fits a u64 and one hardware division does it.
+#[inline(always)]
+pub fn divide_raw(x: u64, divisor: u64) -> u128 {
+    debug_assert!(divisor > 0);
+    if x < 1 << 32 { u128::from((x << 32) / divisor) } else { (u128::from(x) << 32) / u128::from(divisor) }
+}
+
 /// `x · E` floored to RAO, computed in I96F32 as the chain does for emission amounts (spec §2.7.4).
 #[inline]
 pub fn share_of_rao(x: I32F32, amount_rao: u64) -> u64 {
@@ -67,10 +82,9 @@ pub fn normalize(values: &mut [I32F32]) {
         return;
     }
     debug_assert!(sum > 0, "normalize: negative sum {sum}");
-    let divisor = Reciprocal::new(sum as u64);
     for x in values.iter_mut() {
         debug_assert!(x.to_bits() >= 0);
-        *x = I32F32::from_bits(divisor.divide_raw(x.to_bits() as u64) as i64);
+        *x = I32F32::from_bits(divide_raw(x.to_bits() as u64, sum as u64) as i64);
     }
 }
 
@@ -155,6 +169,24 @@ mod tests {
             };
             normalize(&mut fast);
             prop_assert_eq!(fast, reference);
+        }
+
+        #[test]
+        fn divide_raw_matches_crate_division(x in 0i64..=i64::MAX, divisor in 1i64..=i64::MAX, small in 0i64..(1 << 33)) {
+            for (x, divisor) in [(x, divisor), (small, divisor), (small, small.max(1)), (x, small.max(1))] {
+                // The crate's I32F32 `/`, where the quotient fits the type.
+                if let Some(q) = I32F32::from_bits(x).checked_div(I32F32::from_bits(divisor)) {
+                    prop_assert_eq!(divide_raw(x as u64, divisor as u64), q.to_bits() as u128);
+                }
+            }
+        }
+
+        #[test]
+        fn mul_raw_matches_crate_saturating_mul(a in any::<i64>(), b in any::<i64>(), small in -(1i64 << 34)..(1i64 << 34)) {
+            for (a, b) in [(a, b), (a, small), (small, b), (small, small)] {
+                let reference = I32F32::from_bits(a).saturating_mul(I32F32::from_bits(b)).to_bits();
+                prop_assert_eq!(mul_raw(a, b), reference);
+            }
         }
 
         #[test]

@@ -1,9 +1,12 @@
 //! Bond steps shared by the eras (spec §2.5–§2.6): the bonds mask, bond weights, loading, the
 //! scalar-α EMA, dividends and storage encoding.
 
-use super::matrix::SparseMatrix;
+use std::borrow::Cow;
+
+use super::matrix::{SparseMatrix, column_divisors, nonnegative};
 use crate::chain::fixed::{
-    I32F32, I64F64, ONE, fixed_from_u16, fixed_proportion_to_u16, i64f64_to_i32f32, u16_proportion_to_fixed,
+    I32F32, I64F64, ONE, ONE_RAW, divide_raw, fixed_from_u16, fixed_proportion_to_u16, i64f64_to_i32f32, mul_raw,
+    u16_proportion_to_fixed,
 };
 
 /// Columns whose UID registered since the last epoch: their old bonds do not carry over (§2.5).
@@ -19,17 +22,17 @@ pub fn recently_registered(block: u64, tempo: u16, last_mechanism_step_block: u6
 
 /// Bond weights W^b = W + β·(W̄ − W), β = bonds_penalty / 65535 (§2.5.1). β = 0 gives W and
 /// β = 1 gives W̄ exactly, sparsity included; in between, each entry of the union, kept if > 0.
-pub fn bond_weights(weights: &SparseMatrix, clipped: &SparseMatrix, bonds_penalty: u16) -> SparseMatrix {
+pub fn bond_weights<'a>(weights: &'a SparseMatrix, clipped: &'a SparseMatrix, bonds_penalty: u16) -> Cow<'a, SparseMatrix> {
     interpolate(weights, clipped, u16_proportion_to_fixed(bonds_penalty))
 }
 
 /// `from + ratio·(to − from)` entry-wise; ratio 0 and 1 return an input unchanged.
-pub fn interpolate(from: &SparseMatrix, to: &SparseMatrix, ratio: I32F32) -> SparseMatrix {
+pub fn interpolate<'a>(from: &'a SparseMatrix, to: &'a SparseMatrix, ratio: I32F32) -> Cow<'a, SparseMatrix> {
     if ratio.to_bits() == 0 {
-        return from.clone();
+        return Cow::Borrowed(from);
     }
     if ratio == ONE {
-        return to.clone();
+        return Cow::Borrowed(to);
     }
     let mut out = SparseMatrix::with_capacity(from.n_rows(), from.n_cols(), from.n_entries());
     for i in 0..from.n_rows() {
@@ -42,7 +45,7 @@ pub fn interpolate(from: &SparseMatrix, to: &SparseMatrix, ratio: I32F32) -> Spa
         });
         out.end_row();
     }
-    out
+    Cow::Owned(out)
 }
 
 const ZERO: I32F32 = I32F32::from_bits(0);
@@ -66,19 +69,21 @@ pub enum BondEncoding {
 pub fn load_bonds(stored: &[Vec<(u16, u16)>], masked_column: &[bool], encoding: BondEncoding) -> SparseMatrix {
     let n = masked_column.len();
     let mut bonds = SparseMatrix::with_capacity(n, n, stored.iter().take(n).map(Vec::len).sum());
+    let decode = |b: u16| match encoding {
+        BondEncoding::Integer => fixed_from_u16(b),
+        BondEncoding::Proportion => u16_proportion_to_fixed(b),
+    };
+    let kept = |j: u16| masked_column.get(usize::from(j)) == Some(&false);
     for i in 0..n {
-        if let Some(row) = stored.get(i) {
-            for &(j, b) in row {
-                if usize::from(j) < n && !masked_column[usize::from(j)] {
-                    let value = match encoding {
-                        BondEncoding::Integer => fixed_from_u16(b),
-                        BondEncoding::Proportion => u16_proportion_to_fixed(b),
-                    };
-                    bonds.push(j, value);
-                }
+        let row = stored.get(i).map_or(&[][..], Vec::as_slice);
+        if row.iter().all(|&(j, _)| kept(j)) {
+            bonds.push_row(row.iter().map(|&(j, _)| j), row.iter().map(|&(_, b)| decode(b)));
+        } else {
+            for &(j, b) in row.iter().filter(|&&(j, _)| kept(j)) {
+                bonds.push(j, decode(b));
             }
+            bonds.end_row();
         }
-        bonds.end_row();
     }
     bonds
 }
@@ -86,18 +91,27 @@ pub fn load_bonds(stored: &[Vec<(u16, u16)>], masked_column: &[bool], encoding: 
 /// The scalar EMA `α·new + (1 − α)·old` over the union of entries, each product floored, keeping
 /// results > 0 (§2.5.5; Yuma3 without liquid alpha, §2.6.3).
 pub fn ema(new: &SparseMatrix, old: &SparseMatrix, alpha: I32F32) -> SparseMatrix {
-    let keep = ONE.saturating_sub(alpha);
+    let alpha = alpha.to_bits();
+    let keep = ONE_RAW.saturating_sub(alpha);
+    let blend = |new: i64, old: i64| I32F32::from_bits(mul_raw(alpha, new).saturating_add(mul_raw(keep, old)));
     let mut out = SparseMatrix::with_capacity(new.n_rows(), new.n_cols(), new.n_entries().max(old.n_entries()));
     for i in 0..new.n_rows() {
-        merge_rows(new.row(i), old.row(i), |j, new, old| {
-            let value = alpha
-                .saturating_mul(new.unwrap_or(ZERO))
-                .saturating_add(keep.saturating_mul(old.unwrap_or(ZERO)));
-            if value > ZERO {
-                out.push(j, value);
-            }
-        });
-        out.end_row();
+        let (new_cols, new_vals) = new.row(i);
+        let (old_cols, old_vals) = old.row(i);
+        if new_cols == old_cols {
+            // The steady state of a dense subnet: the same columns on both sides.
+            out.push_row_positive(new_cols, new_vals.iter().zip(old_vals).map(|(n, o)| blend(n.to_bits(), o.to_bits())));
+        } else if old_cols.is_empty() {
+            out.push_row_positive(new_cols, new_vals.iter().map(|n| blend(n.to_bits(), 0)));
+        } else {
+            merge_rows((new_cols, new_vals), (old_cols, old_vals), |j, new, old| {
+                let value = blend(new.map_or(0, I32F32::to_bits), old.map_or(0, I32F32::to_bits));
+                if value > ZERO {
+                    out.push(j, value);
+                }
+            });
+            out.end_row();
+        }
     }
     out
 }
@@ -107,10 +121,34 @@ pub fn bonds_times_incentive(bonds: &SparseMatrix, incentive: &[I32F32]) -> Vec<
     (0..bonds.n_rows())
         .map(|i| {
             let (cols, vals) = bonds.row(i);
-            let sum: i64 = cols
+            let sum = cols
                 .iter()
                 .zip(vals)
-                .map(|(&j, b)| ((i128::from(b.to_bits()) * i128::from(incentive[usize::from(j)].to_bits())) >> 32) as i64)
+                .map(|(&j, b)| mul_raw(b.to_bits(), incentive[usize::from(j)].to_bits()))
+                .fold(0i64, i64::saturating_add);
+            I32F32::from_bits(sum)
+        })
+        .collect()
+}
+
+/// Σ_j (B_ij / Σ_k B_kj) · I_j per row: the same with B column-normalised first, without
+/// building the normalised matrix.
+pub fn column_shares_times_incentive(bonds: &SparseMatrix, incentive: &[I32F32]) -> Vec<I32F32> {
+    let divisors = column_divisors(&bonds.column_sums_raw());
+    (0..bonds.n_rows())
+        .map(|i| {
+            let (cols, vals) = bonds.row(i);
+            let sum = cols
+                .iter()
+                .zip(vals)
+                .map(|(&j, b)| {
+                    let j = usize::from(j);
+                    let share = match divisors[j] {
+                        0 => b.to_bits(),
+                        divisor => divide_raw(nonnegative(*b), divisor) as i64,
+                    };
+                    mul_raw(share, incentive[j].to_bits())
+                })
                 .fold(0i64, i64::saturating_add);
             I32F32::from_bits(sum)
         })
@@ -168,14 +206,14 @@ mod tests {
     #[test]
     fn vector_math_interpolate_sparse() {
         let empty = one_by_one(None);
-        assert_eq!(interpolate(&empty, &empty, I32F32::from_num(0)), empty);
+        assert_eq!(*interpolate(&empty, &empty, I32F32::from_num(0)), empty);
         let (zero, one) = (one_by_one(Some(0.0)), one_by_one(Some(1.0)));
-        assert_eq!(interpolate(&zero, &one, I32F32::from_num(0)), zero);
-        assert_eq!(interpolate(&zero, &one, I32F32::from_num(0.5)), one_by_one(Some(0.5)));
-        assert_eq!(interpolate(&zero, &one, I32F32::from_num(1)), one);
+        assert_eq!(*interpolate(&zero, &one, I32F32::from_num(0)), zero);
+        assert_eq!(*interpolate(&zero, &one, I32F32::from_num(0.5)), one_by_one(Some(0.5)));
+        assert_eq!(*interpolate(&zero, &one, I32F32::from_num(1)), one);
         // As a bonds penalty, 65535 is exactly 1 and 0 is exactly 0.
-        assert_eq!(bond_weights(&zero, &one, 65535), one);
-        assert_eq!(bond_weights(&zero, &one, 0), zero);
+        assert_eq!(*bond_weights(&zero, &one, 65535), one);
+        assert_eq!(*bond_weights(&zero, &one, 0), zero);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::matrix::SparseMatrix;
 use super::median::{MedianScratch, weighted_median};
-use crate::chain::fixed::{I32F32, normalize};
+use crate::chain::fixed::{I32F32, mul_raw, normalize};
 
 /// c_j: the stake-weighted median of column j at level κ over the validators with active stake
 /// (§2.4.2). Their stakes are normalised again (ŝ) and `m = Σŝ − κ`; a validator with no entry
@@ -63,16 +63,19 @@ pub fn consensus(weights: &SparseMatrix, active_stake: &[I32F32], kappa: I32F32)
 /// W̄ (§2.4.3): entries above consensus are clipped to it, or removed when it is 0; an existing
 /// explicit zero stays.
 pub fn clip(weights: &SparseMatrix, consensus: &[I32F32]) -> SparseMatrix {
-    weights.filter_map(|_, j, w| {
-        let c = consensus[usize::from(j)];
-        if w <= c {
-            Some(w)
-        } else if c.to_bits() > 0 {
-            Some(c)
-        } else {
-            None
-        }
-    })
+    const REMOVED: I32F32 = I32F32::from_bits(-1);
+    weights
+        .map_values(|_, j, w| {
+            let c = consensus[usize::from(j)];
+            if w <= c {
+                w
+            } else if c.to_bits() > 0 {
+                c
+            } else {
+                REMOVED
+            }
+        })
+        .drop_negative()
 }
 
 /// Incentive (§2.4.5–6): ranks r_j = Σ_i a_i · W̄_ij (each product floored, accumulated
@@ -86,9 +89,8 @@ pub fn incentive(clipped: &SparseMatrix, active_stake: &[I32F32]) -> Vec<I32F32>
         }
         let (cols, vals) = clipped.row(i);
         for (&j, w) in cols.iter().zip(vals) {
-            let product = ((i128::from(a) * i128::from(w.to_bits())) >> 32) as i64;
             let rank = &mut ranks[usize::from(j)];
-            *rank = rank.saturating_add(product);
+            *rank = rank.saturating_add(mul_raw(a, w.to_bits()));
         }
     }
     let mut incentive: Vec<I32F32> = ranks.into_iter().map(I32F32::from_bits).collect();

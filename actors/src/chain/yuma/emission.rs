@@ -1,6 +1,6 @@
 //! The epoch's emission split (spec §2.7).
 
-use crate::chain::fixed::{I32F32, Reciprocal, share_of_rao};
+use crate::chain::fixed::{I32F32, divide_raw, share_of_rao};
 
 /// RAO per UID, each floored, so every vector sums to at most the epoch's emission.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,8 +34,7 @@ pub fn split_emission(
         };
     }
     debug_assert!(e_sum > 0);
-    let divisor = Reciprocal::new(e_sum as u64);
-    let share = |raw: i64| I32F32::from_bits(divisor.divide_raw(raw as u64) as i64);
+    let share = |raw: i64| I32F32::from_bits(divide_raw(raw as u64, e_sum as u64) as i64);
     let server: Vec<I32F32> = incentive.iter().map(|x| share(x.to_bits())).collect();
     let validator: Vec<I32F32> = dividends.iter().map(|x| share(x.to_bits())).collect();
     let combined: Vec<I32F32> = earned.iter().map(|&x| share(x)).collect();

@@ -1,9 +1,8 @@
 //! Liquid alpha, Yuma3 flavour (spec §2.6.1): an EMA rate per bond entry from a sigmoid of how
 //! far the weight moved away from consensus (buying) or from the bond (selling).
 
-use super::bonds::merge_rows;
 use super::matrix::SparseMatrix;
-use crate::chain::fixed::{I32F32, ONE, exp_safe, u16_proportion_to_fixed};
+use crate::chain::fixed::{I32F32, ONE, ONE_RAW, exp_safe, exp_safe_many, mul_raw, u16_proportion_to_fixed};
 
 /// The subnet's liquid-alpha settings (`AlphaValues`, `AlphaSigmoidSteepness`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,13 +16,17 @@ const ZERO: I32F32 = I32F32::from_bits(0);
 const HALF: I32F32 = I32F32::from_bits(1 << 31);
 
 /// The sigmoid with its per-epoch constants folded.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct AlphaSigmoid {
     low: I32F32,
     high: I32F32,
     span: I32F32,
     /// steepness / −100, a saturating fixed division.
     slope: I32F32,
+    /// α at distance 0, the most common distance (see `row_alphas`).
+    alpha_at_zero: I32F32,
+    exponents: Vec<I32F32>,
+    exponentials: Vec<I32F32>,
 }
 
 impl AlphaSigmoid {
@@ -31,46 +34,118 @@ impl AlphaSigmoid {
         let low = u16_proportion_to_fixed(params.alpha_low);
         let high = u16_proportion_to_fixed(params.alpha_high);
         let slope = I32F32::from_num(params.steepness).saturating_div(I32F32::from_num(-100));
-        Self { low, high, span: high.saturating_sub(low), slope }
+        let mut sigmoid = Self {
+            low,
+            high,
+            span: high.saturating_sub(low),
+            slope,
+            alpha_at_zero: ZERO,
+            exponents: Vec::new(),
+            exponentials: Vec::new(),
+        };
+        sigmoid.alpha_at_zero = sigmoid.alpha_from_exponential(exp_safe(sigmoid.exponent(ZERO)));
+        sigmoid
+    }
+
+    /// The distance of §2.6.1: how far the weight moved above consensus (buying), or below the
+    /// bond (selling).
+    #[inline]
+    fn distance(weight: I32F32, bond: I32F32, consensus: I32F32) -> I32F32 {
+        if weight >= bond {
+            weight.saturating_sub(consensus).clamp(ZERO, ONE)
+        } else {
+            bond.saturating_sub(weight).clamp(ZERO, ONE)
+        }
+    }
+
+    /// x = (steepness / −100) · (d − 0.5).
+    #[inline]
+    fn exponent(&self, distance: I32F32) -> I32F32 {
+        self.slope.saturating_mul(distance.saturating_sub(HALF))
+    }
+
+    /// α = clamp(α_lo + σ·(α_hi − α_lo), α_lo, α_hi) with σ = 1 / (1 + e^x), written so it
+    /// cannot panic if α_lo > α_hi.
+    #[inline]
+    fn alpha_from_exponential(&self, exponential: I32F32) -> I32F32 {
+        let sigmoid = ONE.saturating_div(ONE.saturating_add(exponential));
+        self.low.saturating_add(sigmoid.saturating_mul(self.span)).max(self.low).min(self.high)
     }
 
     /// α for a weight w, the validator's bond β to that miner, and the miner's consensus c.
-    #[inline]
     pub fn alpha(&self, weight: I32F32, bond: I32F32, consensus: I32F32) -> I32F32 {
-        let distance = if weight >= bond {
-            weight.saturating_sub(consensus).clamp(ZERO, ONE) // buying
-        } else {
-            bond.saturating_sub(weight).clamp(ZERO, ONE) // selling
-        };
-        let x = self.slope.saturating_mul(distance.saturating_sub(HALF));
-        let sigmoid = ONE.saturating_div(ONE.saturating_add(exp_safe(x)));
-        // clamp(α_lo + σ·(α_hi − α_lo), α_lo, α_hi), written so it cannot panic if α_lo > α_hi.
-        self.low.saturating_add(sigmoid.saturating_mul(self.span)).max(self.low).min(self.high)
+        self.alpha_from_exponential(exp_safe(self.exponent(Self::distance(weight, bond, consensus))))
+    }
+
+    /// α for each entry of a row, as [`alpha`](Self::alpha) gives it entry by entry. Distance 0
+    /// is where the weight is at or above the bond and at or below consensus, the usual case
+    /// with the default bonds penalty (W^b = W̄ ≤ c), so its α is computed once per epoch;
+    /// the other entries' exponentials are computed together (`exp_safe_many`).
+    pub fn row_alphas(
+        &mut self,
+        cols: &[u16],
+        weights: &[I32F32],
+        bonds: &[I32F32],
+        consensus: &[I32F32],
+        alphas: &mut Vec<I32F32>,
+    ) {
+        alphas.clear();
+        self.exponents.clear();
+        for ((&j, &weight), &bond) in cols.iter().zip(weights).zip(bonds) {
+            let distance = Self::distance(weight, bond, consensus[usize::from(j)]);
+            if distance == ZERO {
+                alphas.push(self.alpha_at_zero);
+            } else {
+                // Marks the entry to fill in below.
+                alphas.push(I32F32::from_bits(-1));
+                self.exponents.push(self.exponent(distance));
+            }
+        }
+        self.exponentials.clear();
+        exp_safe_many(&self.exponents, &mut self.exponentials);
+        let mut exponentials = self.exponentials.iter();
+        for alpha in alphas.iter_mut().filter(|alpha| alpha.to_bits() < 0) {
+            *alpha = self.alpha_from_exponential(*exponentials.next().expect("one exponential per marked entry"));
+        }
     }
 }
 
 /// The Yuma3 EMA with a rate per entry (§2.6.3): `min(1, (1 − α)·B + max(0, α·W^b))`, only
 /// for the columns present in the row of W^b (an old bond to a column absent there is dropped,
-/// not decayed), keeping results > 0. `alpha(i, j, w, β)` gives the rate of entry (i, j).
+/// not decayed), keeping results > 0. `row_alphas(i, columns, weights, bonds, out)` gives the
+/// rates of row i, with the row's old bond per column (0 where there is none).
 pub fn ema_per_entry(
     bond_weights: &SparseMatrix,
     bonds: &SparseMatrix,
-    mut alpha: impl FnMut(usize, u16, I32F32, I32F32) -> I32F32,
+    mut row_alphas: impl FnMut(usize, &[u16], &[I32F32], &[I32F32], &mut Vec<I32F32>),
 ) -> SparseMatrix {
     let mut out = SparseMatrix::with_capacity(bond_weights.n_rows(), bond_weights.n_cols(), bond_weights.n_entries());
+    let (mut old, mut alphas) = (Vec::new(), Vec::new());
     for i in 0..bond_weights.n_rows() {
-        merge_rows(bond_weights.row(i), bonds.row(i), |j, weight, bond| {
-            let Some(weight) = weight else { return };
-            let bond = bond.unwrap_or(ZERO);
-            let a = alpha(i, j, weight, bond);
-            let decayed = ONE.saturating_sub(a).saturating_mul(bond);
-            let bought = a.saturating_mul(weight).max(ZERO);
-            let value = decayed.saturating_add(bought).min(ONE);
-            if value > ZERO {
-                out.push(j, value);
+        let (cols, weights) = bond_weights.row(i);
+        let (bond_cols, bond_vals) = bonds.row(i);
+        // The old bond of each column of the W^b row.
+        old.clear();
+        if cols == bond_cols {
+            old.extend_from_slice(bond_vals);
+        } else {
+            let mut k = 0;
+            for &j in cols {
+                while k < bond_cols.len() && bond_cols[k] < j {
+                    k += 1;
+                }
+                old.push(if bond_cols.get(k) == Some(&j) { bond_vals[k] } else { ZERO });
             }
+        }
+        row_alphas(i, cols, weights, &old, &mut alphas);
+        assert_eq!(alphas.len(), cols.len(), "one rate per entry");
+        let blended = weights.iter().zip(&old).zip(&alphas).map(|((weight, bond), alpha)| {
+            let a = alpha.to_bits();
+            let decayed = mul_raw(ONE_RAW.saturating_sub(a), bond.to_bits());
+            let bought = mul_raw(a, weight.to_bits()).max(0);
+            I32F32::from_bits(decayed.saturating_add(bought).min(ONE_RAW))
         });
-        out.end_row();
+        out.push_row_positive(cols, blended);
     }
     out
 }
@@ -128,7 +203,10 @@ mod tests {
         ];
         let alpha = I32F32::from_num(0.1f32);
         for (old, new, want, tolerance) in cases {
-            let result = ema_per_entry(&grid(new), &grid(old), |_, _, _, _| alpha);
+            let result = ema_per_entry(&grid(new), &grid(old), |_, cols, _, _, out| {
+                out.clear();
+                out.resize(cols.len(), alpha);
+            });
             for (got, want) in dense(&result).iter().zip(want) {
                 assert!((got - want).abs() <= tolerance, "got {got} want {want}");
             }
@@ -166,8 +244,9 @@ mod tests {
             ),
         ];
         for (old, new, alphas, want, tolerance) in cases {
-            let result = ema_per_entry(&matrix(&new, 2), &matrix(&old, 2), |i, j, _, _| {
-                I32F32::from_num(alphas[i][usize::from(j)])
+            let result = ema_per_entry(&matrix(&new, 2), &matrix(&old, 2), |i, cols, _, _, out| {
+                out.clear();
+                out.extend(cols.iter().map(|&j| I32F32::from_num(alphas[i][usize::from(j)])));
             });
             let got = result.to_rows();
             for (got_row, want_row) in got.iter().zip(&want) {
@@ -201,11 +280,34 @@ mod tests {
             weights.chunks(3).map(|row| row.iter().enumerate().map(|(j, &v)| (j as u16, v)).collect()).collect();
         let weights = matrix(&all_present, 3);
         let bonds = grid(&bonds);
-        let sigmoid = AlphaSigmoid::new(LiquidAlpha { alpha_low: 6553, alpha_high: 6553, steepness: 1000 });
-        let liquid = ema_per_entry(&weights, &bonds, |_, j, w, b| sigmoid.alpha(w, b, consensus[usize::from(j)]));
+        let mut sigmoid = AlphaSigmoid::new(LiquidAlpha { alpha_low: 6553, alpha_high: 6553, steepness: 1000 });
+        let liquid = ema_per_entry(&weights, &bonds, |_, cols, w, b, out| sigmoid.row_alphas(cols, w, b, &consensus, out));
         let fixed = super::super::bonds::ema(&weights, &bonds, super::super::bonds::alpha_from_moving_average(900_000));
         for (l, f) in dense(&liquid).iter().zip(dense(&fixed)) {
             assert!((l - f).abs() <= 1e-3, "liquid {l} fixed {f}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn row_alphas_equal_alpha_entry_by_entry(
+            entries in proptest::collection::vec((0i64..=(1 << 32), 0i64..=(1 << 32), 0i64..=(1 << 32)), 0..30),
+            low in 1638u16..=65535,
+            width in 0u16..=65535,
+            steepness in proptest::prelude::any::<i16>(),
+        ) {
+            let params = LiquidAlpha { alpha_low: low, alpha_high: low.saturating_add(width), steepness };
+            let mut sigmoid = AlphaSigmoid::new(params);
+            let fixed = |raw: i64| I32F32::from_bits(raw);
+            let cols: Vec<u16> = (0..entries.len() as u16).collect();
+            let weights: Vec<I32F32> = entries.iter().map(|e| fixed(e.0)).collect();
+            let bonds: Vec<I32F32> = entries.iter().map(|e| fixed(e.1)).collect();
+            let consensus: Vec<I32F32> = entries.iter().map(|e| fixed(e.2)).collect();
+            let mut alphas = Vec::new();
+            sigmoid.row_alphas(&cols, &weights, &bonds, &consensus, &mut alphas);
+            let one_by_one: Vec<I32F32> =
+                (0..entries.len()).map(|k| sigmoid.alpha(weights[k], bonds[k], consensus[k])).collect();
+            proptest::prop_assert_eq!(alphas, one_by_one);
         }
     }
 

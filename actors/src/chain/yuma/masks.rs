@@ -1,7 +1,7 @@
 //! The weight matrix W of an epoch (spec §2.3): stored rows, masked, row-normalised.
 
 use super::matrix::SparseMatrix;
-use crate::chain::fixed::{I32F32, Reciprocal};
+use crate::chain::fixed::I32F32;
 
 /// What the masks of §2.3 look at, per UID.
 pub struct WeightMasks<'a> {
@@ -22,8 +22,10 @@ pub fn masked_weights(stored: &[Vec<(u16, u16)>], masks: &WeightMasks) -> Sparse
     let n = masks.permit_in_force.len();
     let capacity = stored.iter().take(n).map(Vec::len).sum();
     let mut weights = SparseMatrix::with_capacity(n, n, capacity);
-    for (i, row) in stored.iter().enumerate().take(n) {
-        if masks.permit_in_force[i] {
+    for i in 0..n {
+        if let Some(row) = stored.get(i)
+            && masks.permit_in_force[i]
+        {
             push_masked_row(&mut weights, i, row, masks);
         }
         weights.end_row();
@@ -36,26 +38,26 @@ fn push_masked_row(weights: &mut SparseMatrix, i: usize, row: &[(u16, u16)], mas
     let keeps_diagonal = masks.owner_uid.is_some_and(|owner| usize::from(owner) == i);
     let last_update = masks.last_update[i];
     let commit_block = masks.first_commit_block.map_or(u64::MAX, |blocks| blocks[i]);
-    let kept = row.iter().filter(|&&(j, _)| {
-        let j = usize::from(j);
-        j < n
-            && (j != i || keeps_diagonal)
+    let mut sum: u64 = 0;
+    for &(j, w) in row {
+        let column = usize::from(j);
+        let kept = column < n
+            && (column != i || keeps_diagonal)
             // Outdated: i last set weights no later than j's current registration (≤, §9.3).
-            && last_update > masks.registered_at[j]
+            && last_update > masks.registered_at[column]
             // Committed before j registered: the commit cannot have meant this j.
-            && commit_block >= masks.registered_at[j]
-    });
-    let sum: u64 = kept.clone().map(|&(_, w)| u64::from(w)).sum();
-    if sum == 0 {
-        // All explicit zeros (or nothing): the row stays as it is.
-        for &(j, w) in kept {
+            && commit_block >= masks.registered_at[column];
+        if kept {
             weights.push(j, I32F32::from_bits(i64::from(w) << 32));
+            sum += u64::from(w);
         }
-        return;
     }
-    // w / sum on integer-valued fixed numbers: ⌊(w·2^32)·2^32 / (sum·2^32)⌋ = ⌊w·2^32 / sum⌋.
-    let divisor = Reciprocal::new(sum);
-    for &(j, w) in kept {
-        weights.push(j, I32F32::from_bits(divisor.divide_raw(u64::from(w)) as i64));
+    // All explicit zeros (or nothing): the row stays as it is.
+    if sum > 0 {
+        // w / sum on integer-valued fixed numbers: ⌊(w·2^32)·2^32 / (sum·2^32)⌋ = ⌊w·2^32 / sum⌋.
+        for value in weights.current_row_values_mut() {
+            let w = (value.to_bits() >> 32) as u64;
+            *value = I32F32::from_bits(((w << 32) / sum) as i64);
+        }
     }
 }

@@ -1,8 +1,12 @@
 //! The epoch's sparse matrices: compressed rows of `(column, I32F32)` entries in ascending
 //! column order. An explicit zero entry is kept and differs from an absent one (spec §1.3):
 //! clipping, the Yuma3 EMA and UID replacement all depend on the difference.
+//!
+//! Most matrices of an epoch share the pattern of W (clipping, bond weights, ΔB only change
+//! values), so the fast operations here copy a pattern once and compute values in straight loops;
+//! dropping entries is a separate compaction that runs only when something must go.
 
-use crate::chain::fixed::{I32F32, Reciprocal};
+use crate::chain::fixed::{I32F32, divide_raw};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SparseMatrix {
@@ -14,8 +18,8 @@ pub struct SparseMatrix {
 }
 
 impl SparseMatrix {
-    /// An empty matrix to be filled row by row with [`push`](Self::push) and
-    /// [`end_row`](Self::end_row).
+    /// An empty matrix to be filled row by row ([`push`](Self::push) and
+    /// [`end_row`](Self::end_row), or [`push_row_positive`](Self::push_row_positive)).
     pub fn with_capacity(n_rows: usize, n_cols: usize, entries: usize) -> Self {
         assert!(n_cols <= usize::from(u16::MAX) + 1, "columns are u16 UIDs");
         let mut row_start = Vec::with_capacity(n_rows + 1);
@@ -39,6 +43,45 @@ impl SparseMatrix {
     pub fn end_row(&mut self) {
         let end = u32::try_from(self.cols.len()).expect("entries fit u32");
         self.row_start.push(end);
+    }
+
+    /// Appends a whole row (columns ascending, one value each).
+    pub fn push_row(&mut self, cols: impl IntoIterator<Item = u16>, vals: impl IntoIterator<Item = I32F32>) {
+        let start = self.cols.len();
+        self.cols.extend(cols);
+        self.vals.extend(vals);
+        assert_eq!(self.cols.len(), self.vals.len(), "one value per column");
+        debug_assert!(self.cols[start..].windows(2).all(|pair| pair[0] < pair[1]), "columns must ascend within a row");
+        debug_assert!(self.cols[start..].iter().all(|&col| usize::from(col) < self.n_cols));
+        self.end_row();
+    }
+
+    /// Appends a whole row, keeping only the entries whose value is > 0.
+    pub fn push_row_positive(&mut self, cols: &[u16], vals: impl IntoIterator<Item = I32F32>) {
+        let start = self.cols.len();
+        self.cols.extend_from_slice(cols);
+        self.vals.extend(vals);
+        assert_eq!(self.cols.len(), self.vals.len(), "one value per column");
+        debug_assert!(cols.windows(2).all(|pair| pair[0] < pair[1]), "columns must ascend within a row");
+        if self.vals[start..].iter().any(|v| v.to_bits() <= 0) {
+            let mut kept = start;
+            for k in start..self.vals.len() {
+                if self.vals[k].to_bits() > 0 {
+                    self.cols[kept] = self.cols[k];
+                    self.vals[kept] = self.vals[k];
+                    kept += 1;
+                }
+            }
+            self.cols.truncate(kept);
+            self.vals.truncate(kept);
+        }
+        self.end_row();
+    }
+
+    /// The values of the row being built (after its pushes, before `end_row`).
+    pub fn current_row_values_mut(&mut self) -> &mut [I32F32] {
+        let start = self.current_row_start();
+        &mut self.vals[start..]
     }
 
     fn current_row_start(&self) -> usize {
@@ -68,6 +111,40 @@ impl SparseMatrix {
         (&self.cols[range.clone()], &self.vals[range])
     }
 
+    /// The same pattern with each value mapped by `f(row, col, value)`.
+    pub fn map_values(&self, mut f: impl FnMut(usize, u16, I32F32) -> I32F32) -> Self {
+        let mut vals = Vec::with_capacity(self.vals.len());
+        for row in 0..self.n_rows() {
+            let (cols, row_vals) = self.row(row);
+            vals.extend(cols.iter().zip(row_vals).map(|(&col, &val)| f(row, col, val)));
+        }
+        Self { n_cols: self.n_cols, row_start: self.row_start.clone(), cols: self.cols.clone(), vals }
+    }
+
+    /// Removes the entries whose value is negative: the marker a map uses for "drop this entry"
+    /// (every value the epoch keeps is ≥ 0).
+    pub fn drop_negative(mut self) -> Self {
+        if self.vals.iter().all(|v| v.to_bits() >= 0) {
+            return self;
+        }
+        let mut kept = 0;
+        for row in 0..self.n_rows() {
+            let range = self.range(row);
+            self.row_start[row] = kept as u32;
+            for k in range {
+                if self.vals[k].to_bits() >= 0 {
+                    self.cols[kept] = self.cols[k];
+                    self.vals[kept] = self.vals[k];
+                    kept += 1;
+                }
+            }
+        }
+        *self.row_start.last_mut().unwrap() = kept as u32;
+        self.cols.truncate(kept);
+        self.vals.truncate(kept);
+        self
+    }
+
     /// A new matrix with the same rows, each entry mapped or dropped by `f(row, col, value)`.
     pub fn filter_map(&self, mut f: impl FnMut(usize, u16, I32F32) -> Option<I32F32>) -> Self {
         let mut out = Self::with_capacity(self.n_rows(), self.n_cols, self.n_entries());
@@ -89,7 +166,7 @@ impl SparseMatrix {
     }
 
     /// Σ_i of each column, as raw bits.
-    fn column_sums_raw(&self) -> Vec<i64> {
+    pub fn column_sums_raw(&self) -> Vec<i64> {
         let mut sums = vec![0i64; self.n_cols];
         for (&col, val) in self.cols.iter().zip(&self.vals) {
             sums[usize::from(col)] += val.to_bits();
@@ -100,8 +177,7 @@ impl SparseMatrix {
     /// Divide each entry by its column sum; columns summing to zero are left as they are.
     /// Entries are non-negative, so each quotient is the chain's truncating fixed division.
     pub fn normalize_columns(&mut self) {
-        let divisors: Vec<Option<Reciprocal>> =
-            self.column_sums_raw().into_iter().map(|sum| (sum > 0).then(|| Reciprocal::new(sum as u64))).collect();
+        let divisors = column_divisors(&self.column_sums_raw());
         self.divide_columns(&divisors);
     }
 
@@ -112,16 +188,14 @@ impl SparseMatrix {
             let max = &mut maxima[usize::from(col)];
             *max = (*max).max(val.to_bits());
         }
-        let divisors: Vec<Option<Reciprocal>> =
-            maxima.into_iter().map(|max| (max > 0).then(|| Reciprocal::new(max as u64))).collect();
-        self.divide_columns(&divisors);
+        self.divide_columns(&column_divisors(&maxima));
     }
 
-    fn divide_columns(&mut self, divisors: &[Option<Reciprocal>]) {
+    fn divide_columns(&mut self, divisors: &[u64]) {
         for (&col, val) in self.cols.iter().zip(self.vals.iter_mut()) {
-            if let Some(divisor) = &divisors[usize::from(col)] {
-                debug_assert!(val.to_bits() >= 0, "column division of a negative entry");
-                *val = I32F32::from_bits(divisor.divide_raw(val.to_bits() as u64) as i64);
+            let divisor = divisors[usize::from(col)];
+            if divisor > 0 {
+                *val = I32F32::from_bits(divide_raw(nonnegative(*val), divisor) as i64);
             }
         }
     }
@@ -135,6 +209,18 @@ impl SparseMatrix {
             })
             .collect()
     }
+}
+
+/// A divisor per column from its sum (or maximum); 0 leaves the column as it is.
+pub fn column_divisors(sums: &[i64]) -> Vec<u64> {
+    sums.iter().map(|&sum| sum.max(0) as u64).collect()
+}
+
+/// The raw bits of a value the epoch keeps non-negative.
+#[inline]
+pub fn nonnegative(x: I32F32) -> u64 {
+    debug_assert!(x.to_bits() >= 0, "negative value {x} where the epoch keeps values ≥ 0");
+    x.to_bits().max(0) as u64
 }
 
 #[cfg(test)]
@@ -169,5 +255,23 @@ mod tests {
         m.max_upscale_columns();
         assert_eq!(m.to_rows()[0], vec![(0, I32F32::from_num(0.5)), (2, I32F32::from_num(1))]);
         assert_eq!(m.to_rows()[1], vec![(0, I32F32::from_num(1))]);
+    }
+
+    #[test]
+    fn map_then_drop_negative_keeps_zeros_and_row_bounds() {
+        let m = matrix(&[&[(0, 1.0), (1, 0.0), (2, 3.0)], &[], &[(1, 2.0)]], 3);
+        let mapped = m.map_values(|_, col, v| if col == 2 { I32F32::from_num(-1) } else { v }).drop_negative();
+        assert_eq!(mapped, matrix(&[&[(0, 1.0), (1, 0.0)], &[], &[(1, 2.0)]], 3));
+        let unchanged = m.map_values(|_, _, v| v).drop_negative();
+        assert_eq!(unchanged, m);
+    }
+
+    #[test]
+    fn push_row_positive_drops_zero_and_negative() {
+        let mut m = SparseMatrix::with_capacity(2, 4, 4);
+        let v = |x: f64| I32F32::from_num(x);
+        m.push_row_positive(&[0, 1, 3], [v(0.5), v(0.0), v(0.25)]);
+        m.push_row_positive(&[2], [v(1.0)]);
+        assert_eq!(m, matrix(&[&[(0, 0.5), (3, 0.25)], &[(2, 1.0)]], 4));
     }
 }

@@ -9,66 +9,97 @@
 //! value 0 carrying their summed stake; a sparse column then costs its entries, not all
 //! validators. `tests::folded_equals_spec_algorithm` checks this against the verbatim algorithm.
 
-/// Reusable buffers for [`weighted_median`], so a column costs no allocation.
+/// Reusable buffers for [`weighted_median`], so a column costs no allocation. Items are kept as
+/// two parallel arrays so the counting pass of each round vectorises.
 #[derive(Default)]
 pub struct MedianScratch {
-    items: Vec<(i64, i64)>,
-    upper: Vec<(i64, i64)>,
+    values: Vec<i64>,
+    stakes: Vec<i64>,
+    /// Where a round compacts the side it keeps; swapped with the above after it.
+    kept_values: Vec<i64>,
+    kept_stakes: Vec<i64>,
 }
 
 impl MedianScratch {
     /// Starts a new column.
     pub fn clear(&mut self) {
-        self.items.clear();
+        self.values.clear();
+        self.stakes.clear();
     }
 
     /// Adds an item (value, stake), raw I32F32 bits.
     #[inline]
     pub fn push(&mut self, value: i64, stake: i64) {
-        self.items.push((value, stake));
+        self.values.push(value);
+        self.stakes.push(stake);
     }
 }
 
 /// The spec's quickselect over the pushed items: lower bound 0, upper bound `hi`, threshold `m`.
 pub fn weighted_median(scratch: &mut MedianScratch, m: i64, hi: i64) -> i64 {
-    let MedianScratch { items, upper } = scratch;
+    let MedianScratch { values, stakes, kept_values, kept_stakes } = scratch;
+    // The spec adds stakes saturating. With non-negative stakes whose total fits far inside i64
+    // (they are proportions summing to about 1.0 = 2^32) no partial sum can saturate, so the
+    // rounds below add plainly, which lets the counting pass vectorise.
+    let total = stakes.iter().try_fold(0i64, |sum, &stake| if stake >= 0 { sum.checked_add(stake) } else { None });
+    assert!(total.is_some_and(|t| t < 1 << 62), "weighted_median: stakes must be non-negative, total far below i64::MAX");
     let (mut lo, mut hi) = (0i64, hi);
     // Each round removes the pivot at least, so the loop ends; the bound is the spec's safety.
-    let rounds_max = items.len() + 1;
+    let rounds_max = values.len() + 1;
     for _ in 0..rounds_max {
-        match items.len() {
+        let len = values.len();
+        match len {
             0 => return 0,
-            1 => return items[0].0,
-            len => {
-                let pivot = items[len / 2].0;
-                // Order-preserving three-way split: lower items compact to the front of `items`,
-                // upper items go to `upper`, equal items to neither.
-                upper.clear();
-                let (mut lower_len, mut lower_stake, mut upper_stake) = (0, 0i64, 0i64);
-                for k in 0..len {
-                    let item = items[k];
-                    if item.0 < pivot {
-                        items[lower_len] = item;
-                        lower_len += 1;
-                        lower_stake = lower_stake.saturating_add(item.1);
-                    } else if item.0 > pivot {
-                        upper.push(item);
-                        upper_stake = upper_stake.saturating_add(item.1);
-                    }
-                }
-                if lower_len > 0 && m < lo.saturating_add(lower_stake) {
-                    items.truncate(lower_len);
-                    hi = lo.saturating_add(lower_stake);
-                } else if !upper.is_empty() && hi.saturating_sub(upper_stake) <= m {
-                    std::mem::swap(items, upper);
-                    lo = hi.saturating_sub(upper_stake);
-                } else {
-                    return pivot;
-                }
-            }
+            1 => return values[0],
+            _ => {}
+        }
+        let pivot = values[len / 2];
+        // Count both sides without storing anything (items strictly below and above the pivot;
+        // equal items belong to neither).
+        let (mut lower_stake, mut upper_stake, mut lower_len, mut upper_len) = (0i64, 0i64, 0usize, 0usize);
+        for (&value, &stake) in values.iter().zip(stakes.iter()) {
+            let below = value < pivot;
+            let above = value > pivot;
+            lower_stake += stake & -i64::from(below);
+            upper_stake += stake & -i64::from(above);
+            lower_len += usize::from(below);
+            upper_len += usize::from(above);
+        }
+        if lower_len > 0 && m < lo.saturating_add(lower_stake) {
+            keep_in_order(values, stakes, kept_values, kept_stakes, |value| value < pivot);
+            hi = lo.saturating_add(lower_stake);
+        } else if upper_len > 0 && hi.saturating_sub(upper_stake) <= m {
+            keep_in_order(values, stakes, kept_values, kept_stakes, |value| value > pivot);
+            lo = hi.saturating_sub(upper_stake);
+        } else {
+            return pivot;
         }
     }
     0
+}
+
+/// Keeps the items whose value passes `keep`, in their order: a branch-free copy into the
+/// spare buffers (writing where nothing is read, so loads never wait on stores), then a swap.
+#[inline]
+fn keep_in_order(
+    values: &mut Vec<i64>,
+    stakes: &mut Vec<i64>,
+    kept_values: &mut Vec<i64>,
+    kept_stakes: &mut Vec<i64>,
+    keep: impl Fn(i64) -> bool,
+) {
+    kept_values.resize(values.len(), 0);
+    kept_stakes.resize(values.len(), 0);
+    let mut kept = 0;
+    for (&value, &stake) in values.iter().zip(stakes.iter()) {
+        kept_values[kept] = value;
+        kept_stakes[kept] = stake;
+        kept += usize::from(keep(value));
+    }
+    kept_values.truncate(kept);
+    kept_stakes.truncate(kept);
+    std::mem::swap(values, kept_values);
+    std::mem::swap(stakes, kept_stakes);
 }
 
 #[cfg(test)]

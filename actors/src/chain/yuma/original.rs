@@ -5,7 +5,7 @@ use super::bonds::{
     BondEncoding, alpha_from_moving_average, bond_weights, bonds_times_incentive, ema, encode_for_storage, load_bonds,
 };
 use super::{BondsInputs, BondsOutcome, Era};
-use crate::chain::fixed::{I32F32, normalize};
+use crate::chain::fixed::{I32F32, mul_raw, normalize};
 
 pub struct OriginalYuma;
 
@@ -22,7 +22,7 @@ impl Era for OriginalYuma {
         bonds.normalize_columns();
 
         // ΔB_ij = W^b_ij · a_i, column-normalised.
-        let mut bought = bond_weights.filter_map(|i, _, w| Some(w.saturating_mul(inputs.active_stake[i])));
+        let mut bought = bond_weights.map_values(|i, _, w| I32F32::from_bits(mul_raw(w.to_bits(), inputs.active_stake[i].to_bits())));
         bought.normalize_columns();
 
         // B' = α·ΔB + (1 − α)·B, column-normalised. Liquid alpha has no effect in this era at

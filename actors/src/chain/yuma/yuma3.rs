@@ -2,7 +2,8 @@
 //! moved towards the (penalised) weights by a fixed or liquid rate, stored as they are.
 
 use super::bonds::{
-    BondEncoding, alpha_from_moving_average, bond_weights, bonds_times_incentive, ema, encode_for_storage, load_bonds,
+    BondEncoding, alpha_from_moving_average, bond_weights, column_shares_times_incentive, ema, encode_for_storage,
+    load_bonds,
 };
 use super::liquid_alpha::{AlphaSigmoid, ema_per_entry};
 use super::{BondsInputs, BondsOutcome, Era};
@@ -24,18 +25,16 @@ impl Era for Yuma3 {
         let has_consensus = inputs.consensus.iter().any(|c| c.to_bits() != 0);
         let bonds = match inputs.liquid_alpha {
             Some(params) if has_consensus => {
-                let sigmoid = AlphaSigmoid::new(params);
-                ema_per_entry(&bond_weights, &bonds, |_, j, weight, bond| {
-                    sigmoid.alpha(weight, bond, inputs.consensus[usize::from(j)])
+                let mut sigmoid = AlphaSigmoid::new(params);
+                ema_per_entry(&bond_weights, &bonds, |_, cols, weights, old, alphas| {
+                    sigmoid.row_alphas(cols, weights, old, inputs.consensus, alphas);
                 })
             }
             _ => ema(&bond_weights, &bonds, alpha_from_moving_average(inputs.bonds_moving_average)),
         };
 
         // Dividends: each validator's bond share of every miner's incentive, times its stake.
-        let mut shares = bonds.clone();
-        shares.normalize_columns();
-        let mut dividends: Vec<I32F32> = bonds_times_incentive(&shares, inputs.incentive)
+        let mut dividends: Vec<I32F32> = column_shares_times_incentive(&bonds, inputs.incentive)
             .into_iter()
             .zip(inputs.active_stake)
             .map(|(trust, &stake)| trust.checked_mul(stake).unwrap_or(I32F32::from_num(0)))
