@@ -27,48 +27,105 @@ pub struct NeuronInit {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WeightsRefused {
     CommitRevealEnabled,
-    LengthMismatch { dests: usize, values: usize },
-    MoreWeightsThanUids { len: usize, n: usize },
-    StakeBelowThreshold { stake_rao: u64, threshold_rao: u64 },
-    VersionKeyTooLow { given: u64, required: u64 },
-    RateLimited { blocks_since_update: u64, limit: u64 },
-    NoValidatorPermit { uid: u16 },
-    DuplicateUid { uid: u16 },
+    LengthMismatch {
+        dests: usize,
+        values: usize,
+    },
+    MoreWeightsThanUids {
+        len: usize,
+        n: usize,
+    },
+    StakeBelowThreshold {
+        stake_rao: u64,
+        threshold_rao: u64,
+    },
+    VersionKeyTooLow {
+        given: u64,
+        required: u64,
+    },
+    RateLimited {
+        blocks_since_update: u64,
+        limit: u64,
+    },
+    NoValidatorPermit {
+        uid: u16,
+    },
+    DuplicateUid {
+        uid: u16,
+    },
     /// `min` is `min(n, min_allowed_weights)`, the bound in force.
-    TooFewWeights { len: usize, min: usize, min_allowed_weights: u16 },
-    MaxWeightExceeded { limit: u16 },
+    TooFewWeights {
+        len: usize,
+        min: usize,
+        min_allowed_weights: u16,
+    },
+    MaxWeightExceeded {
+        limit: u16,
+    },
 }
 
 impl fmt::Display for WeightsRefused {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
-            Self::CommitRevealEnabled => write!(f, "commit-reveal is on: weights must arrive by commit and reveal"),
+            Self::CommitRevealEnabled => write!(
+                f,
+                "commit-reveal is on: weights must arrive by commit and reveal"
+            ),
             Self::LengthMismatch { dests, values } => {
                 write!(f, "dests has {dests} entries but values has {values}")
             }
             Self::MoreWeightsThanUids { len, n } => write!(f, "too many weights: {len} > {n} UIDs"),
-            Self::StakeBelowThreshold { stake_rao, threshold_rao } => {
-                write!(f, "stake weight {stake_rao} RAO is below stake_threshold_rao {threshold_rao}")
+            Self::StakeBelowThreshold {
+                stake_rao,
+                threshold_rao,
+            } => {
+                write!(
+                    f,
+                    "stake weight {stake_rao} RAO is below stake_threshold_rao {threshold_rao}"
+                )
             }
             Self::VersionKeyTooLow { given, required } => {
-                write!(f, "version_key {given} is below weights_version_key {required}")
+                write!(
+                    f,
+                    "version_key {given} is below weights_version_key {required}"
+                )
             }
-            Self::RateLimited { blocks_since_update, limit } => write!(
+            Self::RateLimited {
+                blocks_since_update,
+                limit,
+            } => write!(
                 f,
                 "rate limited: {blocks_since_update} blocks since the last update < weights_set_rate_limit {limit}"
             ),
             Self::NoValidatorPermit { uid } => {
-                write!(f, "uid {uid} holds no validator permit (only a self-weight is allowed)")
+                write!(
+                    f,
+                    "uid {uid} holds no validator permit (only a self-weight is allowed)"
+                )
             }
             Self::DuplicateUid { uid } => write!(f, "uid {uid} appears twice in dests"),
-            Self::TooFewWeights { len, min, min_allowed_weights } if *min == usize::from(*min_allowed_weights) => {
+            Self::TooFewWeights {
+                len,
+                min,
+                min_allowed_weights,
+            } if *min == usize::from(*min_allowed_weights) => {
                 write!(f, "too few weights: {len} < min_allowed_weights {min}")
             }
-            Self::TooFewWeights { len, min, min_allowed_weights } => {
-                write!(f, "too few weights: {len} < {min} (min_allowed_weights {min_allowed_weights}, capped at n)")
+            Self::TooFewWeights {
+                len,
+                min,
+                min_allowed_weights,
+            } => {
+                write!(
+                    f,
+                    "too few weights: {len} < {min} (min_allowed_weights {min_allowed_weights}, capped at n)"
+                )
             }
             Self::MaxWeightExceeded { limit } => {
-                write!(f, "the largest normalised weight is above max_weights_limit {limit}/65535")
+                write!(
+                    f,
+                    "the largest normalised weight is above max_weights_limit {limit}/65535"
+                )
             }
         }
     }
@@ -89,12 +146,21 @@ impl fmt::Display for InvalidCall {
         match self {
             Self::UnknownUid { uid, n } => write!(f, "uid {uid} is not registered (n = {n})"),
             Self::SlotBeyondEnd { uid, n } => {
-                write!(f, "uid {uid} is beyond the next free slot {n} (a new neuron takes uid n or replaces one)")
+                write!(
+                    f,
+                    "uid {uid} is beyond the next free slot {n} (a new neuron takes uid n or replaces one)"
+                )
             }
             Self::SubnetFull { max_allowed_uids } => {
-                write!(f, "the subnet is full (max_allowed_uids {max_allowed_uids}): register into an existing uid")
+                write!(
+                    f,
+                    "the subnet is full (max_allowed_uids {max_allowed_uids}): register into an existing uid"
+                )
             }
-            Self::OwnerNeverReplaced { uid } => write!(f, "uid {uid} is the subnet owner's, which is never replaced"),
+            Self::OwnerNeverReplaced { uid } => write!(
+                f,
+                "uid {uid} is the subnet owner's, which is never replaced"
+            ),
             Self::StakeTotalTooLarge { total_rao } => write!(
                 f,
                 "total stake {total_rao} RAO exceeds {STAKE_TOTAL_MAX_RAO}, the I64F64 range the chain sums stake in"
@@ -145,12 +211,20 @@ pub struct Subnet {
 
 impl Subnet {
     /// A subnet with these neurons (UID i = `neurons[i]`), no weights, no bonds, no permits.
-    pub fn new(hyperparameters: Hyperparameters, neurons: &[NeuronInit]) -> Result<Self, InvalidCall> {
+    pub fn new(
+        hyperparameters: Hyperparameters,
+        neurons: &[NeuronInit],
+    ) -> Result<Self, InvalidCall> {
         let n = neurons.len();
         if n > usize::from(hyperparameters.max_allowed_uids) {
-            return Err(InvalidCall::SubnetFull { max_allowed_uids: hyperparameters.max_allowed_uids });
+            return Err(InvalidCall::SubnetFull {
+                max_allowed_uids: hyperparameters.max_allowed_uids,
+            });
         }
-        let total: u128 = neurons.iter().map(|neuron| u128::from(neuron.stake_rao)).sum();
+        let total: u128 = neurons
+            .iter()
+            .map(|neuron| u128::from(neuron.stake_rao))
+            .sum();
         if total > u128::from(STAKE_TOTAL_MAX_RAO) {
             return Err(InvalidCall::StakeTotalTooLarge { total_rao: total });
         }
@@ -161,7 +235,10 @@ impl Subnet {
         }
         Ok(Self {
             hyperparameters,
-            stake: neurons.iter().map(|neuron| I64F64::from_num(neuron.stake_rao)).collect(),
+            stake: neurons
+                .iter()
+                .map(|neuron| I64F64::from_num(neuron.stake_rao))
+                .collect(),
             registered_at: neurons.iter().map(|neuron| neuron.registered_at).collect(),
             last_update: neurons.iter().map(|neuron| neuron.last_update).collect(),
             validator_permit: vec![false; n],
@@ -202,11 +279,17 @@ impl Subnet {
 
     fn check_uid(&self, uid: u16) -> Result<usize, InvalidCall> {
         let index = usize::from(uid);
-        if index < self.n() { Ok(index) } else { Err(InvalidCall::UnknownUid { uid, n: self.n() }) }
+        if index < self.n() {
+            Ok(index)
+        } else {
+            Err(InvalidCall::UnknownUid { uid, n: self.n() })
+        }
     }
 
     fn is_owner(&self, uid: usize) -> bool {
-        self.hyperparameters.owner_uid.is_some_and(|owner| usize::from(owner) == uid)
+        self.hyperparameters
+            .owner_uid
+            .is_some_and(|owner| usize::from(owner) == uid)
     }
 
     /// `set_weights` with the checks of §5.1 in the chain's order; on success the row is stored
@@ -229,23 +312,38 @@ impl Subnet {
             return refuse(WeightsRefused::CommitRevealEnabled);
         }
         if dests.len() != values.len() {
-            return refuse(WeightsRefused::LengthMismatch { dests: dests.len(), values: values.len() });
+            return refuse(WeightsRefused::LengthMismatch {
+                dests: dests.len(),
+                values: values.len(),
+            });
         }
         if dests.len() > self.n() {
-            return refuse(WeightsRefused::MoreWeightsThanUids { len: dests.len(), n: self.n() });
+            return refuse(WeightsRefused::MoreWeightsThanUids {
+                len: dests.len(),
+                n: self.n(),
+            });
         }
         let is_owner = self.is_owner(caller);
         let stake_rao = self.stake[caller].saturating_to_num::<u64>();
         if !is_owner && stake_rao < h.stake_threshold_rao {
-            return refuse(WeightsRefused::StakeBelowThreshold { stake_rao, threshold_rao: h.stake_threshold_rao });
+            return refuse(WeightsRefused::StakeBelowThreshold {
+                stake_rao,
+                threshold_rao: h.stake_threshold_rao,
+            });
         }
         if h.weights_version_key != 0 && version_key < h.weights_version_key {
-            return refuse(WeightsRefused::VersionKeyTooLow { given: version_key, required: h.weights_version_key });
+            return refuse(WeightsRefused::VersionKeyTooLow {
+                given: version_key,
+                required: h.weights_version_key,
+            });
         }
         let last_update = self.last_update[caller];
         let blocks_since_update = block.saturating_sub(last_update);
         if last_update != 0 && blocks_since_update < h.weights_set_rate_limit {
-            return refuse(WeightsRefused::RateLimited { blocks_since_update, limit: h.weights_set_rate_limit });
+            return refuse(WeightsRefused::RateLimited {
+                blocks_since_update,
+                limit: h.weights_set_rate_limit,
+            });
         }
         let is_self_weight = dests.len() == 1 && dests[0] == uid;
         if !is_self_weight && !is_owner && !self.validator_permit[caller] {
@@ -266,7 +364,9 @@ impl Subnet {
         }
         let upscaled: Vec<u16> = row.iter().map(|&(_, value)| value).collect();
         if !is_self_weight && !is_max_weight_limited(&upscaled, h.max_weights_limit) {
-            return refuse(WeightsRefused::MaxWeightExceeded { limit: h.max_weights_limit });
+            return refuse(WeightsRefused::MaxWeightExceeded {
+                limit: h.max_weights_limit,
+            });
         }
         self.weights[caller] = row;
         self.last_update[caller] = block;
@@ -281,7 +381,11 @@ impl Subnet {
         Ok(())
     }
 
-    fn check_stake_total(&self, replaced: Option<usize>, added_rao: u64) -> Result<(), InvalidCall> {
+    fn check_stake_total(
+        &self,
+        replaced: Option<usize>,
+        added_rao: u64,
+    ) -> Result<(), InvalidCall> {
         let others: u128 = self
             .stake
             .iter()
@@ -310,7 +414,9 @@ impl Subnet {
         }
         if index == n {
             if n >= usize::from(self.hyperparameters.max_allowed_uids) {
-                return Err(InvalidCall::SubnetFull { max_allowed_uids: self.hyperparameters.max_allowed_uids });
+                return Err(InvalidCall::SubnetFull {
+                    max_allowed_uids: self.hyperparameters.max_allowed_uids,
+                });
             }
             self.check_stake_total(None, stake_rao)?;
             self.stake.push(I64F64::from_num(stake_rao));
@@ -395,7 +501,8 @@ impl Subnet {
     /// hyperparameters select, and stores what it writes (§2.8). Like that function it does not
     /// record `LastMechansimStepBlock` (the coinbase does).
     pub fn run_epoch(&mut self, block: u64, emission_rao: u64) -> EpochOutput {
-        let era = yuma::era_by_name(self.hyperparameters.era_name()).expect("every HEAD era is registered");
+        let era = yuma::era_by_name(self.hyperparameters.era_name())
+            .expect("every HEAD era is registered");
         self.run_epoch_with(era, block, emission_rao)
     }
 
@@ -432,7 +539,11 @@ mod tests {
     }
 
     fn open() -> Hyperparameters {
-        Hyperparameters { commit_reveal: false, weights_set_rate_limit: 0, ..Hyperparameters::default() }
+        Hyperparameters {
+            commit_reveal: false,
+            weights_set_rate_limit: 0,
+            ..Hyperparameters::default()
+        }
     }
 
     fn refused(result: Result<(), CallError<WeightsRefused>>) -> WeightsRefused {
@@ -445,7 +556,14 @@ mod tests {
     #[test]
     fn vector_set_weights_storage_max_upscale() {
         // Weights summing past u16::MAX are stored max-upscaled, not normalised.
-        let mut s = subnet(2, Hyperparameters { min_allowed_weights: 2, ..open() }, &[1_000, 0]);
+        let mut s = subnet(
+            2,
+            Hyperparameters {
+                min_allowed_weights: 2,
+                ..open()
+            },
+            &[1_000, 0],
+        );
         s.run_epoch(1, 0); // grants uid 0 its permit
         s.set_weights(0, &[0, 1], &[65535, 65535], 0, 2).unwrap();
         assert_eq!(s.weights()[0], vec![(0, 65535), (1, 65535)]);
@@ -453,41 +571,90 @@ mod tests {
 
     #[test]
     fn vector_set_weights_check_length() {
-        let mut s = subnet(7, Hyperparameters { min_allowed_weights: 3, ..open() }, &[0, 1_000]);
+        let mut s = subnet(
+            7,
+            Hyperparameters {
+                min_allowed_weights: 3,
+                ..open()
+            },
+            &[0, 1_000],
+        );
         s.run_epoch(1, 0);
         let reason = refused(s.set_weights(1, &[1, 2], &[1, 2], 0, 2));
-        assert_eq!(reason, WeightsRefused::TooFewWeights { len: 2, min: 3, min_allowed_weights: 3 });
+        assert_eq!(
+            reason,
+            WeightsRefused::TooFewWeights {
+                len: 2,
+                min: 3,
+                min_allowed_weights: 3
+            }
+        );
         // A self-weight passes the length rule (and needs no permit).
         s.set_weights(3, &[3], &[1], 0, 2).unwrap();
         // min(n, min_allowed_weights): with 7 UIDs a bound of 10 means 7.
         s.hyperparameters.min_allowed_weights = 10;
         let reason = refused(s.set_weights(1, &[1, 2, 3, 4, 5, 6], &[1; 6], 0, 2));
-        assert_eq!(reason.to_string(), "too few weights: 6 < 7 (min_allowed_weights 10, capped at n)");
-        s.set_weights(1, &[0, 1, 2, 3, 4, 5, 6], &[1; 7], 0, 2).unwrap();
+        assert_eq!(
+            reason.to_string(),
+            "too few weights: 6 < 7 (min_allowed_weights 10, capped at n)"
+        );
+        s.set_weights(1, &[0, 1, 2, 3, 4, 5, 6], &[1; 7], 0, 2)
+            .unwrap();
     }
 
     #[test]
     fn checks_run_in_the_chains_order() {
-        let mut s = subnet(3, Hyperparameters { commit_reveal: true, ..open() }, &[1_000, 0, 0]);
-        assert_eq!(refused(s.set_weights(0, &[1], &[1], 0, 1)), WeightsRefused::CommitRevealEnabled);
+        let mut s = subnet(
+            3,
+            Hyperparameters {
+                commit_reveal: true,
+                ..open()
+            },
+            &[1_000, 0, 0],
+        );
+        assert_eq!(
+            refused(s.set_weights(0, &[1], &[1], 0, 1)),
+            WeightsRefused::CommitRevealEnabled
+        );
         s.hyperparameters.commit_reveal = false;
-        assert_eq!(refused(s.set_weights(0, &[1], &[1, 2], 0, 1)), WeightsRefused::LengthMismatch { dests: 1, values: 2 });
+        assert_eq!(
+            refused(s.set_weights(0, &[1], &[1, 2], 0, 1)),
+            WeightsRefused::LengthMismatch {
+                dests: 1,
+                values: 2
+            }
+        );
         s.hyperparameters.stake_threshold_rao = 1_001;
-        assert!(matches!(refused(s.set_weights(0, &[1], &[1], 0, 1)), WeightsRefused::StakeBelowThreshold { .. }));
+        assert!(matches!(
+            refused(s.set_weights(0, &[1], &[1], 0, 1)),
+            WeightsRefused::StakeBelowThreshold { .. }
+        ));
         s.hyperparameters.stake_threshold_rao = 0;
         s.hyperparameters.weights_version_key = 5;
-        assert!(matches!(refused(s.set_weights(0, &[1], &[1], 4, 1)), WeightsRefused::VersionKeyTooLow { .. }));
+        assert!(matches!(
+            refused(s.set_weights(0, &[1], &[1], 4, 1)),
+            WeightsRefused::VersionKeyTooLow { .. }
+        ));
         s.hyperparameters.weights_version_key = 0;
-        assert_eq!(refused(s.set_weights(0, &[1], &[1], 0, 1)), WeightsRefused::NoValidatorPermit { uid: 0 });
+        assert_eq!(
+            refused(s.set_weights(0, &[1], &[1], 0, 1)),
+            WeightsRefused::NoValidatorPermit { uid: 0 }
+        );
         s.run_epoch(1, 0);
-        assert_eq!(refused(s.set_weights(0, &[1, 1], &[1, 2], 0, 1)), WeightsRefused::DuplicateUid { uid: 1 });
+        assert_eq!(
+            refused(s.set_weights(0, &[1, 1], &[1, 2], 0, 1)),
+            WeightsRefused::DuplicateUid { uid: 1 }
+        );
         s.set_weights(0, &[2, 1], &[0, 7], 0, 5).unwrap();
         // Stored sorted by column, max-upscaled, explicit zero kept; last_update = block.
         assert_eq!(s.weights()[0], vec![(1, 65535), (2, 0)]);
         s.hyperparameters.weights_set_rate_limit = 100;
         assert_eq!(
             refused(s.set_weights(0, &[1], &[1], 0, 104)),
-            WeightsRefused::RateLimited { blocks_since_update: 99, limit: 100 }
+            WeightsRefused::RateLimited {
+                blocks_since_update: 99,
+                limit: 100
+            }
         );
         s.set_weights(0, &[1], &[1], 0, 105).unwrap();
         s.hyperparameters.max_weights_limit = 32768;
@@ -496,12 +663,19 @@ mod tests {
             WeightsRefused::MaxWeightExceeded { limit: 32768 }
         );
         // A name the subnet does not have is no refusal but an invalid call.
-        assert_eq!(s.set_weights(0, &[9], &[1], 0, 300), Err(CallError::Invalid(InvalidCall::UnknownUid { uid: 9, n: 3 })));
+        assert_eq!(
+            s.set_weights(0, &[9], &[1], 0, 300),
+            Err(CallError::Invalid(InvalidCall::UnknownUid { uid: 9, n: 3 }))
+        );
     }
 
     #[test]
     fn the_owner_needs_no_permit_and_no_stake() {
-        let owner = Hyperparameters { owner_uid: Some(1), stake_threshold_rao: 10, ..open() };
+        let owner = Hyperparameters {
+            owner_uid: Some(1),
+            stake_threshold_rao: 10,
+            ..open()
+        };
         let mut s = subnet(3, owner, &[1_000, 0, 0]);
         s.set_weights(1, &[0, 2], &[1, 1], 0, 1).unwrap();
     }
@@ -513,16 +687,29 @@ mod tests {
         s.set_weights(0, &[1, 2], &[1, 1], 0, 2).unwrap();
         s.set_weights(1, &[0, 2], &[1, 1], 0, 2).unwrap();
         s.run_epoch(3, 1_000_000);
-        assert!(s.bonds()[0].iter().any(|&(j, _)| j == 2), "validator 0 bonds to uid 2");
+        assert!(
+            s.bonds()[0].iter().any(|&(j, _)| j == 2),
+            "validator 0 bonds to uid 2"
+        );
         s.register(2, 5, 10).unwrap();
-        assert_eq!(s.weights()[0], vec![(1, 65535), (2, 0)], "incoming weight zeroed, entry kept");
+        assert_eq!(
+            s.weights()[0],
+            vec![(1, 65535), (2, 0)],
+            "incoming weight zeroed, entry kept"
+        );
         assert_eq!(s.weights()[2], vec![]);
-        assert!(s.bonds()[0].iter().any(|&(j, _)| j == 2), "bonds pointing at the slot stay");
+        assert!(
+            s.bonds()[0].iter().any(|&(j, _)| j == 2),
+            "bonds pointing at the slot stay"
+        );
         assert_eq!(s.outputs().incentive[2], 0);
         assert!(!s.validator_permit()[2]);
         s.register(3, 0, 11).unwrap();
         assert_eq!(s.n(), 4);
-        assert_eq!(s.register(5, 0, 12), Err(InvalidCall::SlotBeyondEnd { uid: 5, n: 4 }));
+        assert_eq!(
+            s.register(5, 0, 12),
+            Err(InvalidCall::SlotBeyondEnd { uid: 5, n: 4 })
+        );
     }
 
     #[test]
@@ -543,7 +730,10 @@ mod tests {
     #[test]
     fn stake_total_is_bounded() {
         let mut s = subnet(2, open(), &[STAKE_TOTAL_MAX_RAO, 0]);
-        assert!(matches!(s.set_stake(1, 1), Err(InvalidCall::StakeTotalTooLarge { .. })));
+        assert!(matches!(
+            s.set_stake(1, 1),
+            Err(InvalidCall::StakeTotalTooLarge { .. })
+        ));
         s.set_stake(0, 0).unwrap();
         s.set_stake(1, STAKE_TOTAL_MAX_RAO).unwrap();
     }

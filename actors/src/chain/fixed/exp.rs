@@ -19,9 +19,13 @@ const E_RAW: i64 = 0x15B_F0A8 << 9;
 /// 20 in I32F32: the clamp of [`exp_safe`].
 const TWENTY_RAW: i64 = 20 << 32;
 
+/// The series left the range of I32F32 (where the crate's `exp` returns `Err(())`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Overflow;
+
 /// `exp(x)` exactly as `substrate_fixed::transcendental::exp::<I32F32, I32F32>`; `Err` where the
 /// crate overflows.
-pub fn exp(x: I32F32) -> Result<I32F32, ()> {
+pub fn exp(x: I32F32) -> Result<I32F32, Overflow> {
     let raw = x.to_bits();
     if raw == 0 {
         return Ok(I32F32::from_bits(1 << 32));
@@ -30,8 +34,8 @@ pub fn exp(x: I32F32) -> Result<I32F32, ()> {
         return Ok(I32F32::from_bits(E_RAW));
     }
     let negative = raw < 0;
-    let magnitude = raw.checked_abs().ok_or(())? as u64;
-    let series = series(magnitude).ok_or(())?;
+    let magnitude = raw.checked_abs().ok_or(Overflow)? as u64;
+    let series = series(magnitude).ok_or(Overflow)?;
     if negative {
         // 1 / series: (1 << 32 << 32) / series, truncated; series ≥ 1.0 so it cannot overflow.
         let quotient = (1u128 << 64) / u128::from(series);
@@ -46,8 +50,8 @@ pub fn exp_safe(x: I32F32) -> I32F32 {
     let clamped = I32F32::from_bits(x.to_bits().clamp(-TWENTY_RAW, TWENTY_RAW));
     match exp(clamped) {
         Ok(value) => value,
-        Err(()) if x.to_bits() <= 0 => I32F32::from_bits(0),
-        Err(()) => I32F32::max_value(),
+        Err(Overflow) if x.to_bits() <= 0 => I32F32::from_bits(0),
+        Err(Overflow) => I32F32::max_value(),
     }
 }
 
@@ -146,8 +150,8 @@ mod tests {
     use proptest::prelude::*;
     use substrate_fixed::transcendental;
 
-    fn reference(x: I32F32) -> Result<I32F32, ()> {
-        transcendental::exp::<I32F32, I32F32>(x)
+    fn reference(x: I32F32) -> Result<I32F32, Overflow> {
+        transcendental::exp::<I32F32, I32F32>(x).map_err(|()| Overflow)
     }
 
     #[test]
@@ -157,11 +161,26 @@ mod tests {
         let one = I32F32::from_num(1);
         assert_eq!(exp_safe(I32F32::from_num(0)), one);
         assert_eq!(exp_safe(one), exp(one).unwrap());
-        assert_eq!(exp_safe(one), I32F32::from_num(2.71828174591064453125));
-        assert_eq!(exp_safe(I32F32::from_num(-21)), exp(I32F32::from_num(-20)).unwrap());
-        assert_eq!(exp_safe(I32F32::min_value()), exp(I32F32::from_num(-20)).unwrap());
-        assert_eq!(exp_safe(I32F32::from_num(21)), exp(I32F32::from_num(20)).unwrap());
-        assert_eq!(exp_safe(I32F32::max_value()), exp(I32F32::from_num(20)).unwrap());
+        #[allow(clippy::excessive_precision)]
+        // the vector's exact decimal of e with 23 fractional bits
+        let e_23_bits = I32F32::from_num(2.71828174591064453125);
+        assert_eq!(exp_safe(one), e_23_bits);
+        assert_eq!(
+            exp_safe(I32F32::from_num(-21)),
+            exp(I32F32::from_num(-20)).unwrap()
+        );
+        assert_eq!(
+            exp_safe(I32F32::min_value()),
+            exp(I32F32::from_num(-20)).unwrap()
+        );
+        assert_eq!(
+            exp_safe(I32F32::from_num(21)),
+            exp(I32F32::from_num(20)).unwrap()
+        );
+        assert_eq!(
+            exp_safe(I32F32::max_value()),
+            exp(I32F32::from_num(20)).unwrap()
+        );
         assert_eq!(exp(I32F32::from_num(-20)).unwrap().to_bits(), 8);
         let e20: f64 = exp(I32F32::from_num(20)).unwrap().to_num();
         assert!((e20 - 481239357.67416286).abs() < 1e-6, "exp(20) = {e20}");
@@ -172,7 +191,15 @@ mod tests {
     #[test]
     fn vector_math_sigmoid_safe_legacy_consensus() {
         let (min, max) = (I32F32::min_value(), I32F32::max_value());
-        let xs = [min, I32F32::from_num(0), I32F32::from_num(0.4), I32F32::from_num(0.5), I32F32::from_num(0.6), I32F32::from_num(1), max];
+        let xs = [
+            min,
+            I32F32::from_num(0),
+            I32F32::from_num(0.4),
+            I32F32::from_num(0.5),
+            I32F32::from_num(0.6),
+            I32F32::from_num(1),
+            max,
+        ];
         let tiny = 0.0000000019;
         let sets: [(I32F32, I32F32, [f64; 7]); 3] = [
             (max, max, [tiny, tiny, tiny, tiny, tiny, tiny, 0.5]),
@@ -180,29 +207,68 @@ mod tests {
             (
                 I32F32::from_num(30),
                 I32F32::from_num(0.5),
-                [tiny, 3.057e-07, 0.0474258729, 0.5, 0.952574127, 0.9999996943, 0.9999999981],
+                [
+                    tiny,
+                    3.057e-07,
+                    0.0474258729,
+                    0.5,
+                    0.952574127,
+                    0.9999996943,
+                    0.9999999981,
+                ],
             ),
         ];
         for (rho, kappa, want) in sets {
             for (&x, want) in xs.iter().zip(want) {
-                assert_eq!(sigmoid_safe(x, rho, kappa), I32F32::from_num(want), "x {x} rho {rho} kappa {kappa}");
+                assert_eq!(
+                    sigmoid_safe(x, rho, kappa),
+                    I32F32::from_num(want),
+                    "x {x} rho {rho} kappa {kappa}"
+                );
             }
         }
         let want = [
-            tiny, 1.125e-07, 6.1442e-06, 0.0003353502, 0.017986214, 0.5, 0.9820138067, 0.9996646498, 0.9999938558,
-            0.9999998875, 0.9999999981,
+            tiny,
+            1.125e-07,
+            6.1442e-06,
+            0.0003353502,
+            0.017986214,
+            0.5,
+            0.9820138067,
+            0.9996646498,
+            0.9999938558,
+            0.9999998875,
+            0.9999999981,
         ];
         for (step, want) in want.iter().enumerate() {
             let x = I32F32::from_num(step as f32 / 10.0);
-            assert_eq!(sigmoid_safe(x, I32F32::from_num(40), I32F32::from_num(0.5)), I32F32::from_num(*want), "x {x}");
+            assert_eq!(
+                sigmoid_safe(x, I32F32::from_num(40), I32F32::from_num(0.5)),
+                I32F32::from_num(*want),
+                "x {x}"
+            );
         }
     }
 
     #[test]
     fn edges_match_crate() {
         for raw in [
-            0i64, 1, -1, 1 << 32, -(1 << 32), (1 << 32) + 1, (1 << 32) - 1, 20 << 32, -(20 << 32),
-            21 << 32, 22 << 32, -(22 << 32), 30 << 32, i64::MAX, i64::MIN, i64::MIN + 1,
+            0i64,
+            1,
+            -1,
+            1 << 32,
+            -(1 << 32),
+            (1 << 32) + 1,
+            (1 << 32) - 1,
+            20 << 32,
+            -(20 << 32),
+            21 << 32,
+            22 << 32,
+            -(22 << 32),
+            30 << 32,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
         ] {
             let x = I32F32::from_bits(raw);
             assert_eq!(exp(x), reference(x), "exp({x})");

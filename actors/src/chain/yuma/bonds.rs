@@ -5,13 +5,18 @@ use std::borrow::Cow;
 
 use super::matrix::{SparseMatrix, column_divisors, nonnegative};
 use crate::chain::fixed::{
-    I32F32, I64F64, ONE, ONE_RAW, divide_raw, fixed_from_u16, fixed_proportion_to_u16, i64f64_to_i32f32, mul_raw,
-    u16_proportion_to_fixed,
+    I32F32, I64F64, ONE, ONE_RAW, divide_raw, fixed_from_u16, fixed_proportion_to_u16,
+    i64f64_to_i32f32, mul_raw, u16_proportion_to_fixed,
 };
 
 /// Columns whose UID registered since the last epoch: their old bonds do not carry over (§2.5).
 /// `last_tempo = b − T` before any epoch was recorded (LMS = 0), else `LMS + 1`.
-pub fn recently_registered(block: u64, tempo: u16, last_mechanism_step_block: u64, registered_at: &[u64]) -> Vec<bool> {
+pub fn recently_registered(
+    block: u64,
+    tempo: u16,
+    last_mechanism_step_block: u64,
+    registered_at: &[u64],
+) -> Vec<bool> {
     let last_tempo = if last_mechanism_step_block == 0 {
         block.saturating_sub(u64::from(tempo))
     } else {
@@ -22,12 +27,20 @@ pub fn recently_registered(block: u64, tempo: u16, last_mechanism_step_block: u6
 
 /// Bond weights W^b = W + β·(W̄ − W), β = bonds_penalty / 65535 (§2.5.1). β = 0 gives W and
 /// β = 1 gives W̄ exactly, sparsity included; in between, each entry of the union, kept if > 0.
-pub fn bond_weights<'a>(weights: &'a SparseMatrix, clipped: &'a SparseMatrix, bonds_penalty: u16) -> Cow<'a, SparseMatrix> {
+pub fn bond_weights<'a>(
+    weights: &'a SparseMatrix,
+    clipped: &'a SparseMatrix,
+    bonds_penalty: u16,
+) -> Cow<'a, SparseMatrix> {
     interpolate(weights, clipped, u16_proportion_to_fixed(bonds_penalty))
 }
 
 /// `from + ratio·(to − from)` entry-wise; ratio 0 and 1 return an input unchanged.
-pub fn interpolate<'a>(from: &'a SparseMatrix, to: &'a SparseMatrix, ratio: I32F32) -> Cow<'a, SparseMatrix> {
+pub fn interpolate<'a>(
+    from: &'a SparseMatrix,
+    to: &'a SparseMatrix,
+    ratio: I32F32,
+) -> Cow<'a, SparseMatrix> {
     if ratio.to_bits() == 0 {
         return Cow::Borrowed(from);
     }
@@ -66,7 +79,11 @@ pub enum BondEncoding {
 }
 
 /// The stored bonds B (rows i < n, columns j < n), without the masked columns (§2.5.2, §2.6.2).
-pub fn load_bonds(stored: &[Vec<(u16, u16)>], masked_column: &[bool], encoding: BondEncoding) -> SparseMatrix {
+pub fn load_bonds(
+    stored: &[Vec<(u16, u16)>],
+    masked_column: &[bool],
+    encoding: BondEncoding,
+) -> SparseMatrix {
     let n = masked_column.len();
     let mut bonds = SparseMatrix::with_capacity(n, n, stored.iter().take(n).map(Vec::len).sum());
     let decode = |b: u16| match encoding {
@@ -77,7 +94,10 @@ pub fn load_bonds(stored: &[Vec<(u16, u16)>], masked_column: &[bool], encoding: 
     for i in 0..n {
         let row = stored.get(i).map_or(&[][..], Vec::as_slice);
         if row.iter().all(|&(j, _)| kept(j)) {
-            bonds.push_row(row.iter().map(|&(j, _)| j), row.iter().map(|&(_, b)| decode(b)));
+            bonds.push_row(
+                row.iter().map(|&(j, _)| j),
+                row.iter().map(|&(_, b)| decode(b)),
+            );
         } else {
             for &(j, b) in row.iter().filter(|&&(j, _)| kept(j)) {
                 bonds.push(j, decode(b));
@@ -93,19 +113,34 @@ pub fn load_bonds(stored: &[Vec<(u16, u16)>], masked_column: &[bool], encoding: 
 pub fn ema(new: &SparseMatrix, old: &SparseMatrix, alpha: I32F32) -> SparseMatrix {
     let alpha = alpha.to_bits();
     let keep = ONE_RAW.saturating_sub(alpha);
-    let blend = |new: i64, old: i64| I32F32::from_bits(mul_raw(alpha, new).saturating_add(mul_raw(keep, old)));
-    let mut out = SparseMatrix::with_capacity(new.n_rows(), new.n_cols(), new.n_entries().max(old.n_entries()));
+    let blend = |new: i64, old: i64| {
+        I32F32::from_bits(mul_raw(alpha, new).saturating_add(mul_raw(keep, old)))
+    };
+    let mut out = SparseMatrix::with_capacity(
+        new.n_rows(),
+        new.n_cols(),
+        new.n_entries().max(old.n_entries()),
+    );
     for i in 0..new.n_rows() {
         let (new_cols, new_vals) = new.row(i);
         let (old_cols, old_vals) = old.row(i);
         if new_cols == old_cols {
             // The steady state of a dense subnet: the same columns on both sides.
-            out.push_row_positive(new_cols, new_vals.iter().zip(old_vals).map(|(n, o)| blend(n.to_bits(), o.to_bits())));
+            out.push_row_positive(
+                new_cols,
+                new_vals
+                    .iter()
+                    .zip(old_vals)
+                    .map(|(n, o)| blend(n.to_bits(), o.to_bits())),
+            );
         } else if old_cols.is_empty() {
             out.push_row_positive(new_cols, new_vals.iter().map(|n| blend(n.to_bits(), 0)));
         } else {
             merge_rows((new_cols, new_vals), (old_cols, old_vals), |j, new, old| {
-                let value = blend(new.map_or(0, I32F32::to_bits), old.map_or(0, I32F32::to_bits));
+                let value = blend(
+                    new.map_or(0, I32F32::to_bits),
+                    old.map_or(0, I32F32::to_bits),
+                );
                 if value > ZERO {
                     out.push(j, value);
                 }
@@ -160,7 +195,10 @@ pub fn encode_for_storage(bonds: &SparseMatrix) -> Vec<Vec<(u16, u16)>> {
     (0..bonds.n_rows())
         .map(|i| {
             let (cols, vals) = bonds.row(i);
-            cols.iter().zip(vals).map(|(&j, &b)| (j, fixed_proportion_to_u16(b))).collect()
+            cols.iter()
+                .zip(vals)
+                .map(|(&j, &b)| (j, fixed_proportion_to_u16(b)))
+                .collect()
         })
         .collect()
 }
@@ -209,7 +247,10 @@ mod tests {
         assert_eq!(*interpolate(&empty, &empty, I32F32::from_num(0)), empty);
         let (zero, one) = (one_by_one(Some(0.0)), one_by_one(Some(1.0)));
         assert_eq!(*interpolate(&zero, &one, I32F32::from_num(0)), zero);
-        assert_eq!(*interpolate(&zero, &one, I32F32::from_num(0.5)), one_by_one(Some(0.5)));
+        assert_eq!(
+            *interpolate(&zero, &one, I32F32::from_num(0.5)),
+            one_by_one(Some(0.5))
+        );
         assert_eq!(*interpolate(&zero, &one, I32F32::from_num(1)), one);
         // As a bonds penalty, 65535 is exactly 1 and 0 is exactly 0.
         assert_eq!(*bond_weights(&zero, &one, 65535), one);
@@ -234,7 +275,20 @@ mod tests {
     fn merge_visits_the_union_in_column_order() {
         let one = I32F32::from_num(1);
         let mut seen = Vec::new();
-        merge_rows((&[0, 2, 5], &[one; 3]), (&[1, 2, 6], &[one; 3]), |j, l, r| seen.push((j, l.is_some(), r.is_some())));
-        assert_eq!(seen, vec![(0, true, false), (1, false, true), (2, true, true), (5, true, false), (6, false, true)]);
+        merge_rows(
+            (&[0, 2, 5], &[one; 3]),
+            (&[1, 2, 6], &[one; 3]),
+            |j, l, r| seen.push((j, l.is_some(), r.is_some())),
+        );
+        assert_eq!(
+            seen,
+            vec![
+                (0, true, false),
+                (1, false, true),
+                (2, true, true),
+                (5, true, false),
+                (6, false, true)
+            ]
+        );
     }
 }

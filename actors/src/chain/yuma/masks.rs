@@ -1,5 +1,7 @@
 //! The weight matrix W of an epoch (spec §2.3): stored rows, masked, row-normalised.
 
+use std::num::NonZeroU64;
+
 use super::matrix::SparseMatrix;
 use crate::chain::fixed::I32F32;
 
@@ -37,7 +39,9 @@ fn push_masked_row(weights: &mut SparseMatrix, i: usize, row: &[(u16, u16)], mas
     let n = masks.permit_in_force.len();
     let keeps_diagonal = masks.owner_uid.is_some_and(|owner| usize::from(owner) == i);
     let last_update = masks.last_update[i];
-    let commit_block = masks.first_commit_block.map_or(u64::MAX, |blocks| blocks[i]);
+    let commit_block = masks
+        .first_commit_block
+        .map_or(u64::MAX, |blocks| blocks[i]);
     let mut sum: u64 = 0;
     for &(j, w) in row {
         let column = usize::from(j);
@@ -53,11 +57,114 @@ fn push_masked_row(weights: &mut SparseMatrix, i: usize, row: &[(u16, u16)], mas
         }
     }
     // All explicit zeros (or nothing): the row stays as it is.
-    if sum > 0 {
+    if let Some(sum) = NonZeroU64::new(sum) {
         // w / sum on integer-valued fixed numbers: ⌊(w·2^32)·2^32 / (sum·2^32)⌋ = ⌊w·2^32 / sum⌋.
         for value in weights.current_row_values_mut() {
             let w = (value.to_bits() >> 32) as u64;
             *value = I32F32::from_bits(((w << 32) / sum) as i64);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masks<'a>(
+        permit: &'a [bool],
+        owner: Option<u16>,
+        last_update: &'a [u64],
+        registered_at: &'a [u64],
+        first_commit_block: Option<&'a [u64]>,
+    ) -> WeightMasks<'a> {
+        WeightMasks {
+            permit_in_force: permit,
+            owner_uid: owner,
+            last_update,
+            registered_at,
+            first_commit_block,
+        }
+    }
+
+    #[test]
+    fn each_mask_removes_what_the_spec_says() {
+        let stored = vec![
+            vec![(0, 1), (1, 1), (2, 2)],
+            vec![(0, 1), (2, 1)],
+            vec![(1, 5)],
+        ];
+        let registered_at = [0, 0, 10];
+        // Permit: row 2 has none and is emptied. Diagonal: (0, 0) goes. Outdated: validator 1
+        // updated at block 10, when uid 2 registered (≤), so (1, 2) goes; validator 0 updated at 11.
+        let w = masked_weights(
+            &stored,
+            &masks(
+                &[true, true, false],
+                None,
+                &[11, 10, 0],
+                &registered_at,
+                None,
+            ),
+        );
+        let third = |k: i64| I32F32::from_bits((k << 32) / 3);
+        assert_eq!(
+            w.to_rows(),
+            vec![
+                vec![(1, third(1)), (2, third(2))],
+                vec![(0, I32F32::from_num(1))],
+                vec![]
+            ]
+        );
+        // The owner keeps its self-weight.
+        let w = masked_weights(
+            &stored,
+            &masks(
+                &[true, true, false],
+                Some(0),
+                &[11, 10, 0],
+                &registered_at,
+                None,
+            ),
+        );
+        assert_eq!(w.row(0).0, &[0, 1, 2]);
+        // Commit-reveal: validator 0's earliest live commit is from block 9, before uid 2 registered.
+        let first_commit = [9, u64::MAX, u64::MAX];
+        let w = masked_weights(
+            &stored,
+            &masks(
+                &[true, true, false],
+                None,
+                &[11, 10, 0],
+                &registered_at,
+                Some(&first_commit),
+            ),
+        );
+        assert_eq!(w.row(0).0, &[1]);
+        assert_eq!(w.row(0).1, &[I32F32::from_num(1)]);
+        // A commit at the registration block itself is not before it.
+        let first_commit = [10, u64::MAX, u64::MAX];
+        let w = masked_weights(
+            &stored,
+            &masks(
+                &[true, true, false],
+                None,
+                &[11, 10, 0],
+                &registered_at,
+                Some(&first_commit),
+            ),
+        );
+        assert_eq!(w.row(0).0, &[1, 2]);
+    }
+
+    #[test]
+    fn rows_of_explicit_zeros_stay_and_missing_rows_are_empty() {
+        let stored = vec![vec![(1, 0), (2, 0)]];
+        let w = masked_weights(
+            &stored,
+            &masks(&[true, true, true], None, &[5, 5, 5], &[0, 0, 0], None),
+        );
+        assert_eq!(w.n_rows(), 3);
+        assert_eq!(w.row(0).1, &[I32F32::from_num(0), I32F32::from_num(0)]);
+        assert!(w.row(1).0.is_empty() && w.row(2).0.is_empty());
     }
 }

@@ -37,12 +37,26 @@ impl MedianScratch {
 
 /// The spec's quickselect over the pushed items: lower bound 0, upper bound `hi`, threshold `m`.
 pub fn weighted_median(scratch: &mut MedianScratch, m: i64, hi: i64) -> i64 {
-    let MedianScratch { values, stakes, kept_values, kept_stakes } = scratch;
+    let MedianScratch {
+        values,
+        stakes,
+        kept_values,
+        kept_stakes,
+    } = scratch;
     // The spec adds stakes saturating. With non-negative stakes whose total fits far inside i64
     // (they are proportions summing to about 1.0 = 2^32) no partial sum can saturate, so the
     // rounds below add plainly, which lets the counting pass vectorise.
-    let total = stakes.iter().try_fold(0i64, |sum, &stake| if stake >= 0 { sum.checked_add(stake) } else { None });
-    assert!(total.is_some_and(|t| t < 1 << 62), "weighted_median: stakes must be non-negative, total far below i64::MAX");
+    let total = stakes.iter().try_fold(0i64, |sum, &stake| {
+        if stake >= 0 {
+            sum.checked_add(stake)
+        } else {
+            None
+        }
+    });
+    assert!(
+        total.is_some_and(|t| t < 1 << 62),
+        "weighted_median: stakes must be non-negative, total far below i64::MAX"
+    );
     let (mut lo, mut hi) = (0i64, hi);
     // Each round removes the pivot at least, so the loop ends; the bound is the spec's safety.
     let rounds_max = values.len() + 1;
@@ -56,7 +70,8 @@ pub fn weighted_median(scratch: &mut MedianScratch, m: i64, hi: i64) -> i64 {
         let pivot = values[len / 2];
         // Count both sides without storing anything (items strictly below and above the pivot;
         // equal items belong to neither).
-        let (mut lower_stake, mut upper_stake, mut lower_len, mut upper_len) = (0i64, 0i64, 0usize, 0usize);
+        let (mut lower_stake, mut upper_stake, mut lower_len, mut upper_len) =
+            (0i64, 0i64, 0usize, 0usize);
         for (&value, &stake) in values.iter().zip(stakes.iter()) {
             let below = value < pivot;
             let above = value > pivot;
@@ -66,10 +81,14 @@ pub fn weighted_median(scratch: &mut MedianScratch, m: i64, hi: i64) -> i64 {
             upper_len += usize::from(above);
         }
         if lower_len > 0 && m < lo.saturating_add(lower_stake) {
-            keep_in_order(values, stakes, kept_values, kept_stakes, |value| value < pivot);
+            keep_in_order(values, stakes, kept_values, kept_stakes, |value| {
+                value < pivot
+            });
             hi = lo.saturating_add(lower_stake);
         } else if upper_len > 0 && hi.saturating_sub(upper_stake) <= m {
-            keep_in_order(values, stakes, kept_values, kept_stakes, |value| value > pivot);
+            keep_in_order(values, stakes, kept_values, kept_stakes, |value| {
+                value > pivot
+            });
             lo = hi.saturating_sub(upper_stake);
         } else {
             return pivot;
@@ -125,10 +144,22 @@ pub(crate) mod tests {
                 return score[partition[0]];
             }
             let pivot = score[partition[partition.len() / 2]];
-            let lower: Vec<usize> = partition.iter().copied().filter(|&k| score[k] < pivot).collect();
-            let upper: Vec<usize> = partition.iter().copied().filter(|&k| score[k] > pivot).collect();
-            let lower_stake = lower.iter().fold(0i64, |acc, &k| acc.saturating_add(stake[k]));
-            let upper_stake = upper.iter().fold(0i64, |acc, &k| acc.saturating_add(stake[k]));
+            let lower: Vec<usize> = partition
+                .iter()
+                .copied()
+                .filter(|&k| score[k] < pivot)
+                .collect();
+            let upper: Vec<usize> = partition
+                .iter()
+                .copied()
+                .filter(|&k| score[k] > pivot)
+                .collect();
+            let lower_stake = lower
+                .iter()
+                .fold(0i64, |acc, &k| acc.saturating_add(stake[k]));
+            let upper_stake = upper
+                .iter()
+                .fold(0i64, |acc, &k| acc.saturating_add(stake[k]));
             if m < lo.saturating_add(lower_stake) && !lower.is_empty() {
                 partition = lower;
                 hi = lo.saturating_add(lower_stake);
@@ -166,9 +197,17 @@ pub(crate) mod tests {
             (&[0.49, 0.51, 0.0], &[0.5, 0.7, 1.0], 0.7),
             (&[0.0, 0.49, 0.51], &[0.5, 0.7, 1.0], 1.0),
             (&[0.0, 0.49, 0.0, 0.51], &[0.5, 0.5, 1.0, 1.0], 1.0),
-            (&[0.0, 0.49, 0.0, 0.51, 0.0], &[0.5, 0.5, 1.0, 1.0, 0.5], 1.0),
+            (
+                &[0.0, 0.49, 0.0, 0.51, 0.0],
+                &[0.5, 0.5, 1.0, 1.0, 0.5],
+                1.0,
+            ),
             (&[0.2, 0.2, 0.2, 0.2, 0.2], &[0.8, 0.2, 1.0, 0.6, 0.4], 0.6),
-            (&[0.1; 10], &[0.8, 0.8, 0.2, 0.2, 1.0, 1.0, 0.6, 0.6, 0.4, 0.4], 0.6),
+            (
+                &[0.1; 10],
+                &[0.8, 0.8, 0.2, 0.2, 1.0, 1.0, 0.6, 0.6, 0.4, 0.4],
+                0.6,
+            ),
         ];
         let minority = I32F32::from_num(1) - I32F32::from_num(0.51f32);
         for (stake, score, want) in cases {
@@ -177,8 +216,15 @@ pub(crate) mod tests {
             let stake: Vec<i64> = stake.iter().map(|s| s.to_bits()).collect();
             let score: Vec<i64> = score.iter().map(|&x| f(x)).collect();
             let hi = stake.iter().sum();
-            assert_eq!(run(&stake, &score, minority.to_bits(), hi), f(want), "stake {stake:?} score {score:?}");
-            assert_eq!(spec_weighted_median(&stake, &score, minority.to_bits(), hi), f(want));
+            assert_eq!(
+                run(&stake, &score, minority.to_bits(), hi),
+                f(want),
+                "stake {stake:?} score {score:?}"
+            );
+            assert_eq!(
+                spec_weighted_median(&stake, &score, minority.to_bits(), hi),
+                f(want)
+            );
         }
     }
 
