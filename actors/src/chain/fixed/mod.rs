@@ -51,6 +51,14 @@ pub fn i64f64_to_i32f32(x: I64F64) -> I32F32 {
 /// compiles to a long i128 carry chain.
 #[inline(always)]
 pub fn mul_raw(a: i64, b: i64) -> i64 {
+    // The epoch multiplies non-negative proportions almost always: an unsigned product needs
+    // no sign handling and saturates only above i64::MAX.
+    if (a | b) >= 0 {
+        let product = (u128::from(a as u64) * u128::from(b as u64)) >> 32;
+        if product <= i64::MAX as u128 {
+            return product as i64;
+        }
+    }
     ((i128::from(a) * i128::from(b)) >> 32).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 

@@ -17,29 +17,32 @@ pub fn consensus(weights: &SparseMatrix, active_stake: &[I32F32], kappa: I32F32)
     let stake_sum: i64 = voter_stake.iter().map(|s| s.to_bits()).sum();
     let m = stake_sum - kappa.to_bits();
 
-    // Column-major copy of the voters' positive entries, by counting sort.
-    let mut column_len = vec![0u32; n_cols + 1];
+    // Column-major copy of the voters' positive entries, by counting sort, with one slot more
+    // per column for the item that stands for all the voters at 0 (see `median`).
+    let mut column_start = vec![0u32; n_cols + 1];
     for &i in &voters {
         let (cols, vals) = weights.row(i);
         for (&j, v) in cols.iter().zip(vals) {
-            if v.to_bits() > 0 {
-                column_len[usize::from(j) + 1] += 1;
-            }
+            column_start[usize::from(j) + 1] += u32::from(v.to_bits() > 0);
         }
     }
-    let mut column_start = column_len;
     for j in 0..n_cols {
-        column_start[j + 1] += column_start[j];
+        column_start[j + 1] += column_start[j] + 1;
     }
-    let mut fill = column_start.clone();
-    let mut entries = vec![(0i64, 0i64); column_start[n_cols] as usize];
+    let slots = column_start[n_cols] as usize;
+    let (mut values, mut stakes) = (vec![0i64; slots], vec![0i64; slots]);
+    let mut column_end = column_start.clone();
+    let mut positive_stake = vec![0i64; n_cols];
     for (&i, s) in voters.iter().zip(&voter_stake) {
         let (cols, vals) = weights.row(i);
         for (&j, v) in cols.iter().zip(vals) {
             if v.to_bits() > 0 {
-                let slot = &mut fill[usize::from(j)];
-                entries[*slot as usize] = (v.to_bits(), s.to_bits());
-                *slot += 1;
+                let j = usize::from(j);
+                let slot = column_end[j] as usize;
+                values[slot] = v.to_bits();
+                stakes[slot] = s.to_bits();
+                column_end[j] += 1;
+                positive_stake[j] += s.to_bits();
             }
         }
     }
@@ -47,17 +50,20 @@ pub fn consensus(weights: &SparseMatrix, active_stake: &[I32F32], kappa: I32F32)
     let mut scratch = MedianScratch::default();
     (0..n_cols)
         .map(|j| {
-            let column = &entries[column_start[j] as usize..column_start[j + 1] as usize];
-            scratch.clear();
-            if column.len() < voters.len() {
-                // Voters at 0 (absent or explicit zero) enter as one item: see `median`.
-                let positive_stake: i64 = column.iter().map(|&(_, s)| s).sum();
-                scratch.push(0, stake_sum - positive_stake);
+            let (start, mut end) = (column_start[j] as usize, column_end[j] as usize);
+            if end - start < voters.len() {
+                // The voters at 0 (absent or explicit zero), folded into one item.
+                values[end] = 0;
+                stakes[end] = stake_sum - positive_stake[j];
+                end += 1;
             }
-            for &(value, stake) in column {
-                scratch.push(value, stake);
-            }
-            I32F32::from_bits(weighted_median(&mut scratch, m, stake_sum))
+            I32F32::from_bits(weighted_median(
+                &values[start..end],
+                &stakes[start..end],
+                m,
+                stake_sum,
+                &mut scratch,
+            ))
         })
         .collect()
 }

@@ -9,8 +9,7 @@
 //! value 0 carrying their summed stake; a sparse column then costs its entries, not all
 //! validators. `tests::folded_equals_spec_algorithm` checks this against the verbatim algorithm.
 
-/// Reusable buffers for [`weighted_median`], so a column costs no allocation. Items are kept as
-/// two parallel arrays so the counting pass of each round vectorises.
+/// Reusable buffers for [`weighted_median`], so a column costs no allocation.
 #[derive(Default)]
 pub struct MedianScratch {
     values: Vec<i64>,
@@ -20,29 +19,16 @@ pub struct MedianScratch {
     kept_stakes: Vec<i64>,
 }
 
-impl MedianScratch {
-    /// Starts a new column.
-    pub fn clear(&mut self) {
-        self.values.clear();
-        self.stakes.clear();
-    }
-
-    /// Adds an item (value, stake), raw I32F32 bits.
-    #[inline]
-    pub fn push(&mut self, value: i64, stake: i64) {
-        self.values.push(value);
-        self.stakes.push(stake);
-    }
-}
-
-/// The spec's quickselect over the pushed items: lower bound 0, upper bound `hi`, threshold `m`.
-pub fn weighted_median(scratch: &mut MedianScratch, m: i64, hi: i64) -> i64 {
-    let MedianScratch {
-        values,
-        stakes,
-        kept_values,
-        kept_stakes,
-    } = scratch;
+/// The spec's quickselect over the items `(values[k], stakes[k])` (raw I32F32 bits): lower bound
+/// 0, upper bound `hi`, threshold `m`. The items are read in place; later rounds work in `scratch`.
+pub fn weighted_median(
+    values: &[i64],
+    stakes: &[i64],
+    m: i64,
+    hi: i64,
+    scratch: &mut MedianScratch,
+) -> i64 {
+    assert_eq!(values.len(), stakes.len(), "one stake per value");
     // The spec adds stakes saturating. With non-negative stakes whose total fits far inside i64
     // (they are proportions summing to about 1.0 = 2^32) no partial sum can saturate, so the
     // rounds below add plainly, which lets the counting pass vectorise.
@@ -57,10 +43,21 @@ pub fn weighted_median(scratch: &mut MedianScratch, m: i64, hi: i64) -> i64 {
         total.is_some_and(|t| t < 1 << 62),
         "weighted_median: stakes must be non-negative, total far below i64::MAX"
     );
+    let MedianScratch {
+        values: round_values,
+        stakes: round_stakes,
+        kept_values,
+        kept_stakes,
+    } = scratch;
     let (mut lo, mut hi) = (0i64, hi);
+    let mut in_place = true;
     // Each round removes the pivot at least, so the loop ends; the bound is the spec's safety.
-    let rounds_max = values.len() + 1;
-    for _ in 0..rounds_max {
+    for _ in 0..=values.len() {
+        let (values, stakes) = if in_place {
+            (values, stakes)
+        } else {
+            (round_values.as_slice(), round_stakes.as_slice())
+        };
         let len = values.len();
         match len {
             0 => return 0,
@@ -72,7 +69,7 @@ pub fn weighted_median(scratch: &mut MedianScratch, m: i64, hi: i64) -> i64 {
         // equal items belong to neither).
         let (mut lower_stake, mut upper_stake, mut lower_len, mut upper_len) =
             (0i64, 0i64, 0usize, 0usize);
-        for (&value, &stake) in values.iter().zip(stakes.iter()) {
+        for (&value, &stake) in values.iter().zip(stakes) {
             let below = value < pivot;
             let above = value > pivot;
             lower_stake += stake & -i64::from(below);
@@ -80,29 +77,34 @@ pub fn weighted_median(scratch: &mut MedianScratch, m: i64, hi: i64) -> i64 {
             lower_len += usize::from(below);
             upper_len += usize::from(above);
         }
-        if lower_len > 0 && m < lo.saturating_add(lower_stake) {
-            keep_in_order(values, stakes, kept_values, kept_stakes, |value| {
-                value < pivot
-            });
+        let keep_lower = lower_len > 0 && m < lo.saturating_add(lower_stake);
+        if keep_lower {
             hi = lo.saturating_add(lower_stake);
         } else if upper_len > 0 && hi.saturating_sub(upper_stake) <= m {
-            keep_in_order(values, stakes, kept_values, kept_stakes, |value| {
-                value > pivot
-            });
             lo = hi.saturating_sub(upper_stake);
         } else {
             return pivot;
         }
+        keep_in_order(values, stakes, kept_values, kept_stakes, |value| {
+            if keep_lower {
+                value < pivot
+            } else {
+                value > pivot
+            }
+        });
+        std::mem::swap(round_values, kept_values);
+        std::mem::swap(round_stakes, kept_stakes);
+        in_place = false;
     }
     0
 }
 
-/// Keeps the items whose value passes `keep`, in their order: a branch-free copy into the
-/// spare buffers (writing where nothing is read, so loads never wait on stores), then a swap.
+/// Copies the items whose value passes `keep` into `kept_*`, in their order, without branches
+/// (which side an item falls on is a coin flip, so a branch would mispredict half the time).
 #[inline]
 fn keep_in_order(
-    values: &mut Vec<i64>,
-    stakes: &mut Vec<i64>,
+    values: &[i64],
+    stakes: &[i64],
     kept_values: &mut Vec<i64>,
     kept_stakes: &mut Vec<i64>,
     keep: impl Fn(i64) -> bool,
@@ -110,15 +112,13 @@ fn keep_in_order(
     kept_values.resize(values.len(), 0);
     kept_stakes.resize(values.len(), 0);
     let mut kept = 0;
-    for (&value, &stake) in values.iter().zip(stakes.iter()) {
+    for (&value, &stake) in values.iter().zip(stakes) {
         kept_values[kept] = value;
         kept_stakes[kept] = stake;
         kept += usize::from(keep(value));
     }
     kept_values.truncate(kept);
     kept_stakes.truncate(kept);
-    std::mem::swap(values, kept_values);
-    std::mem::swap(stakes, kept_stakes);
 }
 
 #[cfg(test)]
@@ -173,11 +173,7 @@ pub(crate) mod tests {
     }
 
     fn run(stake: &[i64], score: &[i64], m: i64, hi: i64) -> i64 {
-        let mut scratch = MedianScratch::default();
-        for (&s, &x) in stake.iter().zip(score) {
-            scratch.push(x, s);
-        }
-        weighted_median(&mut scratch, m, hi)
+        weighted_median(score, stake, m, hi, &mut MedianScratch::default())
     }
 
     fn f(x: f32) -> i64 {
