@@ -221,34 +221,10 @@ fn check_cells(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::replay::Rejected;
     use serde_json::json;
-    use tensorsim_actors::chain::yuma::EpochOutput;
 
     fn output() -> ReplayOutput {
-        ReplayOutput {
-            name: "t".into(),
-            epochs: vec![EpochRecord {
-                block: 3,
-                output: EpochOutput {
-                    active: vec![true, true],
-                    validator_permit: vec![true, false],
-                    stake_weight: vec![65535, 0],
-                    consensus: vec![0, 65535],
-                    incentive: vec![0, 65535],
-                    dividends: vec![65535, 0],
-                    validator_trust: vec![65535, 0],
-                    emission_rao: vec![5, 5],
-                    server_emission_rao: vec![0, 5],
-                    validator_emission_rao: vec![5, 0],
-                    bonds: vec![vec![(1, 6640)], vec![]],
-                },
-            }],
-            rejected: vec![Rejected {
-                step: 4,
-                error: "x".into(),
-            }],
-        }
+        crate::replay::sample_output()
     }
 
     #[test]

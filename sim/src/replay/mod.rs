@@ -212,3 +212,31 @@ fn check_limits(case: &ReplayCase) -> Result<(), InputError> {
     }
     Ok(())
 }
+
+/// A small output with every field set, for the tests of `check` and `output`.
+#[cfg(test)]
+pub(crate) fn sample_output() -> ReplayOutput {
+    ReplayOutput {
+        name: "a \"quoted\" name".into(),
+        epochs: vec![EpochRecord {
+            block: 3,
+            output: EpochOutput {
+                active: vec![true, true],
+                validator_permit: vec![true, false],
+                stake_weight: vec![65535, 0],
+                consensus: vec![0, 65535],
+                incentive: vec![0, 65535],
+                dividends: vec![65535, 0],
+                validator_trust: vec![65535, 0],
+                emission_rao: vec![5, 5],
+                server_emission_rao: vec![0, 5],
+                validator_emission_rao: vec![5, 0],
+                bonds: vec![vec![(1, 6640)], vec![]],
+            },
+        }],
+        rejected: vec![Rejected {
+            step: 4,
+            error: "too few weights".into(),
+        }],
+    }
+}

@@ -101,34 +101,10 @@ fn json_string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::replay::{EpochRecord, Rejected};
-    use tensorsim_actors::chain::yuma::EpochOutput;
 
     #[test]
     fn shape_is_valid_json_with_the_documented_keys() {
-        let output = ReplayOutput {
-            name: "a \"quoted\" name".into(),
-            epochs: vec![EpochRecord {
-                block: 2,
-                output: EpochOutput {
-                    active: vec![true, false],
-                    validator_permit: vec![true, false],
-                    stake_weight: vec![65535, 0],
-                    consensus: vec![0, 65535],
-                    incentive: vec![0, 65535],
-                    dividends: vec![65535, 0],
-                    validator_trust: vec![65535, 0],
-                    emission_rao: vec![5, 5],
-                    server_emission_rao: vec![0, 5],
-                    validator_emission_rao: vec![5, 0],
-                    bonds: vec![vec![(1, 6640)], vec![]],
-                },
-            }],
-            rejected: vec![Rejected {
-                step: 7,
-                error: "too few weights".into(),
-            }],
-        };
+        let output = crate::replay::sample_output();
         let text = to_json(&output);
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(value["name"], "a \"quoted\" name");
@@ -138,10 +114,11 @@ mod tests {
         );
         assert_eq!(
             value["epochs"][0]["active"],
-            serde_json::json!([true, false])
+            serde_json::json!([true, true])
         );
-        assert_eq!(value["rejected"][0]["step"], 7);
+        assert_eq!(value["rejected"][0]["step"], 4);
         assert!(text.contains("\"stake_weight\": [65535, 0],"));
+        assert!(text.contains("\"block\": 3,"));
         let empty = ReplayOutput {
             name: String::new(),
             epochs: vec![],

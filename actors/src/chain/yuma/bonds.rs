@@ -151,38 +151,36 @@ pub fn ema(new: &SparseMatrix, old: &SparseMatrix, alpha: I32F32) -> SparseMatri
     out
 }
 
-/// Σ_j B_ij · I_j per row (each product floored, exact sum).
+/// Σ_j B_ij · I_j per row (each product floored, accumulated saturating).
 pub fn bonds_times_incentive(bonds: &SparseMatrix, incentive: &[I32F32]) -> Vec<I32F32> {
-    (0..bonds.n_rows())
-        .map(|i| {
-            let (cols, vals) = bonds.row(i);
-            let sum = cols
-                .iter()
-                .zip(vals)
-                .map(|(&j, b)| mul_raw(b.to_bits(), incentive[usize::from(j)].to_bits()))
-                .fold(0i64, i64::saturating_add);
-            I32F32::from_bits(sum)
-        })
-        .collect()
+    row_products(bonds, incentive, |_, b| b.to_bits())
 }
 
 /// Σ_j (B_ij / Σ_k B_kj) · I_j per row: the same with B column-normalised first, without
 /// building the normalised matrix.
 pub fn column_shares_times_incentive(bonds: &SparseMatrix, incentive: &[I32F32]) -> Vec<I32F32> {
     let divisors = column_divisors(&bonds.column_sums_raw());
+    row_products(bonds, incentive, |j, b| match divisors[j] {
+        0 => b.to_bits(),
+        divisor => divide_raw(nonnegative(b), divisor) as i64,
+    })
+}
+
+/// Σ_j f(j, B_ij) · I_j per row.
+fn row_products(
+    bonds: &SparseMatrix,
+    incentive: &[I32F32],
+    f: impl Fn(usize, I32F32) -> i64,
+) -> Vec<I32F32> {
     (0..bonds.n_rows())
         .map(|i| {
             let (cols, vals) = bonds.row(i);
             let sum = cols
                 .iter()
                 .zip(vals)
-                .map(|(&j, b)| {
+                .map(|(&j, &b)| {
                     let j = usize::from(j);
-                    let share = match divisors[j] {
-                        0 => b.to_bits(),
-                        divisor => divide_raw(nonnegative(*b), divisor) as i64,
-                    };
-                    mul_raw(share, incentive[j].to_bits())
+                    mul_raw(f(j, b), incentive[j].to_bits())
                 })
                 .fold(0i64, i64::saturating_add);
             I32F32::from_bits(sum)

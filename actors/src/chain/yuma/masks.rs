@@ -93,22 +93,24 @@ mod tests {
             vec![(0, 1), (2, 1)],
             vec![(1, 5)],
         ];
-        let registered_at = [0, 0, 10];
-        // Permit: row 2 has none and is emptied. Diagonal: (0, 0) goes. Outdated: validator 1
-        // updated at block 10, when uid 2 registered (≤), so (1, 2) goes; validator 0 updated at 11.
-        let w = masked_weights(
-            &stored,
-            &masks(
-                &[true, true, false],
-                None,
-                &[11, 10, 0],
-                &registered_at,
-                None,
-            ),
-        );
+        // Row 2 holds no permit; validator 0 updated at block 11, validator 1 at block 10, when
+        // uid 2 registered.
+        let run = |owner: Option<u16>, first_commit: Option<&[u64]>| {
+            masked_weights(
+                &stored,
+                &masks(
+                    &[true, true, false],
+                    owner,
+                    &[11, 10, 0],
+                    &[0, 0, 10],
+                    first_commit,
+                ),
+            )
+        };
+        // Permit: row 2 is emptied. Diagonal: (0, 0) goes. Outdated (LU ≤ R): (1, 2) goes.
         let third = |k: i64| I32F32::from_bits((k << 32) / 3);
         assert_eq!(
-            w.to_rows(),
+            run(None, None).to_rows(),
             vec![
                 vec![(1, third(1)), (2, third(2))],
                 vec![(0, I32F32::from_num(1))],
@@ -116,44 +118,12 @@ mod tests {
             ]
         );
         // The owner keeps its self-weight.
-        let w = masked_weights(
-            &stored,
-            &masks(
-                &[true, true, false],
-                Some(0),
-                &[11, 10, 0],
-                &registered_at,
-                None,
-            ),
-        );
-        assert_eq!(w.row(0).0, &[0, 1, 2]);
-        // Commit-reveal: validator 0's earliest live commit is from block 9, before uid 2 registered.
-        let first_commit = [9, u64::MAX, u64::MAX];
-        let w = masked_weights(
-            &stored,
-            &masks(
-                &[true, true, false],
-                None,
-                &[11, 10, 0],
-                &registered_at,
-                Some(&first_commit),
-            ),
-        );
-        assert_eq!(w.row(0).0, &[1]);
-        assert_eq!(w.row(0).1, &[I32F32::from_num(1)]);
+        assert_eq!(run(Some(0), None).row(0).0, &[0, 1, 2]);
+        // Commit-reveal: validator 0's earliest live commit, block 9, is before uid 2 registered.
+        let w = run(None, Some(&[9, u64::MAX, u64::MAX]));
+        assert_eq!(w.row(0), (&[1u16][..], &[I32F32::from_num(1)][..]));
         // A commit at the registration block itself is not before it.
-        let first_commit = [10, u64::MAX, u64::MAX];
-        let w = masked_weights(
-            &stored,
-            &masks(
-                &[true, true, false],
-                None,
-                &[11, 10, 0],
-                &registered_at,
-                Some(&first_commit),
-            ),
-        );
-        assert_eq!(w.row(0).0, &[1, 2]);
+        assert_eq!(run(None, Some(&[10, u64::MAX, u64::MAX])).row(0).0, &[1, 2]);
     }
 
     #[test]

@@ -173,21 +173,6 @@ impl SparseMatrix {
         self
     }
 
-    /// A new matrix with the same rows, each entry mapped or dropped by `f(row, col, value)`.
-    pub fn filter_map(&self, mut f: impl FnMut(usize, u16, I32F32) -> Option<I32F32>) -> Self {
-        let mut out = Self::with_capacity(self.n_rows(), self.n_cols, self.n_entries());
-        for row in 0..self.n_rows() {
-            let (cols, vals) = self.row(row);
-            for (&col, &val) in cols.iter().zip(vals) {
-                if let Some(mapped) = f(row, col, val) {
-                    out.push(col, mapped);
-                }
-            }
-            out.end_row();
-        }
-        out
-    }
-
     /// Σ_j of each row (exact: raw values are added as integers).
     pub fn row_sums(&self) -> Vec<I32F32> {
         (0..self.n_rows())
