@@ -12,6 +12,7 @@
 /// Reusable buffers for [`weighted_median`], so a column costs no allocation.
 #[derive(Default)]
 pub struct MedianScratch {
+    /// The items of the current round (the first round reads the column in place).
     values: Vec<i64>,
     stakes: Vec<i64>,
     /// Where a round compacts the side it keeps; swapped with the above after it.
