@@ -8,7 +8,7 @@
 use std::fmt;
 
 use super::fixed::{I64F64, is_max_weight_limited, u16_max_upscale};
-use super::hyperparameters::Hyperparameters;
+use super::hyperparameters::{Hyperparameters, InvalidHyperparameter};
 use super::yuma::{self, EpochInputs, EpochOutput, Era};
 
 /// The largest total stake weight a subnet holds: the integer range of I64F64, in which the
@@ -134,6 +134,7 @@ impl fmt::Display for WeightsRefused {
 /// A call that names something the subnet cannot have: not a chain refusal but a caller bug.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InvalidCall {
+    Hyperparameter(InvalidHyperparameter),
     UnknownUid { uid: u16, n: usize },
     SlotBeyondEnd { uid: u16, n: usize },
     SubnetFull { max_allowed_uids: u16 },
@@ -144,6 +145,7 @@ pub enum InvalidCall {
 impl fmt::Display for InvalidCall {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
+            Self::Hyperparameter(invalid) => write!(f, "{}: {}", invalid.field, invalid.message),
             Self::UnknownUid { uid, n } => write!(f, "uid {uid} is not registered (n = {n})"),
             Self::SlotBeyondEnd { uid, n } => {
                 write!(
@@ -215,6 +217,7 @@ impl Subnet {
         hyperparameters: Hyperparameters,
         neurons: &[NeuronInit],
     ) -> Result<Self, InvalidCall> {
+        hyperparameters.validate().map_err(InvalidCall::Hyperparameter)?;
         let n = neurons.len();
         if n > usize::from(hyperparameters.max_allowed_uids) {
             return Err(InvalidCall::SubnetFull {
@@ -725,6 +728,18 @@ mod tests {
         s.reset_bonds(2).unwrap();
         assert!(s.bonds().iter().all(|row| row.iter().all(|&(j, _)| j != 2)));
         assert!(s.bonds()[0].iter().any(|&(j, _)| j == 1));
+    }
+
+    #[test]
+    fn invalid_hyperparameters_are_refused_at_creation() {
+        let h = Hyperparameters {
+            bonds_moving_average: 1_000_001,
+            ..open()
+        };
+        let error = Subnet::new(h, &[]).unwrap_err();
+        assert!(
+            matches!(&error, InvalidCall::Hyperparameter(invalid) if invalid.field == "bonds_moving_average")
+        );
     }
 
     #[test]
