@@ -217,7 +217,9 @@ impl Subnet {
         hyperparameters: Hyperparameters,
         neurons: &[NeuronInit],
     ) -> Result<Self, InvalidCall> {
-        hyperparameters.validate().map_err(InvalidCall::Hyperparameter)?;
+        hyperparameters
+            .validate()
+            .map_err(InvalidCall::Hyperparameter)?;
         let n = neurons.len();
         if n > usize::from(hyperparameters.max_allowed_uids) {
             return Err(InvalidCall::SubnetFull {

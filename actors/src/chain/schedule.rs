@@ -1,0 +1,225 @@
+//! When a subnet's epoch runs (spec §3.2), in both cadences the chain has had:
+//! - HEAD (dynamic tempo, since 2026-06): every T blocks from `LastEpochBlock`, at most
+//!   `MaxEpochsPerBlock` epochs per block (the rest deferred by a block), and a safety net after
+//!   50 400 blocks without one;
+//! - legacy: at block b iff `(b + netuid + 1) mod (T + 1) = 0`, i.e. every T + 1 blocks.
+
+/// Blocks without an epoch after which the HEAD scheduler runs one whatever the tempo says.
+pub const BLOCKS_SINCE_LAST_STEP_MAX: u64 = 50_400;
+
+/// Legacy: blocks until the subnet's next epoch; `u64::MAX` when tempo is 0 (never). The chain
+/// adds `block + netuid + 1` wrapping, which the vectors pin at the top of the range.
+pub fn legacy_blocks_until_next_epoch(netuid: u16, tempo: u16, block: u64) -> u64 {
+    if tempo == 0 {
+        return u64::MAX;
+    }
+    let phase = block.wrapping_add(u64::from(netuid)).wrapping_add(1) % (u64::from(tempo) + 1);
+    u64::from(tempo) - phase
+}
+
+/// Legacy: whether the epoch runs at `block`.
+pub fn legacy_epoch_due(netuid: u16, tempo: u16, block: u64) -> bool {
+    tempo != 0
+        && block.wrapping_add(u64::from(netuid)).wrapping_add(1) % (u64::from(tempo) + 1) == 0
+}
+
+/// HEAD: blocks until the next epoch the tempo schedules, `max(0, LEB + T − b)`; `u64::MAX` when
+/// tempo is 0.
+pub fn blocks_until_next_auto_epoch(last_epoch_block: u64, tempo: u16, block: u64) -> u64 {
+    if tempo == 0 {
+        return u64::MAX;
+    }
+    last_epoch_block
+        .saturating_add(u64::from(tempo))
+        .saturating_sub(block)
+}
+
+/// What the HEAD scheduler decided for a subnet at a block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EpochDecision {
+    /// Not due.
+    Wait,
+    /// Due, but this block's epoch cap is used up: retried next block.
+    Deferred,
+    /// Run the epoch now.
+    Run,
+}
+
+/// The HEAD scheduler state of one subnet (`LastEpochBlock`, `PendingEpochAt`,
+/// `BlocksSinceLastStep`, `SubnetEpochIndex`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EpochScheduler {
+    pub last_epoch_block: u64,
+    /// A deferred epoch's block, 0 for none.
+    pub pending_epoch_at: u64,
+    pub blocks_since_last_step: u64,
+    pub epoch_index: u64,
+}
+
+impl EpochScheduler {
+    /// A subnet created at `block`: staggered by its netuid so subnets of one tempo do not all
+    /// run in the same block.
+    pub fn new(netuid: u16, tempo: u16, block: u64) -> Self {
+        let stagger = if tempo == 0 {
+            0
+        } else {
+            u64::from(netuid % tempo)
+        };
+        Self {
+            last_epoch_block: block.saturating_sub(stagger),
+            pending_epoch_at: 0,
+            blocks_since_last_step: 0,
+            epoch_index: 0,
+        }
+    }
+
+    fn due(&self, tempo: u16, block: u64) -> bool {
+        tempo != 0
+            && ((self.pending_epoch_at > 0 && block >= self.pending_epoch_at)
+                || self.blocks_since_last_step > BLOCKS_SINCE_LAST_STEP_MAX
+                || block.saturating_sub(self.last_epoch_block) >= u64::from(tempo))
+    }
+
+    /// One block of the scheduler: count the block, and if the epoch is due either defer it (the
+    /// block's cap of epochs is used up) or run it. `epochs_run_this_block` counts epochs across
+    /// the subnets of this block.
+    pub fn on_block(
+        &mut self,
+        tempo: u16,
+        block: u64,
+        epochs_run_this_block: &mut u16,
+        max_epochs_per_block: u16,
+    ) -> EpochDecision {
+        self.blocks_since_last_step = self.blocks_since_last_step.saturating_add(1);
+        if !self.due(tempo, block) {
+            return EpochDecision::Wait;
+        }
+        if *epochs_run_this_block >= max_epochs_per_block {
+            self.pending_epoch_at = block + 1;
+            return EpochDecision::Deferred;
+        }
+        *epochs_run_this_block += 1;
+        self.blocks_since_last_step = 0;
+        self.last_epoch_block = block;
+        self.pending_epoch_at = 0;
+        self.epoch_index += 1;
+        EpochDecision::Run
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vector_legacy_blocks_until_next_epoch() {
+        let cases: [(u16, u16, u64, u64); 14] = [
+            (1, 0, 100, u64::MAX),
+            (1, 10, 5, 3),
+            (2, 20, 15, 2),
+            (3, 30, 25, 1),
+            (65535, 65535, u64::MAX, 0),
+            (65535, 65535, 0, 65535),
+            (65535, 65535, u64::MAX - 1, 1),
+            (1, 10, 9, 10),
+            (2, 20, 21, 17),
+            (2, 10, 5, 2),
+            (3, 10, 5, 1),
+            (1, 65534, 100, 65432),
+            (1, 10, u64::MAX, 9),
+            (1, 10, u64::MAX - 1, 10),
+        ];
+        for (netuid, tempo, block, want) in cases {
+            assert_eq!(
+                legacy_blocks_until_next_epoch(netuid, tempo, block),
+                want,
+                "{netuid} {tempo} {block}"
+            );
+        }
+        // The epoch runs exactly where the count reaches its tempo.
+        assert!(
+            legacy_epoch_due(1, 10, 9)
+                && !legacy_epoch_due(1, 10, 10)
+                && legacy_epoch_due(1, 10, 20)
+        );
+    }
+
+    #[test]
+    fn vector_head_blocks_until_next_auto_epoch() {
+        let cases: [(u64, u16, u64, u64); 11] = [
+            (0, 0, 100, u64::MAX),
+            (0, 10, 5, 5),
+            (0, 20, 15, 5),
+            (0, 30, 25, 5),
+            (0, 65535, u64::MAX, 0),
+            (0, 65535, 0, 65535),
+            (0, 65535, u64::MAX - 1, 0),
+            (0, 10, 9, 1),
+            (0, 20, 21, 0),
+            (0, 65534, 100, 65434),
+            (0, 10, u64::MAX, 0),
+        ];
+        for (last_epoch_block, tempo, block, want) in cases {
+            assert_eq!(
+                blocks_until_next_auto_epoch(last_epoch_block, tempo, block),
+                want
+            );
+        }
+    }
+
+    /// Steps the scheduler of one subnet from `block` for `blocks` blocks, returning the new block.
+    fn step(scheduler: &mut EpochScheduler, tempo: u16, block: u64, blocks: u64) -> u64 {
+        for b in block + 1..=block + blocks {
+            scheduler.on_block(tempo, b, &mut 0, 32);
+        }
+        block + blocks
+    }
+
+    #[test]
+    fn vector_head_blocks_since_last_step_counter() {
+        let tempo = 7_200;
+        let mut scheduler = EpochScheduler::new(1, tempo, 0);
+        let mut block = step(&mut scheduler, tempo, 0, 5);
+        assert_eq!(scheduler.blocks_since_last_step, 5);
+        let until = blocks_until_next_auto_epoch(scheduler.last_epoch_block, tempo, block);
+        block = step(&mut scheduler, tempo, block, until + 10);
+        assert_eq!(scheduler.blocks_since_last_step, 10);
+        let until = blocks_until_next_auto_epoch(scheduler.last_epoch_block, tempo, block);
+        block = step(&mut scheduler, tempo, block, until + 20);
+        assert_eq!(scheduler.blocks_since_last_step, 20);
+        step(&mut scheduler, tempo, block, 7);
+        assert_eq!(scheduler.blocks_since_last_step, 27);
+        assert_eq!(scheduler.epoch_index, 2);
+    }
+
+    #[test]
+    fn the_cap_defers_to_the_next_block_and_the_period_is_tempo() {
+        let mut a = EpochScheduler::new(0, 10, 0);
+        let mut b = EpochScheduler::new(0, 10, 0);
+        let mut runs = Vec::new();
+        for block in 1..=30 {
+            let mut used = 0;
+            let decisions = [
+                a.on_block(10, block, &mut used, 1),
+                b.on_block(10, block, &mut used, 1),
+            ];
+            for (subnet, decision) in decisions.into_iter().enumerate() {
+                if decision == EpochDecision::Run {
+                    runs.push((subnet, block));
+                }
+            }
+        }
+        // Both are due at 10; the cap of one lets a run and defers b to 11; then every 10 blocks.
+        assert_eq!(runs, vec![(0, 10), (1, 11), (0, 20), (1, 21), (0, 30)]);
+    }
+
+    #[test]
+    fn the_safety_net_runs_an_overdue_epoch() {
+        // Tempo 65535 is longer than the net of 50 400 blocks, so the net sets the pace.
+        let mut scheduler = EpochScheduler::new(0, 65_535, 0);
+        let runs = (1..=110_000)
+            .filter(|&block| scheduler.on_block(65_535, block, &mut 0, 2) == EpochDecision::Run);
+        let net = BLOCKS_SINCE_LAST_STEP_MAX + 1;
+        assert_eq!(runs.collect::<Vec<_>>(), vec![net, 2 * net]);
+    }
+}
