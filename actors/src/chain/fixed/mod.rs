@@ -10,7 +10,7 @@ mod exp;
 mod upscale;
 
 pub use exp::{Overflow, exp, exp_safe, exp_safe_many, sigmoid_safe};
-pub use substrate_fixed::types::{I32F32, I64F64, I96F32, U64F64};
+pub use substrate_fixed::types::{I32F32, I64F64, I96F32, U64F64, U96F32};
 pub use upscale::{is_max_weight_limited, max_upscale_to_u16, u16_max_upscale};
 
 /// 1.0 in I32F32.
