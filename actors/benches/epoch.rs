@@ -27,32 +27,21 @@ fn subnet(validators: usize, miners: usize, yuma3: bool, liquid_alpha: bool) -> 
     };
     let neurons: Vec<NeuronInit> = (0..n)
         .map(|uid| NeuronInit {
-            stake_rao: if uid < validators {
-                1_000_000_000_000 + rng.next_u64() % 100_000_000_000_000
-            } else {
-                0
-            },
+            stake_rao: if uid < validators { 1_000_000_000_000 + rng.next_u64() % 100_000_000_000_000 } else { 0 },
             registered_at: 0,
             last_update: 0,
         })
         .collect();
     let mut subnet = Subnet::new(hyperparameters, &neurons).expect("valid subnet");
-    let quality: Vec<u64> = (0..miners)
-        .map(|_| 1_000 + rng.next_u64() % 60_000)
-        .collect();
+    let quality: Vec<u64> = (0..miners).map(|_| 1_000 + rng.next_u64() % 60_000).collect();
     let dests: Vec<u16> = (validators..n).map(|uid| uid as u16).collect();
     let warm_up = 12;
     for epoch in 0..warm_up {
         let block = 1 + epoch * 360;
         subnet.run_epoch(block, 1_000_000_000);
         for validator in 0..validators {
-            let values: Vec<u16> = quality
-                .iter()
-                .map(|q| (q + rng.next_u64() % 4_000).min(65_535) as u16)
-                .collect();
-            subnet
-                .set_weights(validator as u16, &dests, &values, 0, block + 1)
-                .expect("weights accepted");
+            let values: Vec<u16> = quality.iter().map(|q| (q + rng.next_u64() % 4_000).min(65_535) as u16).collect();
+            subnet.set_weights(validator as u16, &dests, &values, 0, block + 1).expect("weights accepted");
         }
     }
     subnet
@@ -64,11 +53,9 @@ fn bench_epochs(c: &mut Criterion) {
         if validators > 64 {
             group.sample_size(20);
         }
-        for (label, yuma3, liquid_alpha) in [
-            ("original", false, false),
-            ("yuma3", true, false),
-            ("yuma3_liquid_alpha", true, true),
-        ] {
+        for (label, yuma3, liquid_alpha) in
+            [("original", false, false), ("yuma3", true, false), ("yuma3_liquid_alpha", true, true)]
+        {
             let subnet = subnet(validators, miners, yuma3, liquid_alpha);
             let era = yuma::era_by_name(subnet.hyperparameters.era_name()).unwrap();
             let inputs = subnet.epoch_inputs(12 * 360 + 2, 1_000_000_000);

@@ -13,9 +13,7 @@ use proptest::option;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use tensorsim_actors::chain::fixed::{I32F32, I64F64};
-use tensorsim_actors::chain::yuma::{
-    ERAS, EpochInputs, EpochOutput, Era, LiquidAlpha, epoch, era_by_name,
-};
+use tensorsim_actors::chain::yuma::{ERAS, EpochInputs, EpochOutput, Era, LiquidAlpha, epoch, era_by_name};
 
 /// The largest subnet generated: big enough for top-k to cut (K ≤ 64 is generated too), small
 /// enough for hundreds of cases in a debug build.
@@ -77,10 +75,7 @@ impl Case {
     }
 
     fn stake(&self) -> Vec<I64F64> {
-        self.stake_rao
-            .iter()
-            .map(|&rao| I64F64::from_num(rao))
-            .collect()
+        self.stake_rao.iter().map(|&rao| I64F64::from_num(rao)).collect()
     }
 
     fn inputs<'a>(&'a self, stake: &'a [I64F64], liquid_alpha: bool) -> EpochInputs<'a> {
@@ -179,16 +174,7 @@ fn decode_row((kind, cells): &(RowKind, Vec<u32>), n: usize) -> Vec<(u16, u16)> 
         .iter()
         .enumerate()
         .filter(|&(_, raw)| raw & 0xff < density)
-        .map(|(j, raw)| {
-            (
-                j as u16,
-                if matches!(kind, RowKind::Zeros) {
-                    0
-                } else {
-                    entry_value((raw >> 16) as u16)
-                },
-            )
-        })
+        .map(|(j, raw)| (j as u16, if matches!(kind, RowKind::Zeros) { 0 } else { entry_value((raw >> 16) as u16) }))
         .collect()
 }
 
@@ -205,11 +191,7 @@ fn entry_value(raw: u16) -> u16 {
 
 /// The stored weight or bond table for n UIDs: a row each, or sometimes fewer rows (the epoch
 /// accepts `len ≤ n` and reads a missing row as empty).
-fn decode_table(
-    raw: &[(RowKind, Vec<u32>)],
-    rows_kept: Option<Index>,
-    n: usize,
-) -> Vec<Vec<(u16, u16)>> {
+fn decode_table(raw: &[(RowKind, Vec<u32>)], rows_kept: Option<Index>, n: usize) -> Vec<Vec<(u16, u16)>> {
     let len = rows_kept.map_or(n, |kept| kept.index(n));
     raw[..len].iter().map(|row| decode_row(row, n)).collect()
 }
@@ -220,13 +202,7 @@ fn liquid_alpha() -> impl Strategy<Value = LiquidAlpha> {
         any::<u16>().prop_map(|a| (a, a)),
         (any::<u16>(), any::<u16>()).prop_map(|(a, b)| (a.min(b), a.max(b))),
     ];
-    let steepness = prop_oneof![
-        Just(0i16),
-        Just(1_000),
-        Just(i16::MIN),
-        Just(i16::MAX),
-        any::<i16>()
-    ];
+    let steepness = prop_oneof![Just(0i16), Just(1_000), Just(i16::MIN), Just(i16::MAX), any::<i16>()];
     (bounds, steepness).prop_map(|((alpha_low, alpha_high), steepness)| LiquidAlpha {
         alpha_low,
         alpha_high,
@@ -237,13 +213,7 @@ fn liquid_alpha() -> impl Strategy<Value = LiquidAlpha> {
 fn settings() -> BoxedStrategy<Settings> {
     (
         prop_oneof![Just(0u16), Just(1), Just(360), any::<u16>()],
-        prop_oneof![
-            Just(0u64),
-            1u64..=64,
-            Just(5_000),
-            any::<u64>(),
-            Just(u64::MAX)
-        ],
+        prop_oneof![Just(0u64), 1u64..=64, Just(5_000), any::<u64>(), Just(u64::MAX)],
         prop_oneof![Just(0u64), block_number()],
         prop_oneof![
             2 => Just(0u64),
@@ -256,13 +226,7 @@ fn settings() -> BoxedStrategy<Settings> {
         u16_edgy(),
         prop_oneof![Just(0u64), Just(900_000), Just(1_000_000), 0u64..=1_000_000],
         liquid_alpha(),
-        prop_oneof![
-            Just(0u64),
-            Just(1_000_000_000),
-            Just(u64::MAX / 2),
-            Just(u64::MAX),
-            any::<u64>()
-        ],
+        prop_oneof![Just(0u64), Just(1_000_000_000), Just(u64::MAX / 2), Just(u64::MAX), any::<u64>()],
     )
         .prop_map(
             |(
@@ -308,12 +272,7 @@ enum BlockChoice {
 // stack in a debug build.
 fn case() -> BoxedStrategy<Case> {
     let per_uid = |s: BoxedStrategy<u64>| proptest::collection::vec(s, UIDS_MAX);
-    let table = || {
-        (
-            proptest::collection::vec(raw_row(), UIDS_MAX),
-            option::weighted(0.1, any::<Index>()),
-        )
-    };
+    let table = || (proptest::collection::vec(raw_row(), UIDS_MAX), option::weighted(0.1, any::<Index>()));
     (
         1..=UIDS_MAX,
         per_uid(block_number().boxed()),
@@ -326,10 +285,7 @@ fn case() -> BoxedStrategy<Case> {
         table(),
         option::of(per_uid(prop_oneof![Just(u64::MAX), block_number()].boxed())),
         option::of(any::<Index>()),
-        prop_oneof![
-            (0u64..=16).prop_map(BlockChoice::AtOrAfterAll),
-            block_number().prop_map(BlockChoice::Any)
-        ],
+        prop_oneof![(0u64..=16).prop_map(BlockChoice::AtOrAfterAll), block_number().prop_map(BlockChoice::Any)],
         settings(),
     )
         .prop_map(
@@ -351,22 +307,12 @@ fn case() -> BoxedStrategy<Case> {
                 let registered_at = registered_at[..n].to_vec();
                 let mut stake_rao = stake_rao[..n].to_vec();
                 if let Some(uid) = top_up.map(|index| index.index(n)) {
-                    let others: u64 = stake_rao
-                        .iter()
-                        .enumerate()
-                        .filter(|&(i, _)| i != uid)
-                        .map(|(_, &s)| s)
-                        .sum();
+                    let others: u64 = stake_rao.iter().enumerate().filter(|&(i, _)| i != uid).map(|(_, &s)| s).sum();
                     stake_rao[uid] = i64::MAX as u64 - others;
                 }
                 let block = match block {
                     BlockChoice::AtOrAfterAll(after) => {
-                        let latest = last_update
-                            .iter()
-                            .chain(&registered_at)
-                            .copied()
-                            .max()
-                            .unwrap_or(0);
+                        let latest = last_update.iter().chain(&registered_at).copied().max().unwrap_or(0);
                         latest.saturating_add(after)
                     }
                     BlockChoice::Any(block) => block,
@@ -410,13 +356,7 @@ fn spec_stake_weights(case: &Case) -> Vec<I32F32> {
     let total: I64F64 = filtered.iter().copied().sum();
     filtered
         .into_iter()
-        .map(|x| {
-            if total == I64F64::from_num(0) {
-                x
-            } else {
-                x / total
-            }
-        })
+        .map(|x| if total == I64F64::from_num(0) { x } else { x / total })
         .map(|x| I32F32::from_bits((x.to_bits() >> 32) as i64))
         .collect()
 }
@@ -478,72 +418,32 @@ fn check_output(case: &Case, out: &EpochOutput) -> Result<(), TestCaseError> {
         prop_assert_eq!(len, n, "{} has {} entries for {} UIDs", field, len, n);
     }
     for (i, row) in out.bonds.iter().enumerate() {
-        prop_assert!(
-            row.iter().all(|&(j, _)| usize::from(j) < n),
-            "bond row {} has a column >= n: {:?}",
-            i,
-            row
-        );
-        prop_assert!(
-            row.windows(2).all(|w| w[0].0 < w[1].0),
-            "bond row {} not strictly ascending: {:?}",
-            i,
-            row
-        );
+        prop_assert!(row.iter().all(|&(j, _)| usize::from(j) < n), "bond row {} has a column >= n: {:?}", i, row);
+        prop_assert!(row.windows(2).all(|w| w[0].0 < w[1].0), "bond row {} not strictly ascending: {:?}", i, row);
     }
 
     // §2.2.1: inactive exactly when LU + cutoff < b (u128: no overflow to reason about).
     for (i, &active) in out.active.iter().enumerate() {
-        let inactive = u128::from(case.last_update[i]) + u128::from(case.settings.activity_cutoff)
-            < u128::from(case.block);
+        let inactive =
+            u128::from(case.last_update[i]) + u128::from(case.settings.activity_cutoff) < u128::from(case.block);
         prop_assert_eq!(active, !inactive, "active[{}]", i);
     }
 
     // Normalised vectors floor to u16, so they never sum above 65535 (§1.3, §1.4).
-    for (field, values) in [
-        ("incentive", &out.incentive),
-        ("dividends", &out.dividends),
-        ("stake_weight", &out.stake_weight),
-    ] {
-        prop_assert!(
-            u16_sum(values) <= 65_535,
-            "sum of {} is {} > 65535",
-            field,
-            u16_sum(values)
-        );
+    for (field, values) in
+        [("incentive", &out.incentive), ("dividends", &out.dividends), ("stake_weight", &out.stake_weight)]
+    {
+        prop_assert!(u16_sum(values) <= 65_535, "sum of {} is {} > 65535", field, u16_sum(values));
     }
 
     // §2.7.4: every RAO amount is floored from a share of E, so no vector pays out more than E.
     let emission = u128::from(case.settings.emission_rao);
-    let (combined, server, validator) = (
-        rao_sum(&out.emission_rao),
-        rao_sum(&out.server_emission_rao),
-        rao_sum(&out.validator_emission_rao),
-    );
-    prop_assert!(
-        combined <= emission,
-        "emission_rao sums to {} > E = {}",
-        combined,
-        emission
-    );
-    prop_assert!(
-        server <= emission,
-        "server_emission_rao sums to {} > E = {}",
-        server,
-        emission
-    );
-    prop_assert!(
-        validator <= emission,
-        "validator_emission_rao sums to {} > E = {}",
-        validator,
-        emission
-    );
-    prop_assert!(
-        server + validator <= emission,
-        "server + validator = {} > E = {}",
-        server + validator,
-        emission
-    );
+    let (combined, server, validator) =
+        (rao_sum(&out.emission_rao), rao_sum(&out.server_emission_rao), rao_sum(&out.validator_emission_rao));
+    prop_assert!(combined <= emission, "emission_rao sums to {} > E = {}", combined, emission);
+    prop_assert!(server <= emission, "server_emission_rao sums to {} > E = {}", server, emission);
+    prop_assert!(validator <= emission, "validator_emission_rao sums to {} > E = {}", validator, emission);
+    prop_assert!(server + validator <= emission, "server + validator = {} > E = {}", server + validator, emission);
 
     // §2.2.2–3: the stake weight is ⌊s · 65535⌋ of the spec's s.
     let s = spec_stake_weights(case);
@@ -552,19 +452,11 @@ fn check_output(case: &Case, out: &EpochOutput) -> Result<(), TestCaseError> {
 
     // §2.2.5 new permits: the owner always; otherwise only non-zero stake, and at most K of them.
     if let Some(owner) = case.owner_uid {
-        prop_assert!(
-            out.validator_permit[usize::from(owner)],
-            "owner {} lost its permit",
-            owner
-        );
+        prop_assert!(out.validator_permit[usize::from(owner)], "owner {} lost its permit", owner);
     }
     for (i, &permit) in out.validator_permit.iter().enumerate() {
         let is_owner = case.owner_uid == Some(i as u16);
-        prop_assert!(
-            !permit || is_owner || s[i].to_bits() != 0,
-            "uid {} has a permit with zero stake weight",
-            i
-        );
+        prop_assert!(!permit || is_owner || s[i].to_bits() != 0, "uid {} has a permit with zero stake weight", i);
     }
     let k = usize::from(case.settings.max_allowed_validators);
     let permits = out.validator_permit.iter().filter(|&&p| p).count();
@@ -580,11 +472,7 @@ fn check_output(case: &Case, out: &EpochOutput) -> Result<(), TestCaseError> {
         case.owner_uid
     );
     // And the exact set, ties included (higher UIDs win among equal stake).
-    prop_assert_eq!(
-        &out.validator_permit,
-        &spec_new_permits(case, &s),
-        "validator_permit (§2.2.5)"
-    );
+    prop_assert_eq!(&out.validator_permit, &spec_new_permits(case, &s), "validator_permit (§2.2.5)");
 
     // §2.8 bond storage: a UID without a new permit keeps its row if it had no permit before and
     // has it cleared if it had one. (New permit holders get the era's computed row.)
@@ -593,17 +481,8 @@ fn check_output(case: &Case, out: &EpochOutput) -> Result<(), TestCaseError> {
             continue;
         }
         let stored = case.bonds.get(i).map_or(&[][..], Vec::as_slice);
-        let want = if case.validator_permit[i] {
-            &[][..]
-        } else {
-            stored
-        };
-        prop_assert_eq!(
-            &out.bonds[i],
-            want,
-            "bond row {} of a UID without a new permit",
-            i
-        );
+        let want = if case.validator_permit[i] { &[][..] } else { stored };
+        prop_assert_eq!(&out.bonds[i], want, "bond row {} of a UID without a new permit", i);
     }
     Ok(())
 }
@@ -618,10 +497,7 @@ fn the_head_eras_are_all_covered() {
     // The properties run over `ERAS`; this keeps them from silently losing an era of §2.5–2.6.
     let names: Vec<&str> = ERAS.iter().map(|era| era.name()).collect();
     for name in ["original", "yuma3"] {
-        assert!(
-            names.contains(&name),
-            "era {name} missing from ERAS {names:?}"
-        );
+        assert!(names.contains(&name), "era {name} missing from ERAS {names:?}");
         assert_eq!(era_by_name(name).map(|era| era.name()), Some(name));
     }
 }

@@ -73,44 +73,29 @@ fn replay_command(args: &ReplayArgs) -> ExitCode {
         Ok(text) => text,
         Err(message) => return fail(EXIT_BAD_INPUT, &format!("{name}: {message}")),
     };
-    let result =
-        ReplayCase::parse(&text).and_then(|case| replay::run(&case).map(|output| (case, output)));
+    let result = ReplayCase::parse(&text).and_then(|case| replay::run(&case).map(|output| (case, output)));
     let (case, output) = match result {
         Ok(done) => done,
         Err(error) => return fail(EXIT_BAD_INPUT, &format!("{name}: {error}")),
     };
     let json = replay::to_json(&output);
     let written = match &args.out {
-        Some(path) => {
-            write_atomically(path, json.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
-        }
-        None => io::stdout()
-            .lock()
-            .write_all(json.as_bytes())
-            .map_err(|e| format!("standard output: {e}")),
+        Some(path) => write_atomically(path, json.as_bytes()).map_err(|e| format!("{}: {e}", path.display())),
+        None => io::stdout().lock().write_all(json.as_bytes()).map_err(|e| format!("standard output: {e}")),
     };
     if let Err(message) = written {
         return fail(EXIT_FAILURE, &message);
     }
     if args.check {
         let Some(expected) = &case.expected else {
-            return fail(
-                EXIT_BAD_INPUT,
-                &format!("{name}: --check needs an `expected` list in the case"),
-            );
+            return fail(EXIT_BAD_INPUT, &format!("{name}: --check needs an `expected` list in the case"));
         };
         let (checked, failures) = check::check(expected, &output);
         for failure in &failures {
             eprintln!("{name}: {failure}");
         }
         if !failures.is_empty() {
-            return fail(
-                EXIT_FAILURE,
-                &format!(
-                    "{name}: {} of {checked} expectations failed",
-                    failures.len()
-                ),
-            );
+            return fail(EXIT_FAILURE, &format!("{name}: {} of {checked} expectations failed", failures.len()));
         }
         eprintln!("{name}: all {checked} expectations hold");
     }
@@ -128,13 +113,9 @@ fn read_case(path: &Path) -> Result<String, String> {
     };
     read.map_err(|e| format!("cannot read: {e}"))?;
     if bytes.len() as u64 > CASE_BYTES_MAX {
-        return Err(format!(
-            "larger than {} MiB, the limit for a replay case",
-            CASE_BYTES_MAX >> 20
-        ));
+        return Err(format!("larger than {} MiB, the limit for a replay case", CASE_BYTES_MAX >> 20));
     }
-    String::from_utf8(bytes)
-        .map_err(|e| format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
 }
 
 fn fail(code: u8, message: &str) -> ExitCode {

@@ -43,11 +43,7 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn every_conformance_case_holds_through_the_binary() {
     let cases = conformance_cases();
-    assert!(
-        cases.len() >= 20,
-        "the conformance cases live in scenarios/conformance ({} found)",
-        cases.len()
-    );
+    assert!(cases.len() >= 20, "the conformance cases live in scenarios/conformance ({} found)", cases.len());
     let mut expectations = 0;
     for case in &cases {
         let output = tensorsim(&["replay", "--check", case.to_str().unwrap()], None);
@@ -62,10 +58,7 @@ fn every_conformance_case_holds_through_the_binary() {
         assert!(checked > 0, "{}: no expectations checked", case.display());
         expectations += checked;
     }
-    assert!(
-        expectations >= 600,
-        "only {expectations} expectations checked"
-    );
+    assert!(expectations >= 600, "only {expectations} expectations checked");
 }
 
 #[test]
@@ -112,46 +105,25 @@ fn chain_refusals_are_recorded_not_fatal() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| {
-            (
-                r["step"].as_u64().unwrap(),
-                r["error"].as_str().unwrap().to_owned(),
-            )
-        })
+        .map(|r| (r["step"].as_u64().unwrap(), r["error"].as_str().unwrap().to_owned()))
         .collect();
     let steps: Vec<u64> = rejected.iter().map(|r| r.0).collect();
     // Step 0: no permit before the first epoch. 2: too few. 3: duplicate. 4: no permit. 5: lengths.
     assert_eq!(steps, vec![0, 2, 3, 4, 5], "{rejected:?}");
-    assert!(
-        rejected[1]
-            .1
-            .contains("too few weights: 1 < min_allowed_weights 2"),
-        "{rejected:?}"
-    );
+    assert!(rejected[1].1.contains("too few weights: 1 < min_allowed_weights 2"), "{rejected:?}");
     assert_eq!(value["epochs"].as_array().unwrap().len(), 2);
-    assert_eq!(
-        value["epochs"][1]["incentive"],
-        serde_json::json!([0, 32767, 32767])
-    );
+    assert_eq!(value["epochs"][1]["incentive"], serde_json::json!([0, 32767, 32767]));
 }
 
 /// Bad input: exit 2 and exactly one line, `error: <file>: <path>: <what>`.
 fn assert_refused(case: &[u8], field_and_message: &str) {
     let output = tensorsim(&["replay", "-"], Some(case));
     let err = stderr(&output);
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "expected exit 2, got {:?}: {err}",
-        output.status
-    );
+    assert_eq!(output.status.code(), Some(2), "expected exit 2, got {:?}: {err}", output.status);
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(err.lines().count(), 1, "one line: {err:?}");
     assert!(err.starts_with("error: -: "), "{err}");
-    assert!(
-        err.contains(field_and_message),
-        "{err:?} should contain {field_and_message:?}"
-    );
+    assert!(err.contains(field_and_message), "{err:?} should contain {field_and_message:?}");
     assert!(output.stdout.is_empty(), "no partial output on bad input");
 }
 
@@ -159,7 +131,8 @@ const NEURONS: &str = r#"[{"stake_rao": 10, "registered_at": 0, "last_update": 0
                           {"stake_rao": 0, "registered_at": 0, "last_update": 0}]"#;
 
 fn case_with(hyperparameters: &str, neurons: &str, steps: &str) -> Vec<u8> {
-    format!(r#"{{"name": "bad", "hyperparameters": {hyperparameters}, "neurons": {neurons}, "steps": {steps}}}"#).into_bytes()
+    format!(r#"{{"name": "bad", "hyperparameters": {hyperparameters}, "neurons": {neurons}, "steps": {steps}}}"#)
+        .into_bytes()
 }
 
 #[test]
@@ -171,32 +144,17 @@ fn malformed_cases_are_refused_with_the_field() {
 
     let hp = r#"{"commit_reveal": false, "weights_set_rate_limit": 0}"#;
     let neg = r#"[{"stake_rao": -5, "registered_at": 0, "last_update": 0}]"#;
+    assert_refused(&case_with(hp, neg, "[]"), "neurons[0].stake_rao: invalid value: integer `-5`, expected u64");
     assert_refused(
-        &case_with(hp, neg, "[]"),
-        "neurons[0].stake_rao: invalid value: integer `-5`, expected u64",
-    );
-    assert_refused(
-        &case_with(
-            hp,
-            NEURONS,
-            r#"[{"block": 1, "set_weights": {"uid": 0, "dests": [1, 9], "values": [1, 1]}}]"#,
-        ),
+        &case_with(hp, NEURONS, r#"[{"block": 1, "set_weights": {"uid": 0, "dests": [1, 9], "values": [1, 1]}}]"#),
         "steps[0].set_weights.dests[1]: uid 9 is not registered (n = 2)",
     );
     assert_refused(
-        &case_with(
-            hp,
-            NEURONS,
-            r#"[{"block": 1, "set_weights": {"uid": 5, "dests": [1], "values": [1]}}]"#,
-        ),
+        &case_with(hp, NEURONS, r#"[{"block": 1, "set_weights": {"uid": 5, "dests": [1], "values": [1]}}]"#),
         "steps[0].set_weights.uid: uid 5 is not registered (n = 2)",
     );
     assert_refused(
-        &case_with(
-            hp,
-            NEURONS,
-            r#"[{"block": 1, "set_weights": {"uid": 0, "dests": [70000], "values": [1]}}]"#,
-        ),
+        &case_with(hp, NEURONS, r#"[{"block": 1, "set_weights": {"uid": 0, "dests": [70000], "values": [1]}}]"#),
         "steps[0].set_weights.dests[0]: invalid value: integer `70000`, expected u16",
     );
     assert_refused(
@@ -207,24 +165,14 @@ fn malformed_cases_are_refused_with_the_field() {
         ),
         "steps[1].block: block 4 is before the previous step's block 5",
     );
-    assert_refused(
-        &case_with(r#"{"kapa": 1}"#, NEURONS, "[]"),
-        "hyperparameters.kapa: unknown field `kapa`",
-    );
+    assert_refused(&case_with(r#"{"kapa": 1}"#, NEURONS, "[]"), "hyperparameters.kapa: unknown field `kapa`");
     assert_refused(
         &case_with(hp, NEURONS, r#"[{"block": 1, "epoch": {"emission": 1}}]"#),
         "steps[0].epoch.emission: unknown field",
     );
+    assert_refused(&case_with(hp, NEURONS, r#"[{"block": 1}]"#), "steps[0]: a step needs one of epoch");
     assert_refused(
-        &case_with(hp, NEURONS, r#"[{"block": 1}]"#),
-        "steps[0]: a step needs one of epoch",
-    );
-    assert_refused(
-        &case_with(
-            hp,
-            NEURONS,
-            r#"[{"block": 1, "epoch": {"emission_rao": 1}, "reset_bonds": {"uid": 0}}]"#,
-        ),
+        &case_with(hp, NEURONS, r#"[{"block": 1, "epoch": {"emission_rao": 1}, "reset_bonds": {"uid": 0}}]"#),
         "steps[0]: a step has exactly one of",
     );
     assert_refused(
@@ -240,33 +188,18 @@ fn malformed_cases_are_refused_with_the_field() {
         "steps[0].register.uid: uid 3 is beyond the next free slot 2",
     );
     assert_refused(
-        &case_with(
-            r#"{"owner_uid": 0}"#,
-            NEURONS,
-            r#"[{"block": 1, "register": {"uid": 0}}]"#,
-        ),
+        &case_with(r#"{"owner_uid": 0}"#, NEURONS, r#"[{"block": 1, "register": {"uid": 0}}]"#),
         "steps[0].register.uid: uid 0 is the subnet owner's",
     );
     assert_refused(
-        &case_with(
-            r#"{"max_allowed_uids": 2}"#,
-            NEURONS,
-            r#"[{"block": 1, "register": {"uid": 2}}]"#,
-        ),
+        &case_with(r#"{"max_allowed_uids": 2}"#, NEURONS, r#"[{"block": 1, "register": {"uid": 2}}]"#),
         "steps[0].register.uid: the subnet is full (max_allowed_uids 2)",
     );
     assert_refused(
-        &case_with(
-            hp,
-            NEURONS,
-            r#"[{"block": 1, "set_stake": {"uid": 1, "stake_rao": 18446744073709551615}}]"#,
-        ),
+        &case_with(hp, NEURONS, r#"[{"block": 1, "set_stake": {"uid": 1, "stake_rao": 18446744073709551615}}]"#),
         "steps[0].set_stake.stake_rao: total stake 18446744073709551625 RAO exceeds",
     );
-    assert_refused(
-        br#"{"name": "x", "neurons": [], "extra": 1}"#,
-        "extra: unknown field `extra`",
-    );
+    assert_refused(br#"{"name": "x", "neurons": [], "extra": 1}"#, "extra: unknown field `extra`");
     assert_refused(br#"{"neurons": []}"#, "missing field `name`");
     assert_refused(&[0xff, 0xfe, b'{'], "not UTF-8 text");
 }
@@ -301,21 +234,14 @@ fn bad_flags_and_missing_files_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     let output = tensorsim(&["replay", "/nonexistent/case.json"], None);
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("cannot read"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("cannot read"), "{}", stderr(&output));
     let output = tensorsim(&["replay"], None);
     assert_eq!(output.status.code(), Some(2));
 }
 
 #[test]
 fn check_without_expectations_is_bad_input() {
-    let output = tensorsim(
-        &["replay", "--check", "-"],
-        Some(&case_with("{}", NEURONS, "[]")),
-    );
+    let output = tensorsim(&["replay", "--check", "-"], Some(&case_with("{}", NEURONS, "[]")));
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("--check needs an `expected` list"));
 }

@@ -27,29 +27,17 @@ static CONFORMANCE: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
         .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .map(|path| {
-            (
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&path).unwrap(),
-            )
-        })
+        .map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&path).unwrap()))
         .collect();
     cases.sort();
-    assert!(
-        !cases.is_empty(),
-        "no conformance cases in {}",
-        dir.display()
-    );
+    assert!(!cases.is_empty(), "no conformance cases in {}", dir.display());
     cases
 });
 
 /// How far a text got through the driver.
 enum Outcome {
     NotParsed,
-    Ran {
-        case: Box<ReplayCase>,
-        result: Result<ReplayOutput, InputError>,
-    },
+    Ran { case: Box<ReplayCase>, result: Result<ReplayOutput, InputError> },
 }
 
 /// What `tensorsim replay --check` does with a text: parse, run, render, check. A panic comes
@@ -66,10 +54,7 @@ fn drive(text: &str) -> Result<Outcome, String> {
                 check::check(expected, output);
             }
         }
-        Outcome::Ran {
-            case: Box::new(case),
-            result,
-        }
+        Outcome::Ran { case: Box::new(case), result }
     }))
     .map_err(|payload| {
         payload
@@ -87,9 +72,7 @@ fn every_conformance_case_replays_unmutated() {
     for (name, text) in CONFORMANCE.iter() {
         match drive(text) {
             Ok(Outcome::Ran { result: Ok(_), .. }) => {}
-            Ok(Outcome::Ran {
-                result: Err(error), ..
-            }) => panic!("{name}: run failed: {error}"),
+            Ok(Outcome::Ran { result: Err(error), .. }) => panic!("{name}: run failed: {error}"),
             Ok(Outcome::NotParsed) => panic!("{name}: does not parse"),
             Err(message) => panic!("{name}: panicked: {message}"),
         }
@@ -161,11 +144,7 @@ fn number_text() -> impl Strategy<Value = String> {
 
 /// Bytes that change how JSON reads, or any printable character.
 fn replacement_byte() -> impl Strategy<Value = u8> {
-    prop_oneof![
-        select(b"{}[]\":,-.0123456789eE \ntfn".to_vec()),
-        0x20u8..0x7f,
-        any::<u8>()
-    ]
+    prop_oneof![select(b"{}[]\":,-.0123456789eE \ntfn".to_vec()), 0x20u8..0x7f, any::<u8>()]
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -186,11 +165,7 @@ fn number_spans(text: &[u8]) -> Vec<(usize, usize)> {
     let mut i = 0;
     while i < text.len() {
         if text[i].is_ascii_digit() {
-            let start = if i > 0 && text[i - 1] == b'-' {
-                i - 1
-            } else {
-                i
-            };
+            let start = if i > 0 && text[i - 1] == b'-' { i - 1 } else { i };
             while i < text.len() && text[i].is_ascii_digit() {
                 i += 1;
             }
@@ -260,10 +235,7 @@ fn apply(text: &mut Vec<u8>, mutation: &Mutation) {
                 let (a, b) = (spans[a.index(spans.len())], spans[b.index(spans.len())]);
                 let (first, second) = if a.0 <= b.0 { (a, b) } else { (b, a) };
                 if first != second {
-                    let (first_key, second_key) = (
-                        text[first.0..first.1].to_vec(),
-                        text[second.0..second.1].to_vec(),
-                    );
+                    let (first_key, second_key) = (text[first.0..first.1].to_vec(), text[second.0..second.1].to_vec());
                     // The later span first, so the earlier one's offsets stay valid.
                     text.splice(second.0..second.1, first_key);
                     text.splice(first.0..first.1, second_key);
@@ -310,11 +282,7 @@ struct Uid {
 impl Uid {
     fn resolve(self, n: usize, strays: bool) -> u16 {
         let n = n as u16;
-        if (strays && self.past_end) || n == 0 {
-            n + self.raw % 3
-        } else {
-            self.raw % n
-        }
+        if (strays && self.past_end) || n == 0 { n + self.raw % 3 } else { self.raw % n }
     }
 }
 
@@ -401,20 +369,8 @@ fn hyperparameters() -> impl Strategy<Value = Value> {
             // Now and then one past the valid range, for the validation error.
             prop_oneof![10 => Just(900_000u64), 20 => 0u64..=1_000_000, 1 => Just(1_000_001)],
         ),
-        (
-            any::<bool>(),
-            any::<bool>(),
-            any::<u16>(),
-            any::<u16>(),
-            any::<i16>(),
-            prop::bool::weighted(0.05),
-        ),
-        (
-            proptest::option::of(0u64..=20),
-            prop_oneof![4 => Just(16u16), 1 => 1u16..=16],
-            0u16..=8,
-            0u16..=4,
-        ),
+        (any::<bool>(), any::<bool>(), any::<u16>(), any::<u16>(), any::<i16>(), prop::bool::weighted(0.05)),
+        (proptest::option::of(0u64..=20), prop_oneof![4 => Just(16u16), 1 => 1u16..=16], 0u16..=8, 0u16..=4),
         (
             prop_oneof![4 => Just(65_535u16), 1 => any::<u16>()],
             0u64..=3,
@@ -428,21 +384,13 @@ fn hyperparameters() -> impl Strategy<Value = Value> {
                 (tempo, kappa, bonds_penalty, bonds_moving_average),
                 (yuma3, liquid_alpha, alpha_a, alpha_b, steepness, alpha_unordered),
                 (activity_cutoff, max_allowed_uids, max_allowed_validators, min_allowed_weights),
-                (
-                    max_weights_limit,
-                    weights_set_rate_limit,
-                    weights_version_key,
-                    stake_threshold_rao,
-                ),
+                (max_weights_limit, weights_set_rate_limit, weights_version_key, stake_threshold_rao),
                 (commit_reveal, bonds_reset),
             )| {
                 // α_lo ≤ α_hi as the chain requires, but now and then in the drawn order, for the
                 // validation error.
-                let (alpha_low, alpha_high) = if alpha_unordered {
-                    (alpha_a, alpha_b)
-                } else {
-                    (alpha_a.min(alpha_b), alpha_a.max(alpha_b))
-                };
+                let (alpha_low, alpha_high) =
+                    if alpha_unordered { (alpha_a, alpha_b) } else { (alpha_a.min(alpha_b), alpha_a.max(alpha_b)) };
                 json!({
                     "tempo": tempo,
                     "kappa": kappa,
@@ -476,21 +424,16 @@ fn structured() -> impl Strategy<Value = Structured> {
         proptest::collection::vec((stake_rao(), 0u64..=10, 0u64..=10), 0..=8),
         // Mostly after the neurons' registrations, so their weights are not all outdated.
         0u64..=30,
-        proptest::collection::vec(
-            (prop_oneof![8 => 0u64..=3, 1 => 0u64..=100_000], step_kind()),
-            0..=40,
-        ),
+        proptest::collection::vec((prop_oneof![8 => 0u64..=3, 1 => 0u64..=100_000], step_kind()), 0..=40),
     )
-        .prop_map(
-            |(hyperparameters, strays, owner, neurons, first_block, steps)| Structured {
-                hyperparameters,
-                strays,
-                owner,
-                neurons,
-                first_block,
-                steps,
-            },
-        )
+        .prop_map(|(hyperparameters, strays, owner, neurons, first_block, steps)| Structured {
+            hyperparameters,
+            strays,
+            owner,
+            neurons,
+            first_block,
+            steps,
+        })
 }
 
 impl Structured {
@@ -515,7 +458,9 @@ impl Structured {
             .map(|(delta, kind)| {
                 block += delta;
                 match kind {
-                    StepKind::Epoch { emission_rao } => json!({"block": block, "epoch": {"emission_rao": emission_rao}}),
+                    StepKind::Epoch { emission_rao } => {
+                        json!({"block": block, "epoch": {"emission_rao": emission_rao}})
+                    }
                     StepKind::SetWeights { uid: caller, entries, duplicates, values_len, version_key } => {
                         let (mut dests, mut values) = (Vec::new(), Vec::new());
                         for (dest, value) in entries {
@@ -540,7 +485,9 @@ impl Structured {
                         let slot = if self.strays && slot.past_end { uid(slot) } else { slot.raw % (n as u16 + 1) };
                         json!({"block": block, "register": {"uid": slot, "stake_rao": stake_rao}})
                     }
-                    StepKind::ResetBonds { uid: target } => json!({"block": block, "reset_bonds": {"uid": uid(target)}}),
+                    StepKind::ResetBonds { uid: target } => {
+                        json!({"block": block, "reset_bonds": {"uid": uid(target)}})
+                    }
                 }
             })
             .collect();
@@ -573,47 +520,21 @@ fn check_output(case: &ReplayCase, output: &ReplayOutput) -> Result<(), TestCase
                     ("emission_rao", e.emission_rao.len()),
                     ("bonds", e.bonds.len()),
                 ] {
-                    prop_assert_eq!(
-                        len,
-                        n,
-                        "step {}: {} has {} entries for {} UIDs",
-                        k,
-                        field,
-                        len,
-                        n
-                    );
+                    prop_assert_eq!(len, n, "step {}: {} has {} entries for {} UIDs", k, field, len, n);
                 }
             }
             _ => {}
         }
     }
-    let epoch_steps = case
-        .steps
-        .iter()
-        .filter(|step| matches!(step.action, Action::Epoch(_)))
-        .count();
-    prop_assert_eq!(
-        output.epochs.len(),
-        epoch_steps,
-        "one record per epoch step"
-    );
+    let epoch_steps = case.steps.iter().filter(|step| matches!(step.action, Action::Epoch(_))).count();
+    prop_assert_eq!(output.epochs.len(), epoch_steps, "one record per epoch step");
 
     // Rejections: in step order, each once, and only set_weights can be refused by the chain.
     let steps: Vec<usize> = output.rejected.iter().map(|r| r.step).collect();
-    prop_assert!(
-        steps.windows(2).all(|w| w[0] < w[1]),
-        "rejected steps not strictly increasing: {:?}",
-        steps
-    );
+    prop_assert!(steps.windows(2).all(|w| w[0] < w[1]), "rejected steps not strictly increasing: {:?}", steps);
     for &k in &steps {
         let action = case.steps.get(k).map(|step| step.action.key());
-        prop_assert_eq!(
-            action,
-            Some("set_weights"),
-            "rejected step {} is {:?}",
-            k,
-            action
-        );
+        prop_assert_eq!(action, Some("set_weights"), "rejected step {} is {:?}", k, action);
     }
     Ok(())
 }

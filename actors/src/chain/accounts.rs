@@ -34,10 +34,7 @@ impl Accounts {
     }
 
     pub fn create_hotkey(&mut self, owner: ColdkeyId) -> HotkeyId {
-        assert!(
-            self.exists(owner),
-            "hotkey for an unknown coldkey {owner:?}"
-        );
+        assert!(self.exists(owner), "hotkey for an unknown coldkey {owner:?}");
         self.hotkey_owner.push(owner);
         let hotkey = HotkeyId(u32::try_from(self.hotkey_owner.len() - 1).expect("hotkeys fit u32"));
         self.owned_hotkeys.entry(owner).or_default().push(hotkey);
@@ -66,18 +63,13 @@ impl Accounts {
 
     pub fn credit(&mut self, coldkey: ColdkeyId, rao: u64) {
         let balance = &mut self.balances[coldkey.0 as usize];
-        *balance = balance
-            .checked_add(rao)
-            .expect("balances are bounded by the total supply");
+        *balance = balance.checked_add(rao).expect("balances are bounded by the total supply");
     }
 
     pub fn debit(&mut self, coldkey: ColdkeyId, rao: u64) -> Result<(), InsufficientBalance> {
         let balance = &mut self.balances[coldkey.0 as usize];
         if *balance < rao {
-            return Err(InsufficientBalance {
-                balance_rao: *balance,
-                needed_rao: rao,
-            });
+            return Err(InsufficientBalance { balance_rao: *balance, needed_rao: rao });
         }
         *balance -= rao;
         Ok(())

@@ -52,11 +52,7 @@ mod tests {
             (19_687_500_000_000_000, 62_500_000),
         ];
         for (issuance, emission) in cases {
-            assert_eq!(
-                block_emission_for_issuance(issuance),
-                emission,
-                "issuance {issuance}"
-            );
+            assert_eq!(block_emission_for_issuance(issuance), emission, "issuance {issuance}");
         }
         assert_eq!(block_emission_for_issuance(0), DEFAULT_BLOCK_EMISSION_RAO);
         assert_eq!(block_emission_for_issuance(TOTAL_SUPPLY_RAO), 0);

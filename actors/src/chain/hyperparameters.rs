@@ -150,9 +150,8 @@ pub struct InvalidHyperparameter {
 impl Hyperparameters {
     /// The activity cutoff in blocks (§2.1).
     pub fn activity_cutoff(&self) -> u64 {
-        self.activity_cutoff.unwrap_or_else(|| {
-            (u64::from(self.activity_cutoff_factor_milli) * u64::from(self.tempo) / 1000).max(1)
-        })
+        self.activity_cutoff
+            .unwrap_or_else(|| (u64::from(self.activity_cutoff_factor_milli) * u64::from(self.tempo) / 1000).max(1))
     }
 
     /// The liquid-alpha settings when liquid alpha is on.
@@ -174,39 +173,26 @@ impl Hyperparameters {
         if self.bonds_moving_average > 1_000_000 {
             return invalid(
                 "bonds_moving_average",
-                format!(
-                    "{} is above 1000000 (α = 1 − bma/10^6 must stay in [0, 1])",
-                    self.bonds_moving_average
-                ),
+                format!("{} is above 1000000 (α = 1 − bma/10^6 must stay in [0, 1])", self.bonds_moving_average),
             );
         }
         if self.alpha_low > self.alpha_high {
             return invalid(
                 "alpha_low",
-                format!(
-                    "{} is above alpha_high {} (the chain requires low ≤ high)",
-                    self.alpha_low, self.alpha_high
-                ),
+                format!("{} is above alpha_high {} (the chain requires low ≤ high)", self.alpha_low, self.alpha_high),
             );
         }
         if self.max_allowed_uids == 0 || self.max_allowed_uids > UIDS_MAX {
             return invalid(
                 "max_allowed_uids",
-                format!(
-                    "{} is outside 1..={UIDS_MAX}, the subnet sizes the simulator runs",
-                    self.max_allowed_uids
-                ),
+                format!("{} is outside 1..={UIDS_MAX}, the subnet sizes the simulator runs", self.max_allowed_uids),
             );
         }
-        for (field, value) in [
-            ("burn_increase_mult", self.burn_increase_mult),
-            ("subnet_moving_alpha", self.subnet_moving_alpha),
-        ] {
+        for (field, value) in
+            [("burn_increase_mult", self.burn_increase_mult), ("subnet_moving_alpha", self.subnet_moving_alpha)]
+        {
             if !value.is_finite() || value < 0.0 {
-                return invalid(
-                    field,
-                    format!("{value} is not a finite non-negative number"),
-                );
+                return invalid(field, format!("{value} is not a finite non-negative number"));
             }
         }
         Ok(())
@@ -232,16 +218,9 @@ mod tests {
     #[test]
     fn defaults_are_valid_and_ranges_are_enforced() {
         assert_eq!(Hyperparameters::default().validate(), Ok(()));
-        let h = Hyperparameters {
-            alpha_low: 2,
-            alpha_high: 1,
-            ..Hyperparameters::default()
-        };
+        let h = Hyperparameters { alpha_low: 2, alpha_high: 1, ..Hyperparameters::default() };
         assert_eq!(h.validate().unwrap_err().field, "alpha_low");
-        let h = Hyperparameters {
-            max_allowed_uids: UIDS_MAX + 1,
-            ..Hyperparameters::default()
-        };
+        let h = Hyperparameters { max_allowed_uids: UIDS_MAX + 1, ..Hyperparameters::default() };
         assert_eq!(h.validate().unwrap_err().field, "max_allowed_uids");
     }
 }

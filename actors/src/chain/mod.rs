@@ -1,13 +1,18 @@
-//! The subtensor chain model: its numbers, the Yuma epoch of every era, and the state of a
-//! subnet with the extrinsics that change it.
+//! The subtensor chain model: its numbers, the Yuma epoch of every era, a subnet's metagraph with
+//! the extrinsics that change it, and the living chain around them (accounts, pools, stake, the
+//! coinbase, registration, block by block).
 
 pub mod accounts;
 pub mod block_emission;
+mod coinbase;
+mod distribution;
 pub mod fixed;
 pub mod hyperparameters;
 pub mod pool;
 pub mod registration;
 pub mod schedule;
 pub mod share_pool;
+pub mod staking;
+pub mod state;
 pub mod subnet;
 pub mod yuma;

@@ -70,29 +70,14 @@ mod tests {
 
     #[test]
     fn swaps_follow_the_constant_product_and_keep_the_dust() {
-        let mut pool = Pool {
-            tao_rao: 1_000_000,
-            alpha_rao: 1_000_000,
-        };
+        let mut pool = Pool { tao_rao: 1_000_000, alpha_rao: 1_000_000 };
         assert_eq!(pool.spot_price(), U96F32::from_num(1));
         assert_eq!(pool.buy_alpha(1_000_000), 500_000);
-        assert_eq!(
-            pool,
-            Pool {
-                tao_rao: 2_000_000,
-                alpha_rao: 500_000
-            }
-        );
+        assert_eq!(pool, Pool { tao_rao: 2_000_000, alpha_rao: 500_000 });
         assert_eq!(pool.spot_price(), U96F32::from_num(4));
         assert_eq!(pool.quote_sell_alpha(500_000), 1_000_000);
         assert_eq!(pool.sell_alpha(500_000), 1_000_000);
-        assert_eq!(
-            pool,
-            Pool {
-                tao_rao: 1_000_000,
-                alpha_rao: 1_000_000
-            }
-        );
+        assert_eq!(pool, Pool { tao_rao: 1_000_000, alpha_rao: 1_000_000 });
         assert_eq!(Pool::default().buy_alpha(0), 0);
     }
 

@@ -19,8 +19,7 @@ pub fn legacy_blocks_until_next_epoch(netuid: u16, tempo: u16, block: u64) -> u6
 
 /// Legacy: whether the epoch runs at `block`.
 pub fn legacy_epoch_due(netuid: u16, tempo: u16, block: u64) -> bool {
-    tempo != 0
-        && block.wrapping_add(u64::from(netuid)).wrapping_add(1) % (u64::from(tempo) + 1) == 0
+    tempo != 0 && block.wrapping_add(u64::from(netuid)).wrapping_add(1) % (u64::from(tempo) + 1) == 0
 }
 
 /// HEAD: blocks until the next epoch the tempo schedules, `max(0, LEB + T − b)`; `u64::MAX` when
@@ -29,9 +28,7 @@ pub fn blocks_until_next_auto_epoch(last_epoch_block: u64, tempo: u16, block: u6
     if tempo == 0 {
         return u64::MAX;
     }
-    last_epoch_block
-        .saturating_add(u64::from(tempo))
-        .saturating_sub(block)
+    last_epoch_block.saturating_add(u64::from(tempo)).saturating_sub(block)
 }
 
 /// What the HEAD scheduler decided for a subnet at a block.
@@ -60,11 +57,7 @@ impl EpochScheduler {
     /// A subnet created at `block`: staggered by its netuid so subnets of one tempo do not all
     /// run in the same block.
     pub fn new(netuid: u16, tempo: u16, block: u64) -> Self {
-        let stagger = if tempo == 0 {
-            0
-        } else {
-            u64::from(netuid % tempo)
-        };
+        let stagger = if tempo == 0 { 0 } else { u64::from(netuid % tempo) };
         Self {
             last_epoch_block: block.saturating_sub(stagger),
             pending_epoch_at: 0,
@@ -130,18 +123,10 @@ mod tests {
             (1, 10, u64::MAX - 1, 10),
         ];
         for (netuid, tempo, block, want) in cases {
-            assert_eq!(
-                legacy_blocks_until_next_epoch(netuid, tempo, block),
-                want,
-                "{netuid} {tempo} {block}"
-            );
+            assert_eq!(legacy_blocks_until_next_epoch(netuid, tempo, block), want, "{netuid} {tempo} {block}");
         }
         // The epoch runs exactly where the count reaches its tempo.
-        assert!(
-            legacy_epoch_due(1, 10, 9)
-                && !legacy_epoch_due(1, 10, 10)
-                && legacy_epoch_due(1, 10, 20)
-        );
+        assert!(legacy_epoch_due(1, 10, 9) && !legacy_epoch_due(1, 10, 10) && legacy_epoch_due(1, 10, 20));
     }
 
     #[test]
@@ -160,10 +145,7 @@ mod tests {
             (0, 10, u64::MAX, 0),
         ];
         for (last_epoch_block, tempo, block, want) in cases {
-            assert_eq!(
-                blocks_until_next_auto_epoch(last_epoch_block, tempo, block),
-                want
-            );
+            assert_eq!(blocks_until_next_auto_epoch(last_epoch_block, tempo, block), want);
         }
     }
 
@@ -199,10 +181,7 @@ mod tests {
         let mut runs = Vec::new();
         for block in 1..=30 {
             let mut used = 0;
-            let decisions = [
-                a.on_block(10, block, &mut used, 1),
-                b.on_block(10, block, &mut used, 1),
-            ];
+            let decisions = [a.on_block(10, block, &mut used, 1), b.on_block(10, block, &mut used, 1)];
             for (subnet, decision) in decisions.into_iter().enumerate() {
                 if decision == EpochDecision::Run {
                     runs.push((subnet, block));
@@ -217,8 +196,7 @@ mod tests {
     fn the_safety_net_runs_an_overdue_epoch() {
         // Tempo 65535 is longer than the net of 50 400 blocks, so the net sets the pace.
         let mut scheduler = EpochScheduler::new(0, 65_535, 0);
-        let runs = (1..=110_000)
-            .filter(|&block| scheduler.on_block(65_535, block, &mut 0, 2) == EpochDecision::Run);
+        let runs = (1..=110_000).filter(|&block| scheduler.on_block(65_535, block, &mut 0, 2) == EpochDecision::Run);
         let net = BLOCKS_SINCE_LAST_STEP_MAX + 1;
         assert_eq!(runs.collect::<Vec<_>>(), vec![net, 2 * net]);
     }

@@ -23,6 +23,11 @@ impl SharePool {
         self.total_rao
     }
 
+    /// Whether anyone holds shares (value added by `grow` is shared among them).
+    pub fn has_holders(&self) -> bool {
+        self.total_shares > 0
+    }
+
     /// What `owner`'s shares are worth now (floored).
     pub fn value_of(&self, owner: ColdkeyId) -> u64 {
         let shares = self.shares.get(&owner).copied().unwrap_or(0);
@@ -71,9 +76,7 @@ impl SharePool {
         let burned = if taken == value {
             held
         } else {
-            (u128::from(taken) * self.total_shares)
-                .div_ceil(u128::from(self.total_rao))
-                .min(held)
+            (u128::from(taken) * self.total_shares).div_ceil(u128::from(self.total_rao)).min(held)
         };
         self.total_rao -= taken;
         self.total_shares -= burned;

@@ -67,65 +67,33 @@ pub enum WeightsRefused {
 impl fmt::Display for WeightsRefused {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
-            Self::CommitRevealEnabled => write!(
-                f,
-                "commit-reveal is on: weights must arrive by commit and reveal"
-            ),
+            Self::CommitRevealEnabled => write!(f, "commit-reveal is on: weights must arrive by commit and reveal"),
             Self::LengthMismatch { dests, values } => {
                 write!(f, "dests has {dests} entries but values has {values}")
             }
             Self::MoreWeightsThanUids { len, n } => write!(f, "too many weights: {len} > {n} UIDs"),
-            Self::StakeBelowThreshold {
-                stake_rao,
-                threshold_rao,
-            } => {
-                write!(
-                    f,
-                    "stake weight {stake_rao} RAO is below stake_threshold_rao {threshold_rao}"
-                )
+            Self::StakeBelowThreshold { stake_rao, threshold_rao } => {
+                write!(f, "stake weight {stake_rao} RAO is below stake_threshold_rao {threshold_rao}")
             }
             Self::VersionKeyTooLow { given, required } => {
-                write!(
-                    f,
-                    "version_key {given} is below weights_version_key {required}"
-                )
+                write!(f, "version_key {given} is below weights_version_key {required}")
             }
-            Self::RateLimited {
-                blocks_since_update,
-                limit,
-            } => write!(
+            Self::RateLimited { blocks_since_update, limit } => write!(
                 f,
                 "rate limited: {blocks_since_update} blocks since the last update < weights_set_rate_limit {limit}"
             ),
             Self::NoValidatorPermit { uid } => {
-                write!(
-                    f,
-                    "uid {uid} holds no validator permit (only a self-weight is allowed)"
-                )
+                write!(f, "uid {uid} holds no validator permit (only a self-weight is allowed)")
             }
             Self::DuplicateUid { uid } => write!(f, "uid {uid} appears twice in dests"),
-            Self::TooFewWeights {
-                len,
-                min,
-                min_allowed_weights,
-            } if *min == usize::from(*min_allowed_weights) => {
+            Self::TooFewWeights { len, min, min_allowed_weights } if *min == usize::from(*min_allowed_weights) => {
                 write!(f, "too few weights: {len} < min_allowed_weights {min}")
             }
-            Self::TooFewWeights {
-                len,
-                min,
-                min_allowed_weights,
-            } => {
-                write!(
-                    f,
-                    "too few weights: {len} < {min} (min_allowed_weights {min_allowed_weights}, capped at n)"
-                )
+            Self::TooFewWeights { len, min, min_allowed_weights } => {
+                write!(f, "too few weights: {len} < {min} (min_allowed_weights {min_allowed_weights}, capped at n)")
             }
             Self::MaxWeightExceeded { limit } => {
-                write!(
-                    f,
-                    "the largest normalised weight is above max_weights_limit {limit}/65535"
-                )
+                write!(f, "the largest normalised weight is above max_weights_limit {limit}/65535")
             }
         }
     }
@@ -148,21 +116,12 @@ impl fmt::Display for InvalidCall {
             Self::Hyperparameter(invalid) => write!(f, "{}: {}", invalid.field, invalid.message),
             Self::UnknownUid { uid, n } => write!(f, "uid {uid} is not registered (n = {n})"),
             Self::SlotBeyondEnd { uid, n } => {
-                write!(
-                    f,
-                    "uid {uid} is beyond the next free slot {n} (a new neuron takes uid n or replaces one)"
-                )
+                write!(f, "uid {uid} is beyond the next free slot {n} (a new neuron takes uid n or replaces one)")
             }
             Self::SubnetFull { max_allowed_uids } => {
-                write!(
-                    f,
-                    "the subnet is full (max_allowed_uids {max_allowed_uids}): register into an existing uid"
-                )
+                write!(f, "the subnet is full (max_allowed_uids {max_allowed_uids}): register into an existing uid")
             }
-            Self::OwnerNeverReplaced { uid } => write!(
-                f,
-                "uid {uid} is the subnet owner's, which is never replaced"
-            ),
+            Self::OwnerNeverReplaced { uid } => write!(f, "uid {uid} is the subnet owner's, which is never replaced"),
             Self::StakeTotalTooLarge { total_rao } => write!(
                 f,
                 "total stake {total_rao} RAO exceeds {STAKE_TOTAL_MAX_RAO}, the I64F64 range the chain sums stake in"
@@ -213,23 +172,13 @@ pub struct Subnet {
 
 impl Subnet {
     /// A subnet with these neurons (UID i = `neurons[i]`), no weights, no bonds, no permits.
-    pub fn new(
-        hyperparameters: Hyperparameters,
-        neurons: &[NeuronInit],
-    ) -> Result<Self, InvalidCall> {
-        hyperparameters
-            .validate()
-            .map_err(InvalidCall::Hyperparameter)?;
+    pub fn new(hyperparameters: Hyperparameters, neurons: &[NeuronInit]) -> Result<Self, InvalidCall> {
+        hyperparameters.validate().map_err(InvalidCall::Hyperparameter)?;
         let n = neurons.len();
         if n > usize::from(hyperparameters.max_allowed_uids) {
-            return Err(InvalidCall::SubnetFull {
-                max_allowed_uids: hyperparameters.max_allowed_uids,
-            });
+            return Err(InvalidCall::SubnetFull { max_allowed_uids: hyperparameters.max_allowed_uids });
         }
-        let total: u128 = neurons
-            .iter()
-            .map(|neuron| u128::from(neuron.stake_rao))
-            .sum();
+        let total: u128 = neurons.iter().map(|neuron| u128::from(neuron.stake_rao)).sum();
         if total > u128::from(STAKE_TOTAL_MAX_RAO) {
             return Err(InvalidCall::StakeTotalTooLarge { total_rao: total });
         }
@@ -240,10 +189,7 @@ impl Subnet {
         }
         Ok(Self {
             hyperparameters,
-            stake: neurons
-                .iter()
-                .map(|neuron| I64F64::from_num(neuron.stake_rao))
-                .collect(),
+            stake: neurons.iter().map(|neuron| I64F64::from_num(neuron.stake_rao)).collect(),
             registered_at: neurons.iter().map(|neuron| neuron.registered_at).collect(),
             last_update: neurons.iter().map(|neuron| neuron.last_update).collect(),
             validator_permit: vec![false; n],
@@ -284,17 +230,11 @@ impl Subnet {
 
     fn check_uid(&self, uid: u16) -> Result<usize, InvalidCall> {
         let index = usize::from(uid);
-        if index < self.n() {
-            Ok(index)
-        } else {
-            Err(InvalidCall::UnknownUid { uid, n: self.n() })
-        }
+        if index < self.n() { Ok(index) } else { Err(InvalidCall::UnknownUid { uid, n: self.n() }) }
     }
 
     fn is_owner(&self, uid: usize) -> bool {
-        self.hyperparameters
-            .owner_uid
-            .is_some_and(|owner| usize::from(owner) == uid)
+        self.hyperparameters.owner_uid.is_some_and(|owner| usize::from(owner) == uid)
     }
 
     /// `set_weights` with the checks of §5.1 in the chain's order; on success the row is stored
@@ -317,38 +257,23 @@ impl Subnet {
             return refuse(WeightsRefused::CommitRevealEnabled);
         }
         if dests.len() != values.len() {
-            return refuse(WeightsRefused::LengthMismatch {
-                dests: dests.len(),
-                values: values.len(),
-            });
+            return refuse(WeightsRefused::LengthMismatch { dests: dests.len(), values: values.len() });
         }
         if dests.len() > self.n() {
-            return refuse(WeightsRefused::MoreWeightsThanUids {
-                len: dests.len(),
-                n: self.n(),
-            });
+            return refuse(WeightsRefused::MoreWeightsThanUids { len: dests.len(), n: self.n() });
         }
         let is_owner = self.is_owner(caller);
         let stake_rao = self.stake[caller].saturating_to_num::<u64>();
         if !is_owner && stake_rao < h.stake_threshold_rao {
-            return refuse(WeightsRefused::StakeBelowThreshold {
-                stake_rao,
-                threshold_rao: h.stake_threshold_rao,
-            });
+            return refuse(WeightsRefused::StakeBelowThreshold { stake_rao, threshold_rao: h.stake_threshold_rao });
         }
         if h.weights_version_key != 0 && version_key < h.weights_version_key {
-            return refuse(WeightsRefused::VersionKeyTooLow {
-                given: version_key,
-                required: h.weights_version_key,
-            });
+            return refuse(WeightsRefused::VersionKeyTooLow { given: version_key, required: h.weights_version_key });
         }
         let last_update = self.last_update[caller];
         let blocks_since_update = block.saturating_sub(last_update);
         if last_update != 0 && blocks_since_update < h.weights_set_rate_limit {
-            return refuse(WeightsRefused::RateLimited {
-                blocks_since_update,
-                limit: h.weights_set_rate_limit,
-            });
+            return refuse(WeightsRefused::RateLimited { blocks_since_update, limit: h.weights_set_rate_limit });
         }
         let is_self_weight = dests.len() == 1 && dests[0] == uid;
         if !is_self_weight && !is_owner && !self.validator_permit[caller] {
@@ -369,9 +294,7 @@ impl Subnet {
         }
         let upscaled: Vec<u16> = row.iter().map(|&(_, value)| value).collect();
         if !is_self_weight && !is_max_weight_limited(&upscaled, h.max_weights_limit) {
-            return refuse(WeightsRefused::MaxWeightExceeded {
-                limit: h.max_weights_limit,
-            });
+            return refuse(WeightsRefused::MaxWeightExceeded { limit: h.max_weights_limit });
         }
         self.weights[caller] = row;
         self.last_update[caller] = block;
@@ -386,11 +309,34 @@ impl Subnet {
         Ok(())
     }
 
-    fn check_stake_total(
-        &self,
-        replaced: Option<usize>,
-        added_rao: u64,
-    ) -> Result<(), InvalidCall> {
+    /// Replaces every UID's stake weight (alpha + τ·root, I64F64), as the living chain computes
+    /// them from its stake pools.
+    pub fn set_stake_weights(&mut self, stake: Vec<I64F64>) -> Result<(), InvalidCall> {
+        assert_eq!(stake.len(), self.n(), "one stake weight per UID");
+        let total: u128 = stake.iter().map(|s| s.saturating_to_num::<u128>()).sum();
+        if total > u128::from(STAKE_TOTAL_MAX_RAO) {
+            return Err(InvalidCall::StakeTotalTooLarge { total_rao: total });
+        }
+        self.stake = stake;
+        Ok(())
+    }
+
+    /// The stake weight of every UID.
+    pub fn stake_weights(&self) -> &[I64F64] {
+        &self.stake
+    }
+
+    /// `BlockAtRegistration` of every UID.
+    pub fn registered_at(&self) -> &[u64] {
+        &self.registered_at
+    }
+
+    /// Records the block of the coinbase's distribution (`LastMechansimStepBlock`).
+    pub fn set_last_mechanism_step_block(&mut self, block: u64) {
+        self.last_mechanism_step_block = block;
+    }
+
+    fn check_stake_total(&self, replaced: Option<usize>, added_rao: u64) -> Result<(), InvalidCall> {
         let others: u128 = self
             .stake
             .iter()
@@ -419,9 +365,7 @@ impl Subnet {
         }
         if index == n {
             if n >= usize::from(self.hyperparameters.max_allowed_uids) {
-                return Err(InvalidCall::SubnetFull {
-                    max_allowed_uids: self.hyperparameters.max_allowed_uids,
-                });
+                return Err(InvalidCall::SubnetFull { max_allowed_uids: self.hyperparameters.max_allowed_uids });
             }
             self.check_stake_total(None, stake_rao)?;
             self.stake.push(I64F64::from_num(stake_rao));
@@ -506,8 +450,7 @@ impl Subnet {
     /// hyperparameters select, and stores what it writes (§2.8). Like that function it does not
     /// record `LastMechansimStepBlock` (the coinbase does).
     pub fn run_epoch(&mut self, block: u64, emission_rao: u64) -> EpochOutput {
-        let era = yuma::era_by_name(self.hyperparameters.era_name())
-            .expect("every HEAD era is registered");
+        let era = yuma::era_by_name(self.hyperparameters.era_name()).expect("every HEAD era is registered");
         self.run_epoch_with(era, block, emission_rao)
     }
 
@@ -544,11 +487,7 @@ mod tests {
     }
 
     fn open() -> Hyperparameters {
-        Hyperparameters {
-            commit_reveal: false,
-            weights_set_rate_limit: 0,
-            ..Hyperparameters::default()
-        }
+        Hyperparameters { commit_reveal: false, weights_set_rate_limit: 0, ..Hyperparameters::default() }
     }
 
     fn refused(result: Result<(), CallError<WeightsRefused>>) -> WeightsRefused {
@@ -561,14 +500,7 @@ mod tests {
     #[test]
     fn vector_set_weights_storage_max_upscale() {
         // Weights summing past u16::MAX are stored max-upscaled, not normalised.
-        let mut s = subnet(
-            2,
-            Hyperparameters {
-                min_allowed_weights: 2,
-                ..open()
-            },
-            &[1_000, 0],
-        );
+        let mut s = subnet(2, Hyperparameters { min_allowed_weights: 2, ..open() }, &[1_000, 0]);
         s.run_epoch(1, 0); // grants uid 0 its permit
         s.set_weights(0, &[0, 1], &[65535, 65535], 0, 2).unwrap();
         assert_eq!(s.weights()[0], vec![(0, 65535), (1, 65535)]);
@@ -576,90 +508,44 @@ mod tests {
 
     #[test]
     fn vector_set_weights_check_length() {
-        let mut s = subnet(
-            7,
-            Hyperparameters {
-                min_allowed_weights: 3,
-                ..open()
-            },
-            &[0, 1_000],
-        );
+        let mut s = subnet(7, Hyperparameters { min_allowed_weights: 3, ..open() }, &[0, 1_000]);
         s.run_epoch(1, 0);
         let reason = refused(s.set_weights(1, &[1, 2], &[1, 2], 0, 2));
-        assert_eq!(
-            reason,
-            WeightsRefused::TooFewWeights {
-                len: 2,
-                min: 3,
-                min_allowed_weights: 3
-            }
-        );
+        assert_eq!(reason, WeightsRefused::TooFewWeights { len: 2, min: 3, min_allowed_weights: 3 });
         // A self-weight passes the length rule (and needs no permit).
         s.set_weights(3, &[3], &[1], 0, 2).unwrap();
         // min(n, min_allowed_weights): with 7 UIDs a bound of 10 means 7.
         s.hyperparameters.min_allowed_weights = 10;
         let reason = refused(s.set_weights(1, &[1, 2, 3, 4, 5, 6], &[1; 6], 0, 2));
-        assert_eq!(
-            reason.to_string(),
-            "too few weights: 6 < 7 (min_allowed_weights 10, capped at n)"
-        );
-        s.set_weights(1, &[0, 1, 2, 3, 4, 5, 6], &[1; 7], 0, 2)
-            .unwrap();
+        assert_eq!(reason.to_string(), "too few weights: 6 < 7 (min_allowed_weights 10, capped at n)");
+        s.set_weights(1, &[0, 1, 2, 3, 4, 5, 6], &[1; 7], 0, 2).unwrap();
     }
 
     #[test]
     fn checks_run_in_the_chains_order() {
-        let mut s = subnet(
-            3,
-            Hyperparameters {
-                commit_reveal: true,
-                ..open()
-            },
-            &[1_000, 0, 0],
-        );
-        assert_eq!(
-            refused(s.set_weights(0, &[1], &[1], 0, 1)),
-            WeightsRefused::CommitRevealEnabled
-        );
+        let mut s = subnet(3, Hyperparameters { commit_reveal: true, ..open() }, &[1_000, 0, 0]);
+        assert_eq!(refused(s.set_weights(0, &[1], &[1], 0, 1)), WeightsRefused::CommitRevealEnabled);
         s.hyperparameters.commit_reveal = false;
         assert_eq!(
             refused(s.set_weights(0, &[1], &[1, 2], 0, 1)),
-            WeightsRefused::LengthMismatch {
-                dests: 1,
-                values: 2
-            }
+            WeightsRefused::LengthMismatch { dests: 1, values: 2 }
         );
         s.hyperparameters.stake_threshold_rao = 1_001;
-        assert!(matches!(
-            refused(s.set_weights(0, &[1], &[1], 0, 1)),
-            WeightsRefused::StakeBelowThreshold { .. }
-        ));
+        assert!(matches!(refused(s.set_weights(0, &[1], &[1], 0, 1)), WeightsRefused::StakeBelowThreshold { .. }));
         s.hyperparameters.stake_threshold_rao = 0;
         s.hyperparameters.weights_version_key = 5;
-        assert!(matches!(
-            refused(s.set_weights(0, &[1], &[1], 4, 1)),
-            WeightsRefused::VersionKeyTooLow { .. }
-        ));
+        assert!(matches!(refused(s.set_weights(0, &[1], &[1], 4, 1)), WeightsRefused::VersionKeyTooLow { .. }));
         s.hyperparameters.weights_version_key = 0;
-        assert_eq!(
-            refused(s.set_weights(0, &[1], &[1], 0, 1)),
-            WeightsRefused::NoValidatorPermit { uid: 0 }
-        );
+        assert_eq!(refused(s.set_weights(0, &[1], &[1], 0, 1)), WeightsRefused::NoValidatorPermit { uid: 0 });
         s.run_epoch(1, 0);
-        assert_eq!(
-            refused(s.set_weights(0, &[1, 1], &[1, 2], 0, 1)),
-            WeightsRefused::DuplicateUid { uid: 1 }
-        );
+        assert_eq!(refused(s.set_weights(0, &[1, 1], &[1, 2], 0, 1)), WeightsRefused::DuplicateUid { uid: 1 });
         s.set_weights(0, &[2, 1], &[0, 7], 0, 5).unwrap();
         // Stored sorted by column, max-upscaled, explicit zero kept; last_update = block.
         assert_eq!(s.weights()[0], vec![(1, 65535), (2, 0)]);
         s.hyperparameters.weights_set_rate_limit = 100;
         assert_eq!(
             refused(s.set_weights(0, &[1], &[1], 0, 104)),
-            WeightsRefused::RateLimited {
-                blocks_since_update: 99,
-                limit: 100
-            }
+            WeightsRefused::RateLimited { blocks_since_update: 99, limit: 100 }
         );
         s.set_weights(0, &[1], &[1], 0, 105).unwrap();
         s.hyperparameters.max_weights_limit = 32768;
@@ -676,11 +562,7 @@ mod tests {
 
     #[test]
     fn the_owner_needs_no_permit_and_no_stake() {
-        let owner = Hyperparameters {
-            owner_uid: Some(1),
-            stake_threshold_rao: 10,
-            ..open()
-        };
+        let owner = Hyperparameters { owner_uid: Some(1), stake_threshold_rao: 10, ..open() };
         let mut s = subnet(3, owner, &[1_000, 0, 0]);
         s.set_weights(1, &[0, 2], &[1, 1], 0, 1).unwrap();
     }
@@ -692,29 +574,16 @@ mod tests {
         s.set_weights(0, &[1, 2], &[1, 1], 0, 2).unwrap();
         s.set_weights(1, &[0, 2], &[1, 1], 0, 2).unwrap();
         s.run_epoch(3, 1_000_000);
-        assert!(
-            s.bonds()[0].iter().any(|&(j, _)| j == 2),
-            "validator 0 bonds to uid 2"
-        );
+        assert!(s.bonds()[0].iter().any(|&(j, _)| j == 2), "validator 0 bonds to uid 2");
         s.register(2, 5, 10).unwrap();
-        assert_eq!(
-            s.weights()[0],
-            vec![(1, 65535), (2, 0)],
-            "incoming weight zeroed, entry kept"
-        );
+        assert_eq!(s.weights()[0], vec![(1, 65535), (2, 0)], "incoming weight zeroed, entry kept");
         assert_eq!(s.weights()[2], vec![]);
-        assert!(
-            s.bonds()[0].iter().any(|&(j, _)| j == 2),
-            "bonds pointing at the slot stay"
-        );
+        assert!(s.bonds()[0].iter().any(|&(j, _)| j == 2), "bonds pointing at the slot stay");
         assert_eq!(s.outputs().incentive[2], 0);
         assert!(!s.validator_permit()[2]);
         s.register(3, 0, 11).unwrap();
         assert_eq!(s.n(), 4);
-        assert_eq!(
-            s.register(5, 0, 12),
-            Err(InvalidCall::SlotBeyondEnd { uid: 5, n: 4 })
-        );
+        assert_eq!(s.register(5, 0, 12), Err(InvalidCall::SlotBeyondEnd { uid: 5, n: 4 }));
     }
 
     #[test]
@@ -734,23 +603,15 @@ mod tests {
 
     #[test]
     fn invalid_hyperparameters_are_refused_at_creation() {
-        let h = Hyperparameters {
-            bonds_moving_average: 1_000_001,
-            ..open()
-        };
+        let h = Hyperparameters { bonds_moving_average: 1_000_001, ..open() };
         let error = Subnet::new(h, &[]).unwrap_err();
-        assert!(
-            matches!(&error, InvalidCall::Hyperparameter(invalid) if invalid.field == "bonds_moving_average")
-        );
+        assert!(matches!(&error, InvalidCall::Hyperparameter(invalid) if invalid.field == "bonds_moving_average"));
     }
 
     #[test]
     fn stake_total_is_bounded() {
         let mut s = subnet(2, open(), &[STAKE_TOTAL_MAX_RAO, 0]);
-        assert!(matches!(
-            s.set_stake(1, 1),
-            Err(InvalidCall::StakeTotalTooLarge { .. })
-        ));
+        assert!(matches!(s.set_stake(1, 1), Err(InvalidCall::StakeTotalTooLarge { .. })));
         s.set_stake(0, 0).unwrap();
         s.set_stake(1, STAKE_TOTAL_MAX_RAO).unwrap();
     }

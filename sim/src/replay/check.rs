@@ -24,9 +24,7 @@ pub fn check(expected: &Value, output: &ReplayOutput) -> (usize, Vec<String>) {
             checked += 1;
             let mut got: Vec<u64> = output.rejected.iter().map(|r| r.step as u64).collect();
             got.sort_unstable();
-            let want: Option<Vec<u64>> = want
-                .as_array()
-                .and_then(|a| a.iter().map(Value::as_u64).collect());
+            let want: Option<Vec<u64>> = want.as_array().and_then(|a| a.iter().map(Value::as_u64).collect());
             if want.as_ref() != Some(&got) {
                 fail(format!("rejected steps {got:?}, expected {want:?}"));
             }
@@ -37,34 +35,22 @@ pub fn check(expected: &Value, output: &ReplayOutput) -> (usize, Vec<String>) {
             continue;
         };
         let Some(record) = output.epochs.get(index as usize) else {
-            fail(format!(
-                "epoch_index {index}: the replay ran {} epochs",
-                output.epochs.len()
-            ));
+            fail(format!("epoch_index {index}: the replay ran {} epochs", output.epochs.len()));
             continue;
         };
-        let uids: Option<Vec<usize>> = entry.get("uids").and_then(Value::as_array).map(|a| {
-            a.iter()
-                .filter_map(Value::as_u64)
-                .map(|u| u as usize)
-                .collect()
-        });
-        let tolerance = entry
-            .get("tolerance")
-            .and_then(Value::as_f64)
-            .unwrap_or(0.0);
+        let uids: Option<Vec<usize>> = entry
+            .get("uids")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_u64).map(|u| u as usize).collect());
+        let tolerance = entry.get("tolerance").and_then(Value::as_f64).unwrap_or(0.0);
         for (key, want) in entry {
             let message = match key.as_str() {
                 "epoch_index" | "uids" | "tolerance" | "basis" | "note" => continue,
-                "block" => (want.as_u64() != Some(record.block))
-                    .then(|| format!("block {}, expected {want}", record.block)),
+                "block" => {
+                    (want.as_u64() != Some(record.block)).then(|| format!("block {}, expected {want}", record.block))
+                }
                 "bonds" => check_bonds(record, uids.as_deref(), want),
-                "bonds_cells" => check_cells(
-                    record,
-                    want,
-                    |got, want| got == want.round() as u64,
-                    "exactly",
-                ),
+                "bonds_cells" => check_cells(record, want, |got, want| got == want.round() as u64, "exactly"),
                 "bonds_share_cells" => check_cells(
                     record,
                     want,
@@ -113,12 +99,7 @@ fn select<T: Clone>(all: &[T], uids: Option<&[usize]>) -> Option<Vec<T>> {
     }
 }
 
-fn check_vector(
-    record: &EpochRecord,
-    field: &str,
-    uids: Option<&[usize]>,
-    want: &Value,
-) -> Option<String> {
+fn check_vector(record: &EpochRecord, field: &str, uids: Option<&[usize]>, want: &Value) -> Option<String> {
     let Some(all) = vector(record, field) else {
         return Some(format!("unknown expectation key `{field}`"));
     };
@@ -126,8 +107,7 @@ fn check_vector(
     (got.as_ref().map(|g| Value::Array(g.clone())).as_ref() != Some(want)).then(|| {
         format!(
             "{field} {}, expected {want}",
-            got.map_or("(uids out of range)".into(), |g| Value::Array(g)
-                .to_string())
+            got.map_or("(uids out of range)".into(), |g| Value::Array(g).to_string())
         )
     })
 }
@@ -145,24 +125,11 @@ fn check_shares(
     let Some(selected) = select(&all, uids) else {
         return Some(format!("{field}_share: uids out of range"));
     };
-    let got: Vec<f64> = selected
-        .iter()
-        .filter_map(Value::as_f64)
-        .map(|x| x / 65535.0)
-        .collect();
-    let Some(want) = want
-        .as_array()
-        .and_then(|a| a.iter().map(Value::as_f64).collect::<Option<Vec<f64>>>())
-    else {
-        return Some(format!(
-            "{field}_share: expected a list of numbers, found {want}"
-        ));
+    let got: Vec<f64> = selected.iter().filter_map(Value::as_f64).map(|x| x / 65535.0).collect();
+    let Some(want) = want.as_array().and_then(|a| a.iter().map(Value::as_f64).collect::<Option<Vec<f64>>>()) else {
+        return Some(format!("{field}_share: expected a list of numbers, found {want}"));
     };
-    let holds = got.len() == want.len()
-        && got
-            .iter()
-            .zip(&want)
-            .all(|(g, w)| (g - w).abs() <= tolerance);
+    let holds = got.len() == want.len() && got.iter().zip(&want).all(|(g, w)| (g - w).abs() <= tolerance);
     (!holds).then(|| format!("{field} shares {got:.4?}, expected {want:?} ± {tolerance}"))
 }
 
@@ -171,37 +138,23 @@ fn bond_rows(record: &EpochRecord, uids: Option<&[usize]>) -> Option<Vec<Value>>
         .output
         .bonds
         .iter()
-        .map(|row| {
-            Value::Array(
-                row.iter()
-                    .map(|&(j, b)| Value::from(vec![u64::from(j), u64::from(b)]))
-                    .collect(),
-            )
-        })
+        .map(|row| Value::Array(row.iter().map(|&(j, b)| Value::from(vec![u64::from(j), u64::from(b)])).collect()))
         .collect();
     select(&rows, uids)
 }
 
 fn check_bonds(record: &EpochRecord, uids: Option<&[usize]>, want: &Value) -> Option<String> {
     let got = bond_rows(record, uids).map(Value::Array);
-    (got.as_ref() != Some(want))
-        .then(|| format!("bonds {}, expected {want}", got.unwrap_or(Value::Null)))
+    (got.as_ref() != Some(want)).then(|| format!("bonds {}, expected {want}", got.unwrap_or(Value::Null)))
 }
 
-fn check_cells(
-    record: &EpochRecord,
-    want: &Value,
-    holds: impl Fn(u64, f64) -> bool,
-    how: &str,
-) -> Option<String> {
+fn check_cells(record: &EpochRecord, want: &Value, holds: impl Fn(u64, f64) -> bool, how: &str) -> Option<String> {
     let mut wrong = Vec::new();
     let Some(cells) = want.as_array() else {
         return Some(format!("bond cells: expected a list, found {want}"));
     };
     for cell in cells {
-        let numbers: Option<Vec<f64>> = cell
-            .as_array()
-            .and_then(|a| a.iter().map(Value::as_f64).collect());
+        let numbers: Option<Vec<f64>> = cell.as_array().and_then(|a| a.iter().map(Value::as_f64).collect());
         let Some(&[i, j, value]) = numbers.as_deref() else {
             return Some(format!("bond cell {cell} is not [i, j, value]"));
         };
@@ -261,11 +214,7 @@ mod tests {
         ];
         for expected in wrong {
             let (_, failures) = check(&expected, &output());
-            assert_eq!(
-                failures.len(),
-                1,
-                "{expected} must fail once, got {failures:?}"
-            );
+            assert_eq!(failures.len(), 1, "{expected} must fail once, got {failures:?}");
         }
     }
 }

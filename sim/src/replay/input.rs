@@ -150,17 +150,9 @@ impl ReplayCase {
             InputError::new(path, error.into_inner().to_string())
         })?;
         if raw.steps.len() > STEPS_MAX {
-            return Err(InputError::new(
-                "steps",
-                format!("{} steps exceed the limit of {STEPS_MAX}", raw.steps.len()),
-            ));
+            return Err(InputError::new("steps", format!("{} steps exceed the limit of {STEPS_MAX}", raw.steps.len())));
         }
-        let steps = raw
-            .steps
-            .into_iter()
-            .enumerate()
-            .map(|(k, step)| step.into_step(k))
-            .collect::<Result<_, _>>()?;
+        let steps = raw.steps.into_iter().enumerate().map(|(k, step)| step.into_step(k)).collect::<Result<_, _>>()?;
         Ok(Self {
             name: raw.name,
             hyperparameters: raw.hyperparameters,
@@ -184,22 +176,15 @@ impl RawStep {
         .flatten()
         .collect();
         match <[Action; 1]>::try_from(actions) {
-            Ok([action]) => Ok(Step {
-                block: self.block,
-                action,
-            }),
-            Err(actions) if actions.is_empty() => Err(InputError::new(
-                format!("steps[{k}]"),
-                format!("a step needs one of {STEP_KEYS}"),
-            )),
+            Ok([action]) => Ok(Step { block: self.block, action }),
+            Err(actions) if actions.is_empty() => {
+                Err(InputError::new(format!("steps[{k}]"), format!("a step needs one of {STEP_KEYS}")))
+            }
             Err(actions) => {
                 let keys: Vec<&str> = actions.iter().map(Action::key).collect();
                 Err(InputError::new(
                     format!("steps[{k}]"),
-                    format!(
-                        "a step has exactly one of {STEP_KEYS}; this one has {}",
-                        keys.join(" and ")
-                    ),
+                    format!("a step has exactly one of {STEP_KEYS}; this one has {}", keys.join(" and ")),
                 ))
             }
         }

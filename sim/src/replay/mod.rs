@@ -27,20 +27,13 @@ pub struct InputError {
 
 impl InputError {
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            message: message.into(),
-        }
+        Self { path: path.into(), message: message.into() }
     }
 }
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
+        if self.path.is_empty() { f.write_str(&self.message) } else { write!(f, "{}: {}", self.path, self.message) }
     }
 }
 
@@ -71,34 +64,20 @@ pub fn run(case: &ReplayCase) -> Result<ReplayOutput, InputError> {
     let neurons: Vec<NeuronInit> = case
         .neurons
         .iter()
-        .map(|n| NeuronInit {
-            stake_rao: n.stake_rao,
-            registered_at: n.registered_at,
-            last_update: n.last_update,
-        })
+        .map(|n| NeuronInit { stake_rao: n.stake_rao, registered_at: n.registered_at, last_update: n.last_update })
         .collect();
-    let mut subnet =
-        Subnet::new(case.hyperparameters.clone(), &neurons).map_err(|invalid| match invalid {
-            InvalidCall::UnknownUid { .. } => {
-                InputError::new("hyperparameters.owner_uid", invalid.to_string())
-            }
-            _ => InputError::new("neurons", invalid.to_string()),
-        })?;
+    let mut subnet = Subnet::new(case.hyperparameters.clone(), &neurons).map_err(|invalid| match invalid {
+        InvalidCall::UnknownUid { .. } => InputError::new("hyperparameters.owner_uid", invalid.to_string()),
+        _ => InputError::new("neurons", invalid.to_string()),
+    })?;
 
-    let mut output = ReplayOutput {
-        name: case.name.clone(),
-        epochs: Vec::new(),
-        rejected: Vec::new(),
-    };
+    let mut output = ReplayOutput { name: case.name.clone(), epochs: Vec::new(), rejected: Vec::new() };
     let mut block_previous = 0;
     for (k, step) in case.steps.iter().enumerate() {
         if step.block < block_previous {
             return Err(InputError::new(
                 format!("steps[{k}].block"),
-                format!(
-                    "block {} is before the previous step's block {block_previous}",
-                    step.block
-                ),
+                format!("block {} is before the previous step's block {block_previous}", step.block),
             ));
         }
         block_previous = step.block;
@@ -106,61 +85,37 @@ pub fn run(case: &ReplayCase) -> Result<ReplayOutput, InputError> {
         match &step.action {
             Action::Epoch(epoch) => {
                 let record = subnet.run_epoch(step.block, epoch.emission_rao);
-                output.epochs.push(EpochRecord {
-                    block: step.block,
-                    output: record,
-                });
+                output.epochs.push(EpochRecord { block: step.block, output: record });
             }
             Action::SetWeights(call) => {
                 let n = subnet.n();
                 if usize::from(call.uid) >= n {
-                    return Err(InputError::new(
-                        at("uid"),
-                        InvalidCall::UnknownUid { uid: call.uid, n }.to_string(),
-                    ));
+                    return Err(InputError::new(at("uid"), InvalidCall::UnknownUid { uid: call.uid, n }.to_string()));
                 }
-                if let Some((i, &dest)) = call
-                    .dests
-                    .iter()
-                    .enumerate()
-                    .find(|&(_, &dest)| usize::from(dest) >= n)
-                {
+                if let Some((i, &dest)) = call.dests.iter().enumerate().find(|&(_, &dest)| usize::from(dest) >= n) {
                     return Err(InputError::new(
                         at(&format!("dests[{i}]")),
                         InvalidCall::UnknownUid { uid: dest, n }.to_string(),
                     ));
                 }
-                match subnet.set_weights(
-                    call.uid,
-                    &call.dests,
-                    &call.values,
-                    call.version_key,
-                    step.block,
-                ) {
+                match subnet.set_weights(call.uid, &call.dests, &call.values, call.version_key, step.block) {
                     Ok(()) => {}
-                    Err(CallError::Refused(reason)) => output.rejected.push(Rejected {
-                        step: k,
-                        error: reason.to_string(),
-                    }),
+                    Err(CallError::Refused(reason)) => {
+                        output.rejected.push(Rejected { step: k, error: reason.to_string() })
+                    }
                     Err(CallError::Invalid(invalid)) => {
                         return Err(InputError::new(at("uid"), invalid.to_string()));
                     }
                 }
             }
             Action::SetStake(call) => {
-                subnet
-                    .set_stake(call.uid, call.stake_rao)
-                    .map_err(|invalid| invalid_at(&at, invalid))?;
+                subnet.set_stake(call.uid, call.stake_rao).map_err(|invalid| invalid_at(&at, invalid))?;
             }
             Action::Register(call) => {
-                subnet
-                    .register(call.uid, call.stake_rao, step.block)
-                    .map_err(|invalid| invalid_at(&at, invalid))?;
+                subnet.register(call.uid, call.stake_rao, step.block).map_err(|invalid| invalid_at(&at, invalid))?;
             }
             Action::ResetBonds(call) => {
-                subnet
-                    .reset_bonds(call.uid)
-                    .map_err(|invalid| invalid_at(&at, invalid))?;
+                subnet.reset_bonds(call.uid).map_err(|invalid| invalid_at(&at, invalid))?;
             }
         }
     }
@@ -179,12 +134,7 @@ fn invalid_at(at: &impl Fn(&str) -> String, invalid: InvalidCall) -> InputError 
 /// memory or time.
 fn check_limits(case: &ReplayCase) -> Result<(), InputError> {
     let h = &case.hyperparameters;
-    h.validate().map_err(|invalid| {
-        InputError::new(
-            format!("hyperparameters.{}", invalid.field),
-            invalid.message,
-        )
-    })?;
+    h.validate().map_err(|invalid| InputError::new(format!("hyperparameters.{}", invalid.field), invalid.message))?;
     if case.neurons.len() > usize::from(h.max_allowed_uids) {
         return Err(InputError::new(
             "neurons",
@@ -195,11 +145,7 @@ fn check_limits(case: &ReplayCase) -> Result<(), InputError> {
             ),
         ));
     }
-    let epochs = case
-        .steps
-        .iter()
-        .filter(|step| matches!(step.action, Action::Epoch(_)))
-        .count();
+    let epochs = case.steps.iter().filter(|step| matches!(step.action, Action::Epoch(_))).count();
     let values = epochs.saturating_mul(usize::from(h.max_allowed_uids));
     if values > OUTPUT_VALUES_MAX {
         return Err(InputError::new(
@@ -234,9 +180,6 @@ pub(crate) fn sample_output() -> ReplayOutput {
                 bonds: vec![vec![(1, 6640)], vec![]],
             },
         }],
-        rejected: vec![Rejected {
-            step: 4,
-            error: "too few weights".into(),
-        }],
+        rejected: vec![Rejected { step: 4, error: "too few weights".into() }],
     }
 }

@@ -25,33 +25,15 @@ pub fn to_json(output: &ReplayOutput) -> String {
             field(&mut out, "dividends", &inline(&e.dividends));
             field(&mut out, "validator_trust", &inline(&e.validator_trust));
             field(&mut out, "emission_rao", &inline(&e.emission_rao));
-            field(
-                &mut out,
-                "server_emission_rao",
-                &inline(&e.server_emission_rao),
-            );
-            field(
-                &mut out,
-                "validator_emission_rao",
-                &inline(&e.validator_emission_rao),
-            );
+            field(&mut out, "server_emission_rao", &inline(&e.server_emission_rao));
+            field(&mut out, "validator_emission_rao", &inline(&e.validator_emission_rao));
             let rows: Vec<String> = e
                 .bonds
                 .iter()
-                .map(|row| {
-                    inline(
-                        &row.iter()
-                            .map(|&(j, b)| inline(&[j, b]))
-                            .collect::<Vec<_>>(),
-                    )
-                })
+                .map(|row| inline(&row.iter().map(|&(j, b)| inline(&[j, b])).collect::<Vec<_>>()))
                 .collect();
             let _ = writeln!(out, "      \"bonds\": {}", inline(&rows));
-            out.push_str(if k + 1 < output.epochs.len() {
-                "    },\n"
-            } else {
-                "    }\n"
-            });
+            out.push_str(if k + 1 < output.epochs.len() { "    },\n" } else { "    }\n" });
         }
         out.push_str("  ],\n");
     }
@@ -60,11 +42,7 @@ pub fn to_json(output: &ReplayOutput) -> String {
     } else {
         out.push_str("  \"rejected\": [\n");
         for (k, rejected) in output.rejected.iter().enumerate() {
-            let comma = if k + 1 < output.rejected.len() {
-                ","
-            } else {
-                ""
-            };
+            let comma = if k + 1 < output.rejected.len() { "," } else { "" };
             let _ = writeln!(
                 out,
                 "    {{\"step\": {}, \"error\": {}}}{comma}",
@@ -108,22 +86,12 @@ mod tests {
         let text = to_json(&output);
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(value["name"], "a \"quoted\" name");
-        assert_eq!(
-            value["epochs"][0]["bonds"],
-            serde_json::json!([[[1, 6640]], []])
-        );
-        assert_eq!(
-            value["epochs"][0]["active"],
-            serde_json::json!([true, true])
-        );
+        assert_eq!(value["epochs"][0]["bonds"], serde_json::json!([[[1, 6640]], []]));
+        assert_eq!(value["epochs"][0]["active"], serde_json::json!([true, true]));
         assert_eq!(value["rejected"][0]["step"], 4);
         assert!(text.contains("\"stake_weight\": [65535, 0],"));
         assert!(text.contains("\"block\": 3,"));
-        let empty = ReplayOutput {
-            name: String::new(),
-            epochs: vec![],
-            rejected: vec![],
-        };
+        let empty = ReplayOutput { name: String::new(), epochs: vec![], rejected: vec![] };
         let value: serde_json::Value = serde_json::from_str(&to_json(&empty)).unwrap();
         assert_eq!(value["epochs"], serde_json::json!([]));
     }

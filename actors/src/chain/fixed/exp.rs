@@ -165,22 +165,10 @@ mod tests {
         // the vector's exact decimal of e with 23 fractional bits
         let e_23_bits = I32F32::from_num(2.71828174591064453125);
         assert_eq!(exp_safe(one), e_23_bits);
-        assert_eq!(
-            exp_safe(I32F32::from_num(-21)),
-            exp(I32F32::from_num(-20)).unwrap()
-        );
-        assert_eq!(
-            exp_safe(I32F32::min_value()),
-            exp(I32F32::from_num(-20)).unwrap()
-        );
-        assert_eq!(
-            exp_safe(I32F32::from_num(21)),
-            exp(I32F32::from_num(20)).unwrap()
-        );
-        assert_eq!(
-            exp_safe(I32F32::max_value()),
-            exp(I32F32::from_num(20)).unwrap()
-        );
+        assert_eq!(exp_safe(I32F32::from_num(-21)), exp(I32F32::from_num(-20)).unwrap());
+        assert_eq!(exp_safe(I32F32::min_value()), exp(I32F32::from_num(-20)).unwrap());
+        assert_eq!(exp_safe(I32F32::from_num(21)), exp(I32F32::from_num(20)).unwrap());
+        assert_eq!(exp_safe(I32F32::max_value()), exp(I32F32::from_num(20)).unwrap());
         assert_eq!(exp(I32F32::from_num(-20)).unwrap().to_bits(), 8);
         let e20: f64 = exp(I32F32::from_num(20)).unwrap().to_num();
         assert!((e20 - 481239357.67416286).abs() < 1e-6, "exp(20) = {e20}");
@@ -207,24 +195,12 @@ mod tests {
             (
                 I32F32::from_num(30),
                 I32F32::from_num(0.5),
-                [
-                    tiny,
-                    3.057e-07,
-                    0.0474258729,
-                    0.5,
-                    0.952574127,
-                    0.9999996943,
-                    0.9999999981,
-                ],
+                [tiny, 3.057e-07, 0.0474258729, 0.5, 0.952574127, 0.9999996943, 0.9999999981],
             ),
         ];
         for (rho, kappa, want) in sets {
             for (&x, want) in xs.iter().zip(want) {
-                assert_eq!(
-                    sigmoid_safe(x, rho, kappa),
-                    I32F32::from_num(want),
-                    "x {x} rho {rho} kappa {kappa}"
-                );
+                assert_eq!(sigmoid_safe(x, rho, kappa), I32F32::from_num(want), "x {x} rho {rho} kappa {kappa}");
             }
         }
         let want = [
@@ -242,11 +218,7 @@ mod tests {
         ];
         for (step, want) in want.iter().enumerate() {
             let x = I32F32::from_num(step as f32 / 10.0);
-            assert_eq!(
-                sigmoid_safe(x, I32F32::from_num(40), I32F32::from_num(0.5)),
-                I32F32::from_num(*want),
-                "x {x}"
-            );
+            assert_eq!(sigmoid_safe(x, I32F32::from_num(40), I32F32::from_num(0.5)), I32F32::from_num(*want), "x {x}");
         }
     }
 

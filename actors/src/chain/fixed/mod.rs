@@ -68,11 +68,7 @@ pub fn mul_raw(a: i64, b: i64) -> i64 {
 #[inline(always)]
 pub fn divide_raw(x: u64, divisor: u64) -> u128 {
     debug_assert!(divisor > 0);
-    if x < 1 << 32 {
-        u128::from((x << 32) / divisor)
-    } else {
-        (u128::from(x) << 32) / u128::from(divisor)
-    }
+    if x < 1 << 32 { u128::from((x << 32) / divisor) } else { (u128::from(x) << 32) / u128::from(divisor) }
 }
 
 /// `x · E` floored to RAO, computed in I96F32 as the chain does for emission amounts (spec §2.7.4).
@@ -136,26 +132,10 @@ mod tests {
         // Vector math_u64_stake_normalisation_precision: stakes / 21e15 in I64F64 then I32F32.
         let total = I64F64::from_num(21_000_000_000_000_000u64);
         let cases: [(u64, I64F64, I32F32); 4] = [
-            (
-                1,
-                I64F64::from_num(0.0000000000000000476),
-                I32F32::from_num(0),
-            ),
-            (
-                4889444,
-                I64F64::from_num(0.00000000023283066664),
-                I32F32::from_num(0.0000000002),
-            ),
-            (
-                10_500_000_000_000_000,
-                I64F64::from_num(0.5),
-                I32F32::from_num(0.5),
-            ),
-            (
-                21_000_000_000_000_000,
-                I64F64::from_num(1),
-                I32F32::from_num(1),
-            ),
+            (1, I64F64::from_num(0.0000000000000000476), I32F32::from_num(0)),
+            (4889444, I64F64::from_num(0.00000000023283066664), I32F32::from_num(0.0000000002)),
+            (10_500_000_000_000_000, I64F64::from_num(0.5), I32F32::from_num(0.5)),
+            (21_000_000_000_000_000, I64F64::from_num(1), I32F32::from_num(1)),
         ];
         for (stake, want64, want32) in cases {
             let got = I64F64::from_num(stake) / total;

@@ -14,26 +14,15 @@ pub fn max_upscale_to_u16(values: &[I32F32]) -> Vec<u16> {
         return Vec::new();
     };
     if max == I32F32::from_num(0) {
-        return values
-            .iter()
-            .map(|v| v.saturating_mul(U16_MAX_FIXED).saturating_to_num::<u16>())
-            .collect();
+        return values.iter().map(|v| v.saturating_mul(U16_MAX_FIXED).saturating_to_num::<u16>()).collect();
     }
     if max > UPSCALE_BRANCH {
         let ratio = U16_MAX_FIXED.saturating_div(max);
-        values
-            .iter()
-            .map(|v| v.saturating_mul(ratio).round().saturating_to_num::<u16>())
-            .collect()
+        values.iter().map(|v| v.saturating_mul(ratio).round().saturating_to_num::<u16>()).collect()
     } else {
         values
             .iter()
-            .map(|v| {
-                v.saturating_mul(U16_MAX_FIXED)
-                    .saturating_div(max)
-                    .round()
-                    .saturating_to_num::<u16>()
-            })
+            .map(|v| v.saturating_mul(U16_MAX_FIXED).saturating_div(max).round().saturating_to_num::<u16>())
             .collect()
     }
 }
@@ -53,11 +42,7 @@ pub fn is_max_weight_limited(values: &[u16], limit: u16) -> bool {
         return true;
     };
     let sum: I32F32 = values.iter().map(|&v| fixed_from_u16(v)).sum();
-    let max_normalised = if sum == I32F32::from_num(0) {
-        fixed_from_u16(max)
-    } else {
-        fixed_from_u16(max) / sum
-    };
+    let max_normalised = if sum == I32F32::from_num(0) { fixed_from_u16(max) } else { fixed_from_u16(max) / sum };
     max_normalised <= fixed_from_u16(limit) / U16_MAX_FIXED
 }
 
@@ -81,10 +66,7 @@ mod tests {
             (vec![f(0.0), f(1.6e-5), f(1.0)], vec![0, 1, 65535]),
             (vec![f(1e-9), f(1e-9)], vec![65535, 65535]),
             (
-                [1e-6, 6e-6, 7e-6, 0.0001, 0.001, 0.01, 0.1, 0.2, 0.3, 0.4]
-                    .iter()
-                    .map(|&x| f(x))
-                    .collect(),
+                [1e-6, 6e-6, 7e-6, 0.0001, 0.001, 0.01, 0.1, 0.2, 0.3, 0.4].iter().map(|&x| f(x)).collect(),
                 vec![0, 1, 1, 16, 164, 1638, 16384, 32768, 49151, 65535],
             ),
             (vec![f(16384.0)], vec![65535]),
@@ -93,24 +75,12 @@ mod tests {
             (vec![f(65535.0)], vec![65535]),
             (vec![max], vec![65535]),
             (vec![f(0.0), f(1.0), f(65535.0)], vec![0, 1, 65535]),
+            ([0.0, 0.5, 1.0, 1.5, 2.0, 32768.0].iter().map(|&x| f(x)).collect(), vec![0, 1, 2, 3, 4, 65535]),
             (
-                [0.0, 0.5, 1.0, 1.5, 2.0, 32768.0]
-                    .iter()
-                    .map(|&x| f(x))
-                    .collect(),
-                vec![0, 1, 2, 3, 4, 65535],
-            ),
-            (
-                [0.0, 0.5, 1.0, 1.5, 2.0, 32768.0, 32769.0]
-                    .iter()
-                    .map(|&x| f(x))
-                    .collect(),
+                [0.0, 0.5, 1.0, 1.5, 2.0, 32768.0, 32769.0].iter().map(|&x| f(x)).collect(),
                 vec![0, 1, 2, 3, 4, 65533, 65535],
             ),
-            (
-                vec![f(0.0), f(1.0), f(32768.0), f(32769.0), max],
-                vec![0, 0, 1, 1, 65535],
-            ),
+            (vec![f(0.0), f(1.0), f(32768.0), f(32769.0), max], vec![0, 0, 1, 1, 65535]),
         ];
         for (input, want) in cases {
             assert_eq!(max_upscale_to_u16(&input), want, "input {input:?}");
@@ -129,10 +99,7 @@ mod tests {
             (&[65535], &[65535]),
             (&[65535, 65535], &[65535, 65535]),
             (&[0, 1, 65534], &[0, 1, 65535]),
-            (
-                &[0, 1, 2, 3, 4, 65533, 65535],
-                &[0, 1, 2, 3, 4, 65533, 65535],
-            ),
+            (&[0, 1, 2, 3, 4, 65533, 65535], &[0, 1, 2, 3, 4, 65533, 65535]),
         ];
         for (input, want) in cases {
             assert_eq!(u16_max_upscale(input), want, "input {input:?}");
@@ -155,11 +122,7 @@ mod tests {
             (&[0, 65535, 65535, 65535], 21845, true),
         ];
         for (values, limit, want) in cases {
-            assert_eq!(
-                is_max_weight_limited(values, limit),
-                want,
-                "{values:?} limit {limit}"
-            );
+            assert_eq!(is_max_weight_limited(values, limit), want, "{values:?} limit {limit}");
         }
     }
 

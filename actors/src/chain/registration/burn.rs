@@ -62,18 +62,8 @@ pub struct BurnPolicy {
 }
 
 impl BurnPolicy {
-    pub fn new(
-        min_burn_rao: u64,
-        max_burn_rao: u64,
-        half_life: u16,
-        increase_multiplier: U64F64,
-    ) -> Self {
-        Self {
-            min_burn_rao,
-            max_burn_rao,
-            decay_factor_q32: decay_factor_q32(half_life),
-            increase_multiplier,
-        }
+    pub fn new(min_burn_rao: u64, max_burn_rao: u64, half_life: u16, increase_multiplier: U64F64) -> Self {
+        Self { min_burn_rao, max_burn_rao, decay_factor_q32: decay_factor_q32(half_life), increase_multiplier }
     }
 
     fn clamp(&self, burn_rao: u64) -> u64 {
@@ -99,12 +89,7 @@ mod tests {
 
     #[test]
     fn vector_burn_decay_factor_q32() {
-        let cases = [
-            (1, 2_147_483_648),
-            (2, 3_037_000_500),
-            (360, 4_286_705_684),
-            (1000, 4_291_991_283),
-        ];
+        let cases = [(1, 2_147_483_648), (2, 3_037_000_500), (360, 4_286_705_684), (1000, 4_291_991_283)];
         for (half_life, factor) in cases {
             assert_eq!(decay_factor_q32(half_life), factor, "half-life {half_life}");
         }

@@ -5,18 +5,13 @@ use std::borrow::Cow;
 
 use super::matrix::{SparseMatrix, column_divisors, nonnegative};
 use crate::chain::fixed::{
-    I32F32, I64F64, ONE, ONE_RAW, divide_raw, fixed_from_u16, fixed_proportion_to_u16,
-    i64f64_to_i32f32, mul_raw, u16_proportion_to_fixed,
+    I32F32, I64F64, ONE, ONE_RAW, divide_raw, fixed_from_u16, fixed_proportion_to_u16, i64f64_to_i32f32, mul_raw,
+    u16_proportion_to_fixed,
 };
 
 /// Columns whose UID registered since the last epoch: their old bonds do not carry over (§2.5).
 /// `last_tempo = b − T` before any epoch was recorded (LMS = 0), else `LMS + 1`.
-pub fn recently_registered(
-    block: u64,
-    tempo: u16,
-    last_mechanism_step_block: u64,
-    registered_at: &[u64],
-) -> Vec<bool> {
+pub fn recently_registered(block: u64, tempo: u16, last_mechanism_step_block: u64, registered_at: &[u64]) -> Vec<bool> {
     let last_tempo = if last_mechanism_step_block == 0 {
         block.saturating_sub(u64::from(tempo))
     } else {
@@ -36,11 +31,7 @@ pub fn bond_weights<'a>(
 }
 
 /// `from + ratio·(to − from)` entry-wise; ratio 0 and 1 return an input unchanged.
-pub fn interpolate<'a>(
-    from: &'a SparseMatrix,
-    to: &'a SparseMatrix,
-    ratio: I32F32,
-) -> Cow<'a, SparseMatrix> {
+pub fn interpolate<'a>(from: &'a SparseMatrix, to: &'a SparseMatrix, ratio: I32F32) -> Cow<'a, SparseMatrix> {
     if ratio.to_bits() == 0 {
         return Cow::Borrowed(from);
     }
@@ -79,11 +70,7 @@ pub enum BondEncoding {
 }
 
 /// The stored bonds B (rows i < n, columns j < n), without the masked columns (§2.5.2, §2.6.2).
-pub fn load_bonds(
-    stored: &[Vec<(u16, u16)>],
-    masked_column: &[bool],
-    encoding: BondEncoding,
-) -> SparseMatrix {
+pub fn load_bonds(stored: &[Vec<(u16, u16)>], masked_column: &[bool], encoding: BondEncoding) -> SparseMatrix {
     let n = masked_column.len();
     let mut bonds = SparseMatrix::with_capacity(n, n, stored.iter().take(n).map(Vec::len).sum());
     let decode = |b: u16| match encoding {
@@ -94,10 +81,7 @@ pub fn load_bonds(
     for i in 0..n {
         let row = stored.get(i).map_or(&[][..], Vec::as_slice);
         if row.iter().all(|&(j, _)| kept(j)) {
-            bonds.push_row(
-                row.iter().map(|&(j, _)| j),
-                row.iter().map(|&(_, b)| decode(b)),
-            );
+            bonds.push_row(row.iter().map(|&(j, _)| j), row.iter().map(|&(_, b)| decode(b)));
         } else {
             for &(j, b) in row.iter().filter(|&&(j, _)| kept(j)) {
                 bonds.push(j, decode(b));
@@ -113,14 +97,8 @@ pub fn load_bonds(
 pub fn ema(new: &SparseMatrix, old: &SparseMatrix, alpha: I32F32) -> SparseMatrix {
     let alpha = alpha.to_bits();
     let keep = ONE_RAW.saturating_sub(alpha);
-    let blend = |new: i64, old: i64| {
-        I32F32::from_bits(mul_raw(alpha, new).saturating_add(mul_raw(keep, old)))
-    };
-    let mut out = SparseMatrix::with_capacity(
-        new.n_rows(),
-        new.n_cols(),
-        new.n_entries().max(old.n_entries()),
-    );
+    let blend = |new: i64, old: i64| I32F32::from_bits(mul_raw(alpha, new).saturating_add(mul_raw(keep, old)));
+    let mut out = SparseMatrix::with_capacity(new.n_rows(), new.n_cols(), new.n_entries().max(old.n_entries()));
     for i in 0..new.n_rows() {
         let (new_cols, new_vals) = new.row(i);
         let (old_cols, old_vals) = old.row(i);
@@ -128,19 +106,13 @@ pub fn ema(new: &SparseMatrix, old: &SparseMatrix, alpha: I32F32) -> SparseMatri
             // The steady state of a dense subnet: the same columns on both sides.
             out.push_row_positive(
                 new_cols,
-                new_vals
-                    .iter()
-                    .zip(old_vals)
-                    .map(|(n, o)| blend(n.to_bits(), o.to_bits())),
+                new_vals.iter().zip(old_vals).map(|(n, o)| blend(n.to_bits(), o.to_bits())),
             );
         } else if old_cols.is_empty() {
             out.push_row_positive(new_cols, new_vals.iter().map(|n| blend(n.to_bits(), 0)));
         } else {
             merge_rows((new_cols, new_vals), (old_cols, old_vals), |j, new, old| {
-                let value = blend(
-                    new.map_or(0, I32F32::to_bits),
-                    old.map_or(0, I32F32::to_bits),
-                );
+                let value = blend(new.map_or(0, I32F32::to_bits), old.map_or(0, I32F32::to_bits));
                 if value > ZERO {
                     out.push(j, value);
                 }
@@ -167,11 +139,7 @@ pub fn column_shares_times_incentive(bonds: &SparseMatrix, incentive: &[I32F32])
 }
 
 /// Σ_j f(j, B_ij) · I_j per row.
-fn row_products(
-    bonds: &SparseMatrix,
-    incentive: &[I32F32],
-    f: impl Fn(usize, I32F32) -> i64,
-) -> Vec<I32F32> {
+fn row_products(bonds: &SparseMatrix, incentive: &[I32F32], f: impl Fn(usize, I32F32) -> i64) -> Vec<I32F32> {
     (0..bonds.n_rows())
         .map(|i| {
             let (cols, vals) = bonds.row(i);
@@ -193,10 +161,7 @@ pub fn encode_for_storage(bonds: &SparseMatrix) -> Vec<Vec<(u16, u16)>> {
     (0..bonds.n_rows())
         .map(|i| {
             let (cols, vals) = bonds.row(i);
-            cols.iter()
-                .zip(vals)
-                .map(|(&j, &b)| (j, fixed_proportion_to_u16(b)))
-                .collect()
+            cols.iter().zip(vals).map(|(&j, &b)| (j, fixed_proportion_to_u16(b))).collect()
         })
         .collect()
 }
@@ -245,10 +210,7 @@ mod tests {
         assert_eq!(*interpolate(&empty, &empty, I32F32::from_num(0)), empty);
         let (zero, one) = (one_by_one(Some(0.0)), one_by_one(Some(1.0)));
         assert_eq!(*interpolate(&zero, &one, I32F32::from_num(0)), zero);
-        assert_eq!(
-            *interpolate(&zero, &one, I32F32::from_num(0.5)),
-            one_by_one(Some(0.5))
-        );
+        assert_eq!(*interpolate(&zero, &one, I32F32::from_num(0.5)), one_by_one(Some(0.5)));
         assert_eq!(*interpolate(&zero, &one, I32F32::from_num(1)), one);
         // As a bonds penalty, 65535 is exactly 1 and 0 is exactly 0.
         assert_eq!(*bond_weights(&zero, &one, 65535), one);
@@ -273,20 +235,9 @@ mod tests {
     fn merge_visits_the_union_in_column_order() {
         let one = I32F32::from_num(1);
         let mut seen = Vec::new();
-        merge_rows(
-            (&[0, 2, 5], &[one; 3]),
-            (&[1, 2, 6], &[one; 3]),
-            |j, l, r| seen.push((j, l.is_some(), r.is_some())),
-        );
-        assert_eq!(
-            seen,
-            vec![
-                (0, true, false),
-                (1, false, true),
-                (2, true, true),
-                (5, true, false),
-                (6, false, true)
-            ]
-        );
+        merge_rows((&[0, 2, 5], &[one; 3]), (&[1, 2, 6], &[one; 3]), |j, l, r| {
+            seen.push((j, l.is_some(), r.is_some()))
+        });
+        assert_eq!(seen, vec![(0, true, false), (1, false, true), (2, true, true), (5, true, false), (6, false, true)]);
     }
 }

@@ -9,9 +9,7 @@ use crate::chain::fixed::{I32F32, mul_raw, normalize};
 /// in a column votes 0 there.
 pub fn consensus(weights: &SparseMatrix, active_stake: &[I32F32], kappa: I32F32) -> Vec<I32F32> {
     let n_cols = weights.n_cols();
-    let voters: Vec<usize> = (0..active_stake.len())
-        .filter(|&i| active_stake[i].to_bits() > 0)
-        .collect();
+    let voters: Vec<usize> = (0..active_stake.len()).filter(|&i| active_stake[i].to_bits() > 0).collect();
     let mut voter_stake: Vec<I32F32> = voters.iter().map(|&i| active_stake[i]).collect();
     normalize(&mut voter_stake);
     let stake_sum: i64 = voter_stake.iter().map(|s| s.to_bits()).sum();
@@ -57,13 +55,7 @@ pub fn consensus(weights: &SparseMatrix, active_stake: &[I32F32], kappa: I32F32)
                 stakes[end] = stake_sum - positive_stake[j];
                 end += 1;
             }
-            I32F32::from_bits(weighted_median(
-                &values[start..end],
-                &stakes[start..end],
-                m,
-                stake_sum,
-                &mut scratch,
-            ))
+            I32F32::from_bits(weighted_median(&values[start..end], &stakes[start..end], m, stake_sum, &mut scratch))
         })
         .collect()
 }
@@ -128,18 +120,8 @@ mod tests {
     #[test]
     fn vector_math_weighted_median_col() {
         let f = |x: f32| I32F32::from_num(x);
-        let w1: &[&[f32]] = &[
-            &[0., 0.1, 0.],
-            &[0., 0.2, 0.4],
-            &[0., 0.3, 0.1],
-            &[0., 0.4, 0.5],
-        ];
-        let w2: &[&[f32]] = &[
-            &[0., 0.1, 0.],
-            &[0., 0.2, 0.4],
-            &[0., 0.3, 0.1],
-            &[0., 0., 0.5],
-        ];
+        let w1: &[&[f32]] = &[&[0., 0.1, 0.], &[0., 0.2, 0.4], &[0., 0.3, 0.1], &[0., 0.4, 0.5]];
+        let w2: &[&[f32]] = &[&[0., 0.1, 0.], &[0., 0.2, 0.4], &[0., 0.3, 0.1], &[0., 0., 0.5]];
         let cases: [(&[f32], &[&[f32]], f32, &[f32]); 5] = [
             (&[0., 0.], &[&[0., 0.], &[0., 0.]], 0.5, &[0., 0.]),
             (&[0., 0.75, 0.25, 0.], w1, 0.24, &[0., 0.3, 0.4]),
@@ -150,31 +132,17 @@ mod tests {
         for (stake, rows, kappa, want) in cases {
             let stake: Vec<I32F32> = stake.iter().map(|&s| f(s)).collect();
             let want: Vec<I32F32> = want.iter().map(|&x| f(x)).collect();
-            assert_eq!(
-                consensus(&dense(rows), &stake, f(kappa)),
-                want,
-                "kappa {kappa}"
-            );
+            assert_eq!(consensus(&dense(rows), &stake, f(kappa)), want, "kappa {kappa}");
         }
     }
 
     #[test]
     fn vector_math_col_clip_sparse() {
-        let threshold: Vec<I32F32> = [0.0, 5.0, 12.0]
-            .iter()
-            .map(|&x| I32F32::from_num(x))
-            .collect();
-        let shape =
-            |flat: &[f32]| -> Vec<Vec<f32>> { flat.chunks(3).map(<[f32]>::to_vec).collect() };
+        let threshold: Vec<I32F32> = [0.0, 5.0, 12.0].iter().map(|&x| I32F32::from_num(x)).collect();
+        let shape = |flat: &[f32]| -> Vec<Vec<f32>> { flat.chunks(3).map(<[f32]>::to_vec).collect() };
         let cases: [(&[f32], &[f32]); 3] = [
-            (
-                &[0., 2., 3., 4., 5., 6., 7., 8., 9., 10., 11., 12.],
-                &[0., 2., 3., 0., 5., 6., 0., 5., 9., 0., 5., 12.],
-            ),
-            (
-                &[0., 2., 3., 4., 5., 6., 0., 0., 0., 10., 11., 12.],
-                &[0., 2., 3., 0., 5., 6., 0., 0., 0., 0., 5., 12.],
-            ),
+            (&[0., 2., 3., 4., 5., 6., 7., 8., 9., 10., 11., 12.], &[0., 2., 3., 0., 5., 6., 0., 5., 9., 0., 5., 12.]),
+            (&[0., 2., 3., 4., 5., 6., 0., 0., 0., 10., 11., 12.], &[0., 2., 3., 0., 5., 6., 0., 0., 0., 0., 5., 12.]),
             (&[0.; 12], &[0.; 12]),
         ];
         for (input, want) in cases {

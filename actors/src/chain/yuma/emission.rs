@@ -21,25 +21,12 @@ pub fn split_emission(
     stake_weight: &[I32F32],
     emission_rao: u64,
 ) -> EmissionSplit {
-    let earned: Vec<i64> = incentive
-        .iter()
-        .zip(dividends)
-        .map(|(i, d)| i.to_bits() + d.to_bits())
-        .collect();
+    let earned: Vec<i64> = incentive.iter().zip(dividends).map(|(i, d)| i.to_bits() + d.to_bits()).collect();
     let e_sum: i64 = earned.iter().sum();
-    let to_rao = |shares: &[I32F32]| -> Vec<u64> {
-        shares
-            .iter()
-            .map(|&x| share_of_rao(x, emission_rao))
-            .collect()
-    };
+    let to_rao = |shares: &[I32F32]| -> Vec<u64> { shares.iter().map(|&x| share_of_rao(x, emission_rao)).collect() };
 
     if e_sum == 0 {
-        let fallback = if active_stake.iter().any(|a| a.to_bits() != 0) {
-            active_stake
-        } else {
-            stake_weight
-        };
+        let fallback = if active_stake.iter().any(|a| a.to_bits() != 0) { active_stake } else { stake_weight };
         return EmissionSplit {
             server_rao: vec![0; incentive.len()],
             validator_rao: to_rao(fallback),
@@ -51,11 +38,7 @@ pub fn split_emission(
     let server: Vec<I32F32> = incentive.iter().map(|x| share(x.to_bits())).collect();
     let validator: Vec<I32F32> = dividends.iter().map(|x| share(x.to_bits())).collect();
     let combined: Vec<I32F32> = earned.iter().map(|&x| share(x)).collect();
-    EmissionSplit {
-        server_rao: to_rao(&server),
-        validator_rao: to_rao(&validator),
-        combined_rao: to_rao(&combined),
-    }
+    EmissionSplit { server_rao: to_rao(&server), validator_rao: to_rao(&validator), combined_rao: to_rao(&combined) }
 }
 
 #[cfg(test)]
@@ -66,13 +49,7 @@ mod tests {
     fn one_miner_one_validator_split_in_half() {
         let one = I32F32::from_num(1);
         let zero = I32F32::from_num(0);
-        let split = split_emission(
-            &[zero, one],
-            &[one, zero],
-            &[one, zero],
-            &[one, zero],
-            1_000_000_000,
-        );
+        let split = split_emission(&[zero, one], &[one, zero], &[one, zero], &[one, zero], 1_000_000_000);
         assert_eq!(split.combined_rao, vec![500_000_000, 500_000_000]);
         assert_eq!(split.server_rao, vec![0, 500_000_000]);
         assert_eq!(split.validator_rao, vec![500_000_000, 0]);
@@ -82,22 +59,10 @@ mod tests {
     fn nothing_earned_falls_back_to_active_then_raw_stake() {
         let zero = I32F32::from_num(0);
         let half = I32F32::from_num(0.5);
-        let split = split_emission(
-            &[zero, zero],
-            &[zero, zero],
-            &[zero, zero],
-            &[half, half],
-            10,
-        );
+        let split = split_emission(&[zero, zero], &[zero, zero], &[zero, zero], &[half, half], 10);
         assert_eq!(split.validator_rao, vec![5, 5]);
         assert_eq!(split.server_rao, vec![0, 0]);
-        let split = split_emission(
-            &[zero, zero],
-            &[zero, zero],
-            &[zero, I32F32::from_num(1)],
-            &[half, half],
-            10,
-        );
+        let split = split_emission(&[zero, zero], &[zero, zero], &[zero, I32F32::from_num(1)], &[half, half], 10);
         assert_eq!(split.combined_rao, vec![0, 10]);
     }
 }

@@ -2,9 +2,7 @@
 //! far the weight moved away from consensus (buying) or from the bond (selling).
 
 use super::matrix::SparseMatrix;
-use crate::chain::fixed::{
-    I32F32, ONE, ONE_RAW, exp_safe, exp_safe_many, mul_raw, u16_proportion_to_fixed,
-};
+use crate::chain::fixed::{I32F32, ONE, ONE_RAW, exp_safe, exp_safe_many, mul_raw, u16_proportion_to_fixed};
 
 /// The subnet's liquid-alpha settings (`AlphaValues`, `AlphaSigmoidSteepness`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,17 +69,12 @@ impl AlphaSigmoid {
     #[inline]
     fn alpha_from_exponential(&self, exponential: I32F32) -> I32F32 {
         let sigmoid = ONE.saturating_div(ONE.saturating_add(exponential));
-        self.low
-            .saturating_add(sigmoid.saturating_mul(self.span))
-            .max(self.low)
-            .min(self.high)
+        self.low.saturating_add(sigmoid.saturating_mul(self.span)).max(self.low).min(self.high)
     }
 
     /// α for a weight w, the validator's bond β to that miner, and the miner's consensus c.
     pub fn alpha(&self, weight: I32F32, bond: I32F32, consensus: I32F32) -> I32F32 {
-        self.alpha_from_exponential(exp_safe(
-            self.exponent(Self::distance(weight, bond, consensus)),
-        ))
+        self.alpha_from_exponential(exp_safe(self.exponent(Self::distance(weight, bond, consensus))))
     }
 
     /// α for each entry of a row, as [`alpha`](Self::alpha) gives it entry by entry. Distance 0
@@ -112,11 +105,7 @@ impl AlphaSigmoid {
         exp_safe_many(&self.exponents, &mut self.exponentials);
         let mut exponentials = self.exponentials.iter();
         for alpha in alphas.iter_mut().filter(|alpha| alpha.to_bits() < 0) {
-            *alpha = self.alpha_from_exponential(
-                *exponentials
-                    .next()
-                    .expect("one exponential per marked entry"),
-            );
+            *alpha = self.alpha_from_exponential(*exponentials.next().expect("one exponential per marked entry"));
         }
     }
 }
@@ -130,11 +119,7 @@ pub fn ema_per_entry(
     bonds: &SparseMatrix,
     mut row_alphas: impl FnMut(usize, &[u16], &[I32F32], &[I32F32], &mut Vec<I32F32>),
 ) -> SparseMatrix {
-    let mut out = SparseMatrix::with_capacity(
-        bond_weights.n_rows(),
-        bond_weights.n_cols(),
-        bond_weights.n_entries(),
-    );
+    let mut out = SparseMatrix::with_capacity(bond_weights.n_rows(), bond_weights.n_cols(), bond_weights.n_entries());
     let (mut old, mut alphas) = (Vec::new(), Vec::new());
     for i in 0..bond_weights.n_rows() {
         let (cols, weights) = bond_weights.row(i);
@@ -149,25 +134,17 @@ pub fn ema_per_entry(
                 while k < bond_cols.len() && bond_cols[k] < j {
                     k += 1;
                 }
-                old.push(if bond_cols.get(k) == Some(&j) {
-                    bond_vals[k]
-                } else {
-                    ZERO
-                });
+                old.push(if bond_cols.get(k) == Some(&j) { bond_vals[k] } else { ZERO });
             }
         }
         row_alphas(i, cols, weights, &old, &mut alphas);
         assert_eq!(alphas.len(), cols.len(), "one rate per entry");
-        let blended = weights
-            .iter()
-            .zip(&old)
-            .zip(&alphas)
-            .map(|((weight, bond), alpha)| {
-                let a = alpha.to_bits();
-                let decayed = mul_raw(ONE_RAW.saturating_sub(a), bond.to_bits());
-                let bought = mul_raw(a, weight.to_bits()).max(0);
-                I32F32::from_bits(decayed.saturating_add(bought).min(ONE_RAW))
-            });
+        let blended = weights.iter().zip(&old).zip(&alphas).map(|((weight, bond), alpha)| {
+            let a = alpha.to_bits();
+            let decayed = mul_raw(ONE_RAW.saturating_sub(a), bond.to_bits());
+            let bought = mul_raw(a, weight.to_bits()).max(0);
+            I32F32::from_bits(decayed.saturating_add(bought).min(ONE_RAW))
+        });
         out.push_row_positive(cols, blended);
     }
     out
@@ -193,13 +170,7 @@ mod tests {
     fn grid(flat: &[f32]) -> SparseMatrix {
         let rows: Vec<Vec<(u16, f32)>> = flat
             .chunks(3)
-            .map(|row| {
-                row.iter()
-                    .enumerate()
-                    .filter(|(_, v)| **v != 0.0)
-                    .map(|(j, &v)| (j as u16, v))
-                    .collect()
-            })
+            .map(|row| row.iter().enumerate().filter(|(_, v)| **v != 0.0).map(|(j, &v)| (j as u16, v)).collect())
             .collect();
         matrix(&rows, 3)
     }
@@ -216,38 +187,21 @@ mod tests {
 
     #[test]
     fn vector_math_mat_ema_alpha_sparse_scalar_cases() {
-        let old1 = [
-            0.1, 0.2, 3.0, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11, 0.12,
-        ];
+        let old1 = [0.1, 0.2, 3.0, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11, 0.12];
         let new1: Vec<f32> = (1..=12).map(|x| x as f32).collect();
-        let old2 = [
-            0.001, 0.002, 0.003, 0.004, 0.05, 0.006, 0.007, 0.008, 0.009, 0.01, 0.011, 0.012,
-        ];
+        let old2 = [0.001, 0.002, 0.003, 0.004, 0.05, 0.006, 0.007, 0.008, 0.009, 0.01, 0.011, 0.012];
         let cases: [(&[f32], &[f32], &[f64], f64); 5] = [
-            (
-                &old1,
-                &new1,
-                &[
-                    0.19, 0.38, 1.0, 0.43599, 0.545, 0.65399, 0.763, 0.87199, 0.981, 1.0, 1.0, 1.0,
-                ],
-                1e-4,
-            ),
+            (&old1, &new1, &[0.19, 0.38, 1.0, 0.43599, 0.545, 0.65399, 0.763, 0.87199, 0.981, 1.0, 1.0, 1.0], 1e-4),
             (
                 &old2,
                 &old1,
-                &[
-                    0.0109, 0.0218, 0.3027, 0.007599, 0.05, 0.01139, 0.0133, 0.01519, 0.017,
-                    0.01899, 0.02089, 0.0227,
-                ],
+                &[0.0109, 0.0218, 0.3027, 0.007599, 0.05, 0.01139, 0.0133, 0.01519, 0.017, 0.01899, 0.02089, 0.0227],
                 1e-4,
             ),
             (
                 &[0.0; 12],
                 &old1,
-                &[
-                    0.01, 0.02, 0.3, 0.00399, 0.005, 0.00599, 0.007, 0.00799, 0.009, 0.01, 0.011,
-                    0.01199,
-                ],
+                &[0.01, 0.02, 0.3, 0.00399, 0.005, 0.00599, 0.007, 0.00799, 0.009, 0.01, 0.011, 0.01199],
                 1e-4,
             ),
             (&[0.0; 12], &[0.0; 12], &[0.0; 12], 1e-4),
@@ -268,10 +222,7 @@ mod tests {
                 assert!((got - want).abs() <= tolerance, "got {got} want {want}");
             }
             if old[0] == 1.0 {
-                assert!(
-                    result.row(0).0.is_empty(),
-                    "an old bond with no new weight is dropped"
-                );
+                assert!(result.row(0).0.is_empty(), "an old bond with no new weight is dropped");
             }
         }
     }
@@ -279,16 +230,8 @@ mod tests {
     #[test]
     fn vector_math_mat_ema_alpha_sparse_per_entry_cases() {
         // These cases hold for f64 literals (0.3·0.8 + 0.7·0.4 = 0.5199999998 in I32F32).
-        let rows = |r: &[&[(u16, f64)]]| -> Vec<Vec<(u16, f64)>> {
-            r.iter().map(|row| row.to_vec()).collect()
-        };
-        let cases: [(
-            Vec<Vec<(u16, f64)>>,
-            Vec<Vec<(u16, f64)>>,
-            [[f64; 2]; 2],
-            Vec<Vec<(u16, f64)>>,
-            f64,
-        ); 3] = [
+        let rows = |r: &[&[(u16, f64)]]| -> Vec<Vec<(u16, f64)>> { r.iter().map(|row| row.to_vec()).collect() };
+        let cases: [(Vec<Vec<(u16, f64)>>, Vec<Vec<(u16, f64)>>, [[f64; 2]; 2], Vec<Vec<(u16, f64)>>, f64); 3] = [
             (
                 rows(&[&[(0, 5.0), (1, 6.0)], &[(0, 7.0), (1, 8.0)]]),
                 rows(&[&[(0, 1.0), (1, 2.0)], &[(0, 3.0), (1, 4.0)]]),
@@ -300,10 +243,7 @@ mod tests {
                 rows(&[&[(0, 0.5), (1, 0.6)], &[(0, 0.7), (1, 0.8)]]),
                 rows(&[&[(0, 0.1), (1, 0.2)], &[(0, 0.3), (1, 0.4)]]),
                 [[0.9, 0.8], [0.5, 0.7]],
-                vec![
-                    vec![(0, 0.14), (1, 0.28)],
-                    vec![(0, 0.499999), (1, 0.519999)],
-                ],
+                vec![vec![(0, 0.14), (1, 0.28)], vec![(0, 0.499999), (1, 0.519999)]],
                 1e-6,
             ),
             (
@@ -317,20 +257,14 @@ mod tests {
         for (old, new, alphas, want, tolerance) in cases {
             let result = ema_per_entry(&matrix(&new, 2), &matrix(&old, 2), |i, cols, _, _, out| {
                 out.clear();
-                out.extend(
-                    cols.iter()
-                        .map(|&j| I32F32::from_num(alphas[i][usize::from(j)])),
-                );
+                out.extend(cols.iter().map(|&j| I32F32::from_num(alphas[i][usize::from(j)])));
             });
             let got = result.to_rows();
             for (got_row, want_row) in got.iter().zip(&want) {
                 assert_eq!(got_row.len(), want_row.len());
                 for (&(gj, gv), &(wj, wv)) in got_row.iter().zip(want_row) {
                     assert_eq!(gj, wj);
-                    assert!(
-                        (gv.to_num::<f64>() - wv).abs() <= tolerance,
-                        "got {gv} want {wv}"
-                    );
+                    assert!((gv.to_num::<f64>() - wv).abs() <= tolerance, "got {gv} want {wv}");
                 }
             }
         }
@@ -339,22 +273,9 @@ mod tests {
     #[test]
     fn equal_bounds_give_the_fixed_rate() {
         // liquid_alpha_equal_bounds_equals_fixed_alpha: α_lo = α_hi = 6553 is a constant α.
-        let sigmoid = AlphaSigmoid::new(LiquidAlpha {
-            alpha_low: 6553,
-            alpha_high: 6553,
-            steepness: 1000,
-        });
-        for (w, b, c) in [
-            (0.1, 0.0, 0.3),
-            (0.4, 0.5, 0.2),
-            (0.0, 0.1, 0.1),
-            (1.0, 0.0, 0.0),
-        ] {
-            let a = sigmoid.alpha(
-                I32F32::from_num(w),
-                I32F32::from_num(b),
-                I32F32::from_num(c),
-            );
+        let sigmoid = AlphaSigmoid::new(LiquidAlpha { alpha_low: 6553, alpha_high: 6553, steepness: 1000 });
+        for (w, b, c) in [(0.1, 0.0, 0.3), (0.4, 0.5, 0.2), (0.0, 0.1, 0.1), (1.0, 0.0, 0.0)] {
+            let a = sigmoid.alpha(I32F32::from_num(w), I32F32::from_num(b), I32F32::from_num(c));
             assert_eq!(a, u16_proportion_to_fixed(6553));
         }
     }
@@ -363,40 +284,17 @@ mod tests {
     fn vector_liquid_alpha_equal_bounds_equals_fixed_alpha() {
         // The upstream test runs the dense variant, which never drops a bond; with every weight
         // present (explicit zeros kept) the sparse rule computes the same cells.
-        let weights = [
-            0.0f32, 0.1, 0.0, 0.0, 0.2, 0.4, 0.0, 0.3, 0.1, 0.0, 0.4, 0.5,
-        ];
-        let bonds = [
-            0.1f32, 0.1, 0.5, 0.0, 0.0, 0.4, 0.5, 0.1, 0.1, 0.0, 0.4, 0.2,
-        ];
-        let consensus: Vec<I32F32> = [0.3f32, 0.2, 0.1]
-            .iter()
-            .map(|&c| I32F32::from_num(c))
-            .collect();
-        let all_present: Vec<Vec<(u16, f32)>> = weights
-            .chunks(3)
-            .map(|row| {
-                row.iter()
-                    .enumerate()
-                    .map(|(j, &v)| (j as u16, v))
-                    .collect()
-            })
-            .collect();
+        let weights = [0.0f32, 0.1, 0.0, 0.0, 0.2, 0.4, 0.0, 0.3, 0.1, 0.0, 0.4, 0.5];
+        let bonds = [0.1f32, 0.1, 0.5, 0.0, 0.0, 0.4, 0.5, 0.1, 0.1, 0.0, 0.4, 0.2];
+        let consensus: Vec<I32F32> = [0.3f32, 0.2, 0.1].iter().map(|&c| I32F32::from_num(c)).collect();
+        let all_present: Vec<Vec<(u16, f32)>> =
+            weights.chunks(3).map(|row| row.iter().enumerate().map(|(j, &v)| (j as u16, v)).collect()).collect();
         let weights = matrix(&all_present, 3);
         let bonds = grid(&bonds);
-        let mut sigmoid = AlphaSigmoid::new(LiquidAlpha {
-            alpha_low: 6553,
-            alpha_high: 6553,
-            steepness: 1000,
-        });
-        let liquid = ema_per_entry(&weights, &bonds, |_, cols, w, b, out| {
-            sigmoid.row_alphas(cols, w, b, &consensus, out)
-        });
-        let fixed = super::super::bonds::ema(
-            &weights,
-            &bonds,
-            super::super::bonds::alpha_from_moving_average(900_000),
-        );
+        let mut sigmoid = AlphaSigmoid::new(LiquidAlpha { alpha_low: 6553, alpha_high: 6553, steepness: 1000 });
+        let liquid =
+            ema_per_entry(&weights, &bonds, |_, cols, w, b, out| sigmoid.row_alphas(cols, w, b, &consensus, out));
+        let fixed = super::super::bonds::ema(&weights, &bonds, super::super::bonds::alpha_from_moving_average(900_000));
         for (l, f) in dense(&liquid).iter().zip(dense(&fixed)) {
             assert!((l - f).abs() <= 1e-3, "liquid {l} fixed {f}");
         }
@@ -427,11 +325,7 @@ mod tests {
 
     #[test]
     fn rate_rises_with_distance_and_stays_in_bounds() {
-        let sigmoid = AlphaSigmoid::new(LiquidAlpha {
-            alpha_low: 6553,
-            alpha_high: 58982,
-            steepness: 1000,
-        });
+        let sigmoid = AlphaSigmoid::new(LiquidAlpha { alpha_low: 6553, alpha_high: 58982, steepness: 1000 });
         let mut last = I32F32::from_num(0);
         for step in 0..=20 {
             let w = I32F32::from_num(step) / I32F32::from_num(20);

@@ -39,9 +39,7 @@ fn push_masked_row(weights: &mut SparseMatrix, i: usize, row: &[(u16, u16)], mas
     let n = masks.permit_in_force.len();
     let keeps_diagonal = masks.owner_uid.is_some_and(|owner| usize::from(owner) == i);
     let last_update = masks.last_update[i];
-    let commit_block = masks
-        .first_commit_block
-        .map_or(u64::MAX, |blocks| blocks[i]);
+    let commit_block = masks.first_commit_block.map_or(u64::MAX, |blocks| blocks[i]);
     let mut sum: u64 = 0;
     for &(j, w) in row {
         let column = usize::from(j);
@@ -77,45 +75,22 @@ mod tests {
         registered_at: &'a [u64],
         first_commit_block: Option<&'a [u64]>,
     ) -> WeightMasks<'a> {
-        WeightMasks {
-            permit_in_force: permit,
-            owner_uid: owner,
-            last_update,
-            registered_at,
-            first_commit_block,
-        }
+        WeightMasks { permit_in_force: permit, owner_uid: owner, last_update, registered_at, first_commit_block }
     }
 
     #[test]
     fn each_mask_removes_what_the_spec_says() {
-        let stored = vec![
-            vec![(0, 1), (1, 1), (2, 2)],
-            vec![(0, 1), (2, 1)],
-            vec![(1, 5)],
-        ];
+        let stored = vec![vec![(0, 1), (1, 1), (2, 2)], vec![(0, 1), (2, 1)], vec![(1, 5)]];
         // Row 2 holds no permit; validator 0 updated at block 11, validator 1 at block 10, when
         // uid 2 registered.
         let run = |owner: Option<u16>, first_commit: Option<&[u64]>| {
-            masked_weights(
-                &stored,
-                &masks(
-                    &[true, true, false],
-                    owner,
-                    &[11, 10, 0],
-                    &[0, 0, 10],
-                    first_commit,
-                ),
-            )
+            masked_weights(&stored, &masks(&[true, true, false], owner, &[11, 10, 0], &[0, 0, 10], first_commit))
         };
         // Permit: row 2 is emptied. Diagonal: (0, 0) goes. Outdated (LU ≤ R): (1, 2) goes.
         let third = |k: i64| I32F32::from_bits((k << 32) / 3);
         assert_eq!(
             run(None, None).to_rows(),
-            vec![
-                vec![(1, third(1)), (2, third(2))],
-                vec![(0, I32F32::from_num(1))],
-                vec![]
-            ]
+            vec![vec![(1, third(1)), (2, third(2))], vec![(0, I32F32::from_num(1))], vec![]]
         );
         // The owner keeps its self-weight.
         assert_eq!(run(Some(0), None).row(0).0, &[0, 1, 2]);
@@ -129,10 +104,7 @@ mod tests {
     #[test]
     fn rows_of_explicit_zeros_stay_and_missing_rows_are_empty() {
         let stored = vec![vec![(1, 0), (2, 0)]];
-        let w = masked_weights(
-            &stored,
-            &masks(&[true, true, true], None, &[5, 5, 5], &[0, 0, 0], None),
-        );
+        let w = masked_weights(&stored, &masks(&[true, true, true], None, &[5, 5, 5], &[0, 0, 0], None));
         assert_eq!(w.n_rows(), 3);
         assert_eq!(w.row(0).1, &[I32F32::from_num(0), I32F32::from_num(0)]);
         assert!(w.row(1).0.is_empty() && w.row(2).0.is_empty());

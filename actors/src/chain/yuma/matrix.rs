@@ -24,12 +24,7 @@ impl SparseMatrix {
         assert!(n_cols <= usize::from(u16::MAX) + 1, "columns are u16 UIDs");
         let mut row_start = Vec::with_capacity(n_rows + 1);
         row_start.push(0);
-        Self {
-            n_cols,
-            row_start,
-            cols: Vec::with_capacity(entries),
-            vals: Vec::with_capacity(entries),
-        }
+        Self { n_cols, row_start, cols: Vec::with_capacity(entries), vals: Vec::with_capacity(entries) }
     }
 
     /// Appends an entry to the current row; columns must ascend within a row.
@@ -51,24 +46,13 @@ impl SparseMatrix {
     }
 
     /// Appends a whole row (columns ascending, one value each).
-    pub fn push_row(
-        &mut self,
-        cols: impl IntoIterator<Item = u16>,
-        vals: impl IntoIterator<Item = I32F32>,
-    ) {
+    pub fn push_row(&mut self, cols: impl IntoIterator<Item = u16>, vals: impl IntoIterator<Item = I32F32>) {
         let start = self.cols.len();
         self.cols.extend(cols);
         self.vals.extend(vals);
         assert_eq!(self.cols.len(), self.vals.len(), "one value per column");
-        debug_assert!(
-            self.cols[start..].windows(2).all(|pair| pair[0] < pair[1]),
-            "columns must ascend within a row"
-        );
-        debug_assert!(
-            self.cols[start..]
-                .iter()
-                .all(|&col| usize::from(col) < self.n_cols)
-        );
+        debug_assert!(self.cols[start..].windows(2).all(|pair| pair[0] < pair[1]), "columns must ascend within a row");
+        debug_assert!(self.cols[start..].iter().all(|&col| usize::from(col) < self.n_cols));
         self.end_row();
     }
 
@@ -78,10 +62,7 @@ impl SparseMatrix {
         self.cols.extend_from_slice(cols);
         self.vals.extend(vals);
         assert_eq!(self.cols.len(), self.vals.len(), "one value per column");
-        debug_assert!(
-            cols.windows(2).all(|pair| pair[0] < pair[1]),
-            "columns must ascend within a row"
-        );
+        debug_assert!(cols.windows(2).all(|pair| pair[0] < pair[1]), "columns must ascend within a row");
         if self.vals[start..].iter().any(|v| v.to_bits() <= 0) {
             let mut kept = start;
             for k in start..self.vals.len() {
@@ -135,18 +116,9 @@ impl SparseMatrix {
         let mut vals = Vec::with_capacity(self.vals.len());
         for row in 0..self.n_rows() {
             let (cols, row_vals) = self.row(row);
-            vals.extend(
-                cols.iter()
-                    .zip(row_vals)
-                    .map(|(&col, &val)| f(row, col, val)),
-            );
+            vals.extend(cols.iter().zip(row_vals).map(|(&col, &val)| f(row, col, val)));
         }
-        Self {
-            n_cols: self.n_cols,
-            row_start: self.row_start.clone(),
-            cols: self.cols.clone(),
-            vals,
-        }
+        Self { n_cols: self.n_cols, row_start: self.row_start.clone(), cols: self.cols.clone(), vals }
     }
 
     /// Removes the entries whose value is negative: the marker a map uses for "drop this entry"
@@ -175,9 +147,7 @@ impl SparseMatrix {
 
     /// Σ_j of each row (exact: raw values are added as integers).
     pub fn row_sums(&self) -> Vec<I32F32> {
-        (0..self.n_rows())
-            .map(|row| I32F32::from_bits(self.row(row).1.iter().map(|v| v.to_bits()).sum()))
-            .collect()
+        (0..self.n_rows()).map(|row| I32F32::from_bits(self.row(row).1.iter().map(|v| v.to_bits()).sum())).collect()
     }
 
     /// Σ_i of each column, as raw bits.
@@ -234,10 +204,7 @@ pub fn column_divisors(sums: &[i64]) -> Vec<u64> {
 /// The raw bits of a value the epoch keeps non-negative.
 #[inline]
 pub fn nonnegative(x: I32F32) -> u64 {
-    debug_assert!(
-        x.to_bits() >= 0,
-        "negative value {x} where the epoch keeps values ≥ 0"
-    );
+    debug_assert!(x.to_bits() >= 0, "negative value {x} where the epoch keeps values ≥ 0");
     x.to_bits().max(0) as u64
 }
 
@@ -271,23 +238,15 @@ mod tests {
     fn column_max_upscale() {
         let mut m = matrix(&[&[(0, 0.25), (2, 0.5)], &[(0, 0.5)]], 3);
         m.max_upscale_columns();
-        assert_eq!(
-            m.to_rows()[0],
-            vec![(0, I32F32::from_num(0.5)), (2, I32F32::from_num(1))]
-        );
+        assert_eq!(m.to_rows()[0], vec![(0, I32F32::from_num(0.5)), (2, I32F32::from_num(1))]);
         assert_eq!(m.to_rows()[1], vec![(0, I32F32::from_num(1))]);
     }
 
     #[test]
     fn map_then_drop_negative_keeps_zeros_and_row_bounds() {
         let m = matrix(&[&[(0, 1.0), (1, 0.0), (2, 3.0)], &[], &[(1, 2.0)]], 3);
-        let mapped = m
-            .map_values(|_, col, v| if col == 2 { I32F32::from_num(-1) } else { v })
-            .drop_negative();
-        assert_eq!(
-            mapped,
-            matrix(&[&[(0, 1.0), (1, 0.0)], &[], &[(1, 2.0)]], 3)
-        );
+        let mapped = m.map_values(|_, col, v| if col == 2 { I32F32::from_num(-1) } else { v }).drop_negative();
+        assert_eq!(mapped, matrix(&[&[(0, 1.0), (1, 0.0)], &[], &[(1, 2.0)]], 3));
         let unchanged = m.map_values(|_, _, v| v).drop_negative();
         assert_eq!(unchanged, m);
     }

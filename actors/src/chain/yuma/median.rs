@@ -22,43 +22,23 @@ pub struct MedianScratch {
 
 /// The spec's quickselect over the items `(values[k], stakes[k])` (raw I32F32 bits): lower bound
 /// 0, upper bound `hi`, threshold `m`. The items are read in place; later rounds work in `scratch`.
-pub fn weighted_median(
-    values: &[i64],
-    stakes: &[i64],
-    m: i64,
-    hi: i64,
-    scratch: &mut MedianScratch,
-) -> i64 {
+pub fn weighted_median(values: &[i64], stakes: &[i64], m: i64, hi: i64, scratch: &mut MedianScratch) -> i64 {
     assert_eq!(values.len(), stakes.len(), "one stake per value");
     // The spec adds stakes saturating. With non-negative stakes whose total fits far inside i64
     // (they are proportions summing to about 1.0 = 2^32) no partial sum can saturate, so the
     // rounds below add plainly, which lets the counting pass vectorise.
-    let total = stakes.iter().try_fold(0i64, |sum, &stake| {
-        if stake >= 0 {
-            sum.checked_add(stake)
-        } else {
-            None
-        }
-    });
+    let total = stakes.iter().try_fold(0i64, |sum, &stake| if stake >= 0 { sum.checked_add(stake) } else { None });
     assert!(
         total.is_some_and(|t| t < 1 << 62),
         "weighted_median: stakes must be non-negative, total far below i64::MAX"
     );
-    let MedianScratch {
-        values: round_values,
-        stakes: round_stakes,
-        kept_values,
-        kept_stakes,
-    } = scratch;
+    let MedianScratch { values: round_values, stakes: round_stakes, kept_values, kept_stakes } = scratch;
     let (mut lo, mut hi) = (0i64, hi);
     let mut in_place = true;
     // Each round removes the pivot at least, so the loop ends; the bound is the spec's safety.
     for _ in 0..=values.len() {
-        let (values, stakes) = if in_place {
-            (values, stakes)
-        } else {
-            (round_values.as_slice(), round_stakes.as_slice())
-        };
+        let (values, stakes) =
+            if in_place { (values, stakes) } else { (round_values.as_slice(), round_stakes.as_slice()) };
         let len = values.len();
         match len {
             0 => return 0,
@@ -68,8 +48,7 @@ pub fn weighted_median(
         let pivot = values[len / 2];
         // Count both sides without storing anything (items strictly below and above the pivot;
         // equal items belong to neither).
-        let (mut lower_stake, mut upper_stake, mut lower_len, mut upper_len) =
-            (0i64, 0i64, 0usize, 0usize);
+        let (mut lower_stake, mut upper_stake, mut lower_len, mut upper_len) = (0i64, 0i64, 0usize, 0usize);
         for (&value, &stake) in values.iter().zip(stakes) {
             let below = value < pivot;
             let above = value > pivot;
@@ -86,13 +65,15 @@ pub fn weighted_median(
         } else {
             return pivot;
         }
-        keep_in_order(values, stakes, kept_values, kept_stakes, |value| {
-            if keep_lower {
-                value < pivot
-            } else {
-                value > pivot
-            }
-        });
+        keep_in_order(
+            values,
+            stakes,
+            kept_values,
+            kept_stakes,
+            |value| {
+                if keep_lower { value < pivot } else { value > pivot }
+            },
+        );
         std::mem::swap(round_values, kept_values);
         std::mem::swap(round_stakes, kept_stakes);
         in_place = false;
@@ -145,22 +126,10 @@ pub(crate) mod tests {
                 return score[partition[0]];
             }
             let pivot = score[partition[partition.len() / 2]];
-            let lower: Vec<usize> = partition
-                .iter()
-                .copied()
-                .filter(|&k| score[k] < pivot)
-                .collect();
-            let upper: Vec<usize> = partition
-                .iter()
-                .copied()
-                .filter(|&k| score[k] > pivot)
-                .collect();
-            let lower_stake = lower
-                .iter()
-                .fold(0i64, |acc, &k| acc.saturating_add(stake[k]));
-            let upper_stake = upper
-                .iter()
-                .fold(0i64, |acc, &k| acc.saturating_add(stake[k]));
+            let lower: Vec<usize> = partition.iter().copied().filter(|&k| score[k] < pivot).collect();
+            let upper: Vec<usize> = partition.iter().copied().filter(|&k| score[k] > pivot).collect();
+            let lower_stake = lower.iter().fold(0i64, |acc, &k| acc.saturating_add(stake[k]));
+            let upper_stake = upper.iter().fold(0i64, |acc, &k| acc.saturating_add(stake[k]));
             if m < lo.saturating_add(lower_stake) && !lower.is_empty() {
                 partition = lower;
                 hi = lo.saturating_add(lower_stake);
@@ -194,17 +163,9 @@ pub(crate) mod tests {
             (&[0.49, 0.51, 0.0], &[0.5, 0.7, 1.0], 0.7),
             (&[0.0, 0.49, 0.51], &[0.5, 0.7, 1.0], 1.0),
             (&[0.0, 0.49, 0.0, 0.51], &[0.5, 0.5, 1.0, 1.0], 1.0),
-            (
-                &[0.0, 0.49, 0.0, 0.51, 0.0],
-                &[0.5, 0.5, 1.0, 1.0, 0.5],
-                1.0,
-            ),
+            (&[0.0, 0.49, 0.0, 0.51, 0.0], &[0.5, 0.5, 1.0, 1.0, 0.5], 1.0),
             (&[0.2, 0.2, 0.2, 0.2, 0.2], &[0.8, 0.2, 1.0, 0.6, 0.4], 0.6),
-            (
-                &[0.1; 10],
-                &[0.8, 0.8, 0.2, 0.2, 1.0, 1.0, 0.6, 0.6, 0.4, 0.4],
-                0.6,
-            ),
+            (&[0.1; 10], &[0.8, 0.8, 0.2, 0.2, 1.0, 1.0, 0.6, 0.6, 0.4, 0.4], 0.6),
         ];
         let minority = I32F32::from_num(1) - I32F32::from_num(0.51f32);
         for (stake, score, want) in cases {
@@ -213,15 +174,8 @@ pub(crate) mod tests {
             let stake: Vec<i64> = stake.iter().map(|s| s.to_bits()).collect();
             let score: Vec<i64> = score.iter().map(|&x| f(x)).collect();
             let hi = stake.iter().sum();
-            assert_eq!(
-                run(&stake, &score, minority.to_bits(), hi),
-                f(want),
-                "stake {stake:?} score {score:?}"
-            );
-            assert_eq!(
-                spec_weighted_median(&stake, &score, minority.to_bits(), hi),
-                f(want)
-            );
+            assert_eq!(run(&stake, &score, minority.to_bits(), hi), f(want), "stake {stake:?} score {score:?}");
+            assert_eq!(spec_weighted_median(&stake, &score, minority.to_bits(), hi), f(want));
         }
     }
 

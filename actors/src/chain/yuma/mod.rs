@@ -64,10 +64,7 @@ impl EpochInputs<'_> {
         assert_eq!(self.last_update.len(), n, "last_update per UID");
         assert_eq!(self.registered_at.len(), n, "registered_at per UID");
         assert_eq!(self.validator_permit.len(), n, "validator_permit per UID");
-        assert!(
-            self.weights.len() <= n && self.bonds.len() <= n,
-            "no rows beyond n"
-        );
+        assert!(self.weights.len() <= n && self.bonds.len() <= n, "no rows beyond n");
         if let Some(blocks) = self.first_commit_block {
             assert_eq!(blocks.len(), n, "first_commit_block per UID");
         }
@@ -138,15 +135,10 @@ pub fn epoch(era: &dyn Era, inputs: &EpochInputs) -> EpochOutput {
 
     // §2.2 activity, stake, permits.
     let active = stake::activity(inputs.last_update, inputs.block, inputs.activity_cutoff);
-    let stake_weight =
-        stake::stake_weights(inputs.stake, inputs.stake_threshold_rao, inputs.owner_uid);
+    let stake_weight = stake::stake_weights(inputs.stake, inputs.stake_threshold_rao, inputs.owner_uid);
     let mut permit_in_force = inputs.validator_permit.to_vec();
     stake::force_owner(&mut permit_in_force, inputs.owner_uid);
-    let new_permits = stake::new_validator_permits(
-        &stake_weight,
-        inputs.max_allowed_validators,
-        inputs.owner_uid,
-    );
+    let new_permits = stake::new_validator_permits(&stake_weight, inputs.max_allowed_validators, inputs.owner_uid);
     let active_stake = stake::active_stake(&stake_weight, &active, &permit_in_force);
 
     // §2.3 weights.
@@ -162,22 +154,14 @@ pub fn epoch(era: &dyn Era, inputs: &EpochInputs) -> EpochOutput {
     );
 
     // §2.4 consensus, clipping, trust, incentive.
-    let consensus = consensus::consensus(
-        &weights,
-        &active_stake,
-        u16_proportion_to_fixed(inputs.kappa),
-    );
+    let consensus = consensus::consensus(&weights, &active_stake, u16_proportion_to_fixed(inputs.kappa));
     let clipped_weights = consensus::clip(&weights, &consensus);
     let validator_trust = clipped_weights.row_sums();
     let incentive = consensus::incentive(&clipped_weights, &active_stake);
 
     // §2.5 / §2.6 bonds and dividends: the era's rule.
-    let recently_registered = bonds::recently_registered(
-        inputs.block,
-        inputs.tempo,
-        inputs.last_mechanism_step_block,
-        inputs.registered_at,
-    );
+    let recently_registered =
+        bonds::recently_registered(inputs.block, inputs.tempo, inputs.last_mechanism_step_block, inputs.registered_at);
     let outcome = era.bonds_and_dividends(&BondsInputs {
         weights: &weights,
         clipped_weights: &clipped_weights,
@@ -190,27 +174,12 @@ pub fn epoch(era: &dyn Era, inputs: &EpochInputs) -> EpochOutput {
         bonds_moving_average: inputs.bonds_moving_average,
         liquid_alpha: inputs.liquid_alpha,
     });
-    assert_eq!(
-        outcome.dividends.len(),
-        inputs.n(),
-        "era {} dividends per UID",
-        era.name()
-    );
-    assert_eq!(
-        outcome.bonds.len(),
-        inputs.n(),
-        "era {} bond rows per UID",
-        era.name()
-    );
+    assert_eq!(outcome.dividends.len(), inputs.n(), "era {} dividends per UID", era.name());
+    assert_eq!(outcome.bonds.len(), inputs.n(), "era {} bond rows per UID", era.name());
 
     // §2.7 emission.
-    let split = emission::split_emission(
-        &incentive,
-        &outcome.dividends,
-        &active_stake,
-        &stake_weight,
-        inputs.emission_rao,
-    );
+    let split =
+        emission::split_emission(&incentive, &outcome.dividends, &active_stake, &stake_weight, inputs.emission_rao);
 
     // §2.8 bonds storage.
     let bonds = outcome
@@ -228,8 +197,7 @@ pub fn epoch(era: &dyn Era, inputs: &EpochInputs) -> EpochOutput {
         })
         .collect();
 
-    let to_u16 =
-        |v: &[I32F32]| -> Vec<u16> { v.iter().map(|&x| fixed_proportion_to_u16(x)).collect() };
+    let to_u16 = |v: &[I32F32]| -> Vec<u16> { v.iter().map(|&x| fixed_proportion_to_u16(x)).collect() };
     EpochOutput {
         active,
         validator_permit: new_permits,

@@ -5,30 +5,19 @@ use crate::chain::fixed::{I32F32, I64F64, i64f64_to_i32f32, normalize, normalize
 /// `active_i ⇔ ¬(LU_i + cutoff < b)`: inactive once a whole cutoff has passed since the last
 /// weight update, strictly (§2.2.1).
 pub fn activity(last_update: &[u64], block: u64, activity_cutoff: u64) -> Vec<bool> {
-    last_update
-        .iter()
-        .map(|&lu| lu.saturating_add(activity_cutoff) >= block)
-        .collect()
+    last_update.iter().map(|&lu| lu.saturating_add(activity_cutoff) >= block).collect()
 }
 
 /// The stake vector **s** (§2.2.2–3): raw stake weights below the threshold are zeroed (except
 /// the owner's), normalised in I64F64, then narrowed to I32F32 by dropping 32 fractional bits.
-pub fn stake_weights(
-    stake: &[I64F64],
-    stake_threshold_rao: u64,
-    owner_uid: Option<u16>,
-) -> Vec<I32F32> {
+pub fn stake_weights(stake: &[I64F64], stake_threshold_rao: u64, owner_uid: Option<u16>) -> Vec<I32F32> {
     let mut filtered: Vec<I64F64> = stake
         .iter()
         .enumerate()
         .map(|(uid, &s)| {
             let is_owner = owner_uid.is_some_and(|owner| usize::from(owner) == uid);
             let below = s.saturating_to_num::<u64>() < stake_threshold_rao;
-            if below && !is_owner {
-                I64F64::from_num(0)
-            } else {
-                s
-            }
+            if below && !is_owner { I64F64::from_num(0) } else { s }
         })
         .collect();
     normalize_i64f64(&mut filtered);
@@ -73,21 +62,11 @@ pub fn force_owner(permits: &mut [bool], owner_uid: Option<u16>) {
 }
 
 /// Active stake **a** (§2.2.6): s, zero where inactive or without a permit in force, normalised.
-pub fn active_stake(
-    stake_weight: &[I32F32],
-    active: &[bool],
-    permit_in_force: &[bool],
-) -> Vec<I32F32> {
+pub fn active_stake(stake_weight: &[I32F32], active: &[bool], permit_in_force: &[bool]) -> Vec<I32F32> {
     let mut a: Vec<I32F32> = stake_weight
         .iter()
         .zip(active.iter().zip(permit_in_force))
-        .map(|(&s, (&active, &permit))| {
-            if active && permit {
-                s
-            } else {
-                I32F32::from_num(0)
-            }
-        })
+        .map(|(&s, (&active, &permit))| if active && permit { s } else { I32F32::from_num(0) })
         .collect();
     normalize(&mut a);
     a
@@ -107,33 +86,18 @@ mod tests {
             (v(&seq), 5, [vec![false; 5], vec![true; 5]].concat()),
             (v(&seq), 10, vec![true; 10]),
             (v(&seq), 100, vec![true; 10]),
-            (
-                v(&[9., 8., 7., 6., 5., 4., 3., 2., 1., 0.]),
-                5,
-                [vec![true; 5], vec![false; 5]].concat(),
-            ),
+            (v(&[9., 8., 7., 6., 5., 4., 3., 2., 1., 0.]), 5, [vec![true; 5], vec![false; 5]].concat()),
             (
                 v(&[9., 0., 8., 1., 7., 2., 6., 3., 5., 4.]),
                 5,
-                vec![
-                    true, false, true, false, true, false, true, false, true, false,
-                ],
+                vec![true, false, true, false, true, false, true, false, true, false],
             ),
             (
-                [0.9f32, 0., 0.8, 0.1, 0.7, 0.2, 0.6, 0.3, 0.5, 0.4]
-                    .iter()
-                    .map(|&x| I32F32::from_num(x))
-                    .collect(),
+                [0.9f32, 0., 0.8, 0.1, 0.7, 0.2, 0.6, 0.3, 0.5, 0.4].iter().map(|&x| I32F32::from_num(x)).collect(),
                 5,
-                vec![
-                    true, false, true, false, true, false, true, false, true, false,
-                ],
+                vec![true, false, true, false, true, false, true, false, true, false],
             ),
-            (
-                v(&[0., 1., 2., 3., 4., 5., 5., 5., 5., 6.]),
-                5,
-                [vec![false; 5], vec![true; 5]].concat(),
-            ),
+            (v(&[0., 1., 2., 3., 4., 5., 5., 5., 5., 6.]), 5, [vec![false; 5], vec![true; 5]].concat()),
         ];
         for (values, k, want) in cases {
             assert_eq!(is_topk(&values, k), want, "{values:?} k {k}");
@@ -144,16 +108,9 @@ mod tests {
 
     #[test]
     fn zero_stake_never_gets_a_permit_but_the_owner_does() {
-        let s = [
-            I32F32::from_num(0),
-            I32F32::from_num(0.5),
-            I32F32::from_num(0.5),
-        ];
+        let s = [I32F32::from_num(0), I32F32::from_num(0.5), I32F32::from_num(0.5)];
         assert_eq!(new_validator_permits(&s, 64, None), vec![false, true, true]);
-        assert_eq!(
-            new_validator_permits(&s, 64, Some(0)),
-            vec![true, true, true]
-        );
+        assert_eq!(new_validator_permits(&s, 64, Some(0)), vec![true, true, true]);
         assert_eq!(new_validator_permits(&s, 1, None), vec![false, false, true]);
     }
 
@@ -167,11 +124,7 @@ mod tests {
 
     #[test]
     fn threshold_keeps_equal_stake_and_spares_the_owner() {
-        let stake = [
-            I64F64::from_num(1000),
-            I64F64::from_num(999),
-            I64F64::from_num(999),
-        ];
+        let stake = [I64F64::from_num(1000), I64F64::from_num(999), I64F64::from_num(999)];
         let s = stake_weights(&stake, 1000, Some(2));
         assert_eq!(s[1], I32F32::from_num(0));
         assert!(s[0] > I32F32::from_num(0) && s[2] > I32F32::from_num(0));

@@ -2,8 +2,8 @@
 //! moved towards the (penalised) weights by a fixed or liquid rate, stored as they are.
 
 use super::bonds::{
-    BondEncoding, alpha_from_moving_average, bond_weights, column_shares_times_incentive, ema,
-    encode_for_storage, load_bonds,
+    BondEncoding, alpha_from_moving_average, bond_weights, column_shares_times_incentive, ema, encode_for_storage,
+    load_bonds,
 };
 use super::liquid_alpha::{AlphaSigmoid, ema_per_entry};
 use super::{BondsInputs, BondsOutcome, Era};
@@ -17,13 +17,8 @@ impl Era for Yuma3 {
     }
 
     fn bonds_and_dividends(&self, inputs: &BondsInputs) -> BondsOutcome {
-        let bond_weights =
-            bond_weights(inputs.weights, inputs.clipped_weights, inputs.bonds_penalty);
-        let bonds = load_bonds(
-            inputs.stored_bonds,
-            inputs.recently_registered,
-            BondEncoding::Proportion,
-        );
+        let bond_weights = bond_weights(inputs.weights, inputs.clipped_weights, inputs.bonds_penalty);
+        let bonds = load_bonds(inputs.stored_bonds, inputs.recently_registered, BondEncoding::Proportion);
 
         // Liquid alpha needs some consensus to measure distances against; without it the
         // fixed rate applies.
@@ -35,11 +30,7 @@ impl Era for Yuma3 {
                     sigmoid.row_alphas(cols, weights, old, inputs.consensus, alphas);
                 })
             }
-            _ => ema(
-                &bond_weights,
-                &bonds,
-                alpha_from_moving_average(inputs.bonds_moving_average),
-            ),
+            _ => ema(&bond_weights, &bonds, alpha_from_moving_average(inputs.bonds_moving_average)),
         };
 
         // Dividends: each validator's bond share of every miner's incentive, times its stake.
@@ -50,9 +41,6 @@ impl Era for Yuma3 {
             .collect();
         normalize(&mut dividends);
 
-        BondsOutcome {
-            dividends,
-            bonds: encode_for_storage(&bonds),
-        }
+        BondsOutcome { dividends, bonds: encode_for_storage(&bonds) }
     }
 }

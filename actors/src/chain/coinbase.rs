@@ -1,0 +1,235 @@
+//! The dTAO coinbase at HEAD (spec §3.4, §3.5): each block's TAO emission shared among subnets
+//! by moving price, injected into their pools, each subnet's alpha emission split between the
+//! owner, miners, validators and root, and the epochs that are due.
+
+use super::block_emission::block_emission_for_issuance;
+use super::fixed::{U64F64, U96F32};
+use super::schedule::EpochDecision;
+use super::state::{BlockReport, Chain};
+
+impl Chain {
+    /// Subnets that receive emission this block: started (`start_call`) and enabled.
+    fn emits(&self, index: usize, block: u64) -> bool {
+        let subnet = &self.subnets[index];
+        subnet.emission_enabled && subnet.first_emission_block.is_some_and(|first| first <= block)
+    }
+
+    /// Each subnet's share of the block's TAO (§3.4.1): moving price over the total, weighted by
+    /// the part of its miner emission that was not burned, renormalised; plain price shares if
+    /// every weight is 0; nothing at all if no subnet has a price yet.
+    fn tao_shares(&self, block: u64) -> Vec<U64F64> {
+        let zero = U64F64::from_num(0);
+        let prices: Vec<U64F64> = (0..self.subnets.len())
+            .map(|i| if self.emits(i, block) { self.subnets[i].ema_price } else { zero })
+            .collect();
+        let weighted: Vec<U64F64> = prices
+            .iter()
+            .zip(&self.subnets)
+            .map(|(&price, subnet)| price.saturating_mul(U64F64::from_num(1).saturating_sub(subnet.miner_burned)))
+            .collect();
+        let basis = if weighted.iter().any(|&w| w > zero) { weighted } else { prices };
+        let total: U64F64 = basis.iter().fold(zero, |sum, &p| sum.saturating_add(p));
+        if total == zero {
+            return vec![zero; self.subnets.len()];
+        }
+        basis.iter().map(|&p| p / total).collect()
+    }
+
+    /// Mints the block's emission, injects it, and runs the epochs that are due.
+    pub(super) fn run_coinbase(&mut self, block: u64) -> BlockReport {
+        let emission = block_emission_for_issuance(self.total_issuance_rao);
+        self.total_issuance_rao += emission;
+        self.tao_issued_rao += u128::from(emission);
+        self.emit_to_subnets(block, emission);
+
+        let mut report = BlockReport { block, emission_rao: emission, epochs: Vec::new() };
+        let mut epochs_this_block = 0;
+        for index in 0..self.subnets.len() {
+            let tempo = self.subnets[index].metagraph.hyperparameters.tempo;
+            let max = self.params.max_epochs_per_block;
+            if self.subnets[index].scheduler.on_block(tempo, block, &mut epochs_this_block, max) == EpochDecision::Run {
+                let netuid = self.subnets[index].netuid;
+                report.epochs.push((netuid, self.drain_and_distribute(netuid, block)));
+            }
+        }
+        report
+    }
+
+    /// Spends a minted `emission` on the subnets (§3.4.1–4); what no subnet takes is recycled.
+    fn emit_to_subnets(&mut self, block: u64, emission: u64) {
+        let shares = self.tao_shares(block);
+        let tau_root = U96F32::from_num(self.params.tao_weight) / U96F32::from_num(u64::MAX)
+            * U96F32::from_num(self.total_root_tao());
+        // Root dividends are kept only while subnet prices sum above 1 (the root sell flag).
+        let price_sum: U64F64 = (0..self.subnets.len())
+            .filter(|&i| self.emits(i, block))
+            .fold(U64F64::from_num(0), |sum, i| sum.saturating_add(self.subnets[i].ema_price));
+        let root_sell = price_sum > U64F64::from_num(1);
+        let owner_cut = U96F32::from_num(self.params.subnet_owner_cut) / U96F32::from_num(u16::MAX);
+
+        let mut spent = 0u64;
+        for (index, &share) in shares.iter().enumerate() {
+            if !self.emits(index, block) {
+                continue;
+            }
+            let tao = (U96F32::from_num(emission) * U96F32::from_num(share)).to_num::<u64>();
+            spent += tao;
+            let subnet = &mut self.subnets[index];
+            let alpha_issuance = U96F32::from_num(subnet.alpha_issuance_rao());
+            let alpha_emission = block_emission_for_issuance(subnet.alpha_issuance_rao());
+            let root_proportion = if tau_root + alpha_issuance == U96F32::from_num(0) {
+                U96F32::from_num(0)
+            } else {
+                tau_root / (tau_root + alpha_issuance)
+            };
+
+            // §3.4.2–3: TAO in at the spot price, alpha in capped by the root proportion, the
+            // excess TAO buying alpha the protocol keeps. An empty pool has no price: its TAO is
+            // recycled below.
+            let price = subnet.pool.spot_price();
+            if price > U96F32::from_num(0) {
+                let cap = (root_proportion * U96F32::from_num(alpha_emission)).to_num::<u64>();
+                let wanted = (U96F32::from_num(tao) / price).to_num::<u64>();
+                let (alpha_in, tao_in) = if wanted > cap {
+                    (cap, (U96F32::from_num(cap) * price).to_num::<u64>().min(tao))
+                } else {
+                    (wanted, tao)
+                };
+                subnet.pool.inject(tao_in, alpha_in);
+                subnet.alpha_issued_rao += u128::from(alpha_in);
+                let bought = subnet.pool.buy_alpha(tao - tao_in);
+                subnet.protocol_alpha_rao += bought;
+                subnet.alpha_out_rao += bought;
+            } else {
+                spent -= tao;
+            }
+
+            // §3.4.4: alpha out, split owner / miners / validators / root.
+            subnet.alpha_out_rao += alpha_emission;
+            subnet.alpha_issued_rao += u128::from(alpha_emission);
+            let to_owner = (U96F32::from_num(alpha_emission) * owner_cut).to_num::<u64>();
+            let half = U96F32::from_num(alpha_emission - to_owner) / U96F32::from_num(2);
+            let to_root = (root_proportion * half).to_num::<u64>();
+            let to_miners = half.to_num::<u64>();
+            let to_validators = (half - root_proportion * half).to_num::<u64>();
+            subnet.pending.owner_cut_rao += to_owner;
+            subnet.pending.server_rao += to_miners;
+            subnet.pending.validator_rao += to_validators;
+            let dust = alpha_emission - to_owner - to_miners - to_validators - to_root;
+            if root_sell {
+                subnet.pending.root_alpha_rao += to_root;
+                subnet.recycle_alpha(dust);
+            } else {
+                subnet.recycle_alpha(dust + to_root);
+            }
+        }
+        // Unspent credit (no emitting subnet, flooring) is recycled.
+        self.recycle_tao(emission - spent);
+    }
+
+    /// §3.5: `ema ← α_eff · min(spot, 1) + (1 − α_eff) · ema` with
+    /// `α_eff = SubnetMovingAlpha · t / (t + EMAPriceHalvingBlocks)`, t blocks since emission began.
+    pub(super) fn update_moving_prices(&mut self, block: u64) {
+        let one = U64F64::from_num(1);
+        let halving = U64F64::from_num(self.params.ema_price_halving_blocks);
+        for index in 0..self.subnets.len() {
+            if !self.emits(index, block) {
+                continue;
+            }
+            let moving_alpha = self.params.subnet_moving_alpha;
+            let subnet = &mut self.subnets[index];
+            let first = subnet.first_emission_block.expect("emitting subnets have started");
+            let elapsed = U64F64::from_num(block - (first - 1));
+            let alpha = moving_alpha.saturating_mul(elapsed / (elapsed + halving));
+            let spot = U64F64::from_num(subnet.pool.spot_price()).min(one);
+            subnet.ema_price =
+                alpha.saturating_mul(spot).saturating_add((one - alpha).saturating_mul(subnet.ema_price));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::hyperparameters::Hyperparameters;
+    use crate::chain::pool::Pool;
+    use crate::chain::state::NetworkParameters;
+
+    /// A chain of subnets with these pools (TAO, alpha) and moving prices, emitting from block 1,
+    /// and `root_tao` staked on root; tempo 10 000 so no epoch runs.
+    fn chain(pools: &[(u64, u64, f64)], root_tao: u64, tao_weight: u64, owner_cut: u16) -> Chain {
+        let h =
+            Hyperparameters { tempo: 10_000, subnet_owner_cut: owner_cut, tao_weight, ..Hyperparameters::default() };
+        let mut chain = Chain::new(NetworkParameters::from_hyperparameters(&h));
+        let owner = chain.create_coldkey(u64::MAX / 4);
+        for &(tao, alpha, ema) in pools {
+            let hotkey = chain.create_hotkey(owner);
+            let netuid = chain
+                .create_subnet(hotkey, h.clone(), Pool { tao_rao: tao, alpha_rao: alpha }, U64F64::from_num(ema))
+                .unwrap();
+            chain.start_emission(netuid);
+        }
+        if root_tao > 0 {
+            let staker = chain.create_coldkey(root_tao);
+            let hotkey = chain.create_hotkey(staker);
+            chain.add_stake(staker, hotkey, 0, root_tao).unwrap();
+        }
+        chain.block = 1;
+        chain
+    }
+
+    #[test]
+    fn vector_coinbase_alpha_injection_equal_prices() {
+        // Root proportion ≈ 1 (1e18 root TAO, τ = 1), so the cap does not bind.
+        let mut chain =
+            chain(&[(1_000_000, 1_000_000, 1.0), (1_000_000, 1_000_000, 1.0)], 1_000_000_000_000_000_000, u64::MAX, 0);
+        chain.emit_to_subnets(1, 1_000_000);
+        for subnet in chain.subnets() {
+            assert_eq!(subnet.pool.alpha_rao, 1_500_000);
+            assert_eq!(subnet.pool.tao_rao, 1_500_000);
+        }
+    }
+
+    #[test]
+    fn vector_coinbase_alpha_injection_price_weighted() {
+        let mut chain =
+            chain(&[(1_000_000, 1_000_000, 1.0), (2_000_000, 1_000_000, 2.0)], 1_000_000_000_000_000_000, u64::MAX, 0);
+        chain.emit_to_subnets(1, 1_000_000);
+        let alpha: Vec<u64> = chain.subnets().iter().map(|s| s.pool.alpha_rao).collect();
+        assert_eq!(alpha, vec![1_000_000 + 1_000_000 / 3, 1_000_000 + (1_000_000 * 2 / 3) / 2]);
+    }
+
+    #[test]
+    fn vector_coinbase_owner_cut_pending() {
+        for (cut, pending) in [(0u16, 0u64), (65_535, 1_000_000_000)] {
+            // No TAO to share (no moving price), yet the subnet emits 1 alpha per block.
+            let mut chain = chain(&[(1_000_000_000_000, 1_000_000_000_000, 0.0)], 0, 0, cut);
+            chain.step_block();
+            assert_eq!(chain.subnet(1).pending.owner_cut_rao, pending, "owner cut {cut}");
+            assert_eq!(chain.conservation(), Ok(()));
+        }
+    }
+
+    #[test]
+    fn vector_subnet_shares_equal_prices() {
+        let chain = chain(&[(1, 1, 1.0), (1, 1, 1.0)], 0, 0, 0);
+        assert_eq!(chain.tao_shares(1), vec![U64F64::from_num(0.5); 2]);
+    }
+
+    #[test]
+    fn vector_ema_moving_price() {
+        let moving = |alpha: f64, block: u64, first: u64, updates: usize| -> f64 {
+            let mut chain = chain(&[(1_000_000, 1_000_000, 0.0)], 0, 0, 0);
+            chain.params.subnet_moving_alpha = U64F64::from_num(alpha);
+            chain.subnet_mut(1).first_emission_block = Some(first);
+            for _ in 0..updates {
+                chain.update_moving_prices(block);
+            }
+            chain.subnet(1).ema_price.to_num()
+        };
+        assert!((moving(0.1, 201_600, 1, 14) - 0.512325).abs() <= 0.001);
+        assert!(1.0 - moving(1.0, 7_200_000, 1, 1) < 0.05);
+        assert!(moving(0.5, 510, 500, 1) < 0.001);
+        assert!((moving(0.5, 144_000_500, 500, 1) - 0.5).abs() <= 0.001);
+    }
+}

@@ -1,0 +1,319 @@
+//! The living chain (spec §3–§6): accounts, the root network, subnets with their pools and
+//! metagraphs, and the block step that moves tokens between them.
+//!
+//! Token flows are integer RAO. Every TAO issued sits in a free balance, a root stake or a subnet
+//! pool, or was recycled; every alpha issued on a subnet sits in its pool, a stake, a pending
+//! emission or the protocol's holding, or was recycled. [`Chain::conservation`] checks both after
+//! every block in debug builds.
+
+use std::collections::BTreeMap;
+
+use super::accounts::{Accounts, ColdkeyId, HotkeyId};
+use super::fixed::{I64F64, I96F32, U64F64, U96F32};
+use super::hyperparameters::Hyperparameters;
+use super::pool::Pool;
+use super::registration::burn::BurnPolicy;
+use super::schedule::EpochScheduler;
+use super::share_pool::SharePool;
+use super::subnet::{InvalidCall, Subnet};
+use super::yuma::EpochOutput;
+
+/// Network-wide parameters (global storage items of §7), read from a profile's hyperparameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkParameters {
+    /// τ = tao_weight / (2^64 − 1): how much a TAO staked on root counts in a subnet's stake weight.
+    pub tao_weight: u64,
+    /// The subnet owner's cut of alpha emission, /65535.
+    pub subnet_owner_cut: u16,
+    pub subnet_moving_alpha: U64F64,
+    pub ema_price_halving_blocks: u64,
+    pub max_epochs_per_block: u16,
+    pub min_stake_rao: u64,
+    /// The take of a hotkey that never set one, /65535.
+    pub default_delegate_take: u16,
+}
+
+impl NetworkParameters {
+    pub fn from_hyperparameters(h: &Hyperparameters) -> Self {
+        Self {
+            tao_weight: h.tao_weight,
+            subnet_owner_cut: h.subnet_owner_cut,
+            subnet_moving_alpha: U64F64::from_num(h.subnet_moving_alpha),
+            ema_price_halving_blocks: h.ema_price_halving_blocks,
+            max_epochs_per_block: h.max_epochs_per_block,
+            min_stake_rao: h.min_stake,
+            default_delegate_take: h.delegate_take,
+        }
+    }
+
+    /// τ as a fixed number: divided in I96F32 (u64::MAX does not fit I64F64), then widened.
+    pub fn tao_weight(&self) -> I64F64 {
+        I64F64::from_num(I96F32::from_num(self.tao_weight) / I96F32::from_num(u64::MAX))
+    }
+}
+
+/// Alpha emitted to a subnet and not yet paid out: drained at its epoch (§3.4.4–5).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PendingEmission {
+    pub server_rao: u64,
+    pub validator_rao: u64,
+    pub root_alpha_rao: u64,
+    pub owner_cut_rao: u64,
+}
+
+impl PendingEmission {
+    pub fn total_rao(&self) -> u128 {
+        u128::from(self.server_rao)
+            + u128::from(self.validator_rao)
+            + u128::from(self.root_alpha_rao)
+            + u128::from(self.owner_cut_rao)
+    }
+}
+
+/// A subnet on the living chain: its metagraph and epoch state, pool, pending emission, epoch
+/// schedule, burn price and alpha books.
+#[derive(Clone, Debug)]
+pub struct SubnetLedger {
+    pub netuid: u16,
+    pub owner_coldkey: ColdkeyId,
+    pub owner_hotkey: HotkeyId,
+    /// Per-UID storage, weights, bonds and the epoch.
+    pub metagraph: Subnet,
+    /// The hotkey of each UID.
+    pub hotkeys: Vec<HotkeyId>,
+    pub pool: Pool,
+    /// `SubnetAlphaOut`: alpha outside the pool (stakes, pending emission, protocol alpha).
+    pub alpha_out_rao: u64,
+    /// Alpha the protocol bought with excess TAO (§3.4.3).
+    pub protocol_alpha_rao: u64,
+    pub pending: PendingEmission,
+    pub scheduler: EpochScheduler,
+    pub burn_rao: u64,
+    pub burn: BurnPolicy,
+    /// The moving price the coinbase shares TAO by (§3.5).
+    pub ema_price: U64F64,
+    /// Set by `start_call`: the subnet emits from then on.
+    pub first_emission_block: Option<u64>,
+    pub emission_enabled: bool,
+    /// The share of the last epoch's miner emission that went to the owner's own hotkeys.
+    pub miner_burned: U64F64,
+    /// Every alpha ever created on this subnet, and every alpha taken out of circulation.
+    pub alpha_issued_rao: u128,
+    pub alpha_recycled_rao: u128,
+}
+
+impl SubnetLedger {
+    /// Alpha issuance as the halving curve reads it: in the pool plus outstanding.
+    pub fn alpha_issuance_rao(&self) -> u64 {
+        self.pool.alpha_rao.saturating_add(self.alpha_out_rao)
+    }
+
+    pub fn uid_of(&self, hotkey: HotkeyId) -> Option<u16> {
+        self.hotkeys.iter().position(|&h| h == hotkey).map(|uid| uid as u16)
+    }
+
+    /// Takes alpha out of circulation (recycled: issuance falls, so it can be emitted again).
+    pub(super) fn recycle_alpha(&mut self, alpha_rao: u64) {
+        self.alpha_out_rao -= alpha_rao;
+        self.alpha_recycled_rao += u128::from(alpha_rao);
+    }
+}
+
+/// What one block did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BlockReport {
+    pub block: u64,
+    pub emission_rao: u64,
+    /// The epochs that ran, by netuid.
+    pub epochs: Vec<(u16, EpochOutput)>,
+}
+
+/// A broken token invariant: what, and by how much.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConservationError(pub String);
+
+#[derive(Clone, Debug)]
+pub struct Chain {
+    pub block: u64,
+    pub params: NetworkParameters,
+    pub accounts: Accounts,
+    /// `TotalIssuance`: TAO minted and not recycled.
+    pub total_issuance_rao: u64,
+    pub(super) tao_issued_rao: u128,
+    pub(super) tao_recycled_rao: u128,
+    /// Root stake (TAO) per hotkey.
+    pub(super) root: BTreeMap<HotkeyId, SharePool>,
+    /// Alpha stake per (netuid, hotkey): a subnet's stakes are one contiguous range.
+    pub(super) stakes: BTreeMap<(u16, HotkeyId), SharePool>,
+    pub(super) delegate_take: BTreeMap<HotkeyId, u16>,
+    /// Subnets by netuid − 1 (netuid 0 is root, which has no metagraph here).
+    pub(super) subnets: Vec<SubnetLedger>,
+}
+
+/// The most subnets a chain holds (mainnet's `SubnetLimit` is 128).
+pub const SUBNETS_MAX: usize = 1024;
+
+impl Chain {
+    pub fn new(params: NetworkParameters) -> Self {
+        Self {
+            block: 0,
+            params,
+            accounts: Accounts::default(),
+            total_issuance_rao: 0,
+            tao_issued_rao: 0,
+            tao_recycled_rao: 0,
+            root: BTreeMap::new(),
+            stakes: BTreeMap::new(),
+            delegate_take: BTreeMap::new(),
+            subnets: Vec::new(),
+        }
+    }
+
+    /// A coldkey with a genesis balance (issued TAO).
+    pub fn create_coldkey(&mut self, balance_rao: u64) -> ColdkeyId {
+        self.total_issuance_rao = self.total_issuance_rao.checked_add(balance_rao).expect("issuance fits u64");
+        self.tao_issued_rao += u128::from(balance_rao);
+        self.accounts.create_coldkey(balance_rao)
+    }
+
+    pub fn create_hotkey(&mut self, owner: ColdkeyId) -> HotkeyId {
+        self.accounts.create_hotkey(owner)
+    }
+
+    /// A subnet owned by `owner_hotkey`'s coldkey, with a genesis pool (the TAO comes from the
+    /// owner's balance, as the lock does; the alpha is issued) and its initial moving price.
+    pub fn create_subnet(
+        &mut self,
+        owner_hotkey: HotkeyId,
+        hyperparameters: Hyperparameters,
+        pool: Pool,
+        ema_price: U64F64,
+    ) -> Result<u16, InvalidCall> {
+        assert!(self.subnets.len() < SUBNETS_MAX, "at most {SUBNETS_MAX} subnets");
+        let owner_coldkey = self.accounts.owner_of(owner_hotkey);
+        self.accounts.debit(owner_coldkey, pool.tao_rao).expect("the owner pays the pool's TAO");
+        let netuid = u16::try_from(self.subnets.len() + 1).expect("netuids are u16");
+        let burn = BurnPolicy::new(
+            hyperparameters.min_burn,
+            hyperparameters.max_burn,
+            hyperparameters.burn_half_life,
+            U64F64::from_num(hyperparameters.burn_increase_mult),
+        );
+        let scheduler = EpochScheduler::new(netuid, hyperparameters.tempo, self.block);
+        let burn_rao = hyperparameters.burn;
+        let metagraph = Subnet::new(hyperparameters, &[])?;
+        self.subnets.push(SubnetLedger {
+            netuid,
+            owner_coldkey,
+            owner_hotkey,
+            metagraph,
+            hotkeys: Vec::new(),
+            alpha_issued_rao: u128::from(pool.alpha_rao),
+            pool,
+            alpha_out_rao: 0,
+            protocol_alpha_rao: 0,
+            pending: PendingEmission::default(),
+            scheduler,
+            burn_rao,
+            burn,
+            ema_price,
+            first_emission_block: None,
+            emission_enabled: true,
+            miner_burned: U64F64::from_num(0),
+            alpha_recycled_rao: 0,
+        });
+        Ok(netuid)
+    }
+
+    /// `start_call`: the subnet emits from the next block on.
+    pub fn start_emission(&mut self, netuid: u16) {
+        let block = self.block;
+        let subnet = self.subnet_mut(netuid);
+        subnet.first_emission_block.get_or_insert(block + 1);
+    }
+
+    pub fn subnets(&self) -> &[SubnetLedger] {
+        &self.subnets
+    }
+
+    pub fn subnet(&self, netuid: u16) -> &SubnetLedger {
+        &self.subnets[usize::from(netuid) - 1]
+    }
+
+    pub fn subnet_mut(&mut self, netuid: u16) -> &mut SubnetLedger {
+        &mut self.subnets[usize::from(netuid) - 1]
+    }
+
+    pub fn subnet_exists(&self, netuid: u16) -> bool {
+        netuid >= 1 && usize::from(netuid) <= self.subnets.len()
+    }
+
+    /// Takes TAO out of circulation.
+    pub(super) fn recycle_tao(&mut self, tao_rao: u64) {
+        self.total_issuance_rao -= tao_rao;
+        self.tao_recycled_rao += u128::from(tao_rao);
+    }
+
+    /// One block (the HEAD pipeline of §3.3): registration prices, mint, coinbase with the epochs
+    /// that are due, moving prices.
+    pub fn step_block(&mut self) -> BlockReport {
+        self.block += 1;
+        let block = self.block;
+        if block > 1 {
+            for subnet in &mut self.subnets {
+                subnet.burn_rao = subnet.burn.decay(subnet.burn_rao);
+            }
+        }
+        let report = self.run_coinbase(block);
+        self.update_moving_prices(block);
+        debug_assert_eq!(self.conservation(), Ok(()), "after block {block}");
+        report
+    }
+
+    /// The token invariants; `Err` names the first that does not hold.
+    pub fn conservation(&self) -> Result<(), ConservationError> {
+        let fail = |what: String| Err(ConservationError(what));
+        let root_stake: u128 = self.root.values().map(|pool| u128::from(pool.total_rao())).sum();
+        let pool_tao: u128 = self.subnets.iter().map(|s| u128::from(s.pool.tao_rao)).sum();
+        let held = self.accounts.total_balance_rao() + root_stake + pool_tao;
+        if u128::from(self.total_issuance_rao) != held {
+            return fail(format!("TAO: issuance {} ≠ balances + root stake + pools = {held}", self.total_issuance_rao));
+        }
+        if self.tao_issued_rao - self.tao_recycled_rao != u128::from(self.total_issuance_rao) {
+            return fail(format!(
+                "TAO: issued {} − recycled {} ≠ issuance {}",
+                self.tao_issued_rao, self.tao_recycled_rao, self.total_issuance_rao
+            ));
+        }
+        for subnet in &self.subnets {
+            let staked: u128 = self.subnet_stakes(subnet.netuid).map(|(_, pool)| u128::from(pool.total_rao())).sum();
+            let outstanding = staked + subnet.pending.total_rao() + u128::from(subnet.protocol_alpha_rao);
+            if u128::from(subnet.alpha_out_rao) != outstanding {
+                return fail(format!(
+                    "subnet {}: alpha out {} ≠ stakes + pending + protocol = {outstanding}",
+                    subnet.netuid, subnet.alpha_out_rao
+                ));
+            }
+            let circulating = u128::from(subnet.pool.alpha_rao) + u128::from(subnet.alpha_out_rao);
+            if subnet.alpha_issued_rao - subnet.alpha_recycled_rao != circulating {
+                return fail(format!(
+                    "subnet {}: alpha issued {} − recycled {} ≠ pool + out = {circulating}",
+                    subnet.netuid, subnet.alpha_issued_rao, subnet.alpha_recycled_rao
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The alpha stake pools of one subnet, by hotkey.
+    pub fn subnet_stakes(&self, netuid: u16) -> impl Iterator<Item = (HotkeyId, &SharePool)> {
+        self.stakes
+            .range((netuid, HotkeyId(0))..=(netuid, HotkeyId(u32::MAX)))
+            .map(|(&(_, hotkey), pool)| (hotkey, pool))
+    }
+
+    /// The spot price of every subnet, for reports.
+    pub fn spot_prices(&self) -> Vec<U96F32> {
+        self.subnets.iter().map(|s| s.pool.spot_price()).collect()
+    }
+}
