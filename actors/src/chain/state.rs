@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::accounts::{Accounts, ColdkeyId, HotkeyId};
+use super::accounts::{Accounts, ColdkeyId, HotkeyId, InsufficientBalance};
 use super::fixed::{I64F64, I96F32, U64F64, U96F32};
 use super::hyperparameters::Hyperparameters;
 use super::pool::Pool;
@@ -128,6 +128,14 @@ pub struct BlockReport {
     pub epochs: Vec<(u16, EpochOutput)>,
 }
 
+/// Why a subnet cannot be created.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CreateSubnetError {
+    TooManySubnets,
+    OwnerBalance(InsufficientBalance),
+    Hyperparameters(InvalidCall),
+}
+
 /// A broken token invariant: what, and by how much.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConservationError(pub String);
@@ -188,10 +196,13 @@ impl Chain {
         hyperparameters: Hyperparameters,
         pool: Pool,
         ema_price: U64F64,
-    ) -> Result<u16, InvalidCall> {
-        assert!(self.subnets.len() < SUBNETS_MAX, "at most {SUBNETS_MAX} subnets");
+    ) -> Result<u16, CreateSubnetError> {
+        if self.subnets.len() >= SUBNETS_MAX {
+            return Err(CreateSubnetError::TooManySubnets);
+        }
+        let metagraph = Subnet::new(hyperparameters.clone(), &[]).map_err(CreateSubnetError::Hyperparameters)?;
         let owner_coldkey = self.accounts.owner_of(owner_hotkey);
-        self.accounts.debit(owner_coldkey, pool.tao_rao).expect("the owner pays the pool's TAO");
+        self.accounts.debit(owner_coldkey, pool.tao_rao).map_err(CreateSubnetError::OwnerBalance)?;
         let netuid = u16::try_from(self.subnets.len() + 1).expect("netuids are u16");
         let burn = BurnPolicy::new(
             hyperparameters.min_burn,
@@ -201,7 +212,6 @@ impl Chain {
         );
         let scheduler = EpochScheduler::new(netuid, hyperparameters.tempo, self.block);
         let burn_rao = hyperparameters.burn;
-        let metagraph = Subnet::new(hyperparameters, &[])?;
         self.subnets.push(SubnetLedger {
             netuid,
             owner_coldkey,
