@@ -2,8 +2,6 @@
 //! subnets and receives stake. Both are numbered in order of creation, so every map over them
 //! iterates in a fixed order.
 
-use std::collections::BTreeMap;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ColdkeyId(pub u32);
 
@@ -23,8 +21,6 @@ pub struct Accounts {
     balances: Vec<u64>,
     /// The coldkey owning each hotkey.
     hotkey_owner: Vec<ColdkeyId>,
-    /// Hotkeys per coldkey, for "hotkeys of the subnet owner" (§4.2).
-    owned_hotkeys: BTreeMap<ColdkeyId, Vec<HotkeyId>>,
 }
 
 impl Accounts {
@@ -36,9 +32,7 @@ impl Accounts {
     pub fn create_hotkey(&mut self, owner: ColdkeyId) -> HotkeyId {
         assert!(self.exists(owner), "hotkey for an unknown coldkey {owner:?}");
         self.hotkey_owner.push(owner);
-        let hotkey = HotkeyId(u32::try_from(self.hotkey_owner.len() - 1).expect("hotkeys fit u32"));
-        self.owned_hotkeys.entry(owner).or_default().push(hotkey);
-        hotkey
+        HotkeyId(u32::try_from(self.hotkey_owner.len() - 1).expect("hotkeys fit u32"))
     }
 
     pub fn exists(&self, coldkey: ColdkeyId) -> bool {
@@ -51,10 +45,6 @@ impl Accounts {
 
     pub fn owner_of(&self, hotkey: HotkeyId) -> ColdkeyId {
         self.hotkey_owner[hotkey.0 as usize]
-    }
-
-    pub fn hotkeys_of(&self, coldkey: ColdkeyId) -> &[HotkeyId] {
-        self.owned_hotkeys.get(&coldkey).map_or(&[], Vec::as_slice)
     }
 
     pub fn balance(&self, coldkey: ColdkeyId) -> u64 {

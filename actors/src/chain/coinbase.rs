@@ -5,7 +5,7 @@
 use super::block_emission::block_emission_for_issuance;
 use super::fixed::{U64F64, U96F32};
 use super::schedule::EpochDecision;
-use super::state::{BlockReport, Chain};
+use super::state::{BlockReport, Chain, tao_weight_fraction};
 
 impl Chain {
     /// Subnets that receive emission this block: started (`start_call`) and enabled.
@@ -58,8 +58,7 @@ impl Chain {
     /// Spends a minted `emission` on the subnets (§3.4.1–4); what no subnet takes is recycled.
     fn emit_to_subnets(&mut self, block: u64, emission: u64) {
         let shares = self.tao_shares(block);
-        let tau_root = U96F32::from_num(self.params.tao_weight) / U96F32::from_num(u64::MAX)
-            * U96F32::from_num(self.total_root_tao());
+        let tau_root = tao_weight_fraction(self.params.tao_weight) * U96F32::from_num(self.total_root_tao());
         // Root dividends are kept only while subnet prices sum above 1 (the root sell flag).
         let price_sum: U64F64 = (0..self.subnets.len())
             .filter(|&i| self.emits(i, block))
@@ -73,7 +72,6 @@ impl Chain {
                 continue;
             }
             let tao = (U96F32::from_num(emission) * U96F32::from_num(share)).to_num::<u64>();
-            spent += tao;
             let subnet = &mut self.subnets[index];
             let alpha_issuance = U96F32::from_num(subnet.alpha_issuance_rao());
             let alpha_emission = block_emission_for_issuance(subnet.alpha_issuance_rao());
@@ -100,8 +98,7 @@ impl Chain {
                 let bought = subnet.pool.buy_alpha(tao - tao_in);
                 subnet.protocol_alpha_rao += bought;
                 subnet.alpha_out_rao += bought;
-            } else {
-                spent -= tao;
+                spent += tao;
             }
 
             // §3.4.4: alpha out, split owner / miners / validators / root.

@@ -6,7 +6,7 @@
 
 use super::accounts::{ColdkeyId, HotkeyId};
 use super::fixed::{U64F64, U96F32};
-use super::state::{Chain, PendingEmission};
+use super::state::{Chain, PendingEmission, tao_weight_fraction};
 use super::yuma::EpochOutput;
 
 impl Chain {
@@ -140,7 +140,7 @@ pub fn split_dividends(
     alpha_budget: u64,
     root_budget: u64,
 ) -> (Payouts, Payouts) {
-    let tau = U96F32::from_num(tao_weight) / U96F32::from_num(u64::MAX);
+    let tau = tao_weight_fraction(tao_weight);
     let zero = U96F32::from_num(0);
     let (alpha_parts, root_parts): (Vec<_>, Vec<_>) = dividends
         .iter()

@@ -41,11 +41,6 @@ impl Pool {
         tao
     }
 
-    /// The TAO a sale of `alpha_rao` alpha would bring, without selling.
-    pub fn quote_sell_alpha(&self, alpha_rao: u64) -> u64 {
-        swap_out(self.alpha_rao, self.tao_rao, alpha_rao)
-    }
-
     /// Protocol liquidity: both sides added, the price left (about) where it was.
     pub fn inject(&mut self, tao_rao: u64, alpha_rao: u64) {
         self.tao_rao += tao_rao;
@@ -75,7 +70,6 @@ mod tests {
         assert_eq!(pool.buy_alpha(1_000_000), 500_000);
         assert_eq!(pool, Pool { tao_rao: 2_000_000, alpha_rao: 500_000 });
         assert_eq!(pool.spot_price(), U96F32::from_num(4));
-        assert_eq!(pool.quote_sell_alpha(500_000), 1_000_000);
         assert_eq!(pool.sell_alpha(500_000), 1_000_000);
         assert_eq!(pool, Pool { tao_rao: 1_000_000, alpha_rao: 1_000_000 });
         assert_eq!(Pool::default().buy_alpha(0), 0);

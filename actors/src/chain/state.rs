@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::accounts::{Accounts, ColdkeyId, HotkeyId, InsufficientBalance};
-use super::fixed::{I64F64, I96F32, U64F64, U96F32};
+use super::fixed::{I64F64, U64F64, U96F32};
 use super::hyperparameters::Hyperparameters;
 use super::pool::Pool;
 use super::registration::burn::BurnPolicy;
@@ -46,10 +46,16 @@ impl NetworkParameters {
         }
     }
 
-    /// τ as a fixed number: divided in I96F32 (u64::MAX does not fit I64F64), then widened.
+    /// τ in I64F64, for stake weights: widened from [`tao_weight_fraction`] (u64::MAX does not
+    /// fit I64F64).
     pub fn tao_weight(&self) -> I64F64 {
-        I64F64::from_num(I96F32::from_num(self.tao_weight) / I96F32::from_num(u64::MAX))
+        I64F64::from_num(tao_weight_fraction(self.tao_weight))
     }
+}
+
+/// τ = tao_weight / (2^64 − 1), the fraction a raw `TaoWeight` stands for.
+pub fn tao_weight_fraction(tao_weight: u64) -> U96F32 {
+    U96F32::from_num(tao_weight) / U96F32::from_num(u64::MAX)
 }
 
 /// Alpha emitted to a subnet and not yet paid out: drained at its epoch (§3.4.4–5).
@@ -320,10 +326,5 @@ impl Chain {
         self.stakes
             .range((netuid, HotkeyId(0))..=(netuid, HotkeyId(u32::MAX)))
             .map(|(&(_, hotkey), pool)| (hotkey, pool))
-    }
-
-    /// The spot price of every subnet, for reports.
-    pub fn spot_prices(&self) -> Vec<U96F32> {
-        self.subnets.iter().map(|s| s.pool.spot_price()).collect()
     }
 }

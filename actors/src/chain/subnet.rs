@@ -15,6 +15,14 @@ use super::yuma::{self, EpochInputs, EpochOutput, Era};
 /// chain sums and normalises stake (§2.2). Real totals are below 2.5·10^16 RAO.
 pub const STAKE_TOTAL_MAX_RAO: u64 = i64::MAX as u64;
 
+/// `Err` when a subnet's total stake weight would leave the range the chain sums it in.
+fn within_stake_limit(total_rao: u128) -> Result<(), InvalidCall> {
+    if total_rao > u128::from(STAKE_TOTAL_MAX_RAO) {
+        return Err(InvalidCall::StakeTotalTooLarge { total_rao });
+    }
+    Ok(())
+}
+
 /// A neuron as a replay or scenario declares it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NeuronInit {
@@ -178,10 +186,7 @@ impl Subnet {
         if n > usize::from(hyperparameters.max_allowed_uids) {
             return Err(InvalidCall::SubnetFull { max_allowed_uids: hyperparameters.max_allowed_uids });
         }
-        let total: u128 = neurons.iter().map(|neuron| u128::from(neuron.stake_rao)).sum();
-        if total > u128::from(STAKE_TOTAL_MAX_RAO) {
-            return Err(InvalidCall::StakeTotalTooLarge { total_rao: total });
-        }
+        within_stake_limit(neurons.iter().map(|neuron| u128::from(neuron.stake_rao)).sum())?;
         if let Some(owner) = hyperparameters.owner_uid
             && usize::from(owner) >= n
         {
@@ -313,17 +318,9 @@ impl Subnet {
     /// them from its stake pools.
     pub fn set_stake_weights(&mut self, stake: Vec<I64F64>) -> Result<(), InvalidCall> {
         assert_eq!(stake.len(), self.n(), "one stake weight per UID");
-        let total: u128 = stake.iter().map(|s| s.saturating_to_num::<u128>()).sum();
-        if total > u128::from(STAKE_TOTAL_MAX_RAO) {
-            return Err(InvalidCall::StakeTotalTooLarge { total_rao: total });
-        }
+        within_stake_limit(stake.iter().map(|s| s.saturating_to_num::<u128>()).sum())?;
         self.stake = stake;
         Ok(())
-    }
-
-    /// The stake weight of every UID.
-    pub fn stake_weights(&self) -> &[I64F64] {
-        &self.stake
     }
 
     /// `BlockAtRegistration` of every UID.
@@ -344,11 +341,7 @@ impl Subnet {
             .filter(|&(index, _)| Some(index) != replaced)
             .map(|(_, s)| s.saturating_to_num::<u128>())
             .sum();
-        let total = others + u128::from(added_rao);
-        if total > u128::from(STAKE_TOTAL_MAX_RAO) {
-            return Err(InvalidCall::StakeTotalTooLarge { total_rao: total });
-        }
-        Ok(())
+        within_stake_limit(others + u128::from(added_rao))
     }
 
     /// A new neuron takes slot `uid` at `block` (§4.1): appended when `uid == n`, else it replaces
