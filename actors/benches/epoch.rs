@@ -57,7 +57,7 @@ fn bench_epochs(c: &mut Criterion) {
             [("original", false, false), ("yuma3", true, false), ("yuma3_liquid_alpha", true, true)]
         {
             let subnet = subnet(validators, miners, yuma3, liquid_alpha);
-            let era = yuma::era_by_name(subnet.hyperparameters.era_name()).unwrap();
+            let era = subnet.profile().era(&subnet.hyperparameters);
             let inputs = subnet.epoch_inputs(12 * 360 + 2, 1_000_000_000);
             group.bench_function(label, |b| b.iter(|| yuma::epoch(era, black_box(&inputs))));
         }

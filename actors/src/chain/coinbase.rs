@@ -42,13 +42,15 @@ impl Chain {
         self.tao_issued_rao += u128::from(emission);
         self.emit_to_subnets(block, emission);
 
-        let mut report = BlockReport { block, emission_rao: emission, epochs: Vec::new() };
+        let mut report = BlockReport { block, emission_rao: emission, ..BlockReport::default() };
         let mut epochs_this_block = 0;
         for index in 0..self.subnets.len() {
             let tempo = self.subnets[index].metagraph.hyperparameters.tempo;
             let max = self.params.max_epochs_per_block;
             if self.subnets[index].scheduler.on_block(tempo, block, &mut epochs_this_block, max) == EpochDecision::Run {
-                let netuid = self.subnets[index].netuid;
+                let subnet = &mut self.subnets[index];
+                subnet.metagraph.purge_expired_commits(subnet.scheduler.epoch_index);
+                let netuid = subnet.netuid;
                 report.epochs.push((netuid, self.drain_and_distribute(netuid, block)));
             }
         }

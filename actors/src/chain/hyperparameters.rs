@@ -163,11 +163,6 @@ impl Hyperparameters {
         })
     }
 
-    /// The Yuma era these settings select at HEAD.
-    pub fn era_name(&self) -> &'static str {
-        if self.yuma3 { "yuma3" } else { "original" }
-    }
-
     pub fn validate(&self) -> Result<(), InvalidHyperparameter> {
         let invalid = |field, message: String| Err(InvalidHyperparameter { field, message });
         if self.bonds_moving_average > 1_000_000 {

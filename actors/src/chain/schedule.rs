@@ -42,40 +42,78 @@ pub enum EpochDecision {
     Run,
 }
 
-/// The HEAD scheduler state of one subnet (`LastEpochBlock`, `PendingEpochAt`,
-/// `BlocksSinceLastStep`, `SubnetEpochIndex`).
+/// Which rule decides when epochs run: a protocol profile picks one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cadence {
+    /// Every T blocks from `LastEpochBlock`, capped per block, with the safety net.
+    Head,
+    /// At blocks with `(b + netuid + 1) mod (T + 1) = 0`, every due subnet in the same block.
+    Legacy,
+}
+
+/// The scheduler state of one subnet (`LastEpochBlock`, `PendingEpochAt`, `BlocksSinceLastStep`,
+/// `SubnetEpochIndex`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EpochScheduler {
+    pub netuid: u16,
+    pub cadence: Cadence,
     pub last_epoch_block: u64,
     /// A deferred epoch's block, 0 for none.
     pub pending_epoch_at: u64,
     pub blocks_since_last_step: u64,
+    /// HEAD: counted up at each epoch. Legacy: the chain's `⌊(b + netuid + 1) / (T + 1)⌋`.
     pub epoch_index: u64,
 }
 
 impl EpochScheduler {
-    /// A subnet created at `block`: staggered by its netuid so subnets of one tempo do not all
-    /// run in the same block.
-    pub fn new(netuid: u16, tempo: u16, block: u64) -> Self {
+    /// A subnet created at `block`. Under the HEAD cadence it is staggered by its netuid so subnets
+    /// of one tempo do not all run in the same block.
+    pub fn new(netuid: u16, tempo: u16, block: u64, cadence: Cadence) -> Self {
         let stagger = if tempo == 0 { 0 } else { u64::from(netuid % tempo) };
-        Self {
+        let mut scheduler = Self {
+            netuid,
+            cadence,
             last_epoch_block: block.saturating_sub(stagger),
             pending_epoch_at: 0,
             blocks_since_last_step: 0,
             epoch_index: 0,
+        };
+        if cadence == Cadence::Legacy {
+            scheduler.epoch_index = legacy_epoch_index(netuid, tempo, block);
+        }
+        scheduler
+    }
+
+    /// Whether the epoch is due at `block`, before this block's cap is applied.
+    pub fn due(&self, tempo: u16, block: u64) -> bool {
+        match self.cadence {
+            Cadence::Legacy => legacy_epoch_due(self.netuid, tempo, block),
+            Cadence::Head => {
+                tempo != 0
+                    && ((self.pending_epoch_at > 0 && block >= self.pending_epoch_at)
+                        || self.blocks_since_last_step > BLOCKS_SINCE_LAST_STEP_MAX
+                        || block.saturating_sub(self.last_epoch_block) >= u64::from(tempo))
+            }
         }
     }
 
-    fn due(&self, tempo: u16, block: u64) -> bool {
-        tempo != 0
-            && ((self.pending_epoch_at > 0 && block >= self.pending_epoch_at)
-                || self.blocks_since_last_step > BLOCKS_SINCE_LAST_STEP_MAX
-                || block.saturating_sub(self.last_epoch_block) >= u64::from(tempo))
+    /// The epoch a weight commit at `block` belongs to: the current index, plus one when the
+    /// epoch is due this block (§5.2 look-ahead).
+    pub fn commit_epoch(&self, tempo: u16, block: u64) -> u64 {
+        self.current_epoch(tempo, block) + u64::from(self.due(tempo, block))
+    }
+
+    /// `SubnetEpochIndex` at `block` (legacy: computed from the block, as the chain did).
+    pub fn current_epoch(&self, tempo: u16, block: u64) -> u64 {
+        match self.cadence {
+            Cadence::Head => self.epoch_index,
+            Cadence::Legacy => legacy_epoch_index(self.netuid, tempo, block),
+        }
     }
 
     /// One block of the scheduler: count the block, and if the epoch is due either defer it (the
-    /// block's cap of epochs is used up) or run it. `epochs_run_this_block` counts epochs across
-    /// the subnets of this block.
+    /// block's cap of epochs is used up; HEAD only) or run it. `epochs_run_this_block` counts
+    /// epochs across the subnets of this block.
     pub fn on_block(
         &mut self,
         tempo: u16,
@@ -87,17 +125,43 @@ impl EpochScheduler {
         if !self.due(tempo, block) {
             return EpochDecision::Wait;
         }
-        if *epochs_run_this_block >= max_epochs_per_block {
+        if self.cadence == Cadence::Head && *epochs_run_this_block >= max_epochs_per_block {
             self.pending_epoch_at = block + 1;
             return EpochDecision::Deferred;
         }
-        *epochs_run_this_block += 1;
+        *epochs_run_this_block = epochs_run_this_block.saturating_add(1);
         self.blocks_since_last_step = 0;
         self.last_epoch_block = block;
         self.pending_epoch_at = 0;
-        self.epoch_index += 1;
+        self.epoch_index = match self.cadence {
+            Cadence::Head => self.epoch_index + 1,
+            Cadence::Legacy => legacy_epoch_index(self.netuid, tempo, block),
+        };
         EpochDecision::Run
     }
+
+    /// A runtime upgrade that changes the cadence at `block`. Into HEAD (the dynamic-tempo
+    /// migration): `LastEpochBlock` becomes the last block the legacy rule ran an epoch at, and the
+    /// index carries on from the legacy one. Into legacy: the index is the legacy formula's.
+    pub fn migrate(&mut self, cadence: Cadence, tempo: u16, block: u64) {
+        if cadence == self.cadence {
+            return;
+        }
+        if cadence == Cadence::Head && tempo != 0 {
+            let period = u64::from(tempo) + 1;
+            let since = block.wrapping_add(u64::from(self.netuid)).wrapping_add(1) % period;
+            self.last_epoch_block = block.saturating_sub(since);
+            self.pending_epoch_at = 0;
+        } else {
+            self.epoch_index = legacy_epoch_index(self.netuid, tempo, block);
+        }
+        self.cadence = cadence;
+    }
+}
+
+/// Legacy: the epoch index of §5.2, `⌊(b + netuid + 1) / (T + 1)⌋` (wrapping as the chain adds).
+pub fn legacy_epoch_index(netuid: u16, tempo: u16, block: u64) -> u64 {
+    block.wrapping_add(u64::from(netuid)).wrapping_add(1) / (u64::from(tempo) + 1)
 }
 
 #[cfg(test)]
@@ -160,7 +224,7 @@ mod tests {
     #[test]
     fn vector_head_blocks_since_last_step_counter() {
         let tempo = 7_200;
-        let mut scheduler = EpochScheduler::new(1, tempo, 0);
+        let mut scheduler = EpochScheduler::new(1, tempo, 0, Cadence::Head);
         let mut block = step(&mut scheduler, tempo, 0, 5);
         assert_eq!(scheduler.blocks_since_last_step, 5);
         let until = blocks_until_next_auto_epoch(scheduler.last_epoch_block, tempo, block);
@@ -176,8 +240,8 @@ mod tests {
 
     #[test]
     fn the_cap_defers_to_the_next_block_and_the_period_is_tempo() {
-        let mut a = EpochScheduler::new(0, 10, 0);
-        let mut b = EpochScheduler::new(0, 10, 0);
+        let mut a = EpochScheduler::new(0, 10, 0, Cadence::Head);
+        let mut b = EpochScheduler::new(0, 10, 0, Cadence::Head);
         let mut runs = Vec::new();
         for block in 1..=30 {
             let mut used = 0;
@@ -195,9 +259,44 @@ mod tests {
     #[test]
     fn the_safety_net_runs_an_overdue_epoch() {
         // Tempo 65535 is longer than the net of 50 400 blocks, so the net sets the pace.
-        let mut scheduler = EpochScheduler::new(0, 65_535, 0);
+        let mut scheduler = EpochScheduler::new(0, 65_535, 0, Cadence::Head);
         let runs = (1..=110_000).filter(|&block| scheduler.on_block(65_535, block, &mut 0, 2) == EpochDecision::Run);
         let net = BLOCKS_SINCE_LAST_STEP_MAX + 1;
         assert_eq!(runs.collect::<Vec<_>>(), vec![net, 2 * net]);
+    }
+
+    #[test]
+    fn legacy_cadence_runs_every_tempo_plus_one_blocks_uncapped() {
+        let mut a = EpochScheduler::new(1, 10, 0, Cadence::Legacy);
+        let mut b = EpochScheduler::new(12, 10, 0, Cadence::Legacy);
+        let mut runs = Vec::new();
+        for block in 1..=30 {
+            let mut used = 0;
+            for (subnet, scheduler) in [&mut a, &mut b].into_iter().enumerate() {
+                if scheduler.on_block(10, block, &mut used, 1) == EpochDecision::Run {
+                    runs.push((subnet, block, scheduler.epoch_index));
+                }
+            }
+        }
+        // netuid 1 and 12 share a phase mod 11: both run in the same block despite a cap of 1.
+        assert_eq!(runs, vec![(0, 9, 1), (1, 9, 2), (0, 20, 2), (1, 20, 3)]);
+        // The legacy index is a function of the block; a commit in an epoch block (31) belongs to
+        // the epoch after the one that block starts.
+        assert_eq!(a.commit_epoch(10, 30), 2);
+        assert_eq!(a.commit_epoch(10, 31), 4);
+    }
+
+    #[test]
+    fn migrating_to_head_keeps_the_phase() {
+        let mut scheduler = EpochScheduler::new(1, 10, 0, Cadence::Legacy);
+        step(&mut scheduler, 10, 0, 25);
+        let index = scheduler.epoch_index;
+        scheduler.migrate(Cadence::Head, 10, 25);
+        assert_eq!(scheduler.last_epoch_block, 20);
+        let runs: Vec<u64> =
+            (26..=45).filter(|&block| scheduler.on_block(10, block, &mut 0, 2) == EpochDecision::Run).collect();
+        // Every T from the last legacy epoch (20): 30, 40.
+        assert_eq!(runs, vec![30, 40]);
+        assert_eq!(scheduler.epoch_index, index + 2);
     }
 }

@@ -12,10 +12,11 @@ use super::accounts::{Accounts, ColdkeyId, HotkeyId, InsufficientBalance};
 use super::fixed::{I64F64, U64F64, U96F32};
 use super::hyperparameters::Hyperparameters;
 use super::pool::Pool;
+use super::profile::{self, Profile};
 use super::registration::burn::BurnPolicy;
 use super::schedule::EpochScheduler;
 use super::share_pool::SharePool;
-use super::subnet::{InvalidCall, Subnet};
+use super::subnet::{CommitRefused, InvalidCall, Subnet};
 use super::yuma::EpochOutput;
 
 /// Network-wide parameters (global storage items of §7), read from a profile's hyperparameters.
@@ -132,6 +133,8 @@ pub struct BlockReport {
     pub emission_rao: u64,
     /// The epochs that ran, by netuid.
     pub epochs: Vec<(u16, EpochOutput)>,
+    /// Timelocked commits the chain opened and refused, by (netuid, uid).
+    pub reveals_refused: Vec<(u16, u16, CommitRefused)>,
 }
 
 /// Why a subnet cannot be created.
@@ -150,6 +153,8 @@ pub struct ConservationError(pub String);
 pub struct Chain {
     pub block: u64,
     pub params: NetworkParameters,
+    /// The protocol rules in force; a runtime upgrade changes them.
+    profile: &'static Profile,
     pub accounts: Accounts,
     /// `TotalIssuance`: TAO minted and not recycled.
     pub total_issuance_rao: u64,
@@ -168,10 +173,16 @@ pub struct Chain {
 pub const SUBNETS_MAX: usize = 1024;
 
 impl Chain {
+    /// A chain at genesis under the HEAD rules.
     pub fn new(params: NetworkParameters) -> Self {
+        Self::with_profile(params, profile::HEAD)
+    }
+
+    pub fn with_profile(params: NetworkParameters, profile: &'static Profile) -> Self {
         Self {
             block: 0,
             params,
+            profile,
             accounts: Accounts::default(),
             total_issuance_rao: 0,
             tao_issued_rao: 0,
@@ -206,17 +217,13 @@ impl Chain {
         if self.subnets.len() >= SUBNETS_MAX {
             return Err(CreateSubnetError::TooManySubnets);
         }
-        let metagraph = Subnet::new(hyperparameters.clone(), &[]).map_err(CreateSubnetError::Hyperparameters)?;
+        let mut metagraph = Subnet::new(hyperparameters.clone(), &[]).map_err(CreateSubnetError::Hyperparameters)?;
+        metagraph.set_profile(self.profile).map_err(CreateSubnetError::Hyperparameters)?;
         let owner_coldkey = self.accounts.owner_of(owner_hotkey);
         self.accounts.debit(owner_coldkey, pool.tao_rao).map_err(CreateSubnetError::OwnerBalance)?;
         let netuid = u16::try_from(self.subnets.len() + 1).expect("netuids are u16");
-        let burn = BurnPolicy::new(
-            hyperparameters.min_burn,
-            hyperparameters.max_burn,
-            hyperparameters.burn_half_life,
-            U64F64::from_num(hyperparameters.burn_increase_mult),
-        );
-        let scheduler = EpochScheduler::new(netuid, hyperparameters.tempo, self.block);
+        let burn = BurnPolicy::from_hyperparameters(&hyperparameters);
+        let scheduler = EpochScheduler::new(netuid, hyperparameters.tempo, self.block, self.profile.cadence);
         let burn_rao = hyperparameters.burn;
         self.subnets.push(SubnetLedger {
             netuid,
@@ -239,6 +246,39 @@ impl Chain {
             alpha_recycled_rao: 0,
         });
         Ok(netuid)
+    }
+
+    pub fn profile(&self) -> &'static Profile {
+        self.profile
+    }
+
+    /// A runtime upgrade to `profile` at the current block, with the migrations it implies: every
+    /// subnet's scheduler moves to the profile's cadence (§3.2) and its epoch, weights and
+    /// registration follow the profile's rules from the next block on. Stored state (bonds,
+    /// weights, burn prices) is kept as it is, as the chain's migrations keep it. Refused, with
+    /// nothing changed, if a subnet's hyperparameters need a rule the profile does not have.
+    pub fn runtime_upgrade(&mut self, profile: &'static Profile) -> Result<(), (u16, InvalidCall)> {
+        for subnet in &self.subnets {
+            profile
+                .check(&subnet.metagraph.hyperparameters)
+                .map_err(|invalid| (subnet.netuid, InvalidCall::Hyperparameter(invalid)))?;
+        }
+        let block = self.block;
+        for subnet in &mut self.subnets {
+            subnet.metagraph.set_profile(profile).expect("checked above");
+            subnet.scheduler.migrate(profile.cadence, subnet.metagraph.hyperparameters.tempo, block);
+        }
+        self.profile = profile;
+        Ok(())
+    }
+
+    /// Sets a subnet's hyperparameters (sudo or owner calls, or an upgrade's migration). The burn
+    /// price keeps its value; its bounds and dynamics take the new settings.
+    pub fn set_hyperparameters(&mut self, netuid: u16, hyperparameters: Hyperparameters) -> Result<(), InvalidCall> {
+        let subnet = self.subnet_mut(netuid);
+        subnet.metagraph.set_hyperparameters(hyperparameters)?;
+        subnet.burn = BurnPolicy::from_hyperparameters(&subnet.metagraph.hyperparameters);
+        Ok(())
     }
 
     /// `start_call`: the subnet emits from the next block on.
@@ -280,7 +320,9 @@ impl Chain {
                 subnet.burn_rao = subnet.burn.decay(subnet.burn_rao);
             }
         }
-        let report = self.run_coinbase(block);
+        let reveals_refused = self.reveal_timelocked_commits(block);
+        let mut report = self.run_coinbase(block);
+        report.reveals_refused = reveals_refused;
         self.update_moving_prices(block);
         debug_assert_eq!(self.conservation(), Ok(()), "after block {block}");
         report

@@ -177,6 +177,7 @@ pub(crate) fn sample_output() -> ReplayOutput {
                 emission_rao: vec![5, 5],
                 server_emission_rao: vec![0, 5],
                 validator_emission_rao: vec![5, 0],
+                pruning_score: vec![65535, 65535],
                 bonds: vec![vec![(1, 6640)], vec![]],
             },
         }],

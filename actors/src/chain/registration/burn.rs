@@ -2,6 +2,7 @@
 //! half-life, jumps by a multiplier at each registration, and stays within [MinBurn, MaxBurn].
 
 use crate::chain::fixed::U64F64;
+use crate::chain::hyperparameters::Hyperparameters;
 
 /// 1.0 in Q32.
 const ONE_Q32: u64 = 1 << 32;
@@ -64,6 +65,11 @@ pub struct BurnPolicy {
 impl BurnPolicy {
     pub fn new(min_burn_rao: u64, max_burn_rao: u64, half_life: u16, increase_multiplier: U64F64) -> Self {
         Self { min_burn_rao, max_burn_rao, decay_factor_q32: decay_factor_q32(half_life), increase_multiplier }
+    }
+
+    /// The policy a subnet's hyperparameters set.
+    pub fn from_hyperparameters(h: &Hyperparameters) -> Self {
+        Self::new(h.min_burn, h.max_burn, h.burn_half_life, U64F64::from_num(h.burn_increase_mult))
     }
 
     fn clamp(&self, burn_rao: u64) -> u64 {

@@ -4,6 +4,7 @@
 pub mod burn;
 
 use super::accounts::{ColdkeyId, HotkeyId};
+use super::profile::Pruning;
 use super::state::Chain;
 
 /// Why the chain refuses a registration.
@@ -72,7 +73,12 @@ impl Chain {
 
         self.accounts.debit(coldkey, burn).expect("balance checked");
         let is_owner = hotkey == self.subnet(netuid).owner_hotkey;
+        let legacy_pruning = self.profile().pruning == Pruning::PruningScore;
         let subnet = self.subnet_mut(netuid);
+        if legacy_pruning && usize::from(uid) < subnet.hotkeys.len() {
+            // The pruned UID is marked so the next registration before an epoch picks another.
+            subnet.metagraph.set_pruning_score(uid, u16::MAX);
+        }
         let burned_alpha = subnet.pool.buy_alpha(burn);
         subnet.alpha_recycled_rao += u128::from(burned_alpha);
         subnet.metagraph.register(uid, 0, block).expect("the slot was chosen from the subnet's own UIDs");
@@ -97,10 +103,37 @@ impl Chain {
         uid
     }
 
-    /// The UID a newcomer replaces in a full subnet (§4.2, HEAD): never the owner's immortal
-    /// hotkeys; among the rest the lowest (Emission, registration block, UID), from the non-immune
-    /// UIDs while more than `min_non_immune_uids` of them remain, else from the immune ones.
+    /// The UID a newcomer replaces in a full subnet, by the rule of the profile in force.
     pub fn prune_candidate(&self, netuid: u16, block: u64) -> Option<u16> {
+        match self.profile().pruning {
+            Pruning::Emission => self.prune_candidate_by_emission(netuid, block),
+            Pruning::PruningScore => self.prune_candidate_by_score(netuid, block),
+        }
+    }
+
+    /// Until 2025-10-28 (§4.5): the lowest `PruningScore` among non-immune UIDs, ties to the
+    /// earliest registration (then the lower UID); if every UID is immune, the same among them.
+    /// The subnet owner's hotkey is never replaced.
+    fn prune_candidate_by_score(&self, netuid: u16, block: u64) -> Option<u16> {
+        let subnet = self.subnet(netuid);
+        let h = &subnet.metagraph.hyperparameters;
+        let registered_at = subnet.metagraph.registered_at();
+        let score = &subnet.metagraph.outputs().pruning_score;
+        let key = |uid: u16| (score[usize::from(uid)], registered_at[usize::from(uid)], uid);
+        let immune = |uid: u16| block.saturating_sub(registered_at[usize::from(uid)]) < u64::from(h.immunity_period);
+        let candidates =
+            (0..subnet.hotkeys.len() as u16).filter(|&uid| subnet.hotkeys[usize::from(uid)] != subnet.owner_hotkey);
+        let (immune_uids, free_uids): (Vec<u16>, Vec<u16>) = candidates.partition(|&uid| immune(uid));
+        free_uids
+            .into_iter()
+            .min_by_key(|&uid| key(uid))
+            .or_else(|| immune_uids.into_iter().min_by_key(|&uid| key(uid)))
+    }
+
+    /// HEAD (§4.2): never the owner's immortal hotkeys; among the rest the lowest (Emission,
+    /// registration block, UID), from the non-immune UIDs while more than `min_non_immune_uids`
+    /// of them remain, else from the immune ones.
+    fn prune_candidate_by_emission(&self, netuid: u16, block: u64) -> Option<u16> {
         let subnet = self.subnet(netuid);
         let h = &subnet.metagraph.hyperparameters;
         let registered_at = subnet.metagraph.registered_at();

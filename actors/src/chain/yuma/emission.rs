@@ -1,6 +1,6 @@
 //! The epoch's emission split (spec §2.7).
 
-use crate::chain::fixed::{I32F32, divide_raw, share_of_rao};
+use crate::chain::fixed::{I32F32, divide_raw, max_upscale_to_u16, share_of_rao};
 
 /// RAO per UID, each floored, so every vector sums to at most the epoch's emission.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -9,6 +9,8 @@ pub struct EmissionSplit {
     pub validator_rao: Vec<u64>,
     /// `Emission` on chain: the combined share of incentive and dividends.
     pub combined_rao: Vec<u64>,
+    /// The combined share max-upscaled: `PruningScores` of the chain until 2025-10-28 (§2.8).
+    pub pruning_score: Vec<u16>,
 }
 
 /// Miners are paid by incentive and validators by dividends, each over `e_sum = Σ(I + D)`. When
@@ -31,6 +33,7 @@ pub fn split_emission(
             server_rao: vec![0; incentive.len()],
             validator_rao: to_rao(fallback),
             combined_rao: to_rao(fallback),
+            pruning_score: max_upscale_to_u16(fallback),
         };
     }
     debug_assert!(e_sum > 0);
@@ -38,7 +41,12 @@ pub fn split_emission(
     let server: Vec<I32F32> = incentive.iter().map(|x| share(x.to_bits())).collect();
     let validator: Vec<I32F32> = dividends.iter().map(|x| share(x.to_bits())).collect();
     let combined: Vec<I32F32> = earned.iter().map(|&x| share(x)).collect();
-    EmissionSplit { server_rao: to_rao(&server), validator_rao: to_rao(&validator), combined_rao: to_rao(&combined) }
+    EmissionSplit {
+        server_rao: to_rao(&server),
+        validator_rao: to_rao(&validator),
+        combined_rao: to_rao(&combined),
+        pruning_score: max_upscale_to_u16(&combined),
+    }
 }
 
 #[cfg(test)]
@@ -53,6 +61,7 @@ mod tests {
         assert_eq!(split.combined_rao, vec![500_000_000, 500_000_000]);
         assert_eq!(split.server_rao, vec![0, 500_000_000]);
         assert_eq!(split.validator_rao, vec![500_000_000, 0]);
+        assert_eq!(split.pruning_score, vec![65_535, 65_535]);
     }
 
     #[test]

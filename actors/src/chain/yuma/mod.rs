@@ -51,6 +51,26 @@ pub struct EpochInputs<'a> {
     /// Liquid alpha settings when it is on (only Yuma3 reads them at HEAD).
     pub liquid_alpha: Option<LiquidAlpha>,
     pub emission_rao: u64,
+    /// Which of the epoch's rules of record are in force (a protocol profile's choice).
+    pub rules: EpochRules,
+}
+
+/// Rules of the epoch that changed over time without changing the bond rule (spec §2.9): the
+/// protocol profile in force decides each. `HEAD` has them all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EpochRules {
+    /// The owner UID always holds a permit and is never threshold-filtered (2026-04-22).
+    pub owner_exemptions: bool,
+    /// Stakes below `stake_threshold_rao` count as 0, and only non-zero stake earns a permit
+    /// (2025-05-28).
+    pub stake_threshold_and_nonzero_permits: bool,
+    /// Weights committed before a UID's registration do not apply to it (§2.3.5, 2025-07-23).
+    pub commit_reveal_mask: bool,
+}
+
+impl EpochRules {
+    pub const HEAD: Self =
+        Self { owner_exemptions: true, stake_threshold_and_nonzero_permits: true, commit_reveal_mask: true };
 }
 
 impl EpochInputs<'_> {
@@ -85,6 +105,8 @@ pub struct EpochOutput {
     pub emission_rao: Vec<u64>,
     pub server_emission_rao: Vec<u64>,
     pub validator_emission_rao: Vec<u64>,
+    /// Legacy `PruningScores` (max-upscaled combined emission share).
+    pub pruning_score: Vec<u16>,
     /// The whole bonds table after the epoch: the row of each new permit holder replaced, the row
     /// of a UID that lost its permit cleared, every other row as it was.
     pub bonds: Vec<Vec<(u16, u16)>>,
@@ -134,11 +156,19 @@ pub fn epoch(era: &dyn Era, inputs: &EpochInputs) -> EpochOutput {
     inputs.assert_consistent();
 
     // §2.2 activity, stake, permits.
+    let rules = inputs.rules;
+    let exempt_owner = if rules.owner_exemptions { inputs.owner_uid } else { None };
+    let threshold_rao = if rules.stake_threshold_and_nonzero_permits { inputs.stake_threshold_rao } else { 0 };
     let active = stake::activity(inputs.last_update, inputs.block, inputs.activity_cutoff);
-    let stake_weight = stake::stake_weights(inputs.stake, inputs.stake_threshold_rao, inputs.owner_uid);
+    let stake_weight = stake::stake_weights(inputs.stake, threshold_rao, exempt_owner);
     let mut permit_in_force = inputs.validator_permit.to_vec();
-    stake::force_owner(&mut permit_in_force, inputs.owner_uid);
-    let new_permits = stake::new_validator_permits(&stake_weight, inputs.max_allowed_validators, inputs.owner_uid);
+    stake::force_owner(&mut permit_in_force, exempt_owner);
+    let new_permits = stake::new_validator_permits(
+        &stake_weight,
+        inputs.max_allowed_validators,
+        exempt_owner,
+        rules.stake_threshold_and_nonzero_permits,
+    );
     let active_stake = stake::active_stake(&stake_weight, &active, &permit_in_force);
 
     // §2.3 weights.
@@ -149,7 +179,7 @@ pub fn epoch(era: &dyn Era, inputs: &EpochInputs) -> EpochOutput {
             owner_uid: inputs.owner_uid,
             last_update: inputs.last_update,
             registered_at: inputs.registered_at,
-            first_commit_block: inputs.first_commit_block,
+            first_commit_block: inputs.first_commit_block.filter(|_| rules.commit_reveal_mask),
         },
     );
 
@@ -209,6 +239,7 @@ pub fn epoch(era: &dyn Era, inputs: &EpochInputs) -> EpochOutput {
         emission_rao: split.combined_rao,
         server_emission_rao: split.server_rao,
         validator_emission_rao: split.validator_rao,
+        pruning_score: split.pruning_score,
         bonds,
     }
 }

@@ -40,15 +40,19 @@ pub fn is_topk(values: &[I32F32], k: usize) -> Vec<bool> {
     result
 }
 
-/// New validator permits (§2.2.5): top-k of non-zero stake, and the owner always.
+/// New validator permits (§2.2.5): top-k of stake, non-zero stake only when `need_stake` (since
+/// 2025-05-28; before, a UID without stake could hold a permit), and the owner always.
 pub fn new_validator_permits(
     stake_weight: &[I32F32],
     max_allowed_validators: u16,
     owner_uid: Option<u16>,
+    need_stake: bool,
 ) -> Vec<bool> {
     let mut permits = is_topk(stake_weight, usize::from(max_allowed_validators));
-    for (permit, s) in permits.iter_mut().zip(stake_weight) {
-        *permit &= s.to_bits() != 0;
+    if need_stake {
+        for (permit, s) in permits.iter_mut().zip(stake_weight) {
+            *permit &= s.to_bits() != 0;
+        }
     }
     force_owner(&mut permits, owner_uid);
     permits
@@ -109,9 +113,9 @@ mod tests {
     #[test]
     fn zero_stake_never_gets_a_permit_but_the_owner_does() {
         let s = [I32F32::from_num(0), I32F32::from_num(0.5), I32F32::from_num(0.5)];
-        assert_eq!(new_validator_permits(&s, 64, None), vec![false, true, true]);
-        assert_eq!(new_validator_permits(&s, 64, Some(0)), vec![true, true, true]);
-        assert_eq!(new_validator_permits(&s, 1, None), vec![false, false, true]);
+        assert_eq!(new_validator_permits(&s, 64, None, true), vec![false, true, true]);
+        assert_eq!(new_validator_permits(&s, 64, Some(0), true), vec![true, true, true]);
+        assert_eq!(new_validator_permits(&s, 1, None, true), vec![false, false, true]);
     }
 
     #[test]

@@ -7,8 +7,14 @@
 
 use std::fmt;
 
+mod commit_reveal;
+
+use commit_reveal::CommitQueues;
+pub use commit_reveal::{CommitRefused, UNREVEALED_COMMITS_MAX, WeightsPayload, commit_hash};
+
 use super::fixed::{I64F64, is_max_weight_limited, u16_max_upscale};
 use super::hyperparameters::{Hyperparameters, InvalidHyperparameter};
+use super::profile::{self, Profile};
 use super::yuma::{self, EpochInputs, EpochOutput, Era};
 
 /// The largest total stake weight a subnet holds: the integer range of I64F64, in which the
@@ -70,6 +76,11 @@ pub enum WeightsRefused {
     MaxWeightExceeded {
         limit: u16,
     },
+    /// A sealed (timelocked) payload names a UID the subnet does not have.
+    UnknownDest {
+        uid: u16,
+        n: usize,
+    },
 }
 
 impl fmt::Display for WeightsRefused {
@@ -103,6 +114,7 @@ impl fmt::Display for WeightsRefused {
             Self::MaxWeightExceeded { limit } => {
                 write!(f, "the largest normalised weight is above max_weights_limit {limit}/65535")
             }
+            Self::UnknownDest { uid, n } => write!(f, "uid {uid} is not registered (n = {n})"),
         }
     }
 }
@@ -151,6 +163,13 @@ impl<R> From<InvalidCall> for CallError<R> {
     }
 }
 
+/// How weights reach the chain: the `set_weights` extrinsic, or a commit-reveal reveal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ingress {
+    Extrinsic,
+    Reveal,
+}
+
 /// Per-UID outputs of the last epoch, as stored on chain (§2.8).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StoredOutputs {
@@ -161,11 +180,15 @@ pub struct StoredOutputs {
     pub dividends: Vec<u16>,
     pub validator_trust: Vec<u16>,
     pub emission_rao: Vec<u64>,
+    /// Legacy `PruningScores`: kept by a replacement (the pruned UID was set to 65 535).
+    pub pruning_score: Vec<u16>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Subnet {
     pub hyperparameters: Hyperparameters,
+    /// The protocol rules in force (set by the chain, changed by runtime upgrades).
+    profile: &'static Profile,
     stake: Vec<I64F64>,
     registered_at: Vec<u64>,
     last_update: Vec<u64>,
@@ -176,6 +199,7 @@ pub struct Subnet {
     bonds: Vec<Vec<(u16, u16)>>,
     last_mechanism_step_block: u64,
     outputs: StoredOutputs,
+    commits: CommitQueues,
 }
 
 impl Subnet {
@@ -194,6 +218,7 @@ impl Subnet {
         }
         Ok(Self {
             hyperparameters,
+            profile: profile::HEAD,
             stake: neurons.iter().map(|neuron| I64F64::from_num(neuron.stake_rao)).collect(),
             registered_at: neurons.iter().map(|neuron| neuron.registered_at).collect(),
             last_update: neurons.iter().map(|neuron| neuron.last_update).collect(),
@@ -201,6 +226,7 @@ impl Subnet {
             weights: vec![Vec::new(); n],
             bonds: vec![Vec::new(); n],
             last_mechanism_step_block: 0,
+            commits: CommitQueues::with_uids(n),
             outputs: StoredOutputs {
                 active: vec![true; n],
                 stake_weight: vec![0; n],
@@ -209,12 +235,44 @@ impl Subnet {
                 dividends: vec![0; n],
                 validator_trust: vec![0; n],
                 emission_rao: vec![0; n],
+                pruning_score: vec![0; n],
             },
         })
     }
 
     pub fn n(&self) -> usize {
         self.stake.len()
+    }
+
+    pub fn profile(&self) -> &'static Profile {
+        self.profile
+    }
+
+    /// Puts the subnet under `profile`'s rules; refused if its hyperparameters ask for a rule that
+    /// profile does not have a model of.
+    pub fn set_profile(&mut self, profile: &'static Profile) -> Result<(), InvalidCall> {
+        profile.check(&self.hyperparameters).map_err(InvalidCall::Hyperparameter)?;
+        self.profile = profile;
+        Ok(())
+    }
+
+    /// Replaces the hyperparameters, checked on their own and against the profile in force.
+    pub fn set_hyperparameters(&mut self, hyperparameters: Hyperparameters) -> Result<(), InvalidCall> {
+        hyperparameters.validate().map_err(InvalidCall::Hyperparameter)?;
+        self.profile.check(&hyperparameters).map_err(InvalidCall::Hyperparameter)?;
+        if let Some(owner) = hyperparameters.owner_uid {
+            self.check_uid(owner)?;
+        }
+        if self.n() > usize::from(hyperparameters.max_allowed_uids) {
+            return Err(InvalidCall::SubnetFull { max_allowed_uids: hyperparameters.max_allowed_uids });
+        }
+        self.hyperparameters = hyperparameters;
+        Ok(())
+    }
+
+    /// Marks `uid` as the one a legacy registration replaces next (§4.5).
+    pub fn set_pruning_score(&mut self, uid: u16, score: u16) {
+        self.outputs.pruning_score[usize::from(uid)] = score;
     }
 
     pub fn outputs(&self) -> &StoredOutputs {
@@ -252,13 +310,31 @@ impl Subnet {
         version_key: u64,
         block: u64,
     ) -> Result<(), CallError<WeightsRefused>> {
+        let row = self.checked_weights(uid, dests, values, version_key, block, Ingress::Extrinsic)?;
+        self.weights[usize::from(uid)] = row;
+        self.last_update[usize::from(uid)] = block;
+        Ok(())
+    }
+
+    /// The checks of §5.1 in the chain's order; the row to store when they pass. A reveal skips
+    /// the two checks that belong to the extrinsic alone: the commit-reveal refusal and the rate
+    /// limit (the commit was rate limited instead).
+    fn checked_weights(
+        &self,
+        uid: u16,
+        dests: &[u16],
+        values: &[u16],
+        version_key: u64,
+        block: u64,
+        ingress: Ingress,
+    ) -> Result<Vec<(u16, u16)>, CallError<WeightsRefused>> {
         let caller = self.check_uid(uid)?;
         for &dest in dests {
             self.check_uid(dest)?;
         }
         let h = &self.hyperparameters;
         let refuse = |reason| Err(CallError::Refused(reason));
-        if h.commit_reveal {
+        if ingress == Ingress::Extrinsic && h.commit_reveal {
             return refuse(WeightsRefused::CommitRevealEnabled);
         }
         if dests.len() != values.len() {
@@ -267,7 +343,7 @@ impl Subnet {
         if dests.len() > self.n() {
             return refuse(WeightsRefused::MoreWeightsThanUids { len: dests.len(), n: self.n() });
         }
-        let is_owner = self.is_owner(caller);
+        let is_owner = self.is_owner(caller) && self.profile.epoch_rules.owner_exemptions;
         let stake_rao = self.stake[caller].saturating_to_num::<u64>();
         if !is_owner && stake_rao < h.stake_threshold_rao {
             return refuse(WeightsRefused::StakeBelowThreshold { stake_rao, threshold_rao: h.stake_threshold_rao });
@@ -275,10 +351,8 @@ impl Subnet {
         if h.weights_version_key != 0 && version_key < h.weights_version_key {
             return refuse(WeightsRefused::VersionKeyTooLow { given: version_key, required: h.weights_version_key });
         }
-        let last_update = self.last_update[caller];
-        let blocks_since_update = block.saturating_sub(last_update);
-        if last_update != 0 && blocks_since_update < h.weights_set_rate_limit {
-            return refuse(WeightsRefused::RateLimited { blocks_since_update, limit: h.weights_set_rate_limit });
+        if ingress == Ingress::Extrinsic {
+            self.check_rate_limit(caller, block).map_err(CallError::Refused)?;
         }
         let is_self_weight = dests.len() == 1 && dests[0] == uid;
         if !is_self_weight && !is_owner && !self.validator_permit[caller] {
@@ -301,8 +375,17 @@ impl Subnet {
         if !is_self_weight && !is_max_weight_limited(&upscaled, h.max_weights_limit) {
             return refuse(WeightsRefused::MaxWeightExceeded { limit: h.max_weights_limit });
         }
-        self.weights[caller] = row;
-        self.last_update[caller] = block;
+        Ok(row)
+    }
+
+    /// §5.1.5: `LastUpdate = 0` or at least `weights_set_rate_limit` blocks since it.
+    fn check_rate_limit(&self, caller: usize, block: u64) -> Result<(), WeightsRefused> {
+        let last_update = self.last_update[caller];
+        let blocks_since_update = block.saturating_sub(last_update);
+        let limit = self.hyperparameters.weights_set_rate_limit;
+        if last_update != 0 && blocks_since_update < limit {
+            return Err(WeightsRefused::RateLimited { blocks_since_update, limit });
+        }
         Ok(())
     }
 
@@ -367,6 +450,7 @@ impl Subnet {
             self.validator_permit.push(false);
             self.weights.push(Vec::new());
             self.bonds.push(Vec::new());
+            self.commits.push_uid();
             let o = &mut self.outputs;
             o.active.push(true);
             o.stake_weight.push(0);
@@ -375,6 +459,7 @@ impl Subnet {
             o.dividends.push(0);
             o.validator_trust.push(0);
             o.emission_rao.push(0);
+            o.pruning_score.push(0);
             return Ok(());
         }
         self.check_stake_total(Some(index), stake_rao)?;
@@ -384,6 +469,7 @@ impl Subnet {
         self.validator_permit[index] = false;
         self.weights[index].clear();
         self.bonds[index].clear();
+        self.commits.clear_uid(index);
         for row in &mut self.weights {
             if let Ok(position) = row.binary_search_by_key(&uid, |&(dest, _)| dest) {
                 row[position].1 = 0;
@@ -426,8 +512,7 @@ impl Subnet {
             validator_permit: &self.validator_permit,
             weights: &self.weights,
             bonds: &self.bonds,
-            // No commit can be pending without the commit extrinsics of the living chain.
-            first_commit_block: None,
+            first_commit_block: h.commit_reveal.then_some(self.commits.first_block()),
             owner_uid: h.owner_uid,
             stake_threshold_rao: h.stake_threshold_rao,
             max_allowed_validators: h.max_allowed_validators,
@@ -436,15 +521,15 @@ impl Subnet {
             bonds_moving_average: h.bonds_moving_average,
             liquid_alpha: h.liquid_alpha(),
             emission_rao,
+            rules: self.profile.epoch_rules,
         }
     }
 
-    /// Runs the epoch as subtensor's `epoch(netuid, emission)` does, under the era the
-    /// hyperparameters select, and stores what it writes (§2.8). Like that function it does not
-    /// record `LastMechansimStepBlock` (the coinbase does).
+    /// Runs the epoch as subtensor's `epoch(netuid, emission)` does, under the era the profile
+    /// and hyperparameters select, and stores what it writes (§2.8). Like that function it does
+    /// not record `LastMechansimStepBlock` (the coinbase does).
     pub fn run_epoch(&mut self, block: u64, emission_rao: u64) -> EpochOutput {
-        let era = yuma::era_by_name(self.hyperparameters.era_name()).expect("every HEAD era is registered");
-        self.run_epoch_with(era, block, emission_rao)
+        self.run_epoch_with(self.profile.era(&self.hyperparameters), block, emission_rao)
     }
 
     pub fn run_epoch_with(&mut self, era: &dyn Era, block: u64, emission_rao: u64) -> EpochOutput {
@@ -459,6 +544,7 @@ impl Subnet {
             dividends: output.dividends.clone(),
             validator_trust: output.validator_trust.clone(),
             emission_rao: output.emission_rao.clone(),
+            pruning_score: output.pruning_score.clone(),
         };
         output
     }

@@ -1,0 +1,179 @@
+//! Protocol profiles: the chain's rules as of a date, by name (spec §2.9 and the dated rules of
+//! §3–§6). A profile fixes the rules a hyperparameter cannot change (the epoch cadence, which
+//! Yuma eras exist, the epoch's rules of record, how the replaced UID is chosen) and the values
+//! new subnets get. A runtime upgrade moves a running chain from one profile to another.
+
+use super::hyperparameters::{Hyperparameters, InvalidHyperparameter};
+use super::schedule::Cadence;
+use super::yuma::{self, EpochRules, Era};
+
+/// How a full subnet chooses the UID a newcomer replaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pruning {
+    /// HEAD (§4.2): lowest Emission, with owner immortality and `min_non_immune_uids`.
+    Emission,
+    /// Until 2025-10-28 (§4.5): lowest `PruningScore`, ties to the earliest registration.
+    PruningScore,
+}
+
+#[derive(Debug, PartialEq)]
+pub struct Profile {
+    pub name: &'static str,
+    /// The main-line state the profile stands for.
+    pub as_of: &'static str,
+    pub summary: &'static str,
+    pub cadence: Cadence,
+    pub epoch_rules: EpochRules,
+    /// Whether the runtime has the `Yuma3On` switch (2025-05-28); without it every subnet runs
+    /// original Yuma.
+    pub has_yuma3: bool,
+    /// Liquid alpha of this runtime is the 2024 per-column form (v1), not the Yuma3 one (v2).
+    pub liquid_alpha_v1: bool,
+    pub pruning: Pruning,
+    /// `Yuma3On` of a subnet created under this profile.
+    yuma3_for_new_subnets: bool,
+}
+
+/// The profile a chain runs unless told otherwise.
+pub const HEAD: &Profile = &PROFILES[2];
+
+/// Every profile, oldest first.
+pub const PROFILES: [Profile; 3] = [
+    Profile {
+        name: "dtao-2025",
+        as_of: "2025-04 (dTAO, after e2b8367b8, b61dd3020, 8de0d23ca)",
+        summary: "dynamic TAO with original Yuma: tempo + 1 cadence, zero-stake permits, no stake threshold, \
+                  pruning by PruningScore",
+        cadence: Cadence::Legacy,
+        epoch_rules: EpochRules {
+            owner_exemptions: false,
+            stake_threshold_and_nonzero_permits: false,
+            commit_reveal_mask: false,
+        },
+        has_yuma3: false,
+        liquid_alpha_v1: true,
+        pruning: Pruning::PruningScore,
+        yuma3_for_new_subnets: false,
+    },
+    Profile {
+        name: "yuma3-2025",
+        as_of: "2025-08 (after 1b0c63a71 and 7b541095b)",
+        summary: "Yuma3 with liquid alpha v2, stake threshold, non-zero permits and the commit-reveal mask; \
+                  tempo + 1 cadence, pruning by PruningScore",
+        cadence: Cadence::Legacy,
+        epoch_rules: EpochRules {
+            owner_exemptions: false,
+            stake_threshold_and_nonzero_permits: true,
+            commit_reveal_mask: true,
+        },
+        has_yuma3: true,
+        liquid_alpha_v1: false,
+        pruning: Pruning::PruningScore,
+        yuma3_for_new_subnets: true,
+    },
+    Profile {
+        name: "head-2026",
+        as_of: "2026-07 (the HEAD of the spec, after bb3591e71)",
+        summary: "the rules of spec HEAD: dynamic tempo cadence, owner exemptions, pruning by Emission",
+        cadence: Cadence::Head,
+        epoch_rules: EpochRules::HEAD,
+        has_yuma3: true,
+        liquid_alpha_v1: false,
+        pruning: Pruning::Emission,
+        yuma3_for_new_subnets: true,
+    },
+];
+
+pub fn profile_by_name(name: &str) -> Option<&'static Profile> {
+    PROFILES.iter().find(|profile| profile.name == name)
+}
+
+/// The names of every profile, for error messages and `--help`.
+pub fn profile_names() -> String {
+    PROFILES.iter().map(|profile| profile.name).collect::<Vec<_>>().join(", ")
+}
+
+impl Profile {
+    /// The hyperparameters of a subnet created under this profile.
+    pub fn new_subnet_hyperparameters(&self) -> Hyperparameters {
+        Hyperparameters { yuma3: self.yuma3_for_new_subnets, ..Hyperparameters::default() }
+    }
+
+    /// The era a subnet with these hyperparameters runs.
+    pub fn era(&self, h: &Hyperparameters) -> &'static dyn Era {
+        if self.has_yuma3 && h.yuma3 { &yuma::Yuma3 } else { &yuma::OriginalYuma }
+    }
+
+    /// Settings this profile's runtime has no rule for.
+    pub fn check(&self, h: &Hyperparameters) -> Result<(), InvalidHyperparameter> {
+        if self.liquid_alpha_v1 && h.liquid_alpha {
+            return Err(InvalidHyperparameter {
+                field: "liquid_alpha",
+                message: format!(
+                    "profile {} has liquid alpha v1 (per-column rates, 2024), which tensorsim does not model yet",
+                    self.name
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Settings this profile's runtime did not have, which it therefore ignores.
+    pub fn ignored(&self, h: &Hyperparameters) -> Vec<&'static str> {
+        let mut ignored = Vec::new();
+        if !self.has_yuma3 && h.yuma3 {
+            ignored.push("yuma3");
+        }
+        if !self.epoch_rules.stake_threshold_and_nonzero_permits && h.stake_threshold_rao != 0 {
+            ignored.push("stake_threshold_rao");
+        }
+        ignored
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn head_is_head_and_names_are_unique() {
+        assert_eq!(HEAD.name, "head-2026");
+        assert_eq!(HEAD.epoch_rules, EpochRules::HEAD);
+        assert_eq!(HEAD.new_subnet_hyperparameters(), Hyperparameters::default());
+        for (i, a) in PROFILES.iter().enumerate() {
+            assert_eq!(profile_by_name(a.name), Some(a));
+            assert!(PROFILES[i + 1..].iter().all(|b| b.name != a.name));
+        }
+    }
+
+    #[test]
+    fn original_yuma_before_yuma3_whatever_the_flag() {
+        let h = Hyperparameters { yuma3: true, ..Hyperparameters::default() };
+        let dtao = profile_by_name("dtao-2025").unwrap();
+        assert_eq!(dtao.era(&h).name(), "original");
+        assert_eq!(dtao.ignored(&h), vec!["yuma3"]);
+        assert_eq!(HEAD.era(&h).name(), "yuma3");
+        let la = Hyperparameters { liquid_alpha: true, ..h };
+        assert_eq!(dtao.check(&la).unwrap_err().field, "liquid_alpha");
+        assert_eq!(HEAD.check(&la), Ok(()));
+    }
+
+    #[test]
+    fn epoch_rules_follow_the_profile() {
+        use crate::chain::subnet::{NeuronInit, Subnet};
+        let h = Hyperparameters { stake_threshold_rao: 500, owner_uid: Some(2), ..Hyperparameters::default() };
+        let neuron = |stake_rao| NeuronInit { stake_rao, registered_at: 0, last_update: 0 };
+        let run = |name: &str| {
+            let mut subnet = Subnet::new(h.clone(), &[neuron(1_000), neuron(400), neuron(0)]).unwrap();
+            subnet.set_profile(profile_by_name(name).unwrap()).unwrap();
+            let output = subnet.run_epoch(1, 0);
+            (output.validator_permit, output.stake_weight)
+        };
+        // HEAD: uid 1 is below the threshold (no stake, no permit); the owner is exempt.
+        assert_eq!(run("head-2026"), (vec![true, false, true], vec![65535, 0, 0]));
+        // 2025-05-28 rules: threshold and non-zero permits, no owner exemption.
+        assert_eq!(run("yuma3-2025"), (vec![true, false, false], vec![65535, 0, 0]));
+        // Before: no threshold, and a zero stake may hold a permit.
+        assert_eq!(run("dtao-2025"), (vec![true, true, true], vec![46810, 18724, 0]));
+    }
+}
