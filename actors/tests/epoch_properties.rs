@@ -13,7 +13,7 @@ use proptest::option;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use tensorsim_actors::chain::fixed::{I32F32, I64F64};
-use tensorsim_actors::chain::yuma::{ERAS, EpochInputs, EpochRules, EpochOutput, Era, LiquidAlpha, epoch, era_by_name};
+use tensorsim_actors::chain::yuma::{ERAS, EpochInputs, EpochOutput, EpochRules, Era, LiquidAlpha, epoch, era_by_name};
 
 /// The largest subnet generated: big enough for top-k to cut (K ≤ 64 is generated too), small
 /// enough for hundreds of cases in a debug build.

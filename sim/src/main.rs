@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use tensorsim::atomic_write::write_atomically;
+use tensorsim::replay::chain::{ChainCase, ChainReplayError};
 use tensorsim::replay::{self, CASE_BYTES_MAX, ReplayCase, check};
+use tensorsim_actors::chain::profile::Profile;
 
 /// Exit code for bad input: a scenario, a replay case or a flag (clap uses 2 for flags too).
 const EXIT_BAD_INPUT: u8 = 2;
@@ -29,21 +31,34 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Replay a scripted case on one subnet and print the chain's stored outputs after every epoch
+    /// Replay a scripted case: one subnet epoch by epoch, or the whole chain block by block
     #[command(
-        long_about = "Replay a scripted case on one subnet and print the chain's stored outputs after every epoch.\n\n\
-        The case (JSON) gives `name`, `hyperparameters` (snake_case names of the spec; an absent key takes the \
+        long_about = "Replay a scripted case: one subnet epoch by epoch (an epoch case), or the whole chain block by \
+        block (a chain case, one with a top-level `chain` object).\n\n\
+        An epoch case (JSON) gives `name`, `hyperparameters` (snake_case names of the spec; an absent key takes the \
         value of a subnet created at HEAD), `neurons` (UID i = neurons[i]: stake_rao, registered_at, last_update) \
         and `steps`, each {\"block\": b, <kind>: {...}} with blocks never decreasing and one kind of:\n  \
         epoch {emission_rao}                 run the Yuma epoch now and record its outputs\n  \
         set_weights {uid, dests, values}     the extrinsic, with every check of the chain\n  \
         set_stake {uid, stake_rao}           replace a stake weight\n  \
         register {uid, stake_rao}            a new neuron takes slot uid (uid = n appends)\n  \
-        reset_bonds {uid}                    the miner's bond reset\n\n\
-        The output (JSON, same bytes for the same case) has one record per epoch: block, active, \
+        reset_bonds {uid}                    the miner's bond reset\n\
+        Its output (JSON, same bytes for the same case) has one record per epoch: block, active, \
         validator_permit, stake_weight, consensus, incentive, dividends, validator_trust (u16), emission_rao, \
         server_emission_rao, validator_emission_rao (RAO), bonds (rows of [uid, u16]); and `rejected`: the steps \
-        the chain refused, with its reason. Examples: scenarios/conformance/."
+        the chain refused, with its reason.\n\n\
+        A chain case gives `name`, `chain` {network, coldkeys [{balance_rao}], hotkeys [{coldkey}], subnets \
+        [{owner_hotkey, hyperparameters, pool_tao_rao, pool_alpha_rao, ema_price, start_call}], record_epochs} \
+        and `steps`, each with an optional \"block\" (the chain first runs up to it) and one kind of:\n  \
+        run_blocks {blocks, record_every}    run blocks, recording the books every record_every blocks\n  \
+        stake / unstake {coldkey, hotkey, netuid, tao_rao / stake_rao}\n  \
+        register {coldkey, hotkey, netuid}   burned registration\n  \
+        set_weights, commit_weights, commit_timelocked_weights, reveal_weights\n  \
+                                             {hotkey, netuid, dests, values, version_key, salt}\n  \
+        upgrade {profile, hyperparameters}   a runtime upgrade, with its migrations\n\
+        Its output adds `netuid` to every epoch record, `blocks` (issuance and every subnet's pool, burn, \
+        moving price, epoch index) and `reveals_refused`. Token conservation is checked after every block.\n\n\
+        Examples: scenarios/conformance/ (epoch cases), scenarios/chain/ (chain cases)."
     )]
     Replay(ReplayArgs),
 }
@@ -56,9 +71,12 @@ struct ReplayArgs {
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Also check the output against the case's `expected` entries (conformance files carry them);
-    /// exit 1 if any fails
+    /// exit 1 if any fails. Epoch cases only
     #[arg(long)]
     check: bool,
+    /// Run under this protocol profile instead of the case's (dtao-2025, yuma3-2025, head-2026)
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -73,17 +91,22 @@ fn replay_command(args: &ReplayArgs) -> ExitCode {
         Ok(text) => text,
         Err(message) => return fail(EXIT_BAD_INPUT, &format!("{name}: {message}")),
     };
-    let result = ReplayCase::parse(&text).and_then(|case| replay::run(&case).map(|output| (case, output)));
+    let profile = match args.profile.as_deref().map(|p| replay::chain::profile_named(p, "--profile")).transpose() {
+        Ok(profile) => profile,
+        Err(error) => return fail(EXIT_BAD_INPUT, &error.to_string()),
+    };
+    if replay::is_chain_case(&text) {
+        return chain_replay(args, &text, profile);
+    }
+    let result = ReplayCase::parse(&text, profile).and_then(|case| replay::run(&case).map(|output| (case, output)));
     let (case, output) = match result {
         Ok(done) => done,
         Err(error) => return fail(EXIT_BAD_INPUT, &format!("{name}: {error}")),
     };
-    let json = replay::to_json(&output);
-    let written = match &args.out {
-        Some(path) => write_atomically(path, json.as_bytes()).map_err(|e| format!("{}: {e}", path.display())),
-        None => io::stdout().lock().write_all(json.as_bytes()).map_err(|e| format!("standard output: {e}")),
-    };
-    if let Err(message) = written {
+    for field in case.profile.ignored(&case.hyperparameters) {
+        eprintln!("warning: {name}: hyperparameters.{field} has no effect under profile {}", case.profile.name);
+    }
+    if let Err(message) = emit(args, &replay::to_json(&output)) {
         return fail(EXIT_FAILURE, &message);
     }
     if args.check {
@@ -100,6 +123,36 @@ fn replay_command(args: &ReplayArgs) -> ExitCode {
         eprintln!("{name}: all {checked} expectations hold");
     }
     ExitCode::SUCCESS
+}
+
+fn chain_replay(args: &ReplayArgs, text: &str, profile: Option<&'static Profile>) -> ExitCode {
+    let name = args.case.display();
+    if args.check {
+        return fail(EXIT_BAD_INPUT, &format!("{name}: --check applies to epoch cases; this is a chain case"));
+    }
+    let case = match ChainCase::parse(text, profile) {
+        Ok(case) => case,
+        Err(error) => return fail(EXIT_BAD_INPUT, &format!("{name}: {error}")),
+    };
+    let output = match replay::chain::run(&case) {
+        Ok(output) => output,
+        Err(error @ ChainReplayError::Input(_)) => return fail(EXIT_BAD_INPUT, &format!("{name}: {error}")),
+        Err(error @ ChainReplayError::Conservation { .. }) => {
+            return fail(EXIT_FAILURE, &format!("{name}: {error} (a simulator bug: please report it)"));
+        }
+    };
+    if let Err(message) = emit(args, &replay::chain::to_json(&output)) {
+        return fail(EXIT_FAILURE, &message);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Writes the output where the arguments say: a file atomically, or standard output.
+fn emit(args: &ReplayArgs, json: &str) -> Result<(), String> {
+    match &args.out {
+        Some(path) => write_atomically(path, json.as_bytes()).map_err(|e| format!("{}: {e}", path.display())),
+        None => io::stdout().lock().write_all(json.as_bytes()).map_err(|e| format!("standard output: {e}")),
+    }
 }
 
 /// Reads a case, refusing anything larger than a case can sensibly be.

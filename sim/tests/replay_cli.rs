@@ -245,3 +245,137 @@ fn check_without_expectations_is_bad_input() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("--check needs an `expected` list"));
 }
+
+#[test]
+fn a_profile_selects_the_era_and_says_what_it_ignores() {
+    // The kappa case without liquid alpha (dtao-2025's liquid alpha is v1, not modelled yet).
+    let text = std::fs::read_to_string(conformance_dir().join("epoch_yuma3_kappa_moves_first.json")).unwrap();
+    let text = text.replacen("\"liquid_alpha\": true", "\"liquid_alpha\": false", 1);
+    let dir = std::env::temp_dir().join(format!("tensorsim-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("kappa_no_liquid_alpha.json");
+    std::fs::write(&path, &text).unwrap();
+    let case = path.to_str().unwrap();
+    let head = tensorsim(&["replay", case], None);
+    let dtao = tensorsim(&["replay", "--profile", "dtao-2025", case], None);
+    assert!(head.status.success() && dtao.status.success(), "{}", stderr(&dtao));
+    assert_ne!(head.stdout, dtao.stdout, "Yuma3 and original Yuma differ on this case");
+    assert!(stderr(&dtao).contains("hyperparameters.yuma3 has no effect under profile dtao-2025"), "{}", stderr(&dtao));
+
+    // dtao-2025 runs original Yuma: the same outputs as HEAD with Yuma3 switched off (the
+    // case has no stake threshold and no zero-stake UID a permit could go to).
+    let original = text.replacen("\"yuma3\": true", "\"yuma3\": false", 1);
+    assert_ne!(original, text);
+    let head_original = tensorsim(&["replay", "-"], Some(original.as_bytes()));
+    assert_eq!(String::from_utf8_lossy(&head_original.stdout), String::from_utf8_lossy(&dtao.stdout));
+
+    // The case may name its profile; the flag wins over it.
+    let named = text.replacen('{', "{\"profile\": \"dtao-2025\", ", 1);
+    assert_eq!(tensorsim(&["replay", "-"], Some(named.as_bytes())).stdout, dtao.stdout);
+    let flagged = tensorsim(&["replay", "--profile", "head-2026", "-"], Some(named.as_bytes()));
+    assert_eq!(flagged.stdout, head.stdout);
+
+    assert_refused(named.replacen("dtao-2025", "dtao-2024", 1).as_bytes(), "profile: unknown profile \"dtao-2024\"");
+    let la = named.replacen("\"liquid_alpha\": false", "\"liquid_alpha\": true", 1);
+    assert_refused(la.as_bytes(), "hyperparameters.liquid_alpha: profile dtao-2025 has liquid alpha v1");
+    let output = tensorsim(&["replay", "--profile", "nope", case], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .contains("--profile: unknown profile \"nope\"; the profiles are dtao-2025, yuma3-2025, head-2026")
+    );
+}
+
+fn chain_case(chain: &str, steps: &str) -> Vec<u8> {
+    format!(r#"{{"name": "chain", "chain": {chain}, "steps": {steps}}}"#).into_bytes()
+}
+
+const GENESIS: &str = r#"{"coldkeys": [{"balance_rao": 1000000000000}], "hotkeys": [{"coldkey": 0}],
+    "subnets": [{"owner_hotkey": 0, "pool_tao_rao": 1000000000, "pool_alpha_rao": 1000000000}]}"#;
+
+#[test]
+fn malformed_chain_cases_are_refused_with_the_field() {
+    assert_refused(
+        &chain_case(r#"{"coldkeys": [], "hotkeys": [{"coldkey": 3}]}"#, "[]"),
+        "chain.hotkeys[0].coldkey: coldkey 3 is not declared",
+    );
+    assert_refused(
+        &chain_case(GENESIS, r#"[{"stake": {"coldkey": 0, "hotkey": 5, "netuid": 1, "tao_rao": 1}}]"#),
+        "steps[0].stake.hotkey: hotkey 5 is not declared",
+    );
+    assert_refused(
+        &chain_case(
+            GENESIS,
+            r#"[{"block": 5, "run_blocks": {"blocks": 1}}, {"block": 2, "run_blocks": {"blocks": 1}}]"#,
+        ),
+        "steps[1].block: block 2 is before the chain's block 6",
+    );
+    assert_refused(
+        &chain_case(GENESIS, r#"[{"upgrade": {"profile": "head-2027"}}]"#),
+        "steps[0].upgrade.profile: unknown profile",
+    );
+    assert_refused(
+        &chain_case(GENESIS, r#"[{"upgrade": {"hyperparameters": {"kapa": 1}}}]"#),
+        "steps[0].upgrade.hyperparameters.kapa: unknown field",
+    );
+    assert_refused(
+        &chain_case(GENESIS, r#"[{"run_blocks": {"blocks": 1000000000}}]"#),
+        "steps[0].run_blocks.blocks: the case runs past 100000000 blocks",
+    );
+    assert_refused(
+        &chain_case(
+            GENESIS,
+            r#"[{"run_blocks": {"blocks": 1}, "stake": {"coldkey": 0, "hotkey": 0, "netuid": 1, "tao_rao": 1}}]"#,
+        ),
+        "steps[0]: a step has exactly one of",
+    );
+    let poor = GENESIS.replace("1000000000000", "5");
+    assert_refused(&chain_case(&poor, "[]"), "chain.subnets[0].pool_tao_rao: the owner's balance 5 RAO cannot pay");
+    let la =
+        GENESIS.replace(r#""owner_hotkey": 0,"#, r#""owner_hotkey": 0, "hyperparameters": {"liquid_alpha": true},"#);
+    let dtao = String::from_utf8(chain_case(&la, "[]")).unwrap().replacen('{', r#"{"profile": "dtao-2025", "#, 1);
+    assert_refused(
+        dtao.as_bytes(),
+        "chain.subnets[0].hyperparameters: liquid_alpha: profile dtao-2025 has liquid alpha v1",
+    );
+    let output = tensorsim(&["replay", "--check", "-"], Some(&chain_case(GENESIS, "[]")));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[test]
+fn chain_refusals_are_recorded_and_the_books_are_printed() {
+    let steps = r#"[
+        {"block": 3, "register": {"coldkey": 0, "hotkey": 0, "netuid": 1}},
+        {"register": {"coldkey": 0, "hotkey": 0, "netuid": 1}},
+        {"set_weights": {"hotkey": 0, "netuid": 1, "dests": [0], "values": [1]}},
+        {"commit_weights": {"hotkey": 0, "netuid": 1, "dests": [0], "values": [1], "salt": [1]}},
+        {"block": 103, "commit_timelocked_weights": {"hotkey": 0, "netuid": 1, "dests": [0], "values": [1]}},
+        {"run_blocks": {"blocks": 4, "record_every": 2}}
+    ]"#;
+    let output = tensorsim(&["replay", "-"], Some(&chain_case(GENESIS, steps)));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rejected: Vec<(u64, &str)> = value["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["step"].as_u64().unwrap(), r["error"].as_str().unwrap()))
+        .collect();
+    // HEAD subnets run timelocked commit-reveal: set_weights and a hash commit are refused; the
+    // timelocked commit is accepted once the rate limit (100 blocks from registration) allows.
+    assert_eq!(
+        rejected,
+        vec![
+            (1, "the hotkey is already registered as uid 0"),
+            (2, "commit-reveal is on: weights must arrive by commit and reveal"),
+            (3, "the subnet runs commit-reveal version 4"),
+        ]
+    );
+    let blocks: Vec<u64> = value["blocks"].as_array().unwrap().iter().map(|b| b["block"].as_u64().unwrap()).collect();
+    assert_eq!(blocks, vec![105, 107]);
+    assert_eq!(value["blocks"][0]["profile"], "head-2026");
+    assert_eq!(value["blocks"][1]["subnets"][0]["n"], 1);
+    // One TAO per block minted; issuance is genesis plus 107 blocks, less what was recycled.
+    let issuance = value["blocks"][1]["total_issuance_rao"].as_u64().unwrap();
+    assert!(issuance <= 1_000_000_000_000 + 107 * 1_000_000_000, "{issuance}");
+}

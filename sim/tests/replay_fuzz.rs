@@ -44,7 +44,7 @@ enum Outcome {
 /// back as `Err` with its message.
 fn drive(text: &str) -> Result<Outcome, String> {
     catch_unwind(AssertUnwindSafe(|| {
-        let Ok(case) = ReplayCase::parse(text) else {
+        let Ok(case) = ReplayCase::parse(text, None) else {
             return Outcome::NotParsed;
         };
         let result = replay::run(&case);
@@ -550,7 +550,7 @@ proptest! {
             // Built from the format's own keys and types: every case must parse (it may still
             // fail to run).
             Ok(Outcome::NotParsed) => {
-                let error = ReplayCase::parse(&text).unwrap_err();
+                let error = ReplayCase::parse(&text, None).unwrap_err();
                 return Err(TestCaseError::fail(format!("generated case does not parse: {error}\n--- input ---\n{text}")));
             }
             Err(message) => return Err(TestCaseError::fail(format!("panicked: {message}\n--- input ---\n{text}"))),

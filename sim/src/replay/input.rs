@@ -4,8 +4,10 @@
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use tensorsim_actors::chain::hyperparameters::Hyperparameters;
+use tensorsim_actors::chain::profile::{self, Profile};
 
 use super::InputError;
+use super::chain::profile_named;
 
 /// The largest replay file read. A case is a script of extrinsics, not a data dump; this keeps a
 /// wrong path (a log, an image) from being read into memory.
@@ -19,6 +21,9 @@ pub const OUTPUT_VALUES_MAX: usize = 50_000_000;
 #[serde(deny_unknown_fields)]
 struct RawCase {
     name: String,
+    /// A protocol profile (tensorsim's addition to the format); HEAD when absent.
+    #[serde(default)]
+    profile: Option<String>,
     #[serde(default)]
     hyperparameters: Hyperparameters,
     neurons: Vec<RawNeuron>,
@@ -124,6 +129,7 @@ pub struct Step {
 #[derive(Clone, Debug)]
 pub struct ReplayCase {
     pub name: String,
+    pub profile: &'static Profile,
     pub hyperparameters: Hyperparameters,
     pub neurons: Vec<RawNeuron>,
     pub steps: Vec<Step>,
@@ -134,33 +140,45 @@ pub struct ReplayCase {
 const STEP_KEYS: &str = "epoch, set_weights, set_stake, register, reset_bonds";
 
 impl ReplayCase {
-    /// Parses a case from JSON text.
-    pub fn parse(text: &str) -> Result<Self, InputError> {
-        let first = text.trim_start().chars().next();
-        if first.is_some_and(|c| c != '{') {
-            return Err(InputError::new(
-                "",
-                "a replay case is a JSON object with name, hyperparameters, neurons, steps",
-            ));
-        }
-        let deserializer = &mut serde_json::Deserializer::from_str(text);
-        let raw: RawCase = serde_path_to_error::deserialize(deserializer).map_err(|error| {
-            let path = error.path().to_string();
-            let path = if path == "." { String::new() } else { path };
-            InputError::new(path, error.into_inner().to_string())
-        })?;
+    /// Parses a case from JSON text; `profile_override` (the command line's) wins over the case's.
+    pub fn parse(text: &str, profile_override: Option<&'static Profile>) -> Result<Self, InputError> {
+        let raw: RawCase = parse_json(text)?;
         if raw.steps.len() > STEPS_MAX {
             return Err(InputError::new("steps", format!("{} steps exceed the limit of {STEPS_MAX}", raw.steps.len())));
         }
+        let profile = match (profile_override, &raw.profile) {
+            (Some(profile), _) => profile,
+            (None, Some(name)) => profile_named(name, "profile")?,
+            (None, None) => profile::HEAD,
+        };
         let steps = raw.steps.into_iter().enumerate().map(|(k, step)| step.into_step(k)).collect::<Result<_, _>>()?;
         Ok(Self {
             name: raw.name,
+            profile,
             hyperparameters: raw.hyperparameters,
             neurons: raw.neurons,
             steps,
             expected: raw.expected,
         })
     }
+}
+
+/// Parses a JSON object strictly, the error naming the field path.
+pub(super) fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, InputError> {
+    let first = text.trim_start().chars().next();
+    if first.is_some_and(|c| c != '{') {
+        return Err(InputError::new(
+            "",
+            "a replay case is a JSON object: name, hyperparameters, neurons, steps (an epoch case) or name, chain, \
+             steps (a chain case)",
+        ));
+    }
+    let deserializer = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        InputError::new(path, error.into_inner().to_string())
+    })
 }
 
 impl RawStep {

@@ -5,6 +5,7 @@
 //! step that cannot be a chain call at all (a UID the subnet does not have, blocks going back)
 //! is an error of the file.
 
+pub mod chain;
 pub mod check;
 mod input;
 mod output;
@@ -15,6 +16,7 @@ use tensorsim_actors::chain::hyperparameters::UIDS_MAX;
 use tensorsim_actors::chain::subnet::{CallError, InvalidCall, NeuronInit, Subnet};
 use tensorsim_actors::chain::yuma::EpochOutput;
 
+use input::parse_json;
 pub use input::{Action, CASE_BYTES_MAX, OUTPUT_VALUES_MAX, ReplayCase, STEPS_MAX, Step};
 pub use output::to_json;
 
@@ -58,6 +60,15 @@ pub struct ReplayOutput {
     pub rejected: Vec<Rejected>,
 }
 
+/// Which kind a case file is: a chain case has a top-level `chain` object.
+pub fn is_chain_case(text: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        chain: Option<serde::de::IgnoredAny>,
+    }
+    serde_json::from_str::<Probe>(text).is_ok_and(|probe| probe.chain.is_some())
+}
+
 /// Runs a case. Deterministic: the output is a function of the case alone.
 pub fn run(case: &ReplayCase) -> Result<ReplayOutput, InputError> {
     check_limits(case)?;
@@ -69,6 +80,10 @@ pub fn run(case: &ReplayCase) -> Result<ReplayOutput, InputError> {
     let mut subnet = Subnet::new(case.hyperparameters.clone(), &neurons).map_err(|invalid| match invalid {
         InvalidCall::UnknownUid { .. } => InputError::new("hyperparameters.owner_uid", invalid.to_string()),
         _ => InputError::new("neurons", invalid.to_string()),
+    })?;
+    subnet.set_profile(case.profile).map_err(|invalid| match invalid {
+        InvalidCall::Hyperparameter(h) => InputError::new(format!("hyperparameters.{}", h.field), h.message),
+        other => InputError::new("profile", other.to_string()),
     })?;
 
     let mut output = ReplayOutput { name: case.name.clone(), epochs: Vec::new(), rejected: Vec::new() };

@@ -3,6 +3,8 @@
 
 use std::fmt::{Display, Write};
 
+use tensorsim_actors::chain::yuma::EpochOutput;
+
 use super::ReplayOutput;
 
 pub fn to_json(output: &ReplayOutput) -> String {
@@ -14,25 +16,9 @@ pub fn to_json(output: &ReplayOutput) -> String {
     } else {
         out.push_str("  \"epochs\": [\n");
         for (k, record) in output.epochs.iter().enumerate() {
-            let e = &record.output;
             out.push_str("    {\n");
             let _ = writeln!(out, "      \"block\": {},", record.block);
-            field(&mut out, "active", &inline(&e.active));
-            field(&mut out, "validator_permit", &inline(&e.validator_permit));
-            field(&mut out, "stake_weight", &inline(&e.stake_weight));
-            field(&mut out, "consensus", &inline(&e.consensus));
-            field(&mut out, "incentive", &inline(&e.incentive));
-            field(&mut out, "dividends", &inline(&e.dividends));
-            field(&mut out, "validator_trust", &inline(&e.validator_trust));
-            field(&mut out, "emission_rao", &inline(&e.emission_rao));
-            field(&mut out, "server_emission_rao", &inline(&e.server_emission_rao));
-            field(&mut out, "validator_emission_rao", &inline(&e.validator_emission_rao));
-            let rows: Vec<String> = e
-                .bonds
-                .iter()
-                .map(|row| inline(&row.iter().map(|&(j, b)| inline(&[j, b])).collect::<Vec<_>>()))
-                .collect();
-            let _ = writeln!(out, "      \"bonds\": {}", inline(&rows));
+            epoch_fields(&mut out, &record.output);
             out.push_str(if k + 1 < output.epochs.len() { "    },\n" } else { "    }\n" });
         }
         out.push_str("  ],\n");
@@ -56,11 +42,28 @@ pub fn to_json(output: &ReplayOutput) -> String {
     out
 }
 
+/// The fields of an epoch record after its block, one per line, the last (bonds) without a comma.
+pub(super) fn epoch_fields(out: &mut String, e: &EpochOutput) {
+    field(out, "active", &inline(&e.active));
+    field(out, "validator_permit", &inline(&e.validator_permit));
+    field(out, "stake_weight", &inline(&e.stake_weight));
+    field(out, "consensus", &inline(&e.consensus));
+    field(out, "incentive", &inline(&e.incentive));
+    field(out, "dividends", &inline(&e.dividends));
+    field(out, "validator_trust", &inline(&e.validator_trust));
+    field(out, "emission_rao", &inline(&e.emission_rao));
+    field(out, "server_emission_rao", &inline(&e.server_emission_rao));
+    field(out, "validator_emission_rao", &inline(&e.validator_emission_rao));
+    let rows: Vec<String> =
+        e.bonds.iter().map(|row| inline(&row.iter().map(|&(j, b)| inline(&[j, b])).collect::<Vec<_>>())).collect();
+    let _ = writeln!(out, "      \"bonds\": {}", inline(&rows));
+}
+
 fn field(out: &mut String, key: &str, value: &str) {
     let _ = writeln!(out, "      \"{key}\": {value},");
 }
 
-fn inline<T: Display>(items: &[T]) -> String {
+pub(super) fn inline<T: Display>(items: &[T]) -> String {
     let mut out = String::from("[");
     for (k, item) in items.iter().enumerate() {
         if k > 0 {
@@ -72,7 +75,7 @@ fn inline<T: Display>(items: &[T]) -> String {
     out
 }
 
-fn json_string(text: &str) -> String {
+pub(super) fn json_string(text: &str) -> String {
     serde_json::Value::String(text.to_owned()).to_string()
 }
 
