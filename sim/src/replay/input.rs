@@ -193,18 +193,28 @@ impl RawStep {
         .into_iter()
         .flatten()
         .collect();
-        match <[Action; 1]>::try_from(actions) {
-            Ok([action]) => Ok(Step { block: self.block, action }),
-            Err(actions) if actions.is_empty() => {
-                Err(InputError::new(format!("steps[{k}]"), format!("a step needs one of {STEP_KEYS}")))
-            }
-            Err(actions) => {
-                let keys: Vec<&str> = actions.iter().map(Action::key).collect();
-                Err(InputError::new(
-                    format!("steps[{k}]"),
-                    format!("a step has exactly one of {STEP_KEYS}; this one has {}", keys.join(" and ")),
-                ))
-            }
+        one_action(k, actions, Action::key, STEP_KEYS).map(|action| Step { block: self.block, action })
+    }
+}
+
+/// The one action of step `k`: an error naming the step when it has none or several.
+pub(super) fn one_action<A>(
+    k: usize,
+    actions: Vec<A>,
+    key: fn(&A) -> &'static str,
+    keys: &str,
+) -> Result<A, InputError> {
+    match <[A; 1]>::try_from(actions) {
+        Ok([action]) => Ok(action),
+        Err(actions) if actions.is_empty() => {
+            Err(InputError::new(format!("steps[{k}]"), format!("a step needs one of {keys}")))
+        }
+        Err(actions) => {
+            let found: Vec<&str> = actions.iter().map(key).collect();
+            Err(InputError::new(
+                format!("steps[{k}]"),
+                format!("a step has exactly one of {keys}; this one has {}", found.join(" and ")),
+            ))
         }
     }
 }

@@ -5,221 +5,28 @@
 //! The chain's token invariants are checked after every block (release builds too); a broken one
 //! ends the replay with [`ChainReplayError::Conservation`].
 
-use std::fmt::Write;
+mod input;
+mod output;
 
-use serde::Deserialize;
-use serde::de::IgnoredAny;
 use tensorsim_actors::chain::accounts::{ColdkeyId, HotkeyId};
 use tensorsim_actors::chain::fixed::U64F64;
 use tensorsim_actors::chain::hyperparameters::Hyperparameters;
 use tensorsim_actors::chain::pool::Pool;
-use tensorsim_actors::chain::profile::{self, Profile};
-use tensorsim_actors::chain::state::{Chain, CreateSubnetError, NetworkParameters, SUBNETS_MAX};
+use tensorsim_actors::chain::state::{Chain, CreateSubnetError, NetworkParameters};
 use tensorsim_actors::chain::subnet::{WeightsPayload, commit_hash};
 use tensorsim_actors::chain::weights::WeightsCall;
 
-use super::output::{epoch_fields, json_string};
-use super::{InputError, Rejected, STEPS_MAX, parse_json};
+pub use input::{ACCOUNTS_MAX, ChainAction, ChainCase, ChainStep, profile_named};
+use input::{UpgradeStep, patched};
+pub use output::to_json;
+
+use super::{InputError, Rejected};
 
 /// The most blocks a chain case may run: 10^8 blocks is about 38 simulated years.
 pub const BLOCKS_MAX: u64 = 100_000_000;
 /// The most block records a case may ask for.
 pub const BLOCK_RECORDS_MAX: u64 = 1_000_000;
-/// The most accounts of each kind a case may declare.
-pub const ACCOUNTS_MAX: usize = 1 << 20;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawChainCase {
-    name: String,
-    #[serde(default)]
-    profile: Option<String>,
-    chain: Genesis,
-    #[serde(default)]
-    steps: Vec<RawChainStep>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    description: Option<IgnoredAny>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    source: Option<IgnoredAny>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Genesis {
-    /// The network-wide hyperparameters (τ, owner cut, moving-price settings, epochs per block,
-    /// minimum stake, default take); absent keys take their HEAD values.
-    #[serde(default)]
-    network: serde_json::Map<String, serde_json::Value>,
-    coldkeys: Vec<GenesisColdkey>,
-    hotkeys: Vec<GenesisHotkey>,
-    #[serde(default)]
-    subnets: Vec<GenesisSubnet>,
-    #[serde(default = "yes")]
-    record_epochs: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GenesisColdkey {
-    balance_rao: u64,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GenesisHotkey {
-    coldkey: usize,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GenesisSubnet {
-    owner_hotkey: usize,
-    /// Over the profile's new-subnet values.
-    #[serde(default)]
-    hyperparameters: serde_json::Map<String, serde_json::Value>,
-    /// The genesis pool: its TAO comes from the owner's balance (as the lock does).
-    pool_tao_rao: u64,
-    pool_alpha_rao: u64,
-    /// The moving price the coinbase shares TAO by (§3.5), as a decimal number.
-    #[serde(default)]
-    ema_price: f64,
-    /// Whether the owner has called `start_call` (the subnet emits from block 1).
-    #[serde(default = "yes")]
-    start_call: bool,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawChainStep {
-    #[serde(default)]
-    block: Option<u64>,
-    run_blocks: Option<RunBlocks>,
-    stake: Option<StakeStep>,
-    unstake: Option<UnstakeStep>,
-    register: Option<RegisterStep>,
-    set_weights: Option<WeightsStep>,
-    commit_weights: Option<WeightsStep>,
-    commit_timelocked_weights: Option<WeightsStep>,
-    reveal_weights: Option<WeightsStep>,
-    upgrade: Option<UpgradeStep>,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RunBlocks {
-    pub blocks: u64,
-    /// Record the chain's books every this many blocks (and at the last block); absent: only at
-    /// the last block; 0: never.
-    #[serde(default)]
-    pub record_every: Option<u64>,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StakeStep {
-    pub coldkey: usize,
-    pub hotkey: usize,
-    pub netuid: u16,
-    pub tao_rao: u64,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UnstakeStep {
-    pub coldkey: usize,
-    pub hotkey: usize,
-    pub netuid: u16,
-    /// Alpha (TAO on root) to sell.
-    pub stake_rao: u64,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RegisterStep {
-    pub coldkey: usize,
-    pub hotkey: usize,
-    pub netuid: u16,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WeightsStep {
-    pub hotkey: usize,
-    pub netuid: u16,
-    pub dests: Vec<u16>,
-    pub values: Vec<u16>,
-    #[serde(default)]
-    pub version_key: u64,
-    /// v2 commits and reveals only.
-    #[serde(default)]
-    pub salt: Vec<u16>,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UpgradeStep {
-    #[serde(default)]
-    pub profile: Option<String>,
-    /// Applied to every subnet over its current values.
-    #[serde(default)]
-    pub hyperparameters: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Debug)]
-pub enum ChainAction {
-    RunBlocks(RunBlocks),
-    Stake(StakeStep),
-    Unstake(UnstakeStep),
-    Register(RegisterStep),
-    SetWeights(WeightsStep),
-    CommitWeights(WeightsStep),
-    CommitTimelockedWeights(WeightsStep),
-    RevealWeights(WeightsStep),
-    Upgrade(UpgradeStep),
-}
-
-const STEP_KEYS: &str = "run_blocks, stake, unstake, register, set_weights, commit_weights, \
-                         commit_timelocked_weights, reveal_weights, upgrade";
-
-impl ChainAction {
-    fn key(&self) -> &'static str {
-        match self {
-            Self::RunBlocks(_) => "run_blocks",
-            Self::Stake(_) => "stake",
-            Self::Unstake(_) => "unstake",
-            Self::Register(_) => "register",
-            Self::SetWeights(_) => "set_weights",
-            Self::CommitWeights(_) => "commit_weights",
-            Self::CommitTimelockedWeights(_) => "commit_timelocked_weights",
-            Self::RevealWeights(_) => "reveal_weights",
-            Self::Upgrade(_) => "upgrade",
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct ChainStep {
-    /// The block the chain is advanced to before the step, if given.
-    pub block: Option<u64>,
-    pub action: ChainAction,
-}
-
-/// A parsed chain case.
-#[derive(Debug)]
-pub struct ChainCase {
-    pub name: String,
-    profile: &'static Profile,
-    genesis: Genesis,
-    pub steps: Vec<ChainStep>,
-}
-
-/// An epoch of the chain replay: which subnet, when, what it wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChainEpochRecord {
     pub netuid: u16,
@@ -294,88 +101,6 @@ impl std::fmt::Display for ChainReplayError {
 }
 
 /// `name` as a profile, the error naming `path`.
-pub fn profile_named(name: &str, path: &str) -> Result<&'static Profile, InputError> {
-    profile::profile_by_name(name).ok_or_else(|| {
-        InputError::new(path, format!("unknown profile {name:?}; the profiles are {}", profile::profile_names()))
-    })
-}
-
-/// `patch` over `base`, the errors naming `path`.key.
-fn patched(
-    base: &Hyperparameters,
-    patch: &serde_json::Map<String, serde_json::Value>,
-    path: &str,
-) -> Result<Hyperparameters, InputError> {
-    let mut value = serde_json::to_value(base).expect("hyperparameters serialise");
-    let object = value.as_object_mut().expect("hyperparameters are an object");
-    for (key, field) in patch {
-        object.insert(key.clone(), field.clone());
-    }
-    let h: Hyperparameters = serde_path_to_error::deserialize(value).map_err(|error| {
-        let inner = error.path().to_string();
-        InputError::new(format!("{path}.{inner}"), error.into_inner().to_string())
-    })?;
-    h.validate().map_err(|invalid| InputError::new(format!("{path}.{}", invalid.field), invalid.message))?;
-    Ok(h)
-}
-
-impl ChainCase {
-    pub fn parse(text: &str, profile_override: Option<&'static Profile>) -> Result<Self, InputError> {
-        let raw: RawChainCase = parse_json(text)?;
-        let profile = match (profile_override, &raw.profile) {
-            (Some(profile), _) => profile,
-            (None, Some(name)) => profile_named(name, "profile")?,
-            (None, None) => profile::HEAD,
-        };
-        let g = &raw.chain;
-        for (what, len) in [("coldkeys", g.coldkeys.len()), ("hotkeys", g.hotkeys.len())] {
-            if len > ACCOUNTS_MAX {
-                return Err(InputError::new(format!("chain.{what}"), format!("{len} exceed the limit {ACCOUNTS_MAX}")));
-            }
-        }
-        if g.subnets.len() > SUBNETS_MAX {
-            return Err(InputError::new("chain.subnets", format!("more than {SUBNETS_MAX} subnets")));
-        }
-        if raw.steps.len() > STEPS_MAX {
-            return Err(InputError::new("steps", format!("{} steps exceed the limit of {STEPS_MAX}", raw.steps.len())));
-        }
-        let steps = raw.steps.into_iter().enumerate().map(|(k, step)| step.into_step(k)).collect::<Result<_, _>>()?;
-        Ok(Self { name: raw.name, profile, genesis: raw.chain, steps })
-    }
-}
-
-impl RawChainStep {
-    fn into_step(self, k: usize) -> Result<ChainStep, InputError> {
-        let actions: Vec<ChainAction> = [
-            self.run_blocks.map(ChainAction::RunBlocks),
-            self.stake.map(ChainAction::Stake),
-            self.unstake.map(ChainAction::Unstake),
-            self.register.map(ChainAction::Register),
-            self.set_weights.map(ChainAction::SetWeights),
-            self.commit_weights.map(ChainAction::CommitWeights),
-            self.commit_timelocked_weights.map(ChainAction::CommitTimelockedWeights),
-            self.reveal_weights.map(ChainAction::RevealWeights),
-            self.upgrade.map(ChainAction::Upgrade),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        match <[ChainAction; 1]>::try_from(actions) {
-            Ok([action]) => Ok(ChainStep { block: self.block, action }),
-            Err(actions) if actions.is_empty() => {
-                Err(InputError::new(format!("steps[{k}]"), format!("a step needs one of {STEP_KEYS}")))
-            }
-            Err(actions) => {
-                let keys: Vec<&str> = actions.iter().map(ChainAction::key).collect();
-                Err(InputError::new(
-                    format!("steps[{k}]"),
-                    format!("a step has exactly one of {STEP_KEYS}; this one has {}", keys.join(" and ")),
-                ))
-            }
-        }
-    }
-}
-
 /// The running replay: the chain, the case's names for its accounts, and what is recorded.
 struct Replay {
     chain: Chain,
@@ -687,85 +412,4 @@ fn check_budget(case: &ChainCase) -> Result<(), InputError> {
         }
     }
     Ok(())
-}
-
-/// The chain replay output: fixed key order, stable bytes.
-pub fn to_json(output: &ChainReplayOutput) -> String {
-    let mut out = String::from("{\n");
-    let _ = writeln!(out, "  \"name\": {},", json_string(&output.name));
-    out.push_str("  \"epochs\": [");
-    for (k, record) in output.epochs.iter().enumerate() {
-        out.push_str(if k == 0 { "\n" } else { ",\n" });
-        out.push_str("    {\n");
-        let _ = writeln!(out, "      \"netuid\": {},", record.netuid);
-        let _ = writeln!(out, "      \"block\": {},", record.block);
-        epoch_fields(&mut out, &record.output);
-        out.push_str("    }");
-    }
-    out.push_str(if output.epochs.is_empty() { "],\n" } else { "\n  ],\n" });
-    out.push_str("  \"blocks\": [");
-    for (k, record) in output.blocks.iter().enumerate() {
-        out.push_str(if k == 0 { "\n" } else { ",\n" });
-        let _ = write!(
-            out,
-            "    {{\"block\": {}, \"profile\": {}, \"total_issuance_rao\": {}, \"block_emission_rao\": {}, \"subnets\": [",
-            record.block,
-            json_string(record.profile),
-            record.total_issuance_rao,
-            record.block_emission_rao
-        );
-        for (i, s) in record.subnets.iter().enumerate() {
-            let _ = write!(
-                out,
-                "{}{{\"netuid\": {}, \"n\": {}, \"epoch_index\": {}, \"pool_tao_rao\": {}, \"pool_alpha_rao\": {}, \
-                 \"alpha_out_rao\": {}, \"burn_rao\": {}, \"ema_price\": {}}}",
-                if i == 0 { "" } else { ", " },
-                s.netuid,
-                s.n,
-                s.epoch_index,
-                s.pool_tao_rao,
-                s.pool_alpha_rao,
-                s.alpha_out_rao,
-                s.burn_rao,
-                serde_json::Value::from(s.ema_price)
-            );
-        }
-        out.push_str("]}");
-    }
-    out.push_str(if output.blocks.is_empty() { "],\n" } else { "\n  ],\n" });
-    let rejected: Vec<String> = output
-        .rejected
-        .iter()
-        .map(|r| format!("{{\"step\": {}, \"error\": {}}}", r.step, json_string(&r.error)))
-        .collect();
-    list(&mut out, "rejected", &rejected, true);
-    let reveals: Vec<String> = output
-        .reveals_refused
-        .iter()
-        .map(|r| {
-            format!(
-                "{{\"block\": {}, \"netuid\": {}, \"uid\": {}, \"error\": {}}}",
-                r.block,
-                r.netuid,
-                r.uid,
-                json_string(&r.error)
-            )
-        })
-        .collect();
-    list(&mut out, "reveals_refused", &reveals, false);
-    out.push_str("}\n");
-    out
-}
-
-fn list(out: &mut String, key: &str, items: &[String], comma: bool) {
-    let end = if comma { "," } else { "" };
-    if items.is_empty() {
-        let _ = writeln!(out, "  \"{key}\": []{end}");
-        return;
-    }
-    let _ = writeln!(out, "  \"{key}\": [");
-    for (k, item) in items.iter().enumerate() {
-        let _ = writeln!(out, "    {item}{}", if k + 1 < items.len() { "," } else { "" });
-    }
-    let _ = writeln!(out, "  ]{end}");
 }

@@ -1,0 +1,275 @@
+//! Chain case input: the genesis and the steps, parsed strictly (errors name the field path).
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use tensorsim_actors::chain::hyperparameters::Hyperparameters;
+use tensorsim_actors::chain::profile::{self, Profile};
+use tensorsim_actors::chain::state::SUBNETS_MAX;
+
+use super::super::input::one_action;
+use super::super::{InputError, STEPS_MAX, parse_json};
+
+/// The most accounts of each kind a case may declare.
+pub const ACCOUNTS_MAX: usize = 1 << 20;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChainCase {
+    name: String,
+    #[serde(default)]
+    profile: Option<String>,
+    chain: Genesis,
+    #[serde(default)]
+    steps: Vec<RawChainStep>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: Option<IgnoredAny>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    source: Option<IgnoredAny>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Genesis {
+    /// The network-wide hyperparameters (τ, owner cut, moving-price settings, epochs per block,
+    /// minimum stake, default take); absent keys take their HEAD values.
+    #[serde(default)]
+    pub(super) network: serde_json::Map<String, serde_json::Value>,
+    pub(super) coldkeys: Vec<GenesisColdkey>,
+    pub(super) hotkeys: Vec<GenesisHotkey>,
+    #[serde(default)]
+    pub(super) subnets: Vec<GenesisSubnet>,
+    #[serde(default = "yes")]
+    pub(super) record_epochs: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct GenesisColdkey {
+    pub(super) balance_rao: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct GenesisHotkey {
+    pub(super) coldkey: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct GenesisSubnet {
+    pub(super) owner_hotkey: usize,
+    /// Over the profile's new-subnet values.
+    #[serde(default)]
+    pub(super) hyperparameters: serde_json::Map<String, serde_json::Value>,
+    /// The genesis pool: its TAO comes from the owner's balance (as the lock does).
+    pub(super) pool_tao_rao: u64,
+    pub(super) pool_alpha_rao: u64,
+    /// The moving price the coinbase shares TAO by (§3.5), as a decimal number.
+    #[serde(default)]
+    pub(super) ema_price: f64,
+    /// Whether the owner has called `start_call` (the subnet emits from block 1).
+    #[serde(default = "yes")]
+    pub(super) start_call: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChainStep {
+    #[serde(default)]
+    block: Option<u64>,
+    run_blocks: Option<RunBlocks>,
+    stake: Option<StakeStep>,
+    unstake: Option<UnstakeStep>,
+    register: Option<RegisterStep>,
+    set_weights: Option<WeightsStep>,
+    commit_weights: Option<WeightsStep>,
+    commit_timelocked_weights: Option<WeightsStep>,
+    reveal_weights: Option<WeightsStep>,
+    upgrade: Option<UpgradeStep>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunBlocks {
+    pub blocks: u64,
+    /// Record the chain's books every this many blocks (and at the last block); absent: only at
+    /// the last block; 0: never.
+    #[serde(default)]
+    pub record_every: Option<u64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StakeStep {
+    pub coldkey: usize,
+    pub hotkey: usize,
+    pub netuid: u16,
+    pub tao_rao: u64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnstakeStep {
+    pub coldkey: usize,
+    pub hotkey: usize,
+    pub netuid: u16,
+    /// Alpha (TAO on root) to sell.
+    pub stake_rao: u64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterStep {
+    pub coldkey: usize,
+    pub hotkey: usize,
+    pub netuid: u16,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightsStep {
+    pub hotkey: usize,
+    pub netuid: u16,
+    pub dests: Vec<u16>,
+    pub values: Vec<u16>,
+    #[serde(default)]
+    pub version_key: u64,
+    /// v2 commits and reveals only.
+    #[serde(default)]
+    pub salt: Vec<u16>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpgradeStep {
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// Applied to every subnet over its current values.
+    #[serde(default)]
+    pub hyperparameters: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Clone, Debug)]
+pub enum ChainAction {
+    RunBlocks(RunBlocks),
+    Stake(StakeStep),
+    Unstake(UnstakeStep),
+    Register(RegisterStep),
+    SetWeights(WeightsStep),
+    CommitWeights(WeightsStep),
+    CommitTimelockedWeights(WeightsStep),
+    RevealWeights(WeightsStep),
+    Upgrade(UpgradeStep),
+}
+
+const STEP_KEYS: &str = "run_blocks, stake, unstake, register, set_weights, commit_weights, \
+                         commit_timelocked_weights, reveal_weights, upgrade";
+
+impl ChainAction {
+    pub(super) fn key(&self) -> &'static str {
+        match self {
+            Self::RunBlocks(_) => "run_blocks",
+            Self::Stake(_) => "stake",
+            Self::Unstake(_) => "unstake",
+            Self::Register(_) => "register",
+            Self::SetWeights(_) => "set_weights",
+            Self::CommitWeights(_) => "commit_weights",
+            Self::CommitTimelockedWeights(_) => "commit_timelocked_weights",
+            Self::RevealWeights(_) => "reveal_weights",
+            Self::Upgrade(_) => "upgrade",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ChainStep {
+    /// The block the chain is advanced to before the step, if given.
+    pub block: Option<u64>,
+    pub action: ChainAction,
+}
+
+/// A parsed chain case.
+#[derive(Debug)]
+pub struct ChainCase {
+    pub name: String,
+    pub(super) profile: &'static Profile,
+    pub(super) genesis: Genesis,
+    pub steps: Vec<ChainStep>,
+}
+
+/// An epoch of the chain replay: which subnet, when, what it wrote.
+pub fn profile_named(name: &str, path: &str) -> Result<&'static Profile, InputError> {
+    profile::profile_by_name(name).ok_or_else(|| {
+        InputError::new(path, format!("unknown profile {name:?}; the profiles are {}", profile::profile_names()))
+    })
+}
+
+/// `patch` over `base`, the errors naming `path`.key.
+pub(super) fn patched(
+    base: &Hyperparameters,
+    patch: &serde_json::Map<String, serde_json::Value>,
+    path: &str,
+) -> Result<Hyperparameters, InputError> {
+    let mut value = serde_json::to_value(base).expect("hyperparameters serialise");
+    let object = value.as_object_mut().expect("hyperparameters are an object");
+    for (key, field) in patch {
+        object.insert(key.clone(), field.clone());
+    }
+    let h: Hyperparameters = serde_path_to_error::deserialize(value).map_err(|error| {
+        let inner = error.path().to_string();
+        InputError::new(format!("{path}.{inner}"), error.into_inner().to_string())
+    })?;
+    h.validate().map_err(|invalid| InputError::new(format!("{path}.{}", invalid.field), invalid.message))?;
+    Ok(h)
+}
+
+impl ChainCase {
+    pub fn parse(text: &str, profile_override: Option<&'static Profile>) -> Result<Self, InputError> {
+        let raw: RawChainCase = parse_json(text)?;
+        let profile = match (profile_override, &raw.profile) {
+            (Some(profile), _) => profile,
+            (None, Some(name)) => profile_named(name, "profile")?,
+            (None, None) => profile::HEAD,
+        };
+        let g = &raw.chain;
+        for (what, len) in [("coldkeys", g.coldkeys.len()), ("hotkeys", g.hotkeys.len())] {
+            if len > ACCOUNTS_MAX {
+                return Err(InputError::new(format!("chain.{what}"), format!("{len} exceed the limit {ACCOUNTS_MAX}")));
+            }
+        }
+        if g.subnets.len() > SUBNETS_MAX {
+            return Err(InputError::new("chain.subnets", format!("more than {SUBNETS_MAX} subnets")));
+        }
+        if raw.steps.len() > STEPS_MAX {
+            return Err(InputError::new("steps", format!("{} steps exceed the limit of {STEPS_MAX}", raw.steps.len())));
+        }
+        let steps = raw.steps.into_iter().enumerate().map(|(k, step)| step.into_step(k)).collect::<Result<_, _>>()?;
+        Ok(Self { name: raw.name, profile, genesis: raw.chain, steps })
+    }
+}
+
+impl RawChainStep {
+    fn into_step(self, k: usize) -> Result<ChainStep, InputError> {
+        let actions: Vec<ChainAction> = [
+            self.run_blocks.map(ChainAction::RunBlocks),
+            self.stake.map(ChainAction::Stake),
+            self.unstake.map(ChainAction::Unstake),
+            self.register.map(ChainAction::Register),
+            self.set_weights.map(ChainAction::SetWeights),
+            self.commit_weights.map(ChainAction::CommitWeights),
+            self.commit_timelocked_weights.map(ChainAction::CommitTimelockedWeights),
+            self.reveal_weights.map(ChainAction::RevealWeights),
+            self.upgrade.map(ChainAction::Upgrade),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        one_action(k, actions, ChainAction::key, STEP_KEYS).map(|action| ChainStep { block: self.block, action })
+    }
+}
