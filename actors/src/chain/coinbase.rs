@@ -3,7 +3,7 @@
 //! owner, miners, validators and root, and the epochs that are due.
 
 use super::block_emission::block_emission_for_issuance;
-use super::fixed::{U64F64, U96F32};
+use super::fixed::{I32F32, U64F64, U96F32};
 use super::schedule::EpochDecision;
 use super::state::{BlockReport, Chain, tao_weight_fraction};
 
@@ -147,6 +147,47 @@ impl Chain {
     }
 }
 
+/// The flow-era share normaliser (spec §3.4.6, 2025-11-04 → 2026-06-22): each value becomes
+/// `x^p / Σ x^p`. The values are first scaled so the largest is 1 and then so that Σ x² fits the
+/// I32F32 range of the power, computed as `exp(p · ln x)` in I32F32 (an underflowing `ln` gives 0,
+/// an overflowing `exp` the type's maximum). All zeros stay zeros. The square root is the crate's;
+/// the chain's own `checked_sqrt` may differ in its last bits, which the vector's 1 % tolerates.
+/// No profile selects the flow era yet (its flow EMAs changed form several times in that era).
+pub fn pow_normalize(values: &mut [U64F64], p: U64F64) {
+    use substrate_fixed::transcendental::{exp, ln, sqrt};
+    let zero = U64F64::from_num(0);
+    let max = values.iter().copied().fold(zero, U64F64::max);
+    if max == zero {
+        return;
+    }
+    for x in values.iter_mut() {
+        *x /= max;
+    }
+    // n · max² with max = 1 now: the power sum at p = 2, kept within I32F32.
+    let mass = U64F64::from_num(values.len());
+    let room = U64F64::from_num(i32::MAX) / U64F64::from_num(u64::MAX);
+    if mass < room {
+        return;
+    }
+    let scale: U64F64 = sqrt::<U64F64, U64F64>(U64F64::from_num(i32::MAX) / mass).unwrap_or(zero);
+    let p = I32F32::saturating_from_num(p);
+    let powered: Vec<U64F64> = values
+        .iter()
+        .map(|&x| {
+            let y = I32F32::saturating_from_num(x.saturating_mul(scale));
+            match ln::<I32F32, I32F32>(y) {
+                Ok(log) => exp::<I32F32, I32F32>(p.saturating_mul(log))
+                    .map_or(U64F64::saturating_from_num(I32F32::max_value()), U64F64::saturating_from_num),
+                Err(()) => zero,
+            }
+        })
+        .collect();
+    let sum = powered.iter().fold(zero, |sum, &y| sum.saturating_add(y));
+    for (x, y) in values.iter_mut().zip(powered) {
+        *x = if sum == zero { zero } else { y / sum };
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,5 +271,39 @@ mod tests {
         assert!(1.0 - moving(1.0, 7_200_000, 1, 1) < 0.05);
         assert!(moving(0.5, 510, 500, 1) < 0.001);
         assert!((moving(0.5, 144_000_500, 500, 1) - 0.5).abs() <= 0.001);
+    }
+
+    #[test]
+    fn vector_subnet_share_pow_normalize() {
+        let run = |p: f64| {
+            let mut values = [2.0, 3.0, 5.0].map(U64F64::from_num);
+            pow_normalize(&mut values, U64F64::from_num(p));
+            values.map(|share| share.to_num::<f64>())
+        };
+        let shares = run(1.0);
+        for (share, want) in shares.iter().zip([0.2, 0.3, 0.5]) {
+            assert!((share - want).abs() <= 0.001, "{shares:?}");
+        }
+        for tenth in 10..=20 {
+            let p = f64::from(tenth) / 10.0;
+            let shares = run(p);
+            let total: f64 = [2.0f64, 3.0, 5.0].iter().map(|x| x.powf(p)).sum();
+            for (share, x) in shares.iter().zip([2.0f64, 3.0, 5.0]) {
+                let want = x.powf(p) / total;
+                assert!((share - want).abs() <= want / 100.0, "p {p}: {shares:?}");
+            }
+            assert!((shares.iter().sum::<f64>() - 1.0).abs() <= 1e-12, "p {p}: {shares:?}");
+        }
+        // All zeros stay zeros; tiny and huge values keep their proportions at p = 2.
+        let mut zeros = [U64F64::from_num(0); 3];
+        pow_normalize(&mut zeros, U64F64::from_num(2));
+        assert_eq!(zeros, [U64F64::from_num(0); 3]);
+        for scale in [1e-9, 1e9] {
+            let mut values = [1.0, 2.0, 3.0].map(|x| U64F64::from_num(x * scale));
+            pow_normalize(&mut values, U64F64::from_num(2));
+            for (share, want) in values.iter().zip([1.0 / 14.0, 4.0 / 14.0, 9.0 / 14.0]) {
+                assert!((share.to_num::<f64>() - want).abs() <= want / 100.0, "{scale}: {values:?}");
+            }
+        }
     }
 }
