@@ -74,7 +74,8 @@ struct ReplayArgs {
     /// exit 1 if any fails. Epoch cases only
     #[arg(long)]
     check: bool,
-    /// Run under this protocol profile instead of the case's (dtao-2025, yuma3-2025, head-2026)
+    /// Run under this protocol profile instead of the case's (dtao-2025, yuma3-2025, flow-2026,
+    /// head-2026)
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
 }

@@ -37,7 +37,7 @@ fn step() -> impl Strategy<Value = Value> {
         weights_call().prop_map(|call| json!({"commit_weights": call})),
         weights_call().prop_map(|call| json!({"reveal_weights": call})),
         weights_call().prop_map(|call| json!({"commit_timelocked_weights": call})),
-        prop_oneof![Just("dtao-2025"), Just("yuma3-2025"), Just("head-2026")]
+        prop_oneof![Just("dtao-2025"), Just("yuma3-2025"), Just("flow-2026"), Just("head-2026")]
             .prop_map(|profile| json!({"upgrade": {"profile": profile}})),
         (1..50u16, any::<bool>())
             .prop_map(|(tempo, cr)| json!({"upgrade": {"hyperparameters": {"tempo": tempo, "commit_reveal": cr}}})),
@@ -62,7 +62,7 @@ fn subnet() -> impl Strategy<Value = Value> {
 
 fn case() -> impl Strategy<Value = Value> {
     (
-        prop_oneof![Just("dtao-2025"), Just("yuma3-2025"), Just("head-2026")],
+        prop_oneof![Just("dtao-2025"), Just("yuma3-2025"), Just("flow-2026"), Just("head-2026")],
         prop::collection::vec(0..100_000 * TAO, 6),
         prop::collection::vec(0..6usize, 8),
         prop::collection::vec(subnet(), 0..4),

@@ -281,8 +281,9 @@ fn a_profile_selects_the_era_and_says_what_it_ignores() {
     let output = tensorsim(&["replay", "--profile", "nope", case], None);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output)
-            .contains("--profile: unknown profile \"nope\"; the profiles are dtao-2025, yuma3-2025, head-2026")
+        stderr(&output).contains(
+            "--profile: unknown profile \"nope\"; the profiles are dtao-2025, yuma3-2025, flow-2026, head-2026"
+        )
     );
 }
 

@@ -3,9 +3,15 @@
 //! owner, miners, validators and root, and the epochs that are due.
 
 use super::block_emission::block_emission_for_issuance;
-use super::fixed::{I32F32, U64F64, U96F32};
+use super::fixed::{I32F32, I64F64, U64F64, U96F32};
+use super::profile::ShareRule;
 use super::schedule::EpochDecision;
 use super::state::{BlockReport, Chain, tao_weight_fraction};
+
+/// `FlowEmaSmoothingFactor` default: α ≈ 3.2·10⁻⁶ per block, a half-life of about 216 000 blocks.
+const FLOW_EMA_SMOOTHING_FACTOR: i64 = 29_597_889_189_277;
+/// `FlowNormExponent` default.
+const FLOW_NORM_EXPONENT: u8 = 1;
 
 impl Chain {
     /// Subnets that receive emission this block: started (`start_call`) and enabled.
@@ -14,10 +20,38 @@ impl Chain {
         subnet.emission_enabled && subnet.first_emission_block.is_some_and(|first| first <= block)
     }
 
+    /// Each subnet's share of the block's TAO, by the profile's rule.
+    fn tao_shares(&mut self, block: u64) -> Vec<U64F64> {
+        match self.profile().share_rule {
+            ShareRule::MovingPrice => self.price_shares(block),
+            ShareRule::TaoFlow => self.flow_shares(block),
+        }
+    }
+
+    /// §3.4.6, the flow era: each subnet's moving average of net TAO flow takes this block's flow
+    /// (α = `FlowEmaSmoothingFactor` / i64::MAX); shares are the positive parts, power-normalised
+    /// with `FlowNormExponent` (default 1). Subnets that do not emit get nothing.
+    fn flow_shares(&mut self, block: u64) -> Vec<U64F64> {
+        let alpha = I64F64::from_num(FLOW_EMA_SMOOTHING_FACTOR) / I64F64::from_num(i64::MAX);
+        let one = I64F64::from_num(1);
+        let mut flows: Vec<U64F64> = Vec::with_capacity(self.subnets.len());
+        for index in 0..self.subnets.len() {
+            let emits = self.emits(index, block);
+            let subnet = &mut self.subnets[index];
+            let flow = I64F64::saturating_from_num(std::mem::take(&mut subnet.tao_flow_rao));
+            subnet.ema_tao_flow =
+                alpha.saturating_mul(flow).saturating_add((one - alpha).saturating_mul(subnet.ema_tao_flow));
+            let positive = subnet.ema_tao_flow.max(I64F64::from_num(0));
+            flows.push(if emits { U64F64::saturating_from_num(positive) } else { U64F64::from_num(0) });
+        }
+        pow_normalize(&mut flows, U64F64::from_num(FLOW_NORM_EXPONENT));
+        flows
+    }
+
     /// Each subnet's share of the block's TAO (§3.4.1): moving price over the total, weighted by
     /// the part of its miner emission that was not burned, renormalised; plain price shares if
     /// every weight is 0; nothing at all if no subnet has a price yet.
-    fn tao_shares(&self, block: u64) -> Vec<U64F64> {
+    fn price_shares(&self, block: u64) -> Vec<U64F64> {
         let zero = U64F64::from_num(0);
         let prices: Vec<U64F64> = (0..self.subnets.len())
             .map(|i| if self.emits(i, block) { self.subnets[i].ema_price } else { zero })
@@ -152,7 +186,8 @@ impl Chain {
 /// I32F32 range of the power, computed as `exp(p · ln x)` in I32F32 (an underflowing `ln` gives 0,
 /// an overflowing `exp` the type's maximum). All zeros stay zeros. The square root is the crate's;
 /// the chain's own `checked_sqrt` may differ in its last bits, which the vector's 1 % tolerates.
-/// No profile selects the flow era yet (its flow EMAs changed form several times in that era).
+/// The flow EMA changed form several times in that era; the profile `flow-2026` models its first
+/// live form (positive part of the raw EMA, no protocol-flow offset, no top-subnet filters).
 pub fn pow_normalize(values: &mut [U64F64], p: U64F64) {
     use substrate_fixed::transcendental::{exp, ln, sqrt};
     let zero = U64F64::from_num(0);
@@ -252,7 +287,7 @@ mod tests {
 
     #[test]
     fn vector_subnet_shares_equal_prices() {
-        let chain = chain(&[(1, 1, 1.0), (1, 1, 1.0)], 0, 0, 0);
+        let mut chain = chain(&[(1, 1, 1.0), (1, 1, 1.0)], 0, 0, 0);
         assert_eq!(chain.tao_shares(1), vec![U64F64::from_num(0.5); 2]);
     }
 
@@ -271,6 +306,28 @@ mod tests {
         assert!(1.0 - moving(1.0, 7_200_000, 1, 1) < 0.05);
         assert!(moving(0.5, 510, 500, 1) < 0.001);
         assert!((moving(0.5, 144_000_500, 500, 1) - 0.5).abs() <= 0.001);
+    }
+
+    #[test]
+    fn the_flow_era_shares_tao_by_net_stake_inflow() {
+        let mut chain = chain(&[(1_000_000_000_000, 1_000_000_000_000, 1.0); 3], 0, 0, 0);
+        chain.runtime_upgrade(crate::chain::profile::profile_by_name("flow-2026").unwrap()).unwrap();
+        let staker = chain.create_coldkey(100_000_000_000_000);
+        let hotkey = chain.create_hotkey(staker);
+        // No flow yet: no subnet gets TAO, whatever its price.
+        assert_eq!(chain.tao_shares(1), vec![U64F64::from_num(0); 3]);
+        // 3 TAO in on subnet 1, 1 TAO on subnet 2, 2 in and all out again on subnet 3.
+        chain.add_stake(staker, hotkey, 1, 3_000_000_000).unwrap();
+        chain.add_stake(staker, hotkey, 2, 1_000_000_000).unwrap();
+        let alpha = chain.add_stake(staker, hotkey, 3, 2_000_000_000).unwrap();
+        chain.remove_stake(staker, hotkey, 3, alpha).unwrap();
+        let shares: Vec<f64> = chain.tao_shares(2).iter().map(|s| s.to_num()).collect();
+        assert!((shares[0] - 0.75).abs() < 1e-6 && (shares[1] - 0.25).abs() < 1e-6, "{shares:?}");
+        // A round trip nets only the swap's rounding (the pool keeps a few RAO).
+        assert!(shares[2] < 1e-9, "{shares:?}");
+        // The flow is consumed by the average: the next block's shares come from the EMA alone.
+        let again: Vec<f64> = chain.tao_shares(3).iter().map(|s| s.to_num()).collect();
+        assert!((again[0] - 0.75).abs() < 1e-6, "{again:?}");
     }
 
     #[test]

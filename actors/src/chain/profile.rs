@@ -16,6 +16,17 @@ pub enum Pruning {
     PruningScore,
 }
 
+/// How the coinbase shares a block's TAO among subnets (§3.4.1, §3.4.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShareRule {
+    /// By moving price, weighted by the miner emission not burned (HEAD; dTAO launch without the
+    /// weighting).
+    MovingPrice,
+    /// 2025-11-04 → 2026-06-22: by the positive part of each subnet's moving average of net TAO
+    /// staked into it, power-normalised.
+    TaoFlow,
+}
+
 #[derive(Debug, PartialEq)]
 pub struct Profile {
     pub name: &'static str,
@@ -30,15 +41,16 @@ pub struct Profile {
     /// Liquid alpha of this runtime is the 2024 per-column form (v1), not the Yuma3 one (v2).
     pub liquid_alpha_v1: bool,
     pub pruning: Pruning,
+    pub share_rule: ShareRule,
     /// `Yuma3On` of a subnet created under this profile.
     yuma3_for_new_subnets: bool,
 }
 
 /// The profile a chain runs unless told otherwise.
-pub const HEAD: &Profile = &PROFILES[2];
+pub const HEAD: &Profile = &PROFILES[3];
 
 /// Every profile, oldest first.
-pub const PROFILES: [Profile; 3] = [
+pub const PROFILES: [Profile; 4] = [
     Profile {
         name: "dtao-2025",
         as_of: "2025-04 (dTAO, after e2b8367b8, b61dd3020, 8de0d23ca)",
@@ -53,6 +65,7 @@ pub const PROFILES: [Profile; 3] = [
         has_yuma3: false,
         liquid_alpha_v1: true,
         pruning: Pruning::PruningScore,
+        share_rule: ShareRule::MovingPrice,
         yuma3_for_new_subnets: false,
     },
     Profile {
@@ -69,7 +82,25 @@ pub const PROFILES: [Profile; 3] = [
         has_yuma3: true,
         liquid_alpha_v1: false,
         pruning: Pruning::PruningScore,
+        share_rule: ShareRule::MovingPrice,
         yuma3_for_new_subnets: true,
+    },
+    Profile {
+        name: "flow-2026",
+        as_of: "2026-03 (flow-based emission shares, after 6e3d24cea; before e7f05a051)",
+        summary: "TAO shared by the moving average of net TAO flows into each subnet, power-normalised; \
+                  Yuma3 opt-in, tempo + 1 cadence, pruning by Emission",
+        cadence: Cadence::Legacy,
+        epoch_rules: EpochRules {
+            owner_exemptions: false,
+            stake_threshold_and_nonzero_permits: true,
+            commit_reveal_mask: true,
+        },
+        has_yuma3: true,
+        liquid_alpha_v1: false,
+        pruning: Pruning::Emission,
+        share_rule: ShareRule::TaoFlow,
+        yuma3_for_new_subnets: false,
     },
     Profile {
         name: "head-2026",
@@ -80,6 +111,7 @@ pub const PROFILES: [Profile; 3] = [
         has_yuma3: true,
         liquid_alpha_v1: false,
         pruning: Pruning::Emission,
+        share_rule: ShareRule::MovingPrice,
         yuma3_for_new_subnets: true,
     },
 ];

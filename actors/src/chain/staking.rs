@@ -68,6 +68,7 @@ impl Chain {
             return Ok(tao_rao);
         }
         let subnet = self.subnet_mut(netuid);
+        subnet.tao_flow_rao += i128::from(tao_rao);
         let alpha = subnet.pool.buy_alpha(tao_rao);
         subnet.alpha_out_rao += alpha;
         self.stakes.entry((netuid, hotkey)).or_default().deposit(coldkey, alpha);
@@ -98,7 +99,9 @@ impl Chain {
                 self.stakes.get_mut(&(netuid, hotkey)).expect("held stake has a pool").withdraw(coldkey, stake_rao);
             let subnet = self.subnet_mut(netuid);
             subnet.alpha_out_rao -= alpha;
-            subnet.pool.sell_alpha(alpha)
+            let tao = subnet.pool.sell_alpha(alpha);
+            subnet.tao_flow_rao -= i128::from(tao);
+            tao
         };
         self.accounts.credit(coldkey, tao);
         Ok(tao)

@@ -104,6 +104,9 @@ pub struct SubnetLedger {
     pub emission_enabled: bool,
     /// The share of the last epoch's miner emission that went to the owner's own hotkeys.
     pub miner_burned: U64F64,
+    /// Net TAO staked into the subnet this block (in − out), and its moving average (§3.4.6).
+    pub tao_flow_rao: i128,
+    pub ema_tao_flow: I64F64,
     /// Every alpha ever created on this subnet, and every alpha taken out of circulation.
     pub alpha_issued_rao: u128,
     pub alpha_recycled_rao: u128,
@@ -243,6 +246,8 @@ impl Chain {
             first_emission_block: None,
             emission_enabled: true,
             miner_burned: U64F64::from_num(0),
+            tao_flow_rao: 0,
+            ema_tao_flow: I64F64::from_num(0),
             alpha_recycled_rao: 0,
         });
         Ok(netuid)
