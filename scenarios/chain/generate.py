@@ -88,13 +88,15 @@ def conservation_case(name, blocks_total, upgrade_at, record_every):
     for netuid, (owner, validators, miners) in layout.items():
         # Genesis: the owner and validators register and stake; then miners arrive one by one,
         # the later ones replacing the weakest once the subnet is full.
+        # One registration per block and at most six per 100-block interval: the legacy price
+        # caps them (max_registrations_per_block 1, 3 × target_registrations_per_interval).
         at(1, 0, {"register": {"coldkey": 0, "hotkey": owner, "netuid": netuid}})
         for k, hotkey in enumerate(validators):
-            at(1, 1, {"register": {"coldkey": 0, "hotkey": hotkey, "netuid": netuid}})
-            at(1, 2, {"stake": {"coldkey": 0, "hotkey": hotkey, "netuid": netuid, "tao_rao": (k + 1) * 100 * TAO}})
+            at(2 + k, 1, {"register": {"coldkey": 0, "hotkey": hotkey, "netuid": netuid}})
+            at(2 + k, 2, {"stake": {"coldkey": 0, "hotkey": hotkey, "netuid": netuid, "tao_rao": (k + 1) * 100 * TAO}})
         for k, hotkey in enumerate(miners):
             coldkey = hotkeys[hotkey]["coldkey"]
-            at(2 + 40 * k, 3, {"register": {"coldkey": coldkey, "hotkey": hotkey, "netuid": netuid}})
+            at(110 + 40 * k, 3, {"register": {"coldkey": coldkey, "hotkey": hotkey, "netuid": netuid}})
 
         # Weights every epoch: each validator scores the first miner UIDs, its own way.
         epochs = epoch_blocks(netuid, blocks_total, upgrade_at)

@@ -16,11 +16,10 @@ fn five_days_of_four_subnets_conserve_tokens_and_reveal_every_commit() {
     // `run` checks conservation after every block and fails on the first broken invariant.
     let output = run(&case).expect("tokens are conserved");
     assert!(output.reveals_refused.is_empty(), "{:?}", output.reveals_refused);
-    // Only registrations may be refused (the burn outruns a newcomer's balance); every weights
-    // call, commit and reveal lands, before and after the runtime upgrade.
-    for rejected in &output.rejected {
-        assert!(rejected.error.contains("cannot pay the burn"), "step {}: {}", rejected.step, rejected.error);
-    }
+    // The script keeps every rule (one registration per block, six per interval under the
+    // legacy price, rate limits, reveal epochs), so nothing is refused before or after the
+    // runtime upgrade.
+    assert!(output.rejected.is_empty(), "{:?}", &output.rejected[..output.rejected.len().min(3)]);
     let upgrade = 18_000;
     for record in &output.blocks {
         assert_eq!(record.profile, if record.block < upgrade { "yuma3-2025" } else { "head-2026" });

@@ -16,6 +16,16 @@ pub enum Pruning {
     PruningScore,
 }
 
+/// How the registration price moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegistrationPrice {
+    /// HEAD (§4.3, since 2026-04-22): decay every block, a jump at each registration, no caps.
+    DecayAndBump,
+    /// Before (§4.5): capped per block and per interval, adjusted towards the target rate at the
+    /// end of every interval.
+    IntervalAdjustment,
+}
+
 /// How the coinbase shares a block's TAO among subnets (§3.4.1, §3.4.6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ShareRule {
@@ -42,6 +52,7 @@ pub struct Profile {
     pub liquid_alpha_v1: bool,
     pub pruning: Pruning,
     pub share_rule: ShareRule,
+    pub registration_price: RegistrationPrice,
     /// `Yuma3On` of a subnet created under this profile.
     yuma3_for_new_subnets: bool,
 }
@@ -66,6 +77,7 @@ pub const PROFILES: [Profile; 4] = [
         liquid_alpha_v1: true,
         pruning: Pruning::PruningScore,
         share_rule: ShareRule::MovingPrice,
+        registration_price: RegistrationPrice::IntervalAdjustment,
         yuma3_for_new_subnets: false,
     },
     Profile {
@@ -83,13 +95,15 @@ pub const PROFILES: [Profile; 4] = [
         liquid_alpha_v1: false,
         pruning: Pruning::PruningScore,
         share_rule: ShareRule::MovingPrice,
+        registration_price: RegistrationPrice::IntervalAdjustment,
         yuma3_for_new_subnets: true,
     },
     Profile {
         name: "flow-2026",
         as_of: "2026-03 (flow-based emission shares, after 6e3d24cea; before e7f05a051)",
         summary: "TAO shared by the moving average of net TAO flows into each subnet, power-normalised; \
-                  Yuma3 opt-in, tempo + 1 cadence, pruning by Emission",
+                  Yuma3 opt-in, tempo + 1 cadence, pruning by Emission (the registration price of \
+                  2026-01..04 is not in the spec: the HEAD price stands in)",
         cadence: Cadence::Legacy,
         epoch_rules: EpochRules {
             owner_exemptions: false,
@@ -100,6 +114,7 @@ pub const PROFILES: [Profile; 4] = [
         liquid_alpha_v1: false,
         pruning: Pruning::Emission,
         share_rule: ShareRule::TaoFlow,
+        registration_price: RegistrationPrice::DecayAndBump,
         yuma3_for_new_subnets: false,
     },
     Profile {
@@ -112,6 +127,7 @@ pub const PROFILES: [Profile; 4] = [
         liquid_alpha_v1: false,
         pruning: Pruning::Emission,
         share_rule: ShareRule::MovingPrice,
+        registration_price: RegistrationPrice::DecayAndBump,
         yuma3_for_new_subnets: true,
     },
 ];

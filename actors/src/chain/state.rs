@@ -12,8 +12,9 @@ use super::accounts::{Accounts, ColdkeyId, HotkeyId, InsufficientBalance};
 use super::fixed::{I64F64, U64F64, U96F32};
 use super::hyperparameters::Hyperparameters;
 use super::pool::Pool;
-use super::profile::{self, Profile};
+use super::profile::{self, Profile, RegistrationPrice};
 use super::registration::burn::BurnPolicy;
+use super::registration::interval::IntervalRegistration;
 use super::schedule::EpochScheduler;
 use super::share_pool::SharePool;
 use super::subnet::{CommitRefused, InvalidCall, Subnet};
@@ -97,6 +98,8 @@ pub struct SubnetLedger {
     pub scheduler: EpochScheduler,
     pub burn_rao: u64,
     pub burn: BurnPolicy,
+    /// The legacy price's counters and difficulty (§4.5), kept under every profile.
+    pub interval: IntervalRegistration,
     /// The moving price the coinbase shares TAO by (§3.5).
     pub ema_price: U64F64,
     /// Set by `start_call`: the subnet emits from then on.
@@ -228,6 +231,7 @@ impl Chain {
         let burn = BurnPolicy::from_hyperparameters(&hyperparameters);
         let scheduler = EpochScheduler::new(netuid, hyperparameters.tempo, self.block, self.profile.cadence);
         let burn_rao = hyperparameters.burn;
+        let interval = IntervalRegistration::new(&hyperparameters, self.block);
         self.subnets.push(SubnetLedger {
             netuid,
             owner_coldkey,
@@ -242,6 +246,7 @@ impl Chain {
             scheduler,
             burn_rao,
             burn,
+            interval,
             ema_price,
             first_emission_block: None,
             emission_enabled: true,
@@ -269,9 +274,14 @@ impl Chain {
                 .map_err(|invalid| (subnet.netuid, InvalidCall::Hyperparameter(invalid)))?;
         }
         let block = self.block;
+        let price_changes = profile.registration_price != self.profile.registration_price;
         for subnet in &mut self.subnets {
             subnet.metagraph.set_profile(profile).expect("checked above");
             subnet.scheduler.migrate(profile.cadence, subnet.metagraph.hyperparameters.tempo, block);
+            if price_changes {
+                // The price keeps its value; a legacy interval starts at the upgrade.
+                subnet.interval = IntervalRegistration::new(&subnet.metagraph.hyperparameters, block);
+            }
         }
         self.profile = profile;
         Ok(())
@@ -320,10 +330,14 @@ impl Chain {
     pub fn step_block(&mut self) -> BlockReport {
         self.block += 1;
         let block = self.block;
-        if block > 1 {
-            for subnet in &mut self.subnets {
-                subnet.burn_rao = subnet.burn.decay(subnet.burn_rao);
-            }
+        for subnet in &mut self.subnets {
+            subnet.burn_rao = match self.profile.registration_price {
+                RegistrationPrice::DecayAndBump if block > 1 => subnet.burn.decay(subnet.burn_rao),
+                RegistrationPrice::DecayAndBump => subnet.burn_rao,
+                RegistrationPrice::IntervalAdjustment => {
+                    subnet.interval.on_block(&subnet.metagraph.hyperparameters, block, subnet.burn_rao)
+                }
+            };
         }
         let reveals_refused = self.reveal_timelocked_commits(block);
         let mut report = self.run_coinbase(block);

@@ -1,21 +1,33 @@
-//! Registration (spec §4): burned registration into a subnet, the burn price, and which UID a
-//! newcomer replaces when the subnet is full.
+//! Registration (spec §4): burned registration into a subnet, the burn price (HEAD: `burn`;
+//! before 2026-04: `interval`, by profile), and which UID a newcomer replaces when the subnet is
+//! full (by profile: Emission at HEAD, PruningScore before).
 
 pub mod burn;
+pub mod interval;
 
 use super::accounts::{ColdkeyId, HotkeyId};
-use super::profile::Pruning;
+use super::profile::{Pruning, RegistrationPrice};
 use super::state::Chain;
+use interval::CapReached;
 
 /// Why the chain refuses a registration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RegistrationRefused {
-    NoSuchSubnet { netuid: u16 },
+    NoSuchSubnet {
+        netuid: u16,
+    },
     NotHotkeyOwner,
-    AlreadyRegistered { uid: u16 },
-    CannotPayBurn { balance_rao: u64, burn_rao: u64 },
+    AlreadyRegistered {
+        uid: u16,
+    },
+    CannotPayBurn {
+        balance_rao: u64,
+        burn_rao: u64,
+    },
     NoSlots,
     NoPruneCandidate,
+    /// Legacy caps (§4.5): registrations per block or per interval.
+    TooManyRegistrations(CapReached),
 }
 
 impl std::fmt::Display for RegistrationRefused {
@@ -31,6 +43,12 @@ impl std::fmt::Display for RegistrationRefused {
             }
             Self::NoSlots => write!(f, "max_allowed_uids is 0"),
             Self::NoPruneCandidate => write!(f, "the subnet is full and no UID may be replaced"),
+            Self::TooManyRegistrations(CapReached::Block { max }) => {
+                write!(f, "max_registrations_per_block {max} reached in this block")
+            }
+            Self::TooManyRegistrations(CapReached::Interval { max }) => {
+                write!(f, "{max} registrations (3 × target_registrations_per_interval) reached in this interval")
+            }
         }
     }
 }
@@ -38,7 +56,9 @@ impl std::fmt::Display for RegistrationRefused {
 impl Chain {
     /// `burned_register` (§4.1): the coldkey pays the current burn, which buys alpha in the
     /// subnet's pool that is then taken out of circulation; the hotkey takes the next UID, or
-    /// replaces the one §4.2 chooses; the burn price jumps. Returns the UID.
+    /// replaces the one the profile's pruning rule chooses. At HEAD the burn price jumps; under
+    /// the legacy price the registration is capped per block and interval and counted for the
+    /// interval's adjustment instead. Returns the UID.
     pub fn burned_register(
         &mut self,
         coldkey: ColdkeyId,
@@ -55,6 +75,13 @@ impl Chain {
         let subnet = self.subnet(netuid);
         if let Some(uid) = subnet.uid_of(hotkey) {
             return Err(RegistrationRefused::AlreadyRegistered { uid });
+        }
+        let legacy_price = self.profile().registration_price == RegistrationPrice::IntervalAdjustment;
+        if legacy_price {
+            subnet
+                .interval
+                .check_caps(&subnet.metagraph.hyperparameters)
+                .map_err(RegistrationRefused::TooManyRegistrations)?;
         }
         let burn = subnet.burn_rao;
         let balance = self.accounts.balance(coldkey);
@@ -90,7 +117,11 @@ impl Chain {
         if is_owner {
             subnet.metagraph.hyperparameters.owner_uid = Some(uid);
         }
-        subnet.burn_rao = subnet.burn.bump(burn);
+        if legacy_price {
+            subnet.interval.count_burned_registration();
+        } else {
+            subnet.burn_rao = subnet.burn.bump(burn);
+        }
         Ok(uid)
     }
 
@@ -156,5 +187,52 @@ impl Chain {
             return free_uids.into_iter().min_by_key(|&uid| key(uid));
         }
         immune_uids.into_iter().min_by_key(|&uid| key(uid))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::fixed::U64F64;
+    use crate::chain::hyperparameters::Hyperparameters;
+    use crate::chain::pool::Pool;
+    use crate::chain::profile::profile_by_name;
+    use crate::chain::state::NetworkParameters;
+
+    #[test]
+    fn the_legacy_price_caps_registrations_and_adjusts_each_interval() {
+        let h =
+            Hyperparameters { burn: 1_000_000, min_burn: 1_000, adjustment_interval: 10, ..Hyperparameters::default() };
+        let profile = profile_by_name("dtao-2025").unwrap();
+        let mut chain = Chain::with_profile(NetworkParameters::from_hyperparameters(&h), profile);
+        let owner = chain.create_coldkey(1_000_000_000_000);
+        let owner_hotkey = chain.create_hotkey(owner);
+        let pool = Pool { tao_rao: 1_000_000_000, alpha_rao: 1_000_000_000 };
+        let netuid = chain.create_subnet(owner_hotkey, h, pool, U64F64::from_num(1)).unwrap();
+        let hotkeys: Vec<_> = (0..8).map(|_| chain.create_hotkey(owner)).collect();
+        chain.step_block();
+        chain.burned_register(owner, hotkeys[0], netuid).unwrap();
+        // One per block (max_registrations_per_block 1), and the price does not jump.
+        let refused = chain.burned_register(owner, hotkeys[1], netuid).unwrap_err();
+        assert_eq!(refused, RegistrationRefused::TooManyRegistrations(CapReached::Block { max: 1 }));
+        assert_eq!(chain.subnet(netuid).burn_rao, 1_000_000);
+        for hotkey in &hotkeys[1..4] {
+            chain.step_block();
+            chain.burned_register(owner, *hotkey, netuid).unwrap();
+        }
+        // Four burned registrations by block 5 against a target of 2: at block 10 the burn rises by
+        // (4 + 2) / (2 · 2) = 1.5.
+        while chain.block < 9 {
+            chain.step_block();
+        }
+        assert_eq!(chain.subnet(netuid).burn_rao, 1_000_000);
+        chain.step_block();
+        assert_eq!(chain.subnet(netuid).burn_rao, 1_500_000);
+        // The next interval counts afresh (its cap of 3 × target is tested with the counters).
+        for hotkey in &hotkeys[4..] {
+            chain.step_block();
+            chain.burned_register(owner, *hotkey, netuid).unwrap();
+        }
+        assert_eq!(chain.subnet(netuid).interval.registrations_this_interval, 4);
     }
 }
