@@ -311,7 +311,7 @@ mod tests {
     #[test]
     fn the_flow_era_shares_tao_by_net_stake_inflow() {
         let mut chain = chain(&[(1_000_000_000_000, 1_000_000_000_000, 1.0); 3], 0, 0, 0);
-        chain.runtime_upgrade(crate::chain::profile::profile_by_name("flow-2026").unwrap()).unwrap();
+        chain.runtime_upgrade(crate::chain::profile::profile_by_name("flow-2026").unwrap());
         let staker = chain.create_coldkey(100_000_000_000_000);
         let hotkey = chain.create_hotkey(staker);
         // No flow yet: no subnet gets TAO, whatever its price.

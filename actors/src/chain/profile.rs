@@ -3,7 +3,7 @@
 //! Yuma eras exist, the epoch's rules of record, how the replaced UID is chosen) and the values
 //! new subnets get. A runtime upgrade moves a running chain from one profile to another.
 
-use super::hyperparameters::{Hyperparameters, InvalidHyperparameter};
+use super::hyperparameters::Hyperparameters;
 use super::schedule::Cadence;
 use super::yuma::{self, EpochRules, Era};
 
@@ -48,8 +48,6 @@ pub struct Profile {
     /// Whether the runtime has the `Yuma3On` switch (2025-05-28); without it every subnet runs
     /// original Yuma.
     pub has_yuma3: bool,
-    /// Liquid alpha of this runtime is the 2024 per-column form (v1), not the Yuma3 one (v2).
-    pub liquid_alpha_v1: bool,
     pub pruning: Pruning,
     pub share_rule: ShareRule,
     pub registration_price: RegistrationPrice,
@@ -65,16 +63,17 @@ pub const PROFILES: [Profile; 4] = [
     Profile {
         name: "dtao-2025",
         as_of: "2025-04 (dTAO, after e2b8367b8, b61dd3020, 8de0d23ca)",
-        summary: "dynamic TAO with original Yuma: tempo + 1 cadence, zero-stake permits, no stake threshold, \
-                  pruning by PruningScore",
+        summary: "dynamic TAO with original Yuma (liquid alpha v1): tempo + 1 cadence, zero-stake permits, no \
+                  stake threshold, pruning by PruningScore",
         cadence: Cadence::Legacy,
         epoch_rules: EpochRules {
             owner_exemptions: false,
             stake_threshold_and_nonzero_permits: false,
             commit_reveal_mask: false,
+            liquid_alpha_v1: true,
+            ..EpochRules::HEAD
         },
         has_yuma3: false,
-        liquid_alpha_v1: true,
         pruning: Pruning::PruningScore,
         share_rule: ShareRule::MovingPrice,
         registration_price: RegistrationPrice::IntervalAdjustment,
@@ -86,13 +85,8 @@ pub const PROFILES: [Profile; 4] = [
         summary: "Yuma3 with liquid alpha v2, stake threshold, non-zero permits and the commit-reveal mask; \
                   tempo + 1 cadence, pruning by PruningScore",
         cadence: Cadence::Legacy,
-        epoch_rules: EpochRules {
-            owner_exemptions: false,
-            stake_threshold_and_nonzero_permits: true,
-            commit_reveal_mask: true,
-        },
+        epoch_rules: EpochRules { owner_exemptions: false, ..EpochRules::HEAD },
         has_yuma3: true,
-        liquid_alpha_v1: false,
         pruning: Pruning::PruningScore,
         share_rule: ShareRule::MovingPrice,
         registration_price: RegistrationPrice::IntervalAdjustment,
@@ -105,13 +99,8 @@ pub const PROFILES: [Profile; 4] = [
                   Yuma3 opt-in, tempo + 1 cadence, pruning by Emission (the registration price of \
                   2026-01..04 is not in the spec: the HEAD price stands in)",
         cadence: Cadence::Legacy,
-        epoch_rules: EpochRules {
-            owner_exemptions: false,
-            stake_threshold_and_nonzero_permits: true,
-            commit_reveal_mask: true,
-        },
+        epoch_rules: EpochRules { owner_exemptions: false, ..EpochRules::HEAD },
         has_yuma3: true,
-        liquid_alpha_v1: false,
         pruning: Pruning::Emission,
         share_rule: ShareRule::TaoFlow,
         registration_price: RegistrationPrice::DecayAndBump,
@@ -124,7 +113,6 @@ pub const PROFILES: [Profile; 4] = [
         cadence: Cadence::Head,
         epoch_rules: EpochRules::HEAD,
         has_yuma3: true,
-        liquid_alpha_v1: false,
         pruning: Pruning::Emission,
         share_rule: ShareRule::MovingPrice,
         registration_price: RegistrationPrice::DecayAndBump,
@@ -150,20 +138,6 @@ impl Profile {
     /// The era a subnet with these hyperparameters runs.
     pub fn era(&self, h: &Hyperparameters) -> &'static dyn Era {
         if self.has_yuma3 && h.yuma3 { &yuma::Yuma3 } else { &yuma::OriginalYuma }
-    }
-
-    /// Settings this profile's runtime has no rule for.
-    pub fn check(&self, h: &Hyperparameters) -> Result<(), InvalidHyperparameter> {
-        if self.liquid_alpha_v1 && h.liquid_alpha {
-            return Err(InvalidHyperparameter {
-                field: "liquid_alpha",
-                message: format!(
-                    "profile {} has liquid alpha v1 (per-column rates, 2024), which tensorsim does not model yet",
-                    self.name
-                ),
-            });
-        }
-        Ok(())
     }
 
     /// Settings this profile's runtime did not have, which it therefore ignores.
@@ -201,9 +175,6 @@ mod tests {
         assert_eq!(dtao.era(&h).name(), "original");
         assert_eq!(dtao.ignored(&h), vec!["yuma3"]);
         assert_eq!(HEAD.era(&h).name(), "yuma3");
-        let la = Hyperparameters { liquid_alpha: true, ..h };
-        assert_eq!(dtao.check(&la).unwrap_err().field, "liquid_alpha");
-        assert_eq!(HEAD.check(&la), Ok(()));
     }
 
     #[test]
@@ -213,7 +184,7 @@ mod tests {
         let neuron = |stake_rao| NeuronInit { stake_rao, registered_at: 0, last_update: 0 };
         let run = |name: &str| {
             let mut subnet = Subnet::new(h.clone(), &[neuron(1_000), neuron(400), neuron(0)]).unwrap();
-            subnet.set_profile(profile_by_name(name).unwrap()).unwrap();
+            subnet.set_profile(profile_by_name(name).unwrap());
             let output = subnet.run_epoch(1, 0);
             (output.validator_permit, output.stake_weight)
         };
@@ -223,5 +194,39 @@ mod tests {
         assert_eq!(run("yuma3-2025"), (vec![true, false, false], vec![65535, 0, 0]));
         // Before: no threshold, and a zero stake may hold a permit.
         assert_eq!(run("dtao-2025"), (vec![true, true, true], vec![46810, 18724, 0]));
+    }
+
+    #[test]
+    fn liquid_alpha_is_v1_in_original_yuma_before_yuma3_and_ignored_there_at_head() {
+        use crate::chain::subnet::{NeuronInit, Subnet};
+        // Two validators weighting four miners differently: consensus spreads over the miners.
+        // Tempo 1, so bonds carry over from one epoch to the next (no UID counts as new).
+        let h = Hyperparameters {
+            tempo: 1,
+            yuma3: false,
+            commit_reveal: false,
+            weights_set_rate_limit: 0,
+            ..Hyperparameters::default()
+        };
+        let neuron = |stake_rao| NeuronInit { stake_rao, registered_at: 0, last_update: 0 };
+        let run = |name: &str, liquid_alpha: bool| {
+            let neurons = [neuron(600), neuron(400), neuron(0), neuron(0), neuron(0), neuron(0)];
+            let mut subnet = Subnet::new(Hyperparameters { liquid_alpha, ..h.clone() }, &neurons).unwrap();
+            subnet.set_profile(profile_by_name(name).unwrap());
+            subnet.run_epoch(1, 0);
+            // The validators swap their views every epoch, so old and new bonds differ and the
+            // rate decides the blend.
+            let (a, b) = ([10, 20, 30, 40], [40, 30, 20, 10]);
+            let mut bonds = Vec::new();
+            for k in 0..4u64 {
+                let (first, second) = if k % 2 == 0 { (a, b) } else { (b, a) };
+                subnet.set_weights(0, &[2, 3, 4, 5], &first, 0, 2 + 2 * k).unwrap();
+                subnet.set_weights(1, &[2, 3, 4, 5], &second, 0, 2 + 2 * k).unwrap();
+                bonds = subnet.run_epoch(3 + 2 * k, 1_000_000).bonds;
+            }
+            bonds
+        };
+        assert_ne!(run("dtao-2025", true), run("dtao-2025", false), "v1 rates move the bonds");
+        assert_eq!(run("head-2026", true), run("head-2026", false), "HEAD's original Yuma ignores liquid alpha");
     }
 }

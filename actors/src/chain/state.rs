@@ -224,7 +224,7 @@ impl Chain {
             return Err(CreateSubnetError::TooManySubnets);
         }
         let mut metagraph = Subnet::new(hyperparameters.clone(), &[]).map_err(CreateSubnetError::Hyperparameters)?;
-        metagraph.set_profile(self.profile).map_err(CreateSubnetError::Hyperparameters)?;
+        metagraph.set_profile(self.profile);
         let owner_coldkey = self.accounts.owner_of(owner_hotkey);
         self.accounts.debit(owner_coldkey, pool.tao_rao).map_err(CreateSubnetError::OwnerBalance)?;
         let netuid = u16::try_from(self.subnets.len() + 1).expect("netuids are u16");
@@ -265,18 +265,12 @@ impl Chain {
     /// A runtime upgrade to `profile` at the current block, with the migrations it implies: every
     /// subnet's scheduler moves to the profile's cadence (§3.2) and its epoch, weights and
     /// registration follow the profile's rules from the next block on. Stored state (bonds,
-    /// weights, burn prices) is kept as it is, as the chain's migrations keep it. Refused, with
-    /// nothing changed, if a subnet's hyperparameters need a rule the profile does not have.
-    pub fn runtime_upgrade(&mut self, profile: &'static Profile) -> Result<(), (u16, InvalidCall)> {
-        for subnet in &self.subnets {
-            profile
-                .check(&subnet.metagraph.hyperparameters)
-                .map_err(|invalid| (subnet.netuid, InvalidCall::Hyperparameter(invalid)))?;
-        }
+    /// weights, burn prices) is kept as it is, as the chain's migrations keep it.
+    pub fn runtime_upgrade(&mut self, profile: &'static Profile) {
         let block = self.block;
         let price_changes = profile.registration_price != self.profile.registration_price;
         for subnet in &mut self.subnets {
-            subnet.metagraph.set_profile(profile).expect("checked above");
+            subnet.metagraph.set_profile(profile);
             subnet.scheduler.migrate(profile.cadence, subnet.metagraph.hyperparameters.tempo, block);
             if price_changes {
                 // The price keeps its value; a legacy interval starts at the upgrade.
@@ -284,7 +278,6 @@ impl Chain {
             }
         }
         self.profile = profile;
-        Ok(())
     }
 
     /// Sets a subnet's hyperparameters (sudo or owner calls, or an upgrade's migration). The burn

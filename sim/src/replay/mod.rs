@@ -81,10 +81,7 @@ pub fn run(case: &ReplayCase) -> Result<ReplayOutput, InputError> {
         InvalidCall::UnknownUid { .. } => InputError::new("hyperparameters.owner_uid", invalid.to_string()),
         _ => InputError::new("neurons", invalid.to_string()),
     })?;
-    subnet.set_profile(case.profile).map_err(|invalid| match invalid {
-        InvalidCall::Hyperparameter(h) => InputError::new(format!("hyperparameters.{}", h.field), h.message),
-        other => InputError::new("profile", other.to_string()),
-    })?;
+    subnet.set_profile(case.profile);
 
     let mut output = ReplayOutput { name: case.name.clone(), epochs: Vec::new(), rejected: Vec::new() };
     let mut block_previous = 0;

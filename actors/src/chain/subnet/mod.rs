@@ -248,18 +248,14 @@ impl Subnet {
         self.profile
     }
 
-    /// Puts the subnet under `profile`'s rules; refused if its hyperparameters ask for a rule that
-    /// profile does not have a model of.
-    pub fn set_profile(&mut self, profile: &'static Profile) -> Result<(), InvalidCall> {
-        profile.check(&self.hyperparameters).map_err(InvalidCall::Hyperparameter)?;
+    /// Puts the subnet under `profile`'s rules.
+    pub fn set_profile(&mut self, profile: &'static Profile) {
         self.profile = profile;
-        Ok(())
     }
 
-    /// Replaces the hyperparameters, checked on their own and against the profile in force.
+    /// Replaces the hyperparameters, checked.
     pub fn set_hyperparameters(&mut self, hyperparameters: Hyperparameters) -> Result<(), InvalidCall> {
         hyperparameters.validate().map_err(InvalidCall::Hyperparameter)?;
-        self.profile.check(&hyperparameters).map_err(InvalidCall::Hyperparameter)?;
         if let Some(owner) = hyperparameters.owner_uid {
             self.check_uid(owner)?;
         }

@@ -96,8 +96,15 @@ pub fn load_bonds(stored: &[Vec<(u16, u16)>], masked_column: &[bool], encoding: 
 /// results > 0 (§2.5.5; Yuma3 without liquid alpha, §2.6.3).
 pub fn ema(new: &SparseMatrix, old: &SparseMatrix, alpha: I32F32) -> SparseMatrix {
     let alpha = alpha.to_bits();
-    let keep = ONE_RAW.saturating_sub(alpha);
-    let blend = |new: i64, old: i64| I32F32::from_bits(mul_raw(alpha, new).saturating_add(mul_raw(keep, old)));
+    ema_by_column(new, old, |_| alpha)
+}
+
+/// The same EMA with a rate per column (liquid alpha v1, §2.9): `alpha_raw(j)` gives α_j's bits.
+pub fn ema_by_column(new: &SparseMatrix, old: &SparseMatrix, alpha_raw: impl Fn(usize) -> i64) -> SparseMatrix {
+    let blend = |j: usize, new: i64, old: i64| {
+        let alpha = alpha_raw(j);
+        I32F32::from_bits(mul_raw(alpha, new).saturating_add(mul_raw(ONE_RAW.saturating_sub(alpha), old)))
+    };
     let mut out = SparseMatrix::with_capacity(new.n_rows(), new.n_cols(), new.n_entries().max(old.n_entries()));
     for i in 0..new.n_rows() {
         let (new_cols, new_vals) = new.row(i);
@@ -106,13 +113,19 @@ pub fn ema(new: &SparseMatrix, old: &SparseMatrix, alpha: I32F32) -> SparseMatri
             // The steady state of a dense subnet: the same columns on both sides.
             out.push_row_positive(
                 new_cols,
-                new_vals.iter().zip(old_vals).map(|(n, o)| blend(n.to_bits(), o.to_bits())),
+                new_cols
+                    .iter()
+                    .zip(new_vals.iter().zip(old_vals))
+                    .map(|(&j, (n, o))| blend(usize::from(j), n.to_bits(), o.to_bits())),
             );
         } else if old_cols.is_empty() {
-            out.push_row_positive(new_cols, new_vals.iter().map(|n| blend(n.to_bits(), 0)));
+            out.push_row_positive(
+                new_cols,
+                new_cols.iter().zip(new_vals).map(|(&j, n)| blend(usize::from(j), n.to_bits(), 0)),
+            );
         } else {
             merge_rows((new_cols, new_vals), (old_cols, old_vals), |j, new, old| {
-                let value = blend(new.map_or(0, I32F32::to_bits), old.map_or(0, I32F32::to_bits));
+                let value = blend(usize::from(j), new.map_or(0, I32F32::to_bits), old.map_or(0, I32F32::to_bits));
                 if value > ZERO {
                     out.push(j, value);
                 }

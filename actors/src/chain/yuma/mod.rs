@@ -9,6 +9,7 @@ pub mod bonds;
 pub mod consensus;
 pub mod emission;
 pub mod liquid_alpha;
+pub mod liquid_alpha_v1;
 pub mod masks;
 pub mod matrix;
 pub mod median;
@@ -55,8 +56,8 @@ pub struct EpochInputs<'a> {
     pub rules: EpochRules,
 }
 
-/// Rules of the epoch that changed over time without changing the bond rule (spec §2.9): the
-/// protocol profile in force decides each. `HEAD` has them all.
+/// Rules of the epoch that changed over time within an era (spec §2.9): the protocol profile in
+/// force decides each. `HEAD` has every rule of today.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EpochRules {
     /// The owner UID always holds a permit and is never threshold-filtered (2026-04-22).
@@ -66,11 +67,29 @@ pub struct EpochRules {
     pub stake_threshold_and_nonzero_permits: bool,
     /// Weights committed before a UID's registration do not apply to it (§2.3.5, 2025-07-23).
     pub commit_reveal_mask: bool,
+    /// The diagonal mask spares the owner's self-weight (2025-03-19).
+    pub owner_self_weight: bool,
+    /// Bonds to UIDs registered since the last epoch are dropped by column (2025-03-28); before,
+    /// bond (i, j) was dropped when `LU_i ≤ R_j`, as the outdated weights are.
+    pub recently_registered_bonds_mask: bool,
+    /// Bonds are bought with weights interpolated towards the clipped ones by `bonds_penalty`
+    /// (dTAO, 2025-02-13); before, with the clipped weights.
+    pub bonds_penalty: bool,
+    /// With liquid alpha on, original Yuma runs the per-column rate of 2024 (v1; until 2025-05-28,
+    /// when liquid alpha moved to Yuma3).
+    pub liquid_alpha_v1: bool,
 }
 
 impl EpochRules {
-    pub const HEAD: Self =
-        Self { owner_exemptions: true, stake_threshold_and_nonzero_permits: true, commit_reveal_mask: true };
+    pub const HEAD: Self = Self {
+        owner_exemptions: true,
+        stake_threshold_and_nonzero_permits: true,
+        commit_reveal_mask: true,
+        owner_self_weight: true,
+        recently_registered_bonds_mask: true,
+        bonds_penalty: true,
+        liquid_alpha_v1: false,
+    };
 }
 
 impl EpochInputs<'_> {
@@ -127,6 +146,10 @@ pub struct BondsInputs<'a> {
     pub bonds_penalty: u16,
     pub bonds_moving_average: u64,
     pub liquid_alpha: Option<LiquidAlpha>,
+    /// For the dated bond rules (the bonds mask before 2025-03-28 reads them).
+    pub last_update: &'a [u64],
+    pub registered_at: &'a [u64],
+    pub rules: EpochRules,
 }
 
 /// What an era's bond rule gives back.
@@ -176,7 +199,7 @@ pub fn epoch(era: &dyn Era, inputs: &EpochInputs) -> EpochOutput {
         inputs.weights,
         &masks::WeightMasks {
             permit_in_force: &permit_in_force,
-            owner_uid: inputs.owner_uid,
+            owner_uid: if rules.owner_self_weight { inputs.owner_uid } else { None },
             last_update: inputs.last_update,
             registered_at: inputs.registered_at,
             first_commit_block: inputs.first_commit_block.filter(|_| rules.commit_reveal_mask),
@@ -203,6 +226,9 @@ pub fn epoch(era: &dyn Era, inputs: &EpochInputs) -> EpochOutput {
         bonds_penalty: inputs.bonds_penalty,
         bonds_moving_average: inputs.bonds_moving_average,
         liquid_alpha: inputs.liquid_alpha,
+        last_update: inputs.last_update,
+        registered_at: inputs.registered_at,
+        rules,
     });
     assert_eq!(outcome.dividends.len(), inputs.n(), "era {} dividends per UID", era.name());
     assert_eq!(outcome.bonds.len(), inputs.n(), "era {} bond rows per UID", era.name());
