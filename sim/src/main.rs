@@ -53,6 +53,7 @@ enum Command {
         run_blocks {blocks, record_every}    run blocks, recording the books every record_every blocks\n  \
         stake / unstake {coldkey, hotkey, netuid, tao_rao / stake_rao}\n  \
         register {coldkey, hotkey, netuid}   burned registration\n  \
+        root_register {hotkey}, set_root_weights {hotkey, dests, values}   the root network\n  \
         set_weights, commit_weights, commit_timelocked_weights, reveal_weights\n  \
                                              {hotkey, netuid, dests, values, version_key, salt}\n  \
         upgrade {profile, hyperparameters}   a runtime upgrade, with its migrations\n\
@@ -74,8 +75,8 @@ struct ReplayArgs {
     /// exit 1 if any fails. Epoch cases only
     #[arg(long)]
     check: bool,
-    /// Run under this protocol profile instead of the case's (dtao-2025, yuma3-2025, flow-2026,
-    /// head-2026)
+    /// Run under this protocol profile instead of the case's (legacy-2024, dtao-2025, yuma3-2025,
+    /// flow-2026, head-2026)
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
 }

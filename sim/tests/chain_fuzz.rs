@@ -32,12 +32,16 @@ fn step() -> impl Strategy<Value = Value> {
             .prop_map(|((c, h, n), a)| json!({"stake": {"coldkey": c, "hotkey": h, "netuid": n, "tao_rao": a}})),
         (account.clone(), amount())
             .prop_map(|((c, h, n), a)| json!({"unstake": {"coldkey": c, "hotkey": h, "netuid": n, "stake_rao": a}})),
-        account.prop_map(|(c, h, n)| json!({"register": {"coldkey": c, "hotkey": h, "netuid": n}})),
+        account.clone().prop_map(|(c, h, n)| json!({"register": {"coldkey": c, "hotkey": h, "netuid": n}})),
+        account.clone().prop_map(|(_, h, _)| json!({"root_register": {"hotkey": h}})),
+        (account, prop::collection::vec(0..5u16, 0..4), prop::collection::vec(any::<u16>(), 0..4)).prop_map(
+            |((_, h, _), dests, values)| json!({"set_root_weights": {"hotkey": h, "dests": dests, "values": values}})
+        ),
         weights_call().prop_map(|call| json!({"set_weights": call})),
         weights_call().prop_map(|call| json!({"commit_weights": call})),
         weights_call().prop_map(|call| json!({"reveal_weights": call})),
         weights_call().prop_map(|call| json!({"commit_timelocked_weights": call})),
-        prop_oneof![Just("dtao-2025"), Just("yuma3-2025"), Just("flow-2026"), Just("head-2026")]
+        prop_oneof![Just("legacy-2024"), Just("dtao-2025"), Just("yuma3-2025"), Just("flow-2026"), Just("head-2026")]
             .prop_map(|profile| json!({"upgrade": {"profile": profile}})),
         (1..50u16, any::<bool>())
             .prop_map(|(tempo, cr)| json!({"upgrade": {"hyperparameters": {"tempo": tempo, "commit_reveal": cr}}})),
@@ -62,7 +66,7 @@ fn subnet() -> impl Strategy<Value = Value> {
 
 fn case() -> impl Strategy<Value = Value> {
     (
-        prop_oneof![Just("dtao-2025"), Just("yuma3-2025"), Just("flow-2026"), Just("head-2026")],
+        prop_oneof![Just("legacy-2024"), Just("dtao-2025"), Just("yuma3-2025"), Just("flow-2026"), Just("head-2026")],
         prop::collection::vec(0..100_000 * TAO, 6),
         prop::collection::vec(0..6usize, 8),
         prop::collection::vec(subnet(), 0..4),

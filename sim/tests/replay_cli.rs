@@ -285,11 +285,9 @@ fn a_profile_selects_the_era_and_says_what_it_ignores() {
     assert!(dtao_la.stdout == dtao.stdout, "the gate keeps the fixed rate");
     let output = tensorsim(&["replay", "--profile", "nope", case], None);
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains(
-            "--profile: unknown profile \"nope\"; the profiles are dtao-2025, yuma3-2025, flow-2026, head-2026"
-        )
-    );
+    assert!(stderr(&output).contains(
+        "--profile: unknown profile \"nope\"; the profiles are legacy-2024, dtao-2025, yuma3-2025, flow-2026, head-2026"
+    ));
 }
 
 fn chain_case(chain: &str, steps: &str) -> Vec<u8> {

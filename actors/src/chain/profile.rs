@@ -16,6 +16,16 @@ pub enum Pruning {
     PruningScore,
 }
 
+/// Where emission comes from and where stake lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tokenomics {
+    /// Before 2025-02-13 (§3.6): the root network's emission values, TAO stake per hotkey, no
+    /// subnet pools.
+    PreDtao,
+    /// Dynamic TAO (§3.4): subnet pools, alpha, the coinbase.
+    Dtao,
+}
+
 /// How the registration price moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RegistrationPrice {
@@ -43,12 +53,14 @@ pub struct Profile {
     /// The main-line state the profile stands for.
     pub as_of: &'static str,
     pub summary: &'static str,
+    pub tokenomics: Tokenomics,
     pub cadence: Cadence,
     pub epoch_rules: EpochRules,
     /// Whether the runtime has the `Yuma3On` switch (2025-05-28); without it every subnet runs
     /// original Yuma.
     pub has_yuma3: bool,
     pub pruning: Pruning,
+    /// Dynamic TAO only.
     pub share_rule: ShareRule,
     pub registration_price: RegistrationPrice,
     /// `Yuma3On` of a subnet created under this profile.
@@ -56,13 +68,37 @@ pub struct Profile {
 }
 
 /// The profile a chain runs unless told otherwise.
-pub const HEAD: &Profile = &PROFILES[3];
+pub const HEAD: &Profile = &PROFILES[4];
 
 /// Every profile, oldest first.
-pub const PROFILES: [Profile; 4] = [
+pub const PROFILES: [Profile; 5] = [
+    Profile {
+        name: "legacy-2024",
+        as_of: "2024-10 (before dTAO; liquid alpha v1 since 8cb6cb1c6)",
+        tokenomics: Tokenomics::PreDtao,
+        summary: "before dTAO: root-network emission by sigmoid consensus, TAO stake, original Yuma of 2024 \
+                  (outdated bonds mask, no bonds penalty, no owner self-weight, liquid alpha v1), tempo + 1 \
+                  cadence, pruning by PruningScore, the interval registration price",
+        cadence: Cadence::Legacy,
+        epoch_rules: EpochRules {
+            owner_exemptions: false,
+            stake_threshold_and_nonzero_permits: false,
+            commit_reveal_mask: false,
+            owner_self_weight: false,
+            recently_registered_bonds_mask: false,
+            bonds_penalty: false,
+            liquid_alpha_v1: true,
+        },
+        has_yuma3: false,
+        pruning: Pruning::PruningScore,
+        share_rule: ShareRule::MovingPrice,
+        registration_price: RegistrationPrice::IntervalAdjustment,
+        yuma3_for_new_subnets: false,
+    },
     Profile {
         name: "dtao-2025",
         as_of: "2025-04 (dTAO, after e2b8367b8, b61dd3020, 8de0d23ca)",
+        tokenomics: Tokenomics::Dtao,
         summary: "dynamic TAO with original Yuma (liquid alpha v1): tempo + 1 cadence, zero-stake permits, no \
                   stake threshold, pruning by PruningScore",
         cadence: Cadence::Legacy,
@@ -82,6 +118,7 @@ pub const PROFILES: [Profile; 4] = [
     Profile {
         name: "yuma3-2025",
         as_of: "2025-08 (after 1b0c63a71 and 7b541095b)",
+        tokenomics: Tokenomics::Dtao,
         summary: "Yuma3 with liquid alpha v2, stake threshold, non-zero permits and the commit-reveal mask; \
                   tempo + 1 cadence, pruning by PruningScore",
         cadence: Cadence::Legacy,
@@ -95,6 +132,7 @@ pub const PROFILES: [Profile; 4] = [
     Profile {
         name: "flow-2026",
         as_of: "2026-03 (flow-based emission shares, after 6e3d24cea; before e7f05a051)",
+        tokenomics: Tokenomics::Dtao,
         summary: "TAO shared by the moving average of net TAO flows into each subnet, power-normalised; \
                   Yuma3 opt-in, tempo + 1 cadence, pruning by Emission (the registration price of \
                   2026-01..04 is not in the spec: the HEAD price stands in)",
@@ -109,6 +147,7 @@ pub const PROFILES: [Profile; 4] = [
     Profile {
         name: "head-2026",
         as_of: "2026-07 (the HEAD of the spec, after bb3591e71)",
+        tokenomics: Tokenomics::Dtao,
         summary: "the rules of spec HEAD: dynamic tempo cadence, owner exemptions, pruning by Emission",
         cadence: Cadence::Head,
         epoch_rules: EpochRules::HEAD,

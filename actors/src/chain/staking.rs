@@ -3,6 +3,7 @@
 
 use super::accounts::{ColdkeyId, HotkeyId, InsufficientBalance};
 use super::fixed::I64F64;
+use super::profile::Tokenomics;
 use super::share_pool::SharePool;
 use super::state::Chain;
 
@@ -12,12 +13,24 @@ pub const ROOT_NETUID: u16 = 0;
 /// Why the chain refuses a stake operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StakeRefused {
-    NoSuchSubnet { netuid: u16 },
+    NoSuchSubnet {
+        netuid: u16,
+    },
     NoSuchHotkey,
-    BelowMinimum { amount_rao: u64, min_rao: u64 },
+    BelowMinimum {
+        amount_rao: u64,
+        min_rao: u64,
+    },
     Balance(InsufficientBalance),
-    NotEnoughStake { held_rao: u64, asked_rao: u64 },
+    NotEnoughStake {
+        held_rao: u64,
+        asked_rao: u64,
+    },
     ZeroAmount,
+    /// Before dTAO a hotkey's stake is one, on no particular subnet: stake on netuid 0.
+    NoSubnetStakeBeforeDtao {
+        netuid: u16,
+    },
 }
 
 impl std::fmt::Display for StakeRefused {
@@ -33,12 +46,18 @@ impl std::fmt::Display for StakeRefused {
             Self::NotEnoughStake { held_rao, asked_rao } => {
                 write!(f, "stake {held_rao} is below the {asked_rao} asked")
             }
+            Self::NoSubnetStakeBeforeDtao { netuid } => {
+                write!(f, "before dTAO stake is per hotkey, not per subnet: stake on netuid 0, not {netuid}")
+            }
         }
     }
 }
 
 impl Chain {
     fn check_stake_target(&self, hotkey: HotkeyId, netuid: u16) -> Result<(), StakeRefused> {
+        if netuid != ROOT_NETUID && self.profile().tokenomics == Tokenomics::PreDtao {
+            return Err(StakeRefused::NoSubnetStakeBeforeDtao { netuid });
+        }
         if netuid != ROOT_NETUID && !self.subnet_exists(netuid) {
             return Err(StakeRefused::NoSuchSubnet { netuid });
         }
@@ -128,8 +147,11 @@ impl Chain {
         self.root.values().map(SharePool::total_rao).sum()
     }
 
-    /// S = alpha + τ·root (§6.1), in I64F64.
+    /// S = alpha + τ·root (§6.1), in I64F64; before dTAO the hotkey's whole TAO stake.
     pub fn stake_weight(&self, hotkey: HotkeyId, netuid: u16) -> I64F64 {
+        if self.profile().tokenomics == Tokenomics::PreDtao {
+            return I64F64::from_num(self.hotkey_root_tao(hotkey));
+        }
         let root = I64F64::from_num(self.hotkey_root_tao(hotkey)).saturating_mul(self.params.tao_weight());
         I64F64::from_num(self.hotkey_alpha(hotkey, netuid)).saturating_add(root)
     }

@@ -12,9 +12,10 @@ use super::accounts::{Accounts, ColdkeyId, HotkeyId, InsufficientBalance};
 use super::fixed::{I64F64, U64F64, U96F32};
 use super::hyperparameters::Hyperparameters;
 use super::pool::Pool;
-use super::profile::{self, Profile, RegistrationPrice};
+use super::profile::{self, Profile, RegistrationPrice, Tokenomics};
 use super::registration::burn::BurnPolicy;
 use super::registration::interval::IntervalRegistration;
+use super::root::RootNetwork;
 use super::schedule::EpochScheduler;
 use super::share_pool::SharePool;
 use super::subnet::{CommitRefused, InvalidCall, Subnet};
@@ -107,6 +108,8 @@ pub struct SubnetLedger {
     pub emission_enabled: bool,
     /// The share of the last epoch's miner emission that went to the owner's own hotkeys.
     pub miner_burned: U64F64,
+    /// Before dTAO: TAO emission accrued since the last epoch, not yet minted (§3.6).
+    pub pending_tao_rao: u64,
     /// Net TAO staked into the subnet this block (in − out), and its moving average (§3.4.6).
     pub tao_flow_rao: i128,
     pub ema_tao_flow: I64F64,
@@ -171,6 +174,8 @@ pub struct Chain {
     /// Alpha stake per (netuid, hotkey): a subnet's stakes are one contiguous range.
     pub(super) stakes: BTreeMap<(u16, HotkeyId), SharePool>,
     pub(super) delegate_take: BTreeMap<HotkeyId, u16>,
+    /// The root network's members and weights (its epoch runs before dTAO only).
+    pub root_network: RootNetwork,
     /// Subnets by netuid − 1 (netuid 0 is root, which has no metagraph here).
     pub(super) subnets: Vec<SubnetLedger>,
 }
@@ -196,6 +201,7 @@ impl Chain {
             root: BTreeMap::new(),
             stakes: BTreeMap::new(),
             delegate_take: BTreeMap::new(),
+            root_network: RootNetwork::default(),
             subnets: Vec::new(),
         }
     }
@@ -251,6 +257,7 @@ impl Chain {
             first_emission_block: None,
             emission_enabled: true,
             miner_burned: U64F64::from_num(0),
+            pending_tao_rao: 0,
             tao_flow_rao: 0,
             ema_tao_flow: I64F64::from_num(0),
             alpha_recycled_rao: 0,
@@ -269,9 +276,15 @@ impl Chain {
     pub fn runtime_upgrade(&mut self, profile: &'static Profile) {
         let block = self.block;
         let price_changes = profile.registration_price != self.profile.registration_price;
+        // The dTAO launch: stake stays where it is (pre-dTAO stake already lives on root), and
+        // pending TAO that was never minted is dropped.
+        let into_dtao = self.profile.tokenomics == Tokenomics::PreDtao && profile.tokenomics == Tokenomics::Dtao;
         for subnet in &mut self.subnets {
             subnet.metagraph.set_profile(profile);
             subnet.scheduler.migrate(profile.cadence, subnet.metagraph.hyperparameters.tempo, block);
+            if into_dtao {
+                subnet.pending_tao_rao = 0;
+            }
             if price_changes {
                 // The price keeps its value; a legacy interval starts at the upgrade.
                 subnet.interval = IntervalRegistration::new(&subnet.metagraph.hyperparameters, block);
@@ -333,9 +346,15 @@ impl Chain {
             };
         }
         let reveals_refused = self.reveal_timelocked_commits(block);
-        let mut report = self.run_coinbase(block);
+        let mut report = match self.profile.tokenomics {
+            Tokenomics::PreDtao => self.run_pre_dtao_block(block),
+            Tokenomics::Dtao => {
+                let report = self.run_coinbase(block);
+                self.update_moving_prices(block);
+                report
+            }
+        };
         report.reveals_refused = reveals_refused;
-        self.update_moving_prices(block);
         debug_assert_eq!(self.conservation(), Ok(()), "after block {block}");
         report
     }

@@ -6,7 +6,7 @@ pub mod burn;
 pub mod interval;
 
 use super::accounts::{ColdkeyId, HotkeyId};
-use super::profile::{Pruning, RegistrationPrice};
+use super::profile::{Pruning, RegistrationPrice, Tokenomics};
 use super::state::Chain;
 use interval::CapReached;
 
@@ -101,13 +101,20 @@ impl Chain {
         self.accounts.debit(coldkey, burn).expect("balance checked");
         let is_owner = hotkey == self.subnet(netuid).owner_hotkey;
         let legacy_pruning = self.profile().pruning == Pruning::PruningScore;
+        let pre_dtao = self.profile().tokenomics == Tokenomics::PreDtao;
+        if pre_dtao {
+            // No pool to buy into: the burn is burned.
+            self.recycle_tao(burn);
+        }
         let subnet = self.subnet_mut(netuid);
         if legacy_pruning && usize::from(uid) < subnet.hotkeys.len() {
             // The pruned UID is marked so the next registration before an epoch picks another.
             subnet.metagraph.set_pruning_score(uid, u16::MAX);
         }
-        let burned_alpha = subnet.pool.buy_alpha(burn);
-        subnet.alpha_recycled_rao += u128::from(burned_alpha);
+        if !pre_dtao {
+            let burned_alpha = subnet.pool.buy_alpha(burn);
+            subnet.alpha_recycled_rao += u128::from(burned_alpha);
+        }
         subnet.metagraph.register(uid, 0, block).expect("the slot was chosen from the subnet's own UIDs");
         if usize::from(uid) == subnet.hotkeys.len() {
             subnet.hotkeys.push(hotkey);

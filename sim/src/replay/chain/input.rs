@@ -87,6 +87,8 @@ struct RawChainStep {
     stake: Option<StakeStep>,
     unstake: Option<UnstakeStep>,
     register: Option<RegisterStep>,
+    root_register: Option<RootRegisterStep>,
+    set_root_weights: Option<RootWeightsStep>,
     set_weights: Option<WeightsStep>,
     commit_weights: Option<WeightsStep>,
     commit_timelocked_weights: Option<WeightsStep>,
@@ -121,6 +123,21 @@ pub struct UnstakeStep {
     pub netuid: u16,
     /// Alpha (TAO on root) to sell.
     pub stake_rao: u64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RootRegisterStep {
+    pub hotkey: usize,
+}
+
+/// Root weights over netuids (0, root, included).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RootWeightsStep {
+    pub hotkey: usize,
+    pub dests: Vec<u16>,
+    pub values: Vec<u16>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -161,6 +178,8 @@ pub enum ChainAction {
     Stake(StakeStep),
     Unstake(UnstakeStep),
     Register(RegisterStep),
+    RootRegister(RootRegisterStep),
+    SetRootWeights(RootWeightsStep),
     SetWeights(WeightsStep),
     CommitWeights(WeightsStep),
     CommitTimelockedWeights(WeightsStep),
@@ -168,7 +187,8 @@ pub enum ChainAction {
     Upgrade(UpgradeStep),
 }
 
-const STEP_KEYS: &str = "run_blocks, stake, unstake, register, set_weights, commit_weights, \
+const STEP_KEYS: &str = "run_blocks, stake, unstake, register, root_register, set_root_weights, set_weights, \
+                         commit_weights, \
                          commit_timelocked_weights, reveal_weights, upgrade";
 
 impl ChainAction {
@@ -178,6 +198,8 @@ impl ChainAction {
             Self::Stake(_) => "stake",
             Self::Unstake(_) => "unstake",
             Self::Register(_) => "register",
+            Self::RootRegister(_) => "root_register",
+            Self::SetRootWeights(_) => "set_root_weights",
             Self::SetWeights(_) => "set_weights",
             Self::CommitWeights(_) => "commit_weights",
             Self::CommitTimelockedWeights(_) => "commit_timelocked_weights",
@@ -261,6 +283,8 @@ impl RawChainStep {
             self.stake.map(ChainAction::Stake),
             self.unstake.map(ChainAction::Unstake),
             self.register.map(ChainAction::Register),
+            self.root_register.map(ChainAction::RootRegister),
+            self.set_root_weights.map(ChainAction::SetRootWeights),
             self.set_weights.map(ChainAction::SetWeights),
             self.commit_weights.map(ChainAction::CommitWeights),
             self.commit_timelocked_weights.map(ChainAction::CommitTimelockedWeights),

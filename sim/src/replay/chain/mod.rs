@@ -45,6 +45,9 @@ pub struct SubnetBooks {
     pub alpha_out_rao: u64,
     pub burn_rao: u64,
     pub ema_price: f64,
+    /// Before dTAO: TAO accrued for the next epoch, and the root epoch's value per block.
+    pub pending_tao_rao: u64,
+    pub emission_value_rao: u64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -218,6 +221,8 @@ impl Replay {
                 alpha_out_rao: s.alpha_out_rao,
                 burn_rao: s.burn_rao,
                 ema_price: s.ema_price.to_num::<f64>(),
+                pending_tao_rao: s.pending_tao_rao,
+                emission_value_rao: chain.root_network.emission_values.get(usize::from(s.netuid)).copied().unwrap_or(0),
             })
             .collect();
         self.output.blocks.push(BlockRecord {
@@ -293,6 +298,14 @@ pub fn run(case: &ChainCase) -> Result<ChainReplayOutput, ChainReplayError> {
                 let coldkey = replay.coldkey(call.coldkey, at("coldkey"))?;
                 let hotkey = replay.hotkey(call.hotkey, at("hotkey"))?;
                 replay.chain.burned_register(coldkey, hotkey, call.netuid).map(drop).map_err(|e| e.to_string())
+            }
+            ChainAction::RootRegister(call) => {
+                let hotkey = replay.hotkey(call.hotkey, at("hotkey"))?;
+                replay.chain.root_register(hotkey).map_err(|e| e.to_string())
+            }
+            ChainAction::SetRootWeights(call) => {
+                let hotkey = replay.hotkey(call.hotkey, at("hotkey"))?;
+                replay.chain.set_root_weights(hotkey, &call.dests, &call.values).map_err(|e| e.to_string())
             }
             ChainAction::SetWeights(call)
             | ChainAction::CommitWeights(call)

@@ -34,7 +34,8 @@ pub fn to_json(output: &ChainReplayOutput) -> String {
             let _ = write!(
                 out,
                 "{}{{\"netuid\": {}, \"n\": {}, \"epoch_index\": {}, \"pool_tao_rao\": {}, \"pool_alpha_rao\": {}, \
-                 \"alpha_out_rao\": {}, \"burn_rao\": {}, \"ema_price\": {}}}",
+                 \"alpha_out_rao\": {}, \"burn_rao\": {}, \"ema_price\": {}, \"pending_tao_rao\": {}, \
+                 \"emission_value_rao\": {}}}",
                 if i == 0 { "" } else { ", " },
                 s.netuid,
                 s.n,
@@ -43,7 +44,9 @@ pub fn to_json(output: &ChainReplayOutput) -> String {
                 s.pool_alpha_rao,
                 s.alpha_out_rao,
                 s.burn_rao,
-                serde_json::Value::from(s.ema_price)
+                serde_json::Value::from(s.ema_price),
+                s.pending_tao_rao,
+                s.emission_value_rao
             );
         }
         out.push_str("]}");
