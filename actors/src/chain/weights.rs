@@ -55,6 +55,8 @@ impl Chain {
         if !self.subnet_exists(netuid) {
             return Err(WeightsCallError::NoSuchSubnet { netuid });
         }
+        // The stake check reads the stake of now, not of the last epoch.
+        self.refresh_stake_weights(netuid);
         let block = self.block;
         let subnet = self.subnet_mut(netuid);
         let uid = subnet.uid_of(hotkey).ok_or(WeightsCallError::NotRegistered)?;
