@@ -62,6 +62,8 @@ enum Command {
         Examples: scenarios/conformance/ (epoch cases), scenarios/chain/ (chain cases)."
     )]
     Replay(ReplayArgs),
+    /// List the protocol profiles (the chain's rules as of a date) that --profile and cases name
+    Profiles,
 }
 
 #[derive(Args)]
@@ -75,8 +77,7 @@ struct ReplayArgs {
     /// exit 1 if any fails. Epoch cases only
     #[arg(long)]
     check: bool,
-    /// Run under this protocol profile instead of the case's (legacy-2024, dtao-2025, yuma3-2025,
-    /// flow-2026, head-2026)
+    /// Run under this protocol profile instead of the case's (`tensorsim profiles` lists them)
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
 }
@@ -84,6 +85,19 @@ struct ReplayArgs {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Replay(args) => replay_command(&args),
+        Command::Profiles => profiles_command(),
+    }
+}
+
+fn profiles_command() -> ExitCode {
+    let mut text = String::new();
+    for profile in &tensorsim_actors::chain::profile::PROFILES {
+        let default = if std::ptr::eq(profile, tensorsim_actors::chain::profile::HEAD) { " (default)" } else { "" };
+        text.push_str(&format!("{}{default}\n  as of {}\n  {}\n", profile.name, profile.as_of, profile.summary));
+    }
+    match io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(EXIT_FAILURE, &format!("standard output: {e}")),
     }
 }
 

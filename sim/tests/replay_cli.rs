@@ -378,3 +378,14 @@ fn chain_refusals_are_recorded_and_the_books_are_printed() {
     let issuance = value["blocks"][1]["total_issuance_rao"].as_u64().unwrap();
     assert!(issuance <= 1_000_000_000_000 + 107 * 1_000_000_000, "{issuance}");
 }
+
+#[test]
+fn profiles_are_listed_with_their_dates() {
+    let output = tensorsim(&["profiles"], None);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    for name in ["legacy-2024", "dtao-2025", "yuma3-2025", "flow-2026", "head-2026 (default)"] {
+        assert!(text.lines().any(|line| line == name), "{name} in {text}");
+    }
+    assert!(text.contains("as of 2024-10"), "{text}");
+}
