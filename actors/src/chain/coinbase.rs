@@ -5,7 +5,6 @@
 use super::block_emission::block_emission_for_issuance;
 use super::fixed::{I32F32, I64F64, U64F64, U96F32};
 use super::profile::ShareRule;
-use super::schedule::EpochDecision;
 use super::state::{BlockReport, Chain, tao_weight_fraction};
 
 /// `FlowEmaSmoothingFactor` default: α ≈ 3.2·10⁻⁶ per block, a half-life of about 216 000 blocks.
@@ -76,19 +75,12 @@ impl Chain {
         self.tao_issued_rao += u128::from(emission);
         self.emit_to_subnets(block, emission);
 
-        let mut report = BlockReport { block, emission_rao: emission, ..BlockReport::default() };
-        let mut epochs_this_block = 0;
-        for index in 0..self.subnets.len() {
-            let tempo = self.subnets[index].metagraph.hyperparameters.tempo;
-            let max = self.params.max_epochs_per_block;
-            if self.subnets[index].scheduler.on_block(tempo, block, &mut epochs_this_block, max) == EpochDecision::Run {
-                let subnet = &mut self.subnets[index];
-                subnet.metagraph.purge_expired_commits(subnet.scheduler.epoch_index);
-                let netuid = subnet.netuid;
-                report.epochs.push((netuid, self.drain_and_distribute(netuid, block)));
-            }
+        BlockReport {
+            block,
+            emission_rao: emission,
+            epochs: self.run_due_epochs(block, Chain::drain_and_distribute),
+            ..BlockReport::default()
         }
-        report
     }
 
     /// Spends a minted `emission` on the subnets (§3.4.1–4); what no subnet takes is recycled.

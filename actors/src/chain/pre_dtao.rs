@@ -9,7 +9,6 @@
 
 use super::block_emission::block_emission_for_issuance;
 use super::fixed::{I64F64, U96F32};
-use super::schedule::EpochDecision;
 use super::state::{BlockReport, Chain};
 
 impl Chain {
@@ -22,19 +21,12 @@ impl Chain {
             let value = self.root_network.emission_values.get(usize::from(subnet.netuid)).copied().unwrap_or(0);
             subnet.pending_tao_rao = subnet.pending_tao_rao.saturating_add(value);
         }
-        let mut report = BlockReport { block, emission_rao: emission, ..BlockReport::default() };
-        let mut epochs_this_block = 0;
-        for index in 0..self.subnets.len() {
-            let tempo = self.subnets[index].metagraph.hyperparameters.tempo;
-            let max = self.params.max_epochs_per_block;
-            if self.subnets[index].scheduler.on_block(tempo, block, &mut epochs_this_block, max) == EpochDecision::Run {
-                let subnet = &mut self.subnets[index];
-                subnet.metagraph.purge_expired_commits(subnet.scheduler.epoch_index);
-                let netuid = subnet.netuid;
-                report.epochs.push((netuid, self.pre_dtao_epoch(netuid, block)));
-            }
+        BlockReport {
+            block,
+            emission_rao: emission,
+            epochs: self.run_due_epochs(block, Chain::pre_dtao_epoch),
+            ..BlockReport::default()
         }
-        report
     }
 
     /// Drains the subnet's pending TAO: the owner's cut to its coldkey, the rest through Yuma to

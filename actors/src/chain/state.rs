@@ -16,7 +16,7 @@ use super::profile::{self, Profile, RegistrationPrice, Tokenomics};
 use super::registration::burn::BurnPolicy;
 use super::registration::interval::IntervalRegistration;
 use super::root::RootNetwork;
-use super::schedule::EpochScheduler;
+use super::schedule::{EpochDecision, EpochScheduler};
 use super::share_pool::SharePool;
 use super::subnet::{CommitRefused, InvalidCall, Subnet};
 use super::yuma::EpochOutput;
@@ -321,6 +321,11 @@ impl Chain {
         &mut self.subnets[usize::from(netuid) - 1]
     }
 
+    /// The UID `hotkey` holds on `netuid`, if the subnet exists and it holds one.
+    pub fn uid_of(&self, netuid: u16, hotkey: HotkeyId) -> Option<u16> {
+        self.subnet_exists(netuid).then(|| self.subnet(netuid).uid_of(hotkey)).flatten()
+    }
+
     pub fn subnet_exists(&self, netuid: u16) -> bool {
         netuid >= 1 && usize::from(netuid) <= self.subnets.len()
     }
@@ -357,6 +362,28 @@ impl Chain {
         report.reveals_refused = reveals_refused;
         debug_assert_eq!(self.conservation(), Ok(()), "after block {block}");
         report
+    }
+
+    /// Every subnet's scheduler takes the block; the epochs that are due run through `epoch` (the
+    /// tokenomics' drain and payout), in netuid order. Commits past their reveal epoch go first.
+    pub(super) fn run_due_epochs(
+        &mut self,
+        block: u64,
+        epoch: fn(&mut Chain, u16, u64) -> EpochOutput,
+    ) -> Vec<(u16, EpochOutput)> {
+        let mut epochs = Vec::new();
+        let mut epochs_this_block = 0;
+        let max = self.params.max_epochs_per_block;
+        for index in 0..self.subnets.len() {
+            let subnet = &mut self.subnets[index];
+            let tempo = subnet.metagraph.hyperparameters.tempo;
+            if subnet.scheduler.on_block(tempo, block, &mut epochs_this_block, max) == EpochDecision::Run {
+                subnet.metagraph.purge_expired_commits(subnet.scheduler.epoch_index);
+                let netuid = subnet.netuid;
+                epochs.push((netuid, epoch(self, netuid, block)));
+            }
+        }
+        epochs
     }
 
     /// The token invariants; `Err` names the first that does not hold.

@@ -150,8 +150,7 @@ impl Replay {
             if !(subnet.ema_price.is_finite() && (0.0..=1e9).contains(&subnet.ema_price)) {
                 return Err(InputError::new(at("ema_price"), "a price is a finite number in 0..=1e9"));
             }
-            let total_alpha = u128::from(subnet.pool_alpha_rao);
-            if total_alpha > 21_000_000_000_000_000 {
+            if subnet.pool_alpha_rao > 21_000_000_000_000_000 {
                 return Err(InputError::new(at("pool_alpha_rao"), "exceeds the 21M alpha supply"));
             }
             let pool = Pool { tao_rao: subnet.pool_tao_rao, alpha_rao: subnet.pool_alpha_rao };
@@ -322,11 +321,7 @@ pub fn run(case: &ChainCase) -> Result<ChainReplayOutput, ChainReplayError> {
                     ChainAction::CommitWeights(_) => {
                         // The hash binds the UID the hotkey holds now; an unregistered hotkey is
                         // refused by the call itself.
-                        let uid = replay
-                            .chain
-                            .subnets()
-                            .get(usize::from(call.netuid).wrapping_sub(1))
-                            .and_then(|s| s.uid_of(hotkey));
+                        let uid = replay.chain.uid_of(call.netuid, hotkey);
                         WeightsCall::Commit(commit_hash(uid.unwrap_or(u16::MAX), &payload, &call.salt))
                     }
                     ChainAction::CommitTimelockedWeights(_) => WeightsCall::CommitTimelocked(payload.clone()),
