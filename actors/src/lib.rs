@@ -4,3 +4,4 @@
 //! `chain` is the subtensor model (spec: `shared/spec/subtensor.md`).
 
 pub mod chain;
+pub mod ml;

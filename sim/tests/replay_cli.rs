@@ -248,7 +248,7 @@ fn check_without_expectations_is_bad_input() {
 
 #[test]
 fn a_profile_selects_the_era_and_says_what_it_ignores() {
-    // The kappa case without liquid alpha (dtao-2025's liquid alpha is v1, not modelled yet).
+    // The kappa case without liquid alpha (dtao-2025's liquid alpha is v1, checked below).
     let text = std::fs::read_to_string(conformance_dir().join("epoch_yuma3_kappa_moves_first.json")).unwrap();
     let text = text.replacen("\"liquid_alpha\": true", "\"liquid_alpha\": false", 1);
     let dir = std::env::temp_dir().join(format!("tensorsim-profile-{}", std::process::id()));
