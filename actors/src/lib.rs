@@ -4,4 +4,8 @@
 //! `chain` is the subtensor model (spec: `shared/spec/subtensor.md`).
 
 pub mod chain;
+pub mod chain_node;
+pub mod miner;
 pub mod ml;
+pub mod protocol;
+pub mod validator;

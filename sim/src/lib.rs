@@ -3,4 +3,11 @@
 //! `replay` drives one subnet from a script of extrinsics (the conformance contract).
 
 pub mod atomic_write;
+pub mod metrics;
+#[cfg(madsim)]
+pub mod network;
 pub mod replay;
+#[cfg(madsim)]
+pub mod report;
+pub mod scenario;
+pub mod yaml;

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use tensorsim::atomic_write::write_atomically;
 use tensorsim::replay::chain::{ChainCase, ChainReplayError};
 use tensorsim::replay::{self, CASE_BYTES_MAX, ReplayCase, check};
+use tensorsim::scenario::Plan;
 use tensorsim_actors::chain::profile::Profile;
 
 /// Exit code for bad input: a scenario, a replay case or a flag (clap uses 2 for flags too).
@@ -62,8 +63,41 @@ enum Command {
         Examples: scenarios/conformance/ (epoch cases), scenarios/chain/ (chain cases)."
     )]
     Replay(ReplayArgs),
+    /// Run a scenario: the whole network (chain, validators, miners with real models, faults)
+    #[command(
+        long_about = "Run a scenario: the chain, its validators and its miners (each training a real model) on a \
+        deterministic simulated network (madsim), with the scenario's fault plan, from one seed.\n\n\
+        Writes DIR/report.json (canonical: the same seed and scenario give the same bytes) and DIR/report.md, \
+        and prints the report's SHA-256. Exits 1 if an `expect:` condition fails or a chain invariant broke, \
+        2 on a bad scenario or flag.\n\n\
+        The scenario format: `tensorsim schema` prints its JSON Schema; scenarios/ has examples \
+        (scenarios/baseline.yaml is the default scenario)."
+    )]
+    Run(RunArgs),
+    /// Check a scenario file without running it
+    Validate {
+        /// The scenario (YAML)
+        scenario: PathBuf,
+    },
+    /// Print the JSON Schema of scenario files (for editors)
+    Schema,
     /// List the protocol profiles (the chain's rules as of a date) that --profile and cases name
     Profiles,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The scenario (YAML)
+    scenario: PathBuf,
+    /// Seed every random draw with N instead of the scenario's `seed`
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Write report.json and report.md into DIR (default: reports/out/<scenario name>)
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// No progress on standard error
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -83,10 +117,105 @@ struct ReplayArgs {
 }
 
 fn main() -> ExitCode {
+    // candle must stay on one thread: its pool would panic inside the simulated runtime, and
+    // without RAYON_NUM_THREADS it re-reads /proc/cpuinfo on every matmul. The user's values
+    // are overridden so that any environment gives the same report.
+    // SAFETY: no other thread exists yet, so nothing reads the environment concurrently.
+    #[allow(unsafe_code)]
+    unsafe {
+        std::env::set_var("RAYON_NUM_THREADS", "1");
+        std::env::set_var("CANDLE_NUM_THREADS", "1");
+    }
     match Cli::parse().command {
         Command::Replay(args) => replay_command(&args),
+        Command::Run(args) => run_command(&args),
+        Command::Validate { scenario } => match read_scenario(&scenario) {
+            Ok((_, plan)) => {
+                let actors = plan.nodes.len() - 1;
+                println!("{}: valid ({} subnets, {actors} actors, {} blocks, {} faults)", scenario.display(), plan.subnets.len(), plan.blocks, plan.faults.len() + plan.producer_faults.len());
+                ExitCode::SUCCESS
+            }
+            Err(message) => fail(EXIT_BAD_INPUT, &message),
+        },
+        Command::Schema => {
+            let schema = schemars::schema_for!(tensorsim::scenario::Scenario);
+            let text = serde_json::to_string_pretty(&schema).expect("the schema serialises") + "\n";
+            match io::stdout().lock().write_all(text.as_bytes()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(EXIT_FAILURE, &format!("standard output: {e}")),
+            }
+        }
         Command::Profiles => profiles_command(),
     }
+}
+
+/// Reads and checks a scenario; the error names the file and the field.
+fn read_scenario(path: &Path) -> Result<(String, Plan), String> {
+    read_scenario_seeded(path, None)
+}
+
+fn read_scenario_seeded(path: &Path, seed: Option<u64>) -> Result<(String, Plan), String> {
+    let name = path.display();
+    let text = read_text(path, tensorsim::scenario::SCENARIO_BYTES_MAX, "a scenario").map_err(|m| format!("{name}: {m}"))?;
+    let plan = Plan::parse(&text, seed).map_err(|e| format!("{name}: {e}"))?;
+    Ok((text, plan))
+}
+
+#[cfg(not(madsim))]
+fn run_command(_args: &RunArgs) -> ExitCode {
+    fail(EXIT_FAILURE, "this tensorsim was built without `--cfg madsim` (.cargo/config.toml sets it; an exported RUSTFLAGS overrides it): it cannot run a network")
+}
+
+#[cfg(madsim)]
+fn run_command(args: &RunArgs) -> ExitCode {
+    use std::io::IsTerminal;
+    let (text, plan) = match read_scenario_seeded(&args.scenario, args.seed) {
+        Ok(read) => read,
+        Err(message) => return fail(EXIT_BAD_INPUT, &message),
+    };
+    let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("reports/out").join(&plan.scenario.name));
+    let show = !args.quiet && io::stderr().is_terminal();
+    let mut last_shown = 0;
+    let mut progress = |phase: &str, done: u64, total: u64| {
+        if show && (done == total || done >= last_shown + total.div_ceil(20)) {
+            last_shown = done;
+            eprint!("\r{phase}: {done}/{total}   ");
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    let result = match tensorsim::network::run(&plan, &mut progress) {
+        Ok(result) => result,
+        Err(message) => return fail(EXIT_FAILURE, &format!("{}: {message}", args.scenario.display())),
+    };
+    let report = tensorsim::report::build(&plan, &text, &result);
+    if let Err(e) = std::fs::create_dir_all(&out_dir) {
+        return fail(EXIT_FAILURE, &format!("{}: {e}", out_dir.display()));
+    }
+    for (file, bytes) in [("report.json", report.json.as_bytes()), ("report.md", report.markdown.as_bytes())] {
+        let path = out_dir.join(file);
+        if let Err(e) = write_atomically(&path, bytes) {
+            return fail(EXIT_FAILURE, &format!("{}: {e}", path.display()));
+        }
+    }
+    if !args.quiet {
+        let recorder = result.world.recorder.lock().expect("no poisoned lock");
+        let rate = recorder.messages_delivered as f64 / result.network_seconds.max(1e-9);
+        eprintln!(
+            "wall time: training {:.2} s, network {:.2} s ({} messages delivered, {rate:.0} per second)",
+            result.training_seconds, result.network_seconds, recorder.messages_delivered
+        );
+    }
+    println!("{}  {}", report.sha256, out_dir.join("report.json").display());
+    let conservation = result.world.recorder.lock().expect("no poisoned lock").conservation_error.clone();
+    if let Some((block, error)) = conservation {
+        return fail(EXIT_FAILURE, &format!("conservation broken after block {block}: {error} (a simulator bug: please report it)"));
+    }
+    for failure in &report.failures {
+        eprintln!("{failure}");
+    }
+    if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILURE) }
 }
 
 fn profiles_command() -> ExitCode {
@@ -173,16 +302,21 @@ fn emit(args: &ReplayArgs, json: &str) -> Result<(), String> {
 
 /// Reads a case, refusing anything larger than a case can sensibly be.
 fn read_case(path: &Path) -> Result<String, String> {
+    read_text(path, CASE_BYTES_MAX, "a replay case")
+}
+
+/// Reads a UTF-8 file (or standard input for `-`) of at most `max` bytes.
+fn read_text(path: &Path, max: u64, what: &str) -> Result<String, String> {
     let mut bytes = Vec::new();
-    let limit = CASE_BYTES_MAX + 1;
+    let limit = max + 1;
     let read = if path.as_os_str() == "-" {
         io::stdin().lock().take(limit).read_to_end(&mut bytes)
     } else {
         std::fs::File::open(path).and_then(|file| file.take(limit).read_to_end(&mut bytes))
     };
     read.map_err(|e| format!("cannot read: {e}"))?;
-    if bytes.len() as u64 > CASE_BYTES_MAX {
-        return Err(format!("larger than {} MiB, the limit for a replay case", CASE_BYTES_MAX >> 20));
+    if bytes.len() as u64 > max {
+        return Err(format!("larger than {} MiB, the limit for {what}", max >> 20));
     }
     String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
 }

@@ -223,7 +223,7 @@ mod tests {
             for _ in 0..stakers {
                 let coldkey = chain.create_coldkey(0);
                 let hotkey = chain.create_hotkey(coldkey);
-                chain.burned_register_free(coldkey, hotkey, netuid);
+                chain.register_at_genesis(coldkey, hotkey, netuid).expect("a free slot");
                 chain.stakes.entry((netuid, hotkey)).or_default().deposit(coldkey, stake_each);
                 validators.push(hotkey);
             }

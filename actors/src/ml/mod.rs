@@ -4,9 +4,12 @@
 //! contiguous row-major operands, and what leaves a miner or a validator is quantised.
 
 pub mod digits;
+pub mod lm;
 pub mod mlp;
 pub mod rng;
 pub mod scoring;
+pub mod task;
+pub mod text;
 
 /// The largest contraction dimension (features, hidden width, batch) any model uses: beyond it
 /// a row's result depends on the batch it is computed in (gemm's k-blocking).

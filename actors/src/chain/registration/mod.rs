@@ -5,6 +5,7 @@
 pub mod burn;
 pub mod interval;
 
+use self::interval::IntervalRegistration;
 use super::accounts::{ColdkeyId, HotkeyId};
 use super::profile::{Pruning, RegistrationPrice, Tokenomics};
 use super::state::Chain;
@@ -132,12 +133,27 @@ impl Chain {
         Ok(uid)
     }
 
-    /// Registration with no burn, for tests that start from registered neurons.
-    #[cfg(test)]
-    pub(crate) fn burned_register_free(&mut self, coldkey: ColdkeyId, hotkey: HotkeyId, netuid: u16) -> u16 {
-        let burn = std::mem::replace(&mut self.subnet_mut(netuid).burn_rao, 0);
-        let uid = self.burned_register(coldkey, hotkey, netuid).expect("free registration");
-        self.subnet_mut(netuid).burn_rao = burn;
+    /// Registration with no burn, no registration caps and the price left as it was: the neurons
+    /// a chain's genesis (its chain spec) starts with. Refused only for what no genesis can do
+    /// (an unknown subnet or hotkey, a hotkey twice, a subnet with no slot left).
+    pub fn register_at_genesis(
+        &mut self,
+        coldkey: ColdkeyId,
+        hotkey: HotkeyId,
+        netuid: u16,
+    ) -> Result<u16, RegistrationRefused> {
+        if !self.subnet_exists(netuid) {
+            return Err(RegistrationRefused::NoSuchSubnet { netuid });
+        }
+        let block = self.block;
+        let subnet = self.subnet_mut(netuid);
+        let burn = std::mem::replace(&mut subnet.burn_rao, 0);
+        let interval = subnet.interval.clone();
+        subnet.interval = IntervalRegistration::new(&subnet.metagraph.hyperparameters, block);
+        let uid = self.burned_register(coldkey, hotkey, netuid);
+        let subnet = self.subnet_mut(netuid);
+        subnet.burn_rao = burn;
+        subnet.interval = interval;
         uid
     }
 

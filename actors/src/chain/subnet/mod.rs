@@ -407,6 +407,11 @@ impl Subnet {
         &self.registered_at
     }
 
+    /// `LastUpdate` of every UID: the block of its last weights.
+    pub fn last_update(&self) -> &[u64] {
+        &self.last_update
+    }
+
     /// Records the block of the coinbase's distribution (`LastMechansimStepBlock`).
     pub fn set_last_mechanism_step_block(&mut self, block: u64) {
         self.last_mechanism_step_block = block;

@@ -1,0 +1,241 @@
+//! The chain as a node of the network: it produces a block every block time (or later, when the
+//! scenario stalls or slows its producer), includes the extrinsics that reached it since the last
+//! block in arrival order, answers each sender with the outcome, and answers metagraph syncs.
+//!
+//! Block `b` runs as subtensor's does: the block step first (coinbase, epochs, reveals), then the
+//! block's extrinsics, then the runtime upgrades scheduled at `b` (in force from `b + 1`).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::chain::accounts::{ColdkeyId, HotkeyId};
+use crate::chain::hyperparameters::Hyperparameters;
+use crate::chain::profile::Profile;
+use crate::chain::state::Chain;
+use crate::chain::subnet::WeightsPayload;
+use crate::chain::weights::WeightsCall;
+use crate::chain::yuma::EpochOutput;
+use crate::protocol::{Actor, ChainView, Extrinsic, Message, NeuronView, NodeId, Observation, Outbox, TimeUs};
+
+/// Extrinsics waiting for the next block; beyond this the chain refuses more (a full pool).
+pub const MEMPOOL_MAX: usize = 65_536;
+
+/// The producer slows down or stalls from `at_block` on (until `until_block`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProducerFault {
+    pub at_block: u64,
+    /// The next block comes this much later than it would.
+    pub stall_us: u64,
+    /// The block time from `at_block` to `until_block`.
+    pub block_time_us: Option<u64>,
+    pub until_block: Option<u64>,
+}
+
+/// A runtime upgrade at the end of `at_block`: a new profile, and hyperparameters per subnet.
+#[derive(Clone, Debug)]
+pub struct Upgrade {
+    pub at_block: u64,
+    pub profile: Option<&'static Profile>,
+    /// By netuid: the full hyperparameters after the upgrade.
+    pub hyperparameters: Vec<(u16, Hyperparameters)>,
+}
+
+/// What the chain node tells the run's recorder about one block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockRecord {
+    pub block: u64,
+    /// Virtual time of the block, in the chain node's clock.
+    pub at_us: TimeUs,
+    pub total_issuance_rao: u64,
+    /// Epochs that ran, with the hotkey of each UID at that epoch.
+    pub epochs: Vec<(u16, EpochOutput, Vec<HotkeyId>)>,
+    /// Set when a token invariant broke after this block: a simulator bug.
+    pub conservation_error: Option<String>,
+    pub extrinsics_ok: u32,
+    pub extrinsics_refused: u32,
+}
+
+pub struct ChainNode {
+    chain: Chain,
+    block_time_us: u64,
+    /// Who signs for a node, and where each hotkey serves.
+    signers: BTreeMap<NodeId, (ColdkeyId, HotkeyId)>,
+    axons: BTreeMap<HotkeyId, NodeId>,
+    mempool: Vec<(NodeId, u64, Extrinsic)>,
+    producer_faults: Vec<ProducerFault>,
+    upgrades: Vec<Upgrade>,
+    next_block_us: TimeUs,
+}
+
+impl ChainNode {
+    /// A node serving `chain` (at its genesis): `signers` maps nodes to their keys, `axons`
+    /// hotkeys to where they serve.
+    pub fn new(
+        chain: Chain,
+        block_time_us: u64,
+        signers: BTreeMap<NodeId, (ColdkeyId, HotkeyId)>,
+        axons: BTreeMap<HotkeyId, NodeId>,
+        mut producer_faults: Vec<ProducerFault>,
+        mut upgrades: Vec<Upgrade>,
+    ) -> Self {
+        assert!(block_time_us > 0, "a positive block time");
+        producer_faults.sort_by_key(|f| f.at_block);
+        upgrades.sort_by_key(|u| u.at_block);
+        Self {
+            chain,
+            block_time_us,
+            signers,
+            axons,
+            mempool: Vec::new(),
+            producer_faults,
+            upgrades,
+            next_block_us: 0,
+        }
+    }
+
+    pub fn chain(&self) -> &Chain {
+        &self.chain
+    }
+
+    /// The block time in force after `block`, and the stall before the next one.
+    fn next_interval_us(&self, block: u64) -> u64 {
+        let mut interval = self.block_time_us;
+        for fault in &self.producer_faults {
+            let in_force = fault.at_block <= block && fault.until_block.is_none_or(|until| block < until);
+            if let (true, Some(slow)) = (in_force, fault.block_time_us) {
+                interval = slow;
+            }
+            if fault.at_block == block {
+                interval += fault.stall_us;
+            }
+        }
+        interval
+    }
+
+    fn apply(&mut self, from: NodeId, call: &Extrinsic) -> Result<(), String> {
+        let &(coldkey, hotkey) = self.signers.get(&from).ok_or("the sender has no key")?;
+        let payload = |dests: &[u16], values: &[u16], version_key: u64| WeightsPayload {
+            dests: dests.to_vec(),
+            values: values.to_vec(),
+            version_key,
+        };
+        match call {
+            Extrinsic::SetWeights { netuid, dests, values, version_key } => self
+                .chain
+                .weights_call(hotkey, *netuid, WeightsCall::Set(&payload(dests, values, *version_key)))
+                .map_err(|e| e.to_string()),
+            Extrinsic::CommitTimelocked { netuid, dests, values, version_key } => self
+                .chain
+                .weights_call(hotkey, *netuid, WeightsCall::CommitTimelocked(payload(dests, values, *version_key)))
+                .map_err(|e| e.to_string()),
+            Extrinsic::Register { netuid, axon } => {
+                self.chain.burned_register(coldkey, hotkey, *netuid).map_err(|e| e.to_string())?;
+                self.axons.insert(hotkey, *axon);
+                Ok(())
+            }
+        }
+    }
+
+    fn produce_block(&mut self, now_us: TimeUs, out: &mut Outbox) {
+        let report = self.chain.step_block();
+        let block = report.block;
+        let epochs = report
+            .epochs
+            .into_iter()
+            .map(|(netuid, output)| (netuid, output, self.chain.subnet(netuid).hotkeys.clone()))
+            .collect();
+        let (mut ok, mut refused) = (0, 0);
+        for (from, nonce, call) in std::mem::take(&mut self.mempool) {
+            let outcome = self.apply(from, &call);
+            if outcome.is_ok() { ok += 1 } else { refused += 1 }
+            out.send(from, Message::Included { nonce, block, outcome });
+        }
+        while self.upgrades.first().is_some_and(|u| u.at_block <= block) {
+            let upgrade = self.upgrades.remove(0);
+            if let Some(profile) = upgrade.profile {
+                self.chain.runtime_upgrade(profile);
+            }
+            for (netuid, hyperparameters) in upgrade.hyperparameters {
+                self.chain.set_hyperparameters(netuid, hyperparameters).expect("validated with the scenario");
+            }
+        }
+        out.observe(Observation::Block(Box::new(BlockRecord {
+            block,
+            at_us: now_us,
+            total_issuance_rao: self.chain.total_issuance_rao,
+            epochs,
+            conservation_error: self.chain.conservation().err().map(|e| e.0),
+            extrinsics_ok: ok,
+            extrinsics_refused: refused,
+        })));
+        self.next_block_us = now_us + self.next_interval_us(block);
+    }
+
+    /// The metagraph `netuid` shows now; `None` for a subnet that does not exist.
+    pub fn view(&self, netuid: u16, with_weights: bool) -> Option<ChainView> {
+        if !self.chain.subnet_exists(netuid) {
+            return None;
+        }
+        let subnet = self.chain.subnet(netuid);
+        let metagraph = &subnet.metagraph;
+        let outputs = metagraph.outputs();
+        let neurons = subnet
+            .hotkeys
+            .iter()
+            .enumerate()
+            .map(|(uid, &hotkey)| NeuronView {
+                hotkey,
+                axon: self.axons.get(&hotkey).copied(),
+                registered_at: metagraph.registered_at()[uid],
+                last_update: metagraph.last_update()[uid],
+                validator_permit: metagraph.validator_permit()[uid],
+                consensus: outputs.consensus[uid],
+                incentive: outputs.incentive[uid],
+            })
+            .collect();
+        let h = &metagraph.hyperparameters;
+        Some(ChainView {
+            block: self.chain.block,
+            netuid,
+            tempo: h.tempo,
+            commit_reveal: h.commit_reveal,
+            weights_version_key: h.weights_version_key,
+            weights_set_rate_limit: h.weights_set_rate_limit,
+            neurons,
+            weights: with_weights.then(|| metagraph.weights().to_vec()),
+        })
+    }
+}
+
+impl Actor for ChainNode {
+    fn on_start(&mut self, now_us: TimeUs, _out: &mut Outbox) {
+        self.next_block_us = now_us + self.block_time_us;
+    }
+
+    fn on_message(&mut self, _now_us: TimeUs, from: NodeId, message: Message, out: &mut Outbox) {
+        match message {
+            Message::Submit { nonce, call } => {
+                if self.mempool.len() >= MEMPOOL_MAX {
+                    let outcome = Err("the transaction pool is full".to_string());
+                    out.send(from, Message::Included { nonce, block: self.chain.block, outcome });
+                } else {
+                    self.mempool.push((from, nonce, call));
+                }
+            }
+            Message::SyncRequest { netuid, weights } => {
+                if let Some(view) = self.view(netuid, weights) {
+                    out.send(from, Message::Sync(Arc::new(view)));
+                }
+            }
+            Message::Query(_) | Message::Answer { .. } | Message::Included { .. } | Message::Sync(_) => {}
+        }
+    }
+
+    fn on_timer(&mut self, now_us: TimeUs, out: &mut Outbox) {
+        self.produce_block(now_us, out);
+    }
+
+    fn next_timer_us(&self) -> Option<TimeUs> {
+        Some(self.next_block_us)
+    }
+}

@@ -1,0 +1,15 @@
+//! The copycat: it asks another miner and relays the answer as its own. Identical answers earn
+//! once (for the earliest-registered UID), so copying does not pay.
+
+use crate::miner::{MinerContext, MinerPolicy, Response};
+use crate::protocol::{NodeId, Query};
+
+pub struct Copycat {
+    pub target: NodeId,
+}
+
+impl MinerPolicy for Copycat {
+    fn respond(&mut self, _ctx: &mut MinerContext, _query: &Query) -> Response {
+        Response::Forward(self.target)
+    }
+}

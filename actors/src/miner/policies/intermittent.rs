@@ -1,0 +1,20 @@
+//! The intermittent miner: up for part of every period, silent the rest (queries time out).
+
+use super::honest::Honest;
+use crate::miner::{MinerContext, MinerPolicy, Response};
+use crate::protocol::Query;
+
+pub struct Intermittent {
+    pub period_blocks: u64,
+    pub online_blocks: u64,
+}
+
+impl MinerPolicy for Intermittent {
+    fn respond(&mut self, ctx: &mut MinerContext, query: &Query) -> Response {
+        if ctx.block % self.period_blocks.max(1) < self.online_blocks {
+            Honest.respond(ctx, query)
+        } else {
+            Response::Ignore
+        }
+    }
+}

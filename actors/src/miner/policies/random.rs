@@ -1,0 +1,24 @@
+//! The random miner: probabilities drawn from its stream, worth nothing against the prior.
+
+use crate::miner::{MinerContext, MinerPolicy, Response};
+use crate::ml::rng::unit_f32;
+use crate::protocol::{Query, Rows};
+
+pub struct Random;
+
+impl MinerPolicy for Random {
+    fn respond(&mut self, ctx: &mut MinerContext, query: &Query) -> Response {
+        let rows = match &*query.rows {
+            Rows::Pixels(pixels) => pixels.len() / crate::ml::digits::FEATURES,
+            Rows::Tokens(_) => 0,
+        };
+        let answer = (0..rows)
+            .map(|_| {
+                let raw: Vec<f32> = (0..ctx.classes).map(|_| unit_f32(ctx.rng)).collect();
+                let total: f32 = raw.iter().sum::<f32>().max(f32::MIN_POSITIVE);
+                raw.iter().map(|&x| (x / total * 65_535.0) as u16).collect()
+            })
+            .collect();
+        Response::Answer(answer)
+    }
+}

@@ -1,0 +1,173 @@
+//! What nodes say to each other, and what an actor hands its driver: the sans-IO boundary.
+//!
+//! An actor is a state machine: the driver gives it the time (its own node's clock, which may be
+//! skewed) and the messages that arrived; it answers with an [`Outbox`] of messages to send and
+//! observations for the report. Actors never read a clock, a socket or the OS.
+
+use std::sync::Arc;
+
+use crate::chain::accounts::HotkeyId;
+
+/// A node of the simulated network, by index (the driver maps it to an address).
+pub type NodeId = u32;
+
+/// Microseconds: virtual time since the run started, or a node's local clock.
+pub type TimeUs = u64;
+
+pub const US_PER_MS: u64 = 1_000;
+
+/// A query's payload: the rows a miner's model answers, shared by every miner of one round.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rows {
+    /// Digit images: row-major, `digits::FEATURES` per row.
+    Pixels(Vec<f32>),
+    /// Character contexts: row-major token ids, the task's context length per row.
+    Tokens(Vec<u8>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Query {
+    pub id: u64,
+    /// The signer (bittensor's dendrite signs with the validator's hotkey): miners answer only
+    /// hotkeys that hold a validator permit.
+    pub hotkey: HotkeyId,
+    /// The sender's clock when it sent the query, in ms (bittensor's dendrite nonce): miners refuse
+    /// a query whose nonce is too far from their own clock.
+    pub nonce_ms: u64,
+    pub rows: Arc<Rows>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// Per row, the class probabilities quantised to u16 (⌊p · 65535⌋).
+    Probabilities(Vec<Vec<u16>>),
+    /// The miner refused the query (for example, a nonce out of its clock's window).
+    Refused(&'static str),
+}
+
+/// A signed call to the chain; the chain knows the signer from the sending node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Extrinsic {
+    SetWeights { netuid: u16, dests: Vec<u16>, values: Vec<u16>, version_key: u64 },
+    /// Commit-reveal v3/v4: the payload sealed until its reveal epoch, when the chain opens it.
+    CommitTimelocked { netuid: u16, dests: Vec<u16>, values: Vec<u16>, version_key: u64 },
+    /// Burned registration; `axon` is where the hotkey serves (`serve_axon`).
+    Register { netuid: u16, axon: NodeId },
+}
+
+impl Extrinsic {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::SetWeights { .. } => "set_weights",
+            Self::CommitTimelocked { .. } => "commit_timelocked_weights",
+            Self::Register { .. } => "burned_register",
+        }
+    }
+}
+
+/// One UID as the chain shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NeuronView {
+    pub hotkey: HotkeyId,
+    /// Where the hotkey serves, if it announced an axon.
+    pub axon: Option<NodeId>,
+    pub registered_at: u64,
+    pub last_update: u64,
+    pub validator_permit: bool,
+    /// The last epoch's outputs, u16.
+    pub consensus: u16,
+    pub incentive: u16,
+}
+
+/// A subnet's metagraph as of one block: what `metagraph.sync()` returns to a neuron.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainView {
+    pub block: u64,
+    pub netuid: u16,
+    pub tempo: u16,
+    pub commit_reveal: bool,
+    pub weights_version_key: u64,
+    pub weights_set_rate_limit: u64,
+    pub neurons: Vec<NeuronView>,
+    /// Every UID's stored weight row, sparse (only when asked: it is the largest part).
+    pub weights: Option<Vec<Vec<(u16, u16)>>>,
+}
+
+impl ChainView {
+    pub fn uid_of(&self, hotkey: HotkeyId) -> Option<u16> {
+        self.neurons.iter().position(|n| n.hotkey == hotkey).map(|uid| uid as u16)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Message {
+    Query(Query),
+    Answer { query_id: u64, reply: Reply },
+    Submit { nonce: u64, call: Extrinsic },
+    /// The chain's answer to a `Submit`: the block that included it, and whether it took effect.
+    Included { nonce: u64, block: u64, outcome: Result<(), String> },
+    SyncRequest { netuid: u16, weights: bool },
+    Sync(Arc<ChainView>),
+}
+
+/// Something the report counts; the driver forwards these to the run's recorder, so they
+/// survive the crash of the actor that saw them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Observation {
+    /// An answer arrived `latency_us` after its query left (the validator's clock).
+    QueryAnswered { latency_us: u64 },
+    QueryTimedOut,
+    QueryRefused { reason: &'static str },
+    /// A miner refused a query (its clock's view of the nonce, or being offline).
+    MinerRefused { reason: &'static str },
+    ExtrinsicIncluded { call: &'static str, outcome: Result<(), String> },
+    /// The chain produced a block.
+    Block(Box<crate::chain_node::BlockRecord>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Send {
+    pub to: NodeId,
+    /// Sent this long after now (a miner's compute time, for example).
+    pub after_us: u64,
+    pub message: Message,
+}
+
+/// What one actor step produced.
+#[derive(Debug, Default)]
+pub struct Outbox {
+    pub sends: Vec<Send>,
+    pub observations: Vec<Observation>,
+    /// What the actor writes to its disk (replacing what was there): it survives a crash.
+    pub disk: Option<Vec<u8>>,
+}
+
+impl Outbox {
+    pub fn send(&mut self, to: NodeId, message: Message) {
+        self.sends.push(Send { to, after_us: 0, message });
+    }
+
+    pub fn send_after(&mut self, to: NodeId, after_us: u64, message: Message) {
+        self.sends.push(Send { to, after_us, message });
+    }
+
+    pub fn observe(&mut self, observation: Observation) {
+        self.observations.push(observation);
+    }
+
+    pub fn save(&mut self, disk: Vec<u8>) {
+        self.disk = Some(disk);
+    }
+}
+
+/// A node's behaviour as its driver sees it.
+pub trait Actor: std::marker::Send {
+    /// After a crash, before `on_start`: what the actor last saved.
+    fn restore(&mut self, _disk: &[u8]) {}
+    /// The node (re)starts at local time `now_us`.
+    fn on_start(&mut self, now_us: TimeUs, out: &mut Outbox);
+    fn on_message(&mut self, now_us: TimeUs, from: NodeId, message: Message, out: &mut Outbox);
+    /// Called when local time reaches [`Actor::next_timer_us`].
+    fn on_timer(&mut self, now_us: TimeUs, out: &mut Outbox);
+    fn next_timer_us(&self) -> Option<TimeUs>;
+}

@@ -1,0 +1,348 @@
+//! A validator as a state machine: it syncs the metagraph, queries a sample of miners each round
+//! with hidden rows, scores the answers against the task's prior, keeps a moving average of
+//! scores, and every `weights_interval_blocks` turns what its policy makes of them into u16
+//! weights, submitted directly or as a timelocked commit when the subnet has commit-reveal.
+//!
+//! What is in memory (scores since the last save, pending rounds, the view) is lost in a crash;
+//! the scores saved at each weights submission are its disk.
+
+pub mod policies;
+mod rounds;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::chain::accounts::HotkeyId;
+use crate::ml::rng::{below, stream};
+use crate::ml::task::TaskData;
+use crate::protocol::{
+    Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Query, TimeUs, US_PER_MS,
+};
+use rounds::Round;
+
+/// The most rounds in flight at once: a round lives at most `timeout_us`, so this bounds a
+/// validator whose timeout is many query intervals long.
+pub const ROUNDS_IN_FLIGHT_MAX: usize = 64;
+
+#[derive(Clone, Debug)]
+pub struct ValidatorConfig {
+    /// `group/index`: the stream names of its draws.
+    pub name: String,
+    pub seed: u64,
+    pub hotkey: HotkeyId,
+    pub netuid: u16,
+    pub chain: NodeId,
+    pub block_time_us: u64,
+    pub query_interval_us: u64,
+    /// Miners queried per round.
+    pub sample_size: usize,
+    pub rows_per_query: usize,
+    pub timeout_us: u64,
+    /// The moving average's weight on a new score (the subnet template's 0.1).
+    pub score_alpha: f64,
+    pub weights_interval_blocks: u64,
+    pub sync_interval_blocks: u64,
+}
+
+/// What a policy sees when the validator sets weights.
+pub struct WeightsContext<'a> {
+    pub block: u64,
+    pub my_uid: u16,
+    /// The moving average of each UID's score, in [0, 1].
+    pub scores: &'a [f64],
+    pub view: &'a ChainView,
+    pub rng: &'a mut ChaCha8Rng,
+}
+
+/// How a validator turns what it measured into weights: one implementation per behaviour
+/// (`policies/`), chosen by name in the scenario.
+pub trait ValidatorPolicy: Send {
+    /// Non-negative weights by UID (any scale; the validator quantises them), or `None` to
+    /// submit nothing this time.
+    fn weights(&mut self, ctx: &mut WeightsContext) -> Option<Vec<f64>>;
+    /// Whether the policy reads other validators' weights from the chain (the view then carries
+    /// them: they are its largest part).
+    fn reads_chain_weights(&self) -> bool {
+        false
+    }
+    /// Whether the validator queries miners at all (a copier or a cabal needs no measurements).
+    fn measures(&self) -> bool {
+        true
+    }
+}
+
+pub struct Validator {
+    config: ValidatorConfig,
+    task: Arc<TaskData>,
+    policy: Box<dyn ValidatorPolicy>,
+    scores: Vec<f64>,
+    /// The hotkey each score belongs to: a UID taken by a new hotkey starts again from zero.
+    scored_hotkeys: Vec<Option<HotkeyId>>,
+    view: Option<(Arc<ChainView>, TimeUs)>,
+    rounds: BTreeMap<u64, Round>,
+    /// query id → (round id, uid).
+    queries: BTreeMap<u64, (u64, u16)>,
+    next_id: u64,
+    next_query_us: TimeUs,
+    next_sync_us: TimeUs,
+    last_weights_block: Option<u64>,
+    nonce: u64,
+    sampling: ChaCha8Rng,
+    policy_rng: ChaCha8Rng,
+}
+
+impl Validator {
+    pub fn new(config: ValidatorConfig, task: Arc<TaskData>, policy: Box<dyn ValidatorPolicy>) -> Self {
+        assert!(config.query_interval_us > 0 && config.block_time_us > 0, "intervals are positive");
+        assert!((0.0..=1.0).contains(&config.score_alpha), "score_alpha {}", config.score_alpha);
+        let sampling = stream(config.seed, &format!("validator/{}/sampling", config.name));
+        let policy_rng = stream(config.seed, &format!("validator/{}/policy", config.name));
+        Self {
+            config,
+            task,
+            policy,
+            scores: Vec::new(),
+            scored_hotkeys: Vec::new(),
+            view: None,
+            rounds: BTreeMap::new(),
+            queries: BTreeMap::new(),
+            next_id: 0,
+            next_query_us: 0,
+            next_sync_us: 0,
+            last_weights_block: None,
+            nonce: 0,
+            sampling,
+            policy_rng,
+        }
+    }
+
+    /// The scores as saved on disk: little-endian f64 bits, one per UID.
+    pub fn encode_scores(scores: &[f64]) -> Vec<u8> {
+        scores.iter().flat_map(|s| s.to_bits().to_le_bytes()).collect()
+    }
+
+    fn decode_scores(bytes: &[u8]) -> Vec<f64> {
+        bytes.chunks_exact(8).map(|c| f64::from_bits(u64::from_le_bytes(c.try_into().expect("8 bytes")))).collect()
+    }
+
+    pub fn scores(&self) -> &[f64] {
+        &self.scores
+    }
+
+    /// The block the chain is probably at: the last view's, plus the blocks since by this node's
+    /// clock.
+    fn block_estimate(&self, now_us: TimeUs) -> Option<u64> {
+        self.view.as_ref().map(|(view, at)| view.block + now_us.saturating_sub(*at) / self.config.block_time_us)
+    }
+
+    fn on_view(&mut self, view: Arc<ChainView>, now_us: TimeUs) {
+        let n = view.neurons.len();
+        self.scores.resize(n, 0.0);
+        self.scored_hotkeys.resize(n, None);
+        for (uid, neuron) in view.neurons.iter().enumerate() {
+            match self.scored_hotkeys[uid] {
+                Some(hotkey) if hotkey != neuron.hotkey => self.scores[uid] = 0.0,
+                _ => {}
+            }
+            self.scored_hotkeys[uid] = Some(neuron.hotkey);
+        }
+        self.view = Some((view, now_us));
+    }
+
+    fn start_round(&mut self, now_us: TimeUs, out: &mut Outbox) {
+        let Some((view, _)) = &self.view else { return };
+        let me = view.uid_of(self.config.hotkey);
+        let miners: Vec<(u16, NodeId)> = view
+            .neurons
+            .iter()
+            .enumerate()
+            .filter(|&(uid, _)| Some(uid as u16) != me)
+            .filter_map(|(uid, neuron)| neuron.axon.map(|axon| (uid as u16, axon)))
+            .collect();
+        if miners.is_empty() || self.rounds.len() >= ROUNDS_IN_FLIGHT_MAX {
+            return;
+        }
+        let picks = sample(&miners, self.config.sample_size, &mut self.sampling);
+        let (rows, labels) = self.task.query(self.config.rows_per_query, &mut self.sampling);
+        let rows = Arc::new(rows);
+        let round_id = self.next_id;
+        let mut round = Round::new(now_us, now_us + self.config.timeout_us, labels);
+        for &(uid, axon) in &picks {
+            self.next_id += 1;
+            let id = self.next_id;
+            round.expect(uid);
+            self.queries.insert(id, (round_id, uid));
+            let query = Query { id, hotkey: self.config.hotkey, nonce_ms: now_us / US_PER_MS, rows: rows.clone() };
+            out.send(axon, Message::Query(query));
+        }
+        self.next_id += 1;
+        self.rounds.insert(round_id, round);
+    }
+
+    fn finish_round(&mut self, round_id: u64, out: &mut Outbox) {
+        let round = self.rounds.remove(&round_id).expect("a round finishes once");
+        self.queries.retain(|_, (r, _)| *r != round_id);
+        let registered_at = |uid: u16| {
+            self.view.as_ref().and_then(|(v, _)| v.neurons.get(usize::from(uid))).map_or(u64::MAX, |n| n.registered_at)
+        };
+        let rewards = round.rewards(&self.task, registered_at, out);
+        let alpha = self.config.score_alpha;
+        for (uid, reward) in rewards {
+            if let Some(score) = self.scores.get_mut(usize::from(uid)) {
+                *score = alpha * reward + (1.0 - alpha) * *score;
+            }
+        }
+    }
+
+    fn set_weights(&mut self, block: u64, out: &mut Outbox) -> bool {
+        let Some((view, _)) = &self.view else { return false };
+        let Some(my_uid) = view.uid_of(self.config.hotkey) else { return false };
+        let view = view.clone();
+        let mut ctx =
+            WeightsContext { block, my_uid, scores: &self.scores, view: &view, rng: &mut self.policy_rng };
+        let Some(weights) = self.policy.weights(&mut ctx) else { return false };
+        let Some((dests, values)) = quantise(&weights) else { return false };
+        let netuid = self.config.netuid;
+        let version_key = view.weights_version_key;
+        let call = if view.commit_reveal {
+            Extrinsic::CommitTimelocked { netuid, dests, values, version_key }
+        } else {
+            Extrinsic::SetWeights { netuid, dests, values, version_key }
+        };
+        self.nonce += 1;
+        out.send(self.config.chain, Message::Submit { nonce: self.nonce, call });
+        true
+    }
+}
+
+/// `count` distinct items drawn uniformly (a partial Fisher–Yates on a copy).
+fn sample<T: Copy>(items: &[T], count: usize, rng: &mut ChaCha8Rng) -> Vec<T> {
+    let mut items = items.to_vec();
+    let count = count.min(items.len());
+    for i in 0..count {
+        let j = i + below(rng, (items.len() - i) as u64) as usize;
+        items.swap(i, j);
+    }
+    items.truncate(count);
+    items
+}
+
+/// Weights to the u16 the chain stores, as the SDK's `convert_weights_and_uids_for_emit` does:
+/// divide by the largest, scale to 65535, round; zeros are left out. `None` when nothing is
+/// positive.
+pub fn quantise(weights: &[f64]) -> Option<(Vec<u16>, Vec<u16>)> {
+    let max = weights.iter().copied().filter(|w| w.is_finite()).fold(0.0f64, f64::max);
+    if max <= 0.0 {
+        return None;
+    }
+    let (mut dests, mut values) = (Vec::new(), Vec::new());
+    for (uid, &w) in weights.iter().enumerate() {
+        if !w.is_finite() || w <= 0.0 {
+            continue;
+        }
+        let value = (w / max * 65_535.0).round() as u16;
+        if value > 0 {
+            dests.push(uid as u16);
+            values.push(value);
+        }
+    }
+    Some((dests, values))
+}
+
+impl Actor for Validator {
+    /// The saved scores (not the hotkeys they belong to: the next sync checks them).
+    fn restore(&mut self, disk: &[u8]) {
+        self.scores = Self::decode_scores(disk);
+        self.scored_hotkeys = vec![None; self.scores.len()];
+    }
+
+    fn on_start(&mut self, now_us: TimeUs, _out: &mut Outbox) {
+        self.view = None;
+        self.rounds.clear();
+        self.queries.clear();
+        self.next_sync_us = now_us;
+        // Validators started together do not query in lockstep.
+        self.next_query_us = now_us + below(&mut self.sampling, self.config.query_interval_us);
+    }
+
+    fn on_message(&mut self, now_us: TimeUs, _from: NodeId, message: Message, out: &mut Outbox) {
+        match message {
+            Message::Sync(view) => self.on_view(view, now_us),
+            Message::Answer { query_id, reply } => {
+                let Some(&(round_id, uid)) = self.queries.get(&query_id) else { return };
+                let round = self.rounds.get_mut(&round_id).expect("a query's round is in flight");
+                out.observe(Observation::QueryAnswered { latency_us: now_us.saturating_sub(round.sent_us) });
+                self.queries.remove(&query_id);
+                if round.answer(uid, reply) {
+                    self.finish_round(round_id, out);
+                }
+            }
+            Message::Included { outcome, .. } => {
+                out.observe(Observation::ExtrinsicIncluded { call: "weights", outcome });
+            }
+            Message::Query(_) | Message::Submit { .. } | Message::SyncRequest { .. } => {}
+        }
+    }
+
+    fn on_timer(&mut self, now_us: TimeUs, out: &mut Outbox) {
+        let due: Vec<u64> = self.rounds.iter().filter(|(_, r)| r.deadline_us <= now_us).map(|(&id, _)| id).collect();
+        for round_id in due {
+            self.finish_round(round_id, out);
+        }
+        if now_us >= self.next_sync_us {
+            let weights = self.policy.reads_chain_weights();
+            out.send(self.config.chain, Message::SyncRequest { netuid: self.config.netuid, weights });
+            self.next_sync_us = now_us + self.config.sync_interval_blocks.max(1) * self.config.block_time_us;
+        }
+        if now_us >= self.next_query_us {
+            if self.policy.measures() {
+                self.start_round(now_us, out);
+            }
+            self.next_query_us += self.config.query_interval_us * (1 + (now_us - self.next_query_us) / self.config.query_interval_us);
+            if let Some(block) = self.block_estimate(now_us) {
+                let due = self.last_weights_block.is_none_or(|last| block >= last + self.config.weights_interval_blocks);
+                if due && self.set_weights(block, out) {
+                    self.last_weights_block = Some(block);
+                    out.save(Self::encode_scores(&self.scores));
+                }
+            }
+        }
+    }
+
+    fn next_timer_us(&self) -> Option<TimeUs> {
+        let deadline = self.rounds.values().map(|r| r.deadline_us).min();
+        [Some(self.next_sync_us), Some(self.next_query_us), deadline].into_iter().flatten().min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantise_scales_the_largest_to_65535_and_drops_zeros() {
+        assert_eq!(quantise(&[0.0, 0.5, 1.0, 0.25]), Some((vec![1, 2, 3], vec![32_768, 65_535, 16_384])));
+        assert_eq!(quantise(&[0.0, 0.0]), None);
+        assert_eq!(quantise(&[f64::NAN, 2.0]), Some((vec![1], vec![65_535])));
+        assert_eq!(quantise(&[1e-9, 1.0]), Some((vec![1], vec![65_535])), "rounds to zero, dropped");
+    }
+
+    #[test]
+    fn sampling_draws_distinct_items() {
+        let mut rng = stream(1, "t");
+        let items: Vec<u16> = (0..10).collect();
+        let mut picked = sample(&items, 4, &mut rng);
+        picked.sort_unstable();
+        picked.dedup();
+        assert_eq!(picked.len(), 4);
+        assert_eq!(sample(&items, 40, &mut rng).len(), 10);
+    }
+
+    #[test]
+    fn scores_survive_the_disk_bit_for_bit() {
+        let scores = [0.0, 0.1, 1.0 / 3.0];
+        assert_eq!(Validator::decode_scores(&Validator::encode_scores(&scores)), scores);
+    }
+}

@@ -1,0 +1,18 @@
+//! The cabal: weights only its own miners, equally, whatever they are worth.
+
+use crate::chain::accounts::HotkeyId;
+use crate::validator::{ValidatorPolicy, WeightsContext};
+
+pub struct Cabal {
+    pub members: Vec<HotkeyId>,
+}
+
+impl ValidatorPolicy for Cabal {
+    fn weights(&mut self, ctx: &mut WeightsContext) -> Option<Vec<f64>> {
+        Some(ctx.view.neurons.iter().map(|n| if self.members.contains(&n.hotkey) { 1.0 } else { 0.0 }).collect())
+    }
+
+    fn measures(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,151 @@
+//! The run's starting state: the chain at block 0 (subnets, every neuron registered but the late
+//! ones, validators staked), each subnet's task data, and every miner's trained model. Models are
+//! trained here, before the network starts, in node order on this one thread: the same seed gives
+//! the same bits, and their cost is measured apart from the network's.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use tensorsim_actors::chain::accounts::{ColdkeyId, HotkeyId};
+use tensorsim_actors::chain::fixed::U64F64;
+use tensorsim_actors::chain::hyperparameters::Hyperparameters;
+use tensorsim_actors::chain::pool::Pool;
+use tensorsim_actors::chain::state::{Chain, NetworkParameters};
+use tensorsim_actors::miner::policies::MinerPolicySpec;
+use tensorsim_actors::ml::task::{Model, ModelSpec, TaskData};
+use tensorsim_actors::protocol::NodeId;
+
+use crate::scenario::{Plan, Role, TaskSpec};
+
+/// Every actor's free TAO at genesis beside its stake: enough for registrations and fees.
+const BALANCE_RAO: u64 = 1_000_000_000_000;
+
+/// A miner's model and what the report says of it.
+pub struct TrainedModel {
+    pub model: Arc<Model>,
+    pub spec: ModelSpec,
+    pub held_out_nll: f64,
+    pub held_out_accuracy: f64,
+}
+
+pub struct Genesis {
+    pub chain: Chain,
+    pub tasks: Vec<Arc<TaskData>>,
+    /// By node: its keys (the chain has none).
+    pub keys: Vec<Option<(ColdkeyId, HotkeyId)>>,
+    /// By node: the model it serves, if any.
+    pub models: Vec<Option<TrainedModel>>,
+    /// Wall time spent training, in seconds (for the benchmark's breakdown, never the report).
+    pub training_seconds: f64,
+}
+
+#[derive(Debug)]
+pub struct GenesisError(pub String);
+
+impl Genesis {
+    pub fn build(plan: &Plan, progress: &mut dyn FnMut(usize, usize)) -> Result<Self, GenesisError> {
+        let network = Hyperparameters::default();
+        let mut chain = Chain::with_profile(NetworkParameters::from_hyperparameters(&network), plan.profile);
+        let tasks: Vec<Arc<TaskData>> = plan
+            .subnets
+            .iter()
+            .map(|subnet| match subnet.task {
+                TaskSpec::Digits => Arc::new(TaskData::digits(plan.seed)),
+            })
+            .collect();
+        for subnet in &plan.subnets {
+            let owner = chain.create_coldkey(subnet.pool_tao_rao + BALANCE_RAO);
+            let owner_hotkey = chain.create_hotkey(owner);
+            let pool = Pool { tao_rao: subnet.pool_tao_rao, alpha_rao: subnet.pool_tao_rao };
+            let netuid = chain
+                .create_subnet(owner_hotkey, subnet.hyperparameters.clone(), pool, U64F64::from_num(1))
+                .map_err(|e| GenesisError(format!("subnets[{}]: {e:?}", subnet.netuid - 1)))?;
+            assert_eq!(netuid, subnet.netuid, "subnets are created in plan order");
+            chain.start_emission(netuid);
+        }
+        let mut keys = vec![None; plan.nodes.len()];
+        // Validators first, then miners: the UIDs of a subnet follow the scenario's order.
+        for pass in [true, false] {
+            for (id, node) in plan.nodes.iter().enumerate() {
+                let (subnet, stake_rao, late) = match &node.role {
+                    Role::Validator { subnet, stake_rao, .. } if pass => (*subnet, *stake_rao, false),
+                    Role::Miner { subnet, policy, .. } if !pass => {
+                        (*subnet, 0, matches!(policy, MinerPolicySpec::Sniper { .. }))
+                    }
+                    _ => continue,
+                };
+                let coldkey = chain.create_coldkey(BALANCE_RAO + stake_rao);
+                let hotkey = chain.create_hotkey(coldkey);
+                keys[id] = Some((coldkey, hotkey));
+                if late {
+                    continue;
+                }
+                let netuid = plan.subnets[subnet].netuid;
+                chain
+                    .register_at_genesis(coldkey, hotkey, netuid)
+                    .map_err(|e| GenesisError(format!("{}: cannot register at genesis: {e}", node.name)))?;
+                if stake_rao > 0 {
+                    chain
+                        .add_stake(coldkey, hotkey, netuid, stake_rao)
+                        .map_err(|e| GenesisError(format!("{}: cannot stake at genesis: {e}", node.name)))?;
+                }
+            }
+        }
+        // A genesis epoch without emission: permits and stored outputs as if the subnet had been
+        // running, so validators hold permits (and miners answer them) from the first block.
+        for subnet in &plan.subnets {
+            chain.refresh_stake_weights(subnet.netuid);
+            chain.subnet_mut(subnet.netuid).metagraph.run_epoch(0, 0);
+        }
+        let started = std::time::Instant::now();
+        let models = train_models(plan, &tasks, progress);
+        let training_seconds = started.elapsed().as_secs_f64();
+        Ok(Self { chain, tasks, keys, models, training_seconds })
+    }
+
+    /// Where every hotkey serves at genesis: miners registered at genesis serve at their node.
+    pub fn axons(&self, plan: &Plan) -> BTreeMap<HotkeyId, NodeId> {
+        plan.nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(id, node)| match &node.role {
+                Role::Miner { policy, .. } if !matches!(policy, MinerPolicySpec::Sniper { .. }) => {
+                    self.keys[id].map(|(_, hotkey)| (hotkey, id as NodeId))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// Each miner's model: its own, or for sybils the one model of their group.
+fn train_models(plan: &Plan, tasks: &[Arc<TaskData>], progress: &mut dyn FnMut(usize, usize)) -> Vec<Option<TrainedModel>> {
+    let total = plan.nodes.iter().filter(|n| matches!(&n.role, Role::Miner { policy, .. } if policy.has_model())).count();
+    let mut done = 0;
+    let mut by_group: BTreeMap<String, Arc<Model>> = BTreeMap::new();
+    plan.nodes
+        .iter()
+        .map(|node| {
+            let Role::Miner { subnet, policy, model: spec } = &node.role else { return None };
+            if !policy.has_model() {
+                return None;
+            }
+            let task = &tasks[*subnet];
+            let mut spec = *spec;
+            if let MinerPolicySpec::StaleModel { epochs } = policy {
+                spec.epochs = spec.epochs.min(*epochs);
+            }
+            let model = match policy {
+                MinerPolicySpec::Sybil => by_group
+                    .entry(node.group.clone())
+                    .or_insert_with(|| Arc::new(task.train(&spec, plan.seed, &format!("miner/{}", node.group))))
+                    .clone(),
+                _ => Arc::new(task.train(&spec, plan.seed, &format!("miner/{}", node.name))),
+            };
+            done += 1;
+            progress(done, total);
+            let (held_out_nll, held_out_accuracy) = task.evaluate(&model);
+            Some(TrainedModel { model, spec, held_out_nll, held_out_accuracy })
+        })
+        .collect()
+}

@@ -1,0 +1,302 @@
+//! `tensorsim run`: the whole network on madsim. The chain, every validator and every miner are
+//! nodes on madsim's simulated network and virtual time, seeded from the scenario; a supervisor
+//! applies the fault plan when the chain reaches each fault's block; the recorder collects what
+//! the report needs.
+//!
+//! madsim supplies virtual time, seeded scheduling, kill/restart and directed link clogging
+//! (partitions, a node offline). Per-link latency and loss, and per-node clocks, are ours
+//! (`world.rs`), applied by each node's driver (`node.rs`).
+
+pub mod genesis;
+mod node;
+pub mod world;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use tensorsim_actors::chain_node::{ChainNode, Upgrade};
+use tensorsim_actors::miner::policies::{self as miner_policies, MinerPolicySpec};
+use tensorsim_actors::miner::{Miner, MinerConfig};
+use tensorsim_actors::protocol::{Actor, NodeId, US_PER_MS};
+use tensorsim_actors::validator::policies as validator_policies;
+use tensorsim_actors::validator::{Validator, ValidatorConfig};
+
+use crate::scenario::{NodeFault, Plan, Role};
+use genesis::Genesis;
+use world::{Clock, Link, World};
+
+/// How often (in blocks) the supervisor makes madsim forget finished tasks: madsim keeps a
+/// record of every task until its metrics are read.
+const PRUNE_EVERY_BLOCKS: u64 = 64;
+/// Floating-point operations per µs of a miner's hardware (a modest CPU core).
+const MINER_FLOPS_PER_US: u64 = 2_000;
+
+/// What a finished run hands the report.
+pub struct RunResult {
+    pub world: Arc<World>,
+    pub genesis_models: Vec<Option<genesis::TrainedModel>>,
+    pub hotkeys: Vec<Option<tensorsim_actors::chain::accounts::HotkeyId>>,
+    /// Wall-clock seconds of training and of the network, for the benchmark's breakdown.
+    pub training_seconds: f64,
+    pub network_seconds: f64,
+}
+
+/// Builds every node's actor, afresh at each (re)start.
+struct Factory {
+    plan: Plan,
+    genesis: Mutex<Option<ChainNode>>,
+    tasks: Vec<Arc<tensorsim_actors::ml::task::TaskData>>,
+    models: Vec<Option<Arc<tensorsim_actors::ml::task::Model>>>,
+    keys: Vec<Option<(tensorsim_actors::chain::accounts::ColdkeyId, tensorsim_actors::chain::accounts::HotkeyId)>>,
+}
+
+impl Factory {
+    fn actor(&self, id: NodeId) -> Box<dyn Actor> {
+        let node = &self.plan.nodes[id as usize];
+        let block_time_us = self.plan.block_time_ms * US_PER_MS;
+        let seed = self.plan.seed;
+        match &node.role {
+            Role::Chain => Box::new(self.genesis.lock().expect("no poisoned lock").take().expect("the chain starts once")),
+            Role::Validator { subnet, policy, .. } => {
+                let subnet_plan = &self.plan.subnets[*subnet];
+                let v = &subnet_plan.validation;
+                let (_, hotkey) = self.keys[id as usize].expect("validators have keys");
+                let config = ValidatorConfig {
+                    name: node.name.clone(),
+                    seed,
+                    hotkey,
+                    netuid: subnet_plan.netuid,
+                    chain: 0,
+                    block_time_us,
+                    query_interval_us: v.query_interval_ms.get() * US_PER_MS,
+                    sample_size: v.sample_size.get() as usize,
+                    rows_per_query: v.rows_per_query.get() as usize,
+                    timeout_us: v.timeout_ms.get() * US_PER_MS,
+                    score_alpha: v.score_alpha.0,
+                    weights_interval_blocks: v
+                        .weights_interval_blocks
+                        .map_or(u64::from(subnet_plan.hyperparameters.tempo).max(1), |b| b.get()),
+                    sync_interval_blocks: v.sync_interval_blocks.get(),
+                };
+                let members = |group: &str| -> Vec<_> {
+                    self.plan
+                        .nodes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, n)| n.group == group)
+                        .filter_map(|(i, _)| self.keys[i].map(|(_, hotkey)| hotkey))
+                        .collect()
+                };
+                let policy = validator_policies::build(policy, &members);
+                Box::new(Validator::new(config, self.tasks[*subnet].clone(), policy))
+            }
+            Role::Miner { subnet, policy, .. } => {
+                let register_at_block = match policy {
+                    MinerPolicySpec::Sniper { register_at_block } => Some(*register_at_block),
+                    _ => None,
+                };
+                let (_, hotkey) = self.keys[id as usize].expect("miners have keys");
+                let config = MinerConfig {
+                    name: node.name.clone(),
+                    hotkey,
+                    seed,
+                    netuid: self.plan.subnets[*subnet].netuid,
+                    node: id,
+                    chain: 0,
+                    block_time_us,
+                    register_at_block,
+                    flops_per_us: MINER_FLOPS_PER_US,
+                    sync_interval_blocks: self.plan.subnets[*subnet].validation.sync_interval_blocks.get(),
+                };
+                let node_of = |name: &str| self.plan.node_named(name);
+                let policy = miner_policies::build(policy, &node_of);
+                let classes = self.tasks[*subnet].classes();
+                Box::new(Miner::new(config, policy, self.models[id as usize].clone(), classes))
+            }
+        }
+    }
+}
+
+/// Runs `plan` to its last block. `progress` hears (phase, done, total) on this thread.
+pub fn run(plan: &Plan, progress: &mut dyn FnMut(&str, u64, u64)) -> Result<RunResult, String> {
+    let genesis = Genesis::build(plan, &mut |done, total| progress("training", done as u64, total as u64))
+        .map_err(|e| e.0)?;
+    let axons = genesis.axons(plan);
+    let signers: BTreeMap<NodeId, _> =
+        genesis.keys.iter().enumerate().filter_map(|(id, keys)| keys.map(|k| (id as NodeId, k))).collect();
+    let upgrades = plan
+        .upgrades
+        .iter()
+        .map(|(at_block, profile, hyperparameters)| Upgrade {
+            at_block: *at_block,
+            profile: *profile,
+            hyperparameters: hyperparameters.clone(),
+        })
+        .collect();
+    let Genesis { chain, tasks, keys, models, training_seconds } = genesis;
+    let chain_node = ChainNode::new(
+        chain,
+        plan.block_time_ms * US_PER_MS,
+        signers,
+        axons,
+        plan.producer_faults.clone(),
+        upgrades,
+    );
+    let factory = Arc::new(Factory {
+        plan: plan.clone(),
+        genesis: Mutex::new(Some(chain_node)),
+        tasks,
+        models: models.iter().map(|m| m.as_ref().map(|m| m.model.clone())).collect(),
+        keys: keys.clone(),
+    });
+    let started = std::time::Instant::now();
+    let plan_for_thread = plan.clone();
+    let (world, blocks_run) = std::thread::scope(|scope| {
+        let handle = scope.spawn(move || simulate(&plan_for_thread, factory));
+        handle.join()
+    })
+    .map_err(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        format!("the simulation stopped on a bug: {message}")
+    })?;
+    let _ = blocks_run;
+    let network_seconds = started.elapsed().as_secs_f64();
+    Ok(RunResult {
+        world,
+        genesis_models: models,
+        hotkeys: keys.iter().map(|k| k.map(|(_, hotkey)| hotkey)).collect(),
+        training_seconds,
+        network_seconds,
+    })
+}
+
+/// The madsim part, on its own thread (madsim's runtime wants a fresh one).
+fn simulate(plan: &Plan, factory: Arc<Factory>) -> (Arc<World>, u64) {
+    let mut config = madsim::Config::default();
+    // madsim's own wire latency is a floor under ours (the links of `world.rs`).
+    config.net.send_latency = std::time::Duration::from_micros(50)..std::time::Duration::from_micros(100);
+    let runtime = madsim::runtime::Runtime::with_seed_and_config(plan.seed, config);
+    let plan = plan.clone();
+    runtime.block_on(async move {
+        let subnet_of = plan
+            .nodes
+            .iter()
+            .map(|node| match node.role {
+                Role::Chain => None,
+                Role::Validator { subnet, .. } | Role::Miner { subnet, .. } => Some(subnet),
+            })
+            .collect();
+        let world = Arc::new(World::new(&plan, subnet_of));
+        let handle = madsim::runtime::Handle::current();
+        let mut blocks = world.blocks.subscribe();
+        let nodes: Vec<_> = (0..plan.nodes.len() as NodeId)
+            .map(|id| {
+                let (world, factory) = (world.clone(), factory.clone());
+                handle
+                    .create_node()
+                    .name(plan.nodes[id as usize].name.clone())
+                    .ip(node::address(id).ip())
+                    .init(move || node::run_node(world.clone(), id, factory.actor(id)))
+                    .build()
+            })
+            .collect();
+        let net = madsim::net::NetSim::current();
+        let mut next_fault = 0;
+        loop {
+            if blocks.changed().await.is_err() {
+                break;
+            }
+            let block = *blocks.borrow_and_update();
+            while let Some(scheduled) = plan.faults.get(next_fault).filter(|f| f.at_block <= block) {
+                next_fault += 1;
+                let at_us = world.now_us();
+                world.recorder.lock().expect("no poisoned lock").faults.push((block, at_us, scheduled.description.clone()));
+                apply(&scheduled.fault, &world, &handle, &net, &nodes, at_us);
+            }
+            if block % PRUNE_EVERY_BLOCKS == 0 {
+                let _ = handle.metrics().num_tasks();
+            }
+            if block >= plan.blocks {
+                break;
+            }
+        }
+        let block = world.recorder.lock().expect("no poisoned lock").block;
+        (world, block)
+    })
+}
+
+fn apply(
+    fault: &NodeFault,
+    world: &World,
+    handle: &madsim::runtime::Handle,
+    net: &madsim::net::NetSim,
+    nodes: &[madsim::runtime::NodeHandle],
+    at_us: u64,
+) {
+    let id = |node: &NodeId| nodes[*node as usize].id();
+    match fault {
+        NodeFault::Crash { nodes: targets } => {
+            for node in targets {
+                world.recorder.lock().expect("no poisoned lock").nodes[*node as usize].crashes += 1;
+                handle.kill(id(node));
+            }
+        }
+        NodeFault::Restart { nodes: targets } => targets.iter().for_each(|node| handle.restart(id(node))),
+        NodeFault::Offline { nodes: targets } => targets.iter().for_each(|node| net.clog_node(id(node))),
+        NodeFault::Online { nodes: targets } => targets.iter().for_each(|node| net.unclog_node(id(node))),
+        NodeFault::Partition { sides } | NodeFault::Heal { sides } => {
+            let clog = matches!(fault, NodeFault::Partition { .. });
+            for (a, side) in sides.iter().enumerate() {
+                for other in &sides[a + 1..] {
+                    for x in side {
+                        for y in other {
+                            if clog {
+                                net.clog_link(id(x), id(y));
+                                net.clog_link(id(y), id(x));
+                            } else {
+                                net.unclog_link(id(x), id(y));
+                                net.unclog_link(id(y), id(x));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        NodeFault::Link { from, to, latency, loss } => {
+            let mut links = world.links.lock().expect("no poisoned lock");
+            for x in from {
+                for y in to {
+                    let link = links.get(&(*x, *y)).copied().unwrap_or(world.default_link);
+                    let link = Link { latency: latency.unwrap_or(link.latency), loss: loss.unwrap_or(link.loss) };
+                    links.insert((*x, *y), link);
+                }
+            }
+        }
+        NodeFault::LinkReset { from, to } => {
+            let mut links = world.links.lock().expect("no poisoned lock");
+            for x in from {
+                for y in to {
+                    links.remove(&(*x, *y));
+                }
+            }
+        }
+        NodeFault::Chain => {}
+        NodeFault::ClockSkew { nodes: targets, offset_ms, drift_ppm } => {
+            let mut clocks = world.clocks.lock().expect("no poisoned lock");
+            for node in targets {
+                // The clock jumps by the offset now and drifts from here, continuing from where
+                // it read (so a second skew composes with the first).
+                let reading = clocks[*node as usize].local(at_us);
+                clocks[*node as usize] = Clock {
+                    offset_us: reading as i64 - at_us as i64 + offset_ms * 1_000,
+                    drift_ppm: *drift_ppm,
+                    since_us: at_us,
+                };
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! `tensorsim run`, `validate` and `schema` through the binary: a whole network run is the same
+//! bytes in two processes and differs under another seed; faults and policies show in the
+//! report; bad scenarios exit 2 with one line naming the field (and the line where YAML knows).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn tensorsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tensorsim")).args(args).output().expect("tensorsim runs")
+}
+
+fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios").join(name)
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tensorsim-run-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn run(scenario: &Path, out: &Path, extra: &[&str]) -> (Output, Vec<u8>) {
+    let mut args = vec!["run", scenario.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"];
+    args.extend_from_slice(extra);
+    let output = tensorsim(&args);
+    let report = std::fs::read(out.join("report.json")).unwrap_or_default();
+    (output, report)
+}
+
+#[test]
+fn a_run_is_the_same_bytes_in_two_processes_and_another_seed_differs() {
+    let dir = temp_dir("determinism");
+    let smoke = scenario("smoke.yaml");
+    let (first, a) = run(&smoke, &dir.join("a"), &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let (second, b) = run(&smoke, &dir.join("b"), &[]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(!a.is_empty() && a == b, "same seed, same report bytes");
+    // The printed hash is the report's SHA-256.
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert_eq!(stdout.split_whitespace().next().unwrap().len(), 64, "{stdout}");
+    assert_eq!(String::from_utf8_lossy(&first.stdout).split_whitespace().next(), String::from_utf8_lossy(&second.stdout).split_whitespace().next());
+    let (other, c) = run(&smoke, &dir.join("c"), &["--seed", "8"]);
+    assert!(other.status.success(), "{}", stderr(&other));
+    assert_ne!(a, c, "another seed, another run");
+    assert!(dir.join("a/report.md").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_report_shows_the_faults_the_policies_and_the_books() {
+    let dir = temp_dir("report");
+    let (output, bytes) = run(&scenario("smoke.yaml"), &dir, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(report["chain"]["conservation"], "held after every block");
+    let faults: Vec<&str> = report["faults"].as_array().unwrap().iter().map(|f| f["fault"].as_str().unwrap()).collect();
+    for expected in ["crash honest/0", "restart honest/0", "late/0 offline", "partition noisy | miners+chain", "block producer stalls 60000 ms", "runtime upgrade: 1 hyperparameters set"] {
+        assert!(faults.contains(&expected), "{expected} in {faults:?}");
+    }
+    let subnet = &report["subnets"][0];
+    let actor = |name: &str| subnet["actors"].as_array().unwrap().iter().find(|a| a["name"] == name).unwrap().clone();
+    // The copycat relays queries signed with its own hotkey: miners refuse them, it earns nothing.
+    assert_eq!(actor("copycat/0")["rewards_rao"], 0);
+    assert_eq!(actor("honest/0")["crashes"], 1);
+    // The skewed validator's queries are refused by miners (nonce outside the 4 s window).
+    assert!(actor("honest/2")["queries"]["refused"].as_u64().unwrap() > 0);
+    // The sniper registered late, into a UID the chain freed for it.
+    assert!(actor("sniper/0")["last_registered_epoch_block"].as_u64().is_some());
+    // The stall shows in the chain's time: 126 blocks of 12 s, plus a minute, plus slow blocks.
+    let seconds = report["run"]["virtual_seconds"].as_f64().unwrap();
+    assert!(seconds > 126.0 * 12.0 + 60.0, "{seconds}");
+    let spearman = subnet["observables"]["incentive_accuracy_spearman"].as_f64().unwrap();
+    assert!(spearman > 0.5, "better models earn more even in a small noisy run: {spearman}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn assert_refused(text: &str, expected: &str) {
+    let dir = temp_dir("bad");
+    let path = dir.join("bad.yaml");
+    std::fs::write(&path, text).unwrap();
+    for command in ["validate", "run"] {
+        let output = tensorsim(&[command, path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()][..if command == "run" { 4 } else { 2 }]);
+        assert_eq!(output.status.code(), Some(2), "{command}: {}", stderr(&output));
+        let message = stderr(&output);
+        assert_eq!(message.lines().count(), 1, "one line: {message}");
+        assert!(message.contains(expected), "{command}: {message:?} should contain {expected:?}");
+    }
+    assert!(!dir.join("out/report.json").exists(), "no report for a bad scenario");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_scenarios_are_refused_with_the_field_and_the_line() {
+    let good = std::fs::read_to_string(scenario("smoke.yaml")).unwrap();
+    assert!(tensorsim(&["validate", scenario("smoke.yaml").to_str().unwrap()]).status.success());
+    assert_refused(&good.replace("seed: 7", "seed: 7\ncolour: blue"), "line 7 column 1: colour: unknown field `colour`");
+    assert_refused(&good.replace("name: honest, count: 3", "name: honest, count: 0"), "subnets[0].validators[0].count: 0 is outside 1..=4096");
+    assert_refused(&good.replace("version: 1", "version: 2"), "version: 2 is outside 1..=1");
+    assert_refused(&good.replace("duration: {tempos: 6}", "duration: {forever: true}"), "duration.forever: unknown variant `forever`");
+    assert_refused(&good.replace("target: miners/5", "target: miners/50"), "subnets[0].miners[3].policy.copycat.target: no node or group \"miners/50\"");
+    assert_refused(&good.replace("tempo: 20,", "tempo: 20, kapa: 3,"), "subnets[0].hyperparameters.kapa: unknown field `kapa`");
+    assert_refused(&good.replace("max_allowed_uids: 24", "max_allowed_uids: 5"), "max_allowed_uids: 5 UIDs cannot hold");
+    assert_refused(&good.replace("loss: 0.2", "loss: 1.5"), "1.5 is not a probability");
+    assert_refused(&good.replace("node: honest/0, at_block: 30", "node: chain, at_block: 30"), "faults[0].crash.node: the chain does not crash");
+    assert_refused(&good.replace("restart_at_block: 45", "restart_at_block: 25"), "faults[0].crash.restart_at_block: 25 is not after at_block 30");
+    assert_refused(&good.replace("name: lazy", "name: honest"), "\"honest\" is taken");
+    assert_refused("version: 1\nname: x\n", "missing field `seed`");
+    assert_refused("{{{", "line 1");
+    assert_refused(&good.replace("profile: ", "profile: ").replace("duration:", "profile: head-2027\nduration:"), "profile: unknown profile \"head-2027\"");
+}
+
+#[test]
+fn the_schema_describes_every_scenario_key() {
+    let output = tensorsim(&["schema"]);
+    assert!(output.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let properties = schema["properties"].as_object().unwrap();
+    for key in ["version", "seed", "duration", "network", "subnets", "faults", "upgrades", "expect"] {
+        assert!(properties.contains_key(key), "{key}");
+    }
+    let committed = std::fs::read(scenario("scenario.schema.json")).unwrap();
+    assert_eq!(committed, output.stdout, "scenarios/scenario.schema.json is `tensorsim schema` (regenerate it)");
+}
