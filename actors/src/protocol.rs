@@ -21,8 +21,22 @@ pub const US_PER_MS: u64 = 1_000;
 pub enum Rows {
     /// Digit images: row-major, `digits::FEATURES` per row.
     Pixels(Vec<f32>),
-    /// Character contexts: row-major token ids, the task's context length per row.
-    Tokens(Vec<u8>),
+    /// Character contexts: row-major token ids, `context` per row.
+    Tokens { context: usize, tokens: Vec<u8> },
+}
+
+impl Rows {
+    /// How many rows: the answer a miner owes has one per row.
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Pixels(pixels) => pixels.len() / crate::ml::digits::FEATURES,
+            Self::Tokens { context, tokens } => tokens.len() / (*context).max(1),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 #[derive(Clone, Debug)]

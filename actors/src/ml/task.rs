@@ -4,7 +4,9 @@
 use rand_chacha::ChaCha8Rng;
 
 use super::digits::{CLASSES, Digits, FEATURES, Split};
+use super::lm::{CharLm, CharLmConfig};
 use super::mlp::{Mlp, MlpConfig};
+use super::text::{self, Corpus};
 use super::rng::{below, shuffle, stream};
 use super::scoring;
 use crate::protocol::Rows;
@@ -13,18 +15,33 @@ use crate::protocol::Rows;
 /// count this large would be a scenario mistake).
 pub const QUERY_ROWS_MAX: usize = 512;
 
+/// The characters of context a text model reads (8 × 16 embedding = 128 ≤ the contraction limit).
+pub const TEXT_CONTEXT: usize = 8;
+const TEXT_EMBEDDING: usize = 16;
+/// Training steps per unit of `ModelSpec::epochs` for text (a pass over the text is ~3 700 steps).
+pub const TEXT_STEPS_PER_EPOCH: u32 = 100;
+/// Held-out positions a text model is evaluated on for the report (a fixed sample of the 52 k).
+const TEXT_EVALUATION_POSITIONS: usize = 4_096;
+
 /// One subnet's data, built once per run from its seed and shared by its actors.
 pub struct TaskData {
-    pub digits: Digits,
-    pub split: Split,
+    pub kind: TaskKind,
     /// The class frequencies of the public rows: the answer of a miner without a model.
     pub prior: Vec<u16>,
+}
+
+pub enum TaskKind {
+    /// Digit classification: validators hold out the hidden rows of the split.
+    Digits { digits: Digits, split: Split },
+    /// Next-character prediction: validators sample contexts from the held-out end of the text.
+    Text { corpus: Corpus, evaluation: Vec<usize> },
 }
 
 /// How one miner's model is built: capacity, training budget and data share.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ModelSpec {
     pub hidden: usize,
+    /// Passes over the rows (digits), or hundreds of training steps (text).
     pub epochs: u32,
     /// The share of the public rows the miner trains on, in percent (1..=100).
     pub data_percent: u8,
@@ -36,7 +53,18 @@ impl TaskData {
         let split = Split::new(digits.rows(), seed);
         let labels: Vec<u8> = split.public.iter().map(|&i| digits.labels[i]).collect();
         let prior = scoring::prior(&labels, CLASSES);
-        Self { digits, split, prior }
+        Self { kind: TaskKind::Digits { digits, split }, prior }
+    }
+
+    /// The text task; its prior is the unigram frequency of the public text.
+    pub fn text(seed: u64) -> Self {
+        let corpus = Corpus::load();
+        let prior = scoring::prior(&corpus.public()[TEXT_CONTEXT..], corpus.vocab_size());
+        let held_out = corpus.held_out().len();
+        let count = TEXT_EVALUATION_POSITIONS.min(held_out - TEXT_CONTEXT);
+        let evaluation =
+            text::sample_positions(held_out, TEXT_CONTEXT, count, &mut stream(seed, "task/text/evaluation"));
+        Self { kind: TaskKind::Text { corpus, evaluation }, prior }
     }
 
     pub fn classes(&self) -> usize {
@@ -46,7 +74,16 @@ impl TaskData {
     /// `rows` hidden rows drawn with `rng` (without replacement within the query) and their labels.
     pub fn query(&self, rows: usize, rng: &mut ChaCha8Rng) -> (Rows, Vec<u8>) {
         assert!((1..=QUERY_ROWS_MAX).contains(&rows), "query rows {rows} outside 1..={QUERY_ROWS_MAX}");
-        let hidden = &self.split.hidden;
+        let (digits, split) = match &self.kind {
+            TaskKind::Digits { digits, split } => (digits, split),
+            TaskKind::Text { corpus, .. } => {
+                let held_out = corpus.held_out();
+                let positions = text::sample_positions(held_out.len(), TEXT_CONTEXT, rows, rng);
+                let (tokens, next) = text::contexts(held_out, &positions, TEXT_CONTEXT);
+                return (Rows::Tokens { context: TEXT_CONTEXT, tokens }, next);
+            }
+        };
+        let hidden = &split.hidden;
         let rows = rows.min(hidden.len());
         // A partial Fisher–Yates over an index copy: distinct rows, fixed draw count.
         let mut order: Vec<usize> = (0..hidden.len()).collect();
@@ -55,23 +92,50 @@ impl TaskData {
             order.swap(i, j);
         }
         let picked: Vec<usize> = order[..rows].iter().map(|&k| hidden[k]).collect();
-        let labels = picked.iter().map(|&i| self.digits.labels[i]).collect();
-        (Rows::Pixels(self.digits.gather(&picked)), labels)
+        let labels = picked.iter().map(|&i| digits.labels[i]).collect();
+        (Rows::Pixels(digits.gather(&picked)), labels)
     }
 
-    /// Every hidden row: how the report measures a model's quality.
+    /// The held-out rows the report measures a model's quality on: every hidden digit, or a fixed
+    /// sample of held-out text positions.
     pub fn held_out(&self) -> (Rows, Vec<u8>) {
-        let labels = self.split.hidden.iter().map(|&i| self.digits.labels[i]).collect();
-        (Rows::Pixels(self.digits.gather(&self.split.hidden)), labels)
+        match &self.kind {
+            TaskKind::Digits { digits, split } => {
+                let labels = split.hidden.iter().map(|&i| digits.labels[i]).collect();
+                (Rows::Pixels(digits.gather(&split.hidden)), labels)
+            }
+            TaskKind::Text { corpus, evaluation } => {
+                let (tokens, next) = text::contexts(corpus.held_out(), evaluation, TEXT_CONTEXT);
+                (Rows::Tokens { context: TEXT_CONTEXT, tokens }, next)
+            }
+        }
     }
 
     /// Trains a miner's model from the run's seed and the miner's stream name.
     pub fn train(&self, spec: &ModelSpec, seed: u64, name: &str) -> Model {
         assert!((1..=100).contains(&spec.data_percent), "data_percent {}", spec.data_percent);
-        let mut rows = self.split.public.clone();
+        let (digits, split) = match &self.kind {
+            TaskKind::Digits { digits, split } => (digits, split),
+            TaskKind::Text { corpus, .. } => {
+                let config = CharLmConfig {
+                    context: TEXT_CONTEXT,
+                    embedding: TEXT_EMBEDDING,
+                    hidden: spec.hidden,
+                    steps: spec.epochs * TEXT_STEPS_PER_EPOCH,
+                    batch: 128,
+                    learning_rate: 3e-3,
+                };
+                let public = corpus.public();
+                let tokens = &public[..(public.len() * usize::from(spec.data_percent)).div_ceil(100)];
+                let mut model = CharLm::new(config, corpus.vocab_size(), &mut stream(seed, &format!("{name}/init")));
+                model.train(tokens, &mut stream(seed, &format!("{name}/train")));
+                return Model::CharLm(model);
+            }
+        };
+        let mut rows = split.public.clone();
         shuffle(&mut rows, &mut stream(seed, &format!("{name}/data")));
         rows.truncate((rows.len() * usize::from(spec.data_percent)).div_ceil(100));
-        let labels: Vec<u8> = rows.iter().map(|&i| self.digits.labels[i]).collect();
+        let labels: Vec<u8> = rows.iter().map(|&i| digits.labels[i]).collect();
         let config = MlpConfig {
             inputs: FEATURES,
             hidden: spec.hidden,
@@ -81,7 +145,7 @@ impl TaskData {
             learning_rate: 3e-3,
         };
         let mut model = Mlp::new(config, &mut stream(seed, &format!("{name}/init")));
-        model.train(&self.digits.gather(&rows), &labels, &mut stream(seed, &format!("{name}/train")));
+        model.train(&digits.gather(&rows), &labels, &mut stream(seed, &format!("{name}/train")));
         Model::Mlp(model)
     }
 
@@ -96,14 +160,21 @@ impl TaskData {
 /// A trained model a miner serves.
 pub enum Model {
     Mlp(Mlp),
+    CharLm(CharLm),
 }
 
 impl Model {
-    /// Per row, u16 class probabilities; rows of the wrong kind get no answer rows.
+    /// Per row, u16 class probabilities; rows of another task get no answer rows.
     pub fn answer(&self, rows: &Rows) -> Vec<Vec<u16>> {
         match (self, rows) {
-            (Self::Mlp(mlp), Rows::Pixels(pixels)) => mlp.answer(pixels),
-            (Self::Mlp(_), Rows::Tokens(_)) => Vec::new(),
+            (Self::Mlp(mlp), Rows::Pixels(pixels)) if pixels.len() % mlp.config().inputs == 0 => mlp.answer(pixels),
+            (Self::CharLm(lm), Rows::Tokens { context, tokens })
+                if *context == lm.config().context && tokens.len() % context == 0
+                    && tokens.iter().all(|&t| usize::from(t) < lm.vocab_size()) =>
+            {
+                lm.answer(tokens)
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -114,6 +185,10 @@ impl Model {
                 let c = mlp.config();
                 2 * (c.inputs * c.hidden + c.hidden * c.classes) as u64
             }
+            Self::CharLm(lm) => {
+                let c = lm.config();
+                2 * (c.context * c.embedding * c.hidden + c.hidden * lm.vocab_size()) as u64
+            }
         }
     }
 }
@@ -121,6 +196,21 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_text_task_queries_held_out_contexts_and_its_models_learn() {
+        let task = TaskData::text(3);
+        let (rows, next) = task.query(32, &mut stream(1, "v"));
+        assert_eq!(rows.len(), 32);
+        assert_eq!(next.len(), 32);
+        let spec = ModelSpec { hidden: 32, epochs: 4, data_percent: 20 };
+        let model = task.train(&spec, 1, "m");
+        let (loss, _) = task.evaluate(&model);
+        let prior_loss = scoring::prior_nll(&task.prior, &task.held_out().1);
+        assert!(loss < prior_loss - 0.3, "{loss} vs the unigram's {prior_loss}");
+        // A digits query gets no answer from a text model.
+        assert!(model.answer(&TaskData::digits(1).query(4, &mut stream(1, "v")).0).is_empty());
+    }
 
     #[test]
     fn queries_are_distinct_hidden_rows_and_training_is_reproducible() {
@@ -132,7 +222,7 @@ mod tests {
         assert_eq!(again, rows);
         let spec = ModelSpec { hidden: 16, epochs: 3, data_percent: 50 };
         let (a, b) = (task.train(&spec, 1, "m"), task.train(&spec, 1, "m"));
-        let (Model::Mlp(mlp_a), Model::Mlp(mlp_b)) = (&a, &b);
+        let (Model::Mlp(mlp_a), Model::Mlp(mlp_b)) = (&a, &b) else { panic!("digits models are MLPs") };
         assert_eq!(mlp_a.weight_bits(), mlp_b.weight_bits());
         let (loss, accuracy) = task.evaluate(&a);
         assert!(accuracy > 0.6 && loss < scoring::prior_nll(&task.prior, &task.held_out().1), "{accuracy} {loss}");

@@ -51,6 +51,7 @@ impl Genesis {
             .iter()
             .map(|subnet| match subnet.task {
                 TaskSpec::Digits => Arc::new(TaskData::digits(plan.seed)),
+                TaskSpec::Text => Arc::new(TaskData::text(plan.seed)),
             })
             .collect();
         for subnet in &plan.subnets {

@@ -185,6 +185,9 @@ fn default_pool_tao() -> NonNegative {
 pub enum TaskSpec {
     /// Handwritten digit classification (UCI digits, 8×8 pixels, 10 classes).
     Digits,
+    /// Next-character prediction on Shakespeare (8 characters of context, 69 symbols); a model's
+    /// `epochs` are hundreds of training steps.
+    Text,
 }
 
 /// The validator loop of a subnet (the subnet template's settings).
@@ -288,7 +291,7 @@ pub struct ModelRecipe {
     /// Hidden units (1..=512).
     #[serde(default = "default_hidden")]
     pub hidden: Ladder,
-    /// Passes over the training rows.
+    /// Passes over the training rows (digits), or hundreds of training steps (text).
     #[serde(default = "default_epochs")]
     pub epochs: Ladder,
     /// The share of the public rows the miner trains on, in percent (1..=100).

@@ -2,17 +2,13 @@
 
 use crate::miner::{MinerContext, MinerPolicy, Response};
 use crate::ml::rng::unit_f32;
-use crate::protocol::{Query, Rows};
+use crate::protocol::Query;
 
 pub struct Random;
 
 impl MinerPolicy for Random {
     fn respond(&mut self, ctx: &mut MinerContext, query: &Query) -> Response {
-        let rows = match &*query.rows {
-            Rows::Pixels(pixels) => pixels.len() / crate::ml::digits::FEATURES,
-            Rows::Tokens(_) => 0,
-        };
-        let answer = (0..rows)
+        let answer = (0..query.rows.len())
             .map(|_| {
                 let raw: Vec<f32> = (0..ctx.classes).map(|_| unit_f32(ctx.rng)).collect();
                 let total: f32 = raw.iter().sum::<f32>().max(f32::MIN_POSITIVE);
