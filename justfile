@@ -1,10 +1,10 @@
 # The recipes people type. Each is the plain cargo command the README gives.
 
-# Replay the default conformance case and print the chain's outputs after every epoch.
-run case="scenarios/conformance/epoch_yuma3_kappa_moves_first.json":
-    cargo run --release -p tensorsim -- replay {{case}}
+# Run a scenario (the default one unless named) and write its report under reports/out/.
+run scenario="scenarios/baseline.yaml":
+    cargo run --release -p tensorsim -- run {{scenario}}
 
-# Every test: unit, property, and every conformance case through the binary.
+# Every test: unit, property, every conformance case and whole-network runs through the binary.
 test:
     cargo test --workspace
 
@@ -13,14 +13,16 @@ conformance:
     cargo build --release -p tensorsim
     for case in scenarios/conformance/*.json; do ./target/release/tensorsim replay --check "$case" > /dev/null || exit 1; done
 
-# One epoch at 64x256 and 256x1024 in every era (criterion).
+# The epoch and chain benchmarks (criterion), then the network runs with their wall time.
 bench:
     cargo bench -p tensorsim-actors
-
-# Run a case twice in separate processes and compare the bytes.
-determinism case="scenarios/conformance/epoch_original_yuma_bonds_ema_8uids_9epochs.json":
     cargo build --release -p tensorsim
-    mkdir -p reports/out
-    ./target/release/tensorsim replay {{case}} > reports/out/determinism-a.json
-    ./target/release/tensorsim replay {{case}} > reports/out/determinism-b.json
-    cmp reports/out/determinism-a.json reports/out/determinism-b.json
+    ./target/release/tensorsim run scenarios/baseline.yaml --out reports/out/bench-baseline
+    ./target/release/tensorsim run scenarios/bench/network_4x256.yaml --out reports/out/bench-network_4x256
+
+# Run a scenario twice in separate processes and compare the report bytes.
+determinism scenario="scenarios/baseline.yaml":
+    cargo build --release -p tensorsim
+    ./target/release/tensorsim run {{scenario}} --quiet --out reports/out/determinism-a
+    ./target/release/tensorsim run {{scenario}} --quiet --out reports/out/determinism-b
+    cmp reports/out/determinism-a/report.json reports/out/determinism-b/report.json

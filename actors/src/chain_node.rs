@@ -81,16 +81,7 @@ impl ChainNode {
         assert!(block_time_us > 0, "a positive block time");
         producer_faults.sort_by_key(|f| f.at_block);
         upgrades.sort_by_key(|u| u.at_block);
-        Self {
-            chain,
-            block_time_us,
-            signers,
-            axons,
-            mempool: Vec::new(),
-            producer_faults,
-            upgrades,
-            next_block_us: 0,
-        }
+        Self { chain, block_time_us, signers, axons, mempool: Vec::new(), producer_faults, upgrades, next_block_us: 0 }
     }
 
     pub fn chain(&self) -> &Chain {
@@ -128,6 +119,13 @@ impl ChainNode {
                 .chain
                 .weights_call(hotkey, *netuid, WeightsCall::CommitTimelocked(payload(dests, values, *version_key)))
                 .map_err(|e| e.to_string()),
+            Extrinsic::CommitHash { netuid, hash } => {
+                self.chain.weights_call(hotkey, *netuid, WeightsCall::Commit(*hash)).map_err(|e| e.to_string())
+            }
+            Extrinsic::RevealWeights { netuid, dests, values, version_key, salt } => self
+                .chain
+                .weights_call(hotkey, *netuid, WeightsCall::Reveal(&payload(dests, values, *version_key), salt))
+                .map_err(|e| e.to_string()),
             Extrinsic::Register { netuid, axon } => {
                 self.chain.burned_register(coldkey, hotkey, *netuid).map_err(|e| e.to_string())?;
                 self.axons.insert(hotkey, *axon);
@@ -147,7 +145,11 @@ impl ChainNode {
         let (mut ok, mut refused) = (0, 0);
         for (from, nonce, call) in std::mem::take(&mut self.mempool) {
             let outcome = self.apply(from, &call);
-            if outcome.is_ok() { ok += 1 } else { refused += 1 }
+            if outcome.is_ok() {
+                ok += 1
+            } else {
+                refused += 1
+            }
             out.send(from, Message::Included { nonce, block, outcome });
         }
         while self.upgrades.first().is_some_and(|u| u.at_block <= block) {
@@ -199,6 +201,9 @@ impl ChainNode {
             netuid,
             tempo: h.tempo,
             commit_reveal: h.commit_reveal,
+            commit_reveal_version: h.commit_reveal_version,
+            reveal_period_epochs: h.reveal_period_epochs,
+            epoch_index: subnet.scheduler.current_epoch(h.tempo, self.chain.block),
             weights_version_key: h.weights_version_key,
             weights_set_rate_limit: h.weights_set_rate_limit,
             neurons,

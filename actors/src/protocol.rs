@@ -62,11 +62,36 @@ pub enum Reply {
 /// A signed call to the chain; the chain knows the signer from the sending node.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Extrinsic {
-    SetWeights { netuid: u16, dests: Vec<u16>, values: Vec<u16>, version_key: u64 },
+    SetWeights {
+        netuid: u16,
+        dests: Vec<u16>,
+        values: Vec<u16>,
+        version_key: u64,
+    },
     /// Commit-reveal v3/v4: the payload sealed until its reveal epoch, when the chain opens it.
-    CommitTimelocked { netuid: u16, dests: Vec<u16>, values: Vec<u16>, version_key: u64 },
+    CommitTimelocked {
+        netuid: u16,
+        dests: Vec<u16>,
+        values: Vec<u16>,
+        version_key: u64,
+    },
+    /// Commit-reveal v2: the hash of (uid, payload, salt) now, the payload later.
+    CommitHash {
+        netuid: u16,
+        hash: [u8; 32],
+    },
+    RevealWeights {
+        netuid: u16,
+        dests: Vec<u16>,
+        values: Vec<u16>,
+        version_key: u64,
+        salt: Vec<u16>,
+    },
     /// Burned registration; `axon` is where the hotkey serves (`serve_axon`).
-    Register { netuid: u16, axon: NodeId },
+    Register {
+        netuid: u16,
+        axon: NodeId,
+    },
 }
 
 impl Extrinsic {
@@ -74,6 +99,8 @@ impl Extrinsic {
         match self {
             Self::SetWeights { .. } => "set_weights",
             Self::CommitTimelocked { .. } => "commit_timelocked_weights",
+            Self::CommitHash { .. } => "commit_weights",
+            Self::RevealWeights { .. } => "reveal_weights",
             Self::Register { .. } => "burned_register",
         }
     }
@@ -100,6 +127,11 @@ pub struct ChainView {
     pub netuid: u16,
     pub tempo: u16,
     pub commit_reveal: bool,
+    /// 2: hash commits revealed by the validator; 3 and 4: timelocked, opened by the chain.
+    pub commit_reveal_version: u16,
+    pub reveal_period_epochs: u64,
+    /// `SubnetEpochIndex`: commits are revealed by epoch.
+    pub epoch_index: u64,
     pub weights_version_key: u64,
     pub weights_set_rate_limit: u64,
     pub neurons: Vec<NeuronView>,
@@ -116,11 +148,24 @@ impl ChainView {
 #[derive(Clone, Debug)]
 pub enum Message {
     Query(Query),
-    Answer { query_id: u64, reply: Reply },
-    Submit { nonce: u64, call: Extrinsic },
+    Answer {
+        query_id: u64,
+        reply: Reply,
+    },
+    Submit {
+        nonce: u64,
+        call: Extrinsic,
+    },
     /// The chain's answer to a `Submit`: the block that included it, and whether it took effect.
-    Included { nonce: u64, block: u64, outcome: Result<(), String> },
-    SyncRequest { netuid: u16, weights: bool },
+    Included {
+        nonce: u64,
+        block: u64,
+        outcome: Result<(), String>,
+    },
+    SyncRequest {
+        netuid: u16,
+        weights: bool,
+    },
     Sync(Arc<ChainView>),
 }
 
@@ -129,12 +174,21 @@ pub enum Message {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Observation {
     /// An answer arrived `latency_us` after its query left (the validator's clock).
-    QueryAnswered { latency_us: u64 },
+    QueryAnswered {
+        latency_us: u64,
+    },
     QueryTimedOut,
-    QueryRefused { reason: &'static str },
+    QueryRefused {
+        reason: &'static str,
+    },
     /// A miner refused a query (its clock's view of the nonce, or being offline).
-    MinerRefused { reason: &'static str },
-    ExtrinsicIncluded { call: &'static str, outcome: Result<(), String> },
+    MinerRefused {
+        reason: &'static str,
+    },
+    ExtrinsicIncluded {
+        call: &'static str,
+        outcome: Result<(), String>,
+    },
     /// The chain produced a block.
     Block(Box<crate::chain_node::BlockRecord>),
 }

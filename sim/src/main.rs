@@ -132,7 +132,13 @@ fn main() -> ExitCode {
         Command::Validate { scenario } => match read_scenario(&scenario) {
             Ok((_, plan)) => {
                 let actors = plan.nodes.len() - 1;
-                println!("{}: valid ({} subnets, {actors} actors, {} blocks, {} faults)", scenario.display(), plan.subnets.len(), plan.blocks, plan.faults.len() + plan.producer_faults.len());
+                println!(
+                    "{}: valid ({} subnets, {actors} actors, {} blocks, {} faults)",
+                    scenario.display(),
+                    plan.subnets.len(),
+                    plan.blocks,
+                    plan.faults.len() + plan.producer_faults.len()
+                );
                 ExitCode::SUCCESS
             }
             Err(message) => fail(EXIT_BAD_INPUT, &message),
@@ -156,14 +162,18 @@ fn read_scenario(path: &Path) -> Result<(String, Plan), String> {
 
 fn read_scenario_seeded(path: &Path, seed: Option<u64>) -> Result<(String, Plan), String> {
     let name = path.display();
-    let text = read_text(path, tensorsim::scenario::SCENARIO_BYTES_MAX, "a scenario").map_err(|m| format!("{name}: {m}"))?;
+    let text =
+        read_text(path, tensorsim::scenario::SCENARIO_BYTES_MAX, "a scenario").map_err(|m| format!("{name}: {m}"))?;
     let plan = Plan::parse(&text, seed).map_err(|e| format!("{name}: {e}"))?;
     Ok((text, plan))
 }
 
 #[cfg(not(madsim))]
 fn run_command(_args: &RunArgs) -> ExitCode {
-    fail(EXIT_FAILURE, "this tensorsim was built without `--cfg madsim` (.cargo/config.toml sets it; an exported RUSTFLAGS overrides it): it cannot run a network")
+    fail(
+        EXIT_FAILURE,
+        "this tensorsim was built without `--cfg madsim` (.cargo/config.toml sets it; an exported RUSTFLAGS overrides it): it cannot run a network",
+    )
 }
 
 #[cfg(madsim)]
@@ -210,7 +220,10 @@ fn run_command(args: &RunArgs) -> ExitCode {
     println!("{}  {}", report.sha256, out_dir.join("report.json").display());
     let conservation = result.world.recorder.lock().expect("no poisoned lock").conservation_error.clone();
     if let Some((block, error)) = conservation {
-        return fail(EXIT_FAILURE, &format!("conservation broken after block {block}: {error} (a simulator bug: please report it)"));
+        return fail(
+            EXIT_FAILURE,
+            &format!("conservation broken after block {block}: {error} (a simulator bug: please report it)"),
+        );
     }
     for failure in &report.failures {
         eprintln!("{failure}");

@@ -15,9 +15,8 @@ pub struct YamlError {
 
 impl std::fmt::Display for YamlError {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        match (self.line, self.column) {
-            (Some(line), Some(column)) => write!(f, "line {line} column {column}: ")?,
-            _ => {}
+        if let (Some(line), Some(column)) = (self.line, self.column) {
+            write!(f, "line {line} column {column}: ")?;
         }
         if !self.path.is_empty() && self.path != "." {
             write!(f, "{}: ", self.path)?;

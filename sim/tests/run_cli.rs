@@ -43,7 +43,10 @@ fn a_run_is_the_same_bytes_in_two_processes_and_another_seed_differs() {
     // The printed hash is the report's SHA-256.
     let stdout = String::from_utf8_lossy(&first.stdout);
     assert_eq!(stdout.split_whitespace().next().unwrap().len(), 64, "{stdout}");
-    assert_eq!(String::from_utf8_lossy(&first.stdout).split_whitespace().next(), String::from_utf8_lossy(&second.stdout).split_whitespace().next());
+    assert_eq!(
+        String::from_utf8_lossy(&first.stdout).split_whitespace().next(),
+        String::from_utf8_lossy(&second.stdout).split_whitespace().next()
+    );
     let (other, c) = run(&smoke, &dir.join("c"), &["--seed", "8"]);
     assert!(other.status.success(), "{}", stderr(&other));
     assert_ne!(a, c, "another seed, another run");
@@ -59,7 +62,14 @@ fn the_report_shows_the_faults_the_policies_and_the_books() {
     let report: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(report["chain"]["conservation"], "held after every block");
     let faults: Vec<&str> = report["faults"].as_array().unwrap().iter().map(|f| f["fault"].as_str().unwrap()).collect();
-    for expected in ["crash honest/0", "restart honest/0", "late/0 offline", "partition noisy | miners+chain", "block producer stalls 60000 ms", "runtime upgrade: 1 hyperparameters set"] {
+    for expected in [
+        "crash honest/0",
+        "restart honest/0",
+        "late/0 offline",
+        "partition noisy | miners+chain",
+        "block producer stalls 60000 ms",
+        "runtime upgrade: 1 hyperparameters set",
+    ] {
         assert!(faults.contains(&expected), "{expected} in {faults:?}");
     }
     let subnet = &report["subnets"][0];
@@ -79,12 +89,32 @@ fn the_report_shows_the_faults_the_policies_and_the_books() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[test]
+fn validators_reveal_their_own_hash_commits_under_commit_reveal_v2() {
+    let dir = temp_dir("v2");
+    let text = std::fs::read_to_string(scenario("smoke.yaml")).unwrap();
+    let v2 = text.replace("max_allowed_uids: 24}", "max_allowed_uids: 24, commit_reveal_version: 2}");
+    assert_ne!(v2, text);
+    std::fs::write(dir.join("v2.yaml"), v2).unwrap();
+    let (output, bytes) = run(&dir.join("v2.yaml"), &dir.join("out"), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let honest = &report["subnets"][0]["actors"][0];
+    assert_eq!(honest["name"], "honest/0");
+    let reveals = honest["extrinsics_ok"]["reveal_weights"].as_u64().unwrap_or(0);
+    assert!(reveals >= 5, "honest/0 revealed {reveals} commits: {honest}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 fn assert_refused(text: &str, expected: &str) {
     let dir = temp_dir("bad");
     let path = dir.join("bad.yaml");
     std::fs::write(&path, text).unwrap();
     for command in ["validate", "run"] {
-        let output = tensorsim(&[command, path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()][..if command == "run" { 4 } else { 2 }]);
+        let output = tensorsim(
+            &[command, path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]
+                [..if command == "run" { 4 } else { 2 }],
+        );
         assert_eq!(output.status.code(), Some(2), "{command}: {}", stderr(&output));
         let message = stderr(&output);
         assert_eq!(message.lines().count(), 1, "one line: {message}");
@@ -98,20 +128,47 @@ fn assert_refused(text: &str, expected: &str) {
 fn bad_scenarios_are_refused_with_the_field_and_the_line() {
     let good = std::fs::read_to_string(scenario("smoke.yaml")).unwrap();
     assert!(tensorsim(&["validate", scenario("smoke.yaml").to_str().unwrap()]).status.success());
-    assert_refused(&good.replace("seed: 7", "seed: 7\ncolour: blue"), "line 7 column 1: colour: unknown field `colour`");
-    assert_refused(&good.replace("name: honest, count: 3", "name: honest, count: 0"), "subnets[0].validators[0].count: 0 is outside 1..=4096");
+    assert_refused(
+        &good.replace("seed: 7", "seed: 7\ncolour: blue"),
+        "line 7 column 1: colour: unknown field `colour`",
+    );
+    assert_refused(
+        &good.replace("name: honest, count: 3", "name: honest, count: 0"),
+        "subnets[0].validators[0].count: 0 is outside 1..=4096",
+    );
     assert_refused(&good.replace("version: 1", "version: 2"), "version: 2 is outside 1..=1");
-    assert_refused(&good.replace("duration: {tempos: 6}", "duration: {forever: true}"), "duration.forever: unknown variant `forever`");
-    assert_refused(&good.replace("target: miners/5", "target: miners/50"), "subnets[0].miners[3].policy.copycat.target: no node or group \"miners/50\"");
-    assert_refused(&good.replace("tempo: 20,", "tempo: 20, kapa: 3,"), "subnets[0].hyperparameters.kapa: unknown field `kapa`");
-    assert_refused(&good.replace("max_allowed_uids: 24", "max_allowed_uids: 5"), "max_allowed_uids: 5 UIDs cannot hold");
+    assert_refused(
+        &good.replace("duration: {tempos: 6}", "duration: {forever: true}"),
+        "duration.forever: unknown variant `forever`",
+    );
+    assert_refused(
+        &good.replace("target: miners/5", "target: miners/50"),
+        "subnets[0].miners[3].policy.copycat.target: no node or group \"miners/50\"",
+    );
+    assert_refused(
+        &good.replace("tempo: 20,", "tempo: 20, kapa: 3,"),
+        "subnets[0].hyperparameters.kapa: unknown field `kapa`",
+    );
+    assert_refused(
+        &good.replace("max_allowed_uids: 24", "max_allowed_uids: 5"),
+        "max_allowed_uids: 5 UIDs cannot hold",
+    );
     assert_refused(&good.replace("loss: 0.2", "loss: 1.5"), "1.5 is not a probability");
-    assert_refused(&good.replace("node: honest/0, at_block: 30", "node: chain, at_block: 30"), "faults[0].crash.node: the chain does not crash");
-    assert_refused(&good.replace("restart_at_block: 45", "restart_at_block: 25"), "faults[0].crash.restart_at_block: 25 is not after at_block 30");
+    assert_refused(
+        &good.replace("node: honest/0, at_block: 30", "node: chain, at_block: 30"),
+        "faults[0].crash.node: the chain does not crash",
+    );
+    assert_refused(
+        &good.replace("restart_at_block: 45", "restart_at_block: 25"),
+        "faults[0].crash.restart_at_block: 25 is not after at_block 30",
+    );
     assert_refused(&good.replace("name: lazy", "name: honest"), "\"honest\" is taken");
     assert_refused("version: 1\nname: x\n", "missing field `seed`");
     assert_refused("{{{", "line 1");
-    assert_refused(&good.replace("profile: ", "profile: ").replace("duration:", "profile: head-2027\nduration:"), "profile: unknown profile \"head-2027\"");
+    assert_refused(
+        &good.replace("duration:", "profile: head-2027\nduration:"),
+        "profile: unknown profile \"head-2027\"",
+    );
 }
 
 #[test]

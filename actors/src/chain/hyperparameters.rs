@@ -163,6 +163,23 @@ impl Hyperparameters {
         })
     }
 
+    /// These values with `overrides` (snake_case names) over them, checked as the chain checks
+    /// them. The error is (the field, why).
+    pub fn with_overrides(
+        &self,
+        overrides: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, (String, String)> {
+        let mut value = serde_json::to_value(self).expect("hyperparameters serialise");
+        let object = value.as_object_mut().expect("hyperparameters are an object");
+        for (key, field) in overrides {
+            object.insert(key.clone(), field.clone());
+        }
+        let h: Self = serde_path_to_error::deserialize(value)
+            .map_err(|error| (error.path().to_string(), error.into_inner().to_string()))?;
+        h.validate().map_err(|invalid| (invalid.field.to_string(), invalid.message))?;
+        Ok(h)
+    }
+
     pub fn validate(&self) -> Result<(), InvalidHyperparameter> {
         let invalid = |field, message: String| Err(InvalidHyperparameter { field, message });
         if self.bonds_moving_average > 1_000_000 {

@@ -122,7 +122,11 @@ impl Miner {
         match self.policy.respond(&mut ctx, &query) {
             Response::Answer(rows) => {
                 let after_us = self.compute_us(rows.len());
-                out.send_after(from, after_us, Message::Answer { query_id: query.id, reply: Reply::Probabilities(rows) });
+                out.send_after(
+                    from,
+                    after_us,
+                    Message::Answer { query_id: query.id, reply: Reply::Probabilities(rows) },
+                );
             }
             Response::Forward(target) => {
                 if self.forwards.len() >= FORWARDS_MAX {
@@ -167,8 +171,7 @@ impl Actor for Miner {
                 out.observe(Observation::ExtrinsicIncluded { call: "burned_register", outcome });
             }
             Message::Sync(view) => {
-                self.permitted =
-                    view.neurons.iter().filter(|n| n.validator_permit).map(|n| n.hotkey).collect();
+                self.permitted = view.neurons.iter().filter(|n| n.validator_permit).map(|n| n.hotkey).collect();
                 self.permitted.sort_unstable();
             }
             Message::Submit { .. } | Message::SyncRequest { .. } => {}

@@ -134,8 +134,7 @@ mod tests {
     fn trained(hidden: usize, epochs: u32, seed: u64) -> (Mlp, Digits, Split) {
         let digits = Digits::load();
         let split = Split::new(digits.rows(), 7);
-        let config =
-            MlpConfig { inputs: FEATURES, hidden, classes: CLASSES, epochs, batch: 32, learning_rate: 3e-3 };
+        let config = MlpConfig { inputs: FEATURES, hidden, classes: CLASSES, epochs, batch: 32, learning_rate: 3e-3 };
         let mut model = Mlp::new(config, &mut stream(seed, "miner/init"));
         let labels: Vec<u8> = split.public.iter().map(|&i| digits.labels[i]).collect();
         model.train(&digits.gather(&split.public), &labels, &mut stream(seed, "miner/train"));

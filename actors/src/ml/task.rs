@@ -6,9 +6,9 @@ use rand_chacha::ChaCha8Rng;
 use super::digits::{CLASSES, Digits, FEATURES, Split};
 use super::lm::{CharLm, CharLmConfig};
 use super::mlp::{Mlp, MlpConfig};
-use super::text::{self, Corpus};
 use super::rng::{below, shuffle, stream};
 use super::scoring;
+use super::text::{self, Corpus};
 use crate::protocol::Rows;
 
 /// The most rows one query may carry (a batch is a contraction dimension of nothing, but a row
@@ -169,7 +169,8 @@ impl Model {
         match (self, rows) {
             (Self::Mlp(mlp), Rows::Pixels(pixels)) if pixels.len() % mlp.config().inputs == 0 => mlp.answer(pixels),
             (Self::CharLm(lm), Rows::Tokens { context, tokens })
-                if *context == lm.config().context && tokens.len() % context == 0
+                if *context == lm.config().context
+                    && tokens.len() % context == 0
                     && tokens.iter().all(|&t| usize::from(t) < lm.vocab_size()) =>
             {
                 lm.answer(tokens)

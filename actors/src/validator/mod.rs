@@ -13,18 +13,33 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::Rng;
 
 use crate::chain::accounts::HotkeyId;
+use crate::chain::subnet::{WeightsPayload, commit_hash};
 use crate::ml::rng::{below, stream};
 use crate::ml::task::TaskData;
-use crate::protocol::{
-    Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Query, TimeUs, US_PER_MS,
-};
+use crate::protocol::{Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Query, TimeUs, US_PER_MS};
 use rounds::Round;
 
 /// The most rounds in flight at once: a round lives at most `timeout_us`, so this bounds a
 /// validator whose timeout is many query intervals long.
 pub const ROUNDS_IN_FLIGHT_MAX: usize = 64;
+/// Hash commits waiting for their reveal (the chain itself keeps at most 10 unrevealed).
+pub const REVEALS_PENDING_MAX: usize = 16;
+/// The salt's length, in u16 words.
+const SALT_WORDS: usize = 8;
+
+/// A v2 commit the validator must reveal itself, in its reveal epoch.
+struct PendingReveal {
+    payload: WeightsPayload,
+    salt: Vec<u16>,
+    /// The epoch it should reveal in, by the view at commit time; the view lags the chain by up
+    /// to a sync interval, so an early try is refused ("too early") and made again.
+    reveal_epoch: u64,
+    /// The nonce of the reveal in flight, if any.
+    nonce: Option<u64>,
+}
 
 #[derive(Clone, Debug)]
 pub struct ValidatorConfig {
@@ -89,6 +104,7 @@ pub struct Validator {
     next_sync_us: TimeUs,
     last_weights_block: Option<u64>,
     nonce: u64,
+    reveals: Vec<PendingReveal>,
     sampling: ChaCha8Rng,
     policy_rng: ChaCha8Rng,
 }
@@ -113,6 +129,7 @@ impl Validator {
             next_sync_us: 0,
             last_weights_block: None,
             nonce: 0,
+            reveals: Vec::new(),
             sampling,
             policy_rng,
         }
@@ -200,20 +217,56 @@ impl Validator {
         let Some((view, _)) = &self.view else { return false };
         let Some(my_uid) = view.uid_of(self.config.hotkey) else { return false };
         let view = view.clone();
-        let mut ctx =
-            WeightsContext { block, my_uid, scores: &self.scores, view: &view, rng: &mut self.policy_rng };
+        let mut ctx = WeightsContext { block, my_uid, scores: &self.scores, view: &view, rng: &mut self.policy_rng };
         let Some(weights) = self.policy.weights(&mut ctx) else { return false };
         let Some((dests, values)) = quantise(&weights) else { return false };
         let netuid = self.config.netuid;
         let version_key = view.weights_version_key;
-        let call = if view.commit_reveal {
-            Extrinsic::CommitTimelocked { netuid, dests, values, version_key }
-        } else {
-            Extrinsic::SetWeights { netuid, dests, values, version_key }
+        let call = match (view.commit_reveal, view.commit_reveal_version) {
+            (false, _) => Extrinsic::SetWeights { netuid, dests, values, version_key },
+            (true, 3..) => Extrinsic::CommitTimelocked { netuid, dests, values, version_key },
+            (true, _) => {
+                if self.reveals.len() >= REVEALS_PENDING_MAX {
+                    self.reveals.remove(0);
+                }
+                let salt: Vec<u16> = (0..SALT_WORDS).map(|_| self.policy_rng.next_u32() as u16).collect();
+                let payload = WeightsPayload { dests, values, version_key };
+                let hash = commit_hash(my_uid, &payload, &salt);
+                let reveal_epoch = view.epoch_index + view.reveal_period_epochs;
+                self.reveals.push(PendingReveal { payload, salt, reveal_epoch, nonce: None });
+                Extrinsic::CommitHash { netuid, hash }
+            }
         };
         self.nonce += 1;
         out.send(self.config.chain, Message::Submit { nonce: self.nonce, call });
         true
+    }
+
+    /// The oldest due v2 reveal, if none is in flight; expired ones are dropped.
+    fn reveal(&mut self, out: &mut Outbox) {
+        let Some((view, _)) = &self.view else { return };
+        if view.uid_of(self.config.hotkey).is_none() {
+            // Deregistered: its commits went with its UID.
+            self.reveals.clear();
+            return;
+        }
+        let epoch = view.epoch_index;
+        // One epoch of slack: the commit may have landed an epoch after the view it was made in.
+        self.reveals.retain(|r| r.reveal_epoch + 1 >= epoch);
+        if self.reveals.iter().any(|r| r.nonce.is_some()) {
+            return;
+        }
+        let Some(reveal) = self.reveals.iter_mut().find(|r| r.reveal_epoch <= epoch) else { return };
+        self.nonce += 1;
+        reveal.nonce = Some(self.nonce);
+        let call = Extrinsic::RevealWeights {
+            netuid: self.config.netuid,
+            dests: reveal.payload.dests.clone(),
+            values: reveal.payload.values.clone(),
+            version_key: reveal.payload.version_key,
+            salt: reveal.salt.clone(),
+        };
+        out.send(self.config.chain, Message::Submit { nonce: self.nonce, call });
     }
 }
 
@@ -279,7 +332,17 @@ impl Actor for Validator {
                     self.finish_round(round_id, out);
                 }
             }
-            Message::Included { outcome, .. } => {
+            Message::Included { nonce, outcome, .. } => {
+                if let Some(at) = self.reveals.iter().position(|r| r.nonce == Some(nonce)) {
+                    if outcome.is_ok() {
+                        self.reveals.remove(at);
+                    } else {
+                        // Too early, most likely: try again at the next round.
+                        self.reveals[at].nonce = None;
+                    }
+                    out.observe(Observation::ExtrinsicIncluded { call: "reveal_weights", outcome });
+                    return;
+                }
                 out.observe(Observation::ExtrinsicIncluded { call: "weights", outcome });
             }
             Message::Query(_) | Message::Submit { .. } | Message::SyncRequest { .. } => {}
@@ -300,9 +363,12 @@ impl Actor for Validator {
             if self.policy.measures() {
                 self.start_round(now_us, out);
             }
-            self.next_query_us += self.config.query_interval_us * (1 + (now_us - self.next_query_us) / self.config.query_interval_us);
+            self.next_query_us +=
+                self.config.query_interval_us * (1 + (now_us - self.next_query_us) / self.config.query_interval_us);
             if let Some(block) = self.block_estimate(now_us) {
-                let due = self.last_weights_block.is_none_or(|last| block >= last + self.config.weights_interval_blocks);
+                self.reveal(out);
+                let due =
+                    self.last_weights_block.is_none_or(|last| block >= last + self.config.weights_interval_blocks);
                 if due && self.set_weights(block, out) {
                     self.last_weights_block = Some(block);
                     out.save(Self::encode_scores(&self.scores));

@@ -120,8 +120,13 @@ impl Genesis {
 }
 
 /// Each miner's model: its own, or for sybils the one model of their group.
-fn train_models(plan: &Plan, tasks: &[Arc<TaskData>], progress: &mut dyn FnMut(usize, usize)) -> Vec<Option<TrainedModel>> {
-    let total = plan.nodes.iter().filter(|n| matches!(&n.role, Role::Miner { policy, .. } if policy.has_model())).count();
+fn train_models(
+    plan: &Plan,
+    tasks: &[Arc<TaskData>],
+    progress: &mut dyn FnMut(usize, usize),
+) -> Vec<Option<TrainedModel>> {
+    let total =
+        plan.nodes.iter().filter(|n| matches!(&n.role, Role::Miner { policy, .. } if policy.has_model())).count();
     let mut done = 0;
     let mut by_group: BTreeMap<String, Arc<Model>> = BTreeMap::new();
     plan.nodes

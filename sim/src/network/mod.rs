@@ -14,7 +14,7 @@ pub mod world;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use tensorsim_actors::chain_node::{ChainNode, Upgrade};
+use tensorsim_actors::chain_node::ChainNode;
 use tensorsim_actors::miner::policies::{self as miner_policies, MinerPolicySpec};
 use tensorsim_actors::miner::{Miner, MinerConfig};
 use tensorsim_actors::protocol::{Actor, NodeId, US_PER_MS};
@@ -56,7 +56,9 @@ impl Factory {
         let block_time_us = self.plan.block_time_ms * US_PER_MS;
         let seed = self.plan.seed;
         match &node.role {
-            Role::Chain => Box::new(self.genesis.lock().expect("no poisoned lock").take().expect("the chain starts once")),
+            Role::Chain => {
+                Box::new(self.genesis.lock().expect("no poisoned lock").take().expect("the chain starts once"))
+            }
             Role::Validator { subnet, policy, .. } => {
                 let subnet_plan = &self.plan.subnets[*subnet];
                 let v = &subnet_plan.validation;
@@ -119,20 +121,11 @@ impl Factory {
 
 /// Runs `plan` to its last block. `progress` hears (phase, done, total) on this thread.
 pub fn run(plan: &Plan, progress: &mut dyn FnMut(&str, u64, u64)) -> Result<RunResult, String> {
-    let genesis = Genesis::build(plan, &mut |done, total| progress("training", done as u64, total as u64))
-        .map_err(|e| e.0)?;
+    let genesis =
+        Genesis::build(plan, &mut |done, total| progress("training", done as u64, total as u64)).map_err(|e| e.0)?;
     let axons = genesis.axons(plan);
     let signers: BTreeMap<NodeId, _> =
         genesis.keys.iter().enumerate().filter_map(|(id, keys)| keys.map(|k| (id as NodeId, k))).collect();
-    let upgrades = plan
-        .upgrades
-        .iter()
-        .map(|(at_block, profile, hyperparameters)| Upgrade {
-            at_block: *at_block,
-            profile: *profile,
-            hyperparameters: hyperparameters.clone(),
-        })
-        .collect();
     let Genesis { chain, tasks, keys, models, training_seconds } = genesis;
     let chain_node = ChainNode::new(
         chain,
@@ -140,7 +133,7 @@ pub fn run(plan: &Plan, progress: &mut dyn FnMut(&str, u64, u64)) -> Result<RunR
         signers,
         axons,
         plan.producer_faults.clone(),
-        upgrades,
+        plan.upgrades.clone(),
     );
     let factory = Arc::new(Factory {
         plan: plan.clone(),
@@ -214,10 +207,14 @@ fn simulate(plan: &Plan, factory: Arc<Factory>) -> (Arc<World>, u64) {
             while let Some(scheduled) = plan.faults.get(next_fault).filter(|f| f.at_block <= block) {
                 next_fault += 1;
                 let at_us = world.now_us();
-                world.recorder.lock().expect("no poisoned lock").faults.push((block, at_us, scheduled.description.clone()));
+                world.recorder.lock().expect("no poisoned lock").faults.push((
+                    block,
+                    at_us,
+                    scheduled.description.clone(),
+                ));
                 apply(&scheduled.fault, &world, &handle, &net, &nodes, at_us);
             }
-            if block % PRUNE_EVERY_BLOCKS == 0 {
+            if block.is_multiple_of(PRUNE_EVERY_BLOCKS) {
                 let _ = handle.metrics().num_tasks();
             }
             if block >= plan.blocks {

@@ -129,7 +129,8 @@ async fn flush(world: &World, endpoint: &Endpoint, id: NodeId, out: Outbox) {
             }
         }
         let Some(delay) = delay else { continue };
-        let envelope = Envelope { from: id, deliver_at_us: world.now_us() + send.after_us + delay, message: send.message };
+        let envelope =
+            Envelope { from: id, deliver_at_us: world.now_us() + send.after_us + delay, message: send.message };
         // A closed or partitioned link drops the datagram, as UDP would; nothing to do here.
         let _ = endpoint.send_to_raw(address(send.to), TAG, Box::new(envelope)).await;
     }

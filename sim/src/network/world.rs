@@ -148,7 +148,11 @@ impl World {
             clocks: Mutex::new(vec![Clock::default(); n]),
             default_link: Link { latency: network.latency, loss: network.loss.0 },
             links: Mutex::new(BTreeMap::new()),
-            link_rngs: plan.nodes.iter().map(|node| Mutex::new(stream(plan.seed, &format!("link/{}", node.name)))).collect(),
+            link_rngs: plan
+                .nodes
+                .iter()
+                .map(|node| Mutex::new(stream(plan.seed, &format!("link/{}", node.name))))
+                .collect(),
             subnet_of,
             recorder: Mutex::new(recorder),
             blocks: tokio::sync::watch::channel(0).0,

@@ -9,7 +9,9 @@ use serde_json::Value;
 fn number(value: &Value) -> String {
     match value {
         Value::Null => "–".to_string(),
-        Value::Number(n) => n.as_f64().map_or(n.to_string(), |x| if x.fract() == 0.0 { format!("{x}") } else { format!("{x:.4}") }),
+        Value::Number(n) => {
+            n.as_f64().map_or(n.to_string(), |x| if x.fract() == 0.0 { format!("{x}") } else { format!("{x:.4}") })
+        }
         other => other.to_string(),
     }
 }
@@ -32,7 +34,10 @@ pub fn to_markdown(report: &Value, sha256: &str) -> String {
     let _ = writeln!(
         md,
         "seed {} · profile `{}` · {} blocks ({} s simulated) · tensorsim {} · report SHA-256 `{sha256}`\n",
-        run["seed"], run["profile"].as_str().unwrap_or(""), run["blocks_produced"], number(&run["virtual_seconds"]),
+        run["seed"],
+        run["profile"].as_str().unwrap_or(""),
+        run["blocks_produced"],
+        number(&run["virtual_seconds"]),
         report["tensorsim"]["version"].as_str().unwrap_or("")
     );
     let _ = writeln!(md, "Conservation: {}.", report["chain"]["conservation"].as_str().unwrap_or(""));
@@ -44,28 +49,54 @@ pub fn to_markdown(report: &Value, sha256: &str) -> String {
     );
     let expectations = report["expectations"].as_array().cloned().unwrap_or_default();
     if !expectations.is_empty() {
-        let _ = writeln!(md, "## Expectations\n\n| observable | subnet | value | min | max | |\n|---|---|---|---|---|---|");
+        let _ =
+            writeln!(md, "## Expectations\n\n| observable | subnet | value | min | max | |\n|---|---|---|---|---|---|");
         for e in &expectations {
             let verdict = if e["pass"] == Value::Bool(true) { "pass" } else { "**FAIL**" };
             let _ = writeln!(
                 md,
                 "| {} | {} | {} | {} | {} | {verdict} |",
-                e["observable"].as_str().unwrap_or(""), e["subnet"].as_str().unwrap_or(""), number(&e["value"]),
-                number(&e["min"]), number(&e["max"])
+                e["observable"].as_str().unwrap_or(""),
+                e["subnet"].as_str().unwrap_or(""),
+                number(&e["value"]),
+                number(&e["min"]),
+                number(&e["max"])
             );
         }
         md.push('\n');
     }
     for subnet in report["subnets"].as_array().into_iter().flatten() {
-        let _ = writeln!(md, "## Subnet {} (netuid {}, {})\n", subnet["name"].as_str().unwrap_or(""), subnet["netuid"], subnet["task"].as_str().unwrap_or(""));
+        let _ = writeln!(
+            md,
+            "## Subnet {} (netuid {}, {})\n",
+            subnet["name"].as_str().unwrap_or(""),
+            subnet["netuid"],
+            subnet["task"].as_str().unwrap_or("")
+        );
         let obs = &subnet["observables"];
-        let _ = writeln!(md, "- Spearman ρ (held-out accuracy, incentive) over honest miners: {}", number(&obs["incentive_accuracy_spearman"]));
-        let _ = writeln!(md, "- Query timeout rate: {}; winner flips: {}; stake Nakamoto coefficient at κ: {}; stake Gini: {}",
-            number(&obs["query_timeout_rate"]), obs["winner_flips"], obs["stake_nakamoto_coefficient"], number(&obs["stake_gini"]));
+        let _ = writeln!(
+            md,
+            "- Spearman ρ (held-out accuracy, incentive) over honest miners: {}",
+            number(&obs["incentive_accuracy_spearman"])
+        );
+        let _ = writeln!(
+            md,
+            "- Query timeout rate: {}; winner flips: {}; stake Nakamoto coefficient at κ: {}; stake Gini: {}",
+            number(&obs["query_timeout_rate"]),
+            obs["winner_flips"],
+            obs["stake_nakamoto_coefficient"],
+            number(&obs["stake_gini"])
+        );
         let latency = &subnet["queries"]["latency_ms"];
         if latency.is_object() {
-            let _ = writeln!(md, "- Query latency (ms): p50 {} · p90 {} · p99 {} · max {}",
-                number(&latency["p50"]), number(&latency["p90"]), number(&latency["p99"]), number(&latency["max"]));
+            let _ = writeln!(
+                md,
+                "- Query latency (ms): p50 {} · p90 {} · p99 {} · max {}",
+                number(&latency["p50"]),
+                number(&latency["p90"]),
+                number(&latency["p99"]),
+                number(&latency["max"])
+            );
         }
         let _ = writeln!(md, "- Epochs recorded: {}\n", subnet["epochs"].as_array().map_or(0, Vec::len));
         let mut groups: BTreeMap<String, GroupRow> = BTreeMap::new();
@@ -82,14 +113,24 @@ pub fn to_markdown(report: &Value, sha256: &str) -> String {
                 row.g.push(g);
             }
         }
-        let _ = writeln!(md, "| group | role | policy | count | mean accuracy | incentive share | reward share | G |\n|---|---|---|---|---|---|---|---|");
-        let mean = |v: &[f64]| if v.is_empty() { "–".to_string() } else { format!("{:.4}", v.iter().sum::<f64>() / v.len() as f64) };
+        let _ = writeln!(
+            md,
+            "| group | role | policy | count | mean accuracy | incentive share | reward share | G |\n|---|---|---|---|---|---|---|---|"
+        );
+        let mean = |v: &[f64]| {
+            if v.is_empty() { "–".to_string() } else { format!("{:.4}", v.iter().sum::<f64>() / v.len() as f64) }
+        };
         for (name, row) in &groups {
             let _ = writeln!(
                 md,
                 "| {name} | {} | {} | {} | {} | {} | {} | {} |",
-                row.role, row.policy, row.count, mean(&row.accuracy), number(&obs["incentive_share"][name]),
-                number(&obs["reward_share"][name]), mean(&row.g)
+                row.role,
+                row.policy,
+                row.count,
+                mean(&row.accuracy),
+                number(&obs["incentive_share"][name]),
+                number(&obs["reward_share"][name]),
+                mean(&row.g)
             );
         }
         md.push('\n');

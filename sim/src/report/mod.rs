@@ -123,8 +123,7 @@ pub fn build(plan: &Plan, scenario_text: &str, result: &RunResult) -> Report {
             });
             if let Some(stake_rao) = stake_rao {
                 actor["genesis_stake_rao"] = json!(stake_rao);
-                actor["queries"] =
-                    json!({"answered": stats.queries_answered, "timed_out": stats.queries_timed_out, "refused": stats.queries_refused});
+                actor["queries"] = json!({"answered": stats.queries_answered, "timed_out": stats.queries_timed_out, "refused": stats.queries_refused});
                 let honest = matches!(&node.role, Role::Validator { policy: ValidatorPolicySpec::Honest, .. });
                 validator_rates.push((node.name.clone(), node.group.clone(), honest, settled.dividends, settled.stake));
             }
@@ -142,10 +141,11 @@ pub fn build(plan: &Plan, scenario_text: &str, result: &RunResult) -> Report {
             }
             actors.push(actor);
         }
-        let honest: Vec<(f64, f64)> =
-            validator_rates.iter().filter(|v| v.2).map(|&(_, _, _, d, s)| (d, s)).collect();
+        let honest: Vec<(f64, f64)> = validator_rates.iter().filter(|v| v.2).map(|&(_, _, _, d, s)| (d, s)).collect();
         let mut group_g: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-        for (actor, (name, group, _, d, s)) in actors.iter_mut().filter(|a| a["role"] == "validator").zip(&validator_rates) {
+        for (actor, (name, group, _, d, s)) in
+            actors.iter_mut().filter(|a| a["role"] == "validator").zip(&validator_rates)
+        {
             debug_assert_eq!(actor["name"], json!(name));
             let g = metrics::relative_dividend_rate(*d, *s, &honest);
             actor["relative_dividend_rate"] = g.map_or(Value::Null, float);
@@ -162,21 +162,40 @@ pub fn build(plan: &Plan, scenario_text: &str, result: &RunResult) -> Report {
             .iter()
             .map(|e| metrics::top_ranked(&e.output.incentive.iter().map(|&x| f64::from(x)).collect::<Vec<_>>()))
             .collect();
-        let last_stakes: Vec<u64> = epochs.last().map_or_else(Vec::new, |e| e.output.stake_weight.iter().map(|&s| u64::from(s)).collect());
+        let last_stakes: Vec<u64> =
+            epochs.last().map_or_else(Vec::new, |e| e.output.stake_weight.iter().map(|&s| u64::from(s)).collect());
         let kappa = share(subnet.hyperparameters.kappa);
         let mut obs = BTreeMap::new();
         obs.insert("incentive_accuracy_spearman", spearman.map_or(Value::Null, float));
         obs.insert(
             "relative_dividend_rate",
-            json!(group_g.iter().map(|(g, v)| (g.clone(), float(v.iter().sum::<f64>() / v.len() as f64))).collect::<BTreeMap<_, _>>()),
+            json!(
+                group_g
+                    .iter()
+                    .map(|(g, v)| (g.clone(), float(v.iter().sum::<f64>() / v.len() as f64)))
+                    .collect::<BTreeMap<_, _>>()
+            ),
         );
         obs.insert(
             "incentive_share",
-            json!(group_incentive.iter().map(|(g, &x)| (g.clone(), float(if total_incentive > 0.0 { x / total_incentive } else { 0.0 }))).collect::<BTreeMap<_, _>>()),
+            json!(
+                group_incentive
+                    .iter()
+                    .map(|(g, &x)| (g.clone(), float(if total_incentive > 0.0 { x / total_incentive } else { 0.0 })))
+                    .collect::<BTreeMap<_, _>>()
+            ),
         );
         obs.insert(
             "reward_share",
-            json!(group_rewards.iter().map(|(g, &x)| (g.clone(), float(if total_rewards > 0 { x as f64 / total_rewards as f64 } else { 0.0 }))).collect::<BTreeMap<_, _>>()),
+            json!(
+                group_rewards
+                    .iter()
+                    .map(|(g, &x)| (
+                        g.clone(),
+                        float(if total_rewards > 0 { x as f64 / total_rewards as f64 } else { 0.0 })
+                    ))
+                    .collect::<BTreeMap<_, _>>()
+            ),
         );
         obs.insert("query_timeout_rate", float(timeout_rate));
         obs.insert("winner_flips", json!(metrics::ranking_flips(&winners)));
@@ -267,7 +286,8 @@ fn check(plan: &Plan, observables: &[BTreeMap<&'static str, Value>]) -> (Vec<Val
     let mut failures = Vec::new();
     for expectation in &plan.scenario.expect {
         let Expectation { observable, subnet, group, min, max } = expectation;
-        let index = subnet.as_ref().map_or(0, |name| plan.subnets.iter().position(|s| &s.name == name).expect("resolved"));
+        let index =
+            subnet.as_ref().map_or(0, |name| plan.subnets.iter().position(|s| &s.name == name).expect("resolved"));
         let obs = &observables[index];
         let key = match observable {
             Observable::IncentiveAccuracySpearman => "incentive_accuracy_spearman",

@@ -74,15 +74,39 @@ pub struct NodePlan {
 /// A fault with its targets resolved to nodes.
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeFault {
-    Crash { nodes: Vec<NodeId> },
-    Restart { nodes: Vec<NodeId> },
-    Offline { nodes: Vec<NodeId> },
-    Online { nodes: Vec<NodeId> },
-    Partition { sides: Vec<Vec<NodeId>> },
-    Heal { sides: Vec<Vec<NodeId>> },
-    Link { from: Vec<NodeId>, to: Vec<NodeId>, latency: Option<LatencySpec>, loss: Option<f64> },
-    LinkReset { from: Vec<NodeId>, to: Vec<NodeId> },
-    ClockSkew { nodes: Vec<NodeId>, offset_ms: i64, drift_ppm: i64 },
+    Crash {
+        nodes: Vec<NodeId>,
+    },
+    Restart {
+        nodes: Vec<NodeId>,
+    },
+    Offline {
+        nodes: Vec<NodeId>,
+    },
+    Online {
+        nodes: Vec<NodeId>,
+    },
+    Partition {
+        sides: Vec<Vec<NodeId>>,
+    },
+    Heal {
+        sides: Vec<Vec<NodeId>>,
+    },
+    Link {
+        from: Vec<NodeId>,
+        to: Vec<NodeId>,
+        latency: Option<LatencySpec>,
+        loss: Option<f64>,
+    },
+    LinkReset {
+        from: Vec<NodeId>,
+        to: Vec<NodeId>,
+    },
+    ClockSkew {
+        nodes: Vec<NodeId>,
+        offset_ms: i64,
+        drift_ppm: i64,
+    },
     /// Applied by the chain node itself (its producer faults and runtime upgrades); listed here
     /// so the report shows when it happened.
     Chain,
@@ -109,8 +133,8 @@ pub struct Plan {
     /// Node faults in block order (the producer's own faults and the upgrades go to the chain).
     pub faults: Vec<ScheduledFault>,
     pub producer_faults: Vec<tensorsim_actors::chain_node::ProducerFault>,
-    /// (at block, profile, hyperparameter patch): resolved against each subnet when the chain is built.
-    pub upgrades: Vec<(u64, Option<&'static Profile>, Vec<(u16, Hyperparameters)>)>,
+    /// Runtime upgrades, each with every subnet's hyperparameters after it.
+    pub upgrades: Vec<tensorsim_actors::chain_node::Upgrade>,
 }
 
 impl Plan {
@@ -122,7 +146,12 @@ impl Plan {
 
     fn resolve(scenario: Scenario, seed: Option<u64>) -> Result<Self, ScenarioError> {
         let profile = profile::profile_by_name(&scenario.profile).map_or_else(
-            || invalid("profile", format!("unknown profile {:?}; the profiles are {}", scenario.profile, profile::profile_names())),
+            || {
+                invalid(
+                    "profile",
+                    format!("unknown profile {:?}; the profiles are {}", scenario.profile, profile::profile_names()),
+                )
+            },
             Ok,
         )?;
         if scenario.subnets.is_empty() {
@@ -142,13 +171,25 @@ impl Plan {
             if subnets.iter().any(|s: &SubnetPlan| s.name == spec.name) {
                 return invalid(format!("{path}.name"), format!("subnet {:?} is named twice", spec.name));
             }
-            let hyperparameters = patched(&profile.new_subnet_hyperparameters(), &spec.hyperparameters, &format!("{path}.hyperparameters"))?;
+            let hyperparameters = patched(
+                &profile.new_subnet_hyperparameters(),
+                &spec.hyperparameters,
+                &format!("{path}.hyperparameters"),
+            )?;
             let neurons: u64 = spec.validators.iter().map(|g| g.count.get()).sum::<u64>()
-                + spec.miners.iter().filter(|g| !matches!(g.policy, MinerPolicySpec::Sniper { .. })).map(|g| g.count.get()).sum::<u64>();
+                + spec
+                    .miners
+                    .iter()
+                    .filter(|g| !matches!(g.policy, MinerPolicySpec::Sniper { .. }))
+                    .map(|g| g.count.get())
+                    .sum::<u64>();
             if neurons > u64::from(hyperparameters.max_allowed_uids) {
                 return invalid(
                     format!("{path}.hyperparameters.max_allowed_uids"),
-                    format!("{} UIDs cannot hold the {neurons} neurons registered at genesis", hyperparameters.max_allowed_uids),
+                    format!(
+                        "{} UIDs cannot hold the {neurons} neurons registered at genesis",
+                        hyperparameters.max_allowed_uids
+                    ),
                 );
             }
             for (g, group) in spec.validators.iter().enumerate() {
@@ -168,7 +209,10 @@ impl Plan {
                 if let ValidatorPolicySpec::Noisy { sigma } = group.policy
                     && !(sigma.is_finite() && sigma >= 0.0)
                 {
-                    return invalid(format!("{gpath}.policy.noisy.sigma"), format!("{sigma} is not a finite non-negative number"));
+                    return invalid(
+                        format!("{gpath}.policy.noisy.sigma"),
+                        format!("{sigma} is not a finite non-negative number"),
+                    );
                 }
                 if let ValidatorPolicySpec::Scripted { schedule } = &group.policy
                     && !schedule.is_sorted_by_key(|entry| entry.from_block)
@@ -263,22 +307,40 @@ impl Plan {
             let path = format!("upgrades[{u}]");
             let to = match &upgrade.profile {
                 Some(name) => Some(profile::profile_by_name(name).map_or_else(
-                    || invalid(format!("{path}.profile"), format!("unknown profile {name:?}; the profiles are {}", profile::profile_names())),
+                    || {
+                        invalid(
+                            format!("{path}.profile"),
+                            format!("unknown profile {name:?}; the profiles are {}", profile::profile_names()),
+                        )
+                    },
                     Ok,
                 )?),
                 None => None,
             };
             let mut per_subnet = Vec::new();
             for subnet in &subnets {
-                let base = to.map_or(subnet.hyperparameters.clone(), |_| subnet.hyperparameters.clone());
-                per_subnet.push((subnet.netuid, patched(&base, &upgrade.hyperparameters, &format!("{path}.hyperparameters"))?));
+                let hyperparameters =
+                    patched(&subnet.hyperparameters, &upgrade.hyperparameters, &format!("{path}.hyperparameters"))?;
+                per_subnet.push((subnet.netuid, hyperparameters));
             }
-            upgrades.push((upgrade.at_block.get(), to, per_subnet));
+            upgrades.push(tensorsim_actors::chain_node::Upgrade {
+                at_block: upgrade.at_block.get(),
+                profile: to,
+                hyperparameters: per_subnet,
+            });
             let what = match to {
-                Some(profile) => format!("runtime upgrade to {} ({} hyperparameters set)", profile.name, upgrade.hyperparameters.len()),
+                Some(profile) => format!(
+                    "runtime upgrade to {} ({} hyperparameters set)",
+                    profile.name,
+                    upgrade.hyperparameters.len()
+                ),
                 None => format!("runtime upgrade: {} hyperparameters set", upgrade.hyperparameters.len()),
             };
-            faults.push(ScheduledFault { at_block: upgrade.at_block.get(), description: what, fault: NodeFault::Chain });
+            faults.push(ScheduledFault {
+                at_block: upgrade.at_block.get(),
+                description: what,
+                fault: NodeFault::Chain,
+            });
         }
         faults.sort_by_key(|f| f.at_block);
         for (e, expectation) in scenario.expect.iter().enumerate() {
@@ -323,26 +385,24 @@ impl Plan {
 }
 
 fn check_group_name(name: &str, names: &mut BTreeSet<String>, path: &str) -> Result<(), ScenarioError> {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let ok =
+        !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if !ok {
         return invalid(format!("{path}.name"), format!("{name:?}: use 1 to 64 letters, digits, '_' or '-'"));
     }
     if !names.insert(name.to_string()) {
-        return invalid(format!("{path}.name"), format!("{name:?} is taken (group names are unique in a scenario, and `chain` is reserved)"));
+        return invalid(
+            format!("{path}.name"),
+            format!("{name:?} is taken (group names are unique in a scenario, and `chain` is reserved)"),
+        );
     }
     Ok(())
 }
 
 /// `name` as nodes: `chain`, a group, or one `group/index`.
 fn resolve_nodes(nodes: &[NodePlan], name: &str, path: &str) -> Result<Vec<NodeId>, ScenarioError> {
-    let found: Vec<NodeId> = nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.name == name || n.group == name)
-        .map(|(i, _)| i as NodeId)
-        .collect();
+    let found: Vec<NodeId> =
+        nodes.iter().enumerate().filter(|(_, n)| n.name == name || n.group == name).map(|(i, _)| i as NodeId).collect();
     if found.is_empty() {
         return invalid(path, format!("no node or group {name:?}"));
     }
@@ -358,7 +418,9 @@ fn resolve_faults(
     let mut faults = Vec::new();
     let mut producer = Vec::new();
     let ordered = |path: &str, at: u64, end: Option<Blocks>, field: &str| match end {
-        Some(end) if end.get() <= at => invalid(format!("{path}.{field}"), format!("{} is not after at_block {at}", end.get())),
+        Some(end) if end.get() <= at => {
+            invalid(format!("{path}.{field}"), format!("{} is not after at_block {at}", end.get()))
+        }
         _ => Ok(()),
     };
     let many = |names: &[String], path: &str| -> Result<Vec<NodeId>, ScenarioError> {
@@ -377,7 +439,10 @@ fn resolve_faults(
             FaultSpec::Crash { node, at_block, restart_at_block } => {
                 let nodes = resolve(node, &format!("{path}.crash.node"))?;
                 if nodes.contains(&0) {
-                    return invalid(format!("{path}.crash.node"), "the chain does not crash (stall its producer instead)");
+                    return invalid(
+                        format!("{path}.crash.node"),
+                        "the chain does not crash (stall its producer instead)",
+                    );
                 }
                 ordered(&path, at_block.get(), *restart_at_block, "crash.restart_at_block")?;
                 push(at_block.get(), format!("crash {node}"), NodeFault::Crash { nodes: nodes.clone() });
@@ -417,7 +482,8 @@ fn resolve_faults(
                 }
                 ordered(&path, at_block.get(), *until_block, "link.until_block")?;
                 let text = format!("{} → {}", from.join("+"), to.join("+"));
-                let fault = NodeFault::Link { from: src.clone(), to: dst.clone(), latency: *latency, loss: loss.map(|p| p.0) };
+                let fault =
+                    NodeFault::Link { from: src.clone(), to: dst.clone(), latency: *latency, loss: loss.map(|p| p.0) };
                 let mut what = format!("link {text}:");
                 if let Some(latency) = latency {
                     what += &format!(" latency {latency}");
@@ -443,7 +509,7 @@ fn resolve_faults(
                     return invalid(format!("{path}.block_producer"), "give stall_ms, block_time_ms or both");
                 }
                 ordered(&path, at_block.get(), *until_block, "block_producer.until_block")?;
-                let mut what = format!("block producer");
+                let mut what = "block producer".to_string();
                 if let Some(stall) = stall_ms {
                     what += &format!(" stalls {} ms", stall.get());
                 }
@@ -473,13 +539,5 @@ fn patched(
     patch: &serde_json::Map<String, serde_json::Value>,
     path: &str,
 ) -> Result<Hyperparameters, ScenarioError> {
-    let mut value = serde_json::to_value(base).expect("hyperparameters serialise");
-    let object = value.as_object_mut().expect("hyperparameters are an object");
-    for (key, field) in patch {
-        object.insert(key.clone(), field.clone());
-    }
-    let h: Hyperparameters = serde_path_to_error::deserialize(value)
-        .or_else(|error| invalid(format!("{path}.{}", error.path()), error.into_inner()))?;
-    h.validate().or_else(|e| invalid(format!("{path}.{}", e.field), e.message))?;
-    Ok(h)
+    base.with_overrides(patch).or_else(|(field, message)| invalid(format!("{path}.{field}"), message))
 }

@@ -140,10 +140,18 @@ impl Default for NetworkSpec {
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum LatencySpec {
-    Fixed { ms: NonNegative },
-    Uniform { min_ms: NonNegative, max_ms: NonNegative },
+    Fixed {
+        ms: NonNegative,
+    },
+    Uniform {
+        min_ms: NonNegative,
+        max_ms: NonNegative,
+    },
     /// Log-normal with this median and the spread σ of the log.
-    LogNormal { median_ms: NonNegative, sigma: NonNegative },
+    LogNormal {
+        median_ms: NonNegative,
+        sigma: NonNegative,
+    },
 }
 
 impl std::fmt::Display for LatencySpec {
@@ -368,7 +376,13 @@ pub enum FaultSpec {
         loss: Option<Probability>,
     },
     /// The node's clock runs `offset_ms` off and drifts `drift_ppm` from `at_block` on.
-    ClockSkew { node: String, at_block: Blocks, offset_ms: i64, #[serde(default)] drift_ppm: i64 },
+    ClockSkew {
+        node: String,
+        at_block: Blocks,
+        offset_ms: i64,
+        #[serde(default)]
+        drift_ppm: i64,
+    },
     /// The block producer stalls for `stall_ms` after `at_block`, or produces every
     /// `block_time_ms` from `at_block` to `until_block`.
     BlockProducer {

@@ -4,8 +4,8 @@
 
 mod cabal;
 mod honest;
-mod lazy;
 mod late;
+mod lazy;
 mod noisy;
 mod scripted;
 mod self_weight;

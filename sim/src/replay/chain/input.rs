@@ -238,17 +238,7 @@ pub(super) fn patched(
     patch: &serde_json::Map<String, serde_json::Value>,
     path: &str,
 ) -> Result<Hyperparameters, InputError> {
-    let mut value = serde_json::to_value(base).expect("hyperparameters serialise");
-    let object = value.as_object_mut().expect("hyperparameters are an object");
-    for (key, field) in patch {
-        object.insert(key.clone(), field.clone());
-    }
-    let h: Hyperparameters = serde_path_to_error::deserialize(value).map_err(|error| {
-        let inner = error.path().to_string();
-        InputError::new(format!("{path}.{inner}"), error.into_inner().to_string())
-    })?;
-    h.validate().map_err(|invalid| InputError::new(format!("{path}.{}", invalid.field), invalid.message))?;
-    Ok(h)
+    base.with_overrides(patch).map_err(|(field, message)| InputError::new(format!("{path}.{field}"), message))
 }
 
 impl ChainCase {
