@@ -8,7 +8,7 @@ use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
 use rand_chacha::ChaCha8Rng;
 
-use super::CONTRACTION_MAX;
+use super::{CONTRACTION_MAX, parameter, quantised_probabilities};
 use super::rng::unit_f32;
 use super::text::{contexts, sample_positions};
 
@@ -96,12 +96,14 @@ impl CharLm {
     /// Logits for `n` rows of `context` token ids. The lookup is a gather (`index_select`), so
     /// each row's embedding is a copy, and its gradient a scatter-add rather than a matmul
     /// contracting over `n × context`.
-    fn logits(&self, rows: &[u8], n: usize) -> Tensor {
+    fn logits(&self, rows: &[u8], n: usize, training: bool) -> Tensor {
         let width = self.config.context * self.config.embedding;
+        let [embedding, w1, b1, w2, b2] =
+            [&self.embedding, &self.w1, &self.b1, &self.w2, &self.b2].map(|var| parameter(var, training));
         let ids = ok(Tensor::from_vec(rows.to_vec(), n * self.config.context, &Device::Cpu));
-        let x = ok(ok(self.embedding.as_tensor().index_select(&ids, 0)).reshape((n, width)));
-        let hidden = ok(ok(ok(x.matmul(self.w1.as_tensor())).broadcast_add(self.b1.as_tensor())).relu());
-        ok(ok(hidden.matmul(self.w2.as_tensor())).broadcast_add(self.b2.as_tensor()))
+        let x = ok(ok(embedding.index_select(&ids, 0)).reshape((n, width)));
+        let hidden = ok(ok(ok(x.matmul(&w1)).broadcast_add(&b1)).relu());
+        ok(ok(hidden.matmul(&w2)).broadcast_add(&b2))
     }
 
     fn rows_in(&self, contexts: &[u8]) -> usize {
@@ -126,7 +128,7 @@ impl CharLm {
             let (rows, next) = contexts(tokens, &positions, self.config.context);
             let y: Vec<u32> = next.iter().map(|&t| u32::from(t)).collect();
             let y = ok(Tensor::from_vec(y, self.config.batch, &Device::Cpu));
-            let loss = ok(candle_nn::loss::cross_entropy(&self.logits(&rows, self.config.batch), &y));
+            let loss = ok(candle_nn::loss::cross_entropy(&self.logits(&rows, self.config.batch, true), &y));
             ok(optimiser.backward_step(&loss));
         }
     }
@@ -138,9 +140,7 @@ impl CharLm {
         if n == 0 {
             return Vec::new();
         }
-        let probabilities = ok(candle_nn::ops::softmax(&self.logits(contexts, n), 1));
-        let probabilities: Vec<Vec<f32>> = ok(probabilities.to_vec2());
-        probabilities.iter().map(|row| row.iter().map(|&p| (p.clamp(0.0, 1.0) * 65_535.0) as u16).collect()).collect()
+        quantised_probabilities(&self.logits(contexts, n, false))
     }
 
     /// Every weight's bits, for determinism checks.

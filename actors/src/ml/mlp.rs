@@ -6,7 +6,7 @@ use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
 use rand_chacha::ChaCha8Rng;
 
-use super::CONTRACTION_MAX;
+use super::{CONTRACTION_MAX, parameter, quantised_probabilities};
 use super::rng::{shuffle, unit_f32};
 
 /// How a miner's model is built and trained.
@@ -68,9 +68,10 @@ impl Mlp {
         self.config
     }
 
-    fn logits(&self, x: &Tensor) -> Tensor {
-        let hidden = ok(ok(ok(x.matmul(self.w1.as_tensor())).broadcast_add(self.b1.as_tensor())).relu());
-        ok(ok(hidden.matmul(self.w2.as_tensor())).broadcast_add(self.b2.as_tensor()))
+    fn logits(&self, x: &Tensor, training: bool) -> Tensor {
+        let [w1, b1, w2, b2] = [&self.w1, &self.b1, &self.w2, &self.b2].map(|var| parameter(var, training));
+        let hidden = ok(ok(ok(x.matmul(&w1)).broadcast_add(&b1)).relu());
+        ok(ok(hidden.matmul(&w2)).broadcast_add(&b2))
     }
 
     /// Trains on `rows` (row-major features) and `labels` for the configured epochs, mini-batches
@@ -95,7 +96,7 @@ impl Mlp {
                 let y: Vec<u32> = batch.iter().map(|&i| u32::from(labels[i])).collect();
                 let x = ok(Tensor::from_vec(x, (batch.len(), self.config.inputs), &Device::Cpu));
                 let y = ok(Tensor::from_vec(y, batch.len(), &Device::Cpu));
-                let loss = ok(candle_nn::loss::cross_entropy(&self.logits(&x), &y));
+                let loss = ok(candle_nn::loss::cross_entropy(&self.logits(&x, true), &y));
                 ok(optimiser.backward_step(&loss));
             }
         }
@@ -109,9 +110,7 @@ impl Mlp {
             return Vec::new();
         }
         let x = ok(Tensor::from_vec(rows.to_vec(), (n, self.config.inputs), &Device::Cpu));
-        let probabilities = ok(candle_nn::ops::softmax(&self.logits(&x), 1));
-        let probabilities: Vec<Vec<f32>> = ok(probabilities.to_vec2());
-        probabilities.iter().map(|row| row.iter().map(|&p| (p.clamp(0.0, 1.0) * 65_535.0) as u16).collect()).collect()
+        quantised_probabilities(&self.logits(&x, false))
     }
 
     /// Every weight's bits, for determinism checks.
