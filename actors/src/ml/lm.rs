@@ -8,9 +8,9 @@ use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
 use rand_chacha::ChaCha8Rng;
 
-use super::{CONTRACTION_MAX, parameter, quantised_probabilities};
 use super::rng::unit_f32;
 use super::text::{contexts, sample_positions};
+use super::{CONTRACTION_MAX, parameter, quantised_probabilities};
 
 /// How a miner's language model is built and trained.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -6,8 +6,8 @@ use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
 use rand_chacha::ChaCha8Rng;
 
-use super::{CONTRACTION_MAX, parameter, quantised_probabilities};
 use super::rng::{shuffle, unit_f32};
+use super::{CONTRACTION_MAX, parameter, quantised_probabilities};
 
 /// How a miner's model is built and trained.
 #[derive(Clone, Copy, Debug, PartialEq)]

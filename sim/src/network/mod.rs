@@ -119,8 +119,9 @@ impl Factory {
     }
 }
 
-/// Runs `plan` to its last block. `progress` hears (phase, done, total) on this thread.
-pub fn run(plan: &Plan, progress: &mut dyn FnMut(&str, u64, u64)) -> Result<RunResult, String> {
+/// Runs `plan` to its last block. `progress` hears (phase, done, total): training on this
+/// thread, then blocks from the simulation's.
+pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Result<RunResult, String> {
     let genesis =
         Genesis::build(plan, &mut |done, total| progress("training", done as u64, total as u64)).map_err(|e| e.0)?;
     let axons = genesis.axons(plan);
@@ -145,7 +146,7 @@ pub fn run(plan: &Plan, progress: &mut dyn FnMut(&str, u64, u64)) -> Result<RunR
     let started = std::time::Instant::now();
     let plan_for_thread = plan.clone();
     let (world, blocks_run) = std::thread::scope(|scope| {
-        let handle = scope.spawn(move || simulate(&plan_for_thread, factory));
+        let handle = scope.spawn(move || simulate(&plan_for_thread, factory, progress));
         handle.join()
     })
     .map_err(|panic| {
@@ -168,7 +169,11 @@ pub fn run(plan: &Plan, progress: &mut dyn FnMut(&str, u64, u64)) -> Result<RunR
 }
 
 /// The madsim part, on its own thread (madsim's runtime wants a fresh one).
-fn simulate(plan: &Plan, factory: Arc<Factory>) -> (Arc<World>, u64) {
+fn simulate(
+    plan: &Plan,
+    factory: Arc<Factory>,
+    progress: &mut (dyn FnMut(&str, u64, u64) + Send),
+) -> (Arc<World>, u64) {
     let mut config = madsim::Config::default();
     // madsim's own wire latency is a floor under ours (the links of `world.rs`).
     config.net.send_latency = std::time::Duration::from_micros(50)..std::time::Duration::from_micros(100);
@@ -207,6 +212,7 @@ fn simulate(plan: &Plan, factory: Arc<Factory>) -> (Arc<World>, u64) {
             while let Some(scheduled) = plan.faults.get(next_fault).filter(|f| f.at_block <= block) {
                 next_fault += 1;
                 let at_us = world.now_us();
+                tracing::info!(block, fault = %scheduled.description, "fault applied");
                 world.recorder.lock().expect("no poisoned lock").faults.push((
                     block,
                     at_us,
@@ -217,6 +223,7 @@ fn simulate(plan: &Plan, factory: Arc<Factory>) -> (Arc<World>, u64) {
             if block.is_multiple_of(PRUNE_EVERY_BLOCKS) {
                 let _ = handle.metrics().num_tasks();
             }
+            progress("blocks", block.min(plan.blocks), plan.blocks);
             if block >= plan.blocks {
                 break;
             }
