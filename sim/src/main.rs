@@ -202,7 +202,12 @@ fn run_command(args: &RunArgs) -> ExitCode {
     };
     let result = match tensorsim::network::run(&plan, &mut progress) {
         Ok(result) => result,
-        Err(message) => return fail(EXIT_FAILURE, &format!("{}: {message}", args.scenario.display())),
+        Err(tensorsim::network::RunError::Genesis(message)) => {
+            return fail(EXIT_BAD_INPUT, &format!("{}: genesis: {message}", args.scenario.display()));
+        }
+        Err(tensorsim::network::RunError::Bug(message)) => {
+            return fail(EXIT_FAILURE, &format!("{}: {message} (please report it)", args.scenario.display()));
+        }
     };
     let report = tensorsim::report::build(&plan, &text, &result);
     if let Err(e) = std::fs::create_dir_all(&out_dir) {

@@ -164,11 +164,33 @@ fn bad_scenarios_are_refused_with_the_field_and_the_line() {
     );
     assert_refused(&good.replace("name: lazy", "name: honest"), "\"honest\" is taken");
     assert_refused("version: 1\nname: x\n", "missing field `seed`");
+    assert_refused(
+        &good.replace("target: miners/5", "target: copycat/0"),
+        "is not one miner (group/index) of this subnet that serves",
+    );
+    assert_refused(&good.replace("stake_tao: 1500", "stake_tao: 20900000"), "more than the 21 M supply");
+    assert_refused(
+        &good.replace("tempo: 20,", "tempo: 20, owner_uid: 3,"),
+        "subnets[0].hyperparameters.owner_uid: the subnet owner is not an actor",
+    );
     assert_refused("{{{", "line 1");
     assert_refused(
         &good.replace("duration:", "profile: head-2027\nduration:"),
         "profile: unknown profile \"head-2027\"",
     );
+}
+
+#[test]
+fn a_genesis_the_chain_refuses_is_bad_input() {
+    let good = std::fs::read_to_string(scenario("smoke.yaml")).unwrap();
+    let dir = temp_dir("genesis");
+    let path = dir.join("dust.yaml");
+    // Below the chain's minimum stake (2 000 000 RAO): valid YAML, refused at genesis.
+    std::fs::write(&path, good.replace("stake_tao: 1500", "stake_tao: 0.000001")).unwrap();
+    let output = tensorsim(&["run", path.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("copier/0: cannot stake at genesis"), "{}", stderr(&output));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -17,8 +17,7 @@ use tensorsim_actors::protocol::NodeId;
 
 use crate::scenario::{Plan, Role, TaskSpec};
 
-/// Every actor's free TAO at genesis beside its stake: enough for registrations and fees.
-const BALANCE_RAO: u64 = 1_000_000_000_000;
+const BALANCE_RAO: u64 = crate::scenario::ACTOR_BALANCE_TAO * 1_000_000_000;
 
 /// A miner's model and what the report says of it.
 pub struct TrainedModel {

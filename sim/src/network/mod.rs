@@ -119,11 +119,20 @@ impl Factory {
     }
 }
 
+/// Why a run did not finish.
+#[derive(Debug)]
+pub enum RunError {
+    /// The scenario asks for a genesis the chain refuses (a stake below the minimum, say).
+    Genesis(String),
+    /// The simulation itself failed: a bug of tensorsim.
+    Bug(String),
+}
+
 /// Runs `plan` to its last block. `progress` hears (phase, done, total): training on this
 /// thread, then blocks from the simulation's.
-pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Result<RunResult, String> {
-    let genesis =
-        Genesis::build(plan, &mut |done, total| progress("training", done as u64, total as u64)).map_err(|e| e.0)?;
+pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Result<RunResult, RunError> {
+    let genesis = Genesis::build(plan, &mut |done, total| progress("training", done as u64, total as u64))
+        .map_err(|e| RunError::Genesis(e.0))?;
     let axons = genesis.axons(plan);
     let signers: BTreeMap<NodeId, _> =
         genesis.keys.iter().enumerate().filter_map(|(id, keys)| keys.map(|k| (id as NodeId, k))).collect();
@@ -155,7 +164,7 @@ pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Re
             .cloned()
             .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
-        format!("the simulation stopped on a bug: {message}")
+        RunError::Bug(format!("the simulation stopped on a bug: {message}"))
     })?;
     let _ = blocks_run;
     let network_seconds = started.elapsed().as_secs_f64();
@@ -249,7 +258,14 @@ fn apply(
                 handle.kill(id(node));
             }
         }
-        NodeFault::Restart { nodes: targets } => targets.iter().for_each(|node| handle.restart(id(node))),
+        NodeFault::Restart { nodes: targets } => {
+            for node in targets {
+                // A restart of a running node (overlapping crash windows) is a crash first: a
+                // node that was not killed keeps its address bound and could not start again.
+                handle.kill(id(node));
+                handle.restart(id(node));
+            }
+        }
         NodeFault::Offline { nodes: targets } => targets.iter().for_each(|node| net.clog_node(id(node))),
         NodeFault::Online { nodes: targets } => targets.iter().for_each(|node| net.unclog_node(id(node))),
         NodeFault::Partition { sides } | NodeFault::Heal { sides } => {

@@ -25,6 +25,10 @@ pub const SCENARIO_BYTES_MAX: u64 = 4 << 20;
 /// The reserved name of the chain's node.
 pub const CHAIN_NODE: &str = "chain";
 const RAO_PER_TAO: f64 = 1e9;
+/// The TAO a genesis may hold in all (stakes, pools and the actors' balances): the 21 M supply.
+const GENESIS_TAO_MAX: f64 = 21e6;
+/// Every actor's free balance at genesis, beside its stake (for registrations).
+pub const ACTOR_BALANCE_TAO: u64 = 1_000;
 
 /// What is wrong with a scenario, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -171,6 +175,12 @@ impl Plan {
             if subnets.iter().any(|s: &SubnetPlan| s.name == spec.name) {
                 return invalid(format!("{path}.name"), format!("subnet {:?} is named twice", spec.name));
             }
+            if spec.hyperparameters.contains_key("owner_uid") {
+                return invalid(
+                    format!("{path}.hyperparameters.owner_uid"),
+                    "the subnet owner is not an actor of the scenario; it cannot be set",
+                );
+            }
             let hyperparameters = patched(
                 &profile.new_subnet_hyperparameters(),
                 &spec.hyperparameters,
@@ -195,8 +205,8 @@ impl Plan {
             for (g, group) in spec.validators.iter().enumerate() {
                 let gpath = format!("{path}.validators[{g}]");
                 check_group_name(&group.name, &mut names, &gpath)?;
-                if group.stake_tao.max() > 1e12 {
-                    return invalid(format!("{gpath}.stake_tao"), "above 10^12 TAO, more than will ever exist");
+                if group.stake_tao.max() > GENESIS_TAO_MAX {
+                    return invalid(format!("{gpath}.stake_tao"), "above the 21 M TAO supply");
                 }
                 for i in 0..group.count.get() {
                     let stake_rao = (group.stake_tao.at(i, group.count.get()) * RAO_PER_TAO).round() as u64;
@@ -261,7 +271,7 @@ impl Plan {
                 task: spec.task,
                 hyperparameters,
                 validation: spec.validation.clone(),
-                pool_tao_rao: (spec.pool_tao.0.min(1e12) * RAO_PER_TAO) as u64,
+                pool_tao_rao: (spec.pool_tao.0.min(GENESIS_TAO_MAX) * RAO_PER_TAO) as u64,
             });
             if nodes.len() > NODES_MAX {
                 return invalid("subnets", format!("more than {NODES_MAX} nodes in all, the limit of a run"));
@@ -285,13 +295,37 @@ impl Plan {
                 if let MinerPolicySpec::Copycat { target } = &group.policy {
                     let path = format!("subnets[{index}].miners[{g}].policy.copycat.target");
                     let targets = resolve(target, &path)?;
+                    // A copycat of a copycat could forward in a circle.
                     let ok = targets.len() == 1
-                        && matches!(plan_nodes[targets[0] as usize].role, Role::Miner { subnet, .. } if subnet == index);
+                        && matches!(&plan_nodes[targets[0] as usize].role,
+                            Role::Miner { subnet, policy, .. } if *subnet == index && !matches!(policy, MinerPolicySpec::Copycat { .. }));
                     if !ok {
-                        return invalid(path, format!("{target:?} is not one miner (group/index) of this subnet"));
+                        return invalid(
+                            path,
+                            format!(
+                                "{target:?} is not one miner (group/index) of this subnet that serves answers of its own"
+                            ),
+                        );
                     }
                 }
             }
+        }
+        let staked: f64 = plan_nodes
+            .iter()
+            .map(|n| match n.role {
+                Role::Validator { stake_rao, .. } => stake_rao as f64 / RAO_PER_TAO,
+                _ => 0.0,
+            })
+            .sum();
+        let pools: f64 = subnets.iter().map(|s| s.pool_tao_rao as f64 / RAO_PER_TAO).sum();
+        let genesis_tao = staked + pools + (plan_nodes.len() as f64 + subnets.len() as f64) * ACTOR_BALANCE_TAO as f64;
+        if genesis_tao > GENESIS_TAO_MAX {
+            return invalid(
+                "subnets",
+                format!(
+                    "the genesis holds {genesis_tao:.0} TAO (stakes, pools and {ACTOR_BALANCE_TAO} TAO per actor), more than the 21 M supply"
+                ),
+            );
         }
         let tempo = u64::from(subnets[0].hyperparameters.tempo);
         let blocks = match scenario.duration {
@@ -305,6 +339,12 @@ impl Plan {
         let mut upgrades = Vec::new();
         for (u, upgrade) in scenario.upgrades.iter().enumerate() {
             let path = format!("upgrades[{u}]");
+            if upgrade.hyperparameters.contains_key("owner_uid") {
+                return invalid(
+                    format!("{path}.hyperparameters.owner_uid"),
+                    "the subnet owner is not an actor of the scenario; it cannot be set",
+                );
+            }
             let to = match &upgrade.profile {
                 Some(name) => Some(profile::profile_by_name(name).map_or_else(
                     || {
