@@ -4,13 +4,13 @@
 //! contraction dimension ≤ 512. Its answers leave it as u16 probabilities, as `Mlp`'s do, so
 //! `scoring` applies with the vocabulary as the classes.
 
-use candle_core::{DType, Device, Tensor, Var};
+use candle_core::{Device, Tensor, Var};
 use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
 use rand_chacha::ChaCha8Rng;
 
-use super::rng::unit_f32;
+use super::CONTRACTION_MAX;
+use super::tensor::{layer, ok, parameter, quantised_probabilities, uniform};
 use super::text::{contexts, sample_positions};
-use super::{CONTRACTION_MAX, parameter, quantised_probabilities};
 
 /// How a miner's language model is built and trained.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -50,24 +50,6 @@ pub struct CharLm {
     b1: Var,
     w2: Var,
     b2: Var,
-}
-
-/// candle's errors here are shape mistakes of ours, never input-dependent.
-fn ok<T>(result: candle_core::Result<T>) -> T {
-    result.unwrap_or_else(|error| panic!("candle: {error}"))
-}
-
-/// A `rows × columns` variable uniform in ±`bound`.
-fn uniform(rows: usize, columns: usize, bound: f32, rng: &mut ChaCha8Rng) -> Var {
-    let values: Vec<f32> = (0..rows * columns).map(|_| (unit_f32(rng) * 2.0 - 1.0) * bound).collect();
-    ok(Var::from_tensor(&ok(Tensor::from_vec(values, (rows, columns), &Device::Cpu))))
-}
-
-/// A weight matrix uniform in ±√(6/fan_in)/2, and a zero bias.
-fn layer(inputs: usize, outputs: usize, rng: &mut ChaCha8Rng) -> (Var, Var) {
-    let w = uniform(inputs, outputs, (6.0f32 / inputs as f32).sqrt() * 0.5, rng);
-    let b = ok(Var::from_tensor(&ok(Tensor::zeros(outputs, DType::F32, &Device::Cpu))));
-    (w, b)
 }
 
 impl CharLm {

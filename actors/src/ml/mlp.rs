@@ -2,12 +2,13 @@
 //! digit-classification miner trains: weights from a ChaCha stream, AdamW on mini-batches from
 //! our own shuffle, every contraction dimension ≤ 512. Its answers leave it as u16 probabilities.
 
-use candle_core::{DType, Device, Tensor, Var};
+use candle_core::{Device, Tensor, Var};
 use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
 use rand_chacha::ChaCha8Rng;
 
-use super::rng::{shuffle, unit_f32};
-use super::{CONTRACTION_MAX, parameter, quantised_probabilities};
+use super::CONTRACTION_MAX;
+use super::rng::shuffle;
+use super::tensor::{layer, ok, parameter, quantised_probabilities};
 
 /// How a miner's model is built and trained.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -39,20 +40,6 @@ pub struct Mlp {
     b1: Var,
     w2: Var,
     b2: Var,
-}
-
-/// candle's errors here are shape mistakes of ours, never input-dependent.
-fn ok<T>(result: candle_core::Result<T>) -> T {
-    result.unwrap_or_else(|error| panic!("candle: {error}"))
-}
-
-/// A weight matrix uniform in ±√(6/fan_in)/2, and a zero bias.
-fn layer(inputs: usize, outputs: usize, rng: &mut ChaCha8Rng) -> (Var, Var) {
-    let bound = (6.0f32 / inputs as f32).sqrt() * 0.5;
-    let weights: Vec<f32> = (0..inputs * outputs).map(|_| (unit_f32(rng) * 2.0 - 1.0) * bound).collect();
-    let w = ok(Var::from_tensor(&ok(Tensor::from_vec(weights, (inputs, outputs), &Device::Cpu))));
-    let b = ok(Var::from_tensor(&ok(Tensor::zeros(outputs, DType::F32, &Device::Cpu))));
-    (w, b)
 }
 
 impl Mlp {

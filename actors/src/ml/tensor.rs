@@ -1,0 +1,40 @@
+//! The candle pieces both models share: how weights are drawn (from our ChaCha, never candle's
+//! RNG), how a parameter enters a forward pass, and how probabilities leave a miner.
+
+use candle_core::{DType, Device, Tensor, Var};
+use rand_chacha::ChaCha8Rng;
+
+use super::rng::unit_f32;
+
+/// candle's errors here are shape mistakes of ours, never input-dependent.
+pub(crate) fn ok<T>(result: candle_core::Result<T>) -> T {
+    result.unwrap_or_else(|error| panic!("candle: {error}"))
+}
+
+/// A `rows × columns` variable uniform in ±`bound`.
+pub(crate) fn uniform(rows: usize, columns: usize, bound: f32, rng: &mut ChaCha8Rng) -> Var {
+    let values: Vec<f32> = (0..rows * columns).map(|_| (unit_f32(rng) * 2.0 - 1.0) * bound).collect();
+    ok(Var::from_tensor(&ok(Tensor::from_vec(values, (rows, columns), &Device::Cpu))))
+}
+
+/// A weight matrix uniform in ±√(6/fan_in)/2, and a zero bias.
+pub(crate) fn layer(inputs: usize, outputs: usize, rng: &mut ChaCha8Rng) -> (Var, Var) {
+    let w = uniform(inputs, outputs, (6.0f32 / inputs as f32).sqrt() * 0.5, rng);
+    let b = ok(Var::from_tensor(&ok(Tensor::zeros(outputs, DType::F32, &Device::Cpu))));
+    (w, b)
+}
+
+/// Softmax over each row of `logits`, quantised to u16 (⌊p · 65535⌋): how a miner's answer
+/// leaves it, whatever the model.
+pub(crate) fn quantised_probabilities(logits: &Tensor) -> Vec<Vec<u16>> {
+    // candle's errors here are shape mistakes of ours, never input-dependent.
+    let probabilities = candle_nn::ops::softmax_last_dim(logits).expect("logits are rows × classes");
+    let probabilities: Vec<Vec<f32>> = probabilities.to_vec2().expect("probabilities are f32 rows");
+    probabilities.iter().map(|row| row.iter().map(|&p| (p.clamp(0.0, 1.0) * 65_535.0) as u16).collect()).collect()
+}
+
+/// A model parameter for the forward pass: tracked for gradients while training, detached when
+/// answering (an answer builds no graph to free).
+pub(crate) fn parameter(var: &Var, training: bool) -> Tensor {
+    if training { var.as_tensor().clone() } else { var.as_detached_tensor() }
+}
