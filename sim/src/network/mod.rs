@@ -14,9 +14,11 @@ pub mod world;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use tensorsim_actors::chain::accounts::{ColdkeyId, HotkeyId};
 use tensorsim_actors::chain_node::ChainNode;
 use tensorsim_actors::miner::policies::{self as miner_policies, MinerPolicySpec};
 use tensorsim_actors::miner::{Miner, MinerConfig};
+use tensorsim_actors::ml::task::{Model, TaskData};
 use tensorsim_actors::protocol::{Actor, NodeId, US_PER_MS};
 use tensorsim_actors::validator::policies as validator_policies;
 use tensorsim_actors::validator::{Validator, ValidatorConfig};
@@ -35,7 +37,7 @@ const MINER_FLOPS_PER_US: u64 = 2_000;
 pub struct RunResult {
     pub world: Arc<World>,
     pub genesis_models: Vec<Option<genesis::TrainedModel>>,
-    pub hotkeys: Vec<Option<tensorsim_actors::chain::accounts::HotkeyId>>,
+    pub hotkeys: Vec<Option<HotkeyId>>,
     /// Wall-clock seconds of training and of the network, for the benchmark's breakdown.
     pub training_seconds: f64,
     pub network_seconds: f64,
@@ -45,9 +47,9 @@ pub struct RunResult {
 struct Factory {
     plan: Plan,
     genesis: Mutex<Option<ChainNode>>,
-    tasks: Vec<Arc<tensorsim_actors::ml::task::TaskData>>,
-    models: Vec<Option<Arc<tensorsim_actors::ml::task::Model>>>,
-    keys: Vec<Option<(tensorsim_actors::chain::accounts::ColdkeyId, tensorsim_actors::chain::accounts::HotkeyId)>>,
+    tasks: Vec<Arc<TaskData>>,
+    models: Vec<Option<Arc<Model>>>,
+    keys: Vec<Option<(ColdkeyId, HotkeyId)>>,
 }
 
 impl Factory {
@@ -153,20 +155,15 @@ pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Re
         keys: keys.clone(),
     });
     let started = std::time::Instant::now();
-    let plan_for_thread = plan.clone();
-    let (world, blocks_run) = std::thread::scope(|scope| {
-        let handle = scope.spawn(move || simulate(&plan_for_thread, factory, progress));
-        handle.join()
-    })
-    .map_err(|panic| {
-        let message = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default();
-        RunError::Bug(format!("the simulation stopped on a bug: {message}"))
-    })?;
-    let _ = blocks_run;
+    let world =
+        std::thread::scope(|scope| scope.spawn(move || simulate(plan, factory, progress)).join()).map_err(|panic| {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            RunError::Bug(format!("the simulation stopped on a bug: {message}"))
+        })?;
     let network_seconds = started.elapsed().as_secs_f64();
     Ok(RunResult {
         world,
@@ -178,11 +175,7 @@ pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Re
 }
 
 /// The madsim part, on its own thread (madsim's runtime wants a fresh one).
-fn simulate(
-    plan: &Plan,
-    factory: Arc<Factory>,
-    progress: &mut (dyn FnMut(&str, u64, u64) + Send),
-) -> (Arc<World>, u64) {
+fn simulate(plan: &Plan, factory: Arc<Factory>, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Arc<World> {
     let mut config = madsim::Config::default();
     // madsim's own wire latency is a floor under ours (the links of `world.rs`).
     config.net.send_latency = std::time::Duration::from_micros(50)..std::time::Duration::from_micros(100);
@@ -237,8 +230,7 @@ fn simulate(
                 break;
             }
         }
-        let block = world.recorder.lock().expect("no poisoned lock").block;
-        (world, block)
+        world
     })
 }
 
