@@ -28,7 +28,9 @@ pub(crate) fn layer(inputs: usize, outputs: usize, rng: &mut ChaCha8Rng) -> (Var
 /// leaves it, whatever the model.
 pub(crate) fn quantised_probabilities(logits: &Tensor) -> Vec<Vec<u16>> {
     // candle's errors here are shape mistakes of ours, never input-dependent.
-    let probabilities = candle_nn::ops::softmax_last_dim(logits).expect("logits are rows × classes");
+    // Not `softmax_last_dim`: its CPU kernel is a rayon parallel iterator, which hands every call
+    // to rayon's worker thread and back (a futex round trip per answer).
+    let probabilities = candle_nn::ops::softmax(logits, 1).expect("logits are rows × classes");
     let probabilities: Vec<Vec<f32>> = probabilities.to_vec2().expect("probabilities are f32 rows");
     probabilities.iter().map(|row| row.iter().map(|&p| (p.clamp(0.0, 1.0) * 65_535.0) as u16).collect()).collect()
 }
