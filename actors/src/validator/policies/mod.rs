@@ -33,7 +33,7 @@ pub enum ValidatorPolicySpec {
     ConsensusCopier,
     /// Weights only the named miner groups, equally, whatever they score.
     Cabal { miners: Vec<String> },
-    /// Measures once, then submits the same weights for ever.
+    /// Measures until it has weights, then stops querying and submits them for ever.
     Lazy,
     /// Submits, each time, the weights it computed the time before (one interval behind).
     Late,
