@@ -128,56 +128,42 @@ fn assert_refused(text: &str, expected: &str) {
 fn bad_scenarios_are_refused_with_the_field_and_the_line() {
     let good = std::fs::read_to_string(scenario("smoke.yaml")).unwrap();
     assert!(tensorsim(&["validate", scenario("smoke.yaml").to_str().unwrap()]).status.success());
-    assert_refused(
-        &good.replace("seed: 7", "seed: 7\ncolour: blue"),
-        "line 7 column 1: colour: unknown field `colour`",
-    );
-    assert_refused(
-        &good.replace("name: honest, count: 3", "name: honest, count: 0"),
-        "subnets[0].validators[0].count: 0 is outside 1..=4096",
-    );
-    assert_refused(&good.replace("version: 1", "version: 2"), "version: 2 is outside 1..=1");
-    assert_refused(
-        &good.replace("duration: {tempos: 6}", "duration: {forever: true}"),
-        "duration.forever: unknown variant `forever`",
-    );
-    assert_refused(
-        &good.replace("target: miners/5", "target: miners/50"),
-        "subnets[0].miners[3].policy.copycat.target: no node or group \"miners/50\"",
-    );
-    assert_refused(
-        &good.replace("tempo: 20,", "tempo: 20, kapa: 3,"),
-        "subnets[0].hyperparameters.kapa: unknown field `kapa`",
-    );
-    assert_refused(
-        &good.replace("max_allowed_uids: 24", "max_allowed_uids: 5"),
-        "max_allowed_uids: 5 UIDs cannot hold",
-    );
-    assert_refused(&good.replace("loss: 0.2", "loss: 1.5"), "1.5 is not a probability");
-    assert_refused(
-        &good.replace("node: honest/0, at_block: 30", "node: chain, at_block: 30"),
-        "faults[0].crash.node: the chain does not crash",
-    );
-    assert_refused(
-        &good.replace("restart_at_block: 45", "restart_at_block: 25"),
-        "faults[0].crash.restart_at_block: 25 is not after at_block 30",
-    );
-    assert_refused(&good.replace("name: lazy", "name: honest"), "\"honest\" is taken");
+    // (what the file says, what a mistake makes of it, what the error must say)
+    let cases = [
+        ("seed: 7", "seed: 7\ncolour: blue", "line 7 column 1: colour: unknown field `colour`"),
+        ("name: honest, count: 3", "name: honest, count: 0", "subnets[0].validators[0].count: 0 is outside 1..=4096"),
+        ("version: 1", "version: 2", "version: 2 is outside 1..=1"),
+        ("duration: {tempos: 6}", "duration: {forever: true}", "duration.forever: unknown variant `forever`"),
+        (
+            "target: miners/5",
+            "target: miners/50",
+            "subnets[0].miners[3].policy.copycat.target: no node or group \"miners/50\"",
+        ),
+        ("tempo: 20,", "tempo: 20, kapa: 3,", "subnets[0].hyperparameters.kapa: unknown field `kapa`"),
+        ("max_allowed_uids: 24", "max_allowed_uids: 5", "max_allowed_uids: 5 UIDs cannot hold"),
+        ("loss: 0.2", "loss: 1.5", "1.5 is not a probability"),
+        ("node: honest/0, at_block: 30", "node: chain, at_block: 30", "faults[0].crash.node: the chain does not crash"),
+        (
+            "restart_at_block: 45",
+            "restart_at_block: 25",
+            "faults[0].crash.restart_at_block: 25 is not after at_block 30",
+        ),
+        ("name: lazy", "name: honest", "\"honest\" is taken"),
+        ("target: miners/5", "target: copycat/0", "is not one miner (group/index) of this subnet that serves"),
+        ("stake_tao: 1500", "stake_tao: 20900000", "more than the 21 M supply"),
+        (
+            "tempo: 20,",
+            "tempo: 20, owner_uid: 3,",
+            "subnets[0].hyperparameters.owner_uid: the subnet owner is not an actor",
+        ),
+        ("duration:", "profile: head-2027\nduration:", "profile: unknown profile \"head-2027\""),
+    ];
+    for (from, to, expected) in cases {
+        assert!(good.contains(from), "{from:?} is in smoke.yaml");
+        assert_refused(&good.replace(from, to), expected);
+    }
     assert_refused("version: 1\nname: x\n", "missing field `seed`");
-    assert_refused(
-        &good.replace("target: miners/5", "target: copycat/0"),
-        "is not one miner (group/index) of this subnet that serves",
-    );
-    assert_refused(&good.replace("stake_tao: 1500", "stake_tao: 20900000"), "more than the 21 M supply");
-    assert_refused(
-        &good.replace("tempo: 20,", "tempo: 20, owner_uid: 3,"),
-        "subnets[0].hyperparameters.owner_uid: the subnet owner is not an actor",
-    );
     assert_refused("{{{", "line 1");
-    assert_refused(
-        &good.replace("duration:", "profile: head-2027\nduration:"),
-        "profile: unknown profile \"head-2027\"",
-    );
 }
 
 #[test]

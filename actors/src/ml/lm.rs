@@ -9,7 +9,7 @@ use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
 use rand_chacha::ChaCha8Rng;
 
 use super::CONTRACTION_MAX;
-use super::tensor::{layer, ok, parameter, quantised_probabilities, uniform};
+use super::tensor::{self, layer, ok, parameter, quantised_probabilities, uniform};
 use super::text::{contexts, sample_positions};
 
 /// How a miner's language model is built and trained.
@@ -127,11 +127,7 @@ impl CharLm {
 
     /// Every weight's bits, for determinism checks.
     pub fn weight_bits(&self) -> Vec<u32> {
-        [&self.embedding, &self.w1, &self.b1, &self.w2, &self.b2]
-            .iter()
-            .flat_map(|var| ok(ok(var.as_tensor().flatten_all()).to_vec1::<f32>()))
-            .map(f32::to_bits)
-            .collect()
+        tensor::weight_bits(&[&self.embedding, &self.w1, &self.b1, &self.w2, &self.b2])
     }
 }
 

@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::CONTRACTION_MAX;
 use super::rng::shuffle;
-use super::tensor::{layer, ok, parameter, quantised_probabilities};
+use super::tensor::{self, layer, ok, parameter, quantised_probabilities};
 
 /// How a miner's model is built and trained.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -102,11 +102,7 @@ impl Mlp {
 
     /// Every weight's bits, for determinism checks.
     pub fn weight_bits(&self) -> Vec<u32> {
-        [&self.w1, &self.b1, &self.w2, &self.b2]
-            .iter()
-            .flat_map(|var| ok(ok(var.as_tensor().flatten_all()).to_vec1::<f32>()))
-            .map(f32::to_bits)
-            .collect()
+        tensor::weight_bits(&[&self.w1, &self.b1, &self.w2, &self.b2])
     }
 }
 

@@ -40,3 +40,8 @@ pub(crate) fn quantised_probabilities(logits: &Tensor) -> Vec<Vec<u16>> {
 pub(crate) fn parameter(var: &Var, training: bool) -> Tensor {
     if training { var.as_tensor().clone() } else { var.as_detached_tensor() }
 }
+
+/// Every weight's bits, in order: for determinism checks.
+pub(crate) fn weight_bits(vars: &[&Var]) -> Vec<u32> {
+    vars.iter().flat_map(|var| ok(ok(var.as_tensor().flatten_all()).to_vec1::<f32>())).map(f32::to_bits).collect()
+}
