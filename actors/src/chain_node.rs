@@ -51,8 +51,6 @@ pub struct BlockRecord {
     pub epochs: Vec<(u16, EpochOutput, Vec<HotkeyId>)>,
     /// Set when a token invariant broke after this block: a simulator bug.
     pub conservation_error: Option<String>,
-    pub extrinsics_ok: u32,
-    pub extrinsics_refused: u32,
 }
 
 pub struct ChainNode {
@@ -82,10 +80,6 @@ impl ChainNode {
         producer_faults.sort_by_key(|f| f.at_block);
         upgrades.sort_by_key(|u| u.at_block);
         Self { chain, block_time_us, signers, axons, mempool: Vec::new(), producer_faults, upgrades, next_block_us: 0 }
-    }
-
-    pub fn chain(&self) -> &Chain {
-        &self.chain
     }
 
     /// The block time in force after `block`, and the stall before the next one.
@@ -142,14 +136,8 @@ impl ChainNode {
             .into_iter()
             .map(|(netuid, output)| (netuid, output, self.chain.subnet(netuid).hotkeys.clone()))
             .collect();
-        let (mut ok, mut refused) = (0, 0);
         for (from, nonce, call) in std::mem::take(&mut self.mempool) {
             let outcome = self.apply(from, &call);
-            if outcome.is_ok() {
-                ok += 1
-            } else {
-                refused += 1
-            }
             out.send(from, Message::Included { nonce, block, outcome });
         }
         while self.upgrades.first().is_some_and(|u| u.at_block <= block) {
@@ -167,8 +155,6 @@ impl ChainNode {
             total_issuance_rao: self.chain.total_issuance_rao,
             epochs,
             conservation_error: self.chain.conservation().err().map(|e| e.0),
-            extrinsics_ok: ok,
-            extrinsics_refused: refused,
         })));
         self.next_block_us = now_us + self.next_interval_us(block);
     }

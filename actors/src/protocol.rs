@@ -94,18 +94,6 @@ pub enum Extrinsic {
     },
 }
 
-impl Extrinsic {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::SetWeights { .. } => "set_weights",
-            Self::CommitTimelocked { .. } => "commit_timelocked_weights",
-            Self::CommitHash { .. } => "commit_weights",
-            Self::RevealWeights { .. } => "reveal_weights",
-            Self::Register { .. } => "burned_register",
-        }
-    }
-}
-
 /// One UID as the chain shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NeuronView {
@@ -179,10 +167,6 @@ pub enum Observation {
     },
     QueryTimedOut,
     QueryRefused {
-        reason: &'static str,
-    },
-    /// A miner refused a query (its clock's view of the nonce, or being offline).
-    MinerRefused {
         reason: &'static str,
     },
     ExtrinsicIncluded {

@@ -47,7 +47,6 @@ pub enum Response {
 }
 
 pub struct MinerContext<'a> {
-    pub now_us: TimeUs,
     /// The block by this miner's clock.
     pub block: u64,
     pub model: Option<&'a Model>,
@@ -106,8 +105,8 @@ impl Miner {
     }
 
     fn on_query(&mut self, now_us: TimeUs, from: NodeId, query: Query, out: &mut Outbox) {
+        // The validator observes the refusal when the reply reaches it.
         let refuse = |out: &mut Outbox, reason: &'static str| {
-            out.observe(Observation::MinerRefused { reason });
             out.send(from, Message::Answer { query_id: query.id, reply: Reply::Refused(reason) });
         };
         if self.permitted.binary_search(&query.hotkey).is_err() {
@@ -117,8 +116,7 @@ impl Miner {
             return refuse(out, "nonce outside the axon's window");
         }
         let block = self.block(now_us);
-        let mut ctx =
-            MinerContext { now_us, block, model: self.model.as_deref(), classes: self.classes, rng: &mut self.rng };
+        let mut ctx = MinerContext { block, model: self.model.as_deref(), classes: self.classes, rng: &mut self.rng };
         match self.policy.respond(&mut ctx, &query) {
             Response::Answer(rows) => {
                 let after_us = self.compute_us(rows.len());

@@ -144,10 +144,6 @@ impl Validator {
         bytes.chunks_exact(8).map(|c| f64::from_bits(u64::from_le_bytes(c.try_into().expect("8 bytes")))).collect()
     }
 
-    pub fn scores(&self) -> &[f64] {
-        &self.scores
-    }
-
     /// The block the chain is probably at: the last view's, plus the blocks since by this node's
     /// clock.
     fn block_estimate(&self, now_us: TimeUs) -> Option<u64> {

@@ -88,7 +88,6 @@ pub struct NodeStats {
     pub queries_answered: u64,
     pub queries_timed_out: u64,
     pub queries_refused: u64,
-    pub miner_refusals: u64,
     pub extrinsics_ok: BTreeMap<&'static str, u64>,
     pub extrinsics_refused: BTreeMap<String, u64>,
     pub crashes: u64,
@@ -186,7 +185,6 @@ impl World {
             }
             Observation::QueryTimedOut => stats.queries_timed_out += 1,
             Observation::QueryRefused { .. } => stats.queries_refused += 1,
-            Observation::MinerRefused { .. } => stats.miner_refusals += 1,
             Observation::ExtrinsicIncluded { call, outcome } => match outcome {
                 Ok(()) => *stats.extrinsics_ok.entry(call).or_default() += 1,
                 Err(reason) => *stats.extrinsics_refused.entry(format!("{call}: {reason}")).or_default() += 1,
