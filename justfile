@@ -15,7 +15,7 @@ conformance:
 
 # The epoch and chain benchmarks (criterion), then the network runs with their wall time.
 bench:
-    cargo bench -p tensorsim-actors
+    cargo bench -p tensorsim-chain
     cargo build --release -p tensorsim
     ./target/release/tensorsim run scenarios/baseline.yaml --out reports/out/bench-baseline
     ./target/release/tensorsim run scenarios/bench/network_4x256.yaml --out reports/out/bench-network_4x256

@@ -8,14 +8,15 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::chain::accounts::{ColdkeyId, HotkeyId};
-use crate::chain::hyperparameters::Hyperparameters;
-use crate::chain::profile::Profile;
-use crate::chain::state::Chain;
-use crate::chain::subnet::WeightsPayload;
-use crate::chain::weights::WeightsCall;
-use crate::chain::yuma::EpochOutput;
-use crate::protocol::{Actor, ChainView, Extrinsic, Message, NeuronView, NodeId, Observation, Outbox, TimeUs};
+use crate::protocol::{
+    Actor, BlockRecord, ChainView, Extrinsic, Message, NeuronView, NodeId, Observation, Outbox, TimeUs,
+};
+use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
+use tensorsim_chain::hyperparameters::Hyperparameters;
+use tensorsim_chain::metagraph::WeightsPayload;
+use tensorsim_chain::profile::Profile;
+use tensorsim_chain::state::Chain;
+use tensorsim_chain::weights::WeightsCall;
 
 /// Extrinsics waiting for the next block; beyond this the chain refuses more (a full pool).
 pub const MEMPOOL_MAX: usize = 65_536;
@@ -38,19 +39,6 @@ pub struct Upgrade {
     pub profile: Option<&'static Profile>,
     /// By netuid: the full hyperparameters after the upgrade.
     pub hyperparameters: Vec<(u16, Hyperparameters)>,
-}
-
-/// What the chain node tells the run's recorder about one block.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BlockRecord {
-    pub block: u64,
-    /// Virtual time of the block, in the chain node's clock.
-    pub at_us: TimeUs,
-    pub total_issuance_rao: u64,
-    /// Epochs that ran, with the hotkey of each UID at that epoch.
-    pub epochs: Vec<(u16, EpochOutput, Vec<HotkeyId>)>,
-    /// Set when a token invariant broke after this block: a simulator bug.
-    pub conservation_error: Option<String>,
 }
 
 pub struct ChainNode {

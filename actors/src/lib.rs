@@ -1,11 +1,13 @@
-//! tensorsim-actors: the sans-IO protocol core of tensorsim.
+//! tensorsim-actors: the sans-IO actors of tensorsim on top of the chain model
+//! (`tensorsim-chain`): the messages between nodes (`protocol`), the chain as a node
+//! (`chain_node`), the validator and miner state machines with their policies, the real small
+//! models they serve (`ml`), and the named random streams every actor draws from (`rng`).
 //!
 //! Plain state machines and pure functions: no async, no clock, no OS randomness, no threads.
-//! `chain` is the subtensor model (spec: `shared/spec/subtensor.md`).
 
-pub mod chain;
 pub mod chain_node;
 pub mod miner;
 pub mod ml;
 pub mod protocol;
+pub mod rng;
 pub mod validator;

@@ -6,7 +6,8 @@
 
 use std::sync::Arc;
 
-use crate::chain::accounts::HotkeyId;
+use tensorsim_chain::accounts::HotkeyId;
+use tensorsim_chain::yuma::EpochOutput;
 
 /// A node of the simulated network, by index (the driver maps it to an address).
 pub type NodeId = u32;
@@ -159,6 +160,19 @@ pub enum Message {
 
 /// Something the report counts; the driver forwards these to the run's recorder, so they
 /// survive the crash of the actor that saw them.
+/// What the chain node tells the run's recorder about one block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockRecord {
+    pub block: u64,
+    /// Virtual time of the block, in the chain node's clock.
+    pub at_us: TimeUs,
+    pub total_issuance_rao: u64,
+    /// Epochs that ran, with the hotkey of each UID at that epoch.
+    pub epochs: Vec<(u16, EpochOutput, Vec<HotkeyId>)>,
+    /// Set when a token invariant broke after this block: a simulator bug.
+    pub conservation_error: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Observation {
     /// An answer arrived `latency_us` after its query left (the validator's clock).
@@ -174,11 +188,12 @@ pub enum Observation {
         outcome: Result<(), String>,
     },
     /// The chain produced a block.
-    Block(Box<crate::chain_node::BlockRecord>),
+    Block(Box<BlockRecord>),
 }
 
+/// A message on its way out of an actor.
 #[derive(Clone, Debug)]
-pub struct Send {
+pub struct Outgoing {
     pub to: NodeId,
     /// Sent this long after now (a miner's compute time, for example).
     pub after_us: u64,
@@ -188,7 +203,7 @@ pub struct Send {
 /// What one actor step produced.
 #[derive(Debug, Default)]
 pub struct Outbox {
-    pub sends: Vec<Send>,
+    pub sends: Vec<Outgoing>,
     pub observations: Vec<Observation>,
     /// What the actor writes to its disk (replacing what was there): it survives a crash.
     pub disk: Option<Vec<u8>>,
@@ -196,11 +211,11 @@ pub struct Outbox {
 
 impl Outbox {
     pub fn send(&mut self, to: NodeId, message: Message) {
-        self.sends.push(Send { to, after_us: 0, message });
+        self.sends.push(Outgoing { to, after_us: 0, message });
     }
 
     pub fn send_after(&mut self, to: NodeId, after_us: u64, message: Message) {
-        self.sends.push(Send { to, after_us, message });
+        self.sends.push(Outgoing { to, after_us, message });
     }
 
     pub fn observe(&mut self, observation: Observation) {
@@ -213,7 +228,7 @@ impl Outbox {
 }
 
 /// A node's behaviour as its driver sees it.
-pub trait Actor: std::marker::Send {
+pub trait Actor: Send {
     /// After a crash, before `on_start`: what the actor last saved.
     fn restore(&mut self, _disk: &[u8]) {}
     /// The node (re)starts at local time `now_us`.

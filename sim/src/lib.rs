@@ -3,6 +3,7 @@
 //! `replay` drives one subnet from a script of extrinsics (the conformance contract).
 
 pub mod atomic_write;
+pub mod hyperparameter_overrides;
 pub mod metrics;
 #[cfg(madsim)]
 pub mod network;

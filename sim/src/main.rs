@@ -9,7 +9,7 @@ use tensorsim::atomic_write::write_atomically;
 use tensorsim::replay::chain::{ChainCase, ChainReplayError};
 use tensorsim::replay::{self, CASE_BYTES_MAX, ReplayCase, check};
 use tensorsim::scenario::Plan;
-use tensorsim_actors::chain::profile::Profile;
+use tensorsim_chain::profile::Profile;
 
 /// Exit code for bad input: a scenario, a replay case or a flag (clap uses 2 for flags too).
 const EXIT_BAD_INPUT: u8 = 2;
@@ -244,8 +244,8 @@ fn run_command(args: &RunArgs) -> ExitCode {
 
 fn profiles_command() -> ExitCode {
     let mut text = String::new();
-    for profile in &tensorsim_actors::chain::profile::PROFILES {
-        let default = if std::ptr::eq(profile, tensorsim_actors::chain::profile::HEAD) { " (default)" } else { "" };
+    for profile in &tensorsim_chain::profile::PROFILES {
+        let default = if std::ptr::eq(profile, tensorsim_chain::profile::HEAD) { " (default)" } else { "" };
         text.push_str(&format!("{}{default}\n  as of {}\n  {}\n", profile.name, profile.as_of, profile.summary));
     }
     match io::stdout().lock().write_all(text.as_bytes()) {

@@ -11,10 +11,10 @@ use std::sync::Arc;
 
 use rand_chacha::ChaCha8Rng;
 
-use crate::chain::accounts::HotkeyId;
-use crate::ml::rng::stream;
 use crate::ml::task::Model;
 use crate::protocol::{Actor, Extrinsic, Message, NodeId, Observation, Outbox, Query, Reply, TimeUs, US_PER_MS};
+use crate::rng::stream;
+use tensorsim_chain::accounts::HotkeyId;
 
 /// Bittensor's axon refuses a nonce more than 4 s away from its clock (`ALLOWED_DELTA`).
 pub const NONCE_WINDOW_MS: u64 = 4_000;

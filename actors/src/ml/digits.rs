@@ -2,7 +2,7 @@
 //! 10 classes) embedded in smartcore, pixels scaled to [0, 1], split once per run into the public
 //! rows miners train on and the hidden rows only validators hold.
 
-use super::rng::{shuffle, stream};
+use crate::rng::{shuffle, stream};
 
 pub const FEATURES: usize = 64;
 pub const CLASSES: usize = 10;

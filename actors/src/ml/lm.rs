@@ -134,9 +134,9 @@ impl CharLm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ml::rng::stream;
     use crate::ml::scoring::{mean_nll, prior, prior_nll, reward};
     use crate::ml::text::Corpus;
+    use crate::rng::stream;
 
     const QUERIES: usize = 4_096;
 

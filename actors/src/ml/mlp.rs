@@ -7,8 +7,8 @@ use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
 use rand_chacha::ChaCha8Rng;
 
 use super::CONTRACTION_MAX;
-use super::rng::shuffle;
 use super::tensor::{self, layer, ok, parameter, quantised_probabilities};
+use crate::rng::shuffle;
 
 /// How a miner's model is built and trained.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -110,8 +110,8 @@ impl Mlp {
 mod tests {
     use super::*;
     use crate::ml::digits::{CLASSES, Digits, FEATURES, Split};
-    use crate::ml::rng::stream;
     use crate::ml::scoring::accuracy;
+    use crate::rng::stream;
 
     fn trained(hidden: usize, epochs: u32, seed: u64) -> (Mlp, Digits, Split) {
         let digits = Digits::load();

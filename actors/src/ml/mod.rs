@@ -1,12 +1,12 @@
-//! Real small models for the simulated subnets (issue 4): the data they learn from, the models
-//! miners train, and the scores validators give. Deterministic by construction: every random draw
-//! is ChaCha from a named stream, candle runs on one thread with contraction dimensions ≤ 512 and
-//! contiguous row-major operands, and what leaves a miner or a validator is quantised.
+//! Real small models for the simulated subnets: the data they learn from, the models miners
+//! train, and the scores validators give. Deterministic by construction: every random draw is
+//! ChaCha from a named stream (`crate::rng`), candle runs on one thread with contraction
+//! dimensions ≤ 512 and contiguous row-major operands, and what leaves a miner or a validator is
+//! quantised.
 
 pub mod digits;
 pub mod lm;
 pub mod mlp;
-pub mod rng;
 pub mod scoring;
 pub mod task;
 mod tensor;

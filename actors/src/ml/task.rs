@@ -6,10 +6,10 @@ use rand_chacha::ChaCha8Rng;
 use super::digits::{CLASSES, Digits, FEATURES, Split};
 use super::lm::{CharLm, CharLmConfig};
 use super::mlp::{Mlp, MlpConfig};
-use super::rng::{below, shuffle, stream};
 use super::scoring;
 use super::text::{self, Corpus};
 use crate::protocol::Rows;
+use crate::rng::{below, shuffle, stream};
 
 /// The most rows one query may carry (a batch is a contraction dimension of nothing, but a row
 /// count this large would be a scenario mistake).

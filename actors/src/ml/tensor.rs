@@ -4,7 +4,7 @@
 use candle_core::{DType, Device, Tensor, Var};
 use rand_chacha::ChaCha8Rng;
 
-use super::rng::unit_f32;
+use crate::rng::unit_f32;
 
 /// candle's errors here are shape mistakes of ours, never input-dependent.
 pub(crate) fn ok<T>(result: candle_core::Result<T>) -> T {

@@ -6,7 +6,7 @@
 
 use rand_chacha::ChaCha8Rng;
 
-use super::rng::below;
+use crate::rng::below;
 
 /// The share of tokens, at the end of the text, held out for validators, in percent.
 pub const HELD_OUT_PERCENT: usize = 10;
@@ -93,7 +93,7 @@ pub fn sample_positions(tokens: usize, context: usize, count: usize, rng: &mut C
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ml::rng::stream;
+    use crate::rng::stream;
 
     #[test]
     fn the_corpus_and_its_split() {

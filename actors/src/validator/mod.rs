@@ -15,12 +15,12 @@ use std::sync::Arc;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::Rng;
 
-use crate::chain::accounts::HotkeyId;
-use crate::chain::subnet::{WeightsPayload, commit_hash};
-use crate::ml::rng::{below, stream};
 use crate::ml::task::TaskData;
 use crate::protocol::{Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Query, TimeUs, US_PER_MS};
+use crate::rng::{below, stream};
 use rounds::Round;
+use tensorsim_chain::accounts::HotkeyId;
+use tensorsim_chain::metagraph::{WeightsPayload, commit_hash};
 
 /// The most rounds in flight at once: a round lives at most `timeout_us`, so this bounds a
 /// validator whose timeout is many query intervals long.

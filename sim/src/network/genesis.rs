@@ -6,14 +6,14 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use tensorsim_actors::chain::accounts::{ColdkeyId, HotkeyId};
-use tensorsim_actors::chain::fixed::U64F64;
-use tensorsim_actors::chain::hyperparameters::Hyperparameters;
-use tensorsim_actors::chain::pool::Pool;
-use tensorsim_actors::chain::state::{Chain, NetworkParameters};
 use tensorsim_actors::miner::policies::MinerPolicySpec;
 use tensorsim_actors::ml::task::{Model, ModelSpec, TaskData};
 use tensorsim_actors::protocol::NodeId;
+use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
+use tensorsim_chain::fixed::U64F64;
+use tensorsim_chain::hyperparameters::Hyperparameters;
+use tensorsim_chain::pool::Pool;
+use tensorsim_chain::state::{Chain, NetworkParameters};
 
 use crate::scenario::{Plan, Role, TaskSpec};
 

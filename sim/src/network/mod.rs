@@ -14,7 +14,6 @@ pub mod world;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use tensorsim_actors::chain::accounts::{ColdkeyId, HotkeyId};
 use tensorsim_actors::chain_node::ChainNode;
 use tensorsim_actors::miner::policies::{self as miner_policies, MinerPolicySpec};
 use tensorsim_actors::miner::{Miner, MinerConfig};
@@ -22,6 +21,7 @@ use tensorsim_actors::ml::task::{Model, TaskData};
 use tensorsim_actors::protocol::{Actor, NodeId, US_PER_MS};
 use tensorsim_actors::validator::policies as validator_policies;
 use tensorsim_actors::validator::{Validator, ValidatorConfig};
+use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
 
 use crate::scenario::{NodeFault, Plan, Role};
 use genesis::Genesis;

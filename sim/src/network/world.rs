@@ -6,10 +6,10 @@ use std::sync::Mutex;
 
 use hdrhistogram::Histogram;
 use rand_chacha::ChaCha8Rng;
-use tensorsim_actors::chain::accounts::HotkeyId;
-use tensorsim_actors::chain::yuma::EpochOutput;
-use tensorsim_actors::ml::rng::{stream, unit_f32};
 use tensorsim_actors::protocol::{NodeId, Observation, TimeUs};
+use tensorsim_actors::rng::{stream, unit_f32};
+use tensorsim_chain::accounts::HotkeyId;
+use tensorsim_chain::yuma::EpochOutput;
 
 use crate::scenario::{LatencySpec, Plan};
 

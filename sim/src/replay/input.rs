@@ -3,8 +3,8 @@
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
-use tensorsim_actors::chain::hyperparameters::Hyperparameters;
-use tensorsim_actors::chain::profile::{self, Profile};
+use tensorsim_chain::hyperparameters::Hyperparameters;
+use tensorsim_chain::profile::{self, Profile};
 
 use super::InputError;
 use super::chain::profile_named;

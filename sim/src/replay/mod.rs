@@ -12,9 +12,9 @@ mod output;
 
 use std::fmt;
 
-use tensorsim_actors::chain::hyperparameters::UIDS_MAX;
-use tensorsim_actors::chain::subnet::{CallError, InvalidCall, NeuronInit, Subnet};
-use tensorsim_actors::chain::yuma::EpochOutput;
+use tensorsim_chain::hyperparameters::UIDS_MAX;
+use tensorsim_chain::metagraph::{CallError, InvalidCall, Metagraph, NeuronInit};
+use tensorsim_chain::yuma::EpochOutput;
 
 use input::parse_json;
 pub use input::{Action, CASE_BYTES_MAX, OUTPUT_VALUES_MAX, ReplayCase, STEPS_MAX, Step};
@@ -77,7 +77,7 @@ pub fn run(case: &ReplayCase) -> Result<ReplayOutput, InputError> {
         .iter()
         .map(|n| NeuronInit { stake_rao: n.stake_rao, registered_at: n.registered_at, last_update: n.last_update })
         .collect();
-    let mut subnet = Subnet::new(case.hyperparameters.clone(), &neurons).map_err(|invalid| match invalid {
+    let mut subnet = Metagraph::new(case.hyperparameters.clone(), &neurons).map_err(|invalid| match invalid {
         InvalidCall::UnknownUid { .. } => InputError::new("hyperparameters.owner_uid", invalid.to_string()),
         _ => InputError::new("neurons", invalid.to_string()),
     })?;

@@ -3,7 +3,7 @@
 
 use std::fmt::{Display, Write};
 
-use tensorsim_actors::chain::yuma::EpochOutput;
+use tensorsim_chain::yuma::EpochOutput;
 
 use super::ReplayOutput;
 

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use tensorsim_actors::chain::accounts::HotkeyId;
 use tensorsim_actors::validator::policies::ValidatorPolicySpec;
+use tensorsim_chain::accounts::HotkeyId;
 
 use crate::metrics;
 use crate::network::RunResult;

@@ -6,12 +6,12 @@ pub mod types;
 
 use std::collections::BTreeSet;
 
-use tensorsim_actors::chain::hyperparameters::Hyperparameters;
-use tensorsim_actors::chain::profile::{self, Profile};
 use tensorsim_actors::miner::policies::MinerPolicySpec;
 use tensorsim_actors::ml::task::ModelSpec;
 use tensorsim_actors::protocol::NodeId;
 use tensorsim_actors::validator::policies::ValidatorPolicySpec;
+use tensorsim_chain::hyperparameters::Hyperparameters;
+use tensorsim_chain::profile::{self, Profile};
 
 use crate::yaml::{self, YamlError};
 pub use types::*;
@@ -579,5 +579,6 @@ fn patched(
     patch: &serde_json::Map<String, serde_json::Value>,
     path: &str,
 ) -> Result<Hyperparameters, ScenarioError> {
-    base.with_overrides(patch).or_else(|(field, message)| invalid(format!("{path}.{field}"), message))
+    crate::hyperparameter_overrides::with_overrides(base, patch)
+        .or_else(|(field, message)| invalid(format!("{path}.{field}"), message))
 }

@@ -1,8 +1,8 @@
 //! The random miner: probabilities drawn from its stream, worth nothing against the prior.
 
 use crate::miner::{MinerContext, MinerPolicy, Response};
-use crate::ml::rng::unit_f32;
 use crate::protocol::Query;
+use crate::rng::unit_f32;
 
 pub struct Random;
 

@@ -1,7 +1,7 @@
 //! The cabal: weights only its own miners, equally, whatever they are worth.
 
-use crate::chain::accounts::HotkeyId;
 use crate::validator::{ValidatorPolicy, WeightsContext};
+use tensorsim_chain::accounts::HotkeyId;
 
 pub struct Cabal {
     pub members: Vec<HotkeyId>,

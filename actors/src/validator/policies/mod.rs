@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{ValidatorPolicy, WeightsContext};
-use crate::chain::accounts::HotkeyId;
+use tensorsim_chain::accounts::HotkeyId;
 
 pub use scripted::ScriptedWeights;
 pub use weight_copier::CopySource;

@@ -1,7 +1,7 @@
 //! The noisy validator: honest weights blurred by Gaussian noise (a poor measurement).
 
 use super::measured_weights;
-use crate::ml::rng::unit_f32;
+use crate::rng::unit_f32;
 use crate::validator::{ValidatorPolicy, WeightsContext};
 
 pub struct Noisy {

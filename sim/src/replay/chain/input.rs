@@ -2,9 +2,9 @@
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
-use tensorsim_actors::chain::hyperparameters::Hyperparameters;
-use tensorsim_actors::chain::profile::{self, Profile};
-use tensorsim_actors::chain::state::SUBNETS_MAX;
+use tensorsim_chain::hyperparameters::Hyperparameters;
+use tensorsim_chain::profile::{self, Profile};
+use tensorsim_chain::state::SUBNETS_MAX;
 
 use super::super::input::one_action;
 use super::super::{InputError, STEPS_MAX, parse_json};
@@ -238,7 +238,8 @@ pub(super) fn patched(
     patch: &serde_json::Map<String, serde_json::Value>,
     path: &str,
 ) -> Result<Hyperparameters, InputError> {
-    base.with_overrides(patch).map_err(|(field, message)| InputError::new(format!("{path}.{field}"), message))
+    crate::hyperparameter_overrides::with_overrides(base, patch)
+        .map_err(|(field, message)| InputError::new(format!("{path}.{field}"), message))
 }
 
 impl ChainCase {

@@ -8,13 +8,13 @@
 mod input;
 mod output;
 
-use tensorsim_actors::chain::accounts::{ColdkeyId, HotkeyId};
-use tensorsim_actors::chain::fixed::U64F64;
-use tensorsim_actors::chain::hyperparameters::Hyperparameters;
-use tensorsim_actors::chain::pool::Pool;
-use tensorsim_actors::chain::state::{Chain, CreateSubnetError, NetworkParameters};
-use tensorsim_actors::chain::subnet::{WeightsPayload, commit_hash};
-use tensorsim_actors::chain::weights::WeightsCall;
+use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
+use tensorsim_chain::fixed::U64F64;
+use tensorsim_chain::hyperparameters::Hyperparameters;
+use tensorsim_chain::metagraph::{WeightsPayload, commit_hash};
+use tensorsim_chain::pool::Pool;
+use tensorsim_chain::state::{Chain, CreateSubnetError, NetworkParameters};
+use tensorsim_chain::weights::WeightsCall;
 
 pub use input::{ACCOUNTS_MAX, ChainAction, ChainCase, ChainStep, profile_named};
 use input::{UpgradeStep, patched};
@@ -31,7 +31,7 @@ pub const BLOCK_RECORDS_MAX: u64 = 1_000_000;
 pub struct ChainEpochRecord {
     pub netuid: u16,
     pub block: u64,
-    pub output: tensorsim_actors::chain::yuma::EpochOutput,
+    pub output: tensorsim_chain::yuma::EpochOutput,
 }
 
 /// The books of one subnet at a recorded block.

@@ -1,0 +1,94 @@
+//! Weights extrinsics on the living chain (spec §5): the hotkey-signed calls, resolved to a UID,
+//! and given the block and the epoch index that the subnet's metagraph rules need.
+
+use super::accounts::HotkeyId;
+use super::metagraph::{CallError, CommitRefused, InvalidCall, WeightsPayload};
+use super::state::Chain;
+
+/// Why a weights call fails.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WeightsCallError {
+    NoSuchSubnet {
+        netuid: u16,
+    },
+    /// The hotkey holds no UID on the subnet.
+    NotRegistered,
+    Refused(CommitRefused),
+    Invalid(InvalidCall),
+}
+
+impl std::fmt::Display for WeightsCallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Self::NoSuchSubnet { netuid } => write!(f, "subnet {netuid} does not exist"),
+            Self::NotRegistered => write!(f, "the hotkey is not registered on the subnet"),
+            Self::Refused(CommitRefused::Weights(reason)) => write!(f, "{reason}"),
+            Self::Refused(reason) => write!(f, "{reason}"),
+            Self::Invalid(invalid) => write!(f, "{invalid}"),
+        }
+    }
+}
+
+impl<R: Into<CommitRefused>> From<CallError<R>> for WeightsCallError {
+    fn from(error: CallError<R>) -> Self {
+        match error {
+            CallError::Refused(reason) => Self::Refused(reason.into()),
+            CallError::Invalid(invalid) => Self::Invalid(invalid),
+        }
+    }
+}
+
+/// Which weights call.
+pub enum WeightsCall<'a> {
+    Set(&'a WeightsPayload),
+    /// v2: the hash of the payload and salt.
+    Commit([u8; 32]),
+    /// v3/v4: the sealed payload.
+    CommitTimelocked(WeightsPayload),
+    /// v2: the payload and salt of an earlier commit.
+    Reveal(&'a WeightsPayload, &'a [u16]),
+}
+
+impl Chain {
+    /// A weights call signed by `hotkey` on `netuid` at the current block.
+    pub fn weights_call(&mut self, hotkey: HotkeyId, netuid: u16, call: WeightsCall) -> Result<(), WeightsCallError> {
+        if !self.subnet_exists(netuid) {
+            return Err(WeightsCallError::NoSuchSubnet { netuid });
+        }
+        // The stake check reads the stake of now, not of the last epoch.
+        self.refresh_stake_weights(netuid);
+        let block = self.block;
+        let subnet = self.subnet_mut(netuid);
+        let uid = subnet.uid_of(hotkey).ok_or(WeightsCallError::NotRegistered)?;
+        let epoch = subnet.scheduler.commit_epoch(subnet.metagraph.hyperparameters.tempo, block);
+        let metagraph = &mut subnet.metagraph;
+        match call {
+            WeightsCall::Set(payload) => {
+                metagraph.set_weights(uid, &payload.dests, &payload.values, payload.version_key, block)?;
+            }
+            WeightsCall::Commit(hash) => metagraph.commit_weights(uid, hash, block, epoch)?,
+            WeightsCall::CommitTimelocked(payload) => {
+                metagraph.commit_timelocked_weights(uid, payload, block, epoch)?
+            }
+            WeightsCall::Reveal(payload, salt) => metagraph.reveal_weights(uid, payload, salt, block, epoch)?,
+        }
+        Ok(())
+    }
+
+    /// §3.3 step 3: every subnet opens the timelocked commits of its current epoch.
+    pub(super) fn reveal_timelocked_commits(&mut self, block: u64) -> Vec<(u16, u16, CommitRefused)> {
+        let mut refused = Vec::new();
+        for subnet in &mut self.subnets {
+            let h = &subnet.metagraph.hyperparameters;
+            if !h.commit_reveal || h.commit_reveal_version < 3 {
+                continue;
+            }
+            let epoch = subnet.scheduler.current_epoch(h.tempo, block);
+            let netuid = subnet.netuid;
+            refused.extend(
+                subnet.metagraph.reveal_timelocked(block, epoch).into_iter().map(|(uid, reason)| (netuid, uid, reason)),
+            );
+        }
+        refused
+    }
+}
