@@ -98,6 +98,7 @@ impl CharLm {
     /// Trains on `tokens` for the configured steps, each a mini-batch of positions drawn from
     /// `rng`.
     pub fn train(&mut self, tokens: &[u8], rng: &mut ChaCha8Rng) {
+        tensor::assert_single_threaded();
         if tokens.len() <= self.config.context {
             return;
         }
@@ -118,6 +119,7 @@ impl CharLm {
     /// Next-token probabilities for each row of `context` token ids (row-major), quantised to
     /// u16 (⌊p · 65535⌋), as a miner answers.
     pub fn answer(&self, contexts: &[u8]) -> Vec<Vec<u16>> {
+        tensor::assert_single_threaded();
         let n = self.rows_in(contexts);
         if n == 0 {
             return Vec::new();

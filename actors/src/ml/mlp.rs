@@ -64,6 +64,7 @@ impl Mlp {
     /// Trains on `rows` (row-major features) and `labels` for the configured epochs, mini-batches
     /// drawn by shuffling with `rng`.
     pub fn train(&mut self, rows: &[f32], labels: &[u8], rng: &mut ChaCha8Rng) {
+        tensor::assert_single_threaded();
         let n = labels.len();
         assert_eq!(rows.len(), n * self.config.inputs, "features per label");
         if n == 0 {
@@ -91,6 +92,7 @@ impl Mlp {
 
     /// Class probabilities for each row, quantised to u16 (⌊p · 65535⌋), as a miner answers.
     pub fn answer(&self, rows: &[f32]) -> Vec<Vec<u16>> {
+        tensor::assert_single_threaded();
         let n = rows.len() / self.config.inputs;
         assert_eq!(rows.len(), n * self.config.inputs, "whole rows");
         if n == 0 {

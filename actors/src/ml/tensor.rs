@@ -6,6 +6,15 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::rng::unit_f32;
 
+/// Panics unless candle computes on one thread. Its matmuls split work by thread count, and its
+/// thread pool panics inside madsim's runtime; the binary and `.cargo/config.toml` set
+/// `RAYON_NUM_THREADS=1`, and every model checks it where it runs (a library user who forgets
+/// it is told, not handed a report that depends on the machine).
+pub(crate) fn assert_single_threaded() {
+    let threads = candle_core::utils::get_num_threads();
+    assert_eq!(threads, 1, "candle would run on {threads} threads: set RAYON_NUM_THREADS=1 (determinism needs one)");
+}
+
 /// candle's errors here are shape mistakes of ours, never input-dependent.
 pub(crate) fn ok<T>(result: candle_core::Result<T>) -> T {
     result.unwrap_or_else(|error| panic!("candle: {error}"))

@@ -12,7 +12,7 @@
 //! - [`exp_safe_many`] runs the series of several values in lockstep: each series is a chain of
 //!   dependent multiplies, and interleaving independent chains keeps the multiplier busy.
 
-use super::I32F32;
+use substrate_fixed::types::I32F32;
 
 /// exp(1) as the crate stores it: e with 23 fractional bits (I9F23), widened to I32F32.
 const E_RAW: i64 = 0x15B_F0A8 << 9;

@@ -6,9 +6,11 @@
 //! The raw-bit kernels that hot loops use instead of the types' generic operations are tested bit
 //! for bit against the crate's own operations.
 
+mod encoding;
 mod exp;
 mod upscale;
 
+pub use encoding::{fixed_from_u16, fixed_proportion_to_u16, u16_proportion_to_fixed};
 pub use exp::{Overflow, exp, exp_safe, exp_safe_many, sigmoid_safe};
 pub use substrate_fixed::types::{I32F32, I64F64, I96F32, U64F64, U96F32};
 pub use upscale::{is_max_weight_limited, max_upscale_to_u16, u16_max_upscale};
@@ -17,27 +19,6 @@ pub use upscale::{is_max_weight_limited, max_upscale_to_u16, u16_max_upscale};
 pub const ONE: I32F32 = I32F32::from_bits(1 << 32);
 /// The raw value of 1.0 in I32F32.
 pub const ONE_RAW: i64 = 1 << 32;
-
-/// A u16 value as an integer-valued fixed number (65535 → 65535.0).
-#[inline]
-pub fn fixed_from_u16(value: u16) -> I32F32 {
-    I32F32::from_bits(i64::from(value) << 32)
-}
-
-/// u16 proportion → fixed: `value / 65535`, a truncating fixed division (spec §1.4).
-#[inline]
-pub fn u16_proportion_to_fixed(value: u16) -> I32F32 {
-    // (value << 32 << 32) / (65535 << 32), truncated = floor(value · 2^32 / 65535).
-    I32F32::from_bits((i64::from(value) << 32) / 65535)
-}
-
-/// Fixed proportion → u16: `⌊x · 65535⌋`, saturating to 0..=65535 (spec §1.4).
-#[inline]
-pub fn fixed_proportion_to_u16(x: I32F32) -> u16 {
-    // x · 65535.0 is exact (the multiplier is an integer), so the only rounding is the floor.
-    let scaled = i128::from(x.to_bits()) * 65535;
-    (scaled >> 32).clamp(0, i128::from(u16::MAX)) as u16
-}
 
 /// I64F64 → I32F32, dropping 32 fractional bits (floor) and saturating (spec §1.2).
 #[inline]

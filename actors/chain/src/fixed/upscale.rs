@@ -1,7 +1,8 @@
 //! Max-upscale to u16 (spec §1.4) and the max-weight-limit check (§5.1.9). These run once per
 //! extrinsic, so they are written with the crate's own operations, branch for branch.
 
-use super::{I32F32, fixed_from_u16};
+use super::encoding::fixed_from_u16;
+use substrate_fixed::types::I32F32;
 
 const U16_MAX_FIXED: I32F32 = I32F32::from_bits(65535 << 32);
 const UPSCALE_BRANCH: I32F32 = I32F32::from_bits(32768 << 32);

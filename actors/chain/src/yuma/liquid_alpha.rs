@@ -294,7 +294,7 @@ mod tests {
         let mut sigmoid = AlphaSigmoid::new(LiquidAlpha { alpha_low: 6553, alpha_high: 6553, steepness: 1000 });
         let liquid =
             ema_per_entry(&weights, &bonds, |_, cols, w, b, out| sigmoid.row_alphas(cols, w, b, &consensus, out));
-        let fixed = super::super::bonds::ema(&weights, &bonds, super::super::bonds::alpha_from_moving_average(900_000));
+        let fixed = crate::yuma::bonds::ema(&weights, &bonds, crate::yuma::bonds::alpha_from_moving_average(900_000));
         for (l, f) in dense(&liquid).iter().zip(dense(&fixed)) {
             assert!((l - f).abs() <= 1e-3, "liquid {l} fixed {f}");
         }

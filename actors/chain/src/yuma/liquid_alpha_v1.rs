@@ -7,7 +7,7 @@
 
 use substrate_fixed::transcendental::{exp, ln};
 
-use super::LiquidAlpha;
+use super::liquid_alpha::LiquidAlpha;
 use crate::fixed::{I32F32, ONE};
 
 const ZERO: I32F32 = I32F32::from_bits(0);

@@ -27,32 +27,37 @@ impl SparseMatrix {
         Self { n_cols, row_start, cols: Vec::with_capacity(entries), vals: Vec::with_capacity(entries) }
     }
 
-    /// Appends an entry to the current row; columns must ascend within a row.
+    /// Appends an entry to the current row; columns must ascend within a row (checked by
+    /// [`end_row`](Self::end_row)).
     #[inline]
     pub fn push(&mut self, col: u16, val: I32F32) {
-        debug_assert!(usize::from(col) < self.n_cols);
-        debug_assert!(
-            self.cols.len() == self.current_row_start() || *self.cols.last().unwrap() < col,
-            "columns must ascend within a row"
-        );
         self.cols.push(col);
         self.vals.push(val);
     }
 
+    /// Closes the current row. The bonds merge ([`merge_rows`](super::bonds::merge_rows)) walks
+    /// two rows in column order and would pair the wrong entries on a row out of order, so the
+    /// order (and the column bound) is checked here in every build, once per row.
     #[inline]
     pub fn end_row(&mut self) {
+        let start = self.current_row_start();
+        let row = &self.cols[start..];
+        assert!(
+            row.windows(2).all(|pair| pair[0] < pair[1])
+                && row.last().is_none_or(|&col| usize::from(col) < self.n_cols),
+            "row {}: columns must ascend and stay below {}",
+            self.row_start.len() - 1,
+            self.n_cols
+        );
         let end = u32::try_from(self.cols.len()).expect("entries fit u32");
         self.row_start.push(end);
     }
 
     /// Appends a whole row (columns ascending, one value each).
     pub fn push_row(&mut self, cols: impl IntoIterator<Item = u16>, vals: impl IntoIterator<Item = I32F32>) {
-        let start = self.cols.len();
         self.cols.extend(cols);
         self.vals.extend(vals);
         assert_eq!(self.cols.len(), self.vals.len(), "one value per column");
-        debug_assert!(self.cols[start..].windows(2).all(|pair| pair[0] < pair[1]), "columns must ascend within a row");
-        debug_assert!(self.cols[start..].iter().all(|&col| usize::from(col) < self.n_cols));
         self.end_row();
     }
 
@@ -62,7 +67,6 @@ impl SparseMatrix {
         self.cols.extend_from_slice(cols);
         self.vals.extend(vals);
         assert_eq!(self.cols.len(), self.vals.len(), "one value per column");
-        debug_assert!(cols.windows(2).all(|pair| pair[0] < pair[1]), "columns must ascend within a row");
         if self.vals[start..].iter().any(|v| v.to_bits() <= 0) {
             let mut kept = start;
             for k in start..self.vals.len() {
@@ -221,6 +225,24 @@ mod tests {
             m.end_row();
         }
         m
+    }
+
+    #[test]
+    #[should_panic(expected = "row 1: columns must ascend")]
+    fn a_row_out_of_column_order_is_refused_when_it_ends() {
+        let one = I32F32::from_num(1);
+        let mut m = SparseMatrix::with_capacity(2, 4, 4);
+        m.push_row([0, 3], [one, one]);
+        m.push(2, one);
+        m.push(1, one);
+        m.end_row();
+    }
+
+    #[test]
+    #[should_panic(expected = "row 0: columns must ascend and stay below 4")]
+    fn a_column_beyond_the_matrix_is_refused_when_its_row_ends() {
+        let mut m = SparseMatrix::with_capacity(1, 4, 1);
+        m.push_row([4], [I32F32::from_num(1)]);
     }
 
     #[test]

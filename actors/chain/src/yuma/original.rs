@@ -8,8 +8,8 @@ use super::bonds::{
     BondEncoding, alpha_from_moving_average, bond_weights, bonds_times_incentive, ema, ema_by_column,
     encode_for_storage, load_bonds,
 };
+use super::era::{BondsInputs, BondsOutcome, Era};
 use super::liquid_alpha_v1::column_alphas;
-use super::{BondsInputs, BondsOutcome, Era};
 use crate::fixed::{I32F32, mul_raw, normalize};
 
 pub struct OriginalYuma;

@@ -5,8 +5,8 @@ use super::bonds::{
     BondEncoding, alpha_from_moving_average, bond_weights, column_shares_times_incentive, ema, encode_for_storage,
     load_bonds,
 };
+use super::era::{BondsInputs, BondsOutcome, Era};
 use super::liquid_alpha::{AlphaSigmoid, ema_per_entry};
-use super::{BondsInputs, BondsOutcome, Era};
 use crate::fixed::{I32F32, normalize};
 
 pub struct Yuma3;
