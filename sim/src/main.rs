@@ -6,10 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use tensorsim::atomic_write::write_atomically;
-use tensorsim::replay::chain::{ChainCase, ChainReplayError};
-use tensorsim::replay::{self, CASE_BYTES_MAX, ReplayCase, check};
+use tensorsim::replay::{self, CASE_BYTES_MAX, ReplayError};
 use tensorsim::scenario::Plan;
-use tensorsim_chain::profile::Profile;
 
 /// Exit code for bad input: a scenario, a replay case or a flag (clap uses 2 for flags too).
 const EXIT_BAD_INPUT: u8 = 2;
@@ -255,65 +253,49 @@ fn profiles_command() -> ExitCode {
 }
 
 fn replay_command(args: &ReplayArgs) -> ExitCode {
-    let name = args.case.display();
+    let name = args.case.display().to_string();
     let text = match read_case(&args.case) {
         Ok(text) => text,
         Err(message) => return fail(EXIT_BAD_INPUT, &format!("{name}: {message}")),
     };
-    let profile = match args.profile.as_deref().map(|p| replay::chain::profile_named(p, "--profile")).transpose() {
+    let profile = match args.profile.as_deref().map(|p| replay::profile_named(p, "--profile")).transpose() {
         Ok(profile) => profile,
         Err(error) => return fail(EXIT_BAD_INPUT, &error.to_string()),
     };
-    if replay::is_chain_case(&text) {
-        return chain_replay(args, &text, profile);
-    }
-    let result = ReplayCase::parse(&text, profile).and_then(|case| replay::run(&case).map(|output| (case, output)));
-    let (case, output) = match result {
-        Ok(done) => done,
-        Err(error) => return fail(EXIT_BAD_INPUT, &format!("{name}: {error}")),
+    let outcome = match replay::run_file(&text, profile, args.check) {
+        Ok(outcome) => outcome,
+        Err(error) => return replay_failed(&name, &error),
     };
-    for field in case.profile.ignored(&case.hyperparameters) {
-        eprintln!("warning: {name}: hyperparameters.{field} has no effect under profile {}", case.profile.name);
+    for warning in &outcome.warnings {
+        eprintln!("warning: {name}: {warning}");
     }
-    if let Err(message) = emit(args, &replay::to_json(&output)) {
+    if let Err(message) = emit(args, &outcome.json) {
         return fail(EXIT_FAILURE, &message);
     }
-    if args.check {
-        let Some(expected) = &case.expected else {
-            return fail(EXIT_BAD_INPUT, &format!("{name}: --check needs an `expected` list in the case"));
-        };
-        let (checked, failures) = check::check(expected, &output);
-        for failure in &failures {
-            eprintln!("{name}: {failure}");
+    match outcome.check {
+        None => ExitCode::SUCCESS,
+        Some(Ok(checked)) => {
+            eprintln!("{name}: all {checked} expectations hold");
+            ExitCode::SUCCESS
         }
-        if !failures.is_empty() {
-            return fail(EXIT_FAILURE, &format!("{name}: {} of {checked} expectations failed", failures.len()));
-        }
-        eprintln!("{name}: all {checked} expectations hold");
+        Some(Err(error)) => replay_failed(&name, &error),
     }
-    ExitCode::SUCCESS
 }
 
-fn chain_replay(args: &ReplayArgs, text: &str, profile: Option<&'static Profile>) -> ExitCode {
-    let name = args.case.display();
-    if args.check {
-        return fail(EXIT_BAD_INPUT, &format!("{name}: --check applies to epoch cases; this is a chain case"));
-    }
-    let case = match ChainCase::parse(text, profile) {
-        Ok(case) => case,
-        Err(error) => return fail(EXIT_BAD_INPUT, &format!("{name}: {error}")),
-    };
-    let output = match replay::chain::run(&case) {
-        Ok(output) => output,
-        Err(error @ ChainReplayError::Input(_)) => return fail(EXIT_BAD_INPUT, &format!("{name}: {error}")),
-        Err(error @ ChainReplayError::Conservation { .. }) => {
-            return fail(EXIT_FAILURE, &format!("{name}: {error} (a simulator bug: please report it)"));
+/// Reports a failed replay of the case `name`: bad input exits 2, a failed check or a simulator
+/// bug 1.
+fn replay_failed(name: &str, error: &ReplayError) -> ExitCode {
+    let code = match error {
+        ReplayError::Input(_) | ReplayError::CheckOfChainCase | ReplayError::NoExpectations => EXIT_BAD_INPUT,
+        ReplayError::ExpectationsFailed { failures, .. } => {
+            for failure in failures {
+                eprintln!("{name}: {failure}");
+            }
+            EXIT_FAILURE
         }
+        ReplayError::Conservation { .. } => EXIT_FAILURE,
     };
-    if let Err(message) = emit(args, &replay::chain::to_json(&output)) {
-        return fail(EXIT_FAILURE, &message);
-    }
-    ExitCode::SUCCESS
+    fail(code, &format!("{name}: {error}"))
 }
 
 /// Writes the output where the arguments say: a file atomically, or standard output.

@@ -2,11 +2,13 @@
 //! breaks conservation (`run` checks it after every block), whatever the script asks for. Indexes,
 //! netuids and amounts range past what exists, so refusals and input errors are exercised too.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
+mod common;
 
+use common::{catching_panics, fuzz_config, profile_name};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use tensorsim::replay::chain::{ChainCase, ChainReplayError, run, to_json};
+use tensorsim::replay::chain::{ChainCase, ChainReplayError, run};
+use tensorsim::replay::to_json;
 
 const TAO: u64 = 1_000_000_000;
 
@@ -41,8 +43,7 @@ fn step() -> impl Strategy<Value = Value> {
         weights_call().prop_map(|call| json!({"commit_weights": call})),
         weights_call().prop_map(|call| json!({"reveal_weights": call})),
         weights_call().prop_map(|call| json!({"commit_timelocked_weights": call})),
-        prop_oneof![Just("legacy-2024"), Just("dtao-2025"), Just("yuma3-2025"), Just("flow-2026"), Just("head-2026")]
-            .prop_map(|profile| json!({"upgrade": {"profile": profile}})),
+        profile_name().prop_map(|profile| json!({"upgrade": {"profile": profile}})),
         (1..50u16, any::<bool>())
             .prop_map(|(tempo, cr)| json!({"upgrade": {"hyperparameters": {"tempo": tempo, "commit_reveal": cr}}})),
     ]
@@ -66,7 +67,7 @@ fn subnet() -> impl Strategy<Value = Value> {
 
 fn case() -> impl Strategy<Value = Value> {
     (
-        prop_oneof![Just("legacy-2024"), Just("dtao-2025"), Just("yuma3-2025"), Just("flow-2026"), Just("head-2026")],
+        profile_name(),
         prop::collection::vec(0..100_000 * TAO, 6),
         prop::collection::vec(0..6usize, 8),
         prop::collection::vec(subnet(), 0..4),
@@ -99,17 +100,17 @@ fn case() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(fuzz_config(500))]
 
     #[test]
     fn random_chain_scripts_never_panic_and_conserve_tokens(case in case()) {
         let text = case.to_string();
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let outcome = catching_panics(|| {
             let parsed = ChainCase::parse(&text, None)?;
             run(&parsed).map(|output| to_json(&output))
-        }));
+        });
         match outcome {
-            Err(_) => panic!("panicked on {text}"),
+            Err(message) => panic!("panicked: {message}\n{text}"),
             Ok(Err(ChainReplayError::Conservation { block, message })) => {
                 panic!("conservation broken at block {block}: {message}\n{text}")
             }

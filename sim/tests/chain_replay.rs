@@ -1,12 +1,13 @@
 //! The chain replay over days of blocks: the kept 5-day case of `scenarios/chain` (CI also runs
 //! its 10^6-block sibling, written by `generate.py --long`, through the release binary).
 
-use std::path::Path;
+mod common;
 
-use tensorsim::replay::chain::{ChainCase, run, to_json};
+use tensorsim::replay::chain::{ChainCase, run};
+use tensorsim::replay::to_json;
 
 fn short_case() -> ChainCase {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/chain/conservation_4_subnets_5_days.json");
+    let path = common::scenario("chain/conservation_4_subnets_5_days.json");
     ChainCase::parse(&std::fs::read_to_string(path).unwrap(), None).unwrap()
 }
 

@@ -11,10 +11,11 @@
 //! Each input goes through what the command does with it: parse, run, render, and check against
 //! `expected` when the case has it. A panic is caught and reported with the input that caused it.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
+mod common;
+
 use std::sync::LazyLock;
 
+use common::{catching_panics, conformance_cases, fuzz_config};
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use serde_json::{Value, json};
@@ -22,15 +23,11 @@ use tensorsim::replay::{self, Action, InputError, ReplayCase, ReplayOutput, chec
 
 /// The conformance cases, `(file name, text)`, read once.
 static CONFORMANCE: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/conformance");
-    let mut cases: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&path).unwrap()))
+    let cases: Vec<(String, String)> = conformance_cases()
+        .iter()
+        .map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(path).unwrap()))
         .collect();
-    cases.sort();
-    assert!(!cases.is_empty(), "no conformance cases in {}", dir.display());
+    assert!(!cases.is_empty(), "no conformance cases in scenarios/conformance");
     cases
 });
 
@@ -43,7 +40,7 @@ enum Outcome {
 /// What `tensorsim replay --check` does with a text: parse, run, render, check. A panic comes
 /// back as `Err` with its message.
 fn drive(text: &str) -> Result<Outcome, String> {
-    catch_unwind(AssertUnwindSafe(|| {
+    catching_panics(|| {
         let Ok(case) = ReplayCase::parse(text, None) else {
             return Outcome::NotParsed;
         };
@@ -55,13 +52,6 @@ fn drive(text: &str) -> Result<Outcome, String> {
             }
         }
         Outcome::Ran { case: Box::new(case), result }
-    }))
-    .map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "(non-string panic payload)".into())
     })
 }
 
@@ -246,9 +236,7 @@ fn apply(text: &mut Vec<u8>, mutation: &Mutation) {
 }
 
 proptest! {
-    // No failure persistence: an integration test has no lib.rs for proptest to put the file
-    // beside; a failure prints the shrunk input instead.
-    #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(fuzz_config(10_000))]
 
     #[test]
     fn mutated_conformance_cases_never_panic(
@@ -540,7 +528,7 @@ fn check_output(case: &ReplayCase, output: &ReplayOutput) -> Result<(), TestCase
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(fuzz_config(2000))]
 
     #[test]
     fn random_step_scripts_never_panic_and_ok_outputs_match_their_steps(structured in structured()) {

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{EpochRecord, ReplayOutput};
+use crate::replay::epoch::{EpochRecord, ReplayOutput};
 
 /// Every failed expectation, one line each; empty when all hold. Returns the number of
 /// expectations checked alongside.
@@ -177,7 +177,7 @@ mod tests {
     use serde_json::json;
 
     fn output() -> ReplayOutput {
-        crate::replay::sample_output()
+        crate::replay::epoch::sample_output()
     }
 
     #[test]

@@ -1,67 +1,107 @@
-//! `tensorsim replay`: one subnet driven by a script of extrinsics and epoch calls, with the
-//! chain's stored outputs after every epoch (the contract of `shared/spec/replay-format.md`).
+//! `tensorsim replay`: a scripted case, run deterministically, its output written in the format
+//! of `shared/spec/replay-format.md`. An epoch case drives one subnet epoch by epoch; a chain case
+//! (one with a top-level `chain` object) drives the living chain block by block.
 //!
-//! A step the chain refuses is recorded in `rejected` and the replay goes on, as on chain. A
-//! step that cannot be a chain call at all (a UID the subnet does not have, blocks going back)
-//! is an error of the file.
+//! The modules depend one way: `case` (shared input) and `output` (the writer) use no other;
+//! `epoch` and `chain` use those two; `check` uses `epoch`; this file uses them all.
 
+mod case;
 pub mod chain;
 pub mod check;
-mod input;
+mod epoch;
 mod output;
 
 use std::fmt;
 
-use tensorsim_chain::hyperparameters::UIDS_MAX;
-use tensorsim_chain::metagraph::{CallError, InvalidCall, Metagraph, NeuronInit};
-use tensorsim_chain::yuma::EpochOutput;
+use tensorsim_chain::profile::Profile;
 
-use input::parse_json;
-pub use input::{Action, CASE_BYTES_MAX, OUTPUT_VALUES_MAX, ReplayCase, STEPS_MAX, Step};
-pub use output::to_json;
+pub use case::{CASE_BYTES_MAX, InputError, OUTPUT_VALUES_MAX, STEPS_MAX, profile_named};
+use chain::{ChainCase, ChainReplayError};
+pub use epoch::{Action, EpochRecord, ReplayCase, ReplayOutput, Step, run};
+pub use output::{Rejected, to_json};
 
-/// Bad input: where (a field path such as `steps[4].set_weights.dests[2]`) and what.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InputError {
-    pub path: String,
-    pub message: String,
+/// A replay that ran: its output, and what the command says about it on standard error.
+#[derive(Debug)]
+pub struct ReplayOutcome {
+    /// The output document (the contract's bytes).
+    pub json: String,
+    /// Settings of the case its profile ignores, one line each.
+    pub warnings: Vec<String>,
+    /// Under `--check`: how many expectations hold, or why the check failed. The command reports
+    /// it after writing the output, which stands either way.
+    pub check: Option<Result<usize, ReplayError>>,
 }
 
-impl InputError {
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { path: path.into(), message: message.into() }
+/// Why a replay fails. `Display` gives the message after the case's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplayError {
+    /// The case is bad input.
+    Input(InputError),
+    /// `--check` of a chain case: only epoch cases carry expectations.
+    CheckOfChainCase,
+    /// `--check` of a case without an `expected` list.
+    NoExpectations,
+    /// Expectations of the case do not hold: one line each.
+    ExpectationsFailed { checked: usize, failures: Vec<String> },
+    /// A token invariant broke: a bug of the simulator, not of the case.
+    Conservation { block: u64, message: String },
+}
+
+impl From<InputError> for ReplayError {
+    fn from(error: InputError) -> Self {
+        Self::Input(error)
     }
 }
 
-impl fmt::Display for InputError {
+impl From<ChainReplayError> for ReplayError {
+    fn from(error: ChainReplayError) -> Self {
+        match error {
+            ChainReplayError::Input(error) => Self::Input(error),
+            ChainReplayError::Conservation { block, message } => Self::Conservation { block, message },
+        }
+    }
+}
+
+impl fmt::Display for ReplayError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        if self.path.is_empty() { f.write_str(&self.message) } else { write!(f, "{}: {}", self.path, self.message) }
+        match self {
+            Self::Input(error) => write!(f, "{error}"),
+            Self::CheckOfChainCase => f.write_str("--check applies to epoch cases; this is a chain case"),
+            Self::NoExpectations => f.write_str("--check needs an `expected` list in the case"),
+            Self::ExpectationsFailed { checked, failures } => {
+                write!(f, "{} of {checked} expectations failed", failures.len())
+            }
+            Self::Conservation { block, message } => {
+                write!(f, "conservation broken after block {block}: {message} (a simulator bug: please report it)")
+            }
+        }
     }
 }
 
-/// One epoch's record: the block it ran at and what it wrote.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EpochRecord {
-    pub block: u64,
-    pub output: EpochOutput,
-}
-
-/// A step the chain refused, and its reason.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Rejected {
-    pub step: usize,
-    pub error: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReplayOutput {
-    pub name: String,
-    pub epochs: Vec<EpochRecord>,
-    pub rejected: Vec<Rejected>,
+/// Runs the case in `text` under `profile` (the command line's, over the case's own) and writes
+/// its output; with `check`, checks the output against the case's expectations.
+pub fn run_file(text: &str, profile: Option<&'static Profile>, check: bool) -> Result<ReplayOutcome, ReplayError> {
+    if is_chain_case(text) {
+        if check {
+            return Err(ReplayError::CheckOfChainCase);
+        }
+        let output = chain::run(&ChainCase::parse(text, profile)?)?;
+        return Ok(ReplayOutcome { json: to_json(&output), warnings: Vec::new(), check: None });
+    }
+    let case = ReplayCase::parse(text, profile)?;
+    let output = epoch::run(&case)?;
+    let warnings = case
+        .profile
+        .ignored(&case.hyperparameters)
+        .into_iter()
+        .map(|field| format!("hyperparameters.{field} has no effect under profile {}", case.profile.name))
+        .collect();
+    let check = check.then(|| check_expectations(&case, &output));
+    Ok(ReplayOutcome { json: to_json(&output), warnings, check })
 }
 
 /// Which kind a case file is: a chain case has a top-level `chain` object.
-pub fn is_chain_case(text: &str) -> bool {
+fn is_chain_case(text: &str) -> bool {
     #[derive(serde::Deserialize)]
     struct Probe {
         chain: Option<serde::de::IgnoredAny>,
@@ -69,130 +109,56 @@ pub fn is_chain_case(text: &str) -> bool {
     serde_json::from_str::<Probe>(text).is_ok_and(|probe| probe.chain.is_some())
 }
 
-/// Runs a case. Deterministic: the output is a function of the case alone.
-pub fn run(case: &ReplayCase) -> Result<ReplayOutput, InputError> {
-    check_limits(case)?;
-    let neurons: Vec<NeuronInit> = case
-        .neurons
-        .iter()
-        .map(|n| NeuronInit { stake_rao: n.stake_rao, registered_at: n.registered_at, last_update: n.last_update })
-        .collect();
-    let mut subnet = Metagraph::new(case.hyperparameters.clone(), &neurons).map_err(|invalid| match invalid {
-        InvalidCall::UnknownUid { .. } => InputError::new("hyperparameters.owner_uid", invalid.to_string()),
-        _ => InputError::new("neurons", invalid.to_string()),
-    })?;
-    subnet.set_profile(case.profile);
-
-    let mut output = ReplayOutput { name: case.name.clone(), epochs: Vec::new(), rejected: Vec::new() };
-    let mut block_previous = 0;
-    for (k, step) in case.steps.iter().enumerate() {
-        if step.block < block_previous {
-            return Err(InputError::new(
-                format!("steps[{k}].block"),
-                format!("block {} is before the previous step's block {block_previous}", step.block),
-            ));
-        }
-        block_previous = step.block;
-        let at = |field: &str| format!("steps[{k}].{}.{field}", step.action.key());
-        match &step.action {
-            Action::Epoch(epoch) => {
-                let record = subnet.run_epoch(step.block, epoch.emission_rao);
-                output.epochs.push(EpochRecord { block: step.block, output: record });
-            }
-            Action::SetWeights(call) => {
-                let n = subnet.n();
-                if usize::from(call.uid) >= n {
-                    return Err(InputError::new(at("uid"), InvalidCall::UnknownUid { uid: call.uid, n }.to_string()));
-                }
-                if let Some((i, &dest)) = call.dests.iter().enumerate().find(|&(_, &dest)| usize::from(dest) >= n) {
-                    return Err(InputError::new(
-                        at(&format!("dests[{i}]")),
-                        InvalidCall::UnknownUid { uid: dest, n }.to_string(),
-                    ));
-                }
-                match subnet.set_weights(call.uid, &call.dests, &call.values, call.version_key, step.block) {
-                    Ok(()) => {}
-                    Err(CallError::Refused(reason)) => {
-                        output.rejected.push(Rejected { step: k, error: reason.to_string() })
-                    }
-                    Err(CallError::Invalid(invalid)) => {
-                        return Err(InputError::new(at("uid"), invalid.to_string()));
-                    }
-                }
-            }
-            Action::SetStake(call) => {
-                subnet.set_stake(call.uid, call.stake_rao).map_err(|invalid| invalid_at(&at, invalid))?;
-            }
-            Action::Register(call) => {
-                subnet.register(call.uid, call.stake_rao, step.block).map_err(|invalid| invalid_at(&at, invalid))?;
-            }
-            Action::ResetBonds(call) => {
-                subnet.reset_bonds(call.uid).map_err(|invalid| invalid_at(&at, invalid))?;
-            }
-        }
-    }
-    Ok(output)
+fn check_expectations(case: &ReplayCase, output: &ReplayOutput) -> Result<usize, ReplayError> {
+    let expected = case.expected.as_ref().ok_or(ReplayError::NoExpectations)?;
+    let (checked, failures) = check::check(expected, output);
+    if failures.is_empty() { Ok(checked) } else { Err(ReplayError::ExpectationsFailed { checked, failures }) }
 }
 
-fn invalid_at(at: &impl Fn(&str) -> String, invalid: InvalidCall) -> InputError {
-    let field = match invalid {
-        InvalidCall::StakeTotalTooLarge { .. } => "stake_rao",
-        _ => "uid",
-    };
-    InputError::new(at(field), invalid.to_string())
-}
-
-/// Size limits, checked before anything runs, so a huge case is refused rather than run out of
-/// memory or time.
-fn check_limits(case: &ReplayCase) -> Result<(), InputError> {
-    let h = &case.hyperparameters;
-    h.validate().map_err(|invalid| InputError::new(format!("hyperparameters.{}", invalid.field), invalid.message))?;
-    if case.neurons.len() > usize::from(h.max_allowed_uids) {
-        return Err(InputError::new(
-            "neurons",
-            format!(
-                "{} neurons exceed max_allowed_uids {} (the simulator runs subnets of up to {UIDS_MAX} UIDs)",
-                case.neurons.len(),
-                h.max_allowed_uids
-            ),
-        ));
-    }
-    let epochs = case.steps.iter().filter(|step| matches!(step.action, Action::Epoch(_))).count();
-    let values = epochs.saturating_mul(usize::from(h.max_allowed_uids));
-    if values > OUTPUT_VALUES_MAX {
-        return Err(InputError::new(
-            "steps",
-            format!(
-                "{epochs} epochs of up to {} UIDs could write {values} output values, above the limit of {OUTPUT_VALUES_MAX}",
-                h.max_allowed_uids
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// A small output with every field set, for the tests of `check` and `output`.
 #[cfg(test)]
-pub(crate) fn sample_output() -> ReplayOutput {
-    ReplayOutput {
-        name: "a \"quoted\" name".into(),
-        epochs: vec![EpochRecord {
-            block: 3,
-            output: EpochOutput {
-                active: vec![true, true],
-                validator_permit: vec![true, false],
-                stake_weight: vec![65535, 0],
-                consensus: vec![0, 65535],
-                incentive: vec![0, 65535],
-                dividends: vec![65535, 0],
-                validator_trust: vec![65535, 0],
-                emission_rao: vec![5, 5],
-                server_emission_rao: vec![0, 5],
-                validator_emission_rao: vec![5, 0],
-                pruning_score: vec![65535, 65535],
-                bonds: vec![vec![(1, 6640)], vec![]],
-            },
-        }],
-        rejected: vec![Rejected { step: 4, error: "too few weights".into() }],
+mod tests {
+    use super::*;
+
+    const NEURONS: &str = r#"[{"stake_rao": 10, "registered_at": 0, "last_update": 0}]"#;
+
+    fn epoch_case(extra: &str) -> String {
+        format!(
+            r#"{{"name": "e", "neurons": {NEURONS}, "steps": [{{"block": 1, "epoch": {{"emission_rao": 5}}}}]{extra}}}"#
+        )
+    }
+
+    #[test]
+    fn a_failed_check_comes_after_the_output_which_stands() {
+        let case = epoch_case(r#", "expected": [{"epoch_index": 0, "block": 2}]"#);
+        let outcome = run_file(&case, None, true).unwrap();
+        assert!(outcome.json.contains("\"block\": 1,"), "{}", outcome.json);
+        let Some(Err(ReplayError::ExpectationsFailed { checked: 1, failures })) = outcome.check else {
+            panic!("{:?}", outcome.check);
+        };
+        assert_eq!(failures, vec!["expected[0]: epoch 0: block 1, expected 2"]);
+        let holding = epoch_case(r#", "expected": [{"epoch_index": 0, "block": 1}]"#);
+        assert_eq!(run_file(&holding, None, true).unwrap().check, Some(Ok(1)));
+        assert_eq!(run_file(&holding, None, false).unwrap().check, None);
+        assert_eq!(run_file(&epoch_case(""), None, true).unwrap().check, Some(Err(ReplayError::NoExpectations)));
+    }
+
+    #[test]
+    fn a_chain_case_is_told_by_its_chain_object_and_has_no_check() {
+        let case =
+            r#"{"name": "c", "chain": {"coldkeys": [], "hotkeys": []}, "steps": [{"run_blocks": {"blocks": 2}}]}"#;
+        let outcome = run_file(case, None, false).unwrap();
+        assert!(outcome.json.contains("\"blocks\": [\n    {\"block\": 2, "), "{}", outcome.json);
+        assert_eq!(run_file(case, None, true).unwrap_err(), ReplayError::CheckOfChainCase);
+        let bad = case.replace("\"coldkeys\": []", "\"coldkeys\": 1");
+        assert!(matches!(run_file(&bad, None, false), Err(ReplayError::Input(e)) if e.path == "chain.coldkeys"));
+    }
+
+    #[test]
+    fn settings_a_profile_ignores_are_warned_about() {
+        let case = epoch_case(r#", "hyperparameters": {"yuma3": true}"#);
+        let dtao = profile_named("dtao-2025", "--profile").unwrap();
+        let warnings = run_file(&case, Some(dtao), false).unwrap().warnings;
+        assert_eq!(warnings, vec!["hyperparameters.yuma3 has no effect under profile dtao-2025"]);
+        assert!(run_file(&case, None, false).unwrap().warnings.is_empty());
     }
 }

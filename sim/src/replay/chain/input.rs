@@ -3,11 +3,10 @@
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use tensorsim_chain::hyperparameters::Hyperparameters;
-use tensorsim_chain::profile::{self, Profile};
+use tensorsim_chain::profile::Profile;
 use tensorsim_chain::state::SUBNETS_MAX;
 
-use super::super::input::one_action;
-use super::super::{InputError, STEPS_MAX, parse_json};
+use crate::replay::case::{InputError, case_profile, check_step_count, one_action, parse_json};
 
 /// The most accounts of each kind a case may declare.
 pub const ACCOUNTS_MAX: usize = 1 << 20;
@@ -225,13 +224,6 @@ pub struct ChainCase {
     pub steps: Vec<ChainStep>,
 }
 
-/// An epoch of the chain replay: which subnet, when, what it wrote.
-pub fn profile_named(name: &str, path: &str) -> Result<&'static Profile, InputError> {
-    profile::profile_by_name(name).ok_or_else(|| {
-        InputError::new(path, format!("unknown profile {name:?}; the profiles are {}", profile::profile_names()))
-    })
-}
-
 /// `patch` over `base`, the errors naming `path`.key.
 pub(super) fn patched(
     base: &Hyperparameters,
@@ -245,11 +237,7 @@ pub(super) fn patched(
 impl ChainCase {
     pub fn parse(text: &str, profile_override: Option<&'static Profile>) -> Result<Self, InputError> {
         let raw: RawChainCase = parse_json(text)?;
-        let profile = match (profile_override, &raw.profile) {
-            (Some(profile), _) => profile,
-            (None, Some(name)) => profile_named(name, "profile")?,
-            (None, None) => profile::HEAD,
-        };
+        let profile = case_profile(profile_override, raw.profile.as_deref())?;
         let g = &raw.chain;
         for (what, len) in [("coldkeys", g.coldkeys.len()), ("hotkeys", g.hotkeys.len())] {
             if len > ACCOUNTS_MAX {
@@ -259,9 +247,7 @@ impl ChainCase {
         if g.subnets.len() > SUBNETS_MAX {
             return Err(InputError::new("chain.subnets", format!("more than {SUBNETS_MAX} subnets")));
         }
-        if raw.steps.len() > STEPS_MAX {
-            return Err(InputError::new("steps", format!("{} steps exceed the limit of {STEPS_MAX}", raw.steps.len())));
-        }
+        check_step_count(raw.steps.len())?;
         let steps = raw.steps.into_iter().enumerate().map(|(k, step)| step.into_step(k)).collect::<Result<_, _>>()?;
         Ok(Self { name: raw.name, profile, genesis: raw.chain, steps })
     }

@@ -16,66 +16,17 @@ use tensorsim_chain::pool::Pool;
 use tensorsim_chain::state::{Chain, CreateSubnetError, NetworkParameters};
 use tensorsim_chain::weights::WeightsCall;
 
-pub use input::{ACCOUNTS_MAX, ChainAction, ChainCase, ChainStep, profile_named};
-use input::{UpgradeStep, patched};
-pub use output::to_json;
+pub use input::{ACCOUNTS_MAX, ChainAction, ChainCase, ChainStep};
+use input::{GenesisSubnet, UpgradeStep, WeightsStep, patched};
+pub use output::{BlockRecord, ChainEpochRecord, ChainReplayOutput, RevealRefused, SubnetBooks};
 
-use super::{InputError, Rejected};
+use crate::replay::case::{InputError, OUTPUT_VALUES_MAX, profile_named};
+use crate::replay::output::Rejected;
 
 /// The most blocks a chain case may run: 10^8 blocks is about 38 simulated years.
 pub const BLOCKS_MAX: u64 = 100_000_000;
 /// The most block records a case may ask for.
 pub const BLOCK_RECORDS_MAX: u64 = 1_000_000;
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChainEpochRecord {
-    pub netuid: u16,
-    pub block: u64,
-    pub output: tensorsim_chain::yuma::EpochOutput,
-}
-
-/// The books of one subnet at a recorded block.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SubnetBooks {
-    pub netuid: u16,
-    pub n: usize,
-    pub epoch_index: u64,
-    pub pool_tao_rao: u64,
-    pub pool_alpha_rao: u64,
-    pub alpha_out_rao: u64,
-    pub burn_rao: u64,
-    pub ema_price: f64,
-    /// Before dTAO: TAO accrued for the next epoch, and the root epoch's value per block.
-    pub pending_tao_rao: u64,
-    pub emission_value_rao: u64,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct BlockRecord {
-    pub block: u64,
-    pub profile: &'static str,
-    pub total_issuance_rao: u64,
-    pub block_emission_rao: u64,
-    pub subnets: Vec<SubnetBooks>,
-}
-
-/// A timelocked commit the chain opened and refused.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RevealRefused {
-    pub block: u64,
-    pub netuid: u16,
-    pub uid: u16,
-    pub error: String,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ChainReplayOutput {
-    pub name: String,
-    pub epochs: Vec<ChainEpochRecord>,
-    pub blocks: Vec<BlockRecord>,
-    pub rejected: Vec<Rejected>,
-    pub reveals_refused: Vec<RevealRefused>,
-}
 
 /// Why a chain replay stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,7 +54,10 @@ impl std::fmt::Display for ChainReplayError {
     }
 }
 
-/// `name` as a profile, the error naming `path`.
+/// What a step came to: an error of the case or of the chain (`Err`), else the chain's own
+/// refusal (`Ok(Err(reason))`) or acceptance.
+type StepOutcome = Result<Result<(), String>, ChainReplayError>;
+
 /// The running replay: the chain, the case's names for its accounts, and what is recorded.
 struct Replay {
     chain: Chain,
@@ -141,35 +95,7 @@ impl Replay {
             hotkeys.push(chain.create_hotkey(owner));
         }
         for (i, subnet) in g.subnets.iter().enumerate() {
-            let at = |field: &str| format!("chain.subnets[{i}].{field}");
-            let &owner = hotkeys.get(subnet.owner_hotkey).ok_or_else(|| {
-                InputError::new(at("owner_hotkey"), unknown("hotkey", subnet.owner_hotkey, hotkeys.len()))
-            })?;
-            let h =
-                patched(&case.profile.new_subnet_hyperparameters(), &subnet.hyperparameters, &at("hyperparameters"))?;
-            if !(subnet.ema_price.is_finite() && (0.0..=1e9).contains(&subnet.ema_price)) {
-                return Err(InputError::new(at("ema_price"), "a price is a finite number in 0..=1e9"));
-            }
-            if subnet.pool_alpha_rao > 21_000_000_000_000_000 {
-                return Err(InputError::new(at("pool_alpha_rao"), "exceeds the 21M alpha supply"));
-            }
-            let pool = Pool { tao_rao: subnet.pool_tao_rao, alpha_rao: subnet.pool_alpha_rao };
-            let netuid =
-                chain.create_subnet(owner, h, pool, U64F64::from_num(subnet.ema_price)).map_err(
-                    |error| match error {
-                        CreateSubnetError::OwnerBalance(e) => InputError::new(
-                            at("pool_tao_rao"),
-                            format!("the owner's balance {} RAO cannot pay {} RAO", e.balance_rao, e.needed_rao),
-                        ),
-                        CreateSubnetError::Hyperparameters(invalid) => {
-                            InputError::new(at("hyperparameters"), invalid.to_string())
-                        }
-                        CreateSubnetError::TooManySubnets => InputError::new("chain.subnets", "too many subnets"),
-                    },
-                )?;
-            if subnet.start_call {
-                chain.start_emission(netuid);
-            }
+            create_subnet(&mut chain, case, &hotkeys, i, subnet)?;
         }
         let output = ChainReplayOutput {
             name: case.name.clone(),
@@ -233,6 +159,78 @@ impl Replay {
         });
     }
 
+    /// Step `k`'s action on the chain.
+    fn apply(&mut self, k: usize, action: &ChainAction) -> StepOutcome {
+        let at = |field: &str| format!("steps[{k}].{}.{field}", action.key());
+        let accounts = |replay: &Self, coldkey: usize, hotkey: usize| {
+            Ok::<_, InputError>((replay.coldkey(coldkey, at("coldkey"))?, replay.hotkey(hotkey, at("hotkey"))?))
+        };
+        Ok(match action {
+            ChainAction::RunBlocks(run) => {
+                let every = run.record_every.unwrap_or(run.blocks);
+                for done in 1..=run.blocks {
+                    self.step_block()?;
+                    if every != 0 && (done % every == 0 || done == run.blocks) {
+                        self.record_block();
+                    }
+                }
+                Ok(())
+            }
+            ChainAction::Stake(call) => {
+                let (coldkey, hotkey) = accounts(self, call.coldkey, call.hotkey)?;
+                self.chain.add_stake(coldkey, hotkey, call.netuid, call.tao_rao).map(drop).map_err(|e| e.to_string())
+            }
+            ChainAction::Unstake(call) => {
+                let (coldkey, hotkey) = accounts(self, call.coldkey, call.hotkey)?;
+                self.chain
+                    .remove_stake(coldkey, hotkey, call.netuid, call.stake_rao)
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ChainAction::Register(call) => {
+                let (coldkey, hotkey) = accounts(self, call.coldkey, call.hotkey)?;
+                self.chain.burned_register(coldkey, hotkey, call.netuid).map(drop).map_err(|e| e.to_string())
+            }
+            ChainAction::RootRegister(call) => {
+                let hotkey = self.hotkey(call.hotkey, at("hotkey"))?;
+                self.chain.root_register(hotkey).map_err(|e| e.to_string())
+            }
+            ChainAction::SetRootWeights(call) => {
+                let hotkey = self.hotkey(call.hotkey, at("hotkey"))?;
+                self.chain.set_root_weights(hotkey, &call.dests, &call.values).map_err(|e| e.to_string())
+            }
+            ChainAction::SetWeights(call)
+            | ChainAction::CommitWeights(call)
+            | ChainAction::CommitTimelockedWeights(call)
+            | ChainAction::RevealWeights(call) => {
+                let hotkey = self.hotkey(call.hotkey, at("hotkey"))?;
+                self.weights_call(hotkey, action, call)
+            }
+            ChainAction::Upgrade(upgrade) => {
+                upgrade_chain(&mut self.chain, upgrade, k)?;
+                Ok(())
+            }
+        })
+    }
+
+    /// One of the four weights extrinsics, the payload as the step gives it.
+    fn weights_call(&mut self, hotkey: HotkeyId, action: &ChainAction, call: &WeightsStep) -> Result<(), String> {
+        let payload =
+            WeightsPayload { dests: call.dests.clone(), values: call.values.clone(), version_key: call.version_key };
+        let weights_call = match action {
+            ChainAction::SetWeights(_) => WeightsCall::Set(&payload),
+            ChainAction::CommitWeights(_) => {
+                // The hash binds the UID the hotkey holds now; an unregistered hotkey is refused
+                // by the call itself.
+                let uid = self.chain.uid_of(call.netuid, hotkey);
+                WeightsCall::Commit(commit_hash(uid.unwrap_or(u16::MAX), &payload, &call.salt))
+            }
+            ChainAction::CommitTimelockedWeights(_) => WeightsCall::CommitTimelocked(payload.clone()),
+            _ => WeightsCall::Reveal(&payload, &call.salt),
+        };
+        self.chain.weights_call(hotkey, call.netuid, weights_call).map_err(|e| e.to_string())
+    }
+
     fn coldkey(&self, index: usize, path: String) -> Result<ColdkeyId, InputError> {
         self.coldkeys
             .get(index)
@@ -248,6 +246,41 @@ impl Replay {
     }
 }
 
+/// Genesis subnet `i`: its pool paid from the owner's balance, started if the case says so.
+fn create_subnet(
+    chain: &mut Chain,
+    case: &ChainCase,
+    hotkeys: &[HotkeyId],
+    i: usize,
+    subnet: &GenesisSubnet,
+) -> Result<(), InputError> {
+    let at = |field: &str| format!("chain.subnets[{i}].{field}");
+    let &owner = hotkeys
+        .get(subnet.owner_hotkey)
+        .ok_or_else(|| InputError::new(at("owner_hotkey"), unknown("hotkey", subnet.owner_hotkey, hotkeys.len())))?;
+    let h = patched(&case.profile.new_subnet_hyperparameters(), &subnet.hyperparameters, &at("hyperparameters"))?;
+    if !(subnet.ema_price.is_finite() && (0.0..=1e9).contains(&subnet.ema_price)) {
+        return Err(InputError::new(at("ema_price"), "a price is a finite number in 0..=1e9"));
+    }
+    if subnet.pool_alpha_rao > 21_000_000_000_000_000 {
+        return Err(InputError::new(at("pool_alpha_rao"), "exceeds the 21M alpha supply"));
+    }
+    let pool = Pool { tao_rao: subnet.pool_tao_rao, alpha_rao: subnet.pool_alpha_rao };
+    let netuid =
+        chain.create_subnet(owner, h, pool, U64F64::from_num(subnet.ema_price)).map_err(|error| match error {
+            CreateSubnetError::OwnerBalance(e) => InputError::new(
+                at("pool_tao_rao"),
+                format!("the owner's balance {} RAO cannot pay {} RAO", e.balance_rao, e.needed_rao),
+            ),
+            CreateSubnetError::Hyperparameters(invalid) => InputError::new(at("hyperparameters"), invalid.to_string()),
+            CreateSubnetError::TooManySubnets => InputError::new("chain.subnets", "too many subnets"),
+        })?;
+    if subnet.start_call {
+        chain.start_emission(netuid);
+    }
+    Ok(())
+}
+
 fn unknown(what: &str, index: usize, len: usize) -> String {
     format!("{what} {index} is not declared ({len} {what}s in chain.{what}s)")
 }
@@ -257,7 +290,6 @@ pub fn run(case: &ChainCase) -> Result<ChainReplayOutput, ChainReplayError> {
     check_budget(case)?;
     let mut replay = Replay::genesis(case)?;
     for (k, step) in case.steps.iter().enumerate() {
-        let at = |field: &str| format!("steps[{k}].{}.{field}", step.action.key());
         if let Some(block) = step.block {
             if block < replay.chain.block {
                 return Err(InputError::new(
@@ -270,72 +302,8 @@ pub fn run(case: &ChainCase) -> Result<ChainReplayOutput, ChainReplayError> {
                 replay.step_block()?;
             }
         }
-        let refused = |error: String| Rejected { step: k, error };
-        let outcome: Result<(), String> = match &step.action {
-            ChainAction::RunBlocks(run) => {
-                let every = run.record_every.unwrap_or(run.blocks);
-                for done in 1..=run.blocks {
-                    replay.step_block()?;
-                    if every != 0 && (done % every == 0 || done == run.blocks) {
-                        replay.record_block();
-                    }
-                }
-                Ok(())
-            }
-            ChainAction::Stake(call) => {
-                let coldkey = replay.coldkey(call.coldkey, at("coldkey"))?;
-                let hotkey = replay.hotkey(call.hotkey, at("hotkey"))?;
-                replay.chain.add_stake(coldkey, hotkey, call.netuid, call.tao_rao).map(drop).map_err(|e| e.to_string())
-            }
-            ChainAction::Unstake(call) => {
-                let coldkey = replay.coldkey(call.coldkey, at("coldkey"))?;
-                let hotkey = replay.hotkey(call.hotkey, at("hotkey"))?;
-                let removed = replay.chain.remove_stake(coldkey, hotkey, call.netuid, call.stake_rao);
-                removed.map(drop).map_err(|e| e.to_string())
-            }
-            ChainAction::Register(call) => {
-                let coldkey = replay.coldkey(call.coldkey, at("coldkey"))?;
-                let hotkey = replay.hotkey(call.hotkey, at("hotkey"))?;
-                replay.chain.burned_register(coldkey, hotkey, call.netuid).map(drop).map_err(|e| e.to_string())
-            }
-            ChainAction::RootRegister(call) => {
-                let hotkey = replay.hotkey(call.hotkey, at("hotkey"))?;
-                replay.chain.root_register(hotkey).map_err(|e| e.to_string())
-            }
-            ChainAction::SetRootWeights(call) => {
-                let hotkey = replay.hotkey(call.hotkey, at("hotkey"))?;
-                replay.chain.set_root_weights(hotkey, &call.dests, &call.values).map_err(|e| e.to_string())
-            }
-            ChainAction::SetWeights(call)
-            | ChainAction::CommitWeights(call)
-            | ChainAction::CommitTimelockedWeights(call)
-            | ChainAction::RevealWeights(call) => {
-                let hotkey = replay.hotkey(call.hotkey, at("hotkey"))?;
-                let payload = WeightsPayload {
-                    dests: call.dests.clone(),
-                    values: call.values.clone(),
-                    version_key: call.version_key,
-                };
-                let weights_call = match &step.action {
-                    ChainAction::SetWeights(_) => WeightsCall::Set(&payload),
-                    ChainAction::CommitWeights(_) => {
-                        // The hash binds the UID the hotkey holds now; an unregistered hotkey is
-                        // refused by the call itself.
-                        let uid = replay.chain.uid_of(call.netuid, hotkey);
-                        WeightsCall::Commit(commit_hash(uid.unwrap_or(u16::MAX), &payload, &call.salt))
-                    }
-                    ChainAction::CommitTimelockedWeights(_) => WeightsCall::CommitTimelocked(payload.clone()),
-                    _ => WeightsCall::Reveal(&payload, &call.salt),
-                };
-                replay.chain.weights_call(hotkey, call.netuid, weights_call).map_err(|e| e.to_string())
-            }
-            ChainAction::Upgrade(upgrade) => {
-                upgrade_chain(&mut replay.chain, upgrade, k)?;
-                Ok(())
-            }
-        };
-        if let Err(error) = outcome {
-            replay.output.rejected.push(refused(error));
+        if let Err(error) = replay.apply(k, &step.action)? {
+            replay.output.rejected.push(Rejected { step: k, error });
         }
     }
     Ok(replay.output)
@@ -407,12 +375,12 @@ fn check_budget(case: &ChainCase) -> Result<(), InputError> {
                 (blocks / read("tempo", 360).max(1) + 1).saturating_mul(read("max_allowed_uids", 256))
             })
             .fold(0, u64::saturating_add);
-        if values > super::OUTPUT_VALUES_MAX as u64 {
+        if values > OUTPUT_VALUES_MAX as u64 {
             return Err(InputError::new(
                 "chain.record_epochs",
                 format!(
                     "the case would record about {values} epoch values, over {}; set it to false",
-                    super::OUTPUT_VALUES_MAX
+                    OUTPUT_VALUES_MAX
                 ),
             ));
         }

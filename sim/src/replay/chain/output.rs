@@ -1,90 +1,165 @@
-//! The chain replay output as text: fixed key order, stable bytes.
+//! What a chain replay records, in the output's key order (the field order of each type).
 
-use std::fmt::Write;
+use serde::Serialize;
+use tensorsim_chain::yuma::EpochOutput;
 
-use super::super::output::{epoch_fields, json_string};
-use super::ChainReplayOutput;
+use crate::replay::output::{Rejected, epoch_fields};
 
-/// The chain replay output: fixed key order, stable bytes.
-pub fn to_json(output: &ChainReplayOutput) -> String {
-    let mut out = String::from("{\n");
-    let _ = writeln!(out, "  \"name\": {},", json_string(&output.name));
-    out.push_str("  \"epochs\": [");
-    for (k, record) in output.epochs.iter().enumerate() {
-        out.push_str(if k == 0 { "\n" } else { ",\n" });
-        out.push_str("    {\n");
-        let _ = writeln!(out, "      \"netuid\": {},", record.netuid);
-        let _ = writeln!(out, "      \"block\": {},", record.block);
-        epoch_fields(&mut out, &record.output);
-        out.push_str("    }");
-    }
-    out.push_str(if output.epochs.is_empty() { "],\n" } else { "\n  ],\n" });
-    out.push_str("  \"blocks\": [");
-    for (k, record) in output.blocks.iter().enumerate() {
-        out.push_str(if k == 0 { "\n" } else { ",\n" });
-        let _ = write!(
-            out,
-            "    {{\"block\": {}, \"profile\": {}, \"total_issuance_rao\": {}, \"block_emission_rao\": {}, \"subnets\": [",
-            record.block,
-            json_string(record.profile),
-            record.total_issuance_rao,
-            record.block_emission_rao
-        );
-        for (i, s) in record.subnets.iter().enumerate() {
-            let _ = write!(
-                out,
-                "{}{{\"netuid\": {}, \"n\": {}, \"epoch_index\": {}, \"pool_tao_rao\": {}, \"pool_alpha_rao\": {}, \
-                 \"alpha_out_rao\": {}, \"burn_rao\": {}, \"ema_price\": {}, \"pending_tao_rao\": {}, \
-                 \"emission_value_rao\": {}}}",
-                if i == 0 { "" } else { ", " },
-                s.netuid,
-                s.n,
-                s.epoch_index,
-                s.pool_tao_rao,
-                s.pool_alpha_rao,
-                s.alpha_out_rao,
-                s.burn_rao,
-                serde_json::Value::from(s.ema_price),
-                s.pending_tao_rao,
-                s.emission_value_rao
-            );
-        }
-        out.push_str("]}");
-    }
-    out.push_str(if output.blocks.is_empty() { "],\n" } else { "\n  ],\n" });
-    let rejected: Vec<String> = output
-        .rejected
-        .iter()
-        .map(|r| format!("{{\"step\": {}, \"error\": {}}}", r.step, json_string(&r.error)))
-        .collect();
-    list(&mut out, "rejected", &rejected, true);
-    let reveals: Vec<String> = output
-        .reveals_refused
-        .iter()
-        .map(|r| {
-            format!(
-                "{{\"block\": {}, \"netuid\": {}, \"uid\": {}, \"error\": {}}}",
-                r.block,
-                r.netuid,
-                r.uid,
-                json_string(&r.error)
-            )
-        })
-        .collect();
-    list(&mut out, "reveals_refused", &reveals, false);
-    out.push_str("}\n");
-    out
+/// An epoch of the chain replay: which subnet, when, what it wrote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChainEpochRecord {
+    pub netuid: u16,
+    pub block: u64,
+    #[serde(flatten, serialize_with = "epoch_fields")]
+    pub output: EpochOutput,
 }
 
-fn list(out: &mut String, key: &str, items: &[String], comma: bool) {
-    let end = if comma { "," } else { "" };
-    if items.is_empty() {
-        let _ = writeln!(out, "  \"{key}\": []{end}");
-        return;
+/// The books of one subnet at a recorded block.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SubnetBooks {
+    pub netuid: u16,
+    pub n: usize,
+    pub epoch_index: u64,
+    pub pool_tao_rao: u64,
+    pub pool_alpha_rao: u64,
+    pub alpha_out_rao: u64,
+    pub burn_rao: u64,
+    pub ema_price: f64,
+    /// Before dTAO: TAO accrued for the next epoch, and the root epoch's value per block.
+    pub pending_tao_rao: u64,
+    pub emission_value_rao: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BlockRecord {
+    pub block: u64,
+    pub profile: &'static str,
+    pub total_issuance_rao: u64,
+    pub block_emission_rao: u64,
+    pub subnets: Vec<SubnetBooks>,
+}
+
+/// A timelocked commit the chain opened and refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RevealRefused {
+    pub block: u64,
+    pub netuid: u16,
+    pub uid: u16,
+    pub error: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChainReplayOutput {
+    pub name: String,
+    pub epochs: Vec<ChainEpochRecord>,
+    pub blocks: Vec<BlockRecord>,
+    pub rejected: Vec<Rejected>,
+    pub reveals_refused: Vec<RevealRefused>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::replay::output::to_json;
+
+    fn epoch_output() -> EpochOutput {
+        EpochOutput {
+            active: vec![true],
+            validator_permit: vec![true],
+            stake_weight: vec![65535],
+            consensus: vec![0],
+            incentive: vec![0],
+            dividends: vec![65535],
+            validator_trust: vec![0],
+            emission_rao: vec![7],
+            server_emission_rao: vec![0],
+            validator_emission_rao: vec![7],
+            pruning_score: vec![65535],
+            bonds: vec![vec![]],
+        }
     }
-    let _ = writeln!(out, "  \"{key}\": [");
-    for (k, item) in items.iter().enumerate() {
-        let _ = writeln!(out, "    {item}{}", if k + 1 < items.len() { "," } else { "" });
+
+    fn books(netuid: u16, ema_price: f64) -> SubnetBooks {
+        SubnetBooks {
+            netuid,
+            n: 2,
+            epoch_index: 3,
+            pool_tao_rao: 4,
+            pool_alpha_rao: 5,
+            alpha_out_rao: 6,
+            burn_rao: 7,
+            ema_price,
+            pending_tao_rao: 8,
+            emission_value_rao: 9,
+        }
     }
-    let _ = writeln!(out, "  ]{end}");
+
+    #[test]
+    fn a_chain_output_has_expanded_epoch_records_and_one_line_per_block_and_refusal() {
+        let output = ChainReplayOutput {
+            name: "c".into(),
+            epochs: vec![ChainEpochRecord { netuid: 1, block: 2, output: epoch_output() }],
+            blocks: vec![
+                BlockRecord {
+                    block: 10,
+                    profile: "head-2026",
+                    total_issuance_rao: 11,
+                    block_emission_rao: 12,
+                    subnets: vec![books(1, 1.0), books(2, 0.5001883752634787)],
+                },
+                BlockRecord {
+                    block: 20,
+                    profile: "head-2026",
+                    total_issuance_rao: 21,
+                    block_emission_rao: 0,
+                    subnets: vec![],
+                },
+            ],
+            rejected: vec![Rejected { step: 0, error: "no".into() }],
+            reveals_refused: vec![RevealRefused { block: 5, netuid: 1, uid: 0, error: "late".into() }],
+        };
+        let books = |netuid: u16, price: &str| {
+            format!(
+                "{{\"netuid\": {netuid}, \"n\": 2, \"epoch_index\": 3, \"pool_tao_rao\": 4, \"pool_alpha_rao\": 5, \
+                 \"alpha_out_rao\": 6, \"burn_rao\": 7, \"ema_price\": {price}, \"pending_tao_rao\": 8, \
+                 \"emission_value_rao\": 9}}"
+            )
+        };
+        let expected = format!(
+            r#"{{
+  "name": "c",
+  "epochs": [
+    {{
+      "netuid": 1,
+      "block": 2,
+      "active": [true],
+      "validator_permit": [true],
+      "stake_weight": [65535],
+      "consensus": [0],
+      "incentive": [0],
+      "dividends": [65535],
+      "validator_trust": [0],
+      "emission_rao": [7],
+      "server_emission_rao": [0],
+      "validator_emission_rao": [7],
+      "bonds": [[]]
+    }}
+  ],
+  "blocks": [
+    {{"block": 10, "profile": "head-2026", "total_issuance_rao": 11, "block_emission_rao": 12, "subnets": [{}, {}]}},
+    {{"block": 20, "profile": "head-2026", "total_issuance_rao": 21, "block_emission_rao": 0, "subnets": []}}
+  ],
+  "rejected": [
+    {{"step": 0, "error": "no"}}
+  ],
+  "reveals_refused": [
+    {{"block": 5, "netuid": 1, "uid": 0, "error": "late"}}
+  ]
+}}
+"#,
+            books(1, "1.0"),
+            books(2, "0.5001883752634787")
+        );
+        assert_eq!(to_json(&output), expected);
+    }
 }

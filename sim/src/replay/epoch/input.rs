@@ -1,21 +1,12 @@
-//! The replay input (`shared/spec/replay-format.md`): parsed strictly, every error naming its
+//! The epoch case input (`shared/spec/replay-format.md`): parsed strictly, every error naming its
 //! field.
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use tensorsim_chain::hyperparameters::Hyperparameters;
-use tensorsim_chain::profile::{self, Profile};
+use tensorsim_chain::profile::Profile;
 
-use super::InputError;
-use super::chain::profile_named;
-
-/// The largest replay file read. A case is a script of extrinsics, not a data dump; this keeps a
-/// wrong path (a log, an image) from being read into memory.
-pub const CASE_BYTES_MAX: u64 = 64 << 20;
-/// The most steps a case may have.
-pub const STEPS_MAX: usize = 1_000_000;
-/// The most per-UID output values (epochs × UIDs) a case may ask for.
-pub const OUTPUT_VALUES_MAX: usize = 50_000_000;
+use crate::replay::case::{InputError, case_profile, check_step_count, one_action, parse_json};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -143,14 +134,8 @@ impl ReplayCase {
     /// Parses a case from JSON text; `profile_override` (the command line's) wins over the case's.
     pub fn parse(text: &str, profile_override: Option<&'static Profile>) -> Result<Self, InputError> {
         let raw: RawCase = parse_json(text)?;
-        if raw.steps.len() > STEPS_MAX {
-            return Err(InputError::new("steps", format!("{} steps exceed the limit of {STEPS_MAX}", raw.steps.len())));
-        }
-        let profile = match (profile_override, &raw.profile) {
-            (Some(profile), _) => profile,
-            (None, Some(name)) => profile_named(name, "profile")?,
-            (None, None) => profile::HEAD,
-        };
+        check_step_count(raw.steps.len())?;
+        let profile = case_profile(profile_override, raw.profile.as_deref())?;
         let steps = raw.steps.into_iter().enumerate().map(|(k, step)| step.into_step(k)).collect::<Result<_, _>>()?;
         Ok(Self {
             name: raw.name,
@@ -161,24 +146,6 @@ impl ReplayCase {
             expected: raw.expected,
         })
     }
-}
-
-/// Parses a JSON object strictly, the error naming the field path.
-pub(super) fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, InputError> {
-    let first = text.trim_start().chars().next();
-    if first.is_some_and(|c| c != '{') {
-        return Err(InputError::new(
-            "",
-            "a replay case is a JSON object: name, hyperparameters, neurons, steps (an epoch case) or name, chain, \
-             steps (a chain case)",
-        ));
-    }
-    let deserializer = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        InputError::new(path, error.into_inner().to_string())
-    })
 }
 
 impl RawStep {
@@ -194,27 +161,5 @@ impl RawStep {
         .flatten()
         .collect();
         one_action(k, actions, Action::key, STEP_KEYS).map(|action| Step { block: self.block, action })
-    }
-}
-
-/// The one action of step `k`: an error naming the step when it has none or several.
-pub(super) fn one_action<A>(
-    k: usize,
-    actions: Vec<A>,
-    key: fn(&A) -> &'static str,
-    keys: &str,
-) -> Result<A, InputError> {
-    match <[A; 1]>::try_from(actions) {
-        Ok([action]) => Ok(action),
-        Err(actions) if actions.is_empty() => {
-            Err(InputError::new(format!("steps[{k}]"), format!("a step needs one of {keys}")))
-        }
-        Err(actions) => {
-            let found: Vec<&str> = actions.iter().map(key).collect();
-            Err(InputError::new(
-                format!("steps[{k}]"),
-                format!("a step has exactly one of {keys}; this one has {}", found.join(" and ")),
-            ))
-        }
     }
 }
