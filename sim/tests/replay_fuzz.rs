@@ -12,6 +12,8 @@
 //! `expected` when the case has it. A panic is caught and reported with the input that caused it.
 
 mod common;
+#[path = "../../actors/chain/tests/support/mod.rs"]
+mod support;
 
 use std::sync::LazyLock;
 
@@ -19,6 +21,7 @@ use common::{catching_panics, conformance_cases, fuzz_config};
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use serde_json::{Value, json};
+use support::{stake_rao, u16_edgy};
 use tensorsim::replay::{self, Action, InputError, ReplayCase, ReplayOutput, check};
 
 /// The conformance cases, `(file name, text)`, read once.
@@ -278,14 +281,6 @@ fn uid() -> impl Strategy<Value = Uid> {
     (any::<u16>(), prop::bool::weighted(0.1)).prop_map(|(raw, past_end)| Uid { raw, past_end })
 }
 
-fn u16_edgy() -> impl Strategy<Value = u16> {
-    prop_oneof![Just(0u16), Just(32_767), Just(65_535), any::<u16>()]
-}
-
-fn stake_rao() -> impl Strategy<Value = u64> {
-    prop_oneof![Just(0u64), 1u64..=1_000, 0u64..=20_000_000_000_000_000]
-}
-
 #[derive(Clone, Debug)]
 enum StepKind {
     Epoch {
@@ -498,18 +493,7 @@ fn check_output(case: &ReplayCase, output: &ReplayOutput) -> Result<(), TestCase
                     return Err(TestCaseError::fail(format!("no epoch record for step {k}")));
                 };
                 prop_assert_eq!(record.block, step.block, "block of the epoch of step {}", k);
-                let e = &record.output;
-                for (field, len) in [
-                    ("active", e.active.len()),
-                    ("validator_permit", e.validator_permit.len()),
-                    ("stake_weight", e.stake_weight.len()),
-                    ("incentive", e.incentive.len()),
-                    ("dividends", e.dividends.len()),
-                    ("emission_rao", e.emission_rao.len()),
-                    ("bonds", e.bonds.len()),
-                ] {
-                    prop_assert_eq!(len, n, "step {}: {} has {} entries for {} UIDs", k, field, len, n);
-                }
+                support::one_entry_per_uid(&record.output, n)?;
             }
             _ => {}
         }

@@ -7,19 +7,20 @@
 //! the bond storage rule of §2.8 recomputed independently, and determinism (the epoch is a pure
 //! function: no hidden state between calls).
 
+mod support;
+
 use std::fmt;
 
 use proptest::option;
 use proptest::prelude::*;
 use proptest::sample::Index;
+use support::{STAKE_LARGE_RAO, stake_rao, u16_edgy};
 use tensorsim_chain::fixed::{I32F32, I64F64};
 use tensorsim_chain::yuma::{ERAS, EpochInputs, EpochOutput, EpochRules, Era, LiquidAlpha, epoch, era_by_name};
 
 /// The largest subnet generated: big enough for top-k to cut (K ≤ 64 is generated too), small
 /// enough for hundreds of cases in a debug build.
 const UIDS_MAX: usize = 48;
-/// The largest stake of one UID in the common range: about the total alpha of a large subnet.
-const STAKE_LARGE_RAO: u64 = 20_000_000_000_000_000;
 
 /// One epoch's inputs, owned (`EpochInputs` borrows its per-UID slices).
 #[derive(Clone)]
@@ -124,19 +125,6 @@ fn block_number() -> impl Strategy<Value = u64> {
 }
 
 /// A u16 proportion or parameter, weighted towards the values with their own code paths.
-fn u16_edgy() -> impl Strategy<Value = u16> {
-    prop_oneof![Just(0u16), Just(32_767), Just(65_535), any::<u16>()]
-}
-
-fn stake_rao() -> impl Strategy<Value = u64> {
-    prop_oneof![
-        3 => Just(0u64),
-        3 => 1u64..=1_000,
-        3 => 0u64..=STAKE_LARGE_RAO,
-        1 => Just(STAKE_LARGE_RAO),
-    ]
-}
-
 /// The shape of a stored weight or bond row.
 #[derive(Clone, Copy, Debug)]
 enum RowKind {
@@ -402,22 +390,7 @@ fn check_output(case: &Case, out: &EpochOutput) -> Result<(), TestCaseError> {
     let n = case.n();
 
     // Shapes: one entry per UID in every vector, one bond row per UID.
-    let lengths = [
-        ("active", out.active.len()),
-        ("validator_permit", out.validator_permit.len()),
-        ("stake_weight", out.stake_weight.len()),
-        ("consensus", out.consensus.len()),
-        ("incentive", out.incentive.len()),
-        ("dividends", out.dividends.len()),
-        ("validator_trust", out.validator_trust.len()),
-        ("emission_rao", out.emission_rao.len()),
-        ("server_emission_rao", out.server_emission_rao.len()),
-        ("validator_emission_rao", out.validator_emission_rao.len()),
-        ("bonds", out.bonds.len()),
-    ];
-    for (field, len) in lengths {
-        prop_assert_eq!(len, n, "{} has {} entries for {} UIDs", field, len, n);
-    }
+    support::one_entry_per_uid(out, n)?;
     for (i, row) in out.bonds.iter().enumerate() {
         prop_assert!(row.iter().all(|&(j, _)| usize::from(j) < n), "bond row {} has a column >= n: {:?}", i, row);
         prop_assert!(row.windows(2).all(|w| w[0].0 < w[1].0), "bond row {} not strictly ascending: {:?}", i, row);
