@@ -19,16 +19,21 @@ pub fn unit_f32(rng: &mut ChaCha8Rng) -> f32 {
     (rng.next_u32() >> 8) as f32 * (1.0 / 16_777_216.0)
 }
 
+/// Draws [`below`] may reject before it gives up: each draw is rejected with probability under
+/// 1/2, so 128 rejections in a row (p < 2^-128) mean a broken generator, not bad luck.
+const REJECTIONS_MAX: u32 = 128;
+
 /// Uniform in 0..n, unbiased (rejection of the short last zone). `n` must be positive.
 pub fn below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
     assert!(n > 0, "below(0) has no value");
     let zone = u64::MAX - (u64::MAX % n);
-    loop {
+    for _ in 0..REJECTIONS_MAX {
         let draw = rng.next_u64();
         if draw < zone {
             return draw % n;
         }
     }
+    panic!("{REJECTIONS_MAX} draws in a row fell in the rejected zone of below({n}): the generator is broken")
 }
 
 /// Fisher–Yates.
