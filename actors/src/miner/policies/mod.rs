@@ -1,6 +1,9 @@
 //! Miner policies: one file each, chosen by name in the scenario. To add a behaviour, write a
-//! file with a type implementing [`MinerPolicy`], add its variant to [`MinerPolicySpec`] and one
-//! arm to [`build`].
+//! file with a type implementing [`MinerPolicy`], add its variant to [`MinerPolicySpec`], one arm
+//! to [`build`] and its key to [`MinerPolicySpec::name`]. A policy whose parameters have rules
+//! checks them in its file and adds an arm to [`MinerPolicySpec::validate`]; one that differs at
+//! genesis adds an arm to [`MinerPolicySpec::register_at_block`] (registers later) or
+//! [`MinerPolicySpec::model_source`] (serves another model than its own).
 
 mod copycat;
 mod honest;
@@ -11,6 +14,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::MinerPolicy;
+use crate::policy::{PolicyError, Reference};
 use crate::protocol::NodeId;
 
 /// A miner policy and its parameters, as a scenario names it.
@@ -47,10 +51,66 @@ impl MinerPolicySpec {
         }
     }
 
-    /// Whether the policy serves a model of its own (the copycat and random miners have none).
-    pub fn has_model(&self) -> bool {
-        !matches!(self, Self::Copycat { .. } | Self::Random)
+    /// Checks what the parameters' types cannot; the error's field is under the policy's key.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        match self {
+            Self::Intermittent { period_blocks, online_blocks } => {
+                intermittent::validate(*period_blocks, *online_blocks)
+            }
+            _ => Ok(()),
+        }
+        .map_err(|error| error.under(self.name()))
     }
+
+    /// The block it registers at, by its clock, for a policy not registered at genesis.
+    pub fn register_at_block(&self) -> Option<u64> {
+        match self {
+            Self::Sniper { register_at_block } => Some(*register_at_block),
+            _ => None,
+        }
+    }
+
+    /// Whether genesis registers it (a sniper registers itself later, into a pruned UID).
+    pub fn registers_at_genesis(&self) -> bool {
+        self.register_at_block().is_none()
+    }
+
+    /// The model genesis trains for it.
+    pub fn model_source(&self) -> ModelSource {
+        match self {
+            Self::Sybil => ModelSource::SharedByGroup,
+            Self::StaleModel { epochs } => ModelSource::Checkpoint { epochs: *epochs },
+            Self::Copycat { .. } | Self::Random => ModelSource::None,
+            _ => ModelSource::Own,
+        }
+    }
+
+    /// Whether the policy serves a model (the copycat and random miners have none).
+    pub fn has_model(&self) -> bool {
+        self.model_source() != ModelSource::None
+    }
+
+    /// The miner (`group/index`) whose answers the policy relays (a copycat's target).
+    pub fn referenced_miner(&self) -> Option<Reference<'_>> {
+        let reference = match self {
+            Self::Copycat { target } => copycat::reference(target),
+            _ => return None,
+        };
+        Some(reference.under(self.name()))
+    }
+}
+
+/// Where a miner's model comes from: genesis trains it before the network starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelSource {
+    /// Its own, trained from its own stream on its own recipe.
+    Own,
+    /// One model for the whole group, trained once from the group's stream (sybils).
+    SharedByGroup,
+    /// Its own, but the checkpoint after at most `epochs` of training (a stale model).
+    Checkpoint { epochs: u32 },
+    /// None: it relays another miner's answers, or draws them.
+    None,
 }
 
 /// The policy `spec` names; `node_of` resolves a `group/index` name to its node.

@@ -1,6 +1,9 @@
 //! Validator policies: one file each, chosen by name in the scenario (`policy: honest`,
 //! `policy: {noisy: {sigma: 0.2}}`). To add a behaviour, write a file with a type implementing
-//! [`ValidatorPolicy`], add its variant to [`ValidatorPolicySpec`] and one arm to [`build`].
+//! [`ValidatorPolicy`], add its variant to [`ValidatorPolicySpec`], one arm to [`build`] and its
+//! key to [`ValidatorPolicySpec::name`]. A policy whose parameters have rules checks them in its
+//! file and adds an arm to [`ValidatorPolicySpec::validate`]; one that names miner groups, to
+//! [`ValidatorPolicySpec::referenced_miner_groups`].
 
 mod cabal;
 mod honest;
@@ -15,6 +18,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{ValidatorPolicy, WeightsContext};
+use crate::policy::{PolicyError, Reference};
 use tensorsim_chain::accounts::HotkeyId;
 
 pub use scripted::ScriptedWeights;
@@ -58,6 +62,25 @@ impl ValidatorPolicySpec {
             Self::SelfWeight => "self_weight",
             Self::Scripted { .. } => "scripted",
         }
+    }
+
+    /// Checks what the parameters' types cannot; the error's field is under the policy's key.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        match self {
+            Self::Noisy { sigma } => noisy::validate(*sigma),
+            Self::Scripted { schedule } => scripted::validate(schedule),
+            _ => Ok(()),
+        }
+        .map_err(|error| error.under(self.name()))
+    }
+
+    /// The miner groups of its own subnet the policy names (a cabal's members).
+    pub fn referenced_miner_groups(&self) -> Vec<Reference<'_>> {
+        let references = match self {
+            Self::Cabal { miners } => cabal::references(miners),
+            _ => Vec::new(),
+        };
+        references.into_iter().map(|reference| reference.under(self.name())).collect()
     }
 }
 
