@@ -1,9 +1,10 @@
 //! Miner policies: one file each, chosen by name in the scenario. To add a behaviour, write a
 //! file with a type implementing [`MinerPolicy`], add its variant to [`MinerPolicySpec`], one arm
 //! to [`build`] and its key to [`MinerPolicySpec::name`]. A policy whose parameters have rules
-//! checks them in its file and adds an arm to [`MinerPolicySpec::validate`]; one that differs at
-//! genesis adds an arm to [`MinerPolicySpec::register_at_block`] (registers later) or
-//! [`MinerPolicySpec::model_source`] (serves another model than its own).
+//! checks them in its file and adds an arm to [`MinerPolicySpec::validate`]; one that names a
+//! miner, to [`MinerPolicySpec::referenced_miner`]; one that differs at genesis, to
+//! [`MinerPolicySpec::register_at_block`] (registers later) or [`MinerPolicySpec::model_source`]
+//! (is not served a model of its own).
 
 mod copycat;
 mod honest;
@@ -127,5 +128,71 @@ pub fn build(spec: &MinerPolicySpec, node_of: &dyn Fn(&str) -> Option<NodeId>) -
         MinerPolicySpec::Intermittent { period_blocks, online_blocks } => {
             Box::new(intermittent::Intermittent { period_blocks: *period_blocks, online_blocks: *online_blocks })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MinerPolicySpec, ModelSource};
+    use crate::policy::{PolicyError, Reference};
+
+    fn intermittent(period_blocks: u64, online_blocks: u64) -> MinerPolicySpec {
+        MinerPolicySpec::Intermittent { period_blocks, online_blocks }
+    }
+
+    #[test]
+    fn an_intermittent_miner_without_a_period_is_refused_at_its_policy() {
+        assert_eq!(
+            intermittent(0, 0).validate(),
+            Err(PolicyError::new("intermittent", "needs 0 < online_blocks ≤ period_blocks"))
+        );
+    }
+
+    #[test]
+    fn an_intermittent_miner_online_longer_than_its_period_is_refused_at_its_policy() {
+        assert_eq!(
+            intermittent(10, 11).validate(),
+            Err(PolicyError::new("intermittent", "needs 0 < online_blocks ≤ period_blocks"))
+        );
+    }
+
+    #[test]
+    fn an_intermittent_miner_online_its_whole_period_is_accepted() {
+        assert_eq!(intermittent(10, 10).validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_sniper_registers_at_its_block_and_not_at_genesis() {
+        let sniper = MinerPolicySpec::Sniper { register_at_block: 50 };
+        assert_eq!((sniper.register_at_block(), sniper.registers_at_genesis()), (Some(50), false));
+        assert_eq!(
+            (MinerPolicySpec::Honest.register_at_block(), MinerPolicySpec::Honest.registers_at_genesis()),
+            (None, true)
+        );
+    }
+
+    #[test]
+    fn each_policy_says_where_its_model_comes_from() {
+        let sources = [
+            (MinerPolicySpec::Honest, ModelSource::Own),
+            (MinerPolicySpec::Sniper { register_at_block: 50 }, ModelSource::Own),
+            (intermittent(10, 5), ModelSource::Own),
+            (MinerPolicySpec::Sybil, ModelSource::SharedByGroup),
+            (MinerPolicySpec::StaleModel { epochs: 2 }, ModelSource::Checkpoint { epochs: 2 }),
+            (MinerPolicySpec::Copycat { target: "miners/0".into() }, ModelSource::None),
+            (MinerPolicySpec::Random, ModelSource::None),
+        ];
+        for (spec, source) in sources {
+            assert_eq!(spec.model_source(), source, "{}", spec.name());
+            assert_eq!(spec.has_model(), source != ModelSource::None, "{}", spec.name());
+        }
+    }
+
+    #[test]
+    fn a_copycat_names_its_target_and_no_other_policy_names_a_miner() {
+        let copycat = MinerPolicySpec::Copycat { target: "miners/0".into() };
+        assert_eq!(copycat.referenced_miner(), Some(Reference::new("copycat.target", "miners/0")));
+        assert_eq!(MinerPolicySpec::Random.referenced_miner(), None);
+        assert_eq!(MinerPolicySpec::Sybil.referenced_miner(), None);
     }
 }

@@ -114,3 +114,66 @@ pub(crate) fn measured_weights(ctx: &WeightsContext) -> Vec<f64> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{ScriptedWeights, ValidatorPolicySpec};
+    use crate::policy::{PolicyError, Reference};
+
+    fn entry(from_block: u64) -> ScriptedWeights {
+        ScriptedWeights { from_block, weights: vec![(0, 1.0)] }
+    }
+
+    #[test]
+    fn a_noisy_validator_with_a_negative_sigma_is_refused_at_its_sigma() {
+        assert_eq!(
+            ValidatorPolicySpec::Noisy { sigma: -0.5 }.validate(),
+            Err(PolicyError::new("noisy.sigma", "-0.5 is not a finite non-negative number"))
+        );
+    }
+
+    #[test]
+    fn a_noisy_validator_with_an_infinite_or_undefined_sigma_is_refused() {
+        for (sigma, shown) in [(f64::INFINITY, "inf"), (f64::NAN, "NaN")] {
+            let expected = PolicyError::new("noisy.sigma", format!("{shown} is not a finite non-negative number"));
+            assert_eq!(ValidatorPolicySpec::Noisy { sigma }.validate(), Err(expected));
+        }
+    }
+
+    #[test]
+    fn a_noisy_validator_without_noise_is_accepted() {
+        assert_eq!(ValidatorPolicySpec::Noisy { sigma: 0.0 }.validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_scripted_schedule_out_of_block_order_is_refused() {
+        let schedule = vec![entry(0), entry(60), entry(30)];
+        assert_eq!(
+            ValidatorPolicySpec::Scripted { schedule }.validate(),
+            Err(PolicyError::new("scripted.schedule", "entries must be in from_block order"))
+        );
+    }
+
+    #[test]
+    fn a_scripted_schedule_with_entries_at_the_same_block_is_accepted() {
+        let schedule = vec![entry(0), entry(30), entry(30)];
+        assert_eq!(ValidatorPolicySpec::Scripted { schedule }.validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_cabal_names_each_of_its_miner_groups_at_its_index() {
+        let cabal = ValidatorPolicySpec::Cabal { miners: vec!["friends".into(), "family".into()] };
+        assert_eq!(
+            cabal.referenced_miner_groups(),
+            [Reference::new("cabal.miners[0]", "friends"), Reference::new("cabal.miners[1]", "family")]
+        );
+    }
+
+    #[test]
+    fn policies_without_parameters_have_no_rules_and_name_nobody() {
+        for spec in [ValidatorPolicySpec::Honest, ValidatorPolicySpec::WeightCopier, ValidatorPolicySpec::Lazy] {
+            assert_eq!(spec.validate(), Ok(()));
+            assert!(spec.referenced_miner_groups().is_empty());
+        }
+    }
+}

@@ -14,6 +14,7 @@ use crate::scenario::types::{Blocks, Bounded, FaultSpec, LatencySpec, Millis, Pr
 const CHAIN: NodeId = 0;
 
 /// The faults in block order, and the block producer's.
+#[derive(Debug)]
 pub(super) struct FaultPlan {
     pub faults: Vec<ScheduledFault>,
     pub producer_faults: Vec<ProducerFault>,
@@ -202,4 +203,160 @@ fn block_producer(
         until_block: until_block.map(Bounded::get),
     };
     Ok((vec![scheduled(at_block.get(), what, NodeFault::Chain)], producer))
+}
+
+#[cfg(test)]
+mod tests {
+    use tensorsim_actors::chain_node::ProducerFault;
+
+    use super::{FaultPlan, resolve};
+    use crate::scenario::plan::NodeFault;
+    use crate::scenario::resolve::fixtures::{error, scenario, scenario_with};
+    use crate::scenario::resolve::groups;
+    use crate::scenario::types::Scenario;
+
+    const CRASH: &str = "crash: {node: miners/1, at_block: 5, restart_at_block: 8}";
+
+    fn faults(scenario: &Scenario) -> Result<FaultPlan, crate::scenario::ScenarioError> {
+        resolve(&scenario.faults, &groups::resolve(&scenario.subnets).unwrap())
+    }
+
+    /// The fixture with its one fault replaced by `fault`.
+    fn fault(fault: &str) -> Result<FaultPlan, crate::scenario::ScenarioError> {
+        faults(&scenario_with(CRASH, fault))
+    }
+
+    #[test]
+    fn a_crash_with_a_restart_is_two_entries_of_the_schedule() {
+        let plan = faults(&scenario()).unwrap();
+        let schedule: Vec<_> = plan.faults.iter().map(|f| (f.at_block, f.description.as_str(), &f.fault)).collect();
+        assert_eq!(
+            schedule,
+            [
+                (5, "crash miners/1", &NodeFault::Crash { nodes: vec![5] }),
+                (8, "restart miners/1", &NodeFault::Restart { nodes: vec![5] }),
+            ]
+        );
+        assert!(plan.producer_faults.is_empty());
+    }
+
+    #[test]
+    fn faults_are_scheduled_in_block_order_and_a_group_is_all_its_nodes() {
+        let plan =
+            fault("offline: {node: honest, at_block: 9, until_block: 12}\n  - crash: {node: cabal/0, at_block: 3}")
+                .unwrap();
+        let schedule: Vec<_> = plan.faults.iter().map(|f| (f.at_block, f.description.as_str(), &f.fault)).collect();
+        assert_eq!(
+            schedule,
+            [
+                (3, "crash cabal/0", &NodeFault::Crash { nodes: vec![3] }),
+                (9, "honest offline", &NodeFault::Offline { nodes: vec![1, 2] }),
+                (12, "honest back online", &NodeFault::Online { nodes: vec![1, 2] }),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_crash_fault_naming_the_chain_is_refused() {
+        assert_eq!(
+            error(fault("crash: {node: chain, at_block: 5}")),
+            "faults[0].crash.node: the chain does not crash (stall its producer instead)"
+        );
+    }
+
+    #[test]
+    fn a_fault_ending_before_it_starts_is_refused() {
+        assert_eq!(
+            error(fault("crash: {node: miners/1, at_block: 5, restart_at_block: 4}")),
+            "faults[0].crash.restart_at_block: 4 is not after at_block 5"
+        );
+        assert_eq!(
+            error(fault("offline: {node: miners/1, at_block: 5, until_block: 5}")),
+            "faults[0].offline.until_block: 5 is not after at_block 5"
+        );
+    }
+
+    #[test]
+    fn a_fault_naming_no_node_is_refused_at_that_name() {
+        assert_eq!(
+            error(fault("offline: {node: miners/3, at_block: 5}")),
+            "faults[0].offline.node: no node or group \"miners/3\""
+        );
+    }
+
+    #[test]
+    fn a_partition_of_one_side_is_refused() {
+        assert_eq!(
+            error(fault("partition: {sides: [[honest, miners]], at_block: 5}")),
+            "faults[0].partition.sides: a partition has at least two sides"
+        );
+    }
+
+    #[test]
+    fn a_partition_naming_no_node_is_refused_at_its_side_and_index() {
+        assert_eq!(
+            error(fault("partition: {sides: [[honest], [miners, ghost]], at_block: 5}")),
+            "faults[0].partition.sides[1][1]: no node or group \"ghost\""
+        );
+    }
+
+    #[test]
+    fn a_partition_heals_the_sides_it_cut() {
+        let plan = fault("partition: {sides: [[honest], [miners/0, chain]], at_block: 5, heal_at_block: 7}").unwrap();
+        let sides = vec![vec![1, 2], vec![4, 0]];
+        assert_eq!(plan.faults[0].description, "partition honest | miners/0+chain");
+        assert_eq!(plan.faults[0].fault, NodeFault::Partition { sides: sides.clone() });
+        assert_eq!((plan.faults[1].at_block, plan.faults[1].description.as_str()), (7, "heal honest | miners/0+chain"));
+        assert_eq!(plan.faults[1].fault, NodeFault::Heal { sides });
+    }
+
+    #[test]
+    fn a_link_fault_says_its_latency_and_loss_and_is_restored() {
+        let plan = fault("link: {from: [miners/0], to: [honest], at_block: 5, until_block: 9, latency: {fixed: {ms: 30}}, loss: 0.25}")
+            .unwrap();
+        assert_eq!(plan.faults[0].description, "link miners/0 → honest: latency 30 ms loss 0.25");
+        assert!(
+            matches!(&plan.faults[0].fault, NodeFault::Link { from, to, loss: Some(0.25), .. } if from == &[4] && to == &[1, 2])
+        );
+        assert_eq!(plan.faults[1].description, "link miners/0 → honest restored");
+        assert_eq!(plan.faults[1].fault, NodeFault::LinkReset { from: vec![4], to: vec![1, 2] });
+    }
+
+    #[test]
+    fn a_uniform_latency_with_its_minimum_above_its_maximum_is_refused() {
+        assert_eq!(
+            error(fault(
+                "link: {from: [miners], to: [honest], at_block: 5, latency: {uniform: {min_ms: 9, max_ms: 8}}}"
+            )),
+            "faults[0].link.latency.uniform: min_ms is above max_ms"
+        );
+    }
+
+    #[test]
+    fn a_clock_skew_beyond_a_day_is_refused() {
+        assert_eq!(
+            error(fault("clock_skew: {node: honest/0, at_block: 5, offset_ms: -86400001}")),
+            "faults[0].clock_skew: |offset_ms| ≤ 86400000 and |drift_ppm| ≤ 1000000"
+        );
+        let plan = fault("clock_skew: {node: honest/0, at_block: 5, offset_ms: -86400000, drift_ppm: 20}").unwrap();
+        assert_eq!(plan.faults[0].description, "clock of honest/0 -86400000 ms, +20 ppm");
+    }
+
+    #[test]
+    fn a_block_producer_fault_without_a_stall_or_a_block_time_is_refused() {
+        assert_eq!(
+            error(fault("block_producer: {at_block: 5, until_block: 9}")),
+            "faults[0].block_producer: give stall_ms, block_time_ms or both"
+        );
+    }
+
+    #[test]
+    fn a_block_producer_fault_goes_to_the_chain_node_and_the_schedule() {
+        let plan = fault("block_producer: {at_block: 5, stall_ms: 3000, block_time_ms: 6000, until_block: 9}").unwrap();
+        assert_eq!(plan.faults[0].description, "block producer stalls 3000 ms produces every 6000 ms until block 9");
+        assert_eq!(plan.faults[0].fault, NodeFault::Chain);
+        let expected =
+            ProducerFault { at_block: 5, stall_us: 3_000_000, block_time_us: Some(6_000_000), until_block: Some(9) };
+        assert_eq!(plan.producer_faults, [expected]);
+    }
 }

@@ -102,3 +102,118 @@ fn check_recipe(recipe: &ModelRecipe, path: &str) -> Result<(), ScenarioError> {
 fn policy_invalid(path: &str, error: PolicyError) -> Result<(), ScenarioError> {
     invalid(format!("{path}.policy.{}", error.field), error.message)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::resolve;
+    use crate::scenario::plan::{NodePlan, Role};
+    use crate::scenario::resolve::fixtures::{error, scenario_with};
+    use crate::scenario::types::Scenario;
+
+    fn nodes(scenario: &Scenario) -> Result<Vec<NodePlan>, crate::scenario::ScenarioError> {
+        resolve(&scenario.subnets)
+    }
+
+    #[test]
+    fn a_validator_ladder_spreads_stakes_from_the_first_to_the_last() {
+        let nodes =
+            nodes(&scenario_with("count: 2, stake_tao: 1000", "count: 3, stake_tao: {from: 100, to: 300}")).unwrap();
+        let stakes: Vec<u64> = nodes
+            .iter()
+            .filter_map(|node| match node.role {
+                Role::Validator { stake_rao, .. } if node.group == "honest" => Some(stake_rao),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(stakes, [100_000_000_000, 200_000_000_000, 300_000_000_000]);
+    }
+
+    #[test]
+    fn a_miner_ladder_spreads_its_recipe_rounded() {
+        let scenario =
+            scenario_with("{name: miners, count: 3}", "{name: miners, count: 3, model: {hidden: {from: 4, to: 9}}}");
+        let hidden: Vec<usize> = nodes(&scenario)
+            .unwrap()
+            .iter()
+            .filter_map(|node| match &node.role {
+                Role::Miner { model, .. } if node.group == "miners" => Some(model.hidden),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(hidden, [4, 7, 9]);
+    }
+
+    #[test]
+    fn a_group_name_taken_twice_is_refused_at_the_second() {
+        assert_eq!(
+            error(nodes(&scenario_with("name: friends", "name: miners"))),
+            "subnets[0].miners[1].name: \"miners\" is taken (group names are unique in a scenario, and `chain` is reserved)"
+        );
+    }
+
+    #[test]
+    fn a_group_named_chain_is_refused() {
+        assert_eq!(
+            error(nodes(&scenario_with("name: cabal", "name: chain"))),
+            "subnets[0].validators[1].name: \"chain\" is taken (group names are unique in a scenario, and `chain` is reserved)"
+        );
+    }
+
+    #[test]
+    fn a_group_name_with_a_slash_is_refused() {
+        assert_eq!(
+            error(nodes(&scenario_with("name: friends", "name: my/friends"))),
+            "subnets[0].miners[1].name: \"my/friends\": use 1 to 64 letters, digits, '_' or '-'"
+        );
+    }
+
+    #[test]
+    fn a_stake_above_the_supply_is_refused() {
+        assert_eq!(
+            error(nodes(&scenario_with("stake_tao: 100}", "stake_tao: {from: 1, to: 21000001}}"))),
+            "subnets[0].validators[1].stake_tao: above the 21 M TAO supply"
+        );
+    }
+
+    #[test]
+    fn a_noisy_validator_with_a_negative_sigma_is_refused_at_its_sigma() {
+        let scenario =
+            scenario_with("name: honest, count: 2,", "name: honest, count: 2, policy: {noisy: {sigma: -1}},");
+        assert_eq!(
+            error(nodes(&scenario)),
+            "subnets[0].validators[0].policy.noisy.sigma: -1 is not a finite non-negative number"
+        );
+    }
+
+    #[test]
+    fn an_intermittent_miner_online_longer_than_its_period_is_refused_at_its_policy() {
+        let scenario = scenario_with(
+            "{name: friends, count: 1}",
+            "{name: friends, count: 1, policy: {intermittent: {period_blocks: 4, online_blocks: 5}}}",
+        );
+        assert_eq!(
+            error(nodes(&scenario)),
+            "subnets[0].miners[1].policy.intermittent: needs 0 < online_blocks ≤ period_blocks"
+        );
+    }
+
+    #[test]
+    fn a_model_recipe_out_of_range_is_refused_at_its_field() {
+        let scenario =
+            scenario_with("{name: friends, count: 1}", "{name: friends, count: 1, model: {data_percent: 0}}");
+        assert_eq!(error(nodes(&scenario)), "subnets[0].miners[1].model.data_percent: outside 1..=100");
+        let scenario = scenario_with("{name: friends, count: 1}", "{name: friends, count: 1, model: {hidden: 513}}");
+        assert_eq!(error(nodes(&scenario)), "subnets[0].miners[1].model.hidden: outside 1..=512");
+    }
+
+    #[test]
+    fn nodes_beyond_the_limit_of_a_run_are_refused() {
+        // The chain, 3 validators, 4096 and 4096 miners: 8196 nodes (and 3 more after them).
+        let scenario =
+            scenario_with("{name: miners, count: 3}", "{name: miners, count: 4096}\n      - {name: more, count: 4096}");
+        assert_eq!(error(nodes(&scenario)), "subnets: more than 8192 nodes in all, the limit of a run");
+        let scenario =
+            scenario_with("{name: miners, count: 3}", "{name: miners, count: 4096}\n      - {name: more, count: 4089}");
+        assert_eq!(nodes(&scenario).unwrap().len(), 8_192);
+    }
+}

@@ -6,6 +6,8 @@
 mod budget;
 mod expectations;
 mod faults;
+#[cfg(test)]
+mod fixtures;
 mod groups;
 mod lookup;
 mod references;
@@ -72,4 +74,87 @@ fn duration_blocks(duration: Duration, subnets: &[SubnetPlan]) -> Result<u64, Sc
         return invalid("duration", format!("{blocks} blocks exceed the limit 10^7"));
     }
     Ok(blocks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{error, scenario, scenario_changed, scenario_with};
+    use super::resolve;
+    use crate::scenario::plan::{NodeFault, Role};
+
+    #[test]
+    fn a_scenario_resolves_to_the_chain_then_its_groups_in_scenario_order() {
+        let plan = resolve(scenario(), None).unwrap();
+        let names: Vec<&str> = plan.nodes.iter().map(|node| node.name.as_str()).collect();
+        let expected = [
+            "chain",
+            "honest/0",
+            "honest/1",
+            "cabal/0",
+            "miners/0",
+            "miners/1",
+            "miners/2",
+            "friends/0",
+            "copycat/0",
+            "sniper/0",
+        ];
+        assert_eq!(names, expected);
+        assert!(matches!(plan.nodes[0].role, Role::Chain));
+        assert!(matches!(plan.nodes[3].role, Role::Validator { subnet: 0, .. }));
+        assert!(matches!(plan.nodes[9].role, Role::Miner { subnet: 0, .. }));
+        assert_eq!((plan.seed, plan.profile.name, plan.block_time_ms), (1, "head-2026", 12_000));
+    }
+
+    #[test]
+    fn the_seed_given_overrides_the_files() {
+        assert_eq!(resolve(scenario(), Some(99)).unwrap().seed, 99);
+    }
+
+    #[test]
+    fn an_unknown_profile_is_refused_with_the_profiles_there_are() {
+        let scenario = scenario_with("duration:", "profile: head-2027\nduration:");
+        assert_eq!(
+            error(resolve(scenario, None)),
+            "profile: unknown profile \"head-2027\"; the profiles are legacy-2024, dtao-2025, yuma3-2025, flow-2026, head-2026"
+        );
+    }
+
+    #[test]
+    fn a_scenario_without_subnets_is_refused() {
+        let scenario: crate::scenario::types::Scenario =
+            crate::yaml::from_str("version: 1\nname: x\nseed: 1\nduration: {blocks: 5}\nsubnets: []").unwrap();
+        assert_eq!(error(resolve(scenario, None)), "subnets: a scenario needs at least one subnet");
+    }
+
+    #[test]
+    fn more_faults_than_the_limit_are_refused_before_anything_is_resolved() {
+        let many = "  - offline: {node: ghost, at_block: 1}\n".repeat(10_001);
+        let scenario = scenario_with("faults:\n", &format!("faults:\n{many}"));
+        assert_eq!(error(resolve(scenario, None)), "faults: 10002 faults exceed the limit 10000");
+    }
+
+    #[test]
+    fn a_tempo_of_the_duration_is_the_first_subnets_tempo_and_its_epoch_block() {
+        assert_eq!(resolve(scenario(), None).unwrap().blocks, 2 * 11);
+    }
+
+    #[test]
+    fn a_duration_above_ten_million_blocks_is_refused() {
+        let scenario = scenario_changed(&[("{tempos: 2}", "{tempos: 100000}"), ("tempo: 10,", "tempo: 200,")]);
+        assert_eq!(error(resolve(scenario, None)), "duration: 20100000 blocks exceed the limit 10^7");
+    }
+
+    #[test]
+    fn an_upgrade_comes_after_the_faults_of_its_block() {
+        let scenario = scenario_with("restart_at_block: 8", "restart_at_block: 10");
+        let plan = resolve(scenario, None).unwrap();
+        let schedule: Vec<(u64, &str)> =
+            plan.faults.iter().map(|fault| (fault.at_block, fault.description.as_str())).collect();
+        assert_eq!(
+            schedule,
+            [(5, "crash miners/1"), (10, "restart miners/1"), (10, "runtime upgrade: 1 hyperparameters set")]
+        );
+        assert_eq!(plan.faults[2].fault, NodeFault::Chain);
+        assert_eq!(plan.upgrades.len(), 1);
+    }
 }

@@ -44,3 +44,82 @@ fn check_relayed(subnet: usize, target: &str, nodes: &[NodePlan], path: &str) ->
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+    use crate::scenario::resolve::fixtures::{error, scenario, scenario_with};
+    use crate::scenario::resolve::groups;
+    use crate::scenario::types::Scenario;
+
+    fn checked(scenario: &Scenario) -> Result<(), crate::scenario::ScenarioError> {
+        check(&scenario.subnets, &groups::resolve(&scenario.subnets).unwrap())
+    }
+
+    #[test]
+    fn a_cabal_of_miner_groups_of_its_subnet_and_a_copycat_of_one_miner_are_accepted() {
+        assert_eq!(checked(&scenario()), Ok(()));
+    }
+
+    #[test]
+    fn a_cabal_naming_no_miner_group_of_its_subnet_is_refused_at_that_name() {
+        // `honest` is a group, but of validators.
+        let scenario = scenario_with("miners: [friends]", "miners: [friends, honest]");
+        assert_eq!(
+            error(checked(&scenario)),
+            "subnets[0].validators[1].policy.cabal.miners[1]: no miner group \"honest\" on this subnet"
+        );
+    }
+
+    #[test]
+    fn a_copycat_of_a_copycat_is_refused_at_its_target_field() {
+        let scenario = scenario_with(
+            "{name: friends, count: 1}",
+            "{name: friends, count: 1, policy: {copycat: {target: copycat/0}}}",
+        );
+        assert_eq!(
+            error(checked(&scenario)),
+            "subnets[0].miners[1].policy.copycat.target: \"copycat/0\" is not one miner (group/index) of this subnet that serves answers of its own"
+        );
+    }
+
+    #[test]
+    fn a_copycat_of_a_whole_group_or_of_a_validator_is_refused() {
+        for target in ["miners", "honest/0"] {
+            let scenario = scenario_with("target: miners/0", &format!("target: {target}"));
+            assert_eq!(
+                error(checked(&scenario)),
+                format!(
+                    "subnets[0].miners[2].policy.copycat.target: \"{target}\" is not one miner (group/index) of this subnet that serves answers of its own"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn a_copycat_of_a_miner_on_another_subnet_is_refused() {
+        let mut scenario = scenario();
+        let mut second = scenario.subnets[0].clone();
+        second.name = "text".into();
+        second.validators.truncate(1);
+        second.validators[0].name = "honest2".into();
+        for group in &mut second.miners {
+            group.name += "2";
+        }
+        scenario.subnets.push(second);
+        // Its copycat still relays miners/0, a miner of the first subnet.
+        assert_eq!(
+            error(checked(&scenario)),
+            "subnets[1].miners[2].policy.copycat.target: \"miners/0\" is not one miner (group/index) of this subnet that serves answers of its own"
+        );
+    }
+
+    #[test]
+    fn a_copycat_of_no_node_is_refused() {
+        let scenario = scenario_with("target: miners/0", "target: miners/3");
+        assert_eq!(
+            error(checked(&scenario)),
+            "subnets[0].miners[2].policy.copycat.target: no node or group \"miners/3\""
+        );
+    }
+}

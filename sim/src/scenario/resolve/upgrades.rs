@@ -9,6 +9,7 @@ use crate::scenario::plan::{NodeFault, ScheduledFault, SubnetPlan};
 use crate::scenario::types::UpgradeSpec;
 
 /// The upgrades for the chain node, and their entries in the report's schedule.
+#[derive(Debug)]
 pub(super) struct UpgradePlan {
     pub upgrades: Vec<Upgrade>,
     pub announced: Vec<ScheduledFault>,
@@ -50,5 +51,64 @@ fn description(upgrade: &Upgrade, spec: &UpgradeSpec) -> String {
     match upgrade.profile {
         Some(profile) => format!("runtime upgrade to {} ({set} hyperparameters set)", profile.name),
         None => format!("runtime upgrade: {set} hyperparameters set"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tensorsim_chain::profile::profile_by_name;
+
+    use super::{UpgradePlan, resolve};
+    use crate::scenario::plan::NodeFault;
+    use crate::scenario::resolve::fixtures::{error, scenario, scenario_with};
+    use crate::scenario::resolve::subnets;
+    use crate::scenario::types::Scenario;
+
+    fn upgrades(scenario: &Scenario) -> Result<UpgradePlan, crate::scenario::ScenarioError> {
+        let subnets = subnets::resolve(&scenario.subnets, profile_by_name("head-2026").unwrap()).unwrap();
+        resolve(&scenario.upgrades, &subnets)
+    }
+
+    #[test]
+    fn an_upgrade_sets_its_overrides_over_every_subnets_values_and_is_announced() {
+        let plan = upgrades(&scenario()).unwrap();
+        let [upgrade] = plan.upgrades.as_slice() else { panic!("one upgrade") };
+        assert_eq!((upgrade.at_block, upgrade.profile.is_none()), (10, true));
+        let (netuid, after) = &upgrade.hyperparameters[0];
+        assert_eq!((*netuid, after.kappa, after.tempo), (1, 40_000, 10));
+        assert_eq!(plan.announced[0].at_block, 10);
+        assert_eq!(plan.announced[0].description, "runtime upgrade: 1 hyperparameters set");
+        assert_eq!(plan.announced[0].fault, NodeFault::Chain);
+    }
+
+    #[test]
+    fn an_upgrade_to_a_profile_names_it() {
+        let plan = upgrades(&scenario_with("{at_block: 10,", "{at_block: 10, profile: flow-2026,")).unwrap();
+        assert_eq!(plan.upgrades[0].profile.map(|p| p.name), Some("flow-2026"));
+        assert_eq!(plan.announced[0].description, "runtime upgrade to flow-2026 (1 hyperparameters set)");
+    }
+
+    #[test]
+    fn an_upgrade_setting_owner_uid_is_refused() {
+        assert_eq!(
+            error(upgrades(&scenario_with("kappa: 40000", "owner_uid: 1"))),
+            "upgrades[0].hyperparameters.owner_uid: the subnet owner is not an actor of the scenario; it cannot be set"
+        );
+    }
+
+    #[test]
+    fn an_upgrade_to_an_unknown_profile_is_refused() {
+        assert_eq!(
+            error(upgrades(&scenario_with("{at_block: 10,", "{at_block: 10, profile: head-2027,"))),
+            "upgrades[0].profile: unknown profile \"head-2027\"; the profiles are legacy-2024, dtao-2025, yuma3-2025, flow-2026, head-2026"
+        );
+    }
+
+    #[test]
+    fn an_upgrade_with_a_value_the_chain_refuses_is_refused_at_its_field() {
+        assert_eq!(
+            error(upgrades(&scenario_with("kappa: 40000", "kappa: 70000"))),
+            "upgrades[0].hyperparameters.kappa: invalid value: integer `70000`, expected u16"
+        );
     }
 }
