@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use tensorsim_actors::miner::policies::MinerPolicySpec;
+use tensorsim_actors::miner::policies::ModelSource;
 use tensorsim_actors::ml::task::{Model, ModelSpec, TaskData};
 use tensorsim_actors::protocol::NodeId;
 use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
@@ -69,9 +69,7 @@ impl Genesis {
             for (id, node) in plan.nodes.iter().enumerate() {
                 let (subnet, stake_rao, late) = match &node.role {
                     Role::Validator { subnet, stake_rao, .. } if pass => (*subnet, *stake_rao, false),
-                    Role::Miner { subnet, policy, .. } if !pass => {
-                        (*subnet, 0, matches!(policy, MinerPolicySpec::Sniper { .. }))
-                    }
+                    Role::Miner { subnet, policy, .. } if !pass => (*subnet, 0, !policy.registers_at_genesis()),
                     _ => continue,
                 };
                 let coldkey = chain.create_coldkey(BALANCE_RAO + stake_rao);
@@ -109,7 +107,7 @@ impl Genesis {
             .iter()
             .enumerate()
             .filter_map(|(id, node)| match &node.role {
-                Role::Miner { policy, .. } if !matches!(policy, MinerPolicySpec::Sniper { .. }) => {
+                Role::Miner { policy, .. } if policy.registers_at_genesis() => {
                     self.keys[id].map(|(_, hotkey)| (hotkey, id as NodeId))
                 }
                 _ => None,
@@ -118,7 +116,8 @@ impl Genesis {
     }
 }
 
-/// Each miner's model: its own, or for sybils the one model of their group.
+/// Each miner's model, as its policy's `model_source` says: its own, a checkpoint of it, or the one
+/// model of its group.
 fn train_models(
     plan: &Plan,
     tasks: &[Arc<TaskData>],
@@ -132,20 +131,19 @@ fn train_models(
         .iter()
         .map(|node| {
             let Role::Miner { subnet, policy, model: spec } = &node.role else { return None };
-            if !policy.has_model() {
-                return None;
-            }
             let task = &tasks[*subnet];
             let mut spec = *spec;
-            if let MinerPolicySpec::StaleModel { epochs } = policy {
-                spec.epochs = spec.epochs.min(*epochs);
-            }
-            let model = match policy {
-                MinerPolicySpec::Sybil => by_group
+            let model = match policy.model_source() {
+                ModelSource::None => return None,
+                ModelSource::Own => Arc::new(task.train(&spec, plan.seed, &format!("miner/{}", node.name))),
+                ModelSource::Checkpoint { epochs } => {
+                    spec.epochs = spec.epochs.min(epochs);
+                    Arc::new(task.train(&spec, plan.seed, &format!("miner/{}", node.name)))
+                }
+                ModelSource::SharedByGroup => by_group
                     .entry(node.group.clone())
                     .or_insert_with(|| Arc::new(task.train(&spec, plan.seed, &format!("miner/{}", node.group))))
                     .clone(),
-                _ => Arc::new(task.train(&spec, plan.seed, &format!("miner/{}", node.name))),
             };
             done += 1;
             progress(done, total);

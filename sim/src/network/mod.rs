@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use tensorsim_actors::chain_node::ChainNode;
-use tensorsim_actors::miner::policies::{self as miner_policies, MinerPolicySpec};
+use tensorsim_actors::miner::policies as miner_policies;
 use tensorsim_actors::miner::{Miner, MinerConfig};
 use tensorsim_actors::ml::task::{Model, TaskData};
 use tensorsim_actors::protocol::{Actor, NodeId, US_PER_MS};
@@ -95,10 +95,6 @@ impl Factory {
                 Box::new(Validator::new(config, self.tasks[*subnet].clone(), policy))
             }
             Role::Miner { subnet, policy, .. } => {
-                let register_at_block = match policy {
-                    MinerPolicySpec::Sniper { register_at_block } => Some(*register_at_block),
-                    _ => None,
-                };
                 let (_, hotkey) = self.keys[id as usize].expect("miners have keys");
                 let config = MinerConfig {
                     name: node.name.clone(),
@@ -108,7 +104,7 @@ impl Factory {
                     node: id,
                     chain: 0,
                     block_time_us,
-                    register_at_block,
+                    register_at_block: policy.register_at_block(),
                     flops_per_us: MINER_FLOPS_PER_US,
                     sync_interval_blocks: self.plan.subnets[*subnet].validation.sync_interval_blocks.get(),
                 };

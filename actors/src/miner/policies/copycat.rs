@@ -2,7 +2,14 @@
 //! once (for the earliest-registered UID), so copying does not pay.
 
 use crate::miner::{MinerContext, MinerPolicy, Response};
+use crate::policy::Reference;
 use crate::protocol::{NodeId, Query};
+
+/// The miner it relays: one `group/index` of its subnet that answers on its own (a copycat of a
+/// copycat could forward in a circle).
+pub(super) fn reference(target: &str) -> Reference<'_> {
+    Reference::new("target", target)
+}
 
 pub struct Copycat {
     pub target: NodeId,

@@ -2,7 +2,16 @@
 
 use super::honest::Honest;
 use crate::miner::{MinerContext, MinerPolicy, Response};
+use crate::policy::PolicyError;
 use crate::protocol::Query;
+
+/// A period has blocks, and the miner is online at most all of them.
+pub(super) fn validate(period_blocks: u64, online_blocks: u64) -> Result<(), PolicyError> {
+    if period_blocks == 0 || online_blocks > period_blocks {
+        return Err(PolicyError::new("", "needs 0 < online_blocks ≤ period_blocks"));
+    }
+    Ok(())
+}
 
 pub struct Intermittent {
     pub period_blocks: u64,

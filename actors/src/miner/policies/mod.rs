@@ -1,6 +1,10 @@
 //! Miner policies: one file each, chosen by name in the scenario. To add a behaviour, write a
-//! file with a type implementing [`MinerPolicy`], add its variant to [`MinerPolicySpec`] and one
-//! arm to [`build`].
+//! file with a type implementing [`MinerPolicy`], add its variant to [`MinerPolicySpec`], one arm
+//! to [`build`] and its key to [`MinerPolicySpec::name`]. A policy whose parameters have rules
+//! checks them in its file and adds an arm to [`MinerPolicySpec::validate`]; one that names a
+//! miner, to [`MinerPolicySpec::referenced_miner`]; one that differs at genesis, to
+//! [`MinerPolicySpec::register_at_block`] (registers later) or [`MinerPolicySpec::model_source`]
+//! (is not served a model of its own).
 
 mod copycat;
 mod honest;
@@ -11,6 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::MinerPolicy;
+use crate::policy::{PolicyError, Reference};
 use crate::protocol::NodeId;
 
 /// A miner policy and its parameters, as a scenario names it.
@@ -47,10 +52,66 @@ impl MinerPolicySpec {
         }
     }
 
-    /// Whether the policy serves a model of its own (the copycat and random miners have none).
-    pub fn has_model(&self) -> bool {
-        !matches!(self, Self::Copycat { .. } | Self::Random)
+    /// Checks what the parameters' types cannot; the error's field is under the policy's key.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        match self {
+            Self::Intermittent { period_blocks, online_blocks } => {
+                intermittent::validate(*period_blocks, *online_blocks)
+            }
+            _ => Ok(()),
+        }
+        .map_err(|error| error.under(self.name()))
     }
+
+    /// The block it registers at, by its clock, for a policy not registered at genesis.
+    pub fn register_at_block(&self) -> Option<u64> {
+        match self {
+            Self::Sniper { register_at_block } => Some(*register_at_block),
+            _ => None,
+        }
+    }
+
+    /// Whether genesis registers it (a sniper registers itself later, into a pruned UID).
+    pub fn registers_at_genesis(&self) -> bool {
+        self.register_at_block().is_none()
+    }
+
+    /// The model genesis trains for it.
+    pub fn model_source(&self) -> ModelSource {
+        match self {
+            Self::Sybil => ModelSource::SharedByGroup,
+            Self::StaleModel { epochs } => ModelSource::Checkpoint { epochs: *epochs },
+            Self::Copycat { .. } | Self::Random => ModelSource::None,
+            _ => ModelSource::Own,
+        }
+    }
+
+    /// Whether the policy serves a model (the copycat and random miners have none).
+    pub fn has_model(&self) -> bool {
+        self.model_source() != ModelSource::None
+    }
+
+    /// The miner (`group/index`) whose answers the policy relays (a copycat's target).
+    pub fn referenced_miner(&self) -> Option<Reference<'_>> {
+        let reference = match self {
+            Self::Copycat { target } => copycat::reference(target),
+            _ => return None,
+        };
+        Some(reference.under(self.name()))
+    }
+}
+
+/// Where a miner's model comes from: genesis trains it before the network starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelSource {
+    /// Its own, trained from its own stream on its own recipe.
+    Own,
+    /// One model for the whole group, trained once from the group's stream (sybils).
+    SharedByGroup,
+    /// Its own, but the checkpoint after at most `epochs` of training (a stale model).
+    Checkpoint { epochs: u32 },
+    /// None: it relays another miner's answers, or draws them.
+    None,
 }
 
 /// The policy `spec` names; `node_of` resolves a `group/index` name to its node.
@@ -67,5 +128,71 @@ pub fn build(spec: &MinerPolicySpec, node_of: &dyn Fn(&str) -> Option<NodeId>) -
         MinerPolicySpec::Intermittent { period_blocks, online_blocks } => {
             Box::new(intermittent::Intermittent { period_blocks: *period_blocks, online_blocks: *online_blocks })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MinerPolicySpec, ModelSource};
+    use crate::policy::{PolicyError, Reference};
+
+    fn intermittent(period_blocks: u64, online_blocks: u64) -> MinerPolicySpec {
+        MinerPolicySpec::Intermittent { period_blocks, online_blocks }
+    }
+
+    #[test]
+    fn an_intermittent_miner_without_a_period_is_refused_at_its_policy() {
+        assert_eq!(
+            intermittent(0, 0).validate(),
+            Err(PolicyError::new("intermittent", "needs 0 < online_blocks ≤ period_blocks"))
+        );
+    }
+
+    #[test]
+    fn an_intermittent_miner_online_longer_than_its_period_is_refused_at_its_policy() {
+        assert_eq!(
+            intermittent(10, 11).validate(),
+            Err(PolicyError::new("intermittent", "needs 0 < online_blocks ≤ period_blocks"))
+        );
+    }
+
+    #[test]
+    fn an_intermittent_miner_online_its_whole_period_is_accepted() {
+        assert_eq!(intermittent(10, 10).validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_sniper_registers_at_its_block_and_not_at_genesis() {
+        let sniper = MinerPolicySpec::Sniper { register_at_block: 50 };
+        assert_eq!((sniper.register_at_block(), sniper.registers_at_genesis()), (Some(50), false));
+        assert_eq!(
+            (MinerPolicySpec::Honest.register_at_block(), MinerPolicySpec::Honest.registers_at_genesis()),
+            (None, true)
+        );
+    }
+
+    #[test]
+    fn each_policy_says_where_its_model_comes_from() {
+        let sources = [
+            (MinerPolicySpec::Honest, ModelSource::Own),
+            (MinerPolicySpec::Sniper { register_at_block: 50 }, ModelSource::Own),
+            (intermittent(10, 5), ModelSource::Own),
+            (MinerPolicySpec::Sybil, ModelSource::SharedByGroup),
+            (MinerPolicySpec::StaleModel { epochs: 2 }, ModelSource::Checkpoint { epochs: 2 }),
+            (MinerPolicySpec::Copycat { target: "miners/0".into() }, ModelSource::None),
+            (MinerPolicySpec::Random, ModelSource::None),
+        ];
+        for (spec, source) in sources {
+            assert_eq!(spec.model_source(), source, "{}", spec.name());
+            assert_eq!(spec.has_model(), source != ModelSource::None, "{}", spec.name());
+        }
+    }
+
+    #[test]
+    fn a_copycat_names_its_target_and_no_other_policy_names_a_miner() {
+        let copycat = MinerPolicySpec::Copycat { target: "miners/0".into() };
+        assert_eq!(copycat.referenced_miner(), Some(Reference::new("copycat.target", "miners/0")));
+        assert_eq!(MinerPolicySpec::Random.referenced_miner(), None);
+        assert_eq!(MinerPolicySpec::Sybil.referenced_miner(), None);
     }
 }

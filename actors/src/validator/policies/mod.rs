@@ -1,6 +1,9 @@
 //! Validator policies: one file each, chosen by name in the scenario (`policy: honest`,
 //! `policy: {noisy: {sigma: 0.2}}`). To add a behaviour, write a file with a type implementing
-//! [`ValidatorPolicy`], add its variant to [`ValidatorPolicySpec`] and one arm to [`build`].
+//! [`ValidatorPolicy`], add its variant to [`ValidatorPolicySpec`], one arm to [`build`] and its
+//! key to [`ValidatorPolicySpec::name`]. A policy whose parameters have rules checks them in its
+//! file and adds an arm to [`ValidatorPolicySpec::validate`]; one that names miner groups, to
+//! [`ValidatorPolicySpec::referenced_miner_groups`].
 
 mod cabal;
 mod honest;
@@ -15,6 +18,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{ValidatorPolicy, WeightsContext};
+use crate::policy::{PolicyError, Reference};
 use tensorsim_chain::accounts::HotkeyId;
 
 pub use scripted::ScriptedWeights;
@@ -59,6 +63,25 @@ impl ValidatorPolicySpec {
             Self::Scripted { .. } => "scripted",
         }
     }
+
+    /// Checks what the parameters' types cannot; the error's field is under the policy's key.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        match self {
+            Self::Noisy { sigma } => noisy::validate(*sigma),
+            Self::Scripted { schedule } => scripted::validate(schedule),
+            _ => Ok(()),
+        }
+        .map_err(|error| error.under(self.name()))
+    }
+
+    /// The miner groups of its own subnet the policy names (a cabal's members).
+    pub fn referenced_miner_groups(&self) -> Vec<Reference<'_>> {
+        let references = match self {
+            Self::Cabal { miners } => cabal::references(miners),
+            _ => Vec::new(),
+        };
+        references.into_iter().map(|reference| reference.under(self.name())).collect()
+    }
 }
 
 /// The policy `spec` names; `members` resolves a miner group's name to its hotkeys.
@@ -90,4 +113,67 @@ pub(crate) fn measured_weights(ctx: &WeightsContext) -> Vec<f64> {
             if served { ctx.scores.get(uid).copied().unwrap_or(0.0) } else { 0.0 }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ScriptedWeights, ValidatorPolicySpec};
+    use crate::policy::{PolicyError, Reference};
+
+    fn entry(from_block: u64) -> ScriptedWeights {
+        ScriptedWeights { from_block, weights: vec![(0, 1.0)] }
+    }
+
+    #[test]
+    fn a_noisy_validator_with_a_negative_sigma_is_refused_at_its_sigma() {
+        assert_eq!(
+            ValidatorPolicySpec::Noisy { sigma: -0.5 }.validate(),
+            Err(PolicyError::new("noisy.sigma", "-0.5 is not a finite non-negative number"))
+        );
+    }
+
+    #[test]
+    fn a_noisy_validator_with_an_infinite_or_undefined_sigma_is_refused() {
+        for (sigma, shown) in [(f64::INFINITY, "inf"), (f64::NAN, "NaN")] {
+            let expected = PolicyError::new("noisy.sigma", format!("{shown} is not a finite non-negative number"));
+            assert_eq!(ValidatorPolicySpec::Noisy { sigma }.validate(), Err(expected));
+        }
+    }
+
+    #[test]
+    fn a_noisy_validator_without_noise_is_accepted() {
+        assert_eq!(ValidatorPolicySpec::Noisy { sigma: 0.0 }.validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_scripted_schedule_out_of_block_order_is_refused() {
+        let schedule = vec![entry(0), entry(60), entry(30)];
+        assert_eq!(
+            ValidatorPolicySpec::Scripted { schedule }.validate(),
+            Err(PolicyError::new("scripted.schedule", "entries must be in from_block order"))
+        );
+    }
+
+    #[test]
+    fn a_scripted_schedule_with_entries_at_the_same_block_is_accepted() {
+        let schedule = vec![entry(0), entry(30), entry(30)];
+        assert_eq!(ValidatorPolicySpec::Scripted { schedule }.validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_cabal_names_each_of_its_miner_groups_at_its_index() {
+        let cabal = ValidatorPolicySpec::Cabal { miners: vec!["friends".into(), "family".into()] };
+        assert_eq!(
+            cabal.referenced_miner_groups(),
+            [Reference::new("cabal.miners[0]", "friends"), Reference::new("cabal.miners[1]", "family")]
+        );
+    }
+
+    #[test]
+    fn policies_without_parameters_have_no_rules_and_name_nobody() {
+        for spec in [ValidatorPolicySpec::Honest, ValidatorPolicySpec::WeightCopier, ValidatorPolicySpec::Lazy] {
+            assert_eq!(spec.validate(), Ok(()));
+            assert!(spec.referenced_miner_groups().is_empty());
+        }
+    }
 }

@@ -1,12 +1,21 @@
 //! The noisy validator: honest weights blurred by Gaussian noise (a poor measurement).
 
 use super::measured_weights;
+use crate::policy::PolicyError;
 use crate::rng::unit_f32;
 use crate::validator::{ValidatorPolicy, WeightsContext};
 
 pub struct Noisy {
     /// The noise's standard deviation, relative to the best score.
     pub sigma: f64,
+}
+
+/// σ is a finite non-negative number (the YAML reader takes any float, `.nan` and `-.inf` too).
+pub(super) fn validate(sigma: f64) -> Result<(), PolicyError> {
+    if sigma.is_finite() && sigma >= 0.0 {
+        return Ok(());
+    }
+    Err(PolicyError::new("sigma", format!("{sigma} is not a finite non-negative number")))
 }
 
 impl ValidatorPolicy for Noisy {

@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use crate::policy::PolicyError;
 use crate::validator::{ValidatorPolicy, WeightsContext};
 
 /// From `from_block` on, these weights: `[uid, value]` pairs (any non-negative scale).
@@ -11,6 +12,14 @@ use crate::validator::{ValidatorPolicy, WeightsContext};
 pub struct ScriptedWeights {
     pub from_block: u64,
     pub weights: Vec<(u16, f64)>,
+}
+
+/// The entries are in `from_block` order: the policy reads the last one that has started.
+pub(super) fn validate(schedule: &[ScriptedWeights]) -> Result<(), PolicyError> {
+    if schedule.is_sorted_by_key(|entry| entry.from_block) {
+        return Ok(());
+    }
+    Err(PolicyError::new("schedule", "entries must be in from_block order"))
 }
 
 pub struct Scripted {
