@@ -5,9 +5,10 @@ use crate::miner::{MinerContext, MinerPolicy, Response};
 use crate::policy::PolicyError;
 use crate::protocol::Query;
 
-/// A period has blocks, and the miner is online at most all of them.
+/// A period has blocks, and the miner is online for some of them, at most all (a miner never
+/// online is an `offline` fault, not a policy).
 pub(super) fn validate(period_blocks: u64, online_blocks: u64) -> Result<(), PolicyError> {
-    if period_blocks == 0 || online_blocks > period_blocks {
+    if online_blocks == 0 || online_blocks > period_blocks {
         return Err(PolicyError::new("", "needs 0 < online_blocks ≤ period_blocks"));
     }
     Ok(())

@@ -157,6 +157,14 @@ mod tests {
     }
 
     #[test]
+    fn an_intermittent_miner_never_online_is_refused_at_its_policy() {
+        assert_eq!(
+            intermittent(10, 0).validate(),
+            Err(PolicyError::new("intermittent", "needs 0 < online_blocks ≤ period_blocks"))
+        );
+    }
+
+    #[test]
     fn an_intermittent_miner_online_its_whole_period_is_accepted() {
         assert_eq!(intermittent(10, 10).validate(), Ok(()));
     }

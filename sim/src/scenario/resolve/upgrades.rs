@@ -2,6 +2,7 @@
 //! it; the report lists each upgrade among the faults.
 
 use tensorsim_actors::chain_node::Upgrade;
+use tensorsim_chain::hyperparameters::Hyperparameters;
 
 use super::lookup;
 use crate::scenario::error::ScenarioError;
@@ -15,14 +16,21 @@ pub(super) struct UpgradePlan {
     pub announced: Vec<ScheduledFault>,
 }
 
+/// The upgrades in block order, each over the values the one before it left ("over every
+/// subnet's current values", as the schema says); errors name the upgrade's place in the file.
 pub(super) fn resolve(specs: &[UpgradeSpec], subnets: &[SubnetPlan]) -> Result<UpgradePlan, ScenarioError> {
     let mut plan =
         UpgradePlan { upgrades: Vec::with_capacity(specs.len()), announced: Vec::with_capacity(specs.len()) };
-    for (u, spec) in specs.iter().enumerate() {
-        let upgrade = upgrade(spec, subnets, &format!("upgrades[{u}]"))?;
+    let mut order: Vec<usize> = (0..specs.len()).collect();
+    order.sort_by_key(|&u| specs[u].at_block.get());
+    let mut current: Vec<(u16, Hyperparameters)> =
+        subnets.iter().map(|subnet| (subnet.netuid, subnet.hyperparameters.clone())).collect();
+    for u in order {
+        let upgrade = upgrade(&specs[u], &current, &format!("upgrades[{u}]"))?;
+        current.clone_from(&upgrade.hyperparameters);
         plan.announced.push(ScheduledFault {
             at_block: upgrade.at_block,
-            description: description(&upgrade, spec),
+            description: description(&upgrade, &specs[u]),
             fault: NodeFault::Chain,
         });
         plan.upgrades.push(upgrade);
@@ -30,18 +38,17 @@ pub(super) fn resolve(specs: &[UpgradeSpec], subnets: &[SubnetPlan]) -> Result<U
     Ok(plan)
 }
 
-/// The upgrade's overrides apply over each subnet's values at genesis.
-fn upgrade(spec: &UpgradeSpec, subnets: &[SubnetPlan], path: &str) -> Result<Upgrade, ScenarioError> {
+/// The upgrade's overrides over each subnet's `current` values (by netuid).
+fn upgrade(spec: &UpgradeSpec, current: &[(u16, Hyperparameters)], path: &str) -> Result<Upgrade, ScenarioError> {
     let overrides_path = format!("{path}.hyperparameters");
     lookup::refuse_owner_uid(&spec.hyperparameters, &overrides_path)?;
     let profile = match &spec.profile {
         Some(name) => Some(lookup::profile_named(name, &format!("{path}.profile"))?),
         None => None,
     };
-    let mut hyperparameters = Vec::with_capacity(subnets.len());
-    for subnet in subnets {
-        let after = lookup::patched(&subnet.hyperparameters, &spec.hyperparameters, &overrides_path)?;
-        hyperparameters.push((subnet.netuid, after));
+    let mut hyperparameters = Vec::with_capacity(current.len());
+    for (netuid, before) in current {
+        hyperparameters.push((*netuid, lookup::patched(before, &spec.hyperparameters, &overrides_path)?));
     }
     Ok(Upgrade { at_block: spec.at_block.get(), profile, hyperparameters })
 }
@@ -79,6 +86,28 @@ mod tests {
         assert_eq!(plan.announced[0].at_block, 10);
         assert_eq!(plan.announced[0].description, "runtime upgrade: 1 hyperparameters set");
         assert_eq!(plan.announced[0].fault, NodeFault::Chain);
+    }
+
+    #[test]
+    fn a_later_upgrade_keeps_what_an_earlier_one_set_whatever_their_order_in_the_file() {
+        // Listed second but due first: the kappa it sets must survive the upgrade at block 20.
+        let two =
+            "  - {at_block: 20, hyperparameters: {tempo: 20}}\n  - {at_block: 10, hyperparameters: {kappa: 40000}}";
+        let plan = upgrades(&scenario_with("  - {at_block: 10, hyperparameters: {kappa: 40000}}", two)).unwrap();
+        let blocks: Vec<u64> = plan.upgrades.iter().map(|u| u.at_block).collect();
+        assert_eq!(blocks, [10, 20]);
+        let (_, last) = &plan.upgrades[1].hyperparameters[0];
+        assert_eq!((last.kappa, last.tempo), (40_000, 20));
+    }
+
+    #[test]
+    fn an_upgrade_refused_is_named_by_its_place_in_the_file() {
+        let two =
+            "  - {at_block: 20, hyperparameters: {kappa: 1}}\n  - {at_block: 10, hyperparameters: {kappa: 70000}}";
+        assert_eq!(
+            error(upgrades(&scenario_with("  - {at_block: 10, hyperparameters: {kappa: 40000}}", two))),
+            "upgrades[1].hyperparameters.kappa: invalid value: integer `70000`, expected u16"
+        );
     }
 
     #[test]
