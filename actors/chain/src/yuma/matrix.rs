@@ -40,17 +40,20 @@ impl SparseMatrix {
     /// order (and the column bound) is checked here in every build, once per row.
     #[inline]
     pub fn end_row(&mut self) {
-        let start = self.current_row_start();
-        let row = &self.cols[start..];
-        assert!(
-            row.windows(2).all(|pair| pair[0] < pair[1])
-                && row.last().is_none_or(|&col| usize::from(col) < self.n_cols),
-            "row {}: columns must ascend and stay below {}",
-            self.row_start.len() - 1,
-            self.n_cols
-        );
+        let row = &self.cols[self.current_row_start()..];
+        // A fold without early exit, so that the comparison vectorises.
+        let ascending = row.windows(2).fold(true, |ascending, pair| ascending & (pair[0] < pair[1]));
+        if !(ascending && row.last().is_none_or(|&col| usize::from(col) < self.n_cols)) {
+            self.refuse_row();
+        }
         let end = u32::try_from(self.cols.len()).expect("entries fit u32");
         self.row_start.push(end);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn refuse_row(&self) -> ! {
+        panic!("row {}: columns must ascend and stay below {}", self.row_start.len() - 1, self.n_cols)
     }
 
     /// Appends a whole row (columns ascending, one value each).
