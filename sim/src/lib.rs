@@ -7,8 +7,8 @@ pub mod hyperparameter_overrides;
 pub mod metrics;
 #[cfg(madsim)]
 pub mod network;
+pub mod record;
 pub mod replay;
-#[cfg(madsim)]
 pub mod report;
 pub mod scenario;
 pub mod yaml;

@@ -199,8 +199,8 @@ fn run_command(args: &RunArgs) -> ExitCode {
             }
         }
     };
-    let result = match tensorsim::network::run(&plan, &mut progress) {
-        Ok(result) => result,
+    let record = match tensorsim::network::run(&plan, &mut progress) {
+        Ok(record) => record,
         Err(tensorsim::network::RunError::Genesis(message)) => {
             return fail(EXIT_BAD_INPUT, &format!("{}: genesis: {message}", args.scenario.display()));
         }
@@ -208,7 +208,7 @@ fn run_command(args: &RunArgs) -> ExitCode {
             return fail(EXIT_FAILURE, &format!("{}: {message} (please report it)", args.scenario.display()));
         }
     };
-    let report = tensorsim::report::build(&plan, &text, &result);
+    let report = tensorsim::report::build(&plan, &text, &record);
     if let Err(e) = std::fs::create_dir_all(&out_dir) {
         return fail(EXIT_FAILURE, &format!("{}: {e}", out_dir.display()));
     }
@@ -219,19 +219,21 @@ fn run_command(args: &RunArgs) -> ExitCode {
         }
     }
     if !args.quiet {
-        let recorder = result.world.recorder.lock().expect("no poisoned lock");
-        let rate = recorder.messages_delivered as f64 / result.network_seconds.max(1e-9);
+        let (wall, delivered) = (record.wall, record.messages.delivered);
+        let rate = delivered as f64 / wall.network.max(1e-9);
         eprintln!(
-            "wall time: training {:.2} s, network {:.2} s ({} messages delivered, {rate:.0} per second)",
-            result.training_seconds, result.network_seconds, recorder.messages_delivered
+            "wall time: training {:.2} s, network {:.2} s ({delivered} messages delivered, {rate:.0} per second)",
+            wall.training, wall.network
         );
     }
     println!("{}  {}", report.sha256, out_dir.join("report.json").display());
-    let conservation = result.world.recorder.lock().expect("no poisoned lock").conservation_error.clone();
-    if let Some((block, error)) = conservation {
+    if let Some(broken) = &record.conservation_error {
         return fail(
             EXIT_FAILURE,
-            &format!("conservation broken after block {block}: {error} (a simulator bug: please report it)"),
+            &format!(
+                "conservation broken after block {}: {} (a simulator bug: please report it)",
+                broken.block, broken.error
+            ),
         );
     }
     for failure in &report.failures {

@@ -1,7 +1,7 @@
 //! `tensorsim run`: the whole network on madsim. The chain, every validator and every miner are
 //! nodes on madsim's simulated network and virtual time, seeded from the scenario; a supervisor
-//! applies the fault plan when the chain reaches each fault's block; the recorder collects what
-//! the report needs.
+//! applies the fault plan when the chain reaches each fault's block; the world's recorder
+//! collects what the report needs and hands it over as a plain `RunRecord`.
 //!
 //! madsim supplies virtual time, seeded scheduling, kill/restart and directed link clogging
 //! (partitions, a node offline). Per-link latency and loss, and per-node clocks, are ours
@@ -9,7 +9,7 @@
 
 pub mod genesis;
 mod node;
-pub mod world;
+mod world;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -23,6 +23,7 @@ use tensorsim_actors::validator::policies as validator_policies;
 use tensorsim_actors::validator::{Validator, ValidatorConfig};
 use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
 
+use crate::record::{ModelRecord, RunRecord, WallSeconds};
 use crate::scenario::{NodeFault, Plan, Role};
 use genesis::Genesis;
 use world::{Clock, Link, World};
@@ -32,16 +33,6 @@ use world::{Clock, Link, World};
 const PRUNE_EVERY_BLOCKS: u64 = 64;
 /// Floating-point operations per µs of a miner's hardware (a modest CPU core).
 const MINER_FLOPS_PER_US: u64 = 2_000;
-
-/// What a finished run hands the report.
-pub struct RunResult {
-    pub world: Arc<World>,
-    pub genesis_models: Vec<Option<genesis::TrainedModel>>,
-    pub hotkeys: Vec<Option<HotkeyId>>,
-    /// Wall-clock seconds of training and of the network, for the benchmark's breakdown.
-    pub training_seconds: f64,
-    pub network_seconds: f64,
-}
 
 /// Builds every node's actor, afresh at each (re)start.
 struct Factory {
@@ -128,7 +119,7 @@ pub enum RunError {
 
 /// Runs `plan` to its last block. `progress` hears (phase, done, total): training on this
 /// thread, then blocks from the simulation's.
-pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Result<RunResult, RunError> {
+pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Result<RunRecord, RunError> {
     let genesis = Genesis::build(plan, &mut |done, total| progress("training", done as u64, total as u64))
         .map_err(|e| RunError::Genesis(e.0))?;
     let axons = genesis.axons(plan);
@@ -160,14 +151,19 @@ pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Re
                 .unwrap_or_default();
             RunError::Bug(format!("the simulation stopped on a bug: {message}"))
         })?;
-    let network_seconds = started.elapsed().as_secs_f64();
-    Ok(RunResult {
-        world,
-        genesis_models: models,
-        hotkeys: keys.iter().map(|k| k.map(|(_, hotkey)| hotkey)).collect(),
-        training_seconds,
-        network_seconds,
-    })
+    let wall = WallSeconds { training: training_seconds, network: started.elapsed().as_secs_f64() };
+    let hotkeys = keys.iter().map(|k| k.map(|(_, hotkey)| hotkey)).collect();
+    let models = models
+        .iter()
+        .map(|trained| {
+            trained.as_ref().map(|t| ModelRecord {
+                spec: t.spec,
+                held_out_accuracy: t.held_out_accuracy,
+                held_out_nll: t.held_out_nll,
+            })
+        })
+        .collect();
+    Ok(world.take_record(hotkeys, models, wall))
 }
 
 /// The madsim part, on its own thread (madsim's runtime wants a fresh one).
@@ -211,11 +207,7 @@ fn simulate(plan: &Plan, factory: Arc<Factory>, progress: &mut (dyn FnMut(&str, 
                 next_fault += 1;
                 let at_us = world.now_us();
                 tracing::info!(block, fault = %scheduled.description, "fault applied");
-                world.recorder.lock().expect("no poisoned lock").faults.push((
-                    block,
-                    at_us,
-                    scheduled.description.clone(),
-                ));
+                world.record_fault(block, at_us, &scheduled.description);
                 apply(&scheduled.fault, &world, &handle, &net, &nodes, at_us);
             }
             if block.is_multiple_of(PRUNE_EVERY_BLOCKS) {
@@ -242,7 +234,7 @@ fn apply(
     match fault {
         NodeFault::Crash { nodes: targets } => {
             for node in targets {
-                world.recorder.lock().expect("no poisoned lock").nodes[*node as usize].crashes += 1;
+                world.record_crash(*node);
                 handle.kill(id(node));
             }
         }
@@ -256,24 +248,8 @@ fn apply(
         }
         NodeFault::Offline { nodes: targets } => targets.iter().for_each(|node| net.clog_node(id(node))),
         NodeFault::Online { nodes: targets } => targets.iter().for_each(|node| net.unclog_node(id(node))),
-        NodeFault::Partition { sides } | NodeFault::Heal { sides } => {
-            let clog = matches!(fault, NodeFault::Partition { .. });
-            for (a, side) in sides.iter().enumerate() {
-                for other in &sides[a + 1..] {
-                    for x in side {
-                        for y in other {
-                            if clog {
-                                net.clog_link(id(x), id(y));
-                                net.clog_link(id(y), id(x));
-                            } else {
-                                net.unclog_link(id(x), id(y));
-                                net.unclog_link(id(y), id(x));
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        NodeFault::Partition { sides } => between_sides(sides, |x, y| net.clog_link(id(x), id(y))),
+        NodeFault::Heal { sides } => between_sides(sides, |x, y| net.unclog_link(id(x), id(y))),
         NodeFault::Link { from, to, latency, loss } => {
             let mut links = world.links.lock().expect("no poisoned lock");
             for x in from {
@@ -304,6 +280,20 @@ fn apply(
                     drift_ppm: *drift_ppm,
                     since_us: at_us,
                 };
+            }
+        }
+    }
+}
+
+/// Calls `link` on each direction between nodes of different sides.
+fn between_sides(sides: &[Vec<NodeId>], mut link: impl FnMut(&NodeId, &NodeId)) {
+    for (a, side) in sides.iter().enumerate() {
+        for other in &sides[a + 1..] {
+            for x in side {
+                for y in other {
+                    link(x, y);
+                    link(y, x);
+                }
             }
         }
     }

@@ -10,11 +10,23 @@ use std::sync::Arc;
 
 use madsim::net::Endpoint;
 use tensorsim_actors::protocol::{Actor, Message, NodeId, Outbox};
+use tokio::sync::mpsc::error::TrySendError;
 
 use super::world::World;
 
 /// The datagram tag of every envelope.
 const TAG: u64 = 1;
+
+/// The most envelopes a node holds in each of its two queues: the inbox (arrived, not yet taken
+/// by the event loop) and `Pending` (taken, waiting out their link's latency). The busiest node
+/// is the chain, which hears each actor about once per sync: in the largest scenario
+/// (bench/network_4x256, 1 024 actors) about 1 024 at once. 64 times that leaves room for a
+/// latency fault that holds minutes of traffic, while a runaway sender (a bug) costs a node at
+/// most about 16 MB of queues (some 120 bytes an envelope, payloads aside), not all memory.
+/// What a full queue drops is counted (`MessageCounts::dropped`), as a full socket buffer drops
+/// datagrams.
+const INBOX_MAX: usize = 65_536;
+const PENDING_MAX: usize = 65_536;
 
 /// A message on the wire, with when the link lets it arrive (virtual µs since the start).
 pub struct Envelope {
@@ -48,16 +60,55 @@ impl Ord for Due {
     }
 }
 
+/// Deliveries waiting for their time, earliest first (in arrival order at equal times), at most
+/// `max` of them.
+struct Pending {
+    heap: BinaryHeap<Reverse<Due>>,
+    arrived: u64,
+    max: usize,
+}
+
+impl Pending {
+    fn new(max: usize) -> Self {
+        Self { heap: BinaryHeap::new(), arrived: 0, max }
+    }
+
+    /// Holds `envelope` until its time, or hands it back when the queue is full.
+    fn push(&mut self, envelope: Envelope) -> Result<(), Envelope> {
+        if self.heap.len() >= self.max {
+            return Err(envelope);
+        }
+        self.arrived += 1;
+        self.heap.push(Reverse(Due(envelope.deliver_at_us, self.arrived, envelope)));
+        Ok(())
+    }
+
+    /// When the earliest delivery is due.
+    fn next_due_us(&self) -> Option<u64> {
+        self.heap.peek().map(|Reverse(due)| due.0)
+    }
+
+    /// The earliest delivery, if it is due at `now_us`.
+    fn pop_due(&mut self, now_us: u64) -> Option<Envelope> {
+        self.next_due_us().filter(|&at| at <= now_us)?;
+        self.heap.pop().map(|Reverse(Due(_, _, envelope))| envelope)
+    }
+}
+
 /// Runs `actor` as node `id` until the node is killed or the run ends.
 pub async fn run_node(world: Arc<World>, id: NodeId, mut actor: Box<dyn Actor>) {
     let endpoint = Endpoint::bind(address(id)).await.expect("each node binds its own address once per start");
-    let (inbox, mut arrivals) = tokio::sync::mpsc::unbounded_channel::<Envelope>();
-    let receiver = endpoint.clone();
+    // Bounded, and filled with `try_send`: a receive task that waited for room would only move
+    // the backlog into madsim's endpoint queue, which has no bound.
+    let (inbox, mut arrivals) = tokio::sync::mpsc::channel::<Envelope>(INBOX_MAX);
+    let (receiver, receiver_world) = (endpoint.clone(), world.clone());
     madsim::task::spawn(async move {
         while let Ok((payload, _)) = receiver.recv_from_raw(TAG).await {
             let envelope = *payload.downcast::<Envelope>().expect("only envelopes travel");
-            if inbox.send(envelope).is_err() {
-                break;
+            match inbox.try_send(envelope) {
+                Ok(()) => {}
+                Err(TrySendError::Full(_)) => receiver_world.record_drop(),
+                Err(TrySendError::Closed(_)) => break,
             }
         }
     });
@@ -68,16 +119,14 @@ pub async fn run_node(world: Arc<World>, id: NodeId, mut actor: Box<dyn Actor>) 
     let mut out = Outbox::default();
     actor.on_start(world.clock(id).local(world.now_us()), &mut out);
     flush(&world, &endpoint, id, out).await;
-    let mut pending: BinaryHeap<Reverse<Due>> = BinaryHeap::new();
-    let mut arrived = 0u64;
+    let mut pending = Pending::new(PENDING_MAX);
     loop {
         let now = world.now_us();
         let clock = world.clock(id);
         let mut out = Outbox::default();
         let mut stepped = false;
-        while pending.peek().is_some_and(|Reverse(due)| due.0 <= now) {
-            let Reverse(Due(_, _, envelope)) = pending.pop().expect("peeked");
-            world.recorder.lock().expect("no poisoned lock").messages_delivered += 1;
+        while let Some(envelope) = pending.pop_due(now) {
+            world.record_delivery();
             actor.on_message(clock.local(now), envelope.from, envelope.message, &mut out);
             stepped = true;
         }
@@ -93,7 +142,7 @@ pub async fn run_node(world: Arc<World>, id: NodeId, mut actor: Box<dyn Actor>) 
             continue;
         }
         let timer = actor.next_timer_us().map(|local| clock.global(local));
-        let wake = [timer, pending.peek().map(|Reverse(due)| due.0)].into_iter().flatten().min();
+        let wake = [timer, pending.next_due_us()].into_iter().flatten().min();
         let sleep = async {
             match wake {
                 Some(at) => madsim::time::sleep_until(world.start + std::time::Duration::from_micros(at)).await,
@@ -103,8 +152,9 @@ pub async fn run_node(world: Arc<World>, id: NodeId, mut actor: Box<dyn Actor>) 
         tokio::select! {
             envelope = arrivals.recv() => {
                 let Some(envelope) = envelope else { return };
-                arrived += 1;
-                pending.push(Reverse(Due(envelope.deliver_at_us, arrived, envelope)));
+                if pending.push(envelope).is_err() {
+                    world.record_drop();
+                }
             }
             () = sleep => {}
         }
@@ -121,17 +171,44 @@ async fn flush(world: &World, endpoint: &Endpoint, id: NodeId, out: Outbox) {
     }
     for send in out.sends {
         let delay = world.link_delay_us(id, send.to);
-        {
-            let mut recorder = world.recorder.lock().expect("no poisoned lock");
-            recorder.messages_sent += 1;
-            if delay.is_none() {
-                recorder.messages_lost += 1;
-            }
-        }
+        world.record_send(delay.is_none());
         let Some(delay) = delay else { continue };
         let envelope =
             Envelope { from: id, deliver_at_us: world.now_us() + send.after_us + delay, message: send.message };
         // A closed or partitioned link drops the datagram, as UDP would; nothing to do here.
         let _ = endpoint.send_to_raw(address(send.to), TAG, Box::new(envelope)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope(from: NodeId, deliver_at_us: u64) -> Envelope {
+        Envelope { from, deliver_at_us, message: Message::SyncRequest { netuid: 1, weights: false } }
+    }
+
+    #[test]
+    fn a_full_pending_queue_hands_back_the_newest_delivery_and_keeps_the_rest() {
+        let mut pending = Pending::new(2);
+        assert!(pending.push(envelope(1, 30)).is_ok());
+        assert!(pending.push(envelope(2, 10)).is_ok());
+        let refused = pending.push(envelope(3, 5)).expect_err("the queue holds two");
+        assert_eq!(refused.from, 3);
+        assert_eq!(pending.pop_due(100).map(|e| e.from), Some(2));
+        assert!(pending.push(envelope(4, 20)).is_ok(), "a delivery taken makes room");
+    }
+
+    #[test]
+    fn deliveries_leave_when_due_in_time_then_arrival_order() {
+        let mut pending = Pending::new(PENDING_MAX);
+        for (from, at) in [(1, 20), (2, 10), (3, 20), (4, 10)] {
+            assert!(pending.push(envelope(from, at)).is_ok(), "room for {from}");
+        }
+        assert_eq!(pending.next_due_us(), Some(10));
+        assert!(pending.pop_due(9).is_none(), "nothing is due before 10");
+        let order: Vec<NodeId> = std::iter::from_fn(|| pending.pop_due(20)).map(|e| e.from).collect();
+        assert_eq!(order, [2, 4, 1, 3]);
+        assert_eq!(pending.next_due_us(), None);
     }
 }

@@ -1,16 +1,19 @@
 //! What the run's harness holds outside every node, so that it survives crashes: each node's
-//! disk, clock and links, and the recorder the report is built from.
+//! disk, clock and links, and the recorder, private, that becomes the run's `RunRecord`.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use hdrhistogram::Histogram;
 use rand_chacha::ChaCha8Rng;
-use tensorsim_actors::protocol::{NodeId, Observation, TimeUs};
+use tensorsim_actors::protocol::{BlockRecord, NodeId, Observation, TimeUs};
 use tensorsim_actors::rng::{stream, unit_f32};
 use tensorsim_chain::accounts::HotkeyId;
-use tensorsim_chain::yuma::EpochOutput;
 
+use crate::record::{
+    AppliedFault, ConservationError, EpochRecord, MessageCounts, ModelRecord, NodeRecord, NodeStats, RunRecord,
+    WallSeconds,
+};
 use crate::scenario::{LatencySpec, Plan};
 
 /// A node's clock: virtual time, shifted by `offset_us` and drifting `drift_ppm` from `since_us`.
@@ -75,41 +78,23 @@ impl Link {
     }
 }
 
-/// An epoch as the report reads it (the bonds table is not kept: it is the bulk of an epoch).
-pub struct EpochRecord {
-    pub netuid: u16,
-    pub block: u64,
-    pub output: EpochOutput,
-    pub hotkeys: Vec<HotkeyId>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct NodeStats {
-    pub queries_answered: u64,
-    pub queries_timed_out: u64,
-    pub queries_refused: u64,
-    pub extrinsics_ok: BTreeMap<&'static str, u64>,
-    pub extrinsics_refused: BTreeMap<String, u64>,
-    pub crashes: u64,
-}
-
-pub struct Recorder {
-    pub block: u64,
-    pub block_at_us: TimeUs,
-    pub total_issuance_rao: u64,
-    pub epochs: Vec<EpochRecord>,
-    pub nodes: Vec<NodeStats>,
+/// What the run records while it runs, written only through `World`'s `record_*` methods and
+/// `observe`, and handed over whole by `World::take_record`.
+#[derive(Default)]
+struct Recorder {
+    blocks_produced: u64,
+    last_block_at_us: TimeUs,
+    total_issuance_rao: u64,
+    conservation_error: Option<ConservationError>,
+    epochs: Vec<EpochRecord>,
+    nodes: Vec<NodeStats>,
     /// Query latencies by subnet (index), in µs.
-    pub latency_us: Vec<Histogram<u64>>,
-    pub messages_sent: u64,
-    pub messages_lost: u64,
-    pub messages_delivered: u64,
-    pub faults: Vec<(u64, TimeUs, String)>,
-    pub conservation_error: Option<(u64, String)>,
+    latency_us: Vec<Histogram<u64>>,
+    messages: MessageCounts,
+    faults: Vec<AppliedFault>,
 }
 
 pub struct World {
-    pub seed: u64,
     pub start: madsim::time::Instant,
     pub disks: Mutex<Vec<Option<Vec<u8>>>>,
     pub clocks: Mutex<Vec<Clock>>,
@@ -118,7 +103,7 @@ pub struct World {
     link_rngs: Vec<Mutex<ChaCha8Rng>>,
     /// By node: the subnet (index) it belongs to; the chain's is `None`.
     pub subnet_of: Vec<Option<usize>>,
-    pub recorder: Mutex<Recorder>,
+    recorder: Mutex<Recorder>,
     pub blocks: tokio::sync::watch::Sender<u64>,
 }
 
@@ -127,21 +112,18 @@ impl World {
         let n = plan.nodes.len();
         let histogram = || Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid histogram bounds");
         let recorder = Recorder {
-            block: 0,
-            block_at_us: 0,
+            blocks_produced: 0,
+            last_block_at_us: 0,
             total_issuance_rao: 0,
+            conservation_error: None,
             epochs: Vec::new(),
             nodes: vec![NodeStats::default(); n],
             latency_us: plan.subnets.iter().map(|_| histogram()).collect(),
-            messages_sent: 0,
-            messages_lost: 0,
-            messages_delivered: 0,
+            messages: MessageCounts::default(),
             faults: Vec::new(),
-            conservation_error: None,
         };
         let network = &plan.scenario.network;
         Self {
-            seed: plan.seed,
             start: madsim::time::Instant::now(),
             disks: Mutex::new(vec![None; n]),
             clocks: Mutex::new(vec![Clock::default(); n]),
@@ -173,8 +155,38 @@ impl World {
         link.draw(&mut self.link_rngs[from as usize].lock().expect("no poisoned lock"))
     }
 
+    fn recorder(&self) -> std::sync::MutexGuard<'_, Recorder> {
+        self.recorder.lock().expect("no poisoned lock")
+    }
+
+    /// A message left a node; `lost` when its link lost it.
+    pub fn record_send(&self, lost: bool) {
+        let mut recorder = self.recorder();
+        recorder.messages.sent += 1;
+        recorder.messages.lost += u64::from(lost);
+    }
+
+    /// A message reached its actor.
+    pub fn record_delivery(&self) {
+        self.recorder().messages.delivered += 1;
+    }
+
+    /// A message arrived at a node whose queue was full, and was dropped.
+    pub fn record_drop(&self) {
+        self.recorder().messages.dropped += 1;
+    }
+
+    pub fn record_fault(&self, block: u64, at_us: TimeUs, description: &str) {
+        self.recorder().faults.push(AppliedFault { block, at_us, description: description.to_string() });
+    }
+
+    pub fn record_crash(&self, node: NodeId) {
+        self.recorder().nodes[node as usize].crashes += 1;
+    }
+
+    /// What an actor observed; a block also wakes the supervisor.
     pub fn observe(&self, node: NodeId, observation: Observation) {
-        let mut recorder = self.recorder.lock().expect("no poisoned lock");
+        let mut recorder = self.recorder();
         let stats = &mut recorder.nodes[node as usize];
         match observation {
             Observation::QueryAnswered { latency_us } => {
@@ -190,19 +202,52 @@ impl World {
                 Err(reason) => *stats.extrinsics_refused.entry(format!("{call}: {reason}")).or_default() += 1,
             },
             Observation::Block(record) => {
-                recorder.block = record.block;
-                recorder.block_at_us = record.at_us;
-                recorder.total_issuance_rao = record.total_issuance_rao;
-                if let (None, Some(error)) = (&recorder.conservation_error, &record.conservation_error) {
-                    recorder.conservation_error = Some((record.block, error.clone()));
-                }
-                for (netuid, mut output, hotkeys) in record.epochs {
-                    output.bonds = Vec::new();
-                    recorder.epochs.push(EpochRecord { netuid, block: record.block, output, hotkeys });
-                }
+                let block = record.block;
+                recorder.record_block(*record);
                 drop(recorder);
-                self.blocks.send_replace(record.block);
+                self.blocks.send_replace(block);
             }
+        }
+    }
+
+    /// The run's record, with what genesis knew of each node (its hotkey, its model). The
+    /// recorder is left empty: madsim's runtime may keep handles on the world after the run.
+    pub fn take_record(
+        &self,
+        hotkeys: Vec<Option<HotkeyId>>,
+        models: Vec<Option<ModelRecord>>,
+        wall: WallSeconds,
+    ) -> RunRecord {
+        let recorder = std::mem::take(&mut *self.recorder());
+        let nodes = (recorder.nodes.into_iter().zip(hotkeys).zip(models))
+            .map(|((stats, hotkey), model)| NodeRecord { hotkey, model, stats })
+            .collect();
+        RunRecord {
+            blocks_produced: recorder.blocks_produced,
+            last_block_at_us: recorder.last_block_at_us,
+            total_issuance_rao: recorder.total_issuance_rao,
+            conservation_error: recorder.conservation_error,
+            epochs: recorder.epochs,
+            nodes,
+            latency_us: recorder.latency_us,
+            messages: recorder.messages,
+            faults: recorder.faults,
+            wall,
+        }
+    }
+}
+
+impl Recorder {
+    fn record_block(&mut self, record: BlockRecord) {
+        self.blocks_produced = record.block;
+        self.last_block_at_us = record.at_us;
+        self.total_issuance_rao = record.total_issuance_rao;
+        if let (None, Some(error)) = (&self.conservation_error, record.conservation_error) {
+            self.conservation_error = Some(ConservationError { block: record.block, error });
+        }
+        for (netuid, mut output, hotkeys) in record.epochs {
+            output.bonds = Vec::new();
+            self.epochs.push(EpochRecord { netuid, block: record.block, output, hotkeys });
         }
     }
 }
@@ -210,6 +255,38 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SCENARIO: &str = "
+version: 1
+name: pair
+seed: 1
+duration: {blocks: 10}
+subnets:
+  - name: digits
+    task: digits
+    validators: [{name: v, count: 1, stake_tao: 1000}]
+    miners: [{name: m, count: 1}]
+";
+
+    #[test]
+    fn what_the_nodes_report_is_counted_in_the_record_drops_included() {
+        let plan = Plan::parse(SCENARIO, None).expect("a valid scenario");
+        let record = madsim::runtime::Runtime::new().block_on(async move {
+            let world = World::new(&plan, vec![None, Some(0), Some(0)]);
+            world.record_send(false);
+            world.record_send(true);
+            world.record_delivery();
+            world.record_drop();
+            world.record_drop();
+            world.record_crash(2);
+            world.observe(1, Observation::QueryAnswered { latency_us: 5_000 });
+            let hotkeys = vec![None, Some(HotkeyId(1)), Some(HotkeyId(2))];
+            world.take_record(hotkeys, vec![None; 3], WallSeconds::default())
+        });
+        assert_eq!(record.messages, MessageCounts { sent: 2, lost: 1, delivered: 1, dropped: 2 });
+        assert_eq!((record.nodes[2].stats.crashes, record.nodes[2].hotkey), (1, Some(HotkeyId(2))));
+        assert_eq!((record.nodes[1].stats.queries_answered, record.latency_us[0].len()), (1, 1));
+    }
 
     #[test]
     fn a_skewed_clock_inverts() {

@@ -1,0 +1,104 @@
+//! What a finished run hands the report: plain data, no handle on the simulation. The network
+//! writes it through `World`'s `record_*` methods and gives it up whole when the run ends; the
+//! report reads it and nothing else, so a report can be built (and tested) without madsim.
+
+use std::collections::BTreeMap;
+
+use hdrhistogram::Histogram;
+use tensorsim_actors::ml::task::ModelSpec;
+use tensorsim_actors::protocol::TimeUs;
+use tensorsim_chain::accounts::HotkeyId;
+use tensorsim_chain::yuma::EpochOutput;
+
+/// One run, from genesis to its last block.
+pub struct RunRecord {
+    /// The last block the chain produced, and its virtual time.
+    pub blocks_produced: u64,
+    pub last_block_at_us: TimeUs,
+    pub total_issuance_rao: u64,
+    /// The first break of a token invariant (a simulator bug), if any.
+    pub conservation_error: Option<ConservationError>,
+    /// Every epoch of every subnet, in block order.
+    pub epochs: Vec<EpochRecord>,
+    /// By node, the chain's included.
+    pub nodes: Vec<NodeRecord>,
+    /// Query latencies by subnet (index), in µs.
+    pub latency_us: Vec<Histogram<u64>>,
+    pub messages: MessageCounts,
+    /// Faults in the order they were applied.
+    pub faults: Vec<AppliedFault>,
+    /// Wall time, for the terminal's breakdown only: never in the report, which would then
+    /// differ between two runs of the same seed.
+    pub wall: WallSeconds,
+}
+
+/// An epoch as the report reads it: the bonds table is left out (it is the bulk of an epoch).
+pub struct EpochRecord {
+    pub netuid: u16,
+    pub block: u64,
+    /// The epoch's output, `bonds` empty.
+    pub output: EpochOutput,
+    /// The hotkey of each UID at the epoch.
+    pub hotkeys: Vec<HotkeyId>,
+}
+
+/// One node: its keys and model from genesis, and what it did during the run.
+#[derive(Clone, Debug, Default)]
+pub struct NodeRecord {
+    /// The chain node has none.
+    pub hotkey: Option<HotkeyId>,
+    /// Miners that serve a model.
+    pub model: Option<ModelRecord>,
+    pub stats: NodeStats,
+}
+
+/// A miner's model as trained at genesis, and how it scored on held-out data.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ModelRecord {
+    pub spec: ModelSpec,
+    pub held_out_accuracy: f64,
+    pub held_out_nll: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeStats {
+    pub queries_answered: u64,
+    pub queries_timed_out: u64,
+    pub queries_refused: u64,
+    /// Included extrinsics by call.
+    pub extrinsics_ok: BTreeMap<&'static str, u64>,
+    /// Refused extrinsics by `call: reason`.
+    pub extrinsics_refused: BTreeMap<String, u64>,
+    pub crashes: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MessageCounts {
+    pub sent: u64,
+    /// Lost on their link (its loss rate).
+    pub lost: u64,
+    pub delivered: u64,
+    /// Dropped at the receiver because one of its queues was full.
+    pub dropped: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConservationError {
+    /// The block after which the invariant broke.
+    pub block: u64,
+    pub error: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedFault {
+    pub block: u64,
+    /// Virtual time when the supervisor applied it.
+    pub at_us: TimeUs,
+    pub description: String,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct WallSeconds {
+    pub training: f64,
+    pub network: f64,
+}

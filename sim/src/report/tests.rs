@@ -1,0 +1,293 @@
+//! The report built from a hand-made run of a tiny scenario: 2 honest validators and a weight
+//! copier, 2 good miners, a weak one and a random one (unregistered before the last epoch).
+
+use std::fmt;
+
+use hdrhistogram::Histogram;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use tensorsim_actors::ml::task::ModelSpec;
+use tensorsim_chain::accounts::HotkeyId;
+use tensorsim_chain::yuma::EpochOutput;
+
+use super::document::Decimal6;
+use super::*;
+use crate::record::{EpochRecord, MessageCounts, ModelRecord, NodeRecord, NodeStats, WallSeconds};
+
+const SCENARIO: &str = "
+version: 1
+name: tiny
+seed: 3
+duration: {blocks: 100}
+subnets:
+  - name: digits
+    task: digits
+    validators:
+      - {name: honest, count: 2, stake_tao: 1000}
+      - {name: copier, count: 1, policy: weight_copier, stake_tao: 500}
+    miners:
+      - {name: good, count: 2}
+      - {name: weak, count: 1}
+      - {name: random, count: 1, policy: random}
+expect:
+  - {observable: incentive_share, group: good, min: 0.5}
+  - {observable: incentive_share, group: weak, max: 0.1}
+";
+
+fn plan() -> Plan {
+    Plan::parse(SCENARIO, None).expect("the tiny scenario is valid")
+}
+
+fn hotkey(plan: &Plan, name: &str) -> HotkeyId {
+    HotkeyId(plan.node_named(name).expect("a node of the scenario"))
+}
+
+/// An epoch at `block` of the UIDs `names`, with these outputs by UID.
+fn epoch(plan: &Plan, block: u64, names: &[&str], incentive: &[u16], dividends_and_stake: &[u16]) -> EpochRecord {
+    let n = names.len();
+    let output = EpochOutput {
+        active: vec![true; n],
+        validator_permit: dividends_and_stake.iter().map(|&d| d > 0).collect(),
+        stake_weight: dividends_and_stake.to_vec(),
+        consensus: vec![0; n],
+        incentive: incentive.to_vec(),
+        dividends: dividends_and_stake.to_vec(),
+        validator_trust: vec![0; n],
+        emission_rao: vec![1_000; n],
+        server_emission_rao: vec![0; n],
+        validator_emission_rao: vec![0; n],
+        pruning_score: vec![0; n],
+        bonds: Vec::new(),
+    };
+    EpochRecord { netuid: 1, block, output, hotkeys: names.iter().map(|name| hotkey(plan, name)).collect() }
+}
+
+fn model(held_out_accuracy: f64, held_out_nll: f64) -> Option<ModelRecord> {
+    let spec = ModelSpec { hidden: 8, epochs: 2, data_percent: 50 };
+    Some(ModelRecord { spec, held_out_accuracy, held_out_nll })
+}
+
+/// The run: `random/0` earns all incentive in the first half (which does not count), then is
+/// pruned; in the second half `good` earns 40 000 of 60 000 incentive, `weak` the rest.
+fn record(plan: &Plan) -> RunRecord {
+    let all = ["honest/0", "honest/1", "copier/0", "good/0", "good/1", "weak/0", "random/0"];
+    let first = epoch(plan, 40, &all, &[0, 0, 0, 0, 0, 0, 65_535], &[30_000, 20_000, 0, 0, 0, 0, 0]);
+    let second = epoch(plan, 90, &all[..6], &[0, 0, 0, 30_000, 10_000, 20_000], &[30_000, 20_000, 0, 0, 0, 0]);
+    let nodes = plan
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(id, node)| NodeRecord {
+            hotkey: (id > 0).then_some(HotkeyId(id as u32)),
+            model: match node.name.as_str() {
+                "good/0" => model(0.95, 0.2),
+                "good/1" => model(0.85, f64::NAN),
+                "weak/0" => model(0.5, 1.5),
+                _ => None,
+            },
+            stats: NodeStats::default(),
+        })
+        .collect();
+    RunRecord {
+        blocks_produced: 100,
+        last_block_at_us: 1_200_000_000,
+        total_issuance_rao: 7_000,
+        conservation_error: None,
+        epochs: vec![first, second],
+        nodes,
+        latency_us: vec![Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid bounds")],
+        messages: MessageCounts { sent: 10, lost: 1, delivered: 9, dropped: 0 },
+        faults: Vec::new(),
+        wall: WallSeconds::default(),
+    }
+}
+
+fn json(report: &Report) -> Value {
+    serde_json::from_str(&report.json).expect("the report is JSON")
+}
+
+fn actor<'a>(report: &'a Value, name: &str) -> &'a Value {
+    let actors = report["subnets"][0]["actors"].as_array().expect("actors");
+    actors.iter().find(|a| a["name"] == name).expect("the actor is in the report")
+}
+
+#[test]
+fn a_groups_incentive_share_is_its_settled_incentive_over_the_total() {
+    let plan = plan();
+    let report = json(&build(&plan, SCENARIO, &record(&plan)));
+    let shares = &report["subnets"][0]["observables"]["incentive_share"];
+    assert_eq!(shares["good"], 0.666667);
+    assert_eq!(shares["weak"], 0.333333);
+    assert_eq!(shares["random"], 0.0, "incentive of the first half does not count");
+    assert_eq!(shares["honest"], 0.0);
+}
+
+#[test]
+fn an_actor_unregistered_in_the_last_epoch_has_a_null_uid_and_its_last_epoch_block() {
+    let plan = plan();
+    let report = json(&build(&plan, SCENARIO, &record(&plan)));
+    let random = actor(&report, "random/0");
+    assert_eq!(random["uid"], Value::Null);
+    assert_eq!(random["last_registered_epoch_block"], 40);
+    assert_eq!(random["rewards_rao"], 1_000);
+    assert_eq!(actor(&report, "weak/0")["uid"], 5);
+}
+
+#[test]
+fn only_validators_have_stake_queries_and_a_rate_which_is_null_when_undefined() {
+    let plan = plan();
+    let report = json(&build(&plan, SCENARIO, &record(&plan)));
+    let copier = actor(&report, "copier/0");
+    assert_eq!(copier["relative_dividend_rate"], Value::Null, "no stake, no rate");
+    assert!(copier.as_object().unwrap().contains_key("relative_dividend_rate"));
+    assert_eq!(copier["genesis_stake_rao"], 500_000_000_000_u64);
+    assert_eq!(actor(&report, "honest/1")["relative_dividend_rate"], 1.0);
+    let miner = actor(&report, "random/0").as_object().unwrap();
+    for key in ["genesis_stake_rao", "queries", "relative_dividend_rate", "model"] {
+        assert!(!miner.contains_key(key), "a random miner has no {key}");
+    }
+    assert_eq!(actor(&report, "good/0")["model"]["hidden"], 8);
+}
+
+#[test]
+fn a_failed_expectation_gives_one_line_and_a_passed_one_none() {
+    let plan = plan();
+    let report = build(&plan, SCENARIO, &record(&plan));
+    assert_eq!(
+        report.failures,
+        ["expectation failed: incentive_share[weak] on digits is 0.333333 (min None, max Some(0.1))"]
+    );
+    let rows = &json(&report)["expectations"];
+    assert_eq!(rows[0]["pass"], true);
+    assert_eq!(rows[1]["pass"], false);
+    assert_eq!(rows[1]["observable"], "incentive_share[weak]");
+    assert!(report.markdown.contains("| incentive_share[weak] | digits | 0.3333 | – | 0.1000 | **FAIL** |"));
+}
+
+#[test]
+fn a_float_is_rounded_to_six_decimals_and_a_nan_becomes_null() {
+    let print = |x: f64| serde_json::to_string(&Decimal6::round(x)).unwrap();
+    assert_eq!(print(0.123_456_7), "0.123457");
+    assert_eq!(print(2.0), "2.0");
+    assert_eq!(print(f64::NAN), "null");
+    assert_eq!(print(f64::INFINITY), "null");
+    assert_eq!(print(1e303), "null", "a value whose scaled form overflows has no 6-decimal form");
+    let plan = plan();
+    let report = json(&build(&plan, SCENARIO, &record(&plan)));
+    assert_eq!(actor(&report, "good/1")["model"]["held_out_nll"], Value::Null);
+}
+
+#[test]
+fn dropped_messages_are_reported_only_when_there_are_some() {
+    let plan = plan();
+    let mut record = record(&plan);
+    let quiet = build(&plan, SCENARIO, &record);
+    assert!(!quiet.json.contains("messages_dropped"));
+    assert!(quiet.markdown.contains("10 messages sent, 1 lost on links, 9 delivered.\n"));
+    record.messages.dropped = 4;
+    let dropped = build(&plan, SCENARIO, &record);
+    assert_eq!(json(&dropped)["network"]["messages_dropped"], 4);
+    assert!(dropped.markdown.contains("9 delivered, 4 dropped by full queues.\n"));
+}
+
+#[test]
+fn query_latency_is_null_without_answers_and_in_milliseconds_with_them() {
+    let plan = plan();
+    let mut record = record(&plan);
+    let silent = build(&plan, SCENARIO, &record);
+    assert_eq!(json(&silent)["subnets"][0]["queries"]["latency_ms"], Value::Null);
+    assert!(!silent.markdown.contains("Query latency"));
+    for us in [1_000, 2_000, 3_000] {
+        record.latency_us[0].record(us).unwrap();
+    }
+    let answered = build(&plan, SCENARIO, &record);
+    let latency = &json(&answered)["subnets"][0]["queries"]["latency_ms"];
+    assert_eq!((latency["count"].as_u64(), latency["p50"].as_f64()), (Some(3), Some(2.0)));
+    assert!(answered.markdown.contains("- Query latency (ms): p50 2 · p90 "));
+}
+
+#[test]
+fn the_markdown_has_one_row_per_group_with_its_mean_accuracy_and_shares() {
+    let plan = plan();
+    let markdown = build(&plan, SCENARIO, &record(&plan)).markdown;
+    assert!(markdown.starts_with("# tensorsim report: tiny\n\nseed 3 · profile `head-2026` · 100 blocks (1200 s"));
+    let rows: Vec<&str> = markdown.lines().filter(|line| line.starts_with("| good ")).collect();
+    assert_eq!(rows, ["| good | miner | honest | 2 | 0.9000 | 0.6667 | 0.3077 | – |"]);
+    assert!(markdown.contains("| honest | validator | honest | 2 | – | 0 | 0.3077 | 1.0000 |"));
+}
+
+/// Deserialises any JSON, refusing an object whose keys are not in ascending order.
+struct SortedKeys;
+
+impl<'de> Deserialize<'de> for SortedKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SortedKeysVisitor)
+    }
+}
+
+struct SortedKeysVisitor;
+
+impl<'de> Visitor<'de> for SortedKeysVisitor {
+    type Value = SortedKeys;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SortedKeys, A::Error> {
+        let mut previous: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if let Some(previous) = previous.filter(|p| *p >= key) {
+                return Err(de::Error::custom(format!("key {key:?} after {previous:?}")));
+            }
+            map.next_value::<SortedKeys>()?;
+            previous = Some(key);
+        }
+        Ok(SortedKeys)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SortedKeys, A::Error> {
+        while seq.next_element::<SortedKeys>()?.is_some() {}
+        Ok(SortedKeys)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<SortedKeys, E> {
+        Ok(SortedKeys)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<SortedKeys, E> {
+        Ok(SortedKeys)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<SortedKeys, E> {
+        Ok(SortedKeys)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<SortedKeys, E> {
+        Ok(SortedKeys)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<SortedKeys, E> {
+        Ok(SortedKeys)
+    }
+    fn visit_unit<E>(self) -> Result<SortedKeys, E> {
+        Ok(SortedKeys)
+    }
+}
+
+fn keys_sorted(json: &str) -> Result<(), String> {
+    serde_json::from_str::<SortedKeys>(json).map(|_| ()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn every_object_of_the_report_has_its_keys_in_ascending_order() {
+    let plan = plan();
+    let mut record = record(&plan);
+    // Every optional key present: drops, a latency histogram, a fault.
+    record.messages.dropped = 1;
+    record.latency_us[0].record(1_000).unwrap();
+    record.faults.push(crate::record::AppliedFault { block: 5, at_us: 60_000_000, description: "x".into() });
+    let report = build(&plan, SCENARIO, &record);
+    assert_eq!(keys_sorted(&report.json), Ok(()));
+}
+
+#[test]
+fn the_key_order_check_finds_a_key_out_of_order_however_deep() {
+    assert_eq!(keys_sorted(r#"{"a": [{"b": 1, "c": {"d": null, "e": 2.5}}], "f": "g"}"#), Ok(()));
+    let nested = keys_sorted(r#"{"a": [{"c": 1, "b": 2}]}"#).unwrap_err();
+    assert!(nested.starts_with(r#"key "b" after "c""#), "{nested}");
+}
