@@ -123,6 +123,15 @@ fn only_the_network_module_names_madsim() {
 }
 
 #[test]
+fn the_report_never_sees_the_simulations_world() {
+    let mut files = sources(SIM_SRC);
+    files.retain(|file| file.path.starts_with(workspace_root().join(SIM_SRC).join("report")));
+    assert!(!files.is_empty(), "the report module is where this test looks for it");
+    let found = naming(&files, &["World", "crate::network", "Mutex", "Arc<"]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
 fn the_chain_and_the_actors_read_no_clock_no_thread_and_no_os_randomness() {
     let files: Vec<SourceFile> = [CHAIN_SRC, ACTORS_SRC].iter().flat_map(|src| sources(src)).collect();
     let words = ["std::time", "Instant", "SystemTime", "thread_rng", "OsRng", "getrandom", "std::thread", "std::env"];
