@@ -1,6 +1,6 @@
 //! Miner policies: one file each, chosen by name in the scenario. To add a behaviour, write a
-//! file with a type implementing [`MinerPolicy`], add its variant to [`MinerPolicySpec`], one arm
-//! to [`build`] and its key to [`MinerPolicySpec::name`]. A policy whose parameters have rules
+//! file with a type implementing [`MinerPolicy`], add its variant to [`MinerPolicySpec`] and one
+//! arm to [`build`] (its name is its variant's key). A policy whose parameters have rules
 //! checks them in its file and adds an arm to [`MinerPolicySpec::validate`]; one that names a
 //! miner, to [`MinerPolicySpec::referenced_miner`]; one that differs at genesis, to
 //! [`MinerPolicySpec::register_at_block`] (registers later) or [`MinerPolicySpec::model_source`]
@@ -12,14 +12,14 @@ mod intermittent;
 mod random;
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::MinerPolicy;
 use crate::policy::{PolicyError, Reference};
 use crate::protocol::NodeId;
 
 /// A miner policy and its parameters, as a scenario names it.
-#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum MinerPolicySpec {
     /// Serves its own model.
@@ -40,16 +40,9 @@ pub enum MinerPolicySpec {
 }
 
 impl MinerPolicySpec {
+    /// The policy's key in a scenario (the report's policy column): its variant's serde name.
     pub fn name(&self) -> &'static str {
-        match self {
-            Self::Honest => "honest",
-            Self::Sybil => "sybil",
-            Self::Copycat { .. } => "copycat",
-            Self::Random => "random",
-            Self::StaleModel { .. } => "stale_model",
-            Self::Intermittent { .. } => "intermittent",
-            Self::Sniper { .. } => "sniper",
-        }
+        crate::policy::variant_key(self)
     }
 
     /// Checks what the parameters' types cannot; the error's field is under the policy's key.
@@ -135,6 +128,22 @@ pub fn build(spec: &MinerPolicySpec, node_of: &dyn Fn(&str) -> Option<NodeId>) -
 mod tests {
     use super::{MinerPolicySpec, ModelSource};
     use crate::policy::{PolicyError, Reference};
+
+    #[test]
+    fn each_policy_is_named_by_its_key_in_a_scenario() {
+        let specs = [
+            (MinerPolicySpec::Honest, "honest"),
+            (MinerPolicySpec::Sybil, "sybil"),
+            (MinerPolicySpec::Copycat { target: "m/0".into() }, "copycat"),
+            (MinerPolicySpec::Random, "random"),
+            (MinerPolicySpec::StaleModel { epochs: 1 }, "stale_model"),
+            (MinerPolicySpec::Intermittent { period_blocks: 2, online_blocks: 1 }, "intermittent"),
+            (MinerPolicySpec::Sniper { register_at_block: 9 }, "sniper"),
+        ];
+        for (spec, key) in specs {
+            assert_eq!(spec.name(), key);
+        }
+    }
 
     fn intermittent(period_blocks: u64, online_blocks: u64) -> MinerPolicySpec {
         MinerPolicySpec::Intermittent { period_blocks, online_blocks }

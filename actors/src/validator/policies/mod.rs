@@ -1,7 +1,7 @@
 //! Validator policies: one file each, chosen by name in the scenario (`policy: honest`,
 //! `policy: {noisy: {sigma: 0.2}}`). To add a behaviour, write a file with a type implementing
-//! [`ValidatorPolicy`], add its variant to [`ValidatorPolicySpec`], one arm to [`build`] and its
-//! key to [`ValidatorPolicySpec::name`]. A policy whose parameters have rules checks them in its
+//! [`ValidatorPolicy`], add its variant to [`ValidatorPolicySpec`] and one arm to [`build`] (its
+//! name is its variant's key). A policy whose parameters have rules checks them in its
 //! file and adds an arm to [`ValidatorPolicySpec::validate`]; one that names miner groups, to
 //! [`ValidatorPolicySpec::referenced_miner_groups`].
 
@@ -15,7 +15,7 @@ mod self_weight;
 mod weight_copier;
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{ValidatorPolicy, WeightsContext};
 use crate::policy::{PolicyError, Reference};
@@ -25,7 +25,7 @@ pub use scripted::ScriptedWeights;
 pub use weight_copier::CopySource;
 
 /// A validator policy and its parameters, as a scenario names it.
-#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ValidatorPolicySpec {
     /// Weights by the moving average of measured scores.
@@ -50,18 +50,9 @@ pub enum ValidatorPolicySpec {
 }
 
 impl ValidatorPolicySpec {
+    /// The policy's key in a scenario (the report's policy column): its variant's serde name.
     pub fn name(&self) -> &'static str {
-        match self {
-            Self::Honest => "honest",
-            Self::WeightCopier => "weight_copier",
-            Self::ConsensusCopier => "consensus_copier",
-            Self::Cabal { .. } => "cabal",
-            Self::Lazy => "lazy",
-            Self::Late => "late",
-            Self::Noisy { .. } => "noisy",
-            Self::SelfWeight => "self_weight",
-            Self::Scripted { .. } => "scripted",
-        }
+        crate::policy::variant_key(self)
     }
 
     /// Checks what the parameters' types cannot; the error's field is under the policy's key.
@@ -119,6 +110,24 @@ pub(crate) fn measured_weights(ctx: &WeightsContext) -> Vec<f64> {
 mod tests {
     use super::{ScriptedWeights, ValidatorPolicySpec};
     use crate::policy::{PolicyError, Reference};
+
+    #[test]
+    fn each_policy_is_named_by_its_key_in_a_scenario() {
+        let specs = [
+            (ValidatorPolicySpec::Honest, "honest"),
+            (ValidatorPolicySpec::WeightCopier, "weight_copier"),
+            (ValidatorPolicySpec::ConsensusCopier, "consensus_copier"),
+            (ValidatorPolicySpec::Cabal { miners: vec!["m".into()] }, "cabal"),
+            (ValidatorPolicySpec::Lazy, "lazy"),
+            (ValidatorPolicySpec::Late, "late"),
+            (ValidatorPolicySpec::Noisy { sigma: 0.1 }, "noisy"),
+            (ValidatorPolicySpec::SelfWeight, "self_weight"),
+            (ValidatorPolicySpec::Scripted { schedule: vec![entry(0)] }, "scripted"),
+        ];
+        for (spec, key) in specs {
+            assert_eq!(spec.name(), key);
+        }
+    }
 
     fn entry(from_block: u64) -> ScriptedWeights {
         ScriptedWeights { from_block, weights: vec![(0, 1.0)] }

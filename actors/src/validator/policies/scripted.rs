@@ -1,13 +1,13 @@
 //! The scripted validator: weights written in the scenario, by block.
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::policy::PolicyError;
 use crate::validator::{ValidatorPolicy, WeightsContext};
 
 /// From `from_block` on, these weights: `[uid, value]` pairs (any non-negative scale).
-#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScriptedWeights {
     pub from_block: u64,
