@@ -20,6 +20,13 @@ bench:
     ./target/release/tensorsim run scenarios/baseline.yaml --out reports/out/bench-baseline
     ./target/release/tensorsim run scenarios/bench/network_4x256.yaml --out reports/out/bench-network_4x256
 
+# Rewrite the golden hashes (baseline report, replay outputs) after an intended change; commit
+# them with the reason.
+golden:
+    cargo build --release -p tensorsim
+    ./target/release/tensorsim run scenarios/baseline.yaml --quiet --out reports/out/golden | cut -d' ' -f1 > reports/baseline.sha256
+    bash reports/replay-hashes.sh ./target/release/tensorsim --write
+
 # Run a scenario twice in separate processes and compare the report bytes.
 determinism scenario="scenarios/baseline.yaml":
     cargo build --release -p tensorsim

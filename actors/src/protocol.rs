@@ -158,8 +158,6 @@ pub enum Message {
     Sync(Arc<ChainView>),
 }
 
-/// Something the report counts; the driver forwards these to the run's recorder, so they
-/// survive the crash of the actor that saw them.
 /// What the chain node tells the run's recorder about one block.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockRecord {
@@ -173,6 +171,8 @@ pub struct BlockRecord {
     pub conservation_error: Option<String>,
 }
 
+/// Something the report counts; the driver forwards these to the run's recorder, so they
+/// survive the crash of the actor that saw them.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Observation {
     /// An answer arrived `latency_us` after its query left (the validator's clock).

@@ -1,6 +1,10 @@
-//! tensorsim: drivers and tools around the protocol core (`tensorsim-actors`).
+//! tensorsim: the drivers around the chain model (`tensorsim-chain`) and the actors
+//! (`tensorsim-actors`), and the `tensorsim` command.
 //!
-//! `replay` drives one subnet from a script of extrinsics (the conformance contract).
+//! `replay` drives one subnet epoch by epoch, or the whole chain block by block, from a script
+//! of extrinsics (the conformance contract); `scenario` turns a scenario file into a `Plan`,
+//! `network` runs it on madsim into a `RunRecord`, and `report` makes report.json and report.md
+//! from that record.
 
 pub mod atomic_write;
 pub mod hyperparameter_overrides;

@@ -62,7 +62,9 @@ fn code_of(text: &str) -> String {
         let trimmed = line.trim_start();
         if trimmed == "#[cfg(test)]" {
             let next = lines[i + 1..].iter().map(|l| l.trim_start()).find(|l| !l.starts_with("#["));
-            if next.is_some_and(|l| l.starts_with("mod tests")) {
+            let test_module =
+                |l: &str| ["mod tests", "pub mod tests", "pub(crate) mod tests"].iter().any(|m| l.starts_with(m));
+            if next.is_some_and(test_module) {
                 break;
             }
         }
@@ -201,8 +203,10 @@ fn paths_in(code: &str) -> Vec<String> {
             expand(&rest.chars().filter(|c| !c.is_whitespace()).collect::<String>(), &mut paths);
         }
     }
-    let words: Vec<&str> = code.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':')).collect();
-    paths.extend(words.iter().filter(|w| w.starts_with("crate::") || w.starts_with("super::")).map(|w| w.to_string()));
+    // Paths in expressions too (`crate::a::f()`, `child::Type`): `resolve` keeps those that lead
+    // into a module of this crate.
+    let words = code.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'));
+    paths.extend(words.filter(|w| w.contains("::") && !w.starts_with("::")).map(str::to_string));
     paths
 }
 

@@ -13,7 +13,7 @@ use tensorsim_chain::yuma;
 /// A subnet of `validators` validators weighting all of `miners` miners (dense weights): each
 /// miner has a true quality, each validator sees it with its own noise. Then `warm_up` epochs so
 /// bonds are in steady state.
-fn subnet(validators: usize, miners: usize, yuma3: bool, liquid_alpha: bool) -> Metagraph {
+fn metagraph(validators: usize, miners: usize, yuma3: bool, liquid_alpha: bool) -> Metagraph {
     let mut rng = ChaCha8Rng::seed_from_u64(((validators as u64) << 32) ^ miners as u64);
     let n = validators + miners;
     let hyperparameters = Hyperparameters {
@@ -32,19 +32,19 @@ fn subnet(validators: usize, miners: usize, yuma3: bool, liquid_alpha: bool) -> 
             last_update: 0,
         })
         .collect();
-    let mut subnet = Metagraph::new(hyperparameters, &neurons).expect("valid subnet");
+    let mut metagraph = Metagraph::new(hyperparameters, &neurons).expect("valid subnet");
     let quality: Vec<u64> = (0..miners).map(|_| 1_000 + rng.next_u64() % 60_000).collect();
     let dests: Vec<u16> = (validators..n).map(|uid| uid as u16).collect();
     let warm_up = 12;
     for epoch in 0..warm_up {
         let block = 1 + epoch * 360;
-        subnet.run_epoch(block, 1_000_000_000);
+        metagraph.run_epoch(block, 1_000_000_000);
         for validator in 0..validators {
             let values: Vec<u16> = quality.iter().map(|q| (q + rng.next_u64() % 4_000).min(65_535) as u16).collect();
-            subnet.set_weights(validator as u16, &dests, &values, 0, block + 1).expect("weights accepted");
+            metagraph.set_weights(validator as u16, &dests, &values, 0, block + 1).expect("weights accepted");
         }
     }
-    subnet
+    metagraph
 }
 
 fn bench_epochs(c: &mut Criterion) {
@@ -56,9 +56,9 @@ fn bench_epochs(c: &mut Criterion) {
         for (label, yuma3, liquid_alpha) in
             [("original", false, false), ("yuma3", true, false), ("yuma3_liquid_alpha", true, true)]
         {
-            let subnet = subnet(validators, miners, yuma3, liquid_alpha);
-            let era = subnet.profile().era(&subnet.hyperparameters);
-            let inputs = subnet.epoch_inputs(12 * 360 + 2, 1_000_000_000);
+            let metagraph = metagraph(validators, miners, yuma3, liquid_alpha);
+            let era = metagraph.profile().era(&metagraph.hyperparameters);
+            let inputs = metagraph.epoch_inputs(12 * 360 + 2, 1_000_000_000);
             group.bench_function(label, |b| b.iter(|| yuma::epoch(era, black_box(&inputs))));
         }
         group.finish();

@@ -2,8 +2,8 @@
 //!
 //! The shared steps of every era live in their own modules (`stake`, `masks`, `consensus`,
 //! `emission`, `bonds`); what an era changes is how bonds and dividends come out of the
-//! consensus (§2.5 original Yuma, §2.6 Yuma3). Each era is one file implementing [`Era`], found
-//! by name in [`ERAS`], so the next era is one new file and one line there.
+//! consensus (§2.5 original Yuma, §2.6 Yuma3). Each era is one file implementing [`Era`], listed
+//! in [`ERAS`]; a protocol profile picks the era of a subnet (`Profile::era`).
 
 pub mod bonds;
 pub mod consensus;

@@ -1,6 +1,6 @@
 //! The late validator: each submission carries what it measured one interval before.
 
-use super::measured_weights;
+use super::honest::measured_weights;
 use crate::validator::{ValidatorPolicy, WeightsContext};
 
 #[derive(Default)]

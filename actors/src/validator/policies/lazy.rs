@@ -1,7 +1,7 @@
 //! The lazy validator: it measures until it has weights worth keeping, then stops querying and
 //! submits those weights for ever (stale).
 
-use super::measured_weights;
+use super::honest::measured_weights;
 use crate::validator::{ValidatorPolicy, WeightsContext};
 
 #[derive(Default)]

@@ -17,7 +17,7 @@ mod weight_copier;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{ValidatorPolicy, WeightsContext};
+use super::ValidatorPolicy;
 use crate::policy::{PolicyError, Reference};
 use tensorsim_chain::accounts::HotkeyId;
 
@@ -90,20 +90,6 @@ pub fn build(spec: &ValidatorPolicySpec, members: &dyn Fn(&str) -> Vec<HotkeyId>
         ValidatorPolicySpec::SelfWeight => Box::new(self_weight::SelfWeight),
         ValidatorPolicySpec::Scripted { schedule } => Box::new(scripted::Scripted { schedule: schedule.clone() }),
     }
-}
-
-/// Honest weights: each served UID's moving-average score; the validator's own UID and UIDs that
-/// serve nothing get none.
-pub(crate) fn measured_weights(ctx: &WeightsContext) -> Vec<f64> {
-    ctx.view
-        .neurons
-        .iter()
-        .enumerate()
-        .map(|(uid, neuron)| {
-            let served = neuron.axon.is_some() && uid != usize::from(ctx.my_uid);
-            if served { ctx.scores.get(uid).copied().unwrap_or(0.0) } else { 0.0 }
-        })
-        .collect()
 }
 
 #[cfg(test)]

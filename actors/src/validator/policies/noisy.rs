@@ -1,6 +1,6 @@
 //! The noisy validator: honest weights blurred by Gaussian noise (a poor measurement).
 
-use super::measured_weights;
+use super::honest::measured_weights;
 use crate::policy::PolicyError;
 use crate::rng::unit_f32;
 use crate::validator::{ValidatorPolicy, WeightsContext};

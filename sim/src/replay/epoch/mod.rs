@@ -41,11 +41,11 @@ pub fn run(case: &ReplayCase) -> Result<ReplayOutput, InputError> {
         .iter()
         .map(|n| NeuronInit { stake_rao: n.stake_rao, registered_at: n.registered_at, last_update: n.last_update })
         .collect();
-    let mut subnet = Metagraph::new(case.hyperparameters.clone(), &neurons).map_err(|invalid| match invalid {
+    let mut metagraph = Metagraph::new(case.hyperparameters.clone(), &neurons).map_err(|invalid| match invalid {
         InvalidCall::UnknownUid { .. } => InputError::new("hyperparameters.owner_uid", invalid.to_string()),
         _ => InputError::new("neurons", invalid.to_string()),
     })?;
-    subnet.set_profile(case.profile);
+    metagraph.set_profile(case.profile);
 
     let mut output = ReplayOutput { name: case.name.clone(), epochs: Vec::new(), rejected: Vec::new() };
     let mut block_previous = 0;
@@ -57,21 +57,21 @@ pub fn run(case: &ReplayCase) -> Result<ReplayOutput, InputError> {
             ));
         }
         block_previous = step.block;
-        apply(&mut subnet, k, step, &mut output)?;
+        apply(&mut metagraph, k, step, &mut output)?;
     }
     Ok(output)
 }
 
-/// Step `k` on the subnet: an epoch appends its record, a call the chain refuses a rejection.
-fn apply(subnet: &mut Metagraph, k: usize, step: &Step, output: &mut ReplayOutput) -> Result<(), InputError> {
+/// Step `k` on the metagraph: an epoch appends its record, a call the chain refuses a rejection.
+fn apply(metagraph: &mut Metagraph, k: usize, step: &Step, output: &mut ReplayOutput) -> Result<(), InputError> {
     let at = |field: &str| format!("steps[{k}].{}.{field}", step.action.key());
     match &step.action {
         Action::Epoch(epoch) => {
-            let record = subnet.run_epoch(step.block, epoch.emission_rao);
+            let record = metagraph.run_epoch(step.block, epoch.emission_rao);
             output.epochs.push(EpochRecord { block: step.block, output: record });
         }
         Action::SetWeights(call) => {
-            let n = subnet.n();
+            let n = metagraph.n();
             if usize::from(call.uid) >= n {
                 return Err(InputError::new(at("uid"), InvalidCall::UnknownUid { uid: call.uid, n }.to_string()));
             }
@@ -81,7 +81,7 @@ fn apply(subnet: &mut Metagraph, k: usize, step: &Step, output: &mut ReplayOutpu
                     InvalidCall::UnknownUid { uid: dest, n }.to_string(),
                 ));
             }
-            match subnet.set_weights(call.uid, &call.dests, &call.values, call.version_key, step.block) {
+            match metagraph.set_weights(call.uid, &call.dests, &call.values, call.version_key, step.block) {
                 Ok(()) => {}
                 Err(CallError::Refused(reason)) => {
                     output.rejected.push(Rejected { step: k, error: reason.to_string() })
@@ -90,13 +90,13 @@ fn apply(subnet: &mut Metagraph, k: usize, step: &Step, output: &mut ReplayOutpu
             }
         }
         Action::SetStake(call) => {
-            subnet.set_stake(call.uid, call.stake_rao).map_err(|invalid| invalid_at(&at, invalid))?;
+            metagraph.set_stake(call.uid, call.stake_rao).map_err(|invalid| invalid_at(&at, invalid))?;
         }
         Action::Register(call) => {
-            subnet.register(call.uid, call.stake_rao, step.block).map_err(|invalid| invalid_at(&at, invalid))?;
+            metagraph.register(call.uid, call.stake_rao, step.block).map_err(|invalid| invalid_at(&at, invalid))?;
         }
         Action::ResetBonds(call) => {
-            subnet.reset_bonds(call.uid).map_err(|invalid| invalid_at(&at, invalid))?;
+            metagraph.reset_bonds(call.uid).map_err(|invalid| invalid_at(&at, invalid))?;
         }
     }
     Ok(())
