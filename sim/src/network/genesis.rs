@@ -135,15 +135,16 @@ fn train_models(
             let mut spec = *spec;
             let model = match policy.model_source() {
                 ModelSource::None => return None,
-                ModelSource::Own => Arc::new(task.train(&spec, plan.seed, &format!("miner/{}", node.name))),
-                ModelSource::Checkpoint { epochs } => {
-                    spec.epochs = spec.epochs.min(epochs);
-                    Arc::new(task.train(&spec, plan.seed, &format!("miner/{}", node.name)))
-                }
                 ModelSource::SharedByGroup => by_group
                     .entry(node.group.clone())
                     .or_insert_with(|| Arc::new(task.train(&spec, plan.seed, &format!("miner/{}", node.group))))
                     .clone(),
+                own_or_checkpoint => {
+                    if let ModelSource::Checkpoint { epochs } = own_or_checkpoint {
+                        spec.epochs = spec.epochs.min(epochs);
+                    }
+                    Arc::new(task.train(&spec, plan.seed, &format!("miner/{}", node.name)))
+                }
             };
             done += 1;
             progress(done, total);
