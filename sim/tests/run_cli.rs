@@ -155,6 +155,9 @@ fn bad_scenarios_are_refused_with_the_field_and_the_line() {
     }
     assert_scenario_refused("version: 1\nname: x\n", "missing field `seed`");
     assert_scenario_refused("{{{", "line 1");
+    // The YAML scanner is quadratic in nesting depth (37 s for this one): refused before parsing.
+    let deep = format!("version: 1\nname: x\nsubnets: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    assert_scenario_refused(&deep, "line 3 column 74: flow collections nested deeper than 64 levels");
 }
 
 #[test]
