@@ -274,6 +274,10 @@ fn replay_command(args: &ReplayArgs) -> ExitCode {
     if let Err(message) = emit(args, &outcome.json) {
         return fail(EXIT_FAILURE, &message);
     }
+    let replay::StepsRefused { refused, steps } = outcome.refused;
+    if refused > 0 {
+        eprintln!("{name}: the chain refused {refused} of {steps} steps (listed under `rejected`, with the reason)");
+    }
     match outcome.check {
         None => ExitCode::SUCCESS,
         Some(Ok(checked)) => {

@@ -27,9 +27,19 @@ pub struct ReplayOutcome {
     pub json: String,
     /// Settings of the case its profile ignores, one line each.
     pub warnings: Vec<String>,
+    /// How many of the case's steps the chain refused, of how many: a case whose every call was
+    /// refused (weights before the first epoch, which gives the permits) should not pass quietly.
+    pub refused: StepsRefused,
     /// Under `--check`: how many expectations hold, or why the check failed. The command reports
     /// it after writing the output, which stands either way.
     pub check: Option<Result<usize, ReplayError>>,
+}
+
+/// Steps the chain refused (`rejected` in the output), of all the case's steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepsRefused {
+    pub refused: usize,
+    pub steps: usize,
 }
 
 /// Why a replay fails. `Display` gives the message after the case's name.
@@ -85,8 +95,10 @@ pub fn run_file(text: &str, profile: Option<&'static Profile>, check: bool) -> R
         if check {
             return Err(ReplayError::CheckOfChainCase);
         }
-        let output = chain::run(&ChainCase::parse(text, profile)?)?;
-        return Ok(ReplayOutcome { json: to_json(&output), warnings: Vec::new(), check: None });
+        let case = ChainCase::parse(text, profile)?;
+        let output = chain::run(&case)?;
+        let refused = StepsRefused { refused: output.rejected.len(), steps: case.steps.len() };
+        return Ok(ReplayOutcome { json: to_json(&output), warnings: Vec::new(), refused, check: None });
     }
     let case = ReplayCase::parse(text, profile)?;
     let output = epoch::run(&case)?;
@@ -97,7 +109,8 @@ pub fn run_file(text: &str, profile: Option<&'static Profile>, check: bool) -> R
         .map(|field| format!("hyperparameters.{field} has no effect under profile {}", case.profile.name))
         .collect();
     let check = check.then(|| check_expectations(&case, &output));
-    Ok(ReplayOutcome { json: to_json(&output), warnings, check })
+    let refused = StepsRefused { refused: output.rejected.len(), steps: case.steps.len() };
+    Ok(ReplayOutcome { json: to_json(&output), warnings, refused, check })
 }
 
 /// Which kind a case file is: a chain case has a top-level `chain` object.
@@ -125,6 +138,18 @@ mod tests {
         format!(
             r#"{{"name": "e", "neurons": {NEURONS}, "steps": [{{"block": 1, "epoch": {{"emission_rao": 5}}}}]{extra}}}"#
         )
+    }
+
+    #[test]
+    fn the_steps_the_chain_refused_are_counted_of_all_steps() {
+        let neurons = r#"[{"stake_rao": 10, "registered_at": 0, "last_update": 0}, {"stake_rao": 0, "registered_at": 0, "last_update": 0}]"#;
+        // Weights before the first epoch: no validator permit yet, so the chain refuses them.
+        let case = format!(
+            r#"{{"name": "e", "neurons": {neurons}, "steps": [{{"block": 1, "set_weights": {{"uid": 0, "dests": [1], "values": [1]}}}}, {{"block": 2, "epoch": {{"emission_rao": 5}}}}]}}"#
+        );
+        let outcome = run_file(&case, None, false).unwrap();
+        assert_eq!(outcome.refused, StepsRefused { refused: 1, steps: 2 }, "{}", outcome.json);
+        assert_eq!(run_file(&epoch_case(""), None, false).unwrap().refused, StepsRefused { refused: 0, steps: 1 });
     }
 
     #[test]
