@@ -90,7 +90,8 @@ struct RunArgs {
     /// Seed every random draw with N instead of the scenario's `seed`
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
-    /// Write report.json and report.md into DIR (default: reports/out/<scenario name>)
+    /// Write report.json and report.md into DIR (default: reports/out/<scenario name>, and
+    /// reports/out/<scenario name>-seed-<N> under --seed N, so that seeds do not overwrite each other)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// No progress on standard error
@@ -137,11 +138,12 @@ fn main() -> ExitCode {
             Ok((_, plan)) => {
                 let actors = plan.nodes.len() - 1;
                 println!(
-                    "{}: valid ({} subnets, {actors} actors, {} blocks, {} faults)",
+                    "{}: valid ({} subnets, {actors} actors, {} blocks, {} faults, {} upgrades)",
                     scenario.display(),
                     plan.subnets.len(),
                     plan.blocks,
-                    plan.faults.len() + plan.producer_faults.len()
+                    plan.scenario.faults.len(),
+                    plan.scenario.upgrades.len()
                 );
                 ExitCode::SUCCESS
             }
@@ -169,6 +171,9 @@ fn read_scenario_seeded(path: &Path, seed: Option<u64>) -> Result<(String, Plan)
     let text =
         read_text(path, tensorsim::scenario::SCENARIO_BYTES_MAX, "a scenario").map_err(|m| format!("{name}: {m}"))?;
     let plan = Plan::parse(&text, seed).map_err(|e| format!("{name}: {e}"))?;
+    for warning in plan.warnings() {
+        eprintln!("warning: {name}: {warning}");
+    }
     Ok((text, plan))
 }
 
@@ -187,7 +192,11 @@ fn run_command(args: &RunArgs) -> ExitCode {
         Ok(read) => read,
         Err(message) => return fail(EXIT_BAD_INPUT, &message),
     };
-    let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("reports/out").join(&plan.scenario.name));
+    let default_dir = match args.seed {
+        None => plan.scenario.name.clone(),
+        Some(seed) => format!("{}-seed-{seed}", plan.scenario.name),
+    };
+    let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("reports/out").join(default_dir));
     let show = !args.quiet && io::stderr().is_terminal();
     let mut last_shown = 0;
     let mut progress = |phase: &str, done: u64, total: u64| {

@@ -161,6 +161,23 @@ fn bad_scenarios_are_refused_with_the_field_and_the_line() {
 }
 
 #[test]
+fn a_fault_after_the_last_block_is_valid_but_warned_about() {
+    let dir = temp_dir("late-fault");
+    let path = dir.join("late.yaml");
+    let smoke = std::fs::read_to_string(scenario("smoke.yaml")).unwrap();
+    std::fs::write(&path, smoke.replace("at_block: 30, restart_at_block: 45", "at_block: 300")).unwrap();
+    let output = tensorsim(&["validate", path.to_str().unwrap()], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("faults[0].at_block: 300 is not before the run's last block 126; it never takes effect"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("9 faults, 1 upgrades"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_genesis_the_chain_refuses_is_bad_input() {
     let good = std::fs::read_to_string(scenario("smoke.yaml")).unwrap();
     let dir = temp_dir("genesis");

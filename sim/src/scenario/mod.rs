@@ -7,6 +7,7 @@ mod error;
 mod plan;
 mod resolve;
 pub mod types;
+mod warnings;
 
 pub use error::ScenarioError;
 pub use plan::*;

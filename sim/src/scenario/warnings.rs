@@ -1,0 +1,101 @@
+//! What a valid scenario says that will have no effect: a fault or an upgrade after the run's
+//! last block, a hyperparameter the profile does not read. Not errors (the run is still what the
+//! file asks for), but a researcher should hear of them before reading a report that lacks them.
+
+use super::plan::Plan;
+use super::types::FaultSpec;
+
+impl FaultSpec {
+    /// The block the fault starts at.
+    pub fn at_block(&self) -> u64 {
+        match self {
+            Self::Crash { at_block, .. }
+            | Self::Offline { at_block, .. }
+            | Self::Partition { at_block, .. }
+            | Self::Link { at_block, .. }
+            | Self::ClockSkew { at_block, .. }
+            | Self::BlockProducer { at_block, .. } => at_block.get(),
+        }
+    }
+}
+
+impl Plan {
+    /// One line each, naming the field: what the scenario sets that the run will not do.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let after_the_end = |path: String, at_block: u64| {
+            // A fault or an upgrade applies once its block is produced: at the last block, it
+            // would change nothing that the run still does.
+            (at_block >= self.blocks).then(|| {
+                format!(
+                    "{path}.at_block: {at_block} is not before the run's last block {}; it never takes effect",
+                    self.blocks
+                )
+            })
+        };
+        let faults = self.scenario.faults.iter().enumerate();
+        warnings.extend(faults.filter_map(|(f, fault)| after_the_end(format!("faults[{f}]"), fault.at_block())));
+        let upgrades = self.scenario.upgrades.iter().enumerate();
+        warnings.extend(
+            upgrades.filter_map(|(u, upgrade)| after_the_end(format!("upgrades[{u}]"), upgrade.at_block.get())),
+        );
+        for (index, (spec, subnet)) in self.scenario.subnets.iter().zip(&self.subnets).enumerate() {
+            let ignored = self.profile.ignored(&subnet.hyperparameters);
+            warnings.extend(ignored.into_iter().filter(|field| spec.hyperparameters.contains_key(*field)).map(
+                |field| {
+                    format!(
+                        "subnets[{index}].hyperparameters.{field} has no effect under profile {}",
+                        self.profile.name
+                    )
+                },
+            ));
+        }
+        warnings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::Plan;
+
+    const SCENARIO: &str = "version: 1
+name: w
+seed: 1
+profile: PROFILE
+duration: {blocks: 100}
+subnets:
+  - name: s
+    task: digits
+    hyperparameters: {tempo: 10, yuma3: true}
+    validators: [{name: v, count: 1, stake_tao: 1000}]
+    miners: [{name: m, count: 2}]
+faults:
+  - crash: {node: v/0, at_block: 50, restart_at_block: 60}
+  - offline: {node: m/0, at_block: 101}
+upgrades:
+  - {at_block: 99, hyperparameters: {kappa: 40000}}
+  - {at_block: 200, hyperparameters: {kappa: 30000}}
+";
+
+    fn warnings(profile: &str) -> Vec<String> {
+        Plan::parse(&SCENARIO.replace("PROFILE", profile), None).unwrap().warnings()
+    }
+
+    #[test]
+    fn faults_and_upgrades_after_the_last_block_are_named_and_those_within_are_not() {
+        assert_eq!(
+            warnings("head-2026"),
+            [
+                "faults[1].at_block: 101 is not before the run's last block 100; it never takes effect",
+                "upgrades[1].at_block: 200 is not before the run's last block 100; it never takes effect",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_hyperparameter_the_profile_ignores_is_named_when_the_scenario_sets_it() {
+        let warnings = warnings("dtao-2025");
+        assert_eq!(warnings.last().unwrap(), "subnets[0].hyperparameters.yuma3 has no effect under profile dtao-2025");
+        assert_eq!(warnings.len(), 3);
+    }
+}
