@@ -169,7 +169,8 @@ fn a_fault_after_the_last_block_is_valid_but_warned_about() {
     let output = tensorsim(&["validate", path.to_str().unwrap()], None);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("faults[0].at_block: 300 is not before the run's last block 126; it never takes effect"),
+        stderr(&output)
+            .contains("faults[0].at_block: 300 is not before the run's last block 126; it never takes effect"),
         "{}",
         stderr(&output)
     );

@@ -61,6 +61,9 @@ pub struct ValidatorConfig {
     pub sync_interval_blocks: u64,
 }
 
+/// One UID's record on a validator's disk: score (8 bytes), hotkey flag (1), hotkey (4).
+const DISK_RECORD_BYTES: usize = 13;
+
 /// What a policy sees when the validator sets weights.
 pub struct WeightsContext<'a> {
     pub block: u64,
@@ -135,13 +138,28 @@ impl Validator {
         }
     }
 
-    /// The scores as saved on disk: little-endian f64 bits, one per UID.
-    pub fn encode_scores(scores: &[f64]) -> Vec<u8> {
-        scores.iter().flat_map(|s| s.to_bits().to_le_bytes()).collect()
+    /// The scores as saved on disk, one record per UID: the score's little-endian f64 bits, then
+    /// the hotkey it was measured for (a flag byte and its u32), so that a restart can tell a UID
+    /// that changed hands while the node was down.
+    fn encode_disk(scores: &[f64], hotkeys: &[Option<HotkeyId>]) -> Vec<u8> {
+        let mut disk = Vec::with_capacity(scores.len() * DISK_RECORD_BYTES);
+        for (uid, score) in scores.iter().enumerate() {
+            let hotkey = hotkeys.get(uid).copied().flatten();
+            disk.extend(score.to_bits().to_le_bytes());
+            disk.push(u8::from(hotkey.is_some()));
+            disk.extend(hotkey.map_or(0, |h| h.0).to_le_bytes());
+        }
+        disk
     }
 
-    fn decode_scores(bytes: &[u8]) -> Vec<f64> {
-        bytes.chunks_exact(8).map(|c| f64::from_bits(u64::from_le_bytes(c.try_into().expect("8 bytes")))).collect()
+    fn decode_disk(disk: &[u8]) -> (Vec<f64>, Vec<Option<HotkeyId>>) {
+        disk.chunks_exact(DISK_RECORD_BYTES)
+            .map(|record| {
+                let score = f64::from_bits(u64::from_le_bytes(record[..8].try_into().expect("8 bytes")));
+                let hotkey = u32::from_le_bytes(record[9..].try_into().expect("4 bytes"));
+                (score, (record[8] == 1).then_some(HotkeyId(hotkey)))
+            })
+            .unzip()
     }
 
     /// The block the chain is probably at: the last view's, plus the blocks since by this node's
@@ -301,10 +319,10 @@ pub fn quantise(weights: &[f64]) -> Option<(Vec<u16>, Vec<u16>)> {
 }
 
 impl Actor for Validator {
-    /// The saved scores (not the hotkeys they belong to: the next sync checks them).
+    /// The saved scores with the hotkeys they were measured for: the next sync drops the score
+    /// of a UID whose hotkey changed meanwhile, as it would have without the crash.
     fn restore(&mut self, disk: &[u8]) {
-        self.scores = Self::decode_scores(disk);
-        self.scored_hotkeys = vec![None; self.scores.len()];
+        (self.scores, self.scored_hotkeys) = Self::decode_disk(disk);
     }
 
     fn on_start(&mut self, now_us: TimeUs, _out: &mut Outbox) {
@@ -367,7 +385,7 @@ impl Actor for Validator {
                     self.last_weights_block.is_none_or(|last| block >= last + self.config.weights_interval_blocks);
                 if due && self.set_weights(block, out) {
                     self.last_weights_block = Some(block);
-                    out.save(Self::encode_scores(&self.scores));
+                    out.save(Self::encode_disk(&self.scores, &self.scored_hotkeys));
                 }
             }
         }
@@ -382,6 +400,7 @@ impl Actor for Validator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::NeuronView;
 
     #[test]
     fn quantise_scales_the_largest_to_65535_and_drops_zeros() {
@@ -403,8 +422,63 @@ mod tests {
     }
 
     #[test]
-    fn scores_survive_the_disk_bit_for_bit() {
-        let scores = [0.0, 0.1, 1.0 / 3.0];
-        assert_eq!(Validator::decode_scores(&Validator::encode_scores(&scores)), scores);
+    fn scores_and_their_hotkeys_survive_the_disk_bit_for_bit() {
+        let scores = vec![0.0, 0.1, 1.0 / 3.0];
+        let hotkeys = vec![Some(HotkeyId(7)), None, Some(HotkeyId(u32::MAX))];
+        assert_eq!(Validator::decode_disk(&Validator::encode_disk(&scores, &hotkeys)), (scores, hotkeys));
+    }
+
+    fn neuron(hotkey: u32) -> NeuronView {
+        NeuronView {
+            hotkey: HotkeyId(hotkey),
+            axon: Some(1),
+            registered_at: 0,
+            last_update: 0,
+            validator_permit: false,
+            consensus: 0,
+            incentive: 0,
+        }
+    }
+
+    #[test]
+    fn a_restarted_validator_drops_the_score_of_a_uid_that_changed_hands_while_it_was_down() {
+        let config = ValidatorConfig {
+            name: "v/0".into(),
+            seed: 1,
+            hotkey: HotkeyId(1),
+            netuid: 1,
+            chain: 0,
+            block_time_us: 12_000_000,
+            query_interval_us: 12_000_000,
+            sample_size: 2,
+            rows_per_query: 2,
+            timeout_us: 12_000_000,
+            score_alpha: 0.1,
+            weights_interval_blocks: 10,
+            sync_interval_blocks: 1,
+        };
+        let mut validator = Validator::new(
+            config,
+            Arc::new(TaskData::digits(1)),
+            policies::build(&policies::ValidatorPolicySpec::Honest, &|_| Vec::new()),
+        );
+        let saved = Validator::encode_disk(&[0.5, 0.25], &[Some(HotkeyId(10)), Some(HotkeyId(11))]);
+        validator.restore(&saved);
+        let view = ChainView {
+            block: 5,
+            netuid: 1,
+            tempo: 10,
+            commit_reveal: false,
+            commit_reveal_version: 4,
+            reveal_period_epochs: 1,
+            epoch_index: 0,
+            weights_version_key: 0,
+            weights_set_rate_limit: 0,
+            // UID 1 was pruned and re-registered by hotkey 12 while the validator was down.
+            neurons: vec![neuron(10), neuron(12)],
+            weights: None,
+        };
+        validator.on_view(Arc::new(view), 0);
+        assert_eq!(validator.scores, [0.5, 0.0]);
     }
 }
