@@ -82,6 +82,26 @@ fn the_report_shows_the_faults_the_policies_and_the_books() {
 }
 
 #[test]
+fn every_profile_runs_the_smoke_scenario_with_emission_reaching_miners_and_validators() {
+    let smoke = std::fs::read_to_string(scenario("smoke.yaml")).unwrap();
+    assert!(!smoke.contains("\nprofile:"), "smoke.yaml takes the default profile");
+    for profile in tensorsim_chain::profile::PROFILES {
+        let dir = temp_dir(&format!("profile-{}", profile.name));
+        let path = dir.join("smoke.yaml");
+        std::fs::write(&path, smoke.replace("\nduration:", &format!("\nprofile: {}\nduration:", profile.name))).unwrap();
+        let (output, bytes) = run(&path, &dir.join("out"), &[]);
+        assert!(output.status.success(), "{}: {}", profile.name, stderr(&output));
+        let report: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(report["run"]["profile"], profile.name);
+        assert_eq!(report["chain"]["conservation"], "held after every block", "{}", profile.name);
+        // Before dTAO emission reaches a subnet only through root weights (set at genesis).
+        let rewards = |group: &str| report["subnets"][0]["observables"]["reward_share"][group].as_f64().unwrap();
+        assert!(rewards("miners") > 0.05 && rewards("honest") > 0.05, "{}: {report:#}", profile.name);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[test]
 fn validators_reveal_their_own_hash_commits_under_commit_reveal_v2() {
     let dir = temp_dir("v2");
     let text = std::fs::read_to_string(scenario("smoke.yaml")).unwrap();

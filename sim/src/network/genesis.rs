@@ -13,6 +13,8 @@ use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
 use tensorsim_chain::fixed::U64F64;
 use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::pool::Pool;
+use tensorsim_chain::profile::Tokenomics;
+use tensorsim_chain::staking::ROOT_NETUID;
 use tensorsim_chain::state::{Chain, NetworkParameters};
 
 use crate::scenario::{Plan, Role, TaskSpec};
@@ -84,10 +86,13 @@ impl Genesis {
                     .map_err(|e| GenesisError(format!("{}: cannot register at genesis: {e}", node.name)))?;
                 if stake_rao > 0 {
                     chain
-                        .add_stake(coldkey, hotkey, netuid, stake_rao)
+                        .add_stake(coldkey, hotkey, stake_netuid(plan, netuid), stake_rao)
                         .map_err(|e| GenesisError(format!("{}: cannot stake at genesis: {e}", node.name)))?;
                 }
             }
+        }
+        if plan.profile.tokenomics == Tokenomics::PreDtao {
+            root_network_at_genesis(&mut chain, plan, &keys);
         }
         // A genesis epoch without emission: permits and stored outputs as if the subnet had been
         // running, so validators hold permits (and miners answer them) from the first block.
@@ -113,6 +118,38 @@ impl Genesis {
                 _ => None,
             })
             .collect()
+    }
+}
+
+/// Where a validator's genesis stake goes: on its subnet, or before dTAO (when stake was TAO per
+/// hotkey) on root, as the chain had it.
+fn stake_netuid(plan: &Plan, netuid: u16) -> u16 {
+    match plan.profile.tokenomics {
+        Tokenomics::PreDtao => ROOT_NETUID,
+        Tokenomics::Dtao => netuid,
+    }
+}
+
+/// Before dTAO, emission reaches a subnet only through the root network's weights: every
+/// validator joins root (the chain keeps the most staked when it is full) and weights every
+/// subnet equally, so that each subnet emits as a running network's would.
+fn root_network_at_genesis(chain: &mut Chain, plan: &Plan, keys: &[Option<(ColdkeyId, HotkeyId)>]) {
+    let validators: Vec<HotkeyId> = plan
+        .nodes
+        .iter()
+        .zip(keys)
+        .filter(|(node, _)| matches!(node.role, Role::Validator { .. }))
+        .filter_map(|(_, keys)| keys.map(|(_, hotkey)| hotkey))
+        .collect();
+    let netuids: Vec<u16> = plan.subnets.iter().map(|subnet| subnet.netuid).collect();
+    let equal = vec![u16::MAX; netuids.len()];
+    for &hotkey in &validators {
+        // A full root network refuses a newcomer with less stake than its least: the chain's rule.
+        let _ = chain.root_register(hotkey);
+    }
+    for &hotkey in &validators {
+        // Refused only for a hotkey root did not take, which then sets no root weights.
+        let _ = chain.set_root_weights(hotkey, &netuids, &equal);
     }
 }
 
