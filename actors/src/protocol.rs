@@ -183,6 +183,10 @@ pub enum Observation {
     QueryRefused {
         reason: &'static str,
     },
+    /// A miner's answer was not a probability distribution per row; it earned nothing.
+    AnswerMalformed {
+        miner: HotkeyId,
+    },
     ExtrinsicIncluded {
         call: &'static str,
         outcome: Result<(), String>,

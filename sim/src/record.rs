@@ -65,6 +65,8 @@ pub struct NodeStats {
     pub queries_answered: u64,
     pub queries_timed_out: u64,
     pub queries_refused: u64,
+    /// A miner's answers that validators refused as no probability distribution.
+    pub answers_malformed: u64,
     /// Included extrinsics by call.
     pub extrinsics_ok: BTreeMap<&'static str, u64>,
     /// Refused extrinsics by `call: reason`.

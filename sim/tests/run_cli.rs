@@ -88,7 +88,8 @@ fn every_profile_runs_the_smoke_scenario_with_emission_reaching_miners_and_valid
     for profile in tensorsim_chain::profile::PROFILES {
         let dir = temp_dir(&format!("profile-{}", profile.name));
         let path = dir.join("smoke.yaml");
-        std::fs::write(&path, smoke.replace("\nduration:", &format!("\nprofile: {}\nduration:", profile.name))).unwrap();
+        std::fs::write(&path, smoke.replace("\nduration:", &format!("\nprofile: {}\nduration:", profile.name)))
+            .unwrap();
         let (output, bytes) = run(&path, &dir.join("out"), &[]);
         assert!(output.status.success(), "{}: {}", profile.name, stderr(&output));
         let report: serde_json::Value = serde_json::from_slice(&bytes).unwrap();

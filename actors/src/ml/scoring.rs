@@ -12,6 +12,40 @@ pub fn nll(answer: &[u16], label: u8, classes: usize) -> f64 {
     -p.max(PROBABILITY_MIN).ln()
 }
 
+/// Why an answer is not a probability distribution per row, as a subnet validator would refuse
+/// it before scoring (without this, `[65535; C]`, every class "certain", scores a loss of 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Malformed {
+    /// No rows, or a row with no classes.
+    Empty,
+    /// Another number of rows than the query's, or a row of another length than the classes.
+    WrongLength,
+    /// A row whose probabilities do not sum to 65535 within the quantisation's rounding.
+    Unnormalised,
+}
+
+/// `Ok` when `answer` has `rows` rows of `classes` u16 probabilities each summing to 65535
+/// within the rounding: each of the classes floors ⌊p · 65535⌋ (up to 1 each), and f32
+/// probabilities sum to 1 within a few ulps (1 more).
+pub fn well_formed(answer: &[Vec<u16>], rows: usize, classes: usize) -> Result<(), Malformed> {
+    if answer.is_empty() || answer.iter().any(Vec::is_empty) {
+        return Err(Malformed::Empty);
+    }
+    if answer.len() != rows || answer.iter().any(|row| row.len() != classes) {
+        return Err(Malformed::WrongLength);
+    }
+    let slack = classes as u64 + 1;
+    let normalised = |row: &Vec<u16>| {
+        let sum: u64 = row.iter().map(|&p| u64::from(p)).sum();
+        (65_535u64.saturating_sub(slack)..=65_535 + 1).contains(&sum)
+    };
+    if !answer.iter().all(normalised) {
+        return Err(Malformed::Unnormalised);
+    }
+    Ok(())
+}
+
 /// The mean loss of a round of answers (missing answers count as malformed).
 pub fn mean_nll(answers: &[Vec<u16>], labels: &[u8], classes: usize) -> f64 {
     if labels.is_empty() {
@@ -92,5 +126,24 @@ mod tests {
         assert_eq!(nll(&[1, 2], 0, 10), -PROBABILITY_MIN.ln());
         assert_eq!(accuracy(&perfect, &labels), 1.0);
         assert_eq!(accuracy(&wrong, &labels), 0.0);
+    }
+
+    #[test]
+    fn every_class_certain_is_unnormalised_and_a_quantised_distribution_is_not() {
+        assert_eq!(well_formed(&[vec![65_535; 10]], 1, 10), Err(Malformed::Unnormalised));
+        // ⌊p · 65535⌋ of ten classes of 0.1 each sums to 65530: the floors' rounding, accepted.
+        assert_eq!(well_formed(&[vec![6_553; 10]], 1, 10), Ok(()));
+        assert_eq!(well_formed(&[vec![6_553, 6_553]], 1, 10), Err(Malformed::WrongLength));
+        assert_eq!(well_formed(&[vec![6_553; 10]], 2, 10), Err(Malformed::WrongLength));
+        assert_eq!(well_formed(&[], 1, 10), Err(Malformed::Empty));
+        assert_eq!(well_formed(&[vec![]], 1, 10), Err(Malformed::Empty));
+        // Half the mass is as malformed as too much.
+        assert_eq!(well_formed(&[vec![3_276; 10]], 1, 10), Err(Malformed::Unnormalised));
+    }
+
+    #[test]
+    fn the_prior_is_a_well_formed_answer() {
+        let labels: Vec<u8> = (0..97u8).map(|k| k % 7).collect();
+        assert_eq!(well_formed(&[prior(&labels, 10)], 1, 10), Ok(()));
     }
 }

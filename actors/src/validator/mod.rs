@@ -215,10 +215,11 @@ impl Validator {
     fn finish_round(&mut self, round_id: u64, out: &mut Outbox) {
         let round = self.rounds.remove(&round_id).expect("a round finishes once");
         self.queries.retain(|_, (r, _)| *r != round_id);
-        let registered_at = |uid: u16| {
-            self.view.as_ref().and_then(|(v, _)| v.neurons.get(usize::from(uid))).map_or(u64::MAX, |n| n.registered_at)
+        let neuron = |uid: u16| {
+            let neuron = self.view.as_ref().and_then(|(view, _)| view.neurons.get(usize::from(uid)))?;
+            Some((neuron.registered_at, neuron.hotkey))
         };
-        let rewards = round.rewards(&self.task, registered_at, out);
+        let rewards = round.rewards(&self.task, neuron, out);
         let alpha = self.config.score_alpha;
         for (uid, reward) in rewards {
             if let Some(score) = self.scores.get_mut(usize::from(uid)) {

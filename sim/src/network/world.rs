@@ -92,6 +92,8 @@ struct Recorder {
     latency_us: Vec<Histogram<u64>>,
     messages: MessageCounts,
     faults: Vec<AppliedFault>,
+    /// Malformed answers by the miner that sent them (validators know its hotkey, not its node).
+    answers_malformed: BTreeMap<HotkeyId, u64>,
 }
 
 pub struct World {
@@ -121,6 +123,7 @@ impl World {
             latency_us: plan.subnets.iter().map(|_| histogram()).collect(),
             messages: MessageCounts::default(),
             faults: Vec::new(),
+            answers_malformed: BTreeMap::new(),
         };
         let network = &plan.scenario.network;
         Self {
@@ -197,6 +200,7 @@ impl World {
             }
             Observation::QueryTimedOut => stats.queries_timed_out += 1,
             Observation::QueryRefused { .. } => stats.queries_refused += 1,
+            Observation::AnswerMalformed { miner } => *recorder.answers_malformed.entry(miner).or_default() += 1,
             Observation::ExtrinsicIncluded { call, outcome } => match outcome {
                 Ok(()) => *stats.extrinsics_ok.entry(call).or_default() += 1,
                 Err(reason) => *stats.extrinsics_refused.entry(format!("{call}: {reason}")).or_default() += 1,
@@ -219,8 +223,12 @@ impl World {
         wall: WallSeconds,
     ) -> RunRecord {
         let recorder = std::mem::take(&mut *self.recorder());
+        let malformed = &recorder.answers_malformed;
         let nodes = (recorder.nodes.into_iter().zip(hotkeys).zip(models))
-            .map(|((stats, hotkey), model)| NodeRecord { hotkey, model, stats })
+            .map(|((mut stats, hotkey), model)| {
+                stats.answers_malformed = hotkey.and_then(|h| malformed.get(&h)).copied().unwrap_or(0);
+                NodeRecord { hotkey, model, stats }
+            })
             .collect();
         RunRecord {
             blocks_produced: recorder.blocks_produced,

@@ -151,6 +151,9 @@ pub struct ActorRow<'a> {
     pub incentive_mean: Decimal6,
     /// The last epoch (its block) the actor was registered in.
     pub last_registered_epoch_block: Option<u64>,
+    /// Miners whose answers validators refused as no probability distribution, how many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub malformed_answers: Option<u64>,
     /// Miners that serve a model only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelRow>,

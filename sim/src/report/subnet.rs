@@ -133,6 +133,7 @@ fn actor_row<'a>(member: &Member<'a>) -> ActorRow<'a> {
         group: &member.node.group,
         incentive_mean: Decimal6::round(settled.incentive),
         last_registered_epoch_block: settled.last_registered_block,
+        malformed_answers: (stats.answers_malformed > 0).then_some(stats.answers_malformed),
         model: member.record.model.map(|model| ModelRow {
             data_percent: model.spec.data_percent,
             epochs: model.spec.epochs,

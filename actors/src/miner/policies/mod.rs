@@ -9,12 +9,14 @@
 mod copycat;
 mod honest;
 mod intermittent;
+mod malformed;
 mod random;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::MinerPolicy;
+use crate::ml::scoring::Malformed;
 use crate::policy::{PolicyError, Reference};
 use crate::protocol::NodeId;
 
@@ -37,6 +39,9 @@ pub enum MinerPolicySpec {
     /// Registers at `register_at_block` into whatever UID the chain frees for it (the pruned
     /// one), then serves its own model.
     Sniper { register_at_block: u64 },
+    /// Answers that are no probability distribution: every class certain (`unnormalised`), a
+    /// class too many (`wrong_length`) or no rows (`empty`). Validators give them nothing.
+    Malformed { kind: Malformed },
 }
 
 impl MinerPolicySpec {
@@ -74,12 +79,12 @@ impl MinerPolicySpec {
         match self {
             Self::Sybil => ModelSource::SharedByGroup,
             Self::StaleModel { epochs } => ModelSource::Checkpoint { epochs: *epochs },
-            Self::Copycat { .. } | Self::Random => ModelSource::None,
+            Self::Copycat { .. } | Self::Random | Self::Malformed { .. } => ModelSource::None,
             _ => ModelSource::Own,
         }
     }
 
-    /// Whether the policy serves a model (the copycat and random miners have none).
+    /// Whether the policy serves a model (the copycat, random and malformed miners have none).
     pub fn has_model(&self) -> bool {
         self.model_source() != ModelSource::None
     }
@@ -118,6 +123,7 @@ pub fn build(spec: &MinerPolicySpec, node_of: &dyn Fn(&str) -> Option<NodeId>) -
             Box::new(copycat::Copycat { target: node_of(target).expect("scenario validation resolved the target") })
         }
         MinerPolicySpec::Random => Box::new(random::Random),
+        MinerPolicySpec::Malformed { kind } => Box::new(malformed::MalformedAnswers { kind: *kind }),
         MinerPolicySpec::Intermittent { period_blocks, online_blocks } => {
             Box::new(intermittent::Intermittent { period_blocks: *period_blocks, online_blocks: *online_blocks })
         }
@@ -127,6 +133,7 @@ pub fn build(spec: &MinerPolicySpec, node_of: &dyn Fn(&str) -> Option<NodeId>) -
 #[cfg(test)]
 mod tests {
     use super::{MinerPolicySpec, ModelSource};
+    use crate::ml::scoring::Malformed;
     use crate::policy::{PolicyError, Reference};
 
     #[test]
@@ -139,6 +146,7 @@ mod tests {
             (MinerPolicySpec::StaleModel { epochs: 1 }, "stale_model"),
             (MinerPolicySpec::Intermittent { period_blocks: 2, online_blocks: 1 }, "intermittent"),
             (MinerPolicySpec::Sniper { register_at_block: 9 }, "sniper"),
+            (MinerPolicySpec::Malformed { kind: Malformed::WrongLength }, "malformed"),
         ];
         for (spec, key) in specs {
             assert_eq!(spec.name(), key);
@@ -198,6 +206,7 @@ mod tests {
             (MinerPolicySpec::StaleModel { epochs: 2 }, ModelSource::Checkpoint { epochs: 2 }),
             (MinerPolicySpec::Copycat { target: "miners/0".into() }, ModelSource::None),
             (MinerPolicySpec::Random, ModelSource::None),
+            (MinerPolicySpec::Malformed { kind: Malformed::Empty }, ModelSource::None),
         ];
         for (spec, source) in sources {
             assert_eq!(spec.model_source(), source, "{}", spec.name());
