@@ -97,6 +97,13 @@ impl EpochScheduler {
         }
     }
 
+    /// Whether [`on_block`](Self::on_block) at `block` will find the epoch due (it counts the
+    /// block first): what step 3 of the block, before the coinbase, needs to know.
+    pub fn due_at_block_step(&self, tempo: u16, block: u64) -> bool {
+        let counted = Self { blocks_since_last_step: self.blocks_since_last_step.saturating_add(1), ..self.clone() };
+        counted.due(tempo, block)
+    }
+
     /// The epoch a weight commit at `block` belongs to: the current index, plus one when the
     /// epoch is due this block (§5.2 look-ahead).
     pub fn commit_epoch(&self, tempo: u16, block: u64) -> u64 {

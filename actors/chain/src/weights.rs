@@ -3,6 +3,7 @@
 
 use super::accounts::HotkeyId;
 use super::metagraph::{CallError, CommitRefused, InvalidCall, WeightsPayload};
+use super::schedule::Cadence;
 use super::state::Chain;
 
 /// Why a weights call fails.
@@ -75,15 +76,31 @@ impl Chain {
         Ok(())
     }
 
-    /// §3.3 step 3: every subnet opens the timelocked commits of its current epoch.
+    /// §3.3 step 3: every subnet opens the timelocked commits due in its epoch. At HEAD the epoch
+    /// is looked ahead (`current_epoch_with_lookahead`): a subnet whose epoch runs this block
+    /// reveals the commits of the epoch about to fire, so that it counts them, and one the
+    /// per-block cap will defer reveals nothing until it runs. The legacy cadence reads the index
+    /// as it stands.
     pub(super) fn reveal_timelocked_commits(&mut self, block: u64) -> Vec<(u16, u16, CommitRefused)> {
+        let epochs_max = self.params.max_epochs_per_block;
+        let mut epochs_due = 0u16;
         let mut refused = Vec::new();
         for subnet in &mut self.subnets {
             let h = &subnet.metagraph.hyperparameters;
+            let scheduler = &subnet.scheduler;
+            // Every subnet due this block takes a place under the cap, commit-reveal or not.
+            let epoch = match scheduler.cadence {
+                Cadence::Legacy => scheduler.current_epoch(h.tempo, block),
+                Cadence::Head if !scheduler.due_at_block_step(h.tempo, block) => scheduler.epoch_index,
+                Cadence::Head if epochs_due >= epochs_max => continue,
+                Cadence::Head => {
+                    epochs_due += 1;
+                    scheduler.epoch_index + 1
+                }
+            };
             if !h.commit_reveal || h.commit_reveal_version < 3 {
                 continue;
             }
-            let epoch = subnet.scheduler.current_epoch(h.tempo, block);
             let netuid = subnet.netuid;
             refused.extend(
                 subnet.metagraph.reveal_timelocked(block, epoch).into_iter().map(|(uid, reason)| (netuid, uid, reason)),

@@ -7,8 +7,10 @@ use rand_chacha::rand_core::{Rng, SeedableRng};
 use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
 use tensorsim_chain::fixed::U64F64;
 use tensorsim_chain::hyperparameters::Hyperparameters;
+use tensorsim_chain::metagraph::WeightsPayload;
 use tensorsim_chain::pool::Pool;
 use tensorsim_chain::state::{Chain, NetworkParameters};
+use tensorsim_chain::weights::WeightsCall;
 
 const TAO: u64 = 1_000_000_000;
 
@@ -171,4 +173,53 @@ fn the_same_seed_gives_the_same_chain() {
     };
     assert_eq!(run(3), run(3));
     assert_ne!(run(3), run(4));
+}
+
+/// Weights committed (timelocked) during a tempo under HEAD: the reveal of step 3 looks ahead to
+/// the epoch about to fire at the tempo's end, so that epoch counts them (upstream
+/// `current_epoch_with_lookahead`); reading the index as it stood put them one tempo later.
+#[test]
+fn head_timelocked_weights_committed_during_a_tempo_count_in_the_epoch_that_closes_it() {
+    let h = Hyperparameters {
+        tempo: 20,
+        commit_reveal: true,
+        commit_reveal_version: 4,
+        reveal_period_epochs: 1,
+        weights_set_rate_limit: 0,
+        ..Hyperparameters::default()
+    };
+    let mut chain = Chain::new(NetworkParameters::from_hyperparameters(&h));
+    let owner = chain.create_coldkey(10_000 * TAO);
+    let owner_hotkey = chain.create_hotkey(owner);
+    let pool = Pool { tao_rao: 1_000 * TAO, alpha_rao: 1_000 * TAO };
+    let netuid = chain.create_subnet(owner_hotkey, h, pool, U64F64::from_num(1)).unwrap();
+    chain.start_emission(netuid);
+    let mut hotkeys = Vec::new();
+    for _ in 0..3 {
+        let coldkey = chain.create_coldkey(1_000 * TAO);
+        let hotkey = chain.create_hotkey(coldkey);
+        chain.burned_register(coldkey, hotkey, netuid).unwrap();
+        hotkeys.push((coldkey, hotkey));
+    }
+    let (validator_coldkey, validator) = hotkeys[0];
+    chain.add_stake(validator_coldkey, validator, netuid, 500 * TAO).unwrap();
+    // Run to the first epoch (permits), then commit in the tempo after it.
+    let mut epochs_at = Vec::new();
+    while epochs_at.is_empty() {
+        if !chain.step_block().epochs.is_empty() {
+            epochs_at.push(chain.block);
+        }
+    }
+    chain.step_block();
+    let miner_uid = chain.subnet(netuid).uid_of(hotkeys[1].1).unwrap();
+    let payload = WeightsPayload { dests: vec![miner_uid], values: vec![65_535], version_key: 0 };
+    chain.weights_call(validator, netuid, WeightsCall::CommitTimelocked(payload)).unwrap();
+    let closing = loop {
+        let report = chain.step_block();
+        if let Some((_, output)) = report.epochs.into_iter().next() {
+            break output;
+        }
+    };
+    assert_eq!(chain.block, epochs_at[0] + 20, "the next epoch closes the tempo of the commit");
+    assert!(closing.incentive[usize::from(miner_uid)] > 0, "the committed weights count: {:?}", closing.incentive);
 }
