@@ -9,8 +9,9 @@ pool and root, and every way weights arrive: set_weights (subnets 1 and 4), comm
 it to head-2026 half way, so the epoch cadence changes from tempo + 1 to tempo mid-run.
 
 The steps are placed by the epoch schedule of spec §3.2 so that every commit is revealed in the
-epoch after it: legacy epochs of subnet u at blocks b with (b + u + 1) mod (T + 1) = 0; after the
-upgrade every T blocks from each subnet's last legacy epoch (the phases differ, so the cap of
+epoch after it: legacy epochs of subnet u at blocks b with (b + u + 1) mod (T + 1) = T (where the
+chain's blocks_until_next_epoch is 0); after the upgrade every T blocks from each subnet's last
+legacy epoch (the phases differ, so the cap of
 epochs per block never defers one).
 
 Usage: python3 scenarios/chain/generate.py [--long FILE] [--short FILE]
@@ -31,7 +32,7 @@ TAO = 10**9
 def epoch_blocks(netuid, blocks_total, upgrade_at):
     """Every block the subnet's epoch runs at, in order."""
     blocks = []
-    b = (TEMPO + 1) - (netuid + 1) % (TEMPO + 1)
+    b = (TEMPO - (netuid + 1)) % (TEMPO + 1) or TEMPO + 1
     while b < upgrade_at:
         blocks.append(b)
         b += TEMPO + 1

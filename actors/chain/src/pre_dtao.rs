@@ -120,7 +120,8 @@ mod tests {
         chain.burned_register(miner_key, miner, netuid).unwrap();
         assert_eq!(chain.total_issuance_rao, issuance - 2 * (TAO / 10), "the burns are burned");
 
-        // The root epoch at block 100 gives the only weighted subnet the whole block emission.
+        // The root epoch at block 99 (its count to the next epoch is 0 there) gives the only
+        // weighted subnet the whole block emission.
         while chain.block < 100 {
             chain.step_block();
         }
@@ -143,9 +144,9 @@ mod tests {
         let cut = chain.accounts.balance(whale) - owner_balance;
         let gained = chain.hotkey_root_tao(validator) + chain.hotkey_root_tao(miner) - staked;
         assert_eq!(minted, cut + gained);
-        // Epochs at blocks 108 and 119 drained blocks 100..=119 (20 TAO, less flooring dust);
-        // blocks 120..=122 wait for the next.
-        assert_eq!(chain.subnet(netuid).pending_tao_rao, 3 * TAO);
+        // Epochs at blocks 107 and 118 drained blocks 99..=118 (20 TAO, less flooring dust);
+        // blocks 119..=122 wait for the next.
+        assert_eq!(chain.subnet(netuid).pending_tao_rao, 4 * TAO);
         assert!(minted <= 20 * TAO && minted + 10 >= 20 * TAO, "{minted}");
         assert!(cut.abs_diff(4 * TAO) <= 2, "the owner's cut is a fifth (floored per epoch): {cut}");
 

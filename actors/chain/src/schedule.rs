@@ -2,7 +2,8 @@
 //! - HEAD (dynamic tempo, since 2026-06): every T blocks from `LastEpochBlock`, at most
 //!   `MaxEpochsPerBlock` epochs per block (the rest deferred by a block), and a safety net after
 //!   50 400 blocks without one;
-//! - legacy: at block b iff `(b + netuid + 1) mod (T + 1) = 0`, i.e. every T + 1 blocks.
+//! - legacy: at block b iff `blocks_until_next_epoch` is 0, i.e. `(b + netuid + 1) mod (T + 1) = T`,
+//!   every T + 1 blocks.
 
 /// Blocks without an epoch after which the HEAD scheduler runs one whatever the tempo says.
 pub const BLOCKS_SINCE_LAST_STEP_MAX: u64 = 50_400;
@@ -17,9 +18,12 @@ pub fn legacy_blocks_until_next_epoch(netuid: u16, tempo: u16, block: u64) -> u6
     u64::from(tempo) - phase
 }
 
-/// Legacy: whether the epoch runs at `block`.
+/// Legacy: whether the epoch runs at `block`: where the count of blocks until the next epoch is
+/// 0 (subtensor's `should_run_epoch`), the last block of an epoch index. Spec §3.2's sentence
+/// "(b + netuid + 1) mod (T + 1) = 0" is one block late: its own `blocks_until_next_epoch`
+/// formula, the chain's code and the chain's doc table (tempo 100, netuid 0 → block 99) agree.
 pub fn legacy_epoch_due(netuid: u16, tempo: u16, block: u64) -> bool {
-    tempo != 0 && block.wrapping_add(u64::from(netuid)).wrapping_add(1) % (u64::from(tempo) + 1) == 0
+    tempo != 0 && legacy_blocks_until_next_epoch(netuid, tempo, block) == 0
 }
 
 /// HEAD: blocks until the next epoch the tempo schedules, `max(0, LEB + T − b)`; `u64::MAX` when
@@ -47,7 +51,7 @@ pub enum EpochDecision {
 pub enum Cadence {
     /// Every T blocks from `LastEpochBlock`, capped per block, with the safety net.
     Head,
-    /// At blocks with `(b + netuid + 1) mod (T + 1) = 0`, every due subnet in the same block.
+    /// At blocks with `(b + netuid + 1) mod (T + 1) = T`, every due subnet in the same block.
     Legacy,
 }
 
@@ -155,10 +159,14 @@ impl EpochScheduler {
             return;
         }
         if cadence == Cadence::Head && tempo != 0 {
+            // The last block at or before `block` whose count to the next epoch was 0.
             let period = u64::from(tempo) + 1;
-            let since = block.wrapping_add(u64::from(self.netuid)).wrapping_add(1) % period;
-            self.last_epoch_block = block.saturating_sub(since);
+            let phase = block.wrapping_add(u64::from(self.netuid)).wrapping_add(1) % period;
+            self.last_epoch_block = block.saturating_sub((phase + 1) % period);
             self.pending_epoch_at = 0;
+            // `SubnetEpochIndex` carries on from the index the chain had at this block (the legacy
+            // epoch ran on the last block of its index, so the field set then is one behind).
+            self.epoch_index = legacy_epoch_index(self.netuid, tempo, block);
         } else {
             self.epoch_index = legacy_epoch_index(self.netuid, tempo, block);
         }
@@ -196,8 +204,19 @@ mod tests {
         for (netuid, tempo, block, want) in cases {
             assert_eq!(legacy_blocks_until_next_epoch(netuid, tempo, block), want, "{netuid} {tempo} {block}");
         }
-        // The epoch runs exactly where the count reaches its tempo.
-        assert!(legacy_epoch_due(1, 10, 9) && !legacy_epoch_due(1, 10, 10) && legacy_epoch_due(1, 10, 20));
+        // The epoch runs where the count reaches 0 (subtensor's `should_run_epoch`), the block
+        // before the count restarts at its tempo.
+        assert!(legacy_epoch_due(1, 10, 8) && !legacy_epoch_due(1, 10, 9) && legacy_epoch_due(1, 10, 19));
+        assert!(!legacy_epoch_due(1, 10, 20) && !legacy_epoch_due(1, 0, 19), "tempo 0 never runs");
+    }
+
+    #[test]
+    fn the_legacy_first_epoch_blocks_are_the_chains_doc_table() {
+        // subtensor's doc comment on `blocks_until_next_epoch`: (tempo, netuid, first epoch block).
+        for (tempo, netuid, first) in [(1, 0, 0), (1, 1, 1), (2, 0, 1), (2, 1, 0), (100, 0, 99), (100, 1, 98)] {
+            let found = (0..=200u64).find(|&block| legacy_epoch_due(netuid, tempo, block));
+            assert_eq!(found, Some(first), "tempo {tempo}, netuid {netuid}");
+        }
     }
 
     #[test]
@@ -285,25 +304,28 @@ mod tests {
                 }
             }
         }
-        // netuid 1 and 12 share a phase mod 11: both run in the same block despite a cap of 1.
-        assert_eq!(runs, vec![(0, 9, 1), (1, 9, 2), (0, 20, 2), (1, 20, 3)]);
-        // The legacy index is a function of the block; a commit in an epoch block (31) belongs to
-        // the epoch after the one that block starts.
-        assert_eq!(a.commit_epoch(10, 30), 2);
-        assert_eq!(a.commit_epoch(10, 31), 4);
+        // netuid 1 and 12 share a phase mod 11: both run in the same block despite a cap of 1,
+        // on the last block of an index (the epoch does not change the index; the next block does).
+        assert_eq!(runs, vec![(0, 8, 0), (1, 8, 1), (0, 19, 1), (1, 19, 2), (0, 30, 2), (1, 30, 3)]);
+        // The legacy index is a function of the block; a commit in an epoch block (30) belongs to
+        // the index after it, as one in the next block (31) does.
+        assert_eq!(a.commit_epoch(10, 29), 2);
+        assert_eq!(a.commit_epoch(10, 30), 3);
+        assert_eq!(a.commit_epoch(10, 31), 3);
     }
 
     #[test]
     fn migrating_to_head_keeps_the_phase() {
         let mut scheduler = EpochScheduler::new(1, 10, 0, Cadence::Legacy);
         step(&mut scheduler, 10, 0, 25);
-        let index = scheduler.epoch_index;
+        let index = scheduler.current_epoch(10, 25);
         scheduler.migrate(Cadence::Head, 10, 25);
-        assert_eq!(scheduler.last_epoch_block, 20);
+        assert_eq!(scheduler.current_epoch(10, 25), index, "the index carries on: commits keep their epoch");
+        assert_eq!(scheduler.last_epoch_block, 19);
         let runs: Vec<u64> =
             (26..=45).filter(|&block| scheduler.on_block(10, block, &mut 0, 2) == EpochDecision::Run).collect();
-        // Every T from the last legacy epoch (20): 30, 40.
-        assert_eq!(runs, vec![30, 40]);
+        // Every T from the last legacy epoch (19): 29, 39.
+        assert_eq!(runs, vec![29, 39]);
         assert_eq!(scheduler.epoch_index, index + 2);
     }
 }
