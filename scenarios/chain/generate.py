@@ -36,8 +36,9 @@ def epoch_blocks(netuid, blocks_total, upgrade_at):
     while b < upgrade_at:
         blocks.append(b)
         b += TEMPO + 1
+    # The migration sets LastEpochBlock to the block after the last legacy epoch.
     last = blocks[-1]
-    b = last + TEMPO
+    b = last + 1 + TEMPO
     while b <= blocks_total:
         blocks.append(b)
         b += TEMPO

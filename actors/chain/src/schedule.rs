@@ -101,13 +101,6 @@ impl EpochScheduler {
         }
     }
 
-    /// Whether [`on_block`](Self::on_block) at `block` will find the epoch due (it counts the
-    /// block first): what step 3 of the block, before the coinbase, needs to know.
-    pub fn due_at_block_step(&self, tempo: u16, block: u64) -> bool {
-        let counted = Self { blocks_since_last_step: self.blocks_since_last_step.saturating_add(1), ..self.clone() };
-        counted.due(tempo, block)
-    }
-
     /// The epoch a weight commit at `block` belongs to: the current index, plus one when the
     /// epoch is due this block (§5.2 look-ahead).
     pub fn commit_epoch(&self, tempo: u16, block: u64) -> u64 {
@@ -159,10 +152,12 @@ impl EpochScheduler {
             return;
         }
         if cadence == Cadence::Head && tempo != 0 {
-            // The last block at or before `block` whose count to the next epoch was 0.
+            // As subtensor's migration: `b − ((b + netuid + 1) mod (T + 1))`, the block after the
+            // last legacy epoch, so that `LastEpochBlock + T` is the next legacy epoch block and
+            // the first HEAD epoch falls where the legacy one would have.
             let period = u64::from(tempo) + 1;
             let phase = block.wrapping_add(u64::from(self.netuid)).wrapping_add(1) % period;
-            self.last_epoch_block = block.saturating_sub((phase + 1) % period);
+            self.last_epoch_block = block.saturating_sub(phase);
             self.pending_epoch_at = 0;
             // `SubnetEpochIndex` carries on from the index the chain had at this block (the legacy
             // epoch ran on the last block of its index, so the field set then is one behind).
@@ -321,11 +316,11 @@ mod tests {
         let index = scheduler.current_epoch(10, 25);
         scheduler.migrate(Cadence::Head, 10, 25);
         assert_eq!(scheduler.current_epoch(10, 25), index, "the index carries on: commits keep their epoch");
-        assert_eq!(scheduler.last_epoch_block, 19);
+        // The legacy epochs ran at 8 and 19 and the next would run at 30: LastEpochBlock + T is it.
+        assert_eq!(scheduler.last_epoch_block, 20);
         let runs: Vec<u64> =
             (26..=45).filter(|&block| scheduler.on_block(10, block, &mut 0, 2) == EpochDecision::Run).collect();
-        // Every T from the last legacy epoch (19): 29, 39.
-        assert_eq!(runs, vec![29, 39]);
+        assert_eq!(runs, vec![30, 40]);
         assert_eq!(scheduler.epoch_index, index + 2);
     }
 }

@@ -61,17 +61,24 @@ impl Chain {
         let block = self.block;
         let subnet = self.subnet_mut(netuid);
         let uid = subnet.uid_of(hotkey).ok_or(WeightsCallError::NotRegistered)?;
-        let epoch = subnet.scheduler.commit_epoch(subnet.metagraph.hyperparameters.tempo, block);
+        let tempo = subnet.metagraph.hyperparameters.tempo;
+        let look_ahead = subnet.scheduler.commit_epoch(tempo, block);
+        // Before dynamic tempo, hash commits and their reveals read the index of the block as it
+        // stands (`get_epoch_index`); only timelocked commits looked ahead.
+        let hash_epoch = match subnet.scheduler.cadence {
+            Cadence::Head => look_ahead,
+            Cadence::Legacy => subnet.scheduler.current_epoch(tempo, block),
+        };
         let metagraph = &mut subnet.metagraph;
         match call {
             WeightsCall::Set(payload) => {
                 metagraph.set_weights(uid, &payload.dests, &payload.values, payload.version_key, block)?;
             }
-            WeightsCall::Commit(hash) => metagraph.commit_weights(uid, hash, block, epoch)?,
+            WeightsCall::Commit(hash) => metagraph.commit_weights(uid, hash, block, hash_epoch)?,
             WeightsCall::CommitTimelocked(payload) => {
-                metagraph.commit_timelocked_weights(uid, payload, block, epoch)?
+                metagraph.commit_timelocked_weights(uid, payload, block, look_ahead)?
             }
-            WeightsCall::Reveal(payload, salt) => metagraph.reveal_weights(uid, payload, salt, block, epoch)?,
+            WeightsCall::Reveal(payload, salt) => metagraph.reveal_weights(uid, payload, salt, block, hash_epoch)?,
         }
         Ok(())
     }
@@ -91,7 +98,8 @@ impl Chain {
             // Every subnet due this block takes a place under the cap, commit-reveal or not.
             let epoch = match scheduler.cadence {
                 Cadence::Legacy => scheduler.current_epoch(h.tempo, block),
-                Cadence::Head if !scheduler.due_at_block_step(h.tempo, block) => scheduler.epoch_index,
+                // Read before this block is counted, as upstream's pre-pass reads `BlocksSinceLastStep`.
+                Cadence::Head if !scheduler.due(h.tempo, block) => scheduler.epoch_index,
                 Cadence::Head if epochs_due >= epochs_max => continue,
                 Cadence::Head => {
                     epochs_due += 1;

@@ -223,3 +223,42 @@ fn head_timelocked_weights_committed_during_a_tempo_count_in_the_epoch_that_clos
     assert_eq!(chain.block, epochs_at[0] + 20, "the next epoch closes the tempo of the commit");
     assert!(closing.incentive[usize::from(miner_uid)] > 0, "the committed weights count: {:?}", closing.incentive);
 }
+
+/// Before dynamic tempo a hash commit and its reveal read the epoch index of their block as it
+/// stands (subtensor's `get_epoch_index`): a reveal sent on the epoch block that ends its reveal
+/// index is accepted. With the look-ahead of HEAD it would read the next index and be refused as
+/// expired.
+#[test]
+fn legacy_hash_reveals_on_the_epoch_block_of_their_reveal_index_are_accepted() {
+    let h = Hyperparameters {
+        tempo: 10,
+        commit_reveal: true,
+        commit_reveal_version: 2,
+        reveal_period_epochs: 1,
+        weights_set_rate_limit: 0,
+        ..Hyperparameters::default()
+    };
+    let legacy = tensorsim_chain::profile::profile_by_name("yuma3-2025").unwrap();
+    let mut chain = Chain::with_profile(NetworkParameters::from_hyperparameters(&h), legacy);
+    let owner = chain.create_coldkey(10_000 * TAO);
+    let owner_hotkey = chain.create_hotkey(owner);
+    let pool = Pool { tao_rao: 1_000 * TAO, alpha_rao: 1_000 * TAO };
+    let netuid = chain.create_subnet(owner_hotkey, h, pool, U64F64::from_num(1)).unwrap();
+    assert_eq!(netuid, 1, "epochs of netuid 1, tempo 10: blocks 8, 19, 30");
+    let coldkey = chain.create_coldkey(1_000 * TAO);
+    let validator = chain.create_hotkey(coldkey);
+    chain.burned_register(coldkey, validator, netuid).unwrap();
+    while chain.block < 12 {
+        chain.step_block();
+    }
+    // Committed at block 12 (index 1), revealable in index 2: blocks 20 to 30.
+    let uid = chain.subnet(netuid).uid_of(validator).unwrap();
+    let payload = WeightsPayload { dests: vec![uid], values: vec![65_535], version_key: 0 };
+    let salt = [7u16];
+    let hash = tensorsim_chain::metagraph::commit_hash(uid, &payload, &salt);
+    chain.weights_call(validator, netuid, WeightsCall::Commit(hash)).unwrap();
+    while chain.block < 30 {
+        chain.step_block();
+    }
+    chain.weights_call(validator, netuid, WeightsCall::Reveal(&payload, &salt)).unwrap();
+}
