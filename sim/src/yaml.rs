@@ -72,62 +72,82 @@ enum Lex {
     NodeStart,
     /// Inside a plain scalar, or after a node.
     Inside,
+    /// An anchor (`&a`) or a tag (`!t`) before a node: the node still starts after it.
+    Property,
     DoubleQuoted,
+    /// Just after a backslash in a double-quoted string: the next character is escaped.
+    DoubleQuotedEscape,
     SingleQuoted,
     Comment,
+    /// The content of a block scalar (`|`, `>`): every line more indented than `parent`.
+    BlockScalar {
+        parent: usize,
+    },
 }
 
 /// `Err` at the first `[` or `{` that opens a flow collection deeper than [`FLOW_DEPTH_MAX`].
-/// A light lexer: brackets count only where a node starts, never inside a quoted string, a
-/// plain scalar or a comment; it errs on the side of letting the parser decide.
+/// A light lexer: brackets count only where a node starts, never inside a quoted string, a plain
+/// scalar, a block scalar or a comment; it errs on the side of letting the parser decide.
 fn check_flow_depth(text: &str) -> Result<(), YamlError> {
-    let (mut lex, mut depth, mut line, mut column) = (Lex::NodeStart, 0usize, 1usize, 0usize);
-    let mut chars = text.chars().peekable();
-    let mut previous = '\n';
-    while let Some(c) = chars.next() {
-        column += 1;
-        let next = chars.peek().copied().unwrap_or('\n');
-        let blank_after = next.is_whitespace();
-        lex = match (lex, c) {
-            (_, '\n') if lex != Lex::DoubleQuoted && lex != Lex::SingleQuoted => Lex::NodeStart,
-            (Lex::Comment, _) => Lex::Comment,
-            (Lex::DoubleQuoted, '\\') => {
-                chars.next();
-                Lex::DoubleQuoted
-            }
-            (Lex::DoubleQuoted, '"') | (Lex::SingleQuoted, '\'') => Lex::Inside,
-            (Lex::DoubleQuoted | Lex::SingleQuoted, _) => lex,
-            (_, '#') if previous.is_whitespace() => Lex::Comment,
-            (_, c) if c.is_whitespace() => lex,
-            (Lex::NodeStart, '"') => Lex::DoubleQuoted,
-            (Lex::NodeStart, '\'') => Lex::SingleQuoted,
-            (Lex::NodeStart, '[' | '{') => {
-                depth += 1;
-                if depth > FLOW_DEPTH_MAX {
-                    return Err(YamlError {
-                        path: String::new(),
-                        line: Some(line),
-                        column: Some(column),
-                        message: format!("flow collections nested deeper than {FLOW_DEPTH_MAX} levels"),
-                    });
-                }
-                Lex::NodeStart
-            }
-            (Lex::NodeStart, '-' | '?') if blank_after => Lex::NodeStart,
-            (_, ']' | '}') if depth > 0 => {
-                depth -= 1;
-                Lex::Inside
-            }
-            (_, ',') if depth > 0 => Lex::NodeStart,
-            (_, ':') if blank_after || (depth > 0 && matches!(next, ',' | '[' | ']' | '{' | '}')) => Lex::NodeStart,
-            (Lex::NodeStart | Lex::Inside, _) => Lex::Inside,
+    let (mut lex, mut depth) = (Lex::NodeStart, 0usize);
+    for (index, line) in text.split('\n').enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        lex = match lex {
+            Lex::BlockScalar { parent } if line.trim().is_empty() || indent > parent => continue,
+            Lex::DoubleQuoted | Lex::DoubleQuotedEscape => Lex::DoubleQuoted,
+            Lex::SingleQuoted => lex,
+            _ => Lex::NodeStart,
         };
-        if c == '\n' {
-            (line, column) = (line + 1, 0);
+        let chars: Vec<char> = line.chars().collect();
+        for (column, &c) in chars.iter().enumerate() {
+            let previous = if column == 0 { ' ' } else { chars[column - 1] };
+            let next = chars.get(column + 1).copied().unwrap_or(' ');
+            lex = step(lex, c, previous, next, &mut depth, indent);
+            if depth > FLOW_DEPTH_MAX {
+                let message = format!("flow collections nested deeper than {FLOW_DEPTH_MAX} levels");
+                return Err(YamlError {
+                    path: String::new(),
+                    line: Some(index + 1),
+                    column: Some(column + 1),
+                    message,
+                });
+            }
         }
-        previous = c;
     }
     Ok(())
+}
+
+/// One character of [`check_flow_depth`]: the state after `c`, with `depth` counted.
+fn step(lex: Lex, c: char, previous: char, next: char, depth: &mut usize, indent: usize) -> Lex {
+    let blank_after = next.is_whitespace();
+    match (lex, c) {
+        (Lex::Comment | Lex::BlockScalar { .. }, _) => lex,
+        (Lex::DoubleQuotedEscape, _) => Lex::DoubleQuoted,
+        (Lex::DoubleQuoted, '\\') => Lex::DoubleQuotedEscape,
+        (Lex::DoubleQuoted, '"') => Lex::Inside,
+        (Lex::SingleQuoted, '\'') => Lex::Inside,
+        (Lex::DoubleQuoted | Lex::SingleQuoted, _) => lex,
+        (Lex::Property, c) if c.is_whitespace() => Lex::NodeStart,
+        (Lex::Property, _) => lex,
+        (_, '#') if previous.is_whitespace() => Lex::Comment,
+        (_, c) if c.is_whitespace() => lex,
+        (Lex::NodeStart, '"') => Lex::DoubleQuoted,
+        (Lex::NodeStart, '\'') => Lex::SingleQuoted,
+        (Lex::NodeStart, '&' | '!') => Lex::Property,
+        (Lex::NodeStart, '|' | '>') if *depth == 0 => Lex::BlockScalar { parent: indent },
+        (Lex::NodeStart, '[' | '{') => {
+            *depth += 1;
+            Lex::NodeStart
+        }
+        (Lex::NodeStart, '-' | '?') if blank_after => Lex::NodeStart,
+        (_, ']' | '}') if *depth > 0 => {
+            *depth -= 1;
+            Lex::Inside
+        }
+        (_, ',') if *depth > 0 => Lex::NodeStart,
+        (_, ':') if blank_after || (*depth > 0 && matches!(next, ',' | '[' | ']' | '{' | '}')) => Lex::NodeStart,
+        (Lex::NodeStart | Lex::Inside, _) => Lex::Inside,
+    }
 }
 
 #[cfg(test)]
@@ -163,9 +183,35 @@ mod tests {
             format!("seed: 1 # {brackets}\n"),
             format!("name: a{brackets}\n"),
             format!("name: \"a \\\" {brackets}\"\n"),
+            format!("name: \"a \\\\\"\nseed: 1 # {brackets}\n"),
         ] {
             assert_eq!(check_flow_depth(&text), Ok(()), "{text}");
         }
+    }
+
+    #[test]
+    fn anchors_and_tags_before_a_collection_do_not_hide_its_depth() {
+        for property in ["&a ", "!t "] {
+            let text = format!("seed: {}\n", format!("{property}[").repeat(FLOW_DEPTH_MAX + 1));
+            assert!(check_flow_depth(&text).is_err(), "{property}");
+        }
+    }
+
+    #[test]
+    fn an_escaped_backslash_ends_no_string_early_and_hides_no_depth() {
+        // `"a\\"` is a string holding one backslash: the brackets after it are nesting.
+        let text = format!("name: \"a\\\\\"\nseed: {}\n", "[".repeat(FLOW_DEPTH_MAX + 1));
+        assert!(check_flow_depth(&text).is_err());
+    }
+
+    #[test]
+    fn block_scalar_lines_are_text_not_nesting() {
+        let lines = format!("  [todo {}\n", "[".repeat(8)).repeat(2 * FLOW_DEPTH_MAX);
+        let text = format!("description: |\n{lines}\nseed: 1\n");
+        assert_eq!(check_flow_depth(&text), Ok(()));
+        // After the scalar ends (a line as indented as its key), nesting counts again.
+        let after = format!("description: >-\n  text\nseed: {}\n", "[".repeat(FLOW_DEPTH_MAX + 1));
+        assert!(check_flow_depth(&after).is_err());
     }
 
     #[test]

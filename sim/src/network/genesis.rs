@@ -14,6 +14,7 @@ use tensorsim_chain::fixed::U64F64;
 use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::pool::Pool;
 use tensorsim_chain::profile::Tokenomics;
+use tensorsim_chain::root::RootRefused;
 use tensorsim_chain::staking::ROOT_NETUID;
 use tensorsim_chain::state::{Chain, NetworkParameters};
 
@@ -92,7 +93,7 @@ impl Genesis {
             }
         }
         if plan.profile.tokenomics == Tokenomics::PreDtao {
-            root_network_at_genesis(&mut chain, plan, &keys);
+            root_network_at_genesis(&mut chain, plan, &keys)?;
         }
         // A genesis epoch without emission: permits and stored outputs as if the subnet had been
         // running, so validators hold permits (and miners answer them) from the first block.
@@ -132,25 +133,37 @@ fn stake_netuid(plan: &Plan, netuid: u16) -> u16 {
 
 /// Before dTAO, emission reaches a subnet only through the root network's weights: every
 /// validator joins root (the chain keeps the most staked when it is full) and weights every
-/// subnet equally, so that each subnet emits as a running network's would.
-fn root_network_at_genesis(chain: &mut Chain, plan: &Plan, keys: &[Option<(ColdkeyId, HotkeyId)>]) {
-    let validators: Vec<HotkeyId> = plan
+/// subnet equally, so that each subnet emits as a running network's would. A refusal other than
+/// the full root network's is a genesis the chain would not have.
+fn root_network_at_genesis(
+    chain: &mut Chain,
+    plan: &Plan,
+    keys: &[Option<(ColdkeyId, HotkeyId)>],
+) -> Result<(), GenesisError> {
+    let validators: Vec<(&str, HotkeyId)> = plan
         .nodes
         .iter()
         .zip(keys)
         .filter(|(node, _)| matches!(node.role, Role::Validator { .. }))
-        .filter_map(|(_, keys)| keys.map(|(_, hotkey)| hotkey))
+        .filter_map(|(node, keys)| keys.map(|(_, hotkey)| (node.name.as_str(), hotkey)))
         .collect();
     let netuids: Vec<u16> = plan.subnets.iter().map(|subnet| subnet.netuid).collect();
     let equal = vec![u16::MAX; netuids.len()];
-    for &hotkey in &validators {
-        // A full root network refuses a newcomer with less stake than its least: the chain's rule.
-        let _ = chain.root_register(hotkey);
+    let refused = |name: &str, what: &str, e: RootRefused| GenesisError(format!("{name}: cannot {what}: {e:?}"));
+    for &(name, hotkey) in &validators {
+        match chain.root_register(hotkey) {
+            Ok(()) | Err(RootRefused::StakeTooLow { .. }) => {}
+            Err(e) => return Err(refused(name, "join the root network at genesis", e)),
+        }
     }
-    for &hotkey in &validators {
-        // Refused only for a hotkey root did not take, which then sets no root weights.
-        let _ = chain.set_root_weights(hotkey, &netuids, &equal);
+    for &(name, hotkey) in &validators {
+        match chain.set_root_weights(hotkey, &netuids, &equal) {
+            // A validator the full root network did not take sets no root weights.
+            Ok(()) | Err(RootRefused::NotMember) => {}
+            Err(e) => return Err(refused(name, "set root weights at genesis", e)),
+        }
     }
+    Ok(())
 }
 
 /// Each miner's model, as its policy's `model_source` says: its own, a checkpoint of it, or the one
