@@ -22,10 +22,19 @@ impl FaultSpec {
 impl Plan {
     /// One line each, naming the field: what the scenario sets that the run will not do.
     pub fn warnings(&self) -> Vec<String> {
-        let mut warnings = Vec::new();
-        let after_the_end = |path: String, at_block: u64| {
-            // A fault or an upgrade applies once its block is produced: at the last block, it
-            // would change nothing that the run still does.
+        let mut warnings = self.after_the_end();
+        // A setting the first profile ignores may matter after an upgrade to another one.
+        let upgraded_profile = self.upgrades.iter().any(|u| u.profile.is_some_and(|p| !std::ptr::eq(p, self.profile)));
+        if !upgraded_profile {
+            warnings.extend(self.ignored_by_the_profile());
+        }
+        warnings
+    }
+
+    /// Faults and upgrades at or after the last block. One applies once its block is produced:
+    /// at the last block, it would change nothing that the run still does.
+    fn after_the_end(&self) -> Vec<String> {
+        let late = |path: String, at_block: u64| {
             (at_block >= self.blocks).then(|| {
                 format!(
                     "{path}.at_block: {at_block} is not before the run's last block {}; it never takes effect",
@@ -34,23 +43,27 @@ impl Plan {
             })
         };
         let faults = self.scenario.faults.iter().enumerate();
-        warnings.extend(faults.filter_map(|(f, fault)| after_the_end(format!("faults[{f}]"), fault.at_block())));
         let upgrades = self.scenario.upgrades.iter().enumerate();
-        warnings.extend(
-            upgrades.filter_map(|(u, upgrade)| after_the_end(format!("upgrades[{u}]"), upgrade.at_block.get())),
-        );
-        for (index, (spec, subnet)) in self.scenario.subnets.iter().zip(&self.subnets).enumerate() {
-            let ignored = self.profile.ignored(&subnet.hyperparameters);
-            warnings.extend(ignored.into_iter().filter(|field| spec.hyperparameters.contains_key(*field)).map(
-                |field| {
+        faults
+            .filter_map(|(f, fault)| late(format!("faults[{f}]"), fault.at_block()))
+            .chain(upgrades.filter_map(|(u, upgrade)| late(format!("upgrades[{u}]"), upgrade.at_block.get())))
+            .collect()
+    }
+
+    /// Hyperparameters a subnet sets that the profile does not read.
+    fn ignored_by_the_profile(&self) -> Vec<String> {
+        let subnets = self.scenario.subnets.iter().zip(&self.subnets).enumerate();
+        subnets
+            .flat_map(|(index, (spec, subnet))| {
+                let ignored = self.profile.ignored(&subnet.hyperparameters);
+                ignored.into_iter().filter(|field| spec.hyperparameters.contains_key(*field)).map(move |field| {
                     format!(
                         "subnets[{index}].hyperparameters.{field} has no effect under profile {}",
                         self.profile.name
                     )
-                },
-            ));
-        }
-        warnings
+                })
+            })
+            .collect()
     }
 }
 
@@ -90,6 +103,15 @@ upgrades:
                 "upgrades[1].at_block: 200 is not before the run's last block 100; it never takes effect",
             ]
         );
+    }
+
+    #[test]
+    fn a_hyperparameter_is_not_called_ineffective_when_an_upgrade_moves_to_a_profile_that_reads_it() {
+        let upgraded = SCENARIO
+            .replace("PROFILE", "dtao-2025")
+            .replace("{at_block: 99, hyperparameters: {kappa: 40000}}", "{at_block: 50, profile: head-2026}");
+        let warnings = Plan::parse(&upgraded, None).unwrap().warnings();
+        assert!(warnings.iter().all(|w| !w.contains("yuma3")), "{warnings:?}");
     }
 
     #[test]
