@@ -145,8 +145,8 @@ impl EpochScheduler {
     }
 
     /// A runtime upgrade that changes the cadence at `block`. Into HEAD (the dynamic-tempo
-    /// migration): `LastEpochBlock` becomes the last block the legacy rule ran an epoch at, and the
-    /// index carries on from the legacy one. Into legacy: the index is the legacy formula's.
+    /// migration): `LastEpochBlock` becomes the block after the last legacy epoch, and the index
+    /// carries on from the legacy one. Into legacy: the index is the legacy formula's.
     pub fn migrate(&mut self, cadence: Cadence, tempo: u16, block: u64) {
         if cadence == self.cadence {
             return;
@@ -159,12 +159,11 @@ impl EpochScheduler {
             let phase = block.wrapping_add(u64::from(self.netuid)).wrapping_add(1) % period;
             self.last_epoch_block = block.saturating_sub(phase);
             self.pending_epoch_at = 0;
-            // `SubnetEpochIndex` carries on from the index the chain had at this block (the legacy
-            // epoch ran on the last block of its index, so the field set then is one behind).
-            self.epoch_index = legacy_epoch_index(self.netuid, tempo, block);
-        } else {
-            self.epoch_index = legacy_epoch_index(self.netuid, tempo, block);
         }
+        // Either way the index is the one the chain had at this block: into HEAD `SubnetEpochIndex`
+        // carries on from it (the field set at the last legacy epoch, on the last block of its
+        // index, is one behind); into legacy it is the formula's.
+        self.epoch_index = legacy_epoch_index(self.netuid, tempo, block);
         self.cadence = cadence;
     }
 }
