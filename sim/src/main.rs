@@ -308,7 +308,7 @@ fn replay_failed(name: &str, error: &ReplayError) -> ExitCode {
             }
             EXIT_FAILURE
         }
-        ReplayError::Conservation { .. } => EXIT_FAILURE,
+        ReplayError::Conservation(_) => EXIT_FAILURE,
     };
     fail(code, &format!("{name}: {error}"))
 }

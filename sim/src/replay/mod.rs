@@ -53,8 +53,9 @@ pub enum ReplayError {
     NoExpectations,
     /// Expectations of the case do not hold: one line each.
     ExpectationsFailed { checked: usize, failures: Vec<String> },
-    /// A token invariant broke: a bug of the simulator, not of the case.
-    Conservation { block: u64, message: String },
+    /// A token invariant broke (the chain replay's `Conservation`): a bug of the simulator, not of
+    /// the case.
+    Conservation(ChainReplayError),
 }
 
 impl From<InputError> for ReplayError {
@@ -67,7 +68,7 @@ impl From<ChainReplayError> for ReplayError {
     fn from(error: ChainReplayError) -> Self {
         match error {
             ChainReplayError::Input(error) => Self::Input(error),
-            ChainReplayError::Conservation { block, message } => Self::Conservation { block, message },
+            conservation @ ChainReplayError::Conservation { .. } => Self::Conservation(conservation),
         }
     }
 }
@@ -81,9 +82,7 @@ impl fmt::Display for ReplayError {
             Self::ExpectationsFailed { checked, failures } => {
                 write!(f, "{} of {checked} expectations failed", failures.len())
             }
-            Self::Conservation { block, message } => {
-                write!(f, "conservation broken after block {block}: {message} (a simulator bug: please report it)")
-            }
+            Self::Conservation(broken) => write!(f, "{broken} (a simulator bug: please report it)"),
         }
     }
 }

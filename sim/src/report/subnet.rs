@@ -166,7 +166,7 @@ fn shares(by_group: &BTreeMap<&str, f64>) -> ByGroup {
         .collect()
 }
 
-fn observables(subnet: &SubnetPlan, members: &[Member], epochs: &[&EpochRecord]) -> Observables {
+fn observables(subnet: &SubnetPlan, members: &[Member], epochs: &[&EpochRecord], queries: QueryCounts) -> Observables {
     let mut incentive: BTreeMap<&str, f64> = BTreeMap::new();
     let mut rewards_rao: BTreeMap<&str, u64> = BTreeMap::new();
     let mut rates: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
@@ -191,7 +191,6 @@ fn observables(subnet: &SubnetPlan, members: &[Member], epochs: &[&EpochRecord])
         .filter(|m| m.honest_miner)
         .filter_map(|m| m.record.model.map(|model| (model.held_out_accuracy, m.settled.incentive)))
         .unzip();
-    let queries = query_counts(members);
     let asked = queries.answered + queries.timed_out + queries.refused;
     let winners: Vec<Option<u16>> = epochs
         .iter()
@@ -264,7 +263,7 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> Subne
             .expect("hyperparameters serialise as a map"),
         name: &subnet.name,
         netuid: subnet.netuid,
-        observables: observables(subnet, &members, &epochs),
+        observables: observables(subnet, &members, &epochs, queries),
         queries: SubnetQueries {
             answered: queries.answered,
             latency_ms: latency_ms(&record.latency_us[index]),
