@@ -187,6 +187,11 @@ pub enum Observation {
     AnswerMalformed {
         miner: HotkeyId,
     },
+    /// A miner's answer copied another miner's, by the validator's duplicate rule; it earned
+    /// nothing.
+    AnswerDuplicate {
+        miner: HotkeyId,
+    },
     ExtrinsicIncluded {
         call: &'static str,
         outcome: Result<(), String>,

@@ -66,8 +66,12 @@ fn the_report_shows_the_faults_the_policies_and_the_books() {
     }
     let subnet = &report["subnets"][0];
     let actor = |name: &str| subnet["actors"].as_array().unwrap().iter().find(|a| a["name"] == name).unwrap().clone();
-    // The copycat relays queries signed with its own hotkey: miners refuse them, it earns nothing.
-    assert_eq!(actor("copycat/0")["rewards_rao"], 0);
+    // The copycat serves its target's model from block 20: validators find its answers copies,
+    // and it earns under a tenth of its target (what it earns is the evidence's first rounds).
+    assert!(actor("copycat/0")["duplicate_answers"].as_u64().unwrap() > 0);
+    assert!(actor("miners/5").get("duplicate_answers").is_none(), "the target is never the copy");
+    let rewards = |name: &str| actor(name)["rewards_rao"].as_u64().unwrap();
+    assert!(rewards("copycat/0") * 10 < rewards("miners/5"), "{} vs {}", rewards("copycat/0"), rewards("miners/5"));
     assert_eq!(actor("honest/0")["crashes"], 1);
     // The skewed validator's queries are refused by miners (nonce outside the 4 s window).
     assert!(actor("honest/2")["queries"]["refused"].as_u64().unwrap() > 0);
@@ -161,7 +165,7 @@ fn bad_scenarios_are_refused_with_the_field_and_the_line() {
             "faults[0].crash.restart_at_block: 25 is not after at_block 30",
         ),
         ("name: lazy", "name: honest", "\"honest\" is taken"),
-        ("target: miners/5", "target: copycat/0", "is not one miner (group/index) of this subnet that serves"),
+        ("target: miners/5", "target: copycat/0", "is not one miner (group/index) of this subnet that trains"),
         ("stake_tao: 1500", "stake_tao: 20900000", "more than the 21 M supply"),
         (
             "tempo: 20,",

@@ -6,7 +6,6 @@
 
 pub mod policies;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rand_chacha::ChaCha8Rng;
@@ -18,8 +17,6 @@ use tensorsim_chain::accounts::HotkeyId;
 
 /// Bittensor's axon refuses a nonce more than 4 s away from its clock (`ALLOWED_DELTA`).
 pub const NONCE_WINDOW_MS: u64 = 4_000;
-/// Forwarded queries a copycat keeps waiting for; older ones are forgotten first.
-pub const FORWARDS_MAX: usize = 1_024;
 
 #[derive(Clone, Debug)]
 pub struct MinerConfig {
@@ -41,8 +38,6 @@ pub struct MinerConfig {
 /// What a policy makes of one query.
 pub enum Response {
     Answer(Vec<Vec<u16>>),
-    /// Ask another miner and relay its answer.
-    Forward(NodeId),
     Ignore,
 }
 
@@ -65,9 +60,6 @@ pub struct Miner {
     model: Option<Arc<Model>>,
     classes: usize,
     rng: ChaCha8Rng,
-    /// Our forwarded query id → (who asked, their query id).
-    forwards: BTreeMap<u64, (NodeId, u64)>,
-    next_forward_id: u64,
     /// Registration: the block to register at, and whether the call is out.
     registration: Option<(u64, bool)>,
     /// The hotkeys that hold a validator permit, by the last sync: the only ones answered
@@ -86,8 +78,6 @@ impl Miner {
             model,
             classes,
             rng,
-            forwards: BTreeMap::new(),
-            next_forward_id: 0,
             registration,
             permitted: Vec::new(),
             next_sync_us: 0,
@@ -126,16 +116,6 @@ impl Miner {
                     Message::Answer { query_id: query.id, reply: Reply::Probabilities(rows) },
                 );
             }
-            Response::Forward(target) => {
-                if self.forwards.len() >= FORWARDS_MAX {
-                    self.forwards.pop_first();
-                }
-                self.next_forward_id += 1;
-                self.forwards.insert(self.next_forward_id, (from, query.id));
-                // Signed with its own hotkey: it cannot sign as the validator.
-                let hotkey = self.config.hotkey;
-                out.send(target, Message::Query(Query { id: self.next_forward_id, hotkey, ..query }));
-            }
             Response::Ignore => {}
         }
     }
@@ -143,7 +123,6 @@ impl Miner {
 
 impl Actor for Miner {
     fn on_start(&mut self, now_us: TimeUs, _out: &mut Outbox) {
-        self.forwards.clear();
         self.permitted.clear();
         self.next_sync_us = now_us;
     }
@@ -151,11 +130,6 @@ impl Actor for Miner {
     fn on_message(&mut self, now_us: TimeUs, from: NodeId, message: Message, out: &mut Outbox) {
         match message {
             Message::Query(query) => self.on_query(now_us, from, query, out),
-            Message::Answer { query_id, reply } => {
-                if let Some((asker, their_id)) = self.forwards.remove(&query_id) {
-                    out.send(asker, Message::Answer { query_id: their_id, reply });
-                }
-            }
             Message::Included { outcome, .. } => {
                 if outcome.is_err() {
                     // Refused (a full block, the price): try again at the next block.
@@ -172,7 +146,7 @@ impl Actor for Miner {
                 self.permitted = view.neurons.iter().filter(|n| n.validator_permit).map(|n| n.hotkey).collect();
                 self.permitted.sort_unstable();
             }
-            Message::Submit { .. } | Message::SyncRequest { .. } => {}
+            Message::Answer { .. } | Message::Submit { .. } | Message::SyncRequest { .. } => {}
         }
     }
 

@@ -1,11 +1,13 @@
 //! A validator as a state machine: it syncs the metagraph, queries a sample of miners each round
-//! with hidden rows, scores the answers against the task's prior, keeps a moving average of
+//! with rows of its private pool of hidden data, scores the answers against the task's prior
+//! (nothing for a malformed answer or a copy, `duplicates.rs`), keeps a moving average of
 //! scores, and every `weights_interval_blocks` turns what its policy makes of them into u16
 //! weights, submitted directly or as a timelocked commit when the subnet has commit-reveal.
 //!
 //! What is in memory (scores since the last save, pending rounds, the view) is lost in a crash;
 //! the scores saved at each weights submission are its disk.
 
+pub mod duplicates;
 pub mod policies;
 mod rounds;
 
@@ -15,9 +17,10 @@ use std::sync::Arc;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::Rng;
 
-use crate::ml::task::TaskData;
+use crate::ml::task::{QueryRows, RowId, TaskData};
 use crate::protocol::{Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Query, TimeUs, US_PER_MS};
 use crate::rng::{below, stream};
+use duplicates::{DuplicateRule, Duplicates};
 use rounds::Round;
 use tensorsim_chain::accounts::HotkeyId;
 use tensorsim_chain::metagraph::{WeightsPayload, commit_hash};
@@ -59,6 +62,8 @@ pub struct ValidatorConfig {
     pub score_alpha: f64,
     pub weights_interval_blocks: u64,
     pub sync_interval_blocks: u64,
+    /// How answers that copy another miner's are treated.
+    pub duplicates: DuplicateRule,
 }
 
 /// One UID's record on a validator's disk: score (8 bytes), hotkey flag (1), hotkey (4).
@@ -98,6 +103,10 @@ pub struct Validator {
     scores: Vec<f64>,
     /// The hotkey each score belongs to: a UID taken by a new hotkey starts again from zero.
     scored_hotkeys: Vec<Option<HotkeyId>>,
+    /// The hidden rows it asks, drawn from its private stream: no miner can know them in advance,
+    /// and re-asking them lets the duplicate rule compare answers across rounds.
+    pool: Vec<RowId>,
+    duplicates: Duplicates,
     view: Option<(Arc<ChainView>, TimeUs)>,
     rounds: BTreeMap<u64, Round>,
     /// query id → (round id, uid).
@@ -109,6 +118,8 @@ pub struct Validator {
     nonce: u64,
     reveals: Vec<PendingReveal>,
     sampling: ChaCha8Rng,
+    /// The pool's draw, then each query's rows.
+    rows_rng: ChaCha8Rng,
     policy_rng: ChaCha8Rng,
 }
 
@@ -118,12 +129,17 @@ impl Validator {
         assert!((0.0..=1.0).contains(&config.score_alpha), "score_alpha {}", config.score_alpha);
         let sampling = stream(config.seed, &format!("validator/{}/sampling", config.name));
         let policy_rng = stream(config.seed, &format!("validator/{}/policy", config.name));
+        let mut rows_rng = stream(config.seed, &format!("validator/{}/rows", config.name));
+        let pool = task.validation_pool(&mut rows_rng);
+        let duplicates = Duplicates::new(config.duplicates);
         Self {
             config,
             task,
             policy,
             scores: Vec::new(),
             scored_hotkeys: Vec::new(),
+            pool,
+            duplicates,
             view: None,
             rounds: BTreeMap::new(),
             queries: BTreeMap::new(),
@@ -134,6 +150,7 @@ impl Validator {
             nonce: 0,
             reveals: Vec::new(),
             sampling,
+            rows_rng,
             policy_rng,
         }
     }
@@ -179,6 +196,7 @@ impl Validator {
             }
             self.scored_hotkeys[uid] = Some(neuron.hotkey);
         }
+        self.duplicates.retain(&view.neurons.iter().map(|n| n.hotkey).collect());
         self.view = Some((view, now_us));
     }
 
@@ -196,10 +214,10 @@ impl Validator {
             return;
         }
         let picks = sample(&miners, self.config.sample_size, &mut self.sampling);
-        let (rows, labels) = self.task.query(self.config.rows_per_query, &mut self.sampling);
+        let QueryRows { rows, labels, ids } = self.task.query(&self.pool, self.config.rows_per_query, &mut self.rows_rng);
         let rows = Arc::new(rows);
         let round_id = self.next_id;
-        let mut round = Round::new(now_us, now_us + self.config.timeout_us, labels);
+        let mut round = Round::new(now_us, now_us + self.config.timeout_us, labels, ids);
         for &(uid, axon) in &picks {
             self.next_id += 1;
             let id = self.next_id;
@@ -219,7 +237,7 @@ impl Validator {
             let neuron = self.view.as_ref().and_then(|(view, _)| view.neurons.get(usize::from(uid)))?;
             Some((neuron.registered_at, neuron.hotkey))
         };
-        let rewards = round.rewards(&self.task, neuron, out);
+        let rewards = round.rewards(&self.task, neuron, &mut self.duplicates, out);
         let alpha = self.config.score_alpha;
         for (uid, reward) in rewards {
             if let Some(score) = self.scores.get_mut(usize::from(uid)) {
@@ -457,6 +475,7 @@ mod tests {
             score_alpha: 0.1,
             weights_interval_blocks: 10,
             sync_interval_blocks: 1,
+            duplicates: DuplicateRule::History,
         };
         let mut validator = Validator::new(
             config,

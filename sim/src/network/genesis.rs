@@ -18,7 +18,7 @@ use tensorsim_chain::root::RootRefused;
 use tensorsim_chain::staking::ROOT_NETUID;
 use tensorsim_chain::state::{Chain, NetworkParameters};
 
-use crate::scenario::{Plan, Role, TaskSpec};
+use crate::scenario::{NodePlan, Plan, Role, TaskSpec};
 
 const BALANCE_RAO: u64 = crate::scenario::ACTOR_BALANCE_TAO * 1_000_000_000;
 
@@ -166,25 +166,29 @@ fn root_network_at_genesis(
     Ok(())
 }
 
-/// Each miner's model, as its policy's `model_source` says: its own, a checkpoint of it, or the one
-/// model of its group.
+/// Each miner's model, as its policy's `model_source` says: its own, a checkpoint of it, the one
+/// model of its group, or (a copycat) its target's, the same model shared.
 fn train_models(
     plan: &Plan,
     tasks: &[Arc<TaskData>],
     progress: &mut dyn FnMut(usize, usize),
 ) -> Vec<Option<TrainedModel>> {
-    let total =
-        plan.nodes.iter().filter(|n| matches!(&n.role, Role::Miner { policy, .. } if policy.has_model())).count();
+    let trains = |node: &NodePlan| {
+        matches!(&node.role, Role::Miner { policy, .. }
+            if !matches!(policy.model_source(), ModelSource::None | ModelSource::Target))
+    };
+    let total = plan.nodes.iter().filter(|node| trains(node)).count();
     let mut done = 0;
     let mut by_group: BTreeMap<String, Arc<Model>> = BTreeMap::new();
-    plan.nodes
+    let mut models: Vec<Option<TrainedModel>> = plan
+        .nodes
         .iter()
         .map(|node| {
             let Role::Miner { subnet, policy, model: spec } = &node.role else { return None };
             let task = &tasks[*subnet];
             let mut spec = *spec;
             let model = match policy.model_source() {
-                ModelSource::None => return None,
+                ModelSource::None | ModelSource::Target => return None,
                 ModelSource::SharedByGroup => by_group
                     .entry(node.group.clone())
                     .or_insert_with(|| Arc::new(task.train(&spec, plan.seed, &format!("miner/{}", node.group))))
@@ -201,5 +205,20 @@ fn train_models(
             let (held_out_nll, held_out_accuracy) = task.evaluate(&model);
             Some(TrainedModel { model, spec, held_out_nll, held_out_accuracy })
         })
-        .collect()
+        .collect();
+    copy_targets(plan, &mut models);
+    models
+}
+
+/// A copycat gets its target's trained model (scenario validation made the target one miner that
+/// trains its own).
+fn copy_targets(plan: &Plan, models: &mut [Option<TrainedModel>]) {
+    for (id, node) in plan.nodes.iter().enumerate() {
+        let Role::Miner { policy, .. } = &node.role else { continue };
+        let Some(reference) = policy.referenced_miner() else { continue };
+        let target = plan.node_named(reference.name).expect("the target was resolved") as usize;
+        let original = models[target].as_ref().expect("the target trains a model");
+        let copy = TrainedModel { model: original.model.clone(), ..*original };
+        models[id] = Some(copy);
+    }
 }

@@ -72,6 +72,7 @@ impl Factory {
                         .weights_interval_blocks
                         .map_or(u64::from(subnet_plan.hyperparameters.tempo).max(1), |b| b.get()),
                     sync_interval_blocks: v.sync_interval_blocks.get(),
+                    duplicates: v.duplicates,
                 };
                 let members = |group: &str| -> Vec<_> {
                     self.plan
@@ -99,9 +100,9 @@ impl Factory {
                     flops_per_us: MINER_FLOPS_PER_US,
                     sync_interval_blocks: self.plan.subnets[*subnet].validation.sync_interval_blocks.get(),
                 };
-                let node_of = |name: &str| self.plan.node_named(name);
-                let policy = miner_policies::build(policy, &node_of);
-                let classes = self.tasks[*subnet].classes();
+                let task = &self.tasks[*subnet];
+                let policy = miner_policies::build(policy, task, self.plan.subnets[*subnet].validation.data);
+                let classes = task.classes();
                 Box::new(Miner::new(config, policy, self.models[id as usize].clone(), classes))
             }
         }

@@ -94,6 +94,8 @@ struct Recorder {
     faults: Vec<AppliedFault>,
     /// Malformed answers by the miner that sent them (validators know its hotkey, not its node).
     answers_malformed: BTreeMap<HotkeyId, u64>,
+    /// Answers a validator's duplicate rule found to be copies, by the miner that sent them.
+    answers_duplicate: BTreeMap<HotkeyId, u64>,
 }
 
 pub struct World {
@@ -124,6 +126,7 @@ impl World {
             messages: MessageCounts::default(),
             faults: Vec::new(),
             answers_malformed: BTreeMap::new(),
+            answers_duplicate: BTreeMap::new(),
         };
         let network = &plan.scenario.network;
         Self {
@@ -201,6 +204,7 @@ impl World {
             Observation::QueryTimedOut => stats.queries_timed_out += 1,
             Observation::QueryRefused { .. } => stats.queries_refused += 1,
             Observation::AnswerMalformed { miner } => *recorder.answers_malformed.entry(miner).or_default() += 1,
+            Observation::AnswerDuplicate { miner } => *recorder.answers_duplicate.entry(miner).or_default() += 1,
             Observation::ExtrinsicIncluded { call, outcome } => match outcome {
                 Ok(()) => *stats.extrinsics_ok.entry(call).or_default() += 1,
                 Err(reason) => *stats.extrinsics_refused.entry(format!("{call}: {reason}")).or_default() += 1,
@@ -223,10 +227,11 @@ impl World {
         wall: WallSeconds,
     ) -> RunRecord {
         let recorder = std::mem::take(&mut *self.recorder());
-        let malformed = &recorder.answers_malformed;
+        let (malformed, duplicate) = (&recorder.answers_malformed, &recorder.answers_duplicate);
         let nodes = (recorder.nodes.into_iter().zip(hotkeys).zip(models))
             .map(|((mut stats, hotkey), model)| {
                 stats.answers_malformed = hotkey.and_then(|h| malformed.get(&h)).copied().unwrap_or(0);
+                stats.answers_duplicate = hotkey.and_then(|h| duplicate.get(&h)).copied().unwrap_or(0);
                 NodeRecord { hotkey, model, stats }
             })
             .collect();

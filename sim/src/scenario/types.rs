@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use tensorsim_actors::miner::policies::MinerPolicySpec;
+use tensorsim_actors::ml::task::DataExposure;
+use tensorsim_actors::validator::duplicates::DuplicateRule;
 use tensorsim_actors::validator::policies::ValidatorPolicySpec;
 
 /// An integer in `MIN..=MAX`, refused as it is read.
@@ -223,6 +225,14 @@ pub struct ValidationSpec {
     /// A metagraph sync every this many blocks.
     #[serde(default = "default_sync_interval")]
     pub sync_interval_blocks: Bounded<1, 1_000_000>,
+    /// How answers that copy another miner's are treated: `history` (the default) compares
+    /// answers to the same row across rounds, `round` only within a round, `none` not at all.
+    #[serde(default)]
+    pub duplicates: DuplicateRule,
+    /// Whether the hidden rows stayed private (the default) or leaked to miners, labels and all
+    /// (what a `lookup` miner can have memorised).
+    #[serde(default)]
+    pub data: DataExposure,
 }
 
 fn default_query_interval() -> Bounded<1, 86_400_000> {
@@ -254,6 +264,8 @@ impl Default for ValidationSpec {
             score_alpha: default_score_alpha(),
             weights_interval_blocks: None,
             sync_interval_blocks: default_sync_interval(),
+            duplicates: DuplicateRule::default(),
+            data: DataExposure::default(),
         }
     }
 }

@@ -10,7 +10,7 @@ use tensorsim_actors::policy::PolicyError;
 
 use crate::scenario::error::{ScenarioError, invalid};
 use crate::scenario::plan::{CHAIN_NODE, GENESIS_TAO_MAX, NODES_MAX, NodePlan, RAO_PER_TAO, Role};
-use crate::scenario::types::{MinerGroup, ModelRecipe, SubnetSpec, ValidatorGroup};
+use crate::scenario::types::{MinerGroup, ModelRecipe, SubnetSpec, TaskSpec, ValidatorGroup};
 
 /// Every node: the chain, then each subnet's validators and miners, group by group.
 pub(super) fn resolve(specs: &[SubnetSpec]) -> Result<Vec<NodePlan>, ScenarioError> {
@@ -25,7 +25,7 @@ pub(super) fn resolve(specs: &[SubnetSpec]) -> Result<Vec<NodePlan>, ScenarioErr
         for (g, group) in spec.miners.iter().enumerate() {
             let path = format!("subnets[{subnet}].miners[{g}]");
             check_name(&group.name, &mut names, &path)?;
-            add(&mut nodes, miners(subnet, group, &path)?)?;
+            add(&mut nodes, miners(subnet, spec.task, group, &path)?)?;
         }
     }
     Ok(nodes)
@@ -68,9 +68,15 @@ fn validators(subnet: usize, group: &ValidatorGroup, path: &str) -> Result<Vec<N
     Ok((0..count).map(member).collect())
 }
 
-fn miners(subnet: usize, group: &MinerGroup, path: &str) -> Result<Vec<NodePlan>, ScenarioError> {
+fn miners(subnet: usize, task: TaskSpec, group: &MinerGroup, path: &str) -> Result<Vec<NodePlan>, ScenarioError> {
     check_recipe(&group.model, path)?;
     group.policy.validate().or_else(|error| policy_invalid(path, error))?;
+    if group.policy.digits_only() && task != TaskSpec::Digits {
+        return invalid(
+            format!("{path}.policy.{}", group.policy.name()),
+            "works on digits subnets only (a text context recurs across the text: a table of them is a language model, not a lookup)",
+        );
+    }
     let (recipe, count) = (&group.model, group.count.get());
     let member = |i: u64| {
         let model = ModelSpec {
@@ -194,6 +200,17 @@ mod tests {
         assert_eq!(
             error(nodes(&scenario)),
             "subnets[0].miners[1].policy.intermittent: needs 0 < online_blocks ≤ period_blocks"
+        );
+    }
+
+    #[test]
+    fn a_lookup_miner_on_a_text_subnet_is_refused_at_its_policy() {
+        let mut scenario = scenario_with("{name: friends, count: 1}", "{name: friends, count: 1, policy: lookup}");
+        assert!(nodes(&scenario).is_ok(), "on digits");
+        scenario.subnets[0].task = crate::scenario::types::TaskSpec::Text;
+        assert_eq!(
+            error(nodes(&scenario)),
+            "subnets[0].miners[1].policy.lookup: works on digits subnets only (a text context recurs across the text: a table of them is a language model, not a lookup)"
         );
     }
 
