@@ -36,8 +36,9 @@ pub enum DuplicateRule {
 pub const CLAIMS_PER_ROW_MAX: usize = 256;
 /// Pairs of miners with evidence; beyond it, new pairs are not tracked.
 pub const PAIRS_MAX: usize = 1 << 20;
-/// A row whose largest probability is above this (p ≈ 0.99) is not compared: two confident
-/// models differ there only by rounding, and honest models must never be judged one.
+/// A row whose largest probability is above this (p ≈ 0.99) is neither compared nor remembered:
+/// two confident models differ there only by rounding, and honest models must never be judged
+/// one.
 pub const INFORMATIVE_MAX: u16 = 64_880;
 /// Two answers to a row match when no class differs by more than this (p ≈ 0.001): a copy that
 /// changes a few values a little is still a copy.
@@ -87,6 +88,42 @@ impl Duplicates {
     pub fn retain(&mut self, registered: &BTreeSet<HotkeyId>) {
         self.memory.retain(registered);
     }
+
+    /// What it remembers, for the validator's disk: a validator that forgot who answered first
+    /// after a crash would let a copycat race its target again.
+    pub fn encode(&self, disk: &mut Vec<u8>) {
+        self.memory.encode(disk);
+    }
+
+    /// The memory `encode` wrote at the start of `disk`; a fresh one when `disk` is not that.
+    pub fn restore(&mut self, disk: &[u8]) {
+        self.memory = AnswerMemory::decode(&mut Reader(disk)).unwrap_or_default();
+    }
+}
+
+/// Little-endian fields off the front of a byte slice; `None` once it runs short.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*head)
+    }
+    fn u16(&mut self) -> Option<u16> {
+        self.take().map(u16::from_le_bytes)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take().map(u32::from_le_bytes)
+    }
+    fn u64(&mut self) -> Option<u64> {
+        self.take().map(u64::from_le_bytes)
+    }
+    /// A count of items of at least `item_bytes` each: never more than the bytes left hold.
+    fn count(&mut self, item_bytes: usize) -> Option<usize> {
+        let n = self.u32()? as usize;
+        (n.saturating_mul(item_bytes) <= self.0.len()).then_some(n)
+    }
 }
 
 /// The `round` rule: of identical answers, all but the earliest-registered (then lowest) UID's.
@@ -102,10 +139,34 @@ fn copies_within_round(answers: &[Answer]) -> BTreeSet<u16> {
     answers.iter().filter(|a| first[&fingerprint(a.rows)].1 != a.uid).map(|a| a.uid).collect()
 }
 
-/// A miner's answer to one row.
-struct Claim {
-    hotkey: HotkeyId,
-    answer: Box<[u16]>,
+/// The miners' first informative answers to one row, in arrival order; the answers in one
+/// buffer, `classes` each, since they are the bulk of a validator's memory.
+#[derive(Default)]
+struct RowClaims {
+    hotkeys: Vec<HotkeyId>,
+    answers: Vec<u16>,
+}
+
+impl RowClaims {
+    fn claims(&self) -> impl Iterator<Item = (HotkeyId, &[u16])> {
+        let classes = self.answers.len() / self.hotkeys.len().max(1);
+        self.hotkeys.iter().copied().zip(self.answers.chunks_exact(classes.max(1)))
+    }
+
+    fn push(&mut self, hotkey: HotkeyId, answer: &[u16]) {
+        debug_assert!(self.hotkeys.is_empty() || self.answers.len() / self.hotkeys.len() == answer.len());
+        self.hotkeys.push(hotkey);
+        self.answers.extend_from_slice(answer);
+    }
+
+    fn retain(&mut self, live: impl Fn(HotkeyId) -> bool) {
+        let (mut hotkeys, mut answers) = (Vec::new(), Vec::new());
+        for (hotkey, answer) in self.claims().filter(|&(hotkey, _)| live(hotkey)) {
+            hotkeys.push(hotkey);
+            answers.extend_from_slice(answer);
+        }
+        (self.hotkeys, self.answers) = (hotkeys, answers);
+    }
 }
 
 /// What two miners' answers to the rows they share say; `first[0]` counts matched rows the
@@ -125,8 +186,8 @@ impl PairEvidence {
 
 #[derive(Default)]
 struct AnswerMemory {
-    /// Per row, the first answer of each miner, in arrival order.
-    rows: BTreeMap<RowId, Vec<Claim>>,
+    /// Per row, the first informative answer of each miner.
+    rows: BTreeMap<RowId, RowClaims>,
     /// By (lower, higher) hotkey.
     pairs: BTreeMap<(HotkeyId, HotkeyId), PairEvidence>,
     /// (copy, original), as the evidence stands.
@@ -146,32 +207,33 @@ fn same(a: &[u16], b: &[u16]) -> bool {
 }
 
 impl AnswerMemory {
-    /// Records `hotkey`'s answer to rows `ids` and updates the evidence of every pair it shares
-    /// a row with. A miner's second answer to a row is not recorded: each shared row counts once.
+    /// Records `hotkey`'s informative answers to rows `ids` and updates the evidence of every
+    /// pair that shares one of them. A miner's second answer to a row is not recorded: each
+    /// shared row counts once.
     fn record(&mut self, hotkey: HotkeyId, ids: &[RowId], answer: &[Vec<u16>]) {
         assert_eq!(ids.len(), answer.len(), "a well-formed answer has a row per query row");
         self.first_seen.entry(hotkey).or_insert(self.recorded);
         self.recorded += 1;
         let mut touched = Vec::new();
-        for (&row, values) in ids.iter().zip(answer) {
+        for (&row, values) in ids.iter().zip(answer).filter(|(_, values)| informative(values)) {
             let claims = self.rows.entry(row).or_default();
-            if claims.len() >= CLAIMS_PER_ROW_MAX || claims.iter().any(|c| c.hotkey == hotkey) {
+            if claims.hotkeys.len() >= CLAIMS_PER_ROW_MAX || claims.hotkeys.contains(&hotkey) {
                 continue;
             }
-            for earlier in claims.iter().filter(|c| informative(values) || informative(&c.answer)) {
-                let key = (earlier.hotkey.min(hotkey), earlier.hotkey.max(hotkey));
+            for (earlier, earlier_answer) in claims.claims() {
+                let key = (earlier.min(hotkey), earlier.max(hotkey));
                 if self.pairs.len() >= PAIRS_MAX && !self.pairs.contains_key(&key) {
                     continue;
                 }
                 let evidence = self.pairs.entry(key).or_default();
                 evidence.shared += 1;
-                if same(values, &earlier.answer) {
+                if same(values, earlier_answer) {
                     evidence.matched += 1;
-                    evidence.first[usize::from(earlier.hotkey != key.0)] += 1;
+                    evidence.first[usize::from(earlier != key.0)] += 1;
                 }
                 touched.push(key);
             }
-            claims.push(Claim { hotkey, answer: values.clone().into_boxed_slice() });
+            claims.push(hotkey, values);
         }
         assert!(self.rows.len() <= VALIDATION_POOL_ROWS, "rows come from the validator's pool");
         touched.sort_unstable();
@@ -201,10 +263,53 @@ impl AnswerMemory {
         self.copies.range((hotkey, HotkeyId(0))..=(hotkey, HotkeyId(u32::MAX))).next().is_some()
     }
 
+    fn encode(&self, disk: &mut Vec<u8>) {
+        let u32s = |disk: &mut Vec<u8>, values: &[u32]| values.iter().for_each(|v| disk.extend(v.to_le_bytes()));
+        u32s(disk, &[self.rows.len() as u32]);
+        for (&row, claims) in &self.rows {
+            let classes = claims.answers.len() / claims.hotkeys.len().max(1);
+            u32s(disk, &[row, claims.hotkeys.len() as u32, classes as u32]);
+            claims.hotkeys.iter().for_each(|h| disk.extend(h.0.to_le_bytes()));
+            claims.answers.iter().for_each(|p| disk.extend(p.to_le_bytes()));
+        }
+        u32s(disk, &[self.pairs.len() as u32]);
+        for (&(low, high), e) in &self.pairs {
+            u32s(disk, &[low.0, high.0, e.shared, e.matched, e.first[0], e.first[1]]);
+        }
+        u32s(disk, &[self.first_seen.len() as u32]);
+        for (&hotkey, &seen) in &self.first_seen {
+            u32s(disk, &[hotkey.0]);
+            disk.extend(seen.to_le_bytes());
+        }
+        disk.extend(self.recorded.to_le_bytes());
+    }
+
+    fn decode(disk: &mut Reader) -> Option<Self> {
+        let mut memory = Self::default();
+        for _ in 0..disk.count(12)? {
+            let (row, claims, classes) = (disk.u32()?, disk.u32()? as usize, disk.u32()? as usize);
+            let hotkeys = (0..claims).map(|_| disk.u32().map(HotkeyId)).collect::<Option<Vec<_>>>()?;
+            let answers = (0..claims.checked_mul(classes)?).map(|_| disk.u16()).collect::<Option<Vec<_>>>()?;
+            memory.rows.insert(row, RowClaims { hotkeys, answers });
+        }
+        for _ in 0..disk.count(24)? {
+            let key = (HotkeyId(disk.u32()?), HotkeyId(disk.u32()?));
+            let (shared, matched, first) = (disk.u32()?, disk.u32()?, [disk.u32()?, disk.u32()?]);
+            memory.pairs.insert(key, PairEvidence { shared, matched, first });
+        }
+        for _ in 0..disk.count(12)? {
+            memory.first_seen.insert(HotkeyId(disk.u32()?), disk.u64()?);
+        }
+        memory.recorded = disk.u64()?;
+        let keys: Vec<_> = memory.pairs.keys().copied().collect();
+        keys.into_iter().for_each(|key| memory.judge(key));
+        Some(memory)
+    }
+
     fn retain(&mut self, registered: &BTreeSet<HotkeyId>) {
         let live = |hotkey: &HotkeyId| registered.contains(hotkey);
         for claims in self.rows.values_mut() {
-            claims.retain(|c| live(&c.hotkey));
+            claims.retain(|hotkey| live(&hotkey));
         }
         self.pairs.retain(|(a, b), _| live(a) && live(b));
         self.copies.retain(|(a, b)| live(a) && live(b));
@@ -315,6 +420,24 @@ mod tests {
         assert!(run(&mut duplicates, 1, &[(2, &model)]).is_empty());
         let mut none = Duplicates::new(DuplicateRule::None);
         assert!(run(&mut none, 4, &[(1, &model), (2, &model)]).is_empty(), "none flags nothing");
+    }
+
+    #[test]
+    fn a_restored_memory_keeps_who_answered_first_and_a_torn_disk_gives_a_fresh_one() {
+        let model = |id: RowId| spread(id as u16 % 40);
+        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        assert_eq!(run(&mut duplicates, 4, &[(1, &model), (2, &model)]), BTreeSet::from([2]));
+        let mut disk = Vec::new();
+        duplicates.encode(&mut disk);
+        let mut restored = Duplicates::new(DuplicateRule::History);
+        restored.restore(&disk);
+        // Without the memory, 2 answering first after the crash would make 1 the copy.
+        assert_eq!(run(&mut restored, 4, &[(2, &model), (1, &model)]), BTreeSet::from([2]));
+        let mut again = Vec::new();
+        restored.encode(&mut again);
+        let mut torn = Duplicates::new(DuplicateRule::History);
+        torn.restore(&again[..again.len() - 1]);
+        assert_eq!(run(&mut torn, 4, &[(2, &model), (1, &model)]), BTreeSet::from([1]), "forgotten");
     }
 
     #[test]

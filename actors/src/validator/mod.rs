@@ -155,11 +155,19 @@ impl Validator {
         }
     }
 
-    /// The scores as saved on disk, one record per UID: the score's little-endian f64 bits, then
-    /// the hotkey it was measured for (a flag byte and its u32), so that a restart can tell a UID
-    /// that changed hands while the node was down.
-    fn encode_disk(scores: &[f64], hotkeys: &[Option<HotkeyId>]) -> Vec<u8> {
-        let mut disk = Vec::with_capacity(scores.len() * DISK_RECORD_BYTES);
+    /// The validator's disk: the number of UIDs (u32), one record per UID (the score's
+    /// little-endian f64 bits, then the hotkey it was measured for: a flag byte and its u32, so
+    /// that a restart can tell a UID that changed hands while the node was down), then what the
+    /// duplicate rule remembers.
+    fn encode_disk(&self) -> Vec<u8> {
+        let mut disk = Self::encode_scores(&self.scores, &self.scored_hotkeys);
+        self.duplicates.encode(&mut disk);
+        disk
+    }
+
+    fn encode_scores(scores: &[f64], hotkeys: &[Option<HotkeyId>]) -> Vec<u8> {
+        let mut disk = Vec::with_capacity(4 + scores.len() * DISK_RECORD_BYTES);
+        disk.extend((scores.len() as u32).to_le_bytes());
         for (uid, score) in scores.iter().enumerate() {
             let hotkey = hotkeys.get(uid).copied().flatten();
             disk.extend(score.to_bits().to_le_bytes());
@@ -169,14 +177,22 @@ impl Validator {
         disk
     }
 
-    fn decode_disk(disk: &[u8]) -> (Vec<f64>, Vec<Option<HotkeyId>>) {
-        disk.chunks_exact(DISK_RECORD_BYTES)
+    /// The scores and their hotkeys, and the rest of the disk (the duplicate rule's memory); no
+    /// scores when the disk is shorter than its count says.
+    fn decode_disk(disk: &[u8]) -> (Vec<f64>, Vec<Option<HotkeyId>>, &[u8]) {
+        let count = disk.first_chunk::<4>().map_or(0, |n| u32::from_le_bytes(*n) as usize);
+        let Some(records) = disk.get(4..4 + count * DISK_RECORD_BYTES) else {
+            return (Vec::new(), Vec::new(), &[]);
+        };
+        let (scores, hotkeys) = records
+            .chunks_exact(DISK_RECORD_BYTES)
             .map(|record| {
                 let score = f64::from_bits(u64::from_le_bytes(record[..8].try_into().expect("8 bytes")));
                 let hotkey = u32::from_le_bytes(record[9..].try_into().expect("4 bytes"));
                 (score, (record[8] == 1).then_some(HotkeyId(hotkey)))
             })
-            .unzip()
+            .unzip();
+        (scores, hotkeys, &disk[4 + records.len()..])
     }
 
     /// The block the chain is probably at: the last view's, plus the blocks since by this node's
@@ -338,10 +354,13 @@ pub fn quantise(weights: &[f64]) -> Option<(Vec<u16>, Vec<u16>)> {
 }
 
 impl Actor for Validator {
-    /// The saved scores with the hotkeys they were measured for: the next sync drops the score
-    /// of a UID whose hotkey changed meanwhile, as it would have without the crash.
+    /// The saved scores with the hotkeys they were measured for (the next sync drops the score
+    /// of a UID whose hotkey changed meanwhile, as it would have without the crash), and what the
+    /// duplicate rule remembered.
     fn restore(&mut self, disk: &[u8]) {
-        (self.scores, self.scored_hotkeys) = Self::decode_disk(disk);
+        let (scores, hotkeys, memory) = Self::decode_disk(disk);
+        (self.scores, self.scored_hotkeys) = (scores, hotkeys);
+        self.duplicates.restore(memory);
     }
 
     fn on_start(&mut self, now_us: TimeUs, _out: &mut Outbox) {
@@ -404,7 +423,7 @@ impl Actor for Validator {
                     self.last_weights_block.is_none_or(|last| block >= last + self.config.weights_interval_blocks);
                 if due && self.set_weights(block, out) {
                     self.last_weights_block = Some(block);
-                    out.save(Self::encode_disk(&self.scores, &self.scored_hotkeys));
+                    out.save(self.encode_disk());
                 }
             }
         }
@@ -444,7 +463,10 @@ mod tests {
     fn scores_and_their_hotkeys_survive_the_disk_bit_for_bit() {
         let scores = vec![0.0, 0.1, 1.0 / 3.0];
         let hotkeys = vec![Some(HotkeyId(7)), None, Some(HotkeyId(u32::MAX))];
-        assert_eq!(Validator::decode_disk(&Validator::encode_disk(&scores, &hotkeys)), (scores, hotkeys));
+        let mut disk = Validator::encode_scores(&scores, &hotkeys);
+        disk.extend([1, 2, 3]);
+        assert_eq!(Validator::decode_disk(&disk), (scores, hotkeys, &[1u8, 2, 3][..]), "the rest is the memory's");
+        assert_eq!(Validator::decode_disk(&disk[..20]), (vec![], vec![], &[][..]), "a torn disk restores nothing");
     }
 
     fn neuron(hotkey: u32) -> NeuronView {
@@ -482,7 +504,7 @@ mod tests {
             Arc::new(TaskData::digits(1)),
             policies::build(&policies::ValidatorPolicySpec::Honest, &|_| Vec::new()),
         );
-        let saved = Validator::encode_disk(&[0.5, 0.25], &[Some(HotkeyId(10)), Some(HotkeyId(11))]);
+        let saved = Validator::encode_scores(&[0.5, 0.25], &[Some(HotkeyId(10)), Some(HotkeyId(11))]);
         validator.restore(&saved);
         let view = ChainView {
             block: 5,
