@@ -34,7 +34,7 @@ pub enum DuplicateRule {
 
 /// Answers remembered per row; later miners' answers to a full row are not compared.
 pub const CLAIMS_PER_ROW_MAX: usize = 256;
-/// Pairs of miners with evidence; beyond it, new pairs are not tracked.
+/// Pairs of miners whose answers matched on a row; beyond it, new pairs are not tracked.
 pub const PAIRS_MAX: usize = 1 << 20;
 /// A row whose largest probability is above this (p ≈ 0.99) is neither compared nor remembered:
 /// two confident models differ there only by rounding, and honest models must never be judged
@@ -222,12 +222,16 @@ impl AnswerMemory {
             }
             for (earlier, earlier_answer) in claims.claims() {
                 let key = (earlier.min(hotkey), earlier.max(hotkey));
-                if self.pairs.len() >= PAIRS_MAX && !self.pairs.contains_key(&key) {
+                let matched = same(values, earlier_answer);
+                // A pair's evidence starts at its first matched row: two honest models, which
+                // match nowhere, cost no memory.
+                let tracked = self.pairs.contains_key(&key);
+                if !tracked && (!matched || self.pairs.len() >= PAIRS_MAX) {
                     continue;
                 }
                 let evidence = self.pairs.entry(key).or_default();
                 evidence.shared += 1;
-                if same(values, earlier_answer) {
+                if matched {
                     evidence.matched += 1;
                     evidence.first[usize::from(earlier != key.0)] += 1;
                 }
@@ -373,6 +377,7 @@ mod tests {
         let beyond = |id: RowId| model(id).iter().map(|&p| p + TOLERANCE + 1).collect();
         let mut duplicates = Duplicates::new(DuplicateRule::History);
         assert!(run(&mut duplicates, 3, &[(1, &model), (3, &beyond)]).is_empty(), "a change beyond it is not");
+        assert!(duplicates.memory.pairs.is_empty(), "pairs that never matched are not tracked");
     }
 
     #[test]
