@@ -38,6 +38,31 @@ impl Rows {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// Row `index`'s bytes (pixels as their f32 bits, little-endian; tokens as they are).
+    pub fn row_bytes(&self, index: usize) -> Vec<u8> {
+        match self {
+            Self::Pixels(pixels) => {
+                let features = crate::ml::digits::FEATURES;
+                pixels[index * features..(index + 1) * features].iter().flat_map(|x| x.to_le_bytes()).collect()
+            }
+            Self::Tokens { context, tokens } => tokens[index * context..(index + 1) * context].to_vec(),
+        }
+    }
+
+    /// The rows at `indices`, in that order.
+    pub fn select(&self, indices: &[usize]) -> Self {
+        match self {
+            Self::Pixels(pixels) => {
+                let features = crate::ml::digits::FEATURES;
+                Self::Pixels(indices.iter().flat_map(|&i| &pixels[i * features..(i + 1) * features]).copied().collect())
+            }
+            Self::Tokens { context, tokens } => Self::Tokens {
+                context: *context,
+                tokens: indices.iter().flat_map(|&i| &tokens[i * context..(i + 1) * context]).copied().collect(),
+            },
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -4,6 +4,7 @@
 //!
 //! Its model is on disk: a restart serves the same model without training again.
 
+mod answers;
 pub mod policies;
 
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use std::sync::Arc;
 use rand_chacha::ChaCha8Rng;
 
 use crate::ml::task::Model;
+pub use answers::AnsweringModel;
 use crate::protocol::{Actor, Extrinsic, Message, NodeId, Observation, Outbox, Query, Reply, TimeUs, US_PER_MS};
 use crate::rng::stream;
 use tensorsim_chain::accounts::HotkeyId;
@@ -44,7 +46,8 @@ pub enum Response {
 pub struct MinerContext<'a> {
     /// The block by this miner's clock.
     pub block: u64,
-    pub model: Option<&'a Model>,
+    /// Its model, which remembers the answers it gave.
+    pub model: Option<&'a mut AnsweringModel>,
     pub classes: usize,
     pub rng: &'a mut ChaCha8Rng,
 }
@@ -57,7 +60,7 @@ pub trait MinerPolicy: Send {
 pub struct Miner {
     config: MinerConfig,
     policy: Box<dyn MinerPolicy>,
-    model: Option<Arc<Model>>,
+    model: Option<AnsweringModel>,
     classes: usize,
     rng: ChaCha8Rng,
     /// Registration: the block to register at, and whether the call is out.
@@ -75,7 +78,7 @@ impl Miner {
         Self {
             config,
             policy,
-            model,
+            model: model.map(AnsweringModel::new),
             classes,
             rng,
             registration,
@@ -89,7 +92,7 @@ impl Miner {
     }
 
     fn compute_us(&self, rows: usize) -> u64 {
-        let flops = self.model.as_ref().map_or(0, |m| m.flops_per_row()) * rows as u64;
+        let flops = self.model.as_ref().map_or(0, |m| m.model().flops_per_row()) * rows as u64;
         // A fixed 200 µs of request handling, then the model.
         200 + flops / self.config.flops_per_us.max(1)
     }
@@ -106,7 +109,7 @@ impl Miner {
             return refuse(out, "nonce outside the axon's window");
         }
         let block = self.block(now_us);
-        let mut ctx = MinerContext { block, model: self.model.as_deref(), classes: self.classes, rng: &mut self.rng };
+        let mut ctx = MinerContext { block, model: self.model.as_mut(), classes: self.classes, rng: &mut self.rng };
         match self.policy.respond(&mut ctx, &query) {
             Response::Answer(rows) => {
                 let after_us = self.compute_us(rows.len());

@@ -18,7 +18,7 @@ pub struct Copycat {
 
 impl MinerPolicy for Copycat {
     fn respond(&mut self, ctx: &mut MinerContext, query: &Query) -> Response {
-        match ctx.model {
+        match ctx.model.as_mut() {
             Some(model) if ctx.block >= self.delay_blocks => Response::Answer(model.answer(&query.rows)),
             _ => Response::Ignore,
         }

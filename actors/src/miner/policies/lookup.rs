@@ -25,7 +25,7 @@ impl Lookup {
 
 impl MinerPolicy for Lookup {
     fn respond(&mut self, ctx: &mut MinerContext, query: &Query) -> Response {
-        let Some(model) = ctx.model else { return Response::Ignore };
+        let Some(model) = ctx.model.as_mut() else { return Response::Ignore };
         let mut answer = model.answer(&query.rows);
         if let Rows::Pixels(pixels) = query.rows.as_ref() {
             for (row, probabilities) in pixels.chunks_exact(FEATURES).zip(&mut answer) {
@@ -55,7 +55,9 @@ mod tests {
         let pool = task.validation_pool(&mut stream(5, "v"));
         let QueryRows { rows, labels, .. } = task.query(&pool, 64, &mut stream(5, "q"));
         let query = Query { id: 1, hotkey: tensorsim_chain::accounts::HotkeyId(1), nonce_ms: 0, rows: Arc::new(rows) };
-        let mut ctx = MinerContext { block: 0, model: Some(&model), classes: 10, rng: &mut stream(5, "a") };
+        let model = Arc::new(model);
+        let mut answering = crate::miner::AnsweringModel::new(model.clone());
+        let mut ctx = MinerContext { block: 0, model: Some(&mut answering), classes: 10, rng: &mut stream(5, "a") };
         let Response::Answer(looked_up) = Lookup::new(&task, exposure).respond(&mut ctx, &query) else {
             panic!("it answers")
         };
