@@ -39,14 +39,15 @@ impl Rows {
         self.len() == 0
     }
 
-    /// Row `index`'s bytes (pixels as their f32 bits, little-endian; tokens as they are).
-    pub fn row_bytes(&self, index: usize) -> Vec<u8> {
+    /// Appends row `index`'s bytes to `bytes` (pixels as their f32 bits, little-endian; tokens as
+    /// they are).
+    pub fn row_bytes(&self, index: usize, bytes: &mut Vec<u8>) {
         match self {
             Self::Pixels(pixels) => {
                 let features = crate::ml::digits::FEATURES;
-                pixels[index * features..(index + 1) * features].iter().flat_map(|x| x.to_le_bytes()).collect()
+                bytes.extend(pixels[index * features..(index + 1) * features].iter().flat_map(|x| x.to_le_bytes()));
             }
-            Self::Tokens { context, tokens } => tokens[index * context..(index + 1) * context].to_vec(),
+            Self::Tokens { context, tokens } => bytes.extend_from_slice(&tokens[index * context..(index + 1) * context]),
         }
     }
 

@@ -312,6 +312,10 @@ impl AnswerMemory {
 
     fn retain(&mut self, registered: &BTreeSet<HotkeyId>) {
         let live = |hotkey: &HotkeyId| registered.contains(hotkey);
+        // Every remembered miner has a first answer: most syncs find them all still registered.
+        if self.first_seen.keys().all(live) {
+            return;
+        }
         for claims in self.rows.values_mut() {
             claims.retain(|hotkey| live(&hotkey));
         }
