@@ -173,16 +173,58 @@ fn bad_scenarios_are_refused_with_the_field_and_the_line() {
             "subnets[0].hyperparameters.owner_uid: the subnet owner is not an actor",
         ),
         ("duration:", "profile: head-2027\nduration:", "profile: unknown profile \"head-2027\""),
+        (
+            "stake_tao: 1500",
+            "stake_tao: 1500, stake_alpha: 1500",
+            "subnets[0].validators[1].stake_alpha: a validator group states one of stake_tao, stake_alpha or stake_share",
+        ),
+        ("stake_tao: 1500", "stake_share: 1.5", "subnets[0].validators[1].stake_share: 1.5 is not a share in (0, 1]"),
+        (
+            "stake_tao: 1500}\n      - {name: follower, count: 1, policy: consensus_copier, stake_tao: 500}",
+            "stake_share: 0.6}\n      - {name: follower, count: 1, policy: consensus_copier, stake_share: 0.6}",
+            "subnets[0].validators[2].stake_share: the shares of this subnet's validator groups sum to 1.2, more than 1",
+        ),
     ];
     for (from, to, expected) in cases {
         assert!(good.contains(from), "{from:?} is in smoke.yaml");
         assert_scenario_refused(&good.replace(from, to), expected);
     }
+    let legacy = good.replace("\nduration:", "\nprofile: legacy-2024\nduration:");
+    assert_scenario_refused(
+        &legacy.replace("stake_tao: 1500", "stake_alpha: 1500"),
+        "subnets[0].validators[1].stake_alpha: legacy-2024 has no alpha",
+    );
     assert_scenario_refused("version: 1\nname: x\n", "missing field `seed`");
     assert_scenario_refused("{{{", "line 1");
     // The YAML scanner is quadratic in nesting depth (37 s for this one): refused before parsing.
     let deep = format!("version: 1\nname: x\nsubnets: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
     assert_scenario_refused(&deep, "line 3 column 74: flow collections nested deeper than 64 levels");
+}
+
+#[test]
+fn a_share_and_alpha_stated_in_a_run_are_what_validators_hold_and_the_books_balance_after_every_block() {
+    let dir = temp_dir("stakes");
+    let path = dir.join("stakes.yaml");
+    let smoke = std::fs::read_to_string(scenario("smoke.yaml")).unwrap();
+    let stated = smoke
+        .replace("policy: weight_copier, stake_tao: 1500}", "policy: weight_copier, stake_share: 0.2}")
+        .replace("cabal: {miners: [friends]}}, stake_tao: 800}", "cabal: {miners: [friends]}}, stake_alpha: 700}");
+    std::fs::write(&path, stated).unwrap();
+    let (output, bytes) = run(&path, &dir.join("out"), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    // Alpha issued into stakes outside the chain's books (issuance, alpha outstanding) breaks
+    // conservation in the first block, and the run stops.
+    assert_eq!(report["chain"]["conservation"], "held after every block");
+    let subnet = &report["subnets"][0];
+    let actor = |name: &str| subnet["actors"].as_array().unwrap().iter().find(|a| a["name"] == name).unwrap().clone();
+    assert_eq!(actor("cabal/0")["genesis_alpha_rao"], 700_000_000_000_u64);
+    assert!(actor("cabal/0").get("genesis_stake_rao").is_none());
+    // The copier is UID 3; at the first epoch it holds its 0.2 within the u16's flooring.
+    assert_eq!(actor("copier/0")["uid"], 3);
+    let first = subnet["epochs"][0]["stake_weight"][3].as_u64().unwrap();
+    assert!((13_106..=13_107).contains(&first), "0.2 of 65 535 is 13 107: {first}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -147,7 +147,11 @@ pub struct ActorRow<'a> {
     pub duplicate_answers: Option<u64>,
     pub extrinsics_ok: &'a BTreeMap<&'static str, u64>,
     pub extrinsics_refused: &'a BTreeMap<String, u64>,
-    /// Validators only.
+    /// Validators given alpha at genesis (`stake_alpha`, or `stake_share` on a dTAO chain): that
+    /// alpha.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub genesis_alpha_rao: Option<u64>,
+    /// Validators staking TAO at genesis (`stake_tao`, or `stake_share` before dTAO): that TAO.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub genesis_stake_rao: Option<u64>,
     pub group: &'a str,

@@ -14,7 +14,7 @@ use super::document::{
 };
 use crate::metrics;
 use crate::record::{EpochRecord, NodeRecord, RunRecord};
-use crate::scenario::{NodePlan, Plan, Role, SubnetPlan};
+use crate::scenario::{GenesisStake, NodePlan, Plan, Role, SubnetPlan};
 
 /// A u16 share of the chain as a fraction of 1.
 fn share(x: u16) -> f64 {
@@ -63,7 +63,7 @@ fn settle(epochs: &[&EpochRecord], hotkey: HotkeyId, half_block: u64) -> Settled
 
 /// A validator's facts beyond every actor's.
 struct ValidatorFacts {
-    genesis_stake_rao: u64,
+    genesis_stake: GenesisStake,
     /// Honest validators are the reference of G.
     honest: bool,
     /// G; `None` when undefined.
@@ -87,9 +87,9 @@ fn members<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord, epochs: &[&E
     let mut members: Vec<Member> = (plan.nodes.iter().zip(&record.nodes))
         .filter_map(|(node, node_record)| {
             let (policy, honest_miner, validator) = match &node.role {
-                Role::Validator { subnet, policy, stake_rao } if *subnet == index => {
+                Role::Validator { subnet, policy, stake } if *subnet == index => {
                     let honest = matches!(policy, ValidatorPolicySpec::Honest);
-                    let facts = ValidatorFacts { genesis_stake_rao: *stake_rao, honest, relative_dividend_rate: None };
+                    let facts = ValidatorFacts { genesis_stake: *stake, honest, relative_dividend_rate: None };
                     (policy.name(), false, Some(facts))
                 }
                 Role::Miner { subnet, policy, .. } if *subnet == index => {
@@ -130,7 +130,14 @@ fn actor_row<'a>(member: &Member<'a>) -> ActorRow<'a> {
         duplicate_answers: (stats.answers_duplicate > 0).then_some(stats.answers_duplicate),
         extrinsics_ok: &stats.extrinsics_ok,
         extrinsics_refused: &stats.extrinsics_refused,
-        genesis_stake_rao: validator.map(|v| v.genesis_stake_rao),
+        genesis_alpha_rao: validator.and_then(|v| match v.genesis_stake {
+            GenesisStake::AlphaRao(alpha_rao) => Some(alpha_rao),
+            GenesisStake::TaoRao(_) => None,
+        }),
+        genesis_stake_rao: validator.and_then(|v| match v.genesis_stake {
+            GenesisStake::TaoRao(tao_rao) => Some(tao_rao),
+            GenesisStake::AlphaRao(_) => None,
+        }),
         group: &member.node.group,
         incentive_mean: Decimal6::round(settled.incentive),
         last_registered_epoch_block: settled.last_registered_block,

@@ -47,6 +47,21 @@ impl<'de> Deserialize<'de> for Probability {
     }
 }
 
+/// A share in (0, 1]: part of a whole, and not nothing.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, JsonSchema)]
+#[schemars(transparent)]
+pub struct Share(pub f64);
+
+impl<'de> Deserialize<'de> for Share {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = f64::deserialize(deserializer)?;
+        if !(value > 0.0 && value <= 1.0) {
+            return Err(serde::de::Error::custom(format!("{value} is not a share in (0, 1]")));
+        }
+        Ok(Self(value))
+    }
+}
+
 /// A non-negative finite number.
 #[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd, JsonSchema)]
 #[schemars(transparent)]
@@ -278,8 +293,22 @@ pub struct ValidatorGroup {
     pub count: Count,
     #[serde(default = "honest_validator")]
     pub policy: ValidatorPolicySpec,
-    /// TAO each validator stakes into the subnet at genesis (bought as alpha through its pool).
-    pub stake_tao: Ladder,
+    /// TAO each validator stakes at genesis, bought as alpha through its subnet's pool in node
+    /// order, so with slippage (before dTAO: TAO staked on root). A group states exactly one of
+    /// `stake_tao`, `stake_alpha` and `stake_share`.
+    #[serde(default)]
+    pub stake_tao: Option<Ladder>,
+    /// Alpha each validator holds at genesis, issued to its stake as it is (no pool, no
+    /// slippage). dTAO profiles only.
+    #[serde(default)]
+    pub stake_alpha: Option<Ladder>,
+    /// The group's share of its subnet's validator stake weight at genesis, in (0, 1], split
+    /// equally among its validators (alpha issued to them; before dTAO, TAO on root). Beside
+    /// groups stating `stake_tao` or `stake_alpha` the shares take their part of the total and
+    /// those groups hold the rest; when every group states a share they sum to 1 and the
+    /// validators hold as much as the pool (`pool_tao`).
+    #[serde(default)]
+    pub stake_share: Option<Share>,
 }
 
 fn honest_validator() -> ValidatorPolicySpec {

@@ -1,4 +1,4 @@
-//! Stage 8, expectations: each names a subnet and a group that exist, a group where its
+//! Stage 9, expectations: each names a subnet and a group that exist, a group where its
 //! observable is read on one, and a bound.
 
 use crate::scenario::error::{ScenarioError, invalid};
@@ -42,15 +42,15 @@ mod tests {
     use tensorsim_chain::profile::profile_by_name;
 
     use super::check;
-    use crate::scenario::resolve::fixtures::{error, scenario, scenario_with};
-    use crate::scenario::resolve::{groups, subnets};
+    use crate::scenario::resolve::fixtures::{error, nodes, scenario, scenario_with};
+    use crate::scenario::resolve::subnets;
     use crate::scenario::types::Scenario;
 
     const EXPECTATION: &str = "{observable: incentive_share, group: miners, min: 0.1}";
 
     fn checked(scenario: &Scenario) -> Result<(), crate::scenario::ScenarioError> {
         let subnets = subnets::resolve(&scenario.subnets, profile_by_name("head-2026").unwrap()).unwrap();
-        check(&scenario.expect, &subnets, &groups::resolve(&scenario.subnets).unwrap())
+        check(&scenario.expect, &subnets, &nodes(scenario))
     }
 
     fn expecting(expectation: &str) -> Result<(), crate::scenario::ScenarioError> {

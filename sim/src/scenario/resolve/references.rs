@@ -1,4 +1,4 @@
-//! Stage 3, references: the actors a policy names exist where it needs them. A cabal's miner
+//! Stage 4, references: the actors a policy names exist where it needs them. A cabal's miner
 //! groups are groups of its own subnet; a copycat's target is one miner of its own subnet that
 //! trains a model of its own.
 
@@ -49,12 +49,11 @@ fn check_copied(subnet: usize, target: &str, nodes: &[NodePlan], path: &str) -> 
 #[cfg(test)]
 mod tests {
     use super::check;
-    use crate::scenario::resolve::fixtures::{error, scenario, scenario_changed, scenario_with};
-    use crate::scenario::resolve::groups;
+    use crate::scenario::resolve::fixtures::{error, nodes, scenario, scenario_changed, scenario_with};
     use crate::scenario::types::Scenario;
 
     fn checked(scenario: &Scenario) -> Result<(), crate::scenario::ScenarioError> {
-        check(&scenario.subnets, &groups::resolve(&scenario.subnets).unwrap())
+        check(&scenario.subnets, &nodes(scenario))
     }
 
     #[test]
