@@ -70,8 +70,9 @@ impl Link {
             LatencySpec::LogNormal { median_ms, sigma } => {
                 let u1 = f64::from(unit_f32(rng)).max(1e-7);
                 let u2 = f64::from(unit_f32(rng));
-                let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-                median_ms.0 * (sigma.0 * z).exp()
+                // libm, not the platform's: the same draws, so the same report, everywhere.
+                let z = (-2.0 * libm::log(u1)).sqrt() * libm::cos(std::f64::consts::TAU * u2);
+                median_ms.0 * libm::exp(sigma.0 * z)
             }
         };
         Some((ms.min(3_600_000.0) * 1_000.0) as u64)
@@ -294,6 +295,17 @@ subnets:
         assert_eq!(record.messages, MessageCounts { sent: 2, lost: 1, delivered: 1, dropped: 2 });
         assert_eq!((record.nodes[2].stats.crashes, record.nodes[2].hotkey), (1, Some(HotkeyId(2))));
         assert_eq!((record.nodes[1].stats.queries_answered, record.latency_us[0].len()), (1, 1));
+    }
+
+    #[test]
+    fn a_log_normal_latency_is_the_same_microseconds_on_every_platform() {
+        use crate::scenario::types::NonNegative;
+        let latency = LatencySpec::LogNormal { median_ms: NonNegative(40.0), sigma: NonNegative(0.5) };
+        let link = Link { latency, loss: 0.0 };
+        let mut rng = stream(1, "link/pinned");
+        let draws: Vec<Option<u64>> = (0..4).map(|_| link.draw(&mut rng)).collect();
+        // Pinned: libm's log, cos and exp give these bits whatever the system's C library.
+        assert_eq!(draws, [Some(64_611), Some(33_099), Some(99_958), Some(17_202)]);
     }
 
     #[test]
