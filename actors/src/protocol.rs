@@ -175,7 +175,8 @@ pub struct BlockRecord {
 /// survive the crash of the actor that saw them.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Observation {
-    /// An answer arrived `latency_us` after its query left (the validator's clock).
+    /// Probabilities arrived `latency_us` after their query left (the validator's clock); a
+    /// refusal is `QueryRefused` only, so each query has one outcome.
     QueryAnswered {
         latency_us: u64,
     },
@@ -185,6 +186,10 @@ pub enum Observation {
     },
     /// A miner's answer was not a probability distribution per row; it earned nothing.
     AnswerMalformed {
+        miner: HotkeyId,
+    },
+    /// A miner's answer duplicated one the validator had already credited; it earned nothing.
+    AnswerDuplicate {
         miner: HotkeyId,
     },
     ExtrinsicIncluded {

@@ -67,6 +67,8 @@ pub struct NodeStats {
     pub queries_refused: u64,
     /// A miner's answers that validators refused as no probability distribution.
     pub answers_malformed: u64,
+    /// A miner's answers that validators credited nothing as duplicates of an earlier one.
+    pub answers_duplicate: u64,
     /// Included extrinsics by call.
     pub extrinsics_ok: BTreeMap<&'static str, u64>,
     /// Refused extrinsics by `call: reason`.

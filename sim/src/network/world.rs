@@ -95,6 +95,8 @@ struct Recorder {
     faults: Vec<AppliedFault>,
     /// Malformed answers by the miner that sent them (validators know its hotkey, not its node).
     answers_malformed: BTreeMap<HotkeyId, u64>,
+    /// Duplicate answers by the miner that sent them, likewise.
+    answers_duplicate: BTreeMap<HotkeyId, u64>,
 }
 
 pub struct World {
@@ -125,6 +127,7 @@ impl World {
             messages: MessageCounts::default(),
             faults: Vec::new(),
             answers_malformed: BTreeMap::new(),
+            answers_duplicate: BTreeMap::new(),
         };
         let network = &plan.scenario.network;
         Self {
@@ -202,6 +205,7 @@ impl World {
             Observation::QueryTimedOut => stats.queries_timed_out += 1,
             Observation::QueryRefused { .. } => stats.queries_refused += 1,
             Observation::AnswerMalformed { miner } => *recorder.answers_malformed.entry(miner).or_default() += 1,
+            Observation::AnswerDuplicate { miner } => *recorder.answers_duplicate.entry(miner).or_default() += 1,
             Observation::ExtrinsicIncluded { call, outcome } => match outcome {
                 Ok(()) => *stats.extrinsics_ok.entry(call).or_default() += 1,
                 Err(reason) => *stats.extrinsics_refused.entry(format!("{call}: {reason}")).or_default() += 1,
@@ -224,10 +228,13 @@ impl World {
         wall: WallSeconds,
     ) -> RunRecord {
         let recorder = std::mem::take(&mut *self.recorder());
-        let malformed = &recorder.answers_malformed;
+        let by_miner = |counts: &BTreeMap<HotkeyId, u64>, hotkey: Option<HotkeyId>| {
+            hotkey.and_then(|h| counts.get(&h)).copied().unwrap_or(0)
+        };
         let nodes = (recorder.nodes.into_iter().zip(hotkeys).zip(models))
             .map(|((mut stats, hotkey), model)| {
-                stats.answers_malformed = hotkey.and_then(|h| malformed.get(&h)).copied().unwrap_or(0);
+                stats.answers_malformed = by_miner(&recorder.answers_malformed, hotkey);
+                stats.answers_duplicate = by_miner(&recorder.answers_duplicate, hotkey);
                 NodeRecord { hotkey, model, stats }
             })
             .collect();
@@ -289,12 +296,19 @@ subnets:
             world.record_drop();
             world.record_crash(2);
             world.observe(1, Observation::QueryAnswered { latency_us: 5_000 });
+            // A validator (node 1) counts a miner's duplicates and malformed answers against it.
+            world.observe(1, Observation::AnswerDuplicate { miner: HotkeyId(2) });
+            world.observe(1, Observation::AnswerDuplicate { miner: HotkeyId(2) });
+            world.observe(1, Observation::AnswerMalformed { miner: HotkeyId(2) });
             let hotkeys = vec![None, Some(HotkeyId(1)), Some(HotkeyId(2))];
             world.take_record(hotkeys, vec![None; 3], WallSeconds::default())
         });
         assert_eq!(record.messages, MessageCounts { sent: 2, lost: 1, delivered: 1, dropped: 2 });
         assert_eq!((record.nodes[2].stats.crashes, record.nodes[2].hotkey), (1, Some(HotkeyId(2))));
         assert_eq!((record.nodes[1].stats.queries_answered, record.latency_us[0].len()), (1, 1));
+        let miner = &record.nodes[2].stats;
+        assert_eq!((miner.answers_duplicate, miner.answers_malformed), (2, 1));
+        assert_eq!(record.nodes[1].stats.answers_duplicate, 0);
     }
 
     #[test]

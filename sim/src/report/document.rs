@@ -142,6 +142,9 @@ impl ActorRole {
 pub struct ActorRow<'a> {
     pub crashes: u64,
     pub dividends_mean: Decimal6,
+    /// Miners whose answers validators credited nothing as duplicates, how many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_answers: Option<u64>,
     pub extrinsics_ok: &'a BTreeMap<&'static str, u64>,
     pub extrinsics_refused: &'a BTreeMap<String, u64>,
     /// Validators only.

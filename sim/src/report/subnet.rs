@@ -127,6 +127,7 @@ fn actor_row<'a>(member: &Member<'a>) -> ActorRow<'a> {
     ActorRow {
         crashes: stats.crashes,
         dividends_mean: Decimal6::round(settled.dividends),
+        duplicate_answers: (stats.answers_duplicate > 0).then_some(stats.answers_duplicate),
         extrinsics_ok: &stats.extrinsics_ok,
         extrinsics_refused: &stats.extrinsics_refused,
         genesis_stake_rao: validator.map(|v| v.genesis_stake_rao),

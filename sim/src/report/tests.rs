@@ -166,6 +166,18 @@ fn a_failed_expectation_gives_one_line_and_a_passed_one_none() {
 }
 
 #[test]
+fn a_miners_duplicate_and_malformed_answers_are_shown_only_when_there_are_some() {
+    let plan = plan();
+    let mut record = record(&plan);
+    let good = plan.node_named("good/0").unwrap() as usize;
+    record.nodes[good].stats.answers_duplicate = 3;
+    let report = json(&build(&plan, SCENARIO, &record));
+    assert_eq!(actor(&report, "good/0")["duplicate_answers"], 3);
+    let weak = actor(&report, "weak/0").as_object().unwrap();
+    assert!(!weak.contains_key("duplicate_answers") && !weak.contains_key("malformed_answers"));
+}
+
+#[test]
 fn a_float_is_rounded_to_six_decimals_and_a_nan_becomes_null() {
     let print = |x: f64| serde_json::to_string(&Decimal6::round(x)).unwrap();
     assert_eq!(print(0.123_456_7), "0.123457");
