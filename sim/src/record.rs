@@ -76,14 +76,30 @@ pub struct NodeStats {
     pub crashes: u64,
 }
 
+/// What became of the messages nodes sent. Each is counted once, by the first cause in this
+/// order: its link's loss draw, then a node offline, a partition, a receiver crashed. Sent minus
+/// the others is what was still in flight at the end or waiting in the queues of a node that
+/// crashed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MessageCounts {
     pub sent: u64,
-    /// Lost on their link (its loss rate).
-    pub lost: u64,
+    pub lost: LostMessages,
     pub delivered: u64,
     /// Dropped at the receiver because one of its queues was full.
     pub dropped: u64,
+}
+
+/// Messages that never arrived, by why.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LostMessages {
+    /// Lost on their link (its loss rate).
+    pub link: u64,
+    /// The sender or the receiver was offline.
+    pub offline: u64,
+    /// Sender and receiver were on different sides of a partition.
+    pub partition: u64,
+    /// The receiver had crashed and not restarted.
+    pub crashed: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -82,9 +82,32 @@ pub struct NetworkSection {
     /// Only when a full queue dropped some: reports of runs without drops keep their bytes.
     #[serde(skip_serializing_if = "is_zero")]
     pub messages_dropped: u64,
-    pub messages_lost: u64,
+    pub messages_lost: LostRow,
     pub messages_sent: u64,
     pub nodes: usize,
+}
+
+/// Messages lost, by why; each counted once (see `record::MessageCounts`).
+#[derive(Serialize)]
+pub struct LostRow {
+    /// The receiver had crashed and not restarted.
+    pub crashed: u64,
+    /// On their link, by its loss rate.
+    pub link: u64,
+    /// The sender or the receiver was offline.
+    pub offline: u64,
+    /// Across a partition.
+    pub partition: u64,
+}
+
+impl LostRow {
+    pub fn of(lost: crate::record::LostMessages) -> Self {
+        Self { crashed: lost.crashed, link: lost.link, offline: lost.offline, partition: lost.partition }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.crashed + self.link + self.offline + self.partition
+    }
 }
 
 fn is_zero(n: &u64) -> bool {

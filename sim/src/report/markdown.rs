@@ -70,10 +70,19 @@ fn header(md: &mut String, document: &Document, sha256: &str) {
     } else {
         String::new()
     };
+    let lost = &net.messages_lost;
     let _ = writeln!(
         md,
-        "Network: {} nodes, {} messages sent, {} lost on links, {} delivered{dropped}.\n",
-        net.nodes, net.messages_sent, net.messages_lost, net.messages_delivered
+        "Network: {} nodes, {} messages sent, {} delivered{dropped}; {} lost ({} on links, {} to offline nodes, \
+         {} across partitions, {} to crashed nodes).\n",
+        net.nodes,
+        net.messages_sent,
+        net.messages_delivered,
+        lost.total(),
+        lost.link,
+        lost.offline,
+        lost.partition,
+        lost.crashed
     );
 }
 

@@ -13,7 +13,7 @@ use tensorsim_chain::yuma::EpochOutput;
 
 use super::document::Decimal6;
 use super::*;
-use crate::record::{EpochRecord, MessageCounts, ModelRecord, NodeRecord, NodeStats, WallSeconds};
+use crate::record::{EpochRecord, LostMessages, MessageCounts, ModelRecord, NodeRecord, NodeStats, WallSeconds};
 
 const SCENARIO: &str = "
 version: 1
@@ -97,7 +97,12 @@ fn record(plan: &Plan) -> RunRecord {
         epochs: vec![first, second],
         nodes,
         latency_us: vec![Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid bounds")],
-        messages: MessageCounts { sent: 10, lost: 1, delivered: 9, dropped: 0 },
+        messages: MessageCounts {
+            sent: 10,
+            lost: LostMessages { link: 1, ..LostMessages::default() },
+            delivered: 9,
+            dropped: 0,
+        },
         faults: Vec::new(),
         wall: WallSeconds::default(),
     }
@@ -196,11 +201,11 @@ fn dropped_messages_are_reported_only_when_there_are_some() {
     let mut record = record(&plan);
     let quiet = build(&plan, SCENARIO, &record);
     assert!(!quiet.json.contains("messages_dropped"));
-    assert!(quiet.markdown.contains("10 messages sent, 1 lost on links, 9 delivered.\n"));
+    assert!(quiet.markdown.contains("10 messages sent, 9 delivered; 1 lost (1 on links, 0 to offline nodes"));
     record.messages.dropped = 4;
     let dropped = build(&plan, SCENARIO, &record);
     assert_eq!(json(&dropped)["network"]["messages_dropped"], 4);
-    assert!(dropped.markdown.contains("9 delivered, 4 dropped by full queues.\n"));
+    assert!(dropped.markdown.contains("9 delivered, 4 dropped by full queues; 1 lost"));
 }
 
 #[test]
