@@ -9,14 +9,16 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::protocol::{
-    Actor, BlockRecord, ChainView, Extrinsic, Message, NeuronView, NodeId, Observation, Outbox, TimeUs,
+    Actor, BlockRecord, ChainView, EpochFacts, Extrinsic, Message, NeuronView, NodeId, Observation, Outbox,
+    RegistrationFacts, TimeUs,
 };
 use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
 use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::metagraph::WeightsPayload;
-use tensorsim_chain::profile::Profile;
+use tensorsim_chain::profile::{Profile, Tokenomics};
 use tensorsim_chain::state::Chain;
 use tensorsim_chain::weights::WeightsCall;
+use tensorsim_chain::yuma::EpochOutput;
 
 /// Extrinsics waiting for the next block; beyond this the chain refuses more (a full pool).
 pub const MEMPOOL_MAX: usize = 65_536;
@@ -85,7 +87,13 @@ impl ChainNode {
         interval
     }
 
-    fn apply(&mut self, from: NodeId, call: &Extrinsic) -> Result<(), String> {
+    /// Applies one extrinsic; a registration it makes goes to `registrations`.
+    fn apply(
+        &mut self,
+        from: NodeId,
+        call: &Extrinsic,
+        registrations: &mut Vec<RegistrationFacts>,
+    ) -> Result<(), String> {
         let &(coldkey, hotkey) = self.signers.get(&from).ok_or("the sender has no key")?;
         let payload = |dests: &[u16], values: &[u16], version_key: u64| WeightsPayload {
             dests: dests.to_vec(),
@@ -109,23 +117,39 @@ impl ChainNode {
                 .weights_call(hotkey, *netuid, WeightsCall::Reveal(&payload(dests, values, *version_key), salt))
                 .map_err(|e| e.to_string()),
             Extrinsic::Register { netuid, axon } => {
-                self.chain.burned_register(coldkey, hotkey, *netuid).map_err(|e| e.to_string())?;
+                let (hotkeys, burn_rao) =
+                    (self.chain.subnet(*netuid).hotkeys.clone(), self.chain.subnet(*netuid).burn_rao);
+                let uid = self.chain.burned_register(coldkey, hotkey, *netuid).map_err(|e| e.to_string())?;
+                let replaced = hotkeys.get(usize::from(uid)).copied();
+                registrations.push(RegistrationFacts { netuid: *netuid, uid, hotkey, replaced, burn_rao });
                 self.axons.insert(hotkey, *axon);
                 Ok(())
             }
         }
     }
 
+    /// An epoch that just ran, with the subnet around it.
+    fn epoch_facts(&self, netuid: u16, output: EpochOutput) -> EpochFacts {
+        let subnet = self.chain.subnet(netuid);
+        EpochFacts {
+            netuid,
+            output,
+            hotkeys: subnet.hotkeys.clone(),
+            hyperparameters: subnet.metagraph.hyperparameters.clone(),
+            pays_alpha: self.chain.profile().tokenomics == Tokenomics::Dtao,
+            pool_tao_rao: subnet.pool.tao_rao,
+            pool_alpha_rao: subnet.pool.alpha_rao,
+            ema_price: subnet.ema_price.to_num::<f64>(),
+        }
+    }
+
     fn produce_block(&mut self, now_us: TimeUs, out: &mut Outbox) {
         let report = self.chain.step_block();
         let block = report.block;
-        let epochs = report
-            .epochs
-            .into_iter()
-            .map(|(netuid, output)| (netuid, output, self.chain.subnet(netuid).hotkeys.clone()))
-            .collect();
+        let epochs = report.epochs.into_iter().map(|(netuid, output)| self.epoch_facts(netuid, output)).collect();
+        let mut registrations = Vec::new();
         for (from, nonce, call) in std::mem::take(&mut self.mempool) {
-            let outcome = self.apply(from, &call);
+            let outcome = self.apply(from, &call, &mut registrations);
             out.send(from, Message::Included { nonce, block, outcome });
         }
         while self.upgrades.first().is_some_and(|u| u.at_block <= block) {
@@ -142,6 +166,7 @@ impl ChainNode {
             at_us: now_us,
             total_issuance_rao: self.chain.total_issuance_rao,
             epochs,
+            registrations,
             conservation_error: self.chain.conservation().err().map(|e| e.0),
         })));
         self.next_block_us = now_us + self.next_interval_us(block);

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 use tensorsim_actors::ml::task::ModelSpec;
-use tensorsim_actors::protocol::TimeUs;
+use tensorsim_actors::protocol::{RegistrationFacts, TimeUs};
 use tensorsim_chain::accounts::HotkeyId;
+use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::yuma::EpochOutput;
 
 /// One run, from genesis to its last block.
@@ -20,6 +21,8 @@ pub struct RunRecord {
     pub conservation_error: Option<ConservationError>,
     /// Every epoch of every subnet, in block order.
     pub epochs: Vec<EpochRecord>,
+    /// Every burned registration during the run, in inclusion order.
+    pub registrations: Vec<RegistrationRecord>,
     /// By node, the chain's included.
     pub nodes: Vec<NodeRecord>,
     /// Query latencies by subnet (index), in µs.
@@ -32,14 +35,34 @@ pub struct RunRecord {
     pub wall: WallSeconds,
 }
 
-/// An epoch as the report reads it: the bonds table is left out (it is the bulk of an epoch).
+/// An epoch as the report reads it, and the subnet around it.
+#[derive(Clone, Debug, PartialEq)]
 pub struct EpochRecord {
     pub netuid: u16,
     pub block: u64,
-    /// The epoch's output, `bonds` empty.
+    /// The epoch's output; `bonds` empty unless the scenario asks for them (`report: {bonds:
+    /// true}`): they are the bulk of an epoch.
     pub output: EpochOutput,
     /// The hotkey of each UID at the epoch.
     pub hotkeys: Vec<HotkeyId>,
+    /// The hyperparameters the epoch ran under.
+    pub hyperparameters: Hyperparameters,
+    /// Whether the epoch paid alpha (dynamic TAO) or TAO (before it).
+    pub pays_alpha: bool,
+    /// The subnet's pool reserves after the epoch's block step.
+    pub pool_tao_rao: u64,
+    pub pool_alpha_rao: u64,
+    /// The moving price (TAO per alpha).
+    pub ema_price: f64,
+    /// After the epoch's block.
+    pub total_issuance_rao: u64,
+}
+
+/// A burned registration, at the block that included it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegistrationRecord {
+    pub block: u64,
+    pub facts: RegistrationFacts,
 }
 
 /// One node: its keys and model from genesis, and what it did during the run.

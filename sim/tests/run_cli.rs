@@ -67,7 +67,15 @@ fn the_report_shows_the_faults_the_policies_and_the_books() {
     let subnet = &report["subnets"][0];
     let actor = |name: &str| subnet["actors"].as_array().unwrap().iter().find(|a| a["name"] == name).unwrap().clone();
     // The copycat relays queries signed with its own hotkey: miners refuse them, it earns nothing.
-    assert_eq!(actor("copycat/0")["rewards_rao"], 0);
+    assert_eq!(actor("copycat/0")["rewards"]["alpha_rao"], 0);
+    // Messages the fault plan cut off are counted, each for its reason.
+    let lost = &report["network"]["messages_lost"];
+    for reason in ["link", "offline", "partition", "crashed"] {
+        assert!(lost[reason].as_u64().unwrap() > 0, "{reason} in {lost}");
+    }
+    // The upgrade of kappa is in force from the next epoch, and listed.
+    assert_eq!(subnet["epochs"].as_array().unwrap().last().unwrap()["kappa"], 40_000);
+    assert_eq!(subnet["hyperparameter_changes"][0]["name"], "kappa");
     assert_eq!(actor("honest/0")["crashes"], 1);
     // The skewed validator's queries are refused by miners (nonce outside the 4 s window).
     assert!(actor("honest/2")["queries"]["refused"].as_u64().unwrap() > 0);
@@ -169,6 +177,12 @@ fn bad_scenarios_are_refused_with_the_field_and_the_line() {
             "subnets[0].hyperparameters.owner_uid: the subnet owner is not an actor",
         ),
         ("duration:", "profile: head-2027\nduration:", "profile: unknown profile \"head-2027\""),
+        ("seed: 7", "seed: 7\nreport: {bond: true}", "report.bond: unknown field `bond`"),
+        (
+            "seed: 7",
+            "seed: 7\nexpect: [{observable: incentive_share, group: sybils, relative_to: ghosts, max: 1}]",
+            "expect[0].relative_to: no actor group \"ghosts\" on subnet \"digits\"",
+        ),
     ];
     for (from, to, expected) in cases {
         assert!(good.contains(from), "{from:?} is in smoke.yaml");
@@ -217,7 +231,7 @@ fn the_schema_describes_every_scenario_key() {
     assert!(output.status.success());
     let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let properties = schema["properties"].as_object().unwrap();
-    for key in ["version", "seed", "duration", "network", "subnets", "faults", "upgrades", "expect"] {
+    for key in ["version", "seed", "duration", "network", "subnets", "faults", "upgrades", "expect", "report"] {
         assert!(properties.contains_key(key), "{key}");
     }
     let committed = std::fs::read(scenario("scenario.schema.json")).unwrap();

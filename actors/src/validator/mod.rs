@@ -16,7 +16,9 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::Rng;
 
 use crate::ml::task::TaskData;
-use crate::protocol::{Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Query, Reply, TimeUs, US_PER_MS};
+use crate::protocol::{
+    Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Query, Reply, TimeUs, US_PER_MS,
+};
 use crate::rng::{below, stream};
 use rounds::Round;
 use tensorsim_chain::accounts::HotkeyId;
@@ -540,7 +542,8 @@ mod tests {
         assert_eq!(queries.len(), 2, "both miners are asked");
         let mut out = Outbox::default();
         for (at_us, &(axon, query_id)) in [1_000, 30_000].iter().zip(&queries) {
-            let reply = if axon == 5 { Reply::Refused("nonce") } else { Reply::Probabilities(vec![vec![6_553; 10]; 2]) };
+            let reply =
+                if axon == 5 { Reply::Refused("nonce") } else { Reply::Probabilities(vec![vec![6_553; 10]; 2]) };
             validator.on_message(*at_us, axon, Message::Answer { query_id, reply }, &mut out);
         }
         let answered: Vec<&Observation> =

@@ -12,7 +12,7 @@ use tensorsim_chain::accounts::HotkeyId;
 
 use crate::record::{
     AppliedFault, ConservationError, EpochRecord, LostMessages, MessageCounts, ModelRecord, NodeRecord, NodeStats,
-    RunRecord, WallSeconds,
+    RegistrationRecord, RunRecord, WallSeconds,
 };
 use crate::scenario::{LatencySpec, Plan};
 
@@ -143,6 +143,9 @@ struct Recorder {
     total_issuance_rao: u64,
     conservation_error: Option<ConservationError>,
     epochs: Vec<EpochRecord>,
+    /// Whether epochs keep their bonds table (the scenario's `report: {bonds: true}`).
+    keep_bonds: bool,
+    registrations: Vec<RegistrationRecord>,
     nodes: Vec<NodeStats>,
     /// Query latencies by subnet (index), in µs.
     latency_us: Vec<Histogram<u64>>,
@@ -179,6 +182,8 @@ impl World {
             total_issuance_rao: 0,
             conservation_error: None,
             epochs: Vec::new(),
+            keep_bonds: plan.scenario.report.bonds,
+            registrations: Vec::new(),
             nodes: vec![NodeStats::default(); n],
             latency_us: plan.subnets.iter().map(|_| histogram()).collect(),
             messages: MessageCounts::default(),
@@ -311,6 +316,7 @@ impl World {
             total_issuance_rao: recorder.total_issuance_rao,
             conservation_error: recorder.conservation_error,
             epochs: recorder.epochs,
+            registrations: recorder.registrations,
             nodes,
             latency_us: recorder.latency_us,
             messages: recorder.messages,
@@ -328,10 +334,26 @@ impl Recorder {
         if let (None, Some(error)) = (&self.conservation_error, record.conservation_error) {
             self.conservation_error = Some(ConservationError { block: record.block, error });
         }
-        for (netuid, mut output, hotkeys) in record.epochs {
-            output.bonds = Vec::new();
-            self.epochs.push(EpochRecord { netuid, block: record.block, output, hotkeys });
+        for facts in record.epochs {
+            let mut output = facts.output;
+            if !self.keep_bonds {
+                output.bonds = Vec::new();
+            }
+            self.epochs.push(EpochRecord {
+                netuid: facts.netuid,
+                block: record.block,
+                output,
+                hotkeys: facts.hotkeys,
+                hyperparameters: facts.hyperparameters,
+                pays_alpha: facts.pays_alpha,
+                pool_tao_rao: facts.pool_tao_rao,
+                pool_alpha_rao: facts.pool_alpha_rao,
+                ema_price: facts.ema_price,
+                total_issuance_rao: record.total_issuance_rao,
+            });
         }
+        let block = record.block;
+        self.registrations.extend(record.registrations.into_iter().map(|facts| RegistrationRecord { block, facts }));
     }
 }
 

@@ -4,9 +4,12 @@
 //! and scenario give the same bytes; nothing measured in wall time enters it.
 
 mod document;
+mod epochs;
 mod expectations;
 mod markdown;
+mod members;
 mod subnet;
+mod window;
 
 use sha2::{Digest, Sha256};
 
