@@ -170,6 +170,9 @@ pub struct BlockRecord {
     pub epochs: Vec<EpochFacts>,
     /// Burned registrations the block included, in inclusion order.
     pub registrations: Vec<RegistrationFacts>,
+    /// Committed weights revealed in the block: by the chain (timelocked, before the block's
+    /// epochs) then by validators (hash reveals, extrinsics after them).
+    pub reveals: Vec<RevealFacts>,
     /// Set when a token invariant broke after this block: a simulator bug.
     pub conservation_error: Option<String>,
 }
@@ -191,6 +194,18 @@ pub struct EpochFacts {
     pub pool_alpha_rao: u64,
     /// The moving price the coinbase shares TAO by (TAO per alpha).
     pub ema_price: f64,
+}
+
+/// Weights a commit sealed, revealed and stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RevealFacts {
+    pub netuid: u16,
+    pub uid: u16,
+    /// The block that included the commit.
+    pub commit_block: u64,
+    /// A validator's reveal extrinsic (commit-reveal v2), applied after the block's epochs; else
+    /// the chain's timelocked reveal, before them.
+    pub by_extrinsic: bool,
 }
 
 /// A burned registration the chain included.

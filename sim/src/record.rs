@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 use tensorsim_actors::ml::task::ModelSpec;
-use tensorsim_actors::protocol::{RegistrationFacts, TimeUs};
+use tensorsim_actors::protocol::{RegistrationFacts, RevealFacts, TimeUs};
 use tensorsim_chain::accounts::HotkeyId;
 use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::yuma::EpochOutput;
@@ -23,6 +23,8 @@ pub struct RunRecord {
     pub epochs: Vec<EpochRecord>,
     /// Every burned registration during the run, in inclusion order.
     pub registrations: Vec<RegistrationRecord>,
+    /// Every commit revealed during the run, in block order.
+    pub reveals: Vec<RevealRecord>,
     /// By node, the chain's included.
     pub nodes: Vec<NodeRecord>,
     /// Query latencies by subnet (index), in µs.
@@ -56,6 +58,21 @@ pub struct EpochRecord {
     pub ema_price: f64,
     /// After the epoch's block.
     pub total_issuance_rao: u64,
+}
+
+/// Committed weights revealed, at the block that revealed them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RevealRecord {
+    pub block: u64,
+    pub facts: RevealFacts,
+}
+
+impl RevealRecord {
+    /// The first block whose epoch reads the revealed weights: the chain's timelocked reveal comes
+    /// before its block's epochs, a validator's reveal extrinsic after them.
+    pub fn counts_from_block(&self) -> u64 {
+        self.block + u64::from(self.facts.by_extrinsic)
+    }
 }
 
 /// A burned registration, at the block that included it.

@@ -12,7 +12,7 @@ use tensorsim_chain::accounts::HotkeyId;
 
 use crate::record::{
     AppliedFault, ConservationError, EpochRecord, LostMessages, MessageCounts, ModelRecord, NodeRecord, NodeStats,
-    RegistrationRecord, RunRecord, WallSeconds,
+    RegistrationRecord, RevealRecord, RunRecord, WallSeconds,
 };
 use crate::scenario::{LatencySpec, Plan};
 
@@ -146,6 +146,7 @@ struct Recorder {
     /// Whether epochs keep their bonds table (the scenario's `report: {bonds: true}`).
     keep_bonds: bool,
     registrations: Vec<RegistrationRecord>,
+    reveals: Vec<RevealRecord>,
     nodes: Vec<NodeStats>,
     /// Query latencies by subnet (index), in µs.
     latency_us: Vec<Histogram<u64>>,
@@ -184,6 +185,7 @@ impl World {
             epochs: Vec::new(),
             keep_bonds: plan.scenario.report.bonds,
             registrations: Vec::new(),
+            reveals: Vec::new(),
             nodes: vec![NodeStats::default(); n],
             latency_us: plan.subnets.iter().map(|_| histogram()).collect(),
             messages: MessageCounts::default(),
@@ -317,6 +319,7 @@ impl World {
             conservation_error: recorder.conservation_error,
             epochs: recorder.epochs,
             registrations: recorder.registrations,
+            reveals: recorder.reveals,
             nodes,
             latency_us: recorder.latency_us,
             messages: recorder.messages,
@@ -354,6 +357,7 @@ impl Recorder {
         }
         let block = record.block;
         self.registrations.extend(record.registrations.into_iter().map(|facts| RegistrationRecord { block, facts }));
+        self.reveals.extend(record.reveals.into_iter().map(|facts| RevealRecord { block, facts }));
     }
 }
 

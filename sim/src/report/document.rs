@@ -311,8 +311,11 @@ pub struct EpochRow<'a> {
     pub pool_tao_rao: u64,
     /// The pool's spot price, TAO per alpha.
     pub price: Decimal6,
-    /// G of each validator group but the honest one, at this epoch.
+    /// G of each validator group at this epoch.
     pub relative_dividend_rate: BTreeMap<String, RateRow>,
+    /// The committed weights revealed since the previous epoch that this epoch is the first to
+    /// read, each with its commit → reveal lag.
+    pub reveals: Vec<RevealRow>,
     /// The miners' part of `emission` (incentive).
     pub server_emission: Paid<'a>,
     pub stake_weight: &'a [u16],
@@ -322,6 +325,14 @@ pub struct EpochRow<'a> {
     pub validator_permit: &'a [bool],
     pub validator_stake: StakeRow,
     pub validator_trust: &'a [u16],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct RevealRow {
+    pub commit_block: u64,
+    /// Blocks from the commit's to the reveal's.
+    pub lag_blocks: u64,
+    pub uid: u16,
 }
 
 /// Where the report's window-read observables and means are read: the epochs after a block, the

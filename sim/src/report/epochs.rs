@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use tensorsim_chain::hyperparameters::Hyperparameters;
 
-use super::document::{Decimal6, EpochRow, HyperparameterChange, Paid, RateRow, StakeRow};
+use super::document::{Decimal6, EpochRow, HyperparameterChange, Paid, RateRow, RevealRow, StakeRow};
 use super::members::{Member, Seating, rate_row, share};
 use crate::metrics;
-use crate::record::EpochRecord;
+use crate::record::{EpochRecord, RevealRecord};
 
 /// Hyperparameters as the chain names them, in name order.
 pub(super) fn as_map(hyperparameters: &Hyperparameters) -> BTreeMap<String, serde_json::Value> {
@@ -97,14 +97,37 @@ fn paid<'a>(epoch: &EpochRecord, amounts: &'a [u64]) -> Paid<'a> {
     if epoch.pays_alpha { Paid::AlphaRao(amounts) } else { Paid::TaoRao(amounts) }
 }
 
-fn row<'a>(seating: &Seating<'a>, members: &[Member], e: usize, with_bonds: bool) -> EpochRow<'a> {
+/// The reveals epoch `e` is the first to read: from after the previous epoch's block to its own.
+/// `reveals` are the subnet's, in block order, so in the order of the block they count from.
+fn reveals(seating: &Seating, reveals: &[&RevealRecord], e: usize) -> Vec<RevealRow> {
+    let after = e.checked_sub(1).map_or(0, |previous| seating.epochs[previous].block);
+    let block = seating.epochs[e].block;
+    let first = reveals.partition_point(|r| r.counts_from_block() <= after);
+    let end = reveals.partition_point(|r| r.counts_from_block() <= block);
+    (reveals[first..end.max(first)].iter())
+        .map(|r| RevealRow {
+            commit_block: r.facts.commit_block,
+            lag_blocks: r.block.saturating_sub(r.facts.commit_block),
+            uid: r.facts.uid,
+        })
+        .collect()
+}
+
+/// What an epoch row needs besides the epoch.
+pub(super) struct RowContext<'r> {
+    /// The subnet's reveals, in block order.
+    pub reveals: Vec<&'r RevealRecord>,
+    pub with_bonds: bool,
+}
+
+fn row<'a>(seating: &Seating<'a>, members: &[Member], e: usize, context: &RowContext) -> EpochRow<'a> {
     let epoch: &'a EpochRecord = seating.epochs[e];
     let output = &epoch.output;
     let price = if epoch.pool_alpha_rao > 0 { epoch.pool_tao_rao as f64 / epoch.pool_alpha_rao as f64 } else { 0.0 };
     EpochRow {
         active: &output.active,
         block: epoch.block,
-        bonds: with_bonds.then_some(output.bonds.as_slice()),
+        bonds: context.with_bonds.then_some(output.bonds.as_slice()),
         consensus: &output.consensus,
         dividends: &output.dividends,
         ema_price: Decimal6::round(epoch.ema_price),
@@ -116,6 +139,7 @@ fn row<'a>(seating: &Seating<'a>, members: &[Member], e: usize, with_bonds: bool
         pool_tao_rao: epoch.pool_tao_rao,
         price: Decimal6::round(price),
         relative_dividend_rate: epoch_rates(seating, members, e),
+        reveals: reveals(seating, &context.reveals, e),
         server_emission: paid(epoch, &output.server_emission_rao),
         stake_weight: &output.stake_weight,
         total_issuance_rao: epoch.total_issuance_rao,
@@ -126,7 +150,7 @@ fn row<'a>(seating: &Seating<'a>, members: &[Member], e: usize, with_bonds: bool
     }
 }
 
-/// Every epoch's row; `with_bonds` under the scenario's `report: {bonds: true}`.
-pub(super) fn rows<'a>(seating: &Seating<'a>, members: &[Member], with_bonds: bool) -> Vec<EpochRow<'a>> {
-    (0..seating.epochs.len()).map(|e| row(seating, members, e, with_bonds)).collect()
+/// Every epoch's row.
+pub(super) fn rows<'a>(seating: &Seating<'a>, members: &[Member], context: &RowContext) -> Vec<EpochRow<'a>> {
+    (0..seating.epochs.len()).map(|e| row(seating, members, e, context)).collect()
 }

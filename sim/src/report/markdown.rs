@@ -190,6 +190,10 @@ fn chain_state(md: &mut String, subnet: &SubnetSection) {
     if !changes.is_empty() {
         let _ = writeln!(md, "- Hyperparameter changes: {}", changes.join("; "));
     }
+    let lags: Vec<u64> = subnet.epochs.iter().flat_map(|e| e.reveals.iter().map(|r| r.lag_blocks)).collect();
+    if let (Some(min), Some(max)) = (lags.iter().min(), lags.iter().max()) {
+        let _ = writeln!(md, "- Commit → reveal lag: {} reveals, {min}–{max} blocks", lags.len());
+    }
     let registrations = &subnet.registrations;
     if !registrations.is_empty() {
         let pruned = registrations.iter().filter(|r| r.replaced_hotkey.is_some()).count();

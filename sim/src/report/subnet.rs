@@ -141,7 +141,14 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> Subne
     let genesis_hyperparameters = epochs::as_map(&subnet.hyperparameters);
     SubnetSection {
         actors: members.iter().zip(rates).map(|(member, g)| actor_row(member, g)).collect(),
-        epochs: epochs::rows(&seating, &members, plan.scenario.report.bonds),
+        epochs: epochs::rows(
+            &seating,
+            &members,
+            &epochs::RowContext {
+                reveals: record.reveals.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
+                with_bonds: plan.scenario.report.bonds,
+            },
+        ),
         hyperparameter_changes: epochs::hyperparameter_changes(&genesis_hyperparameters, &seating.epochs),
         hyperparameters: genesis_hyperparameters,
         name: &subnet.name,

@@ -107,6 +107,7 @@ fn record(plan: &Plan) -> RunRecord {
         conservation_error: None,
         epochs: vec![first, second],
         registrations: Vec::new(),
+        reveals: Vec::new(),
         nodes,
         latency_us: vec![Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid bounds")],
         messages: MessageCounts {
@@ -384,6 +385,28 @@ fn an_epoch_names_its_token_hotkeys_pool_and_prices() {
     assert!(epochs[1].get("bonds").is_none(), "bonds only when the scenario asks");
 }
 
+/// A timelocked reveal counts in the epoch of its block (the chain opens it before the epoch
+/// runs); a validator's reveal extrinsic in an epoch's block counts in the next one.
+#[test]
+fn an_epoch_lists_the_reveals_it_is_the_first_to_read_with_their_lag() {
+    let plan = plan();
+    let mut record = record(&plan);
+    let reveal = |block, uid, commit_block, by_extrinsic| crate::record::RevealRecord {
+        block,
+        facts: tensorsim_actors::protocol::RevealFacts { netuid: 1, uid, commit_block, by_extrinsic },
+    };
+    record.reveals =
+        vec![reveal(40, 0, 30, false), reveal(40, 1, 25, true), reveal(41, 2, 35, true), reveal(90, 0, 70, false)];
+    let built = build(&plan, SCENARIO, &record);
+    let epochs = &json(&built)["subnets"][0]["epochs"];
+    let uids = |e: usize| -> Vec<u64> {
+        epochs[e]["reveals"].as_array().unwrap().iter().map(|r| r["uid"].as_u64().unwrap()).collect()
+    };
+    assert_eq!((uids(0), uids(1)), (vec![0], vec![1, 2, 0]));
+    assert_eq!(epochs[1]["reveals"][0], serde_json::json!({"commit_block": 25, "lag_blocks": 15, "uid": 1}));
+    assert!(built.markdown.contains("- Commit → reveal lag: 4 reveals, 6–20 blocks\n"));
+}
+
 #[test]
 fn bonds_are_in_the_report_when_the_scenario_asks_for_them() {
     let scenario = format!("{SCENARIO}report: {{bonds: true}}\n");
@@ -492,6 +515,8 @@ fn every_object_of_the_report_has_its_keys_in_ascending_order() {
     };
     record.registrations.push(crate::record::RegistrationRecord { block: 60, facts });
     record.epochs[1].hyperparameters.kappa = 1;
+    let facts = tensorsim_actors::protocol::RevealFacts { netuid: 1, uid: 0, commit_block: 80, by_extrinsic: false };
+    record.reveals.push(crate::record::RevealRecord { block: 90, facts });
     let scenario = format!("{SCENARIO}report: {{bonds: true}}\n");
     let plan = Plan::parse(&scenario, None).expect("a valid scenario");
     let report = build(&plan, &scenario, &record);
