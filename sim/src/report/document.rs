@@ -247,7 +247,7 @@ pub struct ActorRow<'a> {
     pub genesis_stake_rao: Option<u64>,
     pub group: &'a str,
     /// The chain's id of its hotkey (epochs list the hotkey of each UID).
-    pub hotkey: Option<u32>,
+    pub hotkey: u32,
     pub incentive_mean: Decimal6,
     /// The last epoch (its block) the actor was registered in.
     pub last_registered_epoch_block: Option<u64>,

@@ -50,7 +50,7 @@ fn actor_row<'a>(member: &Member<'a>, g: Option<RateRow>) -> ActorRow<'a> {
         extrinsics_refused: &stats.extrinsics_refused,
         genesis_stake_rao: validator.map(|v| v.genesis_stake_rao),
         group: &member.node.group,
-        hotkey: Some(member.hotkey.0),
+        hotkey: member.hotkey.0,
         incentive_mean: Decimal6::round(settled.mean(settled.incentive)),
         last_registered_epoch_block: settled.last_registered_block,
         malformed_answers: positive(stats.answers_malformed),
