@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 use tensorsim_actors::ml::task::ModelSpec;
-use tensorsim_actors::protocol::TimeUs;
+use tensorsim_actors::protocol::{RegistrationFacts, RevealFacts, TimeUs};
 use tensorsim_chain::accounts::HotkeyId;
+use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::yuma::EpochOutput;
 
 /// One run, from genesis to its last block.
@@ -20,6 +21,10 @@ pub struct RunRecord {
     pub conservation_error: Option<ConservationError>,
     /// Every epoch of every subnet, in block order.
     pub epochs: Vec<EpochRecord>,
+    /// Every burned registration during the run, in inclusion order.
+    pub registrations: Vec<RegistrationRecord>,
+    /// Every commit revealed during the run, in block order.
+    pub reveals: Vec<RevealRecord>,
     /// By node, the chain's included.
     pub nodes: Vec<NodeRecord>,
     /// Query latencies by subnet (index), in µs.
@@ -32,14 +37,49 @@ pub struct RunRecord {
     pub wall: WallSeconds,
 }
 
-/// An epoch as the report reads it: the bonds table is left out (it is the bulk of an epoch).
+/// An epoch as the report reads it, and the subnet around it.
+#[derive(Clone, Debug, PartialEq)]
 pub struct EpochRecord {
     pub netuid: u16,
     pub block: u64,
-    /// The epoch's output, `bonds` empty.
+    /// The epoch's output; `bonds` empty unless the scenario asks for them (`report: {bonds:
+    /// true}`): they are the bulk of an epoch.
     pub output: EpochOutput,
     /// The hotkey of each UID at the epoch.
     pub hotkeys: Vec<HotkeyId>,
+    /// The hyperparameters the epoch ran under.
+    pub hyperparameters: Hyperparameters,
+    /// Whether the epoch paid alpha (dynamic TAO) or TAO (before it).
+    pub pays_alpha: bool,
+    /// The subnet's pool reserves after the epoch's block step.
+    pub pool_tao_rao: u64,
+    pub pool_alpha_rao: u64,
+    /// The moving price (TAO per alpha).
+    pub ema_price: f64,
+    /// After the epoch's block.
+    pub total_issuance_rao: u64,
+}
+
+/// Committed weights revealed, at the block that revealed them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RevealRecord {
+    pub block: u64,
+    pub facts: RevealFacts,
+}
+
+impl RevealRecord {
+    /// The first block whose epoch reads the revealed weights: the chain's timelocked reveal comes
+    /// before its block's epochs, a validator's reveal extrinsic after them.
+    pub fn counts_from_block(&self) -> u64 {
+        self.block + u64::from(self.facts.by_extrinsic)
+    }
+}
+
+/// A burned registration, at the block that included it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegistrationRecord {
+    pub block: u64,
+    pub facts: RegistrationFacts,
 }
 
 /// One node: its keys and model from genesis, and what it did during the run.
@@ -76,14 +116,30 @@ pub struct NodeStats {
     pub crashes: u64,
 }
 
+/// What became of the messages nodes sent. Each is counted once, by the first cause in this
+/// order: its link's loss draw, then a node offline, a partition, a receiver crashed. Sent minus
+/// the others is what was still in flight at the end or waiting in the queues of a node that
+/// crashed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MessageCounts {
     pub sent: u64,
-    /// Lost on their link (its loss rate).
-    pub lost: u64,
+    pub lost: LostMessages,
     pub delivered: u64,
     /// Dropped at the receiver because one of its queues was full.
     pub dropped: u64,
+}
+
+/// Messages that never arrived, by why.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LostMessages {
+    /// Lost on their link (its loss rate).
+    pub link: u64,
+    /// The sender or the receiver was offline.
+    pub offline: u64,
+    /// Sender and receiver were on different sides of a partition.
+    pub partition: u64,
+    /// The receiver had crashed and not restarted.
+    pub crashed: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

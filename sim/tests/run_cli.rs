@@ -70,8 +70,16 @@ fn the_report_shows_the_faults_the_policies_and_the_books() {
     // and it earns under a tenth of its target (what it earns is the evidence's first rounds).
     assert!(actor("copycat/0")["duplicate_answers"].as_u64().unwrap() > 0);
     assert!(actor("miners/5").get("duplicate_answers").is_none(), "the target is never the copy");
-    let rewards = |name: &str| actor(name)["rewards_rao"].as_u64().unwrap();
+    let rewards = |name: &str| actor(name)["rewards"]["alpha_rao"].as_u64().unwrap();
     assert!(rewards("copycat/0") * 10 < rewards("miners/5"), "{} vs {}", rewards("copycat/0"), rewards("miners/5"));
+    // Messages the fault plan cut off are counted, each for its reason.
+    let lost = &report["network"]["messages_lost"];
+    for reason in ["link", "offline", "partition", "crashed"] {
+        assert!(lost[reason].as_u64().unwrap() > 0, "{reason} in {lost}");
+    }
+    // The upgrade of kappa is in force from the next epoch, and listed.
+    assert_eq!(subnet["epochs"].as_array().unwrap().last().unwrap()["kappa"], 40_000);
+    assert_eq!(subnet["hyperparameter_changes"][0]["name"], "kappa");
     assert_eq!(actor("honest/0")["crashes"], 1);
     // The skewed validator's queries are refused by miners (nonce outside the 4 s window).
     assert!(actor("honest/2")["queries"]["refused"].as_u64().unwrap() > 0);
@@ -184,6 +192,12 @@ fn bad_scenarios_are_refused_with_the_field_and_the_line() {
             "stake_share: 0.6}\n      - {name: follower, count: 1, policy: consensus_copier, stake_share: 0.6}",
             "subnets[0].validators[2].stake_share: the shares of this subnet's validator groups sum to 1.2, more than 1",
         ),
+        ("seed: 7", "seed: 7\nreport: {bond: true}", "report.bond: unknown field `bond`"),
+        (
+            "seed: 7",
+            "seed: 7\nexpect: [{observable: incentive_share, group: sybils, relative_to: ghosts, max: 1}]",
+            "expect[0].relative_to: no actor group \"ghosts\" on subnet \"digits\"",
+        ),
     ];
     for (from, to, expected) in cases {
         assert!(good.contains(from), "{from:?} is in smoke.yaml");
@@ -263,7 +277,7 @@ fn the_schema_describes_every_scenario_key() {
     assert!(output.status.success());
     let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let properties = schema["properties"].as_object().unwrap();
-    for key in ["version", "seed", "duration", "network", "subnets", "faults", "upgrades", "expect"] {
+    for key in ["version", "seed", "duration", "network", "subnets", "faults", "upgrades", "expect", "report"] {
         assert!(properties.contains_key(key), "{key}");
     }
     let committed = std::fs::read(scenario("scenario.schema.json")).unwrap();

@@ -128,9 +128,8 @@ impl Reader<'_> {
 
 /// The `round` rule: of identical answers, all but the earliest-registered (then lowest) UID's.
 fn copies_within_round(answers: &[Answer]) -> BTreeSet<u16> {
-    let fingerprint = |rows: &[Vec<u16>]| {
-        fnv1a(rows.iter().flat_map(|row| row.iter().flat_map(|v| v.to_le_bytes()).chain([0xff])))
-    };
+    let fingerprint =
+        |rows: &[Vec<u16>]| fnv1a(rows.iter().flat_map(|row| row.iter().flat_map(|v| v.to_le_bytes()).chain([0xff])));
     let mut first: BTreeMap<u64, (u64, u16)> = BTreeMap::new();
     for answer in answers {
         let claim = (answer.registered_at, answer.uid);
@@ -347,8 +346,7 @@ mod tests {
         let mut last = BTreeSet::new();
         for round in 0..rounds {
             let ids: Vec<RowId> = (round * 4..round * 4 + 4).collect();
-            let rows: Vec<Vec<Vec<u16>>> =
-                miners.iter().map(|(_, f)| ids.iter().map(|&id| f(id)).collect()).collect();
+            let rows: Vec<Vec<Vec<u16>>> = miners.iter().map(|(_, f)| ids.iter().map(|&id| f(id)).collect()).collect();
             let answers: Vec<Answer> = miners.iter().zip(&rows).map(|((uid, _), r)| answer(*uid, r)).collect();
             last = duplicates.copies(&ids, &answers);
         }

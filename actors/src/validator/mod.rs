@@ -18,7 +18,9 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::Rng;
 
 use crate::ml::task::{QueryRows, RowId, TaskData};
-use crate::protocol::{Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Query, TimeUs, US_PER_MS};
+use crate::protocol::{
+    Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Query, Reply, TimeUs, US_PER_MS,
+};
 use crate::rng::{below, stream};
 use duplicates::{DuplicateRule, Duplicates};
 use rounds::Round;
@@ -230,7 +232,8 @@ impl Validator {
             return;
         }
         let picks = sample(&miners, self.config.sample_size, &mut self.sampling);
-        let QueryRows { rows, labels, ids } = self.task.query(&self.pool, self.config.rows_per_query, &mut self.rows_rng);
+        let QueryRows { rows, labels, ids } =
+            self.task.query(&self.pool, self.config.rows_per_query, &mut self.rows_rng);
         let rows = Arc::new(rows);
         let round_id = self.next_id;
         let mut round = Round::new(now_us, now_us + self.config.timeout_us, labels, ids);
@@ -378,7 +381,11 @@ impl Actor for Validator {
             Message::Answer { query_id, reply } => {
                 let Some(&(round_id, uid)) = self.queries.get(&query_id) else { return };
                 let round = self.rounds.get_mut(&round_id).expect("a query's round is in flight");
-                out.observe(Observation::QueryAnswered { latency_us: now_us.saturating_sub(round.sent_us) });
+                // A refusal is counted once, as refused, when the round is scored; the latency
+                // percentiles are over answers that carry probabilities.
+                if matches!(reply, Reply::Probabilities(_)) {
+                    out.observe(Observation::QueryAnswered { latency_us: now_us.saturating_sub(round.sent_us) });
+                }
                 self.queries.remove(&query_id);
                 if round.answer(uid, reply) {
                     self.finish_round(round_id, out);
@@ -469,21 +476,8 @@ mod tests {
         assert_eq!(Validator::decode_disk(&disk[..20]), (vec![], vec![], &[][..]), "a torn disk restores nothing");
     }
 
-    fn neuron(hotkey: u32) -> NeuronView {
-        NeuronView {
-            hotkey: HotkeyId(hotkey),
-            axon: Some(1),
-            registered_at: 0,
-            last_update: 0,
-            validator_permit: false,
-            consensus: 0,
-            incentive: 0,
-        }
-    }
-
-    #[test]
-    fn a_restarted_validator_drops_the_score_of_a_uid_that_changed_hands_while_it_was_down() {
-        let config = ValidatorConfig {
+    fn config() -> ValidatorConfig {
+        ValidatorConfig {
             name: "v/0".into(),
             seed: 1,
             hotkey: HotkeyId(1),
@@ -498,7 +492,24 @@ mod tests {
             weights_interval_blocks: 10,
             sync_interval_blocks: 1,
             duplicates: DuplicateRule::History,
-        };
+        }
+    }
+
+    fn neuron(hotkey: u32) -> NeuronView {
+        NeuronView {
+            hotkey: HotkeyId(hotkey),
+            axon: Some(1),
+            registered_at: 0,
+            last_update: 0,
+            validator_permit: false,
+            consensus: 0,
+            incentive: 0,
+        }
+    }
+
+    #[test]
+    fn a_restarted_validator_drops_the_score_of_a_uid_that_changed_hands_while_it_was_down() {
+        let config = config();
         let mut validator = Validator::new(
             config,
             Arc::new(TaskData::digits(1)),
@@ -522,5 +533,56 @@ mod tests {
         };
         validator.on_view(Arc::new(view), 0);
         assert_eq!(validator.scores, [0.5, 0.0]);
+    }
+
+    /// A validator of two miners (UIDs 0 and 1, at nodes 5 and 6) that has synced once.
+    fn synced_validator() -> Validator {
+        let config = config();
+        let policy = policies::build(&policies::ValidatorPolicySpec::Honest, &|_| Vec::new());
+        let mut validator = Validator::new(config, Arc::new(TaskData::digits(1)), policy);
+        let neurons = vec![NeuronView { axon: Some(5), ..neuron(10) }, NeuronView { axon: Some(6), ..neuron(11) }];
+        let view = ChainView {
+            block: 5,
+            netuid: 1,
+            tempo: 10,
+            commit_reveal: false,
+            commit_reveal_version: 4,
+            reveal_period_epochs: 1,
+            epoch_index: 0,
+            weights_version_key: 0,
+            weights_set_rate_limit: 0,
+            neurons,
+            weights: None,
+        };
+        validator.on_view(Arc::new(view), 0);
+        validator
+    }
+
+    /// Before issue 9 a refusal was observed twice, as answered (its fast latency pulling the
+    /// percentiles down) and as refused, so the timeout rate's denominator counted it twice.
+    #[test]
+    fn a_refused_query_is_counted_once_as_refused_and_only_probabilities_as_answered() {
+        let mut validator = synced_validator();
+        let mut out = Outbox::default();
+        validator.start_round(0, &mut out);
+        let queries: Vec<(NodeId, u64)> = (out.sends.iter())
+            .filter_map(|send| match &send.message {
+                Message::Query(query) => Some((send.to, query.id)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(queries.len(), 2, "both miners are asked");
+        let mut out = Outbox::default();
+        for (at_us, &(axon, query_id)) in [1_000, 30_000].iter().zip(&queries) {
+            let reply =
+                if axon == 5 { Reply::Refused("nonce") } else { Reply::Probabilities(vec![vec![6_553; 10]; 2]) };
+            validator.on_message(*at_us, axon, Message::Answer { query_id, reply }, &mut out);
+        }
+        let answered: Vec<&Observation> =
+            out.observations.iter().filter(|o| matches!(o, Observation::QueryAnswered { .. })).collect();
+        let refused = out.observations.iter().filter(|o| matches!(o, Observation::QueryRefused { .. })).count();
+        let at_us = if queries[0].0 == 6 { 1_000 } else { 30_000 };
+        assert_eq!(answered, [&Observation::QueryAnswered { latency_us: at_us }]);
+        assert_eq!(refused, 1);
     }
 }

@@ -120,8 +120,7 @@ mod tests {
         let neuron = |uid: u16| Some((if uid == 7 { 1 } else { 50 }, HotkeyId(u32::from(uid))));
         let mut out = Outbox::default();
         let mut duplicates = Duplicates::new(DuplicateRule::Round);
-        let rewards: BTreeMap<u16, f64> =
-            round.rewards(&task, neuron, &mut duplicates, &mut out).into_iter().collect();
+        let rewards: BTreeMap<u16, f64> = round.rewards(&task, neuron, &mut duplicates, &mut out).into_iter().collect();
         assert!(rewards[&7] > 0.8, "the original, registered first: {}", rewards[&7]);
         assert_eq!(rewards[&4], 0.0, "the copy");
         assert_eq!((rewards[&9], rewards[&2]), (0.0, 0.0));
@@ -153,8 +152,7 @@ mod tests {
         let neuron = |uid: u16| Some((u64::from(uid), HotkeyId(100 + u32::from(uid))));
         let mut out = Outbox::default();
         let mut duplicates = Duplicates::new(DuplicateRule::History);
-        let rewards: BTreeMap<u16, f64> =
-            round.rewards(&task, neuron, &mut duplicates, &mut out).into_iter().collect();
+        let rewards: BTreeMap<u16, f64> = round.rewards(&task, neuron, &mut duplicates, &mut out).into_iter().collect();
         assert_eq!(rewards[&1], 0.0);
         assert!(rewards[&2] > 0.8, "{}", rewards[&2]);
         assert_eq!(out.observations, [Observation::AnswerMalformed { miner: HotkeyId(101) }]);

@@ -241,16 +241,16 @@ fn apply(
         }
         NodeFault::Restart { nodes: targets } => {
             for node in targets {
+                world.record_restart(*node);
                 // A restart of a running node (overlapping crash windows) is a crash first: a
                 // node that was not killed keeps its address bound and could not start again.
                 handle.kill(id(node));
                 handle.restart(id(node));
             }
         }
-        NodeFault::Offline { nodes: targets } => targets.iter().for_each(|node| net.clog_node(id(node))),
-        NodeFault::Online { nodes: targets } => targets.iter().for_each(|node| net.unclog_node(id(node))),
-        NodeFault::Partition { sides } => between_sides(sides, |x, y| net.clog_link(id(x), id(y))),
-        NodeFault::Heal { sides } => between_sides(sides, |x, y| net.unclog_link(id(x), id(y))),
+        NodeFault::Offline { .. } | NodeFault::Online { .. } | NodeFault::Partition { .. } | NodeFault::Heal { .. } => {
+            cut(fault, world, net, &id);
+        }
         NodeFault::Link { from, to, latency, loss } => {
             let mut links = world.links.lock().expect("no poisoned lock");
             for x in from {
@@ -283,6 +283,30 @@ fn apply(
                 };
             }
         }
+    }
+}
+
+/// Nodes offline or online, a partition or its healing: madsim clogs or unclogs, and the world's
+/// cuts say the same, so that the recorder knows why madsim dropped a message.
+fn cut(fault: &NodeFault, world: &World, net: &madsim::net::NetSim, id: &dyn Fn(&NodeId) -> madsim::task::NodeId) {
+    let mut cuts = world.cuts.lock().expect("no poisoned lock");
+    match fault {
+        NodeFault::Offline { nodes } | NodeFault::Online { nodes } => {
+            let offline = matches!(fault, NodeFault::Offline { .. });
+            for node in nodes {
+                cuts.offline[*node as usize] = offline;
+                if offline { net.clog_node(id(node)) } else { net.unclog_node(id(node)) }
+            }
+        }
+        NodeFault::Partition { sides } => between_sides(sides, |x, y| {
+            cuts.partitioned.insert((*x, *y));
+            net.clog_link(id(x), id(y));
+        }),
+        NodeFault::Heal { sides } => between_sides(sides, |x, y| {
+            cuts.partitioned.remove(&(*x, *y));
+            net.unclog_link(id(x), id(y));
+        }),
+        _ => unreachable!("only cuts come here"),
     }
 }
 

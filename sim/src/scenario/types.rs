@@ -111,6 +111,18 @@ pub struct Scenario {
     /// The observables that decide pass or fail.
     #[serde(default)]
     pub expect: Vec<Expectation>,
+    /// What the report holds beyond its default.
+    #[serde(default)]
+    pub report: ReportSpec,
+}
+
+/// Opt-in parts of the report.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSpec {
+    /// Every epoch's bonds table (sparse rows by UID): the bulk of a report, so off by default.
+    #[serde(default)]
+    pub bonds: bool,
 }
 
 fn default_profile() -> String {
@@ -461,6 +473,10 @@ pub struct Expectation {
     /// The actor group, for group observables.
     #[serde(default)]
     pub group: Option<String>,
+    /// Another group of the subnet: the value is then the group's observable divided by this
+    /// group's (undefined, so failing, when this group's is 0), as `incentive_share[sybils/solo]`.
+    #[serde(default)]
+    pub relative_to: Option<String>,
     #[serde(default)]
     pub min: Option<f64>,
     #[serde(default)]
