@@ -349,6 +349,8 @@ pub struct Window {
 
 #[derive(Serialize)]
 pub struct Observables {
+    /// Each miner group's answers that validators' duplicate rule found to be copies, over the run.
+    pub duplicate_answers: BTreeMap<String, u64>,
     /// Over honest miners: held-out accuracy against their mean incentive in the window.
     pub incentive_accuracy_spearman: Decimal6,
     /// Each group's share of all incentive summed over the window.

@@ -13,6 +13,7 @@ fn key(observable: Observable) -> &'static str {
         Observable::IncentiveShare => "incentive_share",
         Observable::RewardShare => "reward_share",
         Observable::QueryTimeoutRate => "query_timeout_rate",
+        Observable::DuplicateAnswers => "duplicate_answers",
     }
 }
 
@@ -28,6 +29,7 @@ fn observed(observables: &Observables, observable: Observable, group: Option<&st
         Observable::IncentiveShare => of_group(&observables.incentive_share),
         Observable::RewardShare => of_group(&observables.reward_share),
         Observable::QueryTimeoutRate => observables.query_timeout_rate.value(),
+        Observable::DuplicateAnswers => group.and_then(|g| observables.duplicate_answers.get(g)).map(|&n| n as f64),
     }
 }
 

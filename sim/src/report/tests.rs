@@ -196,6 +196,27 @@ fn a_miners_duplicate_and_malformed_answers_are_shown_only_when_there_are_some()
 }
 
 #[test]
+fn a_miner_groups_duplicate_answers_are_summed_over_its_miners_and_an_expectation_reads_them() {
+    let scenario = SCENARIO.replace(
+        "expect:\n",
+        "expect:\n  - {observable: duplicate_answers, group: good, max: 0}\n  \
+         - {observable: duplicate_answers, group: weak, max: 0}\n",
+    );
+    let plan = Plan::parse(&scenario, None).expect("a valid scenario");
+    let mut record = record(&plan);
+    for (name, count) in [("good/0", 3), ("good/1", 2)] {
+        record.nodes[plan.node_named(name).unwrap() as usize].stats.answers_duplicate = count;
+    }
+    let report = build(&plan, &scenario, &record);
+    let json = json(&report);
+    let by_group = &json["subnets"][0]["observables"]["duplicate_answers"];
+    assert_eq!(*by_group, serde_json::json!({"good": 5, "random": 0, "weak": 0}), "miner groups only, zeros too");
+    let rows = &json["expectations"];
+    assert_eq!((rows[0]["value"].as_f64(), rows[0]["pass"].as_bool()), (Some(5.0), Some(false)));
+    assert_eq!((rows[1]["value"].as_f64(), rows[1]["pass"].as_bool()), (Some(0.0), Some(true)));
+}
+
+#[test]
 fn an_expectation_relative_to_another_group_reads_the_quotient_and_fails_against_zero() {
     let scenario = SCENARIO.replace(
         "expect:\n",

@@ -78,6 +78,15 @@ fn window_shares(
     names.into_iter().zip(shares).map(|(name, share)| (name, Decimal6::round(share))).collect()
 }
 
+/// Each miner group's duplicate answers, summed (every miner group, its zero included).
+fn duplicates_by_group(members: &[Member]) -> BTreeMap<String, u64> {
+    let mut by_group = BTreeMap::new();
+    for miner in members.iter().filter(|m| m.validator.is_none()) {
+        *by_group.entry(miner.node.group.clone()).or_default() += miner.record.stats.answers_duplicate;
+    }
+    by_group
+}
+
 pub(super) fn observables(
     seating: &Seating,
     members: &[Member],
@@ -97,6 +106,7 @@ pub(super) fn observables(
         .collect();
     let output = |e: usize| &seating.epochs[e].output;
     Observables {
+        duplicate_answers: duplicates_by_group(members),
         incentive_accuracy_spearman: Decimal6::of(metrics::spearman(&accuracy, &honest_incentive)),
         incentive_share: window_shares(seating, members, after_block, |e, uid| u64::from(output(e).incentive[uid])),
         query_timeout_rate: Decimal6::round(if asked > 0 { queries.timed_out as f64 / asked as f64 } else { 0.0 }),

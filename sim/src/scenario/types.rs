@@ -496,4 +496,6 @@ pub enum Observable {
     RewardShare,
     /// The share of queries that got no answer in time.
     QueryTimeoutRate,
+    /// A miner group's answers that validators' duplicate rule found to be copies, over the run.
+    DuplicateAnswers,
 }

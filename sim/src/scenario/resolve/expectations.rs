@@ -63,7 +63,13 @@ fn check_reference(
 }
 
 fn read_on_a_group(observable: Observable) -> bool {
-    matches!(observable, Observable::RelativeDividendRate | Observable::IncentiveShare | Observable::RewardShare)
+    matches!(
+        observable,
+        Observable::RelativeDividendRate
+            | Observable::IncentiveShare
+            | Observable::RewardShare
+            | Observable::DuplicateAnswers
+    )
 }
 
 #[cfg(test)]
