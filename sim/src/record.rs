@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 use tensorsim_actors::ml::task::ModelSpec;
-use tensorsim_actors::protocol::{RegistrationFacts, RevealFacts, TimeUs};
+use tensorsim_actors::protocol::{EpochFacts, RegistrationFacts, RevealFacts, TimeUs};
 use tensorsim_chain::accounts::HotkeyId;
 use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::yuma::EpochOutput;
@@ -37,27 +37,15 @@ pub struct RunRecord {
     pub wall: WallSeconds,
 }
 
-/// An epoch as the report reads it, and the subnet around it.
+/// An epoch as the report reads it, and the subnet around it: the chain's facts (`bonds` empty
+/// unless the scenario asks for them, `report: {bonds: true}`: they are the bulk of an epoch), at
+/// the block it ran in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EpochRecord {
-    pub netuid: u16,
     pub block: u64,
-    /// The epoch's output; `bonds` empty unless the scenario asks for them (`report: {bonds:
-    /// true}`): they are the bulk of an epoch.
-    pub output: EpochOutput,
-    /// The hotkey of each UID at the epoch.
-    pub hotkeys: Vec<HotkeyId>,
-    /// The hyperparameters the epoch ran under.
-    pub hyperparameters: Hyperparameters,
-    /// Whether the epoch paid alpha (dynamic TAO) or TAO (before it).
-    pub pays_alpha: bool,
-    /// The subnet's pool reserves after the epoch's block step.
-    pub pool_tao_rao: u64,
-    pub pool_alpha_rao: u64,
-    /// The moving price (TAO per alpha).
-    pub ema_price: f64,
     /// After the epoch's block.
     pub total_issuance_rao: u64,
+    pub facts: EpochFacts,
 }
 
 /// Committed weights revealed, at the block that revealed them.

@@ -495,6 +495,23 @@ mod tests {
         }
     }
 
+    /// The chain at block 5 of a subnet without commit-reveal, with `neurons`.
+    fn view(neurons: Vec<NeuronView>) -> ChainView {
+        ChainView {
+            block: 5,
+            netuid: 1,
+            tempo: 10,
+            commit_reveal: false,
+            commit_reveal_version: 4,
+            reveal_period_epochs: 1,
+            epoch_index: 0,
+            weights_version_key: 0,
+            weights_set_rate_limit: 0,
+            neurons,
+            weights: None,
+        }
+    }
+
     fn neuron(hotkey: u32) -> NeuronView {
         NeuronView {
             hotkey: HotkeyId(hotkey),
@@ -517,21 +534,8 @@ mod tests {
         );
         let saved = Validator::encode_scores(&[0.5, 0.25], &[Some(HotkeyId(10)), Some(HotkeyId(11))]);
         validator.restore(&saved);
-        let view = ChainView {
-            block: 5,
-            netuid: 1,
-            tempo: 10,
-            commit_reveal: false,
-            commit_reveal_version: 4,
-            reveal_period_epochs: 1,
-            epoch_index: 0,
-            weights_version_key: 0,
-            weights_set_rate_limit: 0,
-            // UID 1 was pruned and re-registered by hotkey 12 while the validator was down.
-            neurons: vec![neuron(10), neuron(12)],
-            weights: None,
-        };
-        validator.on_view(Arc::new(view), 0);
+        // UID 1 was pruned and re-registered by hotkey 12 while the validator was down.
+        validator.on_view(Arc::new(view(vec![neuron(10), neuron(12)])), 0);
         assert_eq!(validator.scores, [0.5, 0.0]);
     }
 
@@ -541,20 +545,7 @@ mod tests {
         let policy = policies::build(&policies::ValidatorPolicySpec::Honest, &|_| Vec::new());
         let mut validator = Validator::new(config, Arc::new(TaskData::digits(1)), policy);
         let neurons = vec![NeuronView { axon: Some(5), ..neuron(10) }, NeuronView { axon: Some(6), ..neuron(11) }];
-        let view = ChainView {
-            block: 5,
-            netuid: 1,
-            tempo: 10,
-            commit_reveal: false,
-            commit_reveal_version: 4,
-            reveal_period_epochs: 1,
-            epoch_index: 0,
-            weights_version_key: 0,
-            weights_set_rate_limit: 0,
-            neurons,
-            weights: None,
-        };
-        validator.on_view(Arc::new(view), 0);
+        validator.on_view(Arc::new(view(neurons)), 0);
         validator
     }
 

@@ -337,23 +337,11 @@ impl Recorder {
         if let (None, Some(error)) = (&self.conservation_error, record.conservation_error) {
             self.conservation_error = Some(ConservationError { block: record.block, error });
         }
-        for facts in record.epochs {
-            let mut output = facts.output;
+        for mut facts in record.epochs {
             if !self.keep_bonds {
-                output.bonds = Vec::new();
+                facts.output.bonds = Vec::new();
             }
-            self.epochs.push(EpochRecord {
-                netuid: facts.netuid,
-                block: record.block,
-                output,
-                hotkeys: facts.hotkeys,
-                hyperparameters: facts.hyperparameters,
-                pays_alpha: facts.pays_alpha,
-                pool_tao_rao: facts.pool_tao_rao,
-                pool_alpha_rao: facts.pool_alpha_rao,
-                ema_price: facts.ema_price,
-                total_issuance_rao: record.total_issuance_rao,
-            });
+            self.epochs.push(EpochRecord { block: record.block, total_issuance_rao: record.total_issuance_rao, facts });
         }
         let block = record.block;
         self.registrations.extend(record.registrations.into_iter().map(|facts| RegistrationRecord { block, facts }));

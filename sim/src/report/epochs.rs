@@ -25,7 +25,7 @@ pub(super) fn hyperparameter_changes(
     let mut changes = Vec::new();
     let mut before = genesis.clone();
     for epoch in epochs {
-        let now = as_map(&epoch.hyperparameters);
+        let now = as_map(&epoch.facts.hyperparameters);
         for (name, new) in &now {
             if let Some(old) = before.get(name).filter(|old| *old != new) {
                 changes.push(HyperparameterChange {
@@ -53,13 +53,13 @@ pub(super) fn validator_stake(seating: &Seating, members: &[Member], e: usize) -
     let epoch = seating.epochs[e];
     let stakes: Vec<u64> = (members.iter().enumerate())
         .filter(|(_, m)| m.validator.is_some())
-        .filter_map(|(m, _)| seating.uid[e][m].map(|uid| u64::from(epoch.output.stake_weight[usize::from(uid)])))
+        .filter_map(|(m, _)| seating.uid[e][m].map(|uid| u64::from(epoch.facts.output.stake_weight[usize::from(uid)])))
         .collect();
     let values: Vec<f64> = stakes.iter().map(|&s| s as f64).collect();
     StakeRow {
         gini: Decimal6::round(metrics::gini(&values)),
         hhi: Decimal6::round(metrics::hhi(&values)),
-        nakamoto_coefficient_kappa: metrics::nakamoto_coefficient(&stakes, share(epoch.hyperparameters.kappa)),
+        nakamoto_coefficient_kappa: metrics::nakamoto_coefficient(&stakes, share(epoch.facts.hyperparameters.kappa)),
         nakamoto_coefficient_majority: metrics::nakamoto_coefficient_majority(&stakes),
         top_1_share: Decimal6::round(metrics::top_k_share(&values, 1)),
         top_3_share: Decimal6::round(metrics::top_k_share(&values, 3)),
@@ -69,7 +69,7 @@ pub(super) fn validator_stake(seating: &Seating, members: &[Member], e: usize) -
 
 /// Each validator group's G at epoch `e`, from that epoch's dividends and stake.
 fn epoch_rates(seating: &Seating, members: &[Member], e: usize) -> BTreeMap<String, RateRow> {
-    let output = &seating.epochs[e].output;
+    let output = &seating.epochs[e].facts.output;
     let shares = |m: usize| {
         seating.uid[e][m].map_or((0.0, 0.0), |uid| {
             let uid = usize::from(uid);
@@ -94,7 +94,7 @@ fn epoch_rates(seating: &Seating, members: &[Member], e: usize) -> BTreeMap<Stri
 
 /// Amounts in the token the epoch paid.
 fn paid<'a>(epoch: &EpochRecord, amounts: &'a [u64]) -> Paid<'a> {
-    if epoch.pays_alpha { Paid::AlphaRao(amounts) } else { Paid::TaoRao(amounts) }
+    if epoch.facts.pays_alpha { Paid::AlphaRao(amounts) } else { Paid::TaoRao(amounts) }
 }
 
 /// The reveals epoch `e` is the first to read: from after the previous epoch's block to its own.
@@ -122,21 +122,22 @@ pub(super) struct RowContext<'r> {
 
 fn row<'a>(seating: &Seating<'a>, members: &[Member], e: usize, context: &RowContext) -> EpochRow<'a> {
     let epoch: &'a EpochRecord = seating.epochs[e];
-    let output = &epoch.output;
-    let price = if epoch.pool_alpha_rao > 0 { epoch.pool_tao_rao as f64 / epoch.pool_alpha_rao as f64 } else { 0.0 };
+    let (facts, output) = (&epoch.facts, &epoch.facts.output);
+    let (facts, output) = (&epoch.facts, &facts.output);
+    let price = if facts.pool_alpha_rao > 0 { facts.pool_tao_rao as f64 / facts.pool_alpha_rao as f64 } else { 0.0 };
     EpochRow {
         active: &output.active,
         block: epoch.block,
         bonds: context.with_bonds.then_some(output.bonds.as_slice()),
         consensus: &output.consensus,
         dividends: &output.dividends,
-        ema_price: Decimal6::round(epoch.ema_price),
+        ema_price: Decimal6::round(facts.ema_price),
         emission: paid(epoch, &output.emission_rao),
-        hotkeys: epoch.hotkeys.iter().map(|h| h.0).collect(),
+        hotkeys: facts.hotkeys.iter().map(|h| h.0).collect(),
         incentive: &output.incentive,
-        kappa: epoch.hyperparameters.kappa,
-        pool_alpha_rao: epoch.pool_alpha_rao,
-        pool_tao_rao: epoch.pool_tao_rao,
+        kappa: facts.hyperparameters.kappa,
+        pool_alpha_rao: facts.pool_alpha_rao,
+        pool_tao_rao: facts.pool_tao_rao,
         price: Decimal6::round(price),
         relative_dividend_rate: epoch_rates(seating, members, e),
         reveals: reveals(seating, &context.reveals, e),

@@ -36,7 +36,7 @@ impl<'a> Seating<'a> {
     pub fn new(epochs: Vec<&'a EpochRecord>, hotkeys: &[HotkeyId]) -> Self {
         let by_hotkey: BTreeMap<HotkeyId, usize> = hotkeys.iter().enumerate().map(|(m, &h)| (h, m)).collect();
         let member: Vec<Vec<Option<usize>>> =
-            epochs.iter().map(|e| e.hotkeys.iter().map(|h| by_hotkey.get(h).copied()).collect()).collect();
+            epochs.iter().map(|e| e.facts.hotkeys.iter().map(|h| by_hotkey.get(h).copied()).collect()).collect();
         let uid = member
             .iter()
             .map(|seats| {
@@ -79,15 +79,15 @@ pub(super) fn settle(seating: &Seating, member: usize, after_block: u64) -> Sett
     let mut settled = Settled::default();
     for (e, epoch) in seating.epochs.iter().enumerate() {
         let Some(uid) = seating.uid[e][member].map(usize::from) else { continue };
-        let paid = epoch.output.emission_rao[uid];
-        let token = if epoch.pays_alpha { &mut settled.rewards.alpha_rao } else { &mut settled.rewards.tao_rao };
+        let paid = epoch.facts.output.emission_rao[uid];
+        let token = if epoch.facts.pays_alpha { &mut settled.rewards.alpha_rao } else { &mut settled.rewards.tao_rao };
         *token = Some(token.unwrap_or(0) + paid);
         settled.last_registered_block = Some(epoch.block);
         if epoch.block > after_block {
             settled.epochs += 1;
-            settled.incentive += share(epoch.output.incentive[uid]);
-            settled.dividends += share(epoch.output.dividends[uid]);
-            settled.stake += share(epoch.output.stake_weight[uid]);
+            settled.incentive += share(epoch.facts.output.incentive[uid]);
+            settled.dividends += share(epoch.facts.output.dividends[uid]);
+            settled.stake += share(epoch.facts.output.stake_weight[uid]);
         }
     }
     settled.final_uid = seating.uid.last().and_then(|uids| uids[member]);

@@ -138,7 +138,7 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> Subne
     let subnet = &plan.subnets[index];
     let mut members = members(plan, index, record);
     let hotkeys: Vec<HotkeyId> = members.iter().map(|m| m.hotkey).collect();
-    let seating = Seating::new(record.epochs.iter().filter(|e| e.netuid == subnet.netuid).collect(), &hotkeys);
+    let seating = Seating::new(record.epochs.iter().filter(|e| e.facts.netuid == subnet.netuid).collect(), &hotkeys);
     let after_block = window::warm_up_blocks(plan);
     for (m, member) in members.iter_mut().enumerate() {
         member.settled = settle(&seating, m, after_block);

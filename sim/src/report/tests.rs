@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use tensorsim_actors::ml::task::ModelSpec;
+use tensorsim_actors::protocol::EpochFacts;
 use tensorsim_chain::accounts::HotkeyId;
 use tensorsim_chain::yuma::EpochOutput;
 
@@ -60,9 +61,8 @@ fn epoch(plan: &Plan, block: u64, names: &[&str], incentive: &[u16], dividends_a
         pruning_score: vec![0; n],
         bonds: Vec::new(),
     };
-    EpochRecord {
+    let facts = EpochFacts {
         netuid: 1,
-        block,
         output,
         hotkeys: names.iter().map(|name| hotkey(plan, name)).collect(),
         hyperparameters: plan.subnets[0].hyperparameters.clone(),
@@ -70,8 +70,8 @@ fn epoch(plan: &Plan, block: u64, names: &[&str], incentive: &[u16], dividends_a
         pool_tao_rao: 2_000,
         pool_alpha_rao: 1_000,
         ema_price: 1.5,
-        total_issuance_rao: 7_000,
-    }
+    };
+    EpochRecord { block, total_issuance_rao: 7_000, facts }
 }
 
 fn model(held_out_accuracy: f64, held_out_nll: f64) -> Option<ModelRecord> {
@@ -303,7 +303,7 @@ fn the_markdown_has_one_row_per_group_with_its_mean_accuracy_and_shares() {
 fn validator_stake_is_measured_over_the_validator_actors_at_the_kappa_in_force() {
     let plan = plan();
     let mut record = record(&plan);
-    record.epochs[1].output.stake_weight = vec![30_000, 20_000, 10_000, 1, 1, 1];
+    record.epochs[1].facts.output.stake_weight = vec![30_000, 20_000, 10_000, 1, 1, 1];
     let report = json(&build(&plan, SCENARIO, &record));
     let stake = &report["subnets"][0]["epochs"][1]["validator_stake"];
     assert_eq!(stake["validators"], 3);
@@ -316,7 +316,7 @@ fn validator_stake_is_measured_over_the_validator_actors_at_the_kappa_in_force()
     assert_eq!(report["subnets"][0]["observables"]["validator_stake"], *stake, "the observables read the last epoch");
     // An upgrade moved kappa to 45 000 (0.687) before the epoch: the two largest are needed. The
     // old report read the plan's kappa and said 1.
-    record.epochs[1].hyperparameters.kappa = 45_000;
+    record.epochs[1].facts.hyperparameters.kappa = 45_000;
     let report = json(&build(&plan, SCENARIO, &record));
     let epoch = &report["subnets"][0]["epochs"][1];
     assert_eq!(
@@ -329,7 +329,7 @@ fn validator_stake_is_measured_over_the_validator_actors_at_the_kappa_in_force()
 fn a_hyperparameter_change_is_listed_once_at_the_first_epoch_that_ran_under_it() {
     let plan = plan();
     let mut record = record(&plan);
-    record.epochs[1].hyperparameters.kappa = 45_000;
+    record.epochs[1].facts.hyperparameters.kappa = 45_000;
     let built = build(&plan, SCENARIO, &record);
     let changes = &json(&built)["subnets"][0]["hyperparameter_changes"];
     assert_eq!(*changes, serde_json::json!([{"block": 90, "name": "kappa", "new": 45_000, "old": 32_767}]));
@@ -342,7 +342,7 @@ fn a_hyperparameter_change_is_listed_once_at_the_first_epoch_that_ran_under_it()
 fn g_per_epoch_is_null_with_its_reason_when_the_honest_validators_earn_next_to_nothing() {
     let plan = plan();
     let mut record = record(&plan);
-    let output = &mut record.epochs[1].output;
+    let output = &mut record.epochs[1].facts.output;
     output.stake_weight = vec![30_000, 20_000, 10_000, 0, 0, 0];
     output.dividends = vec![30, 20, 10_000, 0, 0, 0];
     let report = json(&build(&plan, SCENARIO, &record));
@@ -359,7 +359,7 @@ fn g_per_epoch_is_null_with_its_reason_when_the_honest_validators_earn_next_to_n
 fn g_per_epoch_is_the_groups_dividends_per_stake_over_the_honest_median() {
     let plan = plan();
     let mut record = record(&plan);
-    let output = &mut record.epochs[1].output;
+    let output = &mut record.epochs[1].facts.output;
     output.stake_weight = vec![20_000, 20_000, 10_000, 0, 0, 0];
     // Honest rates 1.5 and 1.0 (median 1.25); the copier's 0.5: G = 0.4.
     output.dividends = vec![30_000, 20_000, 5_000, 0, 0, 0];
@@ -376,7 +376,7 @@ fn winner_flips_follow_hotkeys_within_the_window() {
     let mut record = record(&plan);
     let mut third = record.epochs[1].clone();
     third.block = 95;
-    third.hotkeys[3] = hotkey(&plan, "random/0");
+    third.facts.hotkeys[3] = hotkey(&plan, "random/0");
     record.epochs.push(third);
     let report = json(&build(&plan, SCENARIO, &record));
     let observables = &report["subnets"][0]["observables"];
@@ -388,7 +388,7 @@ fn winner_flips_follow_hotkeys_within_the_window() {
 fn an_epoch_names_its_token_hotkeys_pool_and_prices() {
     let plan = plan();
     let mut record = record(&plan);
-    record.epochs[0].pays_alpha = false;
+    record.epochs[0].facts.pays_alpha = false;
     let report = json(&build(&plan, SCENARIO, &record));
     let epochs = &report["subnets"][0]["epochs"];
     assert_eq!(epochs[0]["emission"]["tao_rao"][0], 1_000, "before dTAO an epoch pays TAO");
@@ -433,7 +433,7 @@ fn bonds_are_in_the_report_when_the_scenario_asks_for_them() {
     let scenario = format!("{SCENARIO}report: {{bonds: true}}\n");
     let plan = Plan::parse(&scenario, None).expect("a valid scenario");
     let mut record = record(&plan);
-    record.epochs[1].output.bonds = vec![vec![(3, 65_535)], vec![]];
+    record.epochs[1].facts.output.bonds = vec![vec![(3, 65_535)], vec![]];
     let report = json(&build(&plan, &scenario, &record));
     assert_eq!(report["subnets"][0]["epochs"][1]["bonds"], serde_json::json!([[[3, 65_535]], []]));
     assert_eq!(report["subnets"][0]["epochs"][0]["bonds"], serde_json::json!([]));
@@ -535,7 +535,7 @@ fn every_object_of_the_report_has_its_keys_in_ascending_order() {
         burn_rao: 1,
     };
     record.registrations.push(crate::record::RegistrationRecord { block: 60, facts });
-    record.epochs[1].hyperparameters.kappa = 1;
+    record.epochs[1].facts.hyperparameters.kappa = 1;
     let facts = tensorsim_actors::protocol::RevealFacts { netuid: 1, uid: 0, commit_block: 80, by_extrinsic: false };
     record.reveals.push(crate::record::RevealRecord { block: 90, facts });
     let scenario = format!("{SCENARIO}report: {{bonds: true}}\n");

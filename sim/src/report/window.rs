@@ -70,7 +70,7 @@ fn window_shares(
     let (names, group_of) = group_indices(members);
     let mut entries: Vec<(Option<usize>, u64)> = Vec::new();
     for (e, epoch) in seating.epochs.iter().enumerate().filter(|(_, epoch)| epoch.block > after_block) {
-        for (uid, holder) in seating.member[e].iter().enumerate().take(epoch.output.incentive.len()) {
+        for (uid, holder) in seating.member[e].iter().enumerate().take(epoch.facts.output.incentive.len()) {
             entries.push((holder.map(|m| group_of[m]), amounts(e, uid)));
         }
     }
@@ -100,11 +100,11 @@ pub(super) fn observables(
     let in_window: Vec<usize> = (0..seating.epochs.len()).filter(|&e| seating.epochs[e].block > after_block).collect();
     let winners: Vec<Option<_>> = (in_window.iter())
         .map(|&e| {
-            let incentive: Vec<f64> = seating.epochs[e].output.incentive.iter().map(|&x| f64::from(x)).collect();
-            metrics::top_ranked(&incentive).map(|uid| seating.epochs[e].hotkeys[usize::from(uid)])
+            let incentive: Vec<f64> = seating.epochs[e].facts.output.incentive.iter().map(|&x| f64::from(x)).collect();
+            metrics::top_ranked(&incentive).map(|uid| seating.epochs[e].facts.hotkeys[usize::from(uid)])
         })
         .collect();
-    let output = |e: usize| &seating.epochs[e].output;
+    let output = |e: usize| &seating.epochs[e].facts.output;
     Observables {
         duplicate_answers: duplicates_by_group(members),
         incentive_accuracy_spearman: Decimal6::of(metrics::spearman(&accuracy, &honest_incentive)),
