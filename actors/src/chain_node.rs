@@ -9,14 +9,16 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::protocol::{
-    Actor, BlockRecord, ChainView, Extrinsic, Message, NeuronView, NodeId, Observation, Outbox, TimeUs,
+    Actor, BlockRecord, ChainView, EpochFacts, Extrinsic, Message, NeuronView, NodeId, Observation, Outbox,
+    RegistrationFacts, RevealFacts, TimeUs,
 };
 use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
 use tensorsim_chain::hyperparameters::Hyperparameters;
-use tensorsim_chain::metagraph::WeightsPayload;
-use tensorsim_chain::profile::Profile;
+use tensorsim_chain::metagraph::{UNREVEALED_COMMITS_MAX, WeightsPayload, commit_hash};
+use tensorsim_chain::profile::{Profile, Tokenomics};
 use tensorsim_chain::state::Chain;
 use tensorsim_chain::weights::WeightsCall;
+use tensorsim_chain::yuma::EpochOutput;
 
 /// Extrinsics waiting for the next block; beyond this the chain refuses more (a full pool).
 pub const MEMPOOL_MAX: usize = 65_536;
@@ -51,6 +53,16 @@ pub struct ChainNode {
     producer_faults: Vec<ProducerFault>,
     upgrades: Vec<Upgrade>,
     next_block_us: TimeUs,
+    /// Each hotkey's hash commits the chain holds, oldest first, with their blocks: a reveal's
+    /// lag is read here (the chain keeps at most `UNREVEALED_COMMITS_MAX`, so do we).
+    hash_commits: BTreeMap<(u16, HotkeyId), Vec<(u64, [u8; 32])>>,
+}
+
+/// What a block's extrinsics did that the report follows.
+#[derive(Default)]
+struct Included {
+    registrations: Vec<RegistrationFacts>,
+    reveals: Vec<RevealFacts>,
 }
 
 impl ChainNode {
@@ -67,7 +79,17 @@ impl ChainNode {
         assert!(block_time_us > 0, "a positive block time");
         producer_faults.sort_by_key(|f| f.at_block);
         upgrades.sort_by_key(|u| u.at_block);
-        Self { chain, block_time_us, signers, axons, mempool: Vec::new(), producer_faults, upgrades, next_block_us: 0 }
+        Self {
+            chain,
+            block_time_us,
+            signers,
+            axons,
+            mempool: Vec::new(),
+            producer_faults,
+            upgrades,
+            next_block_us: 0,
+            hash_commits: BTreeMap::new(),
+        }
     }
 
     /// The block time in force after `block`, and the stall before the next one.
@@ -85,7 +107,8 @@ impl ChainNode {
         interval
     }
 
-    fn apply(&mut self, from: NodeId, call: &Extrinsic) -> Result<(), String> {
+    /// Applies one extrinsic; a registration or a reveal it makes goes to `included`.
+    fn apply(&mut self, from: NodeId, call: &Extrinsic, included: &mut Included) -> Result<(), String> {
         let &(coldkey, hotkey) = self.signers.get(&from).ok_or("the sender has no key")?;
         let payload = |dests: &[u16], values: &[u16], version_key: u64| WeightsPayload {
             dests: dests.to_vec(),
@@ -102,30 +125,79 @@ impl ChainNode {
                 .weights_call(hotkey, *netuid, WeightsCall::CommitTimelocked(payload(dests, values, *version_key)))
                 .map_err(|e| e.to_string()),
             Extrinsic::CommitHash { netuid, hash } => {
-                self.chain.weights_call(hotkey, *netuid, WeightsCall::Commit(*hash)).map_err(|e| e.to_string())
+                self.chain.weights_call(hotkey, *netuid, WeightsCall::Commit(*hash)).map_err(|e| e.to_string())?;
+                let commits = self.hash_commits.entry((*netuid, hotkey)).or_default();
+                commits.push((self.chain.block, *hash));
+                let expired = commits.len().saturating_sub(UNREVEALED_COMMITS_MAX);
+                commits.drain(..expired);
+                Ok(())
             }
-            Extrinsic::RevealWeights { netuid, dests, values, version_key, salt } => self
-                .chain
-                .weights_call(hotkey, *netuid, WeightsCall::Reveal(&payload(dests, values, *version_key), salt))
-                .map_err(|e| e.to_string()),
+            Extrinsic::RevealWeights { netuid, dests, values, version_key, salt } => {
+                let payload = payload(dests, values, *version_key);
+                self.chain
+                    .weights_call(hotkey, *netuid, WeightsCall::Reveal(&payload, salt))
+                    .map_err(|e| e.to_string())?;
+                included.reveals.extend(self.hash_revealed(*netuid, hotkey, &payload, salt));
+                Ok(())
+            }
             Extrinsic::Register { netuid, axon } => {
-                self.chain.burned_register(coldkey, hotkey, *netuid).map_err(|e| e.to_string())?;
+                let (hotkeys, burn_rao) =
+                    (self.chain.subnet(*netuid).hotkeys.clone(), self.chain.subnet(*netuid).burn_rao);
+                let uid = self.chain.burned_register(coldkey, hotkey, *netuid).map_err(|e| e.to_string())?;
+                let replaced = hotkeys.get(usize::from(uid)).copied();
+                included.registrations.push(RegistrationFacts { netuid: *netuid, uid, hotkey, replaced, burn_rao });
                 self.axons.insert(hotkey, *axon);
                 Ok(())
             }
         }
     }
 
+    /// The hash commit a reveal the chain accepted opened (it and the older ones leave, as on
+    /// chain), as a reveal with its commit's block.
+    fn hash_revealed(
+        &mut self,
+        netuid: u16,
+        hotkey: HotkeyId,
+        payload: &WeightsPayload,
+        salt: &[u16],
+    ) -> Option<RevealFacts> {
+        let uid = self.chain.subnet(netuid).uid_of(hotkey)?;
+        let hash = commit_hash(uid, payload, salt);
+        let commits = self.hash_commits.get_mut(&(netuid, hotkey))?;
+        let position = commits.iter().position(|(_, committed)| *committed == hash)?;
+        let commit_block = commits[position].0;
+        commits.drain(..=position);
+        Some(RevealFacts { netuid, uid, commit_block, by_extrinsic: true })
+    }
+
+    /// An epoch that just ran, with the subnet around it.
+    fn epoch_facts(&self, netuid: u16, output: EpochOutput) -> EpochFacts {
+        let subnet = self.chain.subnet(netuid);
+        EpochFacts {
+            netuid,
+            output,
+            hotkeys: subnet.hotkeys.clone(),
+            hyperparameters: subnet.metagraph.hyperparameters.clone(),
+            pays_alpha: self.chain.profile().tokenomics == Tokenomics::Dtao,
+            pool_tao_rao: subnet.pool.tao_rao,
+            pool_alpha_rao: subnet.pool.alpha_rao,
+            ema_price: subnet.ema_price.to_num::<f64>(),
+        }
+    }
+
     fn produce_block(&mut self, now_us: TimeUs, out: &mut Outbox) {
         let report = self.chain.step_block();
         let block = report.block;
-        let epochs = report
-            .epochs
-            .into_iter()
-            .map(|(netuid, output)| (netuid, output, self.chain.subnet(netuid).hotkeys.clone()))
-            .collect();
+        let epochs = report.epochs.into_iter().map(|(netuid, output)| self.epoch_facts(netuid, output)).collect();
+        let mut included = Included::default();
+        included.reveals.extend(report.reveals.iter().map(|&(netuid, uid, commit_block)| RevealFacts {
+            netuid,
+            uid,
+            commit_block,
+            by_extrinsic: false,
+        }));
         for (from, nonce, call) in std::mem::take(&mut self.mempool) {
-            let outcome = self.apply(from, &call);
+            let outcome = self.apply(from, &call, &mut included);
             out.send(from, Message::Included { nonce, block, outcome });
         }
         while self.upgrades.first().is_some_and(|u| u.at_block <= block) {
@@ -142,6 +214,8 @@ impl ChainNode {
             at_us: now_us,
             total_issuance_rao: self.chain.total_issuance_rao,
             epochs,
+            registrations: included.registrations,
+            reveals: included.reveals,
             conservation_error: self.chain.conservation().err().map(|e| e.0),
         })));
         self.next_block_us = now_us + self.next_interval_us(block);

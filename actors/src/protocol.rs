@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use tensorsim_chain::accounts::HotkeyId;
+use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::yuma::EpochOutput;
 
 /// A node of the simulated network, by index (the driver maps it to an address).
@@ -37,6 +38,32 @@ impl Rows {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Appends row `index`'s bytes to `bytes` (pixels as their f32 bits, little-endian; tokens as
+    /// they are).
+    pub fn row_bytes(&self, index: usize, bytes: &mut Vec<u8>) {
+        match self {
+            Self::Pixels(pixels) => {
+                let features = crate::ml::digits::FEATURES;
+                bytes.extend(pixels[index * features..(index + 1) * features].iter().flat_map(|x| x.to_le_bytes()));
+            }
+            Self::Tokens { context, tokens } => bytes.extend_from_slice(&tokens[index * context..(index + 1) * context]),
+        }
+    }
+
+    /// The rows at `indices`, in that order.
+    pub fn select(&self, indices: &[usize]) -> Self {
+        match self {
+            Self::Pixels(pixels) => {
+                let features = crate::ml::digits::FEATURES;
+                Self::Pixels(indices.iter().flat_map(|&i| &pixels[i * features..(i + 1) * features]).copied().collect())
+            }
+            Self::Tokens { context, tokens } => Self::Tokens {
+                context: *context,
+                tokens: indices.iter().flat_map(|&i| &tokens[i * context..(i + 1) * context]).copied().collect(),
+            },
+        }
     }
 }
 
@@ -165,17 +192,66 @@ pub struct BlockRecord {
     /// Virtual time of the block, in the chain node's clock.
     pub at_us: TimeUs,
     pub total_issuance_rao: u64,
-    /// Epochs that ran, with the hotkey of each UID at that epoch.
-    pub epochs: Vec<(u16, EpochOutput, Vec<HotkeyId>)>,
+    /// Epochs that ran, in netuid order.
+    pub epochs: Vec<EpochFacts>,
+    /// Burned registrations the block included, in inclusion order.
+    pub registrations: Vec<RegistrationFacts>,
+    /// Committed weights revealed in the block: by the chain (timelocked, before the block's
+    /// epochs) then by validators (hash reveals, extrinsics after them).
+    pub reveals: Vec<RevealFacts>,
     /// Set when a token invariant broke after this block: a simulator bug.
     pub conservation_error: Option<String>,
+}
+
+/// One epoch and the subnet around it, read right after it ran (before the block's extrinsics
+/// and upgrades).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EpochFacts {
+    pub netuid: u16,
+    pub output: EpochOutput,
+    /// The hotkey of each UID at the epoch.
+    pub hotkeys: Vec<HotkeyId>,
+    /// The hyperparameters the epoch ran under (an upgrade may have moved kappa, say).
+    pub hyperparameters: Hyperparameters,
+    /// Whether the epoch paid alpha (dynamic TAO) or TAO (before it).
+    pub pays_alpha: bool,
+    /// The subnet's pool after the epoch's block step: TAO and alpha reserves.
+    pub pool_tao_rao: u64,
+    pub pool_alpha_rao: u64,
+    /// The moving price the coinbase shares TAO by (TAO per alpha).
+    pub ema_price: f64,
+}
+
+/// Weights a commit sealed, revealed and stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RevealFacts {
+    pub netuid: u16,
+    pub uid: u16,
+    /// The block that included the commit.
+    pub commit_block: u64,
+    /// A validator's reveal extrinsic (commit-reveal v2), applied after the block's epochs; else
+    /// the chain's timelocked reveal, before them.
+    pub by_extrinsic: bool,
+}
+
+/// A burned registration the chain included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegistrationFacts {
+    pub netuid: u16,
+    pub uid: u16,
+    pub hotkey: HotkeyId,
+    /// The hotkey the registration pruned from `uid`, if the subnet was full.
+    pub replaced: Option<HotkeyId>,
+    /// TAO burned to register.
+    pub burn_rao: u64,
 }
 
 /// Something the report counts; the driver forwards these to the run's recorder, so they
 /// survive the crash of the actor that saw them.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Observation {
-    /// An answer arrived `latency_us` after its query left (the validator's clock).
+    /// Probabilities arrived `latency_us` after their query left (the validator's clock); a
+    /// refusal is `QueryRefused` only, so each query has one outcome.
     QueryAnswered {
         latency_us: u64,
     },
@@ -185,6 +261,11 @@ pub enum Observation {
     },
     /// A miner's answer was not a probability distribution per row; it earned nothing.
     AnswerMalformed {
+        miner: HotkeyId,
+    },
+    /// A miner's answer copied another miner's, by the validator's duplicate rule; it earned
+    /// nothing.
+    AnswerDuplicate {
         miner: HotkeyId,
     },
     ExtrinsicIncluded {

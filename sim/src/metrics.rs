@@ -1,6 +1,6 @@
 //! The report's observables, computed from per-epoch vectors: rank agreement (Spearman ρ, Kendall
-//! τ-b), a weight copier's relative dividend rate G, stake concentration (Nakamoto coefficient,
-//! Gini, HHI, top-k share) and winner stability.
+//! τ-b), a weight copier's relative dividend rate G, stake concentration (Nakamoto coefficients,
+//! Gini, HHI, top-k share), shares of sums, ratios and winner stability.
 //!
 //! Every function is pure and total so that a report is a function of the run alone: no I/O, no
 //! hashing containers, sorts that break ties by index (`f64::total_cmp`, stable sorts) and sums
@@ -9,6 +9,7 @@
 //! rather than letting it poison the report silently.
 
 use std::cmp::Ordering;
+use std::fmt;
 
 /// Spearman's rank correlation ρ: the Pearson correlation of the two rank vectors, with tied values
 /// given the average of the ranks they span.
@@ -87,30 +88,88 @@ pub fn median(values: &[f64]) -> Option<f64> {
     }
 }
 
+/// Below this the honest validators' median dividend rate is "near zero" and G is undefined. A
+/// rate is a share of dividends over a share of stake, so 1 is pro rata; 0.01 is one hundredth of
+/// it. Below that, G stops measuring copying and measures the honest validators' collapse: a 55 %
+/// cabal that starves them reported G = 297. It is also where the u16 quantisation of dividends
+/// starts to move G: a validator holding 1/8 of the stake has rate steps of 8/65535 = 1.2·10⁻⁴,
+/// over 1 % of a rate of 0.01.
+pub const HONEST_RATE_NEAR_ZERO: f64 = 0.01;
+
+/// Why G has no value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RateUndefined {
+    /// The rated validator had no stake (or a dividend that is not a number).
+    NoStake,
+    /// No honest validator had stake to compare with.
+    NoHonestReference,
+    /// The honest validators' median rate was below [`HONEST_RATE_NEAR_ZERO`].
+    HonestRateNearZero { median_rate: f64 },
+    /// The quotient overflowed.
+    NotFinite,
+}
+
+impl fmt::Display for RateUndefined {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Self::NoStake => f.write_str("no stake"),
+            Self::NoHonestReference => f.write_str("no honest validator with stake"),
+            Self::HonestRateNearZero { median_rate } => write!(
+                f,
+                "the honest validators' median dividend rate {median_rate:.6} is below {HONEST_RATE_NEAR_ZERO} \
+                 of a pro-rata share"
+            ),
+            Self::NotFinite => f.write_str("not a finite number"),
+        }
+    }
+}
+
 /// A copier's relative dividend rate G = (D_copier / S_copier) / median over honest validators of
 /// (D_i / S_i): the copier's return per unit of stake against a typical honest validator's.
-/// G ≈ 1 means copying pays as well as validating; G < 1 means a defence works.
+/// G ≈ 1 means copying pays as well as validating; G < 1 means a defence works. D and S are
+/// shares (of an epoch's dividends and stake, or sums of them over a window), so a rate of 1 is
+/// pro rata.
 ///
 /// `honest` holds (dividend, stake) pairs; entries whose stake is not positive and finite, or whose
-/// dividend is not finite, are skipped (a validator with no stake has no rate). `None` when the
-/// copier's stake is not positive and finite, its dividend is not finite, no honest entry remains,
-/// the median honest rate is not positive (dividends are non-negative, so in practice: zero) or
-/// the quotient overflows.
-pub fn relative_dividend_rate(copier_dividend: f64, copier_stake: f64, honest: &[(f64, f64)]) -> Option<f64> {
+/// dividend is not finite, are skipped (a validator with no stake has no rate). Undefined, with
+/// the reason, when the copier has no stake, no honest entry remains, the median honest rate is
+/// near zero ([`HONEST_RATE_NEAR_ZERO`]) or the quotient is not finite.
+pub fn relative_dividend_rate(
+    copier_dividend: f64,
+    copier_stake: f64,
+    honest: &[(f64, f64)],
+) -> Result<f64, RateUndefined> {
     if !is_positive_amount(copier_stake) || !copier_dividend.is_finite() {
-        return None;
+        return Err(RateUndefined::NoStake);
     }
     let honest_rates: Vec<f64> = honest
         .iter()
         .filter(|&&(dividend, stake)| is_positive_amount(stake) && dividend.is_finite())
         .map(|&(dividend, stake)| dividend / stake)
         .collect();
-    let typical_rate = median(&honest_rates)?;
-    if typical_rate <= 0.0 {
-        return None;
+    let typical_rate = median(&honest_rates).ok_or(RateUndefined::NoHonestReference)?;
+    if typical_rate.is_nan() || typical_rate < HONEST_RATE_NEAR_ZERO {
+        return Err(RateUndefined::HonestRateNearZero { median_rate: typical_rate });
     }
     let g = (copier_dividend / copier_stake) / typical_rate;
-    g.is_finite().then_some(g)
+    if g.is_finite() { Ok(g) } else { Err(RateUndefined::NotFinite) }
+}
+
+/// The standard Nakamoto coefficient: the fewest holders whose combined stake is strictly more
+/// than half the total, a majority. Compared exactly, in integers (2 · Σ > total), so two equal
+/// holders need both: half is not a majority. 0 when the total is 0.
+pub fn nakamoto_coefficient_majority(stakes: &[u64]) -> usize {
+    let total: u128 = stakes.iter().map(|&stake| u128::from(stake)).sum();
+    let mut largest_first = stakes.to_vec();
+    largest_first.sort_by(|a, b| b.cmp(a));
+    let mut cumulative: u128 = 0;
+    for (holders_before, &stake) in largest_first.iter().enumerate() {
+        if 2 * cumulative > total {
+            return holders_before;
+        }
+        cumulative += u128::from(stake);
+    }
+    if total > 0 { largest_first.len() } else { 0 }
 }
 
 /// The Nakamoto coefficient NC_κ: the fewest holders whose combined stake reaches at least the
@@ -209,15 +268,16 @@ pub fn top_ranked(scores: &[f64]) -> Option<u16> {
     winner.and_then(|(uid, _)| u16::try_from(uid).ok())
 }
 
-/// How often the top-ranked UID changes between epochs (winner flips), given one entry per epoch.
+/// How often the winner changes between epochs (winner flips), given one entry per epoch. A
+/// winner is whatever identifies it (a hotkey, so that a UID that changed hands is a new winner).
 ///
 /// An epoch with no winner (`None`) is skipped rather than counted: a change is counted only
 /// between two `Some` winners that differ, comparing each winner with the last one seen. So
 /// A, None, A is no flip (a gap in measurement is not instability) and A, None, B is one flip
 /// (the lead did change, the gap must not hide it).
-pub fn ranking_flips(winners: &[Option<u16>]) -> usize {
+pub fn ranking_flips<T: PartialEq + Copy>(winners: &[Option<T>]) -> usize {
     let mut flips = 0;
-    let mut current: Option<u16> = None;
+    let mut current: Option<T> = None;
     for &winner in winners.iter().flatten() {
         if current.is_some_and(|previous| previous != winner) {
             flips += 1;
@@ -225,6 +285,30 @@ pub fn ranking_flips(winners: &[Option<u16>]) -> usize {
         current = Some(winner);
     }
     flips
+}
+
+/// Each group's share of amounts summed over a window: Σ of the group's entries over Σ of all
+/// entries, those of no group included. Entries are (group, amount), one per holder and epoch;
+/// groups are `0..groups` (an entry of a group beyond them counts in the total only). A sum, not
+/// a mean of each holder's mean, so a holder present for part of the window weighs what it
+/// held. Sums are exact (`u128`); every share is 0 when the total is 0.
+pub fn summed_shares(entries: &[(Option<usize>, u64)], groups: usize) -> Vec<f64> {
+    let mut sums = vec![0_u128; groups];
+    let mut total: u128 = 0;
+    for &(group, amount) in entries {
+        total += u128::from(amount);
+        if let Some(sum) = group.and_then(|g| sums.get_mut(g)) {
+            *sum += u128::from(amount);
+        }
+    }
+    sums.iter().map(|&sum| if total > 0 { sum as f64 / total as f64 } else { 0.0 }).collect()
+}
+
+/// `value / reference`, `None` when the reference is 0 (or the quotient is not finite): an
+/// observable relative to another group's is undefined when that group has none.
+pub fn ratio(value: f64, reference: f64) -> Option<f64> {
+    let quotient = value / reference;
+    (reference != 0.0 && quotient.is_finite()).then_some(quotient)
 }
 
 fn contains_nan(values: &[f64]) -> bool {
@@ -434,30 +518,46 @@ mod tests {
     fn relative_dividend_rate_against_the_median_honest_rate() {
         // Honest rates 0.1, 0.3, 0.4 (median 0.3); the copier's 2/10 = 0.2: G = 2/3.
         let honest = [(1.0, 10.0), (3.0, 10.0), (2.0, 5.0)];
-        assert_some_close(relative_dividend_rate(2.0, 10.0, &honest), 2.0 / 3.0);
+        assert_some_close(relative_dividend_rate(2.0, 10.0, &honest).ok(), 2.0 / 3.0);
     }
 
     #[test]
     fn relative_dividend_rate_is_one_when_copying_pays_like_validating() {
         // Honest rates 0.1 and 0.3, median 0.2, the copier's rate: G = 1.
-        assert_some_close(relative_dividend_rate(1.0, 5.0, &[(1.0, 10.0), (6.0, 20.0)]), 1.0);
+        assert_some_close(relative_dividend_rate(1.0, 5.0, &[(1.0, 10.0), (6.0, 20.0)]).ok(), 1.0);
     }
 
     #[test]
     fn relative_dividend_rate_skips_honest_validators_without_stake() {
         let honest = [(1.0, 10.0), (9.0, 0.0), (3.0, 10.0), (5.0, -1.0), (2.0, 5.0)];
-        assert_some_close(relative_dividend_rate(2.0, 10.0, &honest), 2.0 / 3.0);
+        assert_some_close(relative_dividend_rate(2.0, 10.0, &honest).ok(), 2.0 / 3.0);
     }
 
     #[test]
     fn relative_dividend_rate_is_undefined_without_a_reference() {
         let honest = [(1.0, 10.0)];
-        assert_eq!(relative_dividend_rate(1.0, 0.0, &honest), None, "copier without stake");
-        assert_eq!(relative_dividend_rate(1.0, 10.0, &[]), None, "no honest validator");
-        assert_eq!(relative_dividend_rate(1.0, 10.0, &[(1.0, 0.0), (2.0, 0.0)]), None, "no honest stake");
-        assert_eq!(relative_dividend_rate(1.0, 10.0, &[(0.0, 10.0), (0.0, 5.0)]), None, "median rate 0");
-        assert_eq!(relative_dividend_rate(f64::NAN, 10.0, &honest), None);
-        assert_eq!(relative_dividend_rate(f64::MAX, f64::MIN_POSITIVE, &honest), None, "overflow");
+        assert_eq!(relative_dividend_rate(1.0, 0.0, &honest), Err(RateUndefined::NoStake), "copier without stake");
+        assert_eq!(relative_dividend_rate(1.0, 10.0, &[]), Err(RateUndefined::NoHonestReference));
+        let no_stake = [(1.0, 0.0), (2.0, 0.0)];
+        assert_eq!(relative_dividend_rate(1.0, 10.0, &no_stake), Err(RateUndefined::NoHonestReference));
+        let unpaid = Err(RateUndefined::HonestRateNearZero { median_rate: 0.0 });
+        assert_eq!(relative_dividend_rate(1.0, 10.0, &[(0.0, 10.0), (0.0, 5.0)]), unpaid, "median rate 0");
+        assert_eq!(relative_dividend_rate(f64::NAN, 10.0, &honest), Err(RateUndefined::NoStake));
+        let overflow = relative_dividend_rate(f64::MAX, f64::MIN_POSITIVE, &honest);
+        assert_eq!(overflow, Err(RateUndefined::NotFinite));
+    }
+
+    /// The old definition returned G = 300 here: a copier at its pro-rata share against honest
+    /// validators paid 0.1 %, 0.2 % and 0.3 % of theirs (what a cabal that starves them gives).
+    #[test]
+    fn relative_dividend_rate_is_undefined_with_its_reason_when_honest_validators_earn_next_to_nothing() {
+        let starved = [(0.001, 1.0), (0.002, 1.0), (0.003, 1.0)];
+        let g = relative_dividend_rate(0.6, 1.0, &starved);
+        assert_eq!(g, Err(RateUndefined::HonestRateNearZero { median_rate: 0.002 }));
+        let reason = g.unwrap_err().to_string();
+        assert_eq!(reason, "the honest validators' median dividend rate 0.002000 is below 0.01 of a pro-rata share");
+        // At the threshold it is defined: 0.6 / 0.01.
+        assert_some_close(relative_dividend_rate(0.6, 1.0, &[(0.01, 1.0)]).ok(), 60.0);
     }
 
     // Nakamoto coefficient.
@@ -490,6 +590,27 @@ mod tests {
     fn nakamoto_at_full_share_counts_holders_with_stake() {
         assert_eq!(nakamoto_coefficient(&[5, 0, 5, 0], 1.0), 2);
         assert_eq!(nakamoto_coefficient(&[5, 0, 5, 0], 7.0), 2, "κ > 1 is treated as 1");
+    }
+
+    /// The old report called NC_κ at κ = 0.5 the Nakamoto coefficient; it counts reaching half,
+    /// the standard one needs more than half: two equal holders are 1 and 2.
+    #[test]
+    fn nakamoto_majority_needs_strictly_more_than_half() {
+        assert_eq!(nakamoto_coefficient(&[5_000, 5_000], 0.5), 1);
+        assert_eq!(nakamoto_coefficient_majority(&[5_000, 5_000]), 2);
+        assert_eq!(nakamoto_coefficient_majority(&[5_001, 4_999]), 1);
+        // Root preset: 25 + 13.5 + 11 = 49.5 %, adding 9 % is a majority.
+        assert_eq!(nakamoto_coefficient_majority(&root_network_preset()), 4);
+        let equal = [1; 10];
+        assert_eq!((nakamoto_coefficient(&equal, 0.5), nakamoto_coefficient_majority(&equal)), (5, 6));
+    }
+
+    #[test]
+    fn nakamoto_majority_edge_cases() {
+        assert_eq!(nakamoto_coefficient_majority(&[]), 0);
+        assert_eq!(nakamoto_coefficient_majority(&[0, 0]), 0);
+        assert_eq!(nakamoto_coefficient_majority(&[0, 7, 0]), 1);
+        assert_eq!(nakamoto_coefficient_majority(&[u64::MAX; 3]), 2, "sums beyond u64 do not overflow");
     }
 
     #[test]
@@ -587,18 +708,55 @@ mod tests {
 
     #[test]
     fn ranking_flips_counts_changes_of_winner() {
-        assert_eq!(ranking_flips(&[]), 0);
+        assert_eq!(ranking_flips::<u16>(&[]), 0);
         assert_eq!(ranking_flips(&[Some(3); 5]), 0);
         assert_eq!(ranking_flips(&[Some(1), Some(2), Some(1)]), 2);
         assert_eq!(ranking_flips(&[Some(1), Some(1), Some(2), Some(2), Some(3)]), 2);
     }
 
+    /// The old definition compared UIDs: UID 5 won twice though its hotkey changed between (a
+    /// pruned miner's UID went to a newcomer), which is a flip; hotkey 9 moving from UID 5 to UID 3
+    /// (it cannot, but a reordering would) is none.
+    #[test]
+    fn ranking_flips_follow_what_identifies_the_winner_not_its_slot() {
+        let (uids, hotkeys) = ([Some(5_u16), Some(5)], [Some(9_u32), Some(12)]);
+        assert_eq!((ranking_flips(&uids), ranking_flips(&hotkeys)), (0, 1));
+    }
+
     #[test]
     fn ranking_flips_skips_epochs_without_a_winner() {
-        assert_eq!(ranking_flips(&[None, None]), 0);
+        assert_eq!(ranking_flips::<u16>(&[None, None]), 0);
         assert_eq!(ranking_flips(&[Some(1), None, Some(1)]), 0);
         assert_eq!(ranking_flips(&[Some(1), None, None, Some(2)]), 1);
         assert_eq!(ranking_flips(&[None, Some(3), Some(4), None]), 1);
+    }
+
+    // Shares of sums, ratios.
+
+    /// Two epochs; A (group 0) holds everything in the first, A and B (group 1) half each in the
+    /// second. Sums: A 1.5 of 2, B 0.5 of 2. The old definition, each actor's mean over the epochs
+    /// it was present then shares of those means, gave A 0.75 / 1.25 = 0.6 and B 0.4.
+    #[test]
+    fn summed_shares_weigh_a_holder_present_for_part_of_the_window_by_what_it_held() {
+        let entries = [(Some(0), 2), (Some(0), 1), (Some(1), 1)];
+        assert_eq!(summed_shares(&entries, 2), [0.75, 0.25]);
+    }
+
+    #[test]
+    fn summed_shares_count_holders_of_no_group_in_the_total() {
+        let entries = [(Some(0), 1), (None, 2), (Some(7), 1)];
+        assert_eq!(summed_shares(&entries, 2), [0.25, 0.0]);
+        assert_eq!(summed_shares(&[(Some(0), 0)], 1), [0.0], "a zero total gives zero shares");
+        assert_eq!(summed_shares(&[(Some(0), u64::MAX), (Some(1), u64::MAX)], 2), [0.5, 0.5]);
+    }
+
+    #[test]
+    fn a_ratio_is_undefined_against_a_zero_reference() {
+        assert_eq!(ratio(0.3, 0.6), Some(0.5));
+        assert_eq!(ratio(0.0, 0.6), Some(0.0));
+        assert_eq!(ratio(0.3, 0.0), None);
+        assert_eq!(ratio(0.0, 0.0), None);
+        assert_eq!(ratio(f64::MAX, 0.5), None);
     }
 
     // Properties over small integer-valued samples, which are rich in ties.

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 use tensorsim_actors::ml::task::ModelSpec;
-use tensorsim_actors::protocol::TimeUs;
+use tensorsim_actors::protocol::{EpochFacts, RegistrationFacts, RevealFacts, TimeUs};
 use tensorsim_chain::accounts::HotkeyId;
+use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::yuma::EpochOutput;
 
 /// One run, from genesis to its last block.
@@ -20,6 +21,10 @@ pub struct RunRecord {
     pub conservation_error: Option<ConservationError>,
     /// Every epoch of every subnet, in block order.
     pub epochs: Vec<EpochRecord>,
+    /// Every burned registration during the run, in inclusion order.
+    pub registrations: Vec<RegistrationRecord>,
+    /// Every commit revealed during the run, in block order.
+    pub reveals: Vec<RevealRecord>,
     /// By node, the chain's included.
     pub nodes: Vec<NodeRecord>,
     /// Query latencies by subnet (index), in µs.
@@ -32,14 +37,37 @@ pub struct RunRecord {
     pub wall: WallSeconds,
 }
 
-/// An epoch as the report reads it: the bonds table is left out (it is the bulk of an epoch).
+/// An epoch as the report reads it, and the subnet around it: the chain's facts (`bonds` empty
+/// unless the scenario asks for them, `report: {bonds: true}`: they are the bulk of an epoch), at
+/// the block it ran in.
+#[derive(Clone, Debug, PartialEq)]
 pub struct EpochRecord {
-    pub netuid: u16,
     pub block: u64,
-    /// The epoch's output, `bonds` empty.
-    pub output: EpochOutput,
-    /// The hotkey of each UID at the epoch.
-    pub hotkeys: Vec<HotkeyId>,
+    /// After the epoch's block.
+    pub total_issuance_rao: u64,
+    pub facts: EpochFacts,
+}
+
+/// Committed weights revealed, at the block that revealed them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RevealRecord {
+    pub block: u64,
+    pub facts: RevealFacts,
+}
+
+impl RevealRecord {
+    /// The first block whose epoch reads the revealed weights: the chain's timelocked reveal comes
+    /// before its block's epochs, a validator's reveal extrinsic after them.
+    pub fn counts_from_block(&self) -> u64 {
+        self.block + u64::from(self.facts.by_extrinsic)
+    }
+}
+
+/// A burned registration, at the block that included it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegistrationRecord {
+    pub block: u64,
+    pub facts: RegistrationFacts,
 }
 
 /// One node: its keys and model from genesis, and what it did during the run.
@@ -67,6 +95,8 @@ pub struct NodeStats {
     pub queries_refused: u64,
     /// A miner's answers that validators refused as no probability distribution.
     pub answers_malformed: u64,
+    /// A miner's answers that validators' duplicate rule found to copy another miner's.
+    pub answers_duplicate: u64,
     /// Included extrinsics by call.
     pub extrinsics_ok: BTreeMap<&'static str, u64>,
     /// Refused extrinsics by `call: reason`.
@@ -74,14 +104,30 @@ pub struct NodeStats {
     pub crashes: u64,
 }
 
+/// What became of the messages nodes sent. Each is counted once, by the first cause in this
+/// order: its link's loss draw, then a node offline, a partition, a receiver crashed. Sent minus
+/// the others is what was still in flight at the end or waiting in the queues of a node that
+/// crashed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MessageCounts {
     pub sent: u64,
-    /// Lost on their link (its loss rate).
-    pub lost: u64,
+    pub lost: LostMessages,
     pub delivered: u64,
     /// Dropped at the receiver because one of its queues was full.
     pub dropped: u64,
+}
+
+/// Messages that never arrived, by why.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LostMessages {
+    /// Lost on their link (its loss rate).
+    pub link: u64,
+    /// The sender or the receiver was offline.
+    pub offline: u64,
+    /// Sender and receiver were on different sides of a partition.
+    pub partition: u64,
+    /// The receiver had crashed and not restarted.
+    pub crashed: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -148,6 +148,32 @@ fn no_hash_map_or_hash_set_exists_whose_order_could_reach_an_output() {
     assert!(found.is_empty(), "{found:#?}");
 }
 
+/// The platform's `ln`, `exp` and `cos` may differ in the last bit between C libraries, and a bit
+/// of a latency or a reward moves a run: transcendental functions come from the `libm` crate.
+#[test]
+fn no_float_goes_through_the_platforms_maths_library() {
+    let files: Vec<SourceFile> = [CHAIN_SRC, ACTORS_SRC, SIM_SRC].iter().flat_map(|src| sources(src)).collect();
+    let words = [
+        ".ln()",
+        ".log(",
+        ".log2()",
+        ".log10()",
+        ".ln_1p()",
+        ".exp()",
+        ".exp2()",
+        ".exp_m1()",
+        ".powf(",
+        ".cos()",
+        ".sin()",
+        ".tan()",
+        ".tanh()",
+        ".cbrt()",
+        ".hypot(",
+    ];
+    let found = naming(&files, &words);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
 #[test]
 fn no_import_circle_joins_files_but_the_impl_splits() {
     for src in [CHAIN_SRC, ACTORS_SRC, SIM_SRC] {

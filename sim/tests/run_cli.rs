@@ -66,8 +66,20 @@ fn the_report_shows_the_faults_the_policies_and_the_books() {
     }
     let subnet = &report["subnets"][0];
     let actor = |name: &str| subnet["actors"].as_array().unwrap().iter().find(|a| a["name"] == name).unwrap().clone();
-    // The copycat relays queries signed with its own hotkey: miners refuse them, it earns nothing.
-    assert_eq!(actor("copycat/0")["rewards_rao"], 0);
+    // The copycat serves its target's model from block 20: validators find its answers copies,
+    // and it earns under a tenth of its target (what it earns is the evidence's first rounds).
+    assert!(actor("copycat/0")["duplicate_answers"].as_u64().unwrap() > 0);
+    assert!(actor("miners/5").get("duplicate_answers").is_none(), "the target is never the copy");
+    let rewards = |name: &str| actor(name)["rewards"]["alpha_rao"].as_u64().unwrap();
+    assert!(rewards("copycat/0") * 10 < rewards("miners/5"), "{} vs {}", rewards("copycat/0"), rewards("miners/5"));
+    // Messages the fault plan cut off are counted, each for its reason.
+    let lost = &report["network"]["messages_lost"];
+    for reason in ["link", "offline", "partition", "crashed"] {
+        assert!(lost[reason].as_u64().unwrap() > 0, "{reason} in {lost}");
+    }
+    // The upgrade of kappa is in force from the next epoch, and listed.
+    assert_eq!(subnet["epochs"].as_array().unwrap().last().unwrap()["kappa"], 40_000);
+    assert_eq!(subnet["hyperparameter_changes"][0]["name"], "kappa");
     assert_eq!(actor("honest/0")["crashes"], 1);
     // The skewed validator's queries are refused by miners (nonce outside the 4 s window).
     assert!(actor("honest/2")["queries"]["refused"].as_u64().unwrap() > 0);
@@ -161,7 +173,7 @@ fn bad_scenarios_are_refused_with_the_field_and_the_line() {
             "faults[0].crash.restart_at_block: 25 is not after at_block 30",
         ),
         ("name: lazy", "name: honest", "\"honest\" is taken"),
-        ("target: miners/5", "target: copycat/0", "is not one miner (group/index) of this subnet that serves"),
+        ("target: miners/5", "target: copycat/0", "is not one miner (group/index) of this subnet that trains"),
         ("stake_tao: 1500", "stake_tao: 20900000", "more than the 21 M supply"),
         (
             "tempo: 20,",
@@ -169,16 +181,64 @@ fn bad_scenarios_are_refused_with_the_field_and_the_line() {
             "subnets[0].hyperparameters.owner_uid: the subnet owner is not an actor",
         ),
         ("duration:", "profile: head-2027\nduration:", "profile: unknown profile \"head-2027\""),
+        (
+            "stake_tao: 1500",
+            "stake_tao: 1500, stake_alpha: 1500",
+            "subnets[0].validators[1].stake_alpha: a validator group states one of stake_tao, stake_alpha or stake_share",
+        ),
+        ("stake_tao: 1500", "stake_share: 1.5", "subnets[0].validators[1].stake_share: 1.5 is not a share in (0, 1]"),
+        (
+            "stake_tao: 1500}\n      - {name: follower, count: 1, policy: consensus_copier, stake_tao: 500}",
+            "stake_share: 0.6}\n      - {name: follower, count: 1, policy: consensus_copier, stake_share: 0.6}",
+            "subnets[0].validators[2].stake_share: the shares of this subnet's validator groups sum to 1.2, more than 1",
+        ),
+        ("seed: 7", "seed: 7\nreport: {bond: true}", "report.bond: unknown field `bond`"),
+        (
+            "seed: 7",
+            "seed: 7\nexpect: [{observable: incentive_share, group: sybils, relative_to: ghosts, max: 1}]",
+            "expect[0].relative_to: no actor group \"ghosts\" on subnet \"digits\"",
+        ),
     ];
     for (from, to, expected) in cases {
         assert!(good.contains(from), "{from:?} is in smoke.yaml");
         assert_scenario_refused(&good.replace(from, to), expected);
     }
+    let legacy = good.replace("\nduration:", "\nprofile: legacy-2024\nduration:");
+    assert_scenario_refused(
+        &legacy.replace("stake_tao: 1500", "stake_alpha: 1500"),
+        "subnets[0].validators[1].stake_alpha: legacy-2024 has no alpha",
+    );
     assert_scenario_refused("version: 1\nname: x\n", "missing field `seed`");
     assert_scenario_refused("{{{", "line 1");
     // The YAML scanner is quadratic in nesting depth (37 s for this one): refused before parsing.
     let deep = format!("version: 1\nname: x\nsubnets: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
     assert_scenario_refused(&deep, "line 3 column 74: flow collections nested deeper than 64 levels");
+}
+
+#[test]
+fn a_share_and_alpha_stated_in_a_run_are_what_validators_hold_and_the_books_balance_after_every_block() {
+    let dir = temp_dir("stakes");
+    let path = dir.join("stakes.yaml");
+    let smoke = std::fs::read_to_string(scenario("smoke.yaml")).unwrap();
+    let stated = smoke
+        .replace("policy: weight_copier, stake_tao: 1500}", "policy: weight_copier, stake_share: 0.2}")
+        .replace("cabal: {miners: [friends]}}, stake_tao: 800}", "cabal: {miners: [friends]}}, stake_alpha: 700}");
+    std::fs::write(&path, stated).unwrap();
+    let (output, bytes) = run(&path, &dir.join("out"), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    // Alpha issued into stakes outside the chain's books (issuance, alpha outstanding) breaks
+    // conservation in the first block, and the run stops.
+    assert_eq!(report["chain"]["conservation"], "held after every block");
+    let subnet = &report["subnets"][0];
+    let actor = |name: &str| subnet["actors"].as_array().unwrap().iter().find(|a| a["name"] == name).unwrap().clone();
+    assert_eq!(actor("cabal/0")["genesis_alpha_rao"], 700_000_000_000_u64);
+    assert!(actor("cabal/0").get("genesis_stake_rao").is_none());
+    // The copier is UID 3; at the first epoch it holds its 0.2 within the u16's flooring.
+    assert_eq!(actor("copier/0")["uid"], 3);
+    let first = subnet["epochs"][0]["stake_weight"][3].as_u64().unwrap();
+    assert!((13_106..=13_107).contains(&first), "0.2 of 65 535 is 13 107: {first}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -217,7 +277,7 @@ fn the_schema_describes_every_scenario_key() {
     assert!(output.status.success());
     let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let properties = schema["properties"].as_object().unwrap();
-    for key in ["version", "seed", "duration", "network", "subnets", "faults", "upgrades", "expect"] {
+    for key in ["version", "seed", "duration", "network", "subnets", "faults", "upgrades", "expect", "report"] {
         assert!(properties.contains_key(key), "{key}");
     }
     let committed = std::fs::read(scenario("scenario.schema.json")).unwrap();

@@ -1,7 +1,10 @@
-//! Stake (spec §6): adding and removing stake through a subnet's pool (or directly on root), the
-//! stake weight Yuma reads (alpha + τ·root), and delegate takes.
+//! Stake (spec §6): adding and removing stake through a subnet's pool (or directly on root), alpha
+//! a genesis holds without buying it, the stake weight Yuma reads (alpha + τ·root), and delegate
+//! takes.
 
 use super::accounts::{ColdkeyId, HotkeyId, InsufficientBalance};
+// A subnet's halving curve reads its alpha issuance against the same 21 M as TAO's (§3.1).
+use super::block_emission::TOTAL_SUPPLY_RAO;
 use super::fixed::I64F64;
 use super::profile::Tokenomics;
 use super::share_pool::SharePool;
@@ -31,6 +34,15 @@ pub enum StakeRefused {
     NoSubnetStakeBeforeDtao {
         netuid: u16,
     },
+    /// Alpha is issued into a stake only in the chain's genesis.
+    AfterGenesis {
+        block: u64,
+    },
+    /// A subnet issues at most 21 M alpha (its halving curve emits nothing beyond).
+    AboveAlphaSupply {
+        issuance_rao: u64,
+        asked_rao: u64,
+    },
 }
 
 impl std::fmt::Display for StakeRefused {
@@ -49,6 +61,13 @@ impl std::fmt::Display for StakeRefused {
             Self::NoSubnetStakeBeforeDtao { netuid } => {
                 write!(f, "before dTAO stake is per hotkey, not per subnet: stake on netuid 0, not {netuid}")
             }
+            Self::AfterGenesis { block } => {
+                write!(f, "alpha is issued into a stake only at genesis, not at block {block}")
+            }
+            Self::AboveAlphaSupply { issuance_rao, asked_rao } => write!(
+                f,
+                "{asked_rao} RAO of alpha over the subnet's issuance of {issuance_rao} RAO exceeds its 21 M alpha"
+            ),
         }
     }
 }
@@ -92,6 +111,39 @@ impl Chain {
         subnet.alpha_out_rao += alpha;
         self.stakes.entry((netuid, hotkey)).or_default().deposit(coldkey, alpha);
         Ok(alpha)
+    }
+
+    /// Alpha `coldkey` holds on `hotkey` in the chain's genesis (its chain spec), not bought: it
+    /// stands for alpha the subnet emitted before the chain's recorded history, so it is issued and
+    /// outstanding (`SubnetAlphaOut`) as emitted alpha is, and conservation holds. The pool and its
+    /// price are untouched and no TAO moves (so no TAO flow either). Only at block 0, and only on a
+    /// dTAO chain's subnet (before dTAO stake is TAO on root).
+    pub fn stake_alpha_at_genesis(
+        &mut self,
+        coldkey: ColdkeyId,
+        hotkey: HotkeyId,
+        netuid: u16,
+        alpha_rao: u64,
+    ) -> Result<(), StakeRefused> {
+        if self.block != 0 {
+            return Err(StakeRefused::AfterGenesis { block: self.block });
+        }
+        if netuid == ROOT_NETUID {
+            return Err(StakeRefused::NoSuchSubnet { netuid });
+        }
+        self.check_stake_target(hotkey, netuid)?;
+        if alpha_rao == 0 {
+            return Err(StakeRefused::ZeroAmount);
+        }
+        let subnet = self.subnet_mut(netuid);
+        let issuance_rao = subnet.alpha_issuance_rao();
+        if issuance_rao.checked_add(alpha_rao).is_none_or(|total| total > TOTAL_SUPPLY_RAO) {
+            return Err(StakeRefused::AboveAlphaSupply { issuance_rao, asked_rao: alpha_rao });
+        }
+        subnet.alpha_issued_rao += u128::from(alpha_rao);
+        subnet.alpha_out_rao += alpha_rao;
+        self.stakes.entry((netuid, hotkey)).or_default().deposit(coldkey, alpha_rao);
+        Ok(())
     }
 
     /// `remove_stake`: up to `stake_rao` of `coldkey`'s stake on `hotkey` sold back to TAO (on
@@ -170,5 +222,76 @@ impl Chain {
 
     pub fn set_delegate_take(&mut self, hotkey: HotkeyId, take: u16) {
         self.delegate_take.insert(hotkey, take);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ROOT_NETUID, StakeRefused};
+    use crate::accounts::{ColdkeyId, HotkeyId};
+    use crate::fixed::{I64F64, U64F64};
+    use crate::hyperparameters::Hyperparameters;
+    use crate::pool::Pool;
+    use crate::profile::profile_by_name;
+    use crate::state::{Chain, NetworkParameters};
+
+    const TAO: u64 = 1_000_000_000;
+
+    /// A chain under `profile` with one subnet (a pool of 1 000 TAO and alpha, tempo 10) and one
+    /// registered validator.
+    fn chain_with_validator(profile: &str) -> (Chain, ColdkeyId, HotkeyId) {
+        let h = Hyperparameters { tempo: 10, commit_reveal: false, ..Hyperparameters::default() };
+        let mut chain =
+            Chain::with_profile(NetworkParameters::from_hyperparameters(&h), profile_by_name(profile).unwrap());
+        let owner = chain.create_coldkey(10_000 * TAO);
+        let owner_hotkey = chain.create_hotkey(owner);
+        let pool = Pool { tao_rao: 1_000 * TAO, alpha_rao: 1_000 * TAO };
+        let netuid = chain.create_subnet(owner_hotkey, h, pool, U64F64::from_num(1)).unwrap();
+        chain.start_emission(netuid);
+        let coldkey = chain.create_coldkey(TAO);
+        let hotkey = chain.create_hotkey(coldkey);
+        chain.register_at_genesis(coldkey, hotkey, netuid).unwrap();
+        (chain, coldkey, hotkey)
+    }
+
+    #[test]
+    fn alpha_held_at_genesis_is_issued_and_staked_as_it_is_and_the_books_balance_after_every_block() {
+        let (mut chain, coldkey, hotkey) = chain_with_validator("head-2026");
+        chain.stake_alpha_at_genesis(coldkey, hotkey, 1, 500 * TAO).unwrap();
+        // Exactly the alpha asked, no swap: a purchase of 500 TAO would have bought 333.3 alpha.
+        assert_eq!(chain.stake_of(coldkey, hotkey, 1), 500 * TAO);
+        assert_eq!(chain.stake_weight(hotkey, 1), I64F64::from_num(500 * TAO));
+        assert_eq!(chain.subnet(1).pool, Pool { tao_rao: 1_000 * TAO, alpha_rao: 1_000 * TAO });
+        assert_eq!(chain.accounts.balance(coldkey), TAO);
+        // A stake deposited without being issued and counted outstanding breaks both alpha books.
+        assert_eq!(chain.conservation(), Ok(()));
+        for _ in 0..25 {
+            chain.step_block();
+            assert_eq!(chain.conservation(), Ok(()), "after block {}", chain.block);
+        }
+    }
+
+    #[test]
+    fn alpha_at_genesis_is_refused_before_dtao_after_block_0_on_root_and_beyond_the_subnets_supply() {
+        let (mut legacy, coldkey, hotkey) = chain_with_validator("legacy-2024");
+        assert_eq!(
+            legacy.stake_alpha_at_genesis(coldkey, hotkey, 1, TAO),
+            Err(StakeRefused::NoSubnetStakeBeforeDtao { netuid: 1 })
+        );
+        let (mut chain, coldkey, hotkey) = chain_with_validator("head-2026");
+        assert_eq!(
+            chain.stake_alpha_at_genesis(coldkey, hotkey, ROOT_NETUID, TAO),
+            Err(StakeRefused::NoSuchSubnet { netuid: 0 })
+        );
+        assert_eq!(chain.stake_alpha_at_genesis(coldkey, hotkey, 1, 0), Err(StakeRefused::ZeroAmount));
+        // The pool holds 1 000 alpha: 20 999 000 more reach the 21 M, one RAO more does not.
+        let supply_left = 20_999_000 * TAO;
+        assert_eq!(
+            chain.stake_alpha_at_genesis(coldkey, hotkey, 1, supply_left + 1),
+            Err(StakeRefused::AboveAlphaSupply { issuance_rao: 1_000 * TAO, asked_rao: supply_left + 1 })
+        );
+        assert_eq!(chain.stake_alpha_at_genesis(coldkey, hotkey, 1, supply_left), Ok(()));
+        chain.step_block();
+        assert_eq!(chain.stake_alpha_at_genesis(coldkey, hotkey, 1, TAO), Err(StakeRefused::AfterGenesis { block: 1 }));
     }
 }

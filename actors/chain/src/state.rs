@@ -71,6 +71,9 @@ pub struct BlockReport {
     pub epochs: Vec<(u16, EpochOutput)>,
     /// Timelocked commits the chain opened and refused, by (netuid, uid).
     pub reveals_refused: Vec<(u16, u16, CommitRefused)>,
+    /// Timelocked commits the chain opened and applied (before the block's epochs), by (netuid,
+    /// uid, the block that committed them).
+    pub reveals: Vec<(u16, u16, u64)>,
 }
 
 /// Why a subnet cannot be created.
@@ -277,7 +280,7 @@ impl Chain {
                 }
             };
         }
-        let reveals_refused = self.reveal_timelocked_commits(block);
+        let (reveals, reveals_refused) = self.reveal_timelocked_commits(block);
         let mut report = match self.profile.tokenomics {
             Tokenomics::PreDtao => self.run_pre_dtao_block(block),
             Tokenomics::Dtao => {
@@ -287,6 +290,7 @@ impl Chain {
             }
         };
         report.reveals_refused = reveals_refused;
+        report.reveals = reveals;
         debug_assert_eq!(self.conservation(), Ok(()), "after block {block}");
         report
     }

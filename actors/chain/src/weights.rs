@@ -88,10 +88,14 @@ impl Chain {
     /// reveals the commits of the epoch about to fire, so that it counts them, and one the
     /// per-block cap will defer reveals nothing until it runs. The legacy cadence reads the index
     /// as it stands.
-    pub(super) fn reveal_timelocked_commits(&mut self, block: u64) -> Vec<(u16, u16, CommitRefused)> {
+    /// Returns the reveals applied (netuid, uid, commit block) and refused (netuid, uid, why).
+    pub(super) fn reveal_timelocked_commits(
+        &mut self,
+        block: u64,
+    ) -> (Vec<(u16, u16, u64)>, Vec<(u16, u16, CommitRefused)>) {
         let epochs_max = self.params.max_epochs_per_block;
         let mut epochs_due = 0u16;
-        let mut refused = Vec::new();
+        let (mut applied, mut refused) = (Vec::new(), Vec::new());
         for subnet in &mut self.subnets {
             let h = &subnet.metagraph.hyperparameters;
             let scheduler = &subnet.scheduler;
@@ -110,10 +114,10 @@ impl Chain {
                 continue;
             }
             let netuid = subnet.netuid;
-            refused.extend(
-                subnet.metagraph.reveal_timelocked(block, epoch).into_iter().map(|(uid, reason)| (netuid, uid, reason)),
-            );
+            let reveals = subnet.metagraph.reveal_timelocked(block, epoch);
+            applied.extend(reveals.applied.into_iter().map(|(uid, committed)| (netuid, uid, committed)));
+            refused.extend(reveals.refused.into_iter().map(|(uid, reason)| (netuid, uid, reason)));
         }
-        refused
+        (applied, refused)
     }
 }

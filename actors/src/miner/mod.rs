@@ -4,22 +4,21 @@
 //!
 //! Its model is on disk: a restart serves the same model without training again.
 
+mod answers;
 pub mod policies;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rand_chacha::ChaCha8Rng;
 
 use crate::ml::task::Model;
+pub use answers::AnsweringModel;
 use crate::protocol::{Actor, Extrinsic, Message, NodeId, Observation, Outbox, Query, Reply, TimeUs, US_PER_MS};
 use crate::rng::stream;
 use tensorsim_chain::accounts::HotkeyId;
 
 /// Bittensor's axon refuses a nonce more than 4 s away from its clock (`ALLOWED_DELTA`).
 pub const NONCE_WINDOW_MS: u64 = 4_000;
-/// Forwarded queries a copycat keeps waiting for; older ones are forgotten first.
-pub const FORWARDS_MAX: usize = 1_024;
 
 #[derive(Clone, Debug)]
 pub struct MinerConfig {
@@ -41,15 +40,14 @@ pub struct MinerConfig {
 /// What a policy makes of one query.
 pub enum Response {
     Answer(Vec<Vec<u16>>),
-    /// Ask another miner and relay its answer.
-    Forward(NodeId),
     Ignore,
 }
 
 pub struct MinerContext<'a> {
     /// The block by this miner's clock.
     pub block: u64,
-    pub model: Option<&'a Model>,
+    /// Its model, which remembers the answers it gave.
+    pub model: Option<&'a mut AnsweringModel>,
     pub classes: usize,
     pub rng: &'a mut ChaCha8Rng,
 }
@@ -62,12 +60,9 @@ pub trait MinerPolicy: Send {
 pub struct Miner {
     config: MinerConfig,
     policy: Box<dyn MinerPolicy>,
-    model: Option<Arc<Model>>,
+    model: Option<AnsweringModel>,
     classes: usize,
     rng: ChaCha8Rng,
-    /// Our forwarded query id → (who asked, their query id).
-    forwards: BTreeMap<u64, (NodeId, u64)>,
-    next_forward_id: u64,
     /// Registration: the block to register at, and whether the call is out.
     registration: Option<(u64, bool)>,
     /// The hotkeys that hold a validator permit, by the last sync: the only ones answered
@@ -83,11 +78,9 @@ impl Miner {
         Self {
             config,
             policy,
-            model,
+            model: model.map(AnsweringModel::new),
             classes,
             rng,
-            forwards: BTreeMap::new(),
-            next_forward_id: 0,
             registration,
             permitted: Vec::new(),
             next_sync_us: 0,
@@ -99,7 +92,7 @@ impl Miner {
     }
 
     fn compute_us(&self, rows: usize) -> u64 {
-        let flops = self.model.as_ref().map_or(0, |m| m.flops_per_row()) * rows as u64;
+        let flops = self.model.as_ref().map_or(0, |m| m.model().flops_per_row()) * rows as u64;
         // A fixed 200 µs of request handling, then the model.
         200 + flops / self.config.flops_per_us.max(1)
     }
@@ -116,7 +109,7 @@ impl Miner {
             return refuse(out, "nonce outside the axon's window");
         }
         let block = self.block(now_us);
-        let mut ctx = MinerContext { block, model: self.model.as_deref(), classes: self.classes, rng: &mut self.rng };
+        let mut ctx = MinerContext { block, model: self.model.as_mut(), classes: self.classes, rng: &mut self.rng };
         match self.policy.respond(&mut ctx, &query) {
             Response::Answer(rows) => {
                 let after_us = self.compute_us(rows.len());
@@ -126,16 +119,6 @@ impl Miner {
                     Message::Answer { query_id: query.id, reply: Reply::Probabilities(rows) },
                 );
             }
-            Response::Forward(target) => {
-                if self.forwards.len() >= FORWARDS_MAX {
-                    self.forwards.pop_first();
-                }
-                self.next_forward_id += 1;
-                self.forwards.insert(self.next_forward_id, (from, query.id));
-                // Signed with its own hotkey: it cannot sign as the validator.
-                let hotkey = self.config.hotkey;
-                out.send(target, Message::Query(Query { id: self.next_forward_id, hotkey, ..query }));
-            }
             Response::Ignore => {}
         }
     }
@@ -143,7 +126,6 @@ impl Miner {
 
 impl Actor for Miner {
     fn on_start(&mut self, now_us: TimeUs, _out: &mut Outbox) {
-        self.forwards.clear();
         self.permitted.clear();
         self.next_sync_us = now_us;
     }
@@ -151,11 +133,6 @@ impl Actor for Miner {
     fn on_message(&mut self, now_us: TimeUs, from: NodeId, message: Message, out: &mut Outbox) {
         match message {
             Message::Query(query) => self.on_query(now_us, from, query, out),
-            Message::Answer { query_id, reply } => {
-                if let Some((asker, their_id)) = self.forwards.remove(&query_id) {
-                    out.send(asker, Message::Answer { query_id: their_id, reply });
-                }
-            }
             Message::Included { outcome, .. } => {
                 if outcome.is_err() {
                     // Refused (a full block, the price): try again at the next block.
@@ -172,7 +149,7 @@ impl Actor for Miner {
                 self.permitted = view.neurons.iter().filter(|n| n.validator_permit).map(|n| n.hotkey).collect();
                 self.permitted.sort_unstable();
             }
-            Message::Submit { .. } | Message::SyncRequest { .. } => {}
+            Message::Answer { .. } | Message::Submit { .. } | Message::SyncRequest { .. } => {}
         }
     }
 

@@ -9,7 +9,8 @@ const PROBABILITY_MIN: f64 = 1e-4;
 /// answer (wrong length) costs the maximum.
 pub fn nll(answer: &[u16], label: u8, classes: usize) -> f64 {
     let p = if answer.len() == classes { f64::from(answer[usize::from(label)]) / 65_535.0 } else { 0.0 };
-    -p.max(PROBABILITY_MIN).ln()
+    // libm's log, not the platform's: rewards (hence weights) are the same bits everywhere.
+    -libm::log(p.max(PROBABILITY_MIN))
 }
 
 /// Why an answer is not a probability distribution per row, as a subnet validator would refuse
@@ -54,7 +55,7 @@ pub fn mean_nll(answers: &[Vec<u16>], labels: &[u8], classes: usize) -> f64 {
     let total: f64 = labels
         .iter()
         .enumerate()
-        .map(|(k, &label)| answers.get(k).map_or(-PROBABILITY_MIN.ln(), |answer| nll(answer, label, classes)))
+        .map(|(k, &label)| answers.get(k).map_or(-libm::log(PROBABILITY_MIN), |answer| nll(answer, label, classes)))
         .sum();
     total / labels.len() as f64
 }
@@ -122,8 +123,8 @@ mod tests {
         let wrong: Vec<Vec<u16>> = perfect.iter().rev().cloned().collect();
         assert_eq!(reward(mean_nll(&wrong, &labels, 10), prior_loss), 0.0);
         // Silence or malformed answers cost the maximum.
-        assert!((mean_nll(&[], &labels, 10) + PROBABILITY_MIN.ln()).abs() < 1e-12);
-        assert_eq!(nll(&[1, 2], 0, 10), -PROBABILITY_MIN.ln());
+        assert!((mean_nll(&[], &labels, 10) + libm::log(PROBABILITY_MIN)).abs() < 1e-12);
+        assert_eq!(nll(&[1, 2], 0, 10), -libm::log(PROBABILITY_MIN));
         assert_eq!(accuracy(&perfect, &labels), 1.0);
         assert_eq!(accuracy(&wrong, &labels), 0.0);
     }

@@ -2,6 +2,8 @@
 //! validators), the fixed prior every answer is scored against, and the models miners serve.
 
 use rand_chacha::ChaCha8Rng;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use super::digits::{CLASSES, Digits, FEATURES, Split};
 use super::lm::{CharLm, CharLmConfig};
@@ -22,6 +24,33 @@ const TEXT_EMBEDDING: usize = 16;
 pub const TEXT_STEPS_PER_EPOCH: u32 = 100;
 /// Held-out positions a text model is evaluated on for the report (a fixed sample of the 52 k).
 const TEXT_EVALUATION_POSITIONS: usize = 4_096;
+/// The rows in a validator's private evaluation pool. It re-asks them across rounds, so that
+/// different miners' answers to one row can be compared (the `history` duplicate rule): a small
+/// pool makes two miners share rows sooner, and bounds what a validator remembers (rows × miners
+/// × classes); each validator's 128 are its own draw of the hidden rows.
+pub const VALIDATION_POOL_ROWS: usize = 128;
+
+/// A row of the hidden data, by id: a digit's index in the dataset, or a held-out text position.
+pub type RowId = u32;
+
+/// Whether a subnet's hidden rows stayed with its validators or leaked into what miners can see
+/// (a benchmark published with its answers, say): what a `lookup` miner can have memorised.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DataExposure {
+    /// Miners see the public rows only.
+    #[default]
+    Private,
+    /// Miners see the hidden rows too, labels included.
+    Leaked,
+}
+
+/// One query's hidden rows: what the miners are sent, the labels, and each row's id.
+pub struct QueryRows {
+    pub rows: Rows,
+    pub labels: Vec<u8>,
+    pub ids: Vec<RowId>,
+}
 
 /// One subnet's data, built once per run from its seed and shared by its actors.
 pub struct TaskData {
@@ -71,29 +100,62 @@ impl TaskData {
         self.prior.len()
     }
 
-    /// `rows` hidden rows drawn with `rng` (without replacement within the query) and their labels.
-    pub fn query(&self, rows: usize, rng: &mut ChaCha8Rng) -> (Rows, Vec<u8>) {
-        assert!((1..=QUERY_ROWS_MAX).contains(&rows), "query rows {rows} outside 1..={QUERY_ROWS_MAX}");
-        let (digits, split) = match &self.kind {
-            TaskKind::Digits { digits, split } => (digits, split),
+    /// A validator's private evaluation pool, drawn with its private stream: distinct hidden
+    /// digits, or distinct held-out text positions.
+    pub fn validation_pool(&self, rng: &mut ChaCha8Rng) -> Vec<RowId> {
+        let mut pool: Vec<usize> = match &self.kind {
+            TaskKind::Digits { split, .. } => {
+                let mut hidden = split.hidden.clone();
+                shuffle(&mut hidden, rng);
+                hidden
+            }
             TaskKind::Text { corpus, .. } => {
-                let held_out = corpus.held_out();
-                let positions = text::sample_positions(held_out.len(), TEXT_CONTEXT, rows, rng);
-                let (tokens, next) = text::contexts(held_out, &positions, TEXT_CONTEXT);
-                return (Rows::Tokens { context: TEXT_CONTEXT, tokens }, next);
+                let mut positions =
+                    text::sample_positions(corpus.held_out().len(), TEXT_CONTEXT, VALIDATION_POOL_ROWS, rng);
+                positions.sort_unstable();
+                positions.dedup();
+                positions
             }
         };
-        let hidden = &split.hidden;
-        let rows = rows.min(hidden.len());
-        // A partial Fisher–Yates over an index copy: distinct rows, fixed draw count.
-        let mut order: Vec<usize> = (0..hidden.len()).collect();
+        pool.truncate(VALIDATION_POOL_ROWS);
+        pool.into_iter().map(|row| RowId::try_from(row).expect("row ids fit u32")).collect()
+    }
+
+    /// `rows` distinct rows of `pool` drawn with `rng` (all of them when the pool is smaller).
+    pub fn query(&self, pool: &[RowId], rows: usize, rng: &mut ChaCha8Rng) -> QueryRows {
+        assert!((1..=QUERY_ROWS_MAX).contains(&rows), "query rows {rows} outside 1..={QUERY_ROWS_MAX}");
+        assert!(!pool.is_empty(), "a validator's pool holds rows");
+        let mut order = pool.to_vec();
+        let rows = rows.min(order.len());
+        // A partial Fisher–Yates: distinct rows, a fixed number of draws.
         for i in 0..rows {
             let j = i + below(rng, (order.len() - i) as u64) as usize;
             order.swap(i, j);
         }
-        let picked: Vec<usize> = order[..rows].iter().map(|&k| hidden[k]).collect();
-        let labels = picked.iter().map(|&i| digits.labels[i]).collect();
-        (Rows::Pixels(digits.gather(&picked)), labels)
+        order.truncate(rows);
+        let picked: Vec<usize> = order.iter().map(|&id| id as usize).collect();
+        let (rows, labels) = match &self.kind {
+            TaskKind::Digits { digits, .. } => {
+                (Rows::Pixels(digits.gather(&picked)), picked.iter().map(|&i| digits.labels[i]).collect())
+            }
+            TaskKind::Text { corpus, .. } => {
+                let (tokens, next) = text::contexts(corpus.held_out(), &picked, TEXT_CONTEXT);
+                (Rows::Tokens { context: TEXT_CONTEXT, tokens }, next)
+            }
+        };
+        QueryRows { rows, labels, ids: order }
+    }
+
+    /// The digit rows a miner can have memorised, with their labels: the public ones, and the
+    /// hidden ones too when they leaked. None for text (a context recurs across the text, so a
+    /// table of them is a language model, not a lookup).
+    pub fn memorisable(&self, exposure: DataExposure) -> Vec<(&[f32], u8)> {
+        let TaskKind::Digits { digits, split } = &self.kind else { return Vec::new() };
+        let hidden: &[usize] = match exposure {
+            DataExposure::Private => &[],
+            DataExposure::Leaked => &split.hidden,
+        };
+        split.public.iter().chain(hidden).map(|&i| (digits.row(i), digits.labels[i])).collect()
     }
 
     /// The held-out rows the report measures a model's quality on: every hidden digit, or a fixed
@@ -201,26 +263,40 @@ mod tests {
     #[test]
     fn the_text_task_queries_held_out_contexts_and_its_models_learn() {
         let task = TaskData::text(3);
-        let (rows, next) = task.query(32, &mut stream(1, "v"));
+        let pool = task.validation_pool(&mut stream(1, "v"));
+        assert!(pool.len() > 120, "128 draws of 52 k positions, nearly all distinct: {}", pool.len());
+        let QueryRows { rows, labels: next, ids } = task.query(&pool, 32, &mut stream(1, "v"));
         assert_eq!(rows.len(), 32);
         assert_eq!(next.len(), 32);
+        assert!(ids.iter().all(|id| pool.contains(id)));
         let spec = ModelSpec { hidden: 32, epochs: 4, data_percent: 20 };
         let model = task.train(&spec, 1, "m");
         let (loss, _) = task.evaluate(&model);
         let prior_loss = scoring::prior_nll(&task.prior, &task.held_out().1);
         assert!(loss < prior_loss - 0.3, "{loss} vs the unigram's {prior_loss}");
         // A digits query gets no answer from a text model.
-        assert!(model.answer(&TaskData::digits(1).query(4, &mut stream(1, "v")).0).is_empty());
+        let digits = TaskData::digits(1);
+        let digits_pool = digits.validation_pool(&mut stream(1, "v"));
+        assert!(model.answer(&digits.query(&digits_pool, 4, &mut stream(1, "v")).rows).is_empty());
     }
 
     #[test]
     fn queries_are_distinct_hidden_rows_and_training_is_reproducible() {
         let task = TaskData::digits(7);
-        let (rows, labels) = task.query(16, &mut stream(1, "v"));
+        let pool = task.validation_pool(&mut stream(1, "v"));
+        let TaskKind::Digits { split, .. } = &task.kind else { panic!("a digits task") };
+        let mut sorted = pool.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), VALIDATION_POOL_ROWS, "distinct");
+        assert!(pool.iter().all(|&id| split.hidden.contains(&(id as usize))), "hidden digits only");
+        let QueryRows { rows, labels, mut ids } = task.query(&pool, 16, &mut stream(1, "v"));
         let Rows::Pixels(pixels) = &rows else { panic!("digits are pixels") };
         assert_eq!((pixels.len(), labels.len()), (16 * FEATURES, 16));
-        let (again, _) = task.query(16, &mut stream(1, "v"));
-        assert_eq!(again, rows);
+        assert_eq!(task.query(&pool, 16, &mut stream(1, "v")).rows, rows);
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 16, "distinct rows");
         let spec = ModelSpec { hidden: 16, epochs: 3, data_percent: 50 };
         let (a, b) = (task.train(&spec, 1, "m"), task.train(&spec, 1, "m"));
         let (Model::Mlp(mlp_a), Model::Mlp(mlp_b)) = (&a, &b) else { panic!("digits models are MLPs") };

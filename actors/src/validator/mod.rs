@@ -1,11 +1,13 @@
 //! A validator as a state machine: it syncs the metagraph, queries a sample of miners each round
-//! with hidden rows, scores the answers against the task's prior, keeps a moving average of
+//! with rows of its private pool of hidden data, scores the answers against the task's prior
+//! (nothing for a malformed answer or a copy, `duplicates.rs`), keeps a moving average of
 //! scores, and every `weights_interval_blocks` turns what its policy makes of them into u16
 //! weights, submitted directly or as a timelocked commit when the subnet has commit-reveal.
 //!
 //! What is in memory (scores since the last save, pending rounds, the view) is lost in a crash;
 //! the scores saved at each weights submission are its disk.
 
+pub mod duplicates;
 pub mod policies;
 mod rounds;
 
@@ -15,9 +17,12 @@ use std::sync::Arc;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::Rng;
 
-use crate::ml::task::TaskData;
-use crate::protocol::{Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Query, TimeUs, US_PER_MS};
+use crate::ml::task::{QueryRows, RowId, TaskData};
+use crate::protocol::{
+    Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Query, Reply, TimeUs, US_PER_MS,
+};
 use crate::rng::{below, stream};
+use duplicates::{DuplicateRule, Duplicates};
 use rounds::Round;
 use tensorsim_chain::accounts::HotkeyId;
 use tensorsim_chain::metagraph::{WeightsPayload, commit_hash};
@@ -59,6 +64,8 @@ pub struct ValidatorConfig {
     pub score_alpha: f64,
     pub weights_interval_blocks: u64,
     pub sync_interval_blocks: u64,
+    /// How answers that copy another miner's are treated.
+    pub duplicates: DuplicateRule,
 }
 
 /// One UID's record on a validator's disk: score (8 bytes), hotkey flag (1), hotkey (4).
@@ -98,6 +105,10 @@ pub struct Validator {
     scores: Vec<f64>,
     /// The hotkey each score belongs to: a UID taken by a new hotkey starts again from zero.
     scored_hotkeys: Vec<Option<HotkeyId>>,
+    /// The hidden rows it asks, drawn from its private stream: no miner can know them in advance,
+    /// and re-asking them lets the duplicate rule compare answers across rounds.
+    pool: Vec<RowId>,
+    duplicates: Duplicates,
     view: Option<(Arc<ChainView>, TimeUs)>,
     rounds: BTreeMap<u64, Round>,
     /// query id → (round id, uid).
@@ -109,6 +120,8 @@ pub struct Validator {
     nonce: u64,
     reveals: Vec<PendingReveal>,
     sampling: ChaCha8Rng,
+    /// The pool's draw, then each query's rows.
+    rows_rng: ChaCha8Rng,
     policy_rng: ChaCha8Rng,
 }
 
@@ -118,12 +131,17 @@ impl Validator {
         assert!((0.0..=1.0).contains(&config.score_alpha), "score_alpha {}", config.score_alpha);
         let sampling = stream(config.seed, &format!("validator/{}/sampling", config.name));
         let policy_rng = stream(config.seed, &format!("validator/{}/policy", config.name));
+        let mut rows_rng = stream(config.seed, &format!("validator/{}/rows", config.name));
+        let pool = task.validation_pool(&mut rows_rng);
+        let duplicates = Duplicates::new(config.duplicates);
         Self {
             config,
             task,
             policy,
             scores: Vec::new(),
             scored_hotkeys: Vec::new(),
+            pool,
+            duplicates,
             view: None,
             rounds: BTreeMap::new(),
             queries: BTreeMap::new(),
@@ -134,15 +152,24 @@ impl Validator {
             nonce: 0,
             reveals: Vec::new(),
             sampling,
+            rows_rng,
             policy_rng,
         }
     }
 
-    /// The scores as saved on disk, one record per UID: the score's little-endian f64 bits, then
-    /// the hotkey it was measured for (a flag byte and its u32), so that a restart can tell a UID
-    /// that changed hands while the node was down.
-    fn encode_disk(scores: &[f64], hotkeys: &[Option<HotkeyId>]) -> Vec<u8> {
-        let mut disk = Vec::with_capacity(scores.len() * DISK_RECORD_BYTES);
+    /// The validator's disk: the number of UIDs (u32), one record per UID (the score's
+    /// little-endian f64 bits, then the hotkey it was measured for: a flag byte and its u32, so
+    /// that a restart can tell a UID that changed hands while the node was down), then what the
+    /// duplicate rule remembers.
+    fn encode_disk(&self) -> Vec<u8> {
+        let mut disk = Self::encode_scores(&self.scores, &self.scored_hotkeys);
+        self.duplicates.encode(&mut disk);
+        disk
+    }
+
+    fn encode_scores(scores: &[f64], hotkeys: &[Option<HotkeyId>]) -> Vec<u8> {
+        let mut disk = Vec::with_capacity(4 + scores.len() * DISK_RECORD_BYTES);
+        disk.extend((scores.len() as u32).to_le_bytes());
         for (uid, score) in scores.iter().enumerate() {
             let hotkey = hotkeys.get(uid).copied().flatten();
             disk.extend(score.to_bits().to_le_bytes());
@@ -152,14 +179,22 @@ impl Validator {
         disk
     }
 
-    fn decode_disk(disk: &[u8]) -> (Vec<f64>, Vec<Option<HotkeyId>>) {
-        disk.chunks_exact(DISK_RECORD_BYTES)
+    /// The scores and their hotkeys, and the rest of the disk (the duplicate rule's memory); no
+    /// scores when the disk is shorter than its count says.
+    fn decode_disk(disk: &[u8]) -> (Vec<f64>, Vec<Option<HotkeyId>>, &[u8]) {
+        let count = disk.first_chunk::<4>().map_or(0, |n| u32::from_le_bytes(*n) as usize);
+        let Some(records) = disk.get(4..4 + count * DISK_RECORD_BYTES) else {
+            return (Vec::new(), Vec::new(), &[]);
+        };
+        let (scores, hotkeys) = records
+            .chunks_exact(DISK_RECORD_BYTES)
             .map(|record| {
                 let score = f64::from_bits(u64::from_le_bytes(record[..8].try_into().expect("8 bytes")));
                 let hotkey = u32::from_le_bytes(record[9..].try_into().expect("4 bytes"));
                 (score, (record[8] == 1).then_some(HotkeyId(hotkey)))
             })
-            .unzip()
+            .unzip();
+        (scores, hotkeys, &disk[4 + records.len()..])
     }
 
     /// The block the chain is probably at: the last view's, plus the blocks since by this node's
@@ -179,6 +214,7 @@ impl Validator {
             }
             self.scored_hotkeys[uid] = Some(neuron.hotkey);
         }
+        self.duplicates.retain(&view.neurons.iter().map(|n| n.hotkey).collect());
         self.view = Some((view, now_us));
     }
 
@@ -196,10 +232,11 @@ impl Validator {
             return;
         }
         let picks = sample(&miners, self.config.sample_size, &mut self.sampling);
-        let (rows, labels) = self.task.query(self.config.rows_per_query, &mut self.sampling);
+        let QueryRows { rows, labels, ids } =
+            self.task.query(&self.pool, self.config.rows_per_query, &mut self.rows_rng);
         let rows = Arc::new(rows);
         let round_id = self.next_id;
-        let mut round = Round::new(now_us, now_us + self.config.timeout_us, labels);
+        let mut round = Round::new(now_us, now_us + self.config.timeout_us, labels, ids);
         for &(uid, axon) in &picks {
             self.next_id += 1;
             let id = self.next_id;
@@ -219,7 +256,7 @@ impl Validator {
             let neuron = self.view.as_ref().and_then(|(view, _)| view.neurons.get(usize::from(uid)))?;
             Some((neuron.registered_at, neuron.hotkey))
         };
-        let rewards = round.rewards(&self.task, neuron, out);
+        let rewards = round.rewards(&self.task, neuron, &mut self.duplicates, out);
         let alpha = self.config.score_alpha;
         for (uid, reward) in rewards {
             if let Some(score) = self.scores.get_mut(usize::from(uid)) {
@@ -320,10 +357,13 @@ pub fn quantise(weights: &[f64]) -> Option<(Vec<u16>, Vec<u16>)> {
 }
 
 impl Actor for Validator {
-    /// The saved scores with the hotkeys they were measured for: the next sync drops the score
-    /// of a UID whose hotkey changed meanwhile, as it would have without the crash.
+    /// The saved scores with the hotkeys they were measured for (the next sync drops the score
+    /// of a UID whose hotkey changed meanwhile, as it would have without the crash), and what the
+    /// duplicate rule remembered.
     fn restore(&mut self, disk: &[u8]) {
-        (self.scores, self.scored_hotkeys) = Self::decode_disk(disk);
+        let (scores, hotkeys, memory) = Self::decode_disk(disk);
+        (self.scores, self.scored_hotkeys) = (scores, hotkeys);
+        self.duplicates.restore(memory);
     }
 
     fn on_start(&mut self, now_us: TimeUs, _out: &mut Outbox) {
@@ -341,7 +381,11 @@ impl Actor for Validator {
             Message::Answer { query_id, reply } => {
                 let Some(&(round_id, uid)) = self.queries.get(&query_id) else { return };
                 let round = self.rounds.get_mut(&round_id).expect("a query's round is in flight");
-                out.observe(Observation::QueryAnswered { latency_us: now_us.saturating_sub(round.sent_us) });
+                // A refusal is counted once, as refused, when the round is scored; the latency
+                // percentiles are over answers that carry probabilities.
+                if matches!(reply, Reply::Probabilities(_)) {
+                    out.observe(Observation::QueryAnswered { latency_us: now_us.saturating_sub(round.sent_us) });
+                }
                 self.queries.remove(&query_id);
                 if round.answer(uid, reply) {
                     self.finish_round(round_id, out);
@@ -386,7 +430,7 @@ impl Actor for Validator {
                     self.last_weights_block.is_none_or(|last| block >= last + self.config.weights_interval_blocks);
                 if due && self.set_weights(block, out) {
                     self.last_weights_block = Some(block);
-                    out.save(Self::encode_disk(&self.scores, &self.scored_hotkeys));
+                    out.save(self.encode_disk());
                 }
             }
         }
@@ -426,7 +470,46 @@ mod tests {
     fn scores_and_their_hotkeys_survive_the_disk_bit_for_bit() {
         let scores = vec![0.0, 0.1, 1.0 / 3.0];
         let hotkeys = vec![Some(HotkeyId(7)), None, Some(HotkeyId(u32::MAX))];
-        assert_eq!(Validator::decode_disk(&Validator::encode_disk(&scores, &hotkeys)), (scores, hotkeys));
+        let mut disk = Validator::encode_scores(&scores, &hotkeys);
+        disk.extend([1, 2, 3]);
+        assert_eq!(Validator::decode_disk(&disk), (scores, hotkeys, &[1u8, 2, 3][..]), "the rest is the memory's");
+        assert_eq!(Validator::decode_disk(&disk[..20]), (vec![], vec![], &[][..]), "a torn disk restores nothing");
+    }
+
+    fn config() -> ValidatorConfig {
+        ValidatorConfig {
+            name: "v/0".into(),
+            seed: 1,
+            hotkey: HotkeyId(1),
+            netuid: 1,
+            chain: 0,
+            block_time_us: 12_000_000,
+            query_interval_us: 12_000_000,
+            sample_size: 2,
+            rows_per_query: 2,
+            timeout_us: 12_000_000,
+            score_alpha: 0.1,
+            weights_interval_blocks: 10,
+            sync_interval_blocks: 1,
+            duplicates: DuplicateRule::History,
+        }
+    }
+
+    /// The chain at block 5 of a subnet without commit-reveal, with `neurons`.
+    fn view(neurons: Vec<NeuronView>) -> ChainView {
+        ChainView {
+            block: 5,
+            netuid: 1,
+            tempo: 10,
+            commit_reveal: false,
+            commit_reveal_version: 4,
+            reveal_period_epochs: 1,
+            epoch_index: 0,
+            weights_version_key: 0,
+            weights_set_rate_limit: 0,
+            neurons,
+            weights: None,
+        }
     }
 
     fn neuron(hotkey: u32) -> NeuronView {
@@ -443,43 +526,54 @@ mod tests {
 
     #[test]
     fn a_restarted_validator_drops_the_score_of_a_uid_that_changed_hands_while_it_was_down() {
-        let config = ValidatorConfig {
-            name: "v/0".into(),
-            seed: 1,
-            hotkey: HotkeyId(1),
-            netuid: 1,
-            chain: 0,
-            block_time_us: 12_000_000,
-            query_interval_us: 12_000_000,
-            sample_size: 2,
-            rows_per_query: 2,
-            timeout_us: 12_000_000,
-            score_alpha: 0.1,
-            weights_interval_blocks: 10,
-            sync_interval_blocks: 1,
-        };
+        let config = config();
         let mut validator = Validator::new(
             config,
             Arc::new(TaskData::digits(1)),
             policies::build(&policies::ValidatorPolicySpec::Honest, &|_| Vec::new()),
         );
-        let saved = Validator::encode_disk(&[0.5, 0.25], &[Some(HotkeyId(10)), Some(HotkeyId(11))]);
+        let saved = Validator::encode_scores(&[0.5, 0.25], &[Some(HotkeyId(10)), Some(HotkeyId(11))]);
         validator.restore(&saved);
-        let view = ChainView {
-            block: 5,
-            netuid: 1,
-            tempo: 10,
-            commit_reveal: false,
-            commit_reveal_version: 4,
-            reveal_period_epochs: 1,
-            epoch_index: 0,
-            weights_version_key: 0,
-            weights_set_rate_limit: 0,
-            // UID 1 was pruned and re-registered by hotkey 12 while the validator was down.
-            neurons: vec![neuron(10), neuron(12)],
-            weights: None,
-        };
-        validator.on_view(Arc::new(view), 0);
+        // UID 1 was pruned and re-registered by hotkey 12 while the validator was down.
+        validator.on_view(Arc::new(view(vec![neuron(10), neuron(12)])), 0);
         assert_eq!(validator.scores, [0.5, 0.0]);
+    }
+
+    /// A validator of two miners (UIDs 0 and 1, at nodes 5 and 6) that has synced once.
+    fn synced_validator() -> Validator {
+        let config = config();
+        let policy = policies::build(&policies::ValidatorPolicySpec::Honest, &|_| Vec::new());
+        let mut validator = Validator::new(config, Arc::new(TaskData::digits(1)), policy);
+        let neurons = vec![NeuronView { axon: Some(5), ..neuron(10) }, NeuronView { axon: Some(6), ..neuron(11) }];
+        validator.on_view(Arc::new(view(neurons)), 0);
+        validator
+    }
+
+    /// Before issue 9 a refusal was observed twice, as answered (its fast latency pulling the
+    /// percentiles down) and as refused, so the timeout rate's denominator counted it twice.
+    #[test]
+    fn a_refused_query_is_counted_once_as_refused_and_only_probabilities_as_answered() {
+        let mut validator = synced_validator();
+        let mut out = Outbox::default();
+        validator.start_round(0, &mut out);
+        let queries: Vec<(NodeId, u64)> = (out.sends.iter())
+            .filter_map(|send| match &send.message {
+                Message::Query(query) => Some((send.to, query.id)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(queries.len(), 2, "both miners are asked");
+        let mut out = Outbox::default();
+        for (at_us, &(axon, query_id)) in [1_000, 30_000].iter().zip(&queries) {
+            let reply =
+                if axon == 5 { Reply::Refused("nonce") } else { Reply::Probabilities(vec![vec![6_553; 10]; 2]) };
+            validator.on_message(*at_us, axon, Message::Answer { query_id, reply }, &mut out);
+        }
+        let answered: Vec<&Observation> =
+            out.observations.iter().filter(|o| matches!(o, Observation::QueryAnswered { .. })).collect();
+        let refused = out.observations.iter().filter(|o| matches!(o, Observation::QueryRefused { .. })).count();
+        let at_us = if queries[0].0 == 6 { 1_000 } else { 30_000 };
+        assert_eq!(answered, [&Observation::QueryAnswered { latency_us: at_us }]);
+        assert_eq!(refused, 1);
     }
 }

@@ -3,14 +3,12 @@
 //! The reward is the answer's improvement over the task's prior, (L_prior − L) / L_prior clamped to
 //! [0, 1], so random or constant answers earn nothing. An answer that is not a probability
 //! distribution per row (empty, of the wrong length, or not summing to 1) earns nothing and is
-//! counted against its miner. Identical answers earn once: only the
-//! earliest-registered UID among those that sent the same bytes is credited, so relaying another
-//! miner's answers (a copycat) or serving one model behind many UIDs (sybils) does not pay.
+//! counted against its miner. An answer the validator's duplicate rule (`duplicates.rs`) finds to
+//! be a copy of another miner's earns nothing and is counted against its miner too.
 
-use std::collections::BTreeMap;
-
+use super::duplicates::{Answer, Duplicates};
 use crate::ml::scoring;
-use crate::ml::task::TaskData;
+use crate::ml::task::{RowId, TaskData};
 use crate::protocol::{Observation, Outbox, Reply, TimeUs};
 use tensorsim_chain::accounts::HotkeyId;
 
@@ -18,13 +16,17 @@ pub(super) struct Round {
     pub sent_us: TimeUs,
     pub deadline_us: TimeUs,
     labels: Vec<u8>,
+    /// The rows' ids in the validator's pool, in query order.
+    ids: Vec<RowId>,
     expected: Vec<u16>,
-    replies: BTreeMap<u16, Reply>,
+    /// In arrival order.
+    replies: Vec<(u16, Reply)>,
 }
 
 impl Round {
-    pub fn new(sent_us: TimeUs, deadline_us: TimeUs, labels: Vec<u8>) -> Self {
-        Self { sent_us, deadline_us, labels, expected: Vec::new(), replies: BTreeMap::new() }
+    pub fn new(sent_us: TimeUs, deadline_us: TimeUs, labels: Vec<u8>, ids: Vec<RowId>) -> Self {
+        assert_eq!(labels.len(), ids.len(), "a label per row");
+        Self { sent_us, deadline_us, labels, ids, expected: Vec::new(), replies: Vec::new() }
     }
 
     pub fn expect(&mut self, uid: u16) {
@@ -33,52 +35,60 @@ impl Round {
 
     /// Records a reply; true when every queried miner has replied.
     pub fn answer(&mut self, uid: u16, reply: Reply) -> bool {
-        self.replies.insert(uid, reply);
+        debug_assert!(self.replies.iter().all(|(u, _)| *u != uid), "one reply per query");
+        self.replies.push((uid, reply));
         self.replies.len() == self.expected.len()
     }
 
-    /// Each queried UID's reward; `neuron` gives a UID's registration block (which orders
-    /// duplicates) and hotkey (which a malformed answer is counted against), as last synced.
+    /// Each queried UID's reward; `neuron` gives a UID's registration block and hotkey as last
+    /// synced (a UID without one, deregistered since, earns nothing).
     pub fn rewards(
         &self,
         task: &TaskData,
         neuron: impl Fn(u16) -> Option<(u64, HotkeyId)>,
+        duplicates: &mut Duplicates,
         out: &mut Outbox,
     ) -> Vec<(u16, f64)> {
         let classes = task.classes();
         let prior_loss = scoring::prior_nll(&task.prior, &self.labels);
-        let well_formed = |rows: &[Vec<u16>]| scoring::well_formed(rows, self.labels.len(), classes).is_ok();
-        // The first claimant of each distinct well-formed answer, by (registration block, uid).
-        let mut first: BTreeMap<u64, (u64, u16)> = BTreeMap::new();
-        for (&uid, reply) in &self.replies {
-            if let Reply::Probabilities(rows) = reply
-                && well_formed(rows)
-            {
-                let claim = (neuron(uid).map_or(u64::MAX, |(registered_at, _)| registered_at), uid);
-                first.entry(fingerprint(rows)).and_modify(|c| *c = (*c).min(claim)).or_insert(claim);
-            }
-        }
+        let reply = |uid: u16| self.replies.iter().find(|(u, _)| *u == uid).map(|(_, r)| r);
+        let well_formed: Vec<Answer> = self
+            .replies
+            .iter()
+            .filter_map(|(uid, reply)| match reply {
+                Reply::Probabilities(rows) if scoring::well_formed(rows, self.labels.len(), classes).is_ok() => {
+                    let (registered_at, hotkey) = neuron(*uid)?;
+                    Some(Answer { uid: *uid, hotkey, registered_at, rows })
+                }
+                _ => None,
+            })
+            .collect();
+        let copies = duplicates.copies(&self.ids, &well_formed);
+        let scored = |uid: u16| well_formed.iter().find(|a| a.uid == uid);
         self.expected
             .iter()
             .map(|&uid| {
-                let reward = match self.replies.get(&uid) {
-                    None => {
+                let reward = match (reply(uid), scored(uid)) {
+                    (None, _) => {
                         out.observe(Observation::QueryTimedOut);
                         0.0
                     }
-                    Some(Reply::Refused(reason)) => {
+                    (Some(Reply::Refused(reason)), _) => {
                         out.observe(Observation::QueryRefused { reason });
                         0.0
                     }
-                    Some(Reply::Probabilities(rows)) if !well_formed(rows) => {
+                    (Some(Reply::Probabilities(_)), None) => {
                         if let Some((_, miner)) = neuron(uid) {
                             out.observe(Observation::AnswerMalformed { miner });
                         }
                         0.0
                     }
-                    Some(Reply::Probabilities(rows)) if first[&fingerprint(rows)].1 != uid => 0.0,
-                    Some(Reply::Probabilities(rows)) => {
-                        scoring::reward(scoring::mean_nll(rows, &self.labels, classes), prior_loss)
+                    (Some(Reply::Probabilities(_)), Some(answer)) if copies.contains(&uid) => {
+                        out.observe(Observation::AnswerDuplicate { miner: answer.hotkey });
+                        0.0
+                    }
+                    (Some(Reply::Probabilities(_)), Some(answer)) => {
+                        scoring::reward(scoring::mean_nll(answer.rows, &self.labels, classes), prior_loss)
                     }
                 };
                 (uid, reward)
@@ -87,33 +97,20 @@ impl Round {
     }
 }
 
-/// FNV-1a over the answer's values and row boundaries: equal answers, equal fingerprints.
-fn fingerprint(rows: &[Vec<u16>]) -> u64 {
-    let mut hash = 0xcbf2_9ce4_8422_2325u64;
-    let mut eat = |byte: u8| {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    };
-    for row in rows {
-        for value in row {
-            value.to_le_bytes().into_iter().for_each(&mut eat);
-        }
-        eat(0xff);
-    }
-    hash
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::validator::duplicates::DuplicateRule;
 
     #[test]
-    fn duplicates_earn_once_for_the_earliest_registered() {
+    fn under_the_round_rule_duplicates_earn_once_for_the_earliest_registered() {
         let task = TaskData::digits(7);
         let labels = vec![3u8, 5];
         let good: Vec<Vec<u16>> =
             labels.iter().map(|&l| (0..10).map(|c| if c == l { 60_535 } else { 555 }).collect()).collect();
-        let mut round = Round::new(0, 10, labels);
+        let mut round = Round::new(0, 10, labels, vec![11, 12]);
         for uid in [4, 7, 9, 2] {
             round.expect(uid);
         }
@@ -122,13 +119,18 @@ mod tests {
         round.answer(9, Reply::Refused("nonce"));
         let neuron = |uid: u16| Some((if uid == 7 { 1 } else { 50 }, HotkeyId(u32::from(uid))));
         let mut out = Outbox::default();
-        let rewards: BTreeMap<u16, f64> = round.rewards(&task, neuron, &mut out).into_iter().collect();
+        let mut duplicates = Duplicates::new(DuplicateRule::Round);
+        let rewards: BTreeMap<u16, f64> = round.rewards(&task, neuron, &mut duplicates, &mut out).into_iter().collect();
         assert!(rewards[&7] > 0.8, "the original, registered first: {}", rewards[&7]);
         assert_eq!(rewards[&4], 0.0, "the copy");
         assert_eq!((rewards[&9], rewards[&2]), (0.0, 0.0));
         assert_eq!(
             out.observations,
-            [Observation::QueryRefused { reason: "nonce" }, Observation::QueryTimedOut],
+            [
+                Observation::AnswerDuplicate { miner: HotkeyId(4) },
+                Observation::QueryRefused { reason: "nonce" },
+                Observation::QueryTimedOut
+            ],
             "in the order queried"
         );
     }
@@ -141,7 +143,7 @@ mod tests {
         let certain: Vec<Vec<u16>> = labels.iter().map(|_| vec![65_535; 10]).collect();
         let good: Vec<Vec<u16>> =
             labels.iter().map(|&l| (0..10).map(|c| if c == l { 60_535 } else { 555 }).collect()).collect();
-        let mut round = Round::new(0, 10, labels);
+        let mut round = Round::new(0, 10, labels, vec![11, 12]);
         for uid in [1, 2] {
             round.expect(uid);
         }
@@ -149,7 +151,8 @@ mod tests {
         round.answer(2, Reply::Probabilities(good));
         let neuron = |uid: u16| Some((u64::from(uid), HotkeyId(100 + u32::from(uid))));
         let mut out = Outbox::default();
-        let rewards: BTreeMap<u16, f64> = round.rewards(&task, neuron, &mut out).into_iter().collect();
+        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        let rewards: BTreeMap<u16, f64> = round.rewards(&task, neuron, &mut duplicates, &mut out).into_iter().collect();
         assert_eq!(rewards[&1], 0.0);
         assert!(rewards[&2] > 0.8, "{}", rewards[&2]);
         assert_eq!(out.observations, [Observation::AnswerMalformed { miner: HotkeyId(101) }]);

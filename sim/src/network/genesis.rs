@@ -15,10 +15,10 @@ use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::pool::Pool;
 use tensorsim_chain::profile::Tokenomics;
 use tensorsim_chain::root::RootRefused;
-use tensorsim_chain::staking::ROOT_NETUID;
+use tensorsim_chain::staking::{ROOT_NETUID, StakeRefused};
 use tensorsim_chain::state::{Chain, NetworkParameters};
 
-use crate::scenario::{Plan, Role, TaskSpec};
+use crate::scenario::{GenesisStake, NodePlan, Plan, Role, TaskSpec};
 
 const BALANCE_RAO: u64 = crate::scenario::ACTOR_BALANCE_TAO * 1_000_000_000;
 
@@ -70,12 +70,18 @@ impl Genesis {
         // Validators first, then miners: the UIDs of a subnet follow the scenario's order.
         for pass in [true, false] {
             for (id, node) in plan.nodes.iter().enumerate() {
-                let (subnet, stake_rao, late) = match &node.role {
-                    Role::Validator { subnet, stake_rao, .. } if pass => (*subnet, *stake_rao, false),
-                    Role::Miner { subnet, policy, .. } if !pass => (*subnet, 0, !policy.registers_at_genesis()),
+                let (subnet, stake, late) = match &node.role {
+                    Role::Validator { subnet, stake, .. } if pass => (*subnet, *stake, false),
+                    Role::Miner { subnet, policy, .. } if !pass => {
+                        (*subnet, GenesisStake::TaoRao(0), !policy.registers_at_genesis())
+                    }
                     _ => continue,
                 };
-                let coldkey = chain.create_coldkey(BALANCE_RAO + stake_rao);
+                let tao_rao = match stake {
+                    GenesisStake::TaoRao(tao_rao) => tao_rao,
+                    GenesisStake::AlphaRao(_) => 0,
+                };
+                let coldkey = chain.create_coldkey(BALANCE_RAO + tao_rao);
                 let hotkey = chain.create_hotkey(coldkey);
                 keys[id] = Some((coldkey, hotkey));
                 if late {
@@ -85,11 +91,8 @@ impl Genesis {
                 chain
                     .register_at_genesis(coldkey, hotkey, netuid)
                     .map_err(|e| GenesisError(format!("{}: cannot register at genesis: {e}", node.name)))?;
-                if stake_rao > 0 {
-                    chain
-                        .add_stake(coldkey, hotkey, stake_netuid(plan, netuid), stake_rao)
-                        .map_err(|e| GenesisError(format!("{}: cannot stake at genesis: {e}", node.name)))?;
-                }
+                stake_at_genesis(&mut chain, plan, (coldkey, hotkey), netuid, stake)
+                    .map_err(|e| GenesisError(format!("{}: cannot stake at genesis: {e}", node.name)))?;
             }
         }
         if plan.profile.tokenomics == Tokenomics::PreDtao {
@@ -122,12 +125,26 @@ impl Genesis {
     }
 }
 
-/// Where a validator's genesis stake goes: on its subnet, or before dTAO (when stake was TAO per
-/// hotkey) on root, as the chain had it.
-fn stake_netuid(plan: &Plan, netuid: u16) -> u16 {
-    match plan.profile.tokenomics {
-        Tokenomics::PreDtao => ROOT_NETUID,
-        Tokenomics::Dtao => netuid,
+/// A validator's genesis stake, in node order: TAO bought as alpha through its subnet's pool (or
+/// before dTAO, when stake was TAO per hotkey, staked on root as the chain had it), or alpha
+/// issued to it as it is. Nothing for nothing.
+fn stake_at_genesis(
+    chain: &mut Chain,
+    plan: &Plan,
+    (coldkey, hotkey): (ColdkeyId, HotkeyId),
+    netuid: u16,
+    stake: GenesisStake,
+) -> Result<(), StakeRefused> {
+    match stake {
+        GenesisStake::TaoRao(0) | GenesisStake::AlphaRao(0) => Ok(()),
+        GenesisStake::TaoRao(tao_rao) => {
+            let stake_netuid = match plan.profile.tokenomics {
+                Tokenomics::PreDtao => ROOT_NETUID,
+                Tokenomics::Dtao => netuid,
+            };
+            chain.add_stake(coldkey, hotkey, stake_netuid, tao_rao).map(|_| ())
+        }
+        GenesisStake::AlphaRao(alpha_rao) => chain.stake_alpha_at_genesis(coldkey, hotkey, netuid, alpha_rao),
     }
 }
 
@@ -166,25 +183,29 @@ fn root_network_at_genesis(
     Ok(())
 }
 
-/// Each miner's model, as its policy's `model_source` says: its own, a checkpoint of it, or the one
-/// model of its group.
+/// Each miner's model, as its policy's `model_source` says: its own, a checkpoint of it, the one
+/// model of its group, or (a copycat) its target's, the same model shared.
 fn train_models(
     plan: &Plan,
     tasks: &[Arc<TaskData>],
     progress: &mut dyn FnMut(usize, usize),
 ) -> Vec<Option<TrainedModel>> {
-    let total =
-        plan.nodes.iter().filter(|n| matches!(&n.role, Role::Miner { policy, .. } if policy.has_model())).count();
+    let trains = |node: &NodePlan| {
+        matches!(&node.role, Role::Miner { policy, .. }
+            if !matches!(policy.model_source(), ModelSource::None | ModelSource::Target))
+    };
+    let total = plan.nodes.iter().filter(|node| trains(node)).count();
     let mut done = 0;
     let mut by_group: BTreeMap<String, Arc<Model>> = BTreeMap::new();
-    plan.nodes
+    let mut models: Vec<Option<TrainedModel>> = plan
+        .nodes
         .iter()
         .map(|node| {
             let Role::Miner { subnet, policy, model: spec } = &node.role else { return None };
             let task = &tasks[*subnet];
             let mut spec = *spec;
             let model = match policy.model_source() {
-                ModelSource::None => return None,
+                ModelSource::None | ModelSource::Target => return None,
                 ModelSource::SharedByGroup => by_group
                     .entry(node.group.clone())
                     .or_insert_with(|| Arc::new(task.train(&spec, plan.seed, &format!("miner/{}", node.group))))
@@ -201,5 +222,108 @@ fn train_models(
             let (held_out_nll, held_out_accuracy) = task.evaluate(&model);
             Some(TrainedModel { model, spec, held_out_nll, held_out_accuracy })
         })
-        .collect()
+        .collect();
+    copy_targets(plan, &mut models);
+    models
+}
+
+/// A copycat gets its target's trained model (scenario validation made the target one miner that
+/// trains its own).
+fn copy_targets(plan: &Plan, models: &mut [Option<TrainedModel>]) {
+    for (id, node) in plan.nodes.iter().enumerate() {
+        let Role::Miner { policy, .. } = &node.role else { continue };
+        let Some(reference) = policy.referenced_miner() else { continue };
+        let target = plan.node_named(reference.name).expect("the target was resolved") as usize;
+        let original = models[target].as_ref().expect("the target trains a model");
+        let copy = TrainedModel { model: original.model.clone(), ..*original };
+        models[id] = Some(copy);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Genesis;
+    use crate::scenario::Plan;
+
+    /// Seven honest validators staking 1 000 to 7 000 TAO (28 000 in all), then a cabal of three
+    /// stating `STAKE`; a pool of 100 000 TAO and alpha; tiny models (they are not the point).
+    const SCENARIO: &str = "
+version: 1
+name: stakes
+seed: 1
+profile: PROFILE
+duration: {tempos: 1}
+subnets:
+  - name: digits
+    task: digits
+    hyperparameters: {tempo: 10}
+    validators:
+      - {name: honest, count: 7, stake_tao: {from: 1000, to: 7000}}
+      - {name: cabal, count: 3, policy: {cabal: {miners: [friends]}}, STAKE}
+    miners:
+      - {name: miners, count: 2, model: {hidden: 2, epochs: 1, data_percent: 10}}
+      - {name: friends, count: 1, model: {hidden: 2, epochs: 1, data_percent: 10}}
+";
+    /// The cabal's UIDs: after the seven honest validators.
+    const CABAL_UIDS: std::ops::Range<usize> = 7..10;
+
+    fn genesis(profile: &str, stake: &str) -> (Plan, Genesis) {
+        let plan = Plan::parse(&SCENARIO.replace("PROFILE", profile).replace("STAKE", stake), None).unwrap();
+        let genesis = Genesis::build(&plan, &mut |_, _| {}).unwrap();
+        (plan, genesis)
+    }
+
+    /// The cabal's part of the subnet's stake weight (its UIDs' u16 over 65 535) in the first epoch
+    /// the chain runs after genesis, the books checked after every block up to it.
+    fn cabal_part_at_first_epoch(genesis: &mut Genesis) -> f64 {
+        for _ in 0..100 {
+            let report = genesis.chain.step_block();
+            assert_eq!(genesis.chain.conservation(), Ok(()), "after block {}", report.block);
+            if let Some((_, output)) = report.epochs.first() {
+                let held: u32 = output.stake_weight[CABAL_UIDS].iter().map(|&s| u32::from(s)).sum();
+                return f64::from(held) / 65_535.0;
+            }
+        }
+        panic!("no epoch in 100 blocks of tempo 10");
+    }
+
+    /// Each UID's u16 floors its share: the group may fall short of its share by one per UID.
+    const ROUNDING: f64 = 3.0 / 65_535.0;
+
+    #[test]
+    fn a_cabal_stating_a_share_of_0_30_holds_0_30_of_stake_weight_at_the_first_epoch_where_tao_bought_less() {
+        // A share sized from the TAO stated, or from the pool before the honest stakes' swaps,
+        // or issued where the epoch does not read it, misses 0.30.
+        let (_, mut shared) = genesis("head-2026", "stake_share: 0.3");
+        let part = cabal_part_at_first_epoch(&mut shared);
+        assert!((0.3 - ROUNDING..=0.3).contains(&part), "{part}");
+        // 12 000 TAO beside 28 000 is 0.30 of the TAO; bought last through the pool, 78 125 ·
+        // 12 000 / 140 000 alpha beside the honest 21 875: 15/64 = 0.234375.
+        let (_, mut bought) = genesis("head-2026", "stake_tao: 4000");
+        let part = cabal_part_at_first_epoch(&mut bought);
+        assert!((0.234375 - ROUNDING..=0.234375).contains(&part), "{part}");
+    }
+
+    #[test]
+    fn before_dtao_a_share_is_tao_on_root_and_holds_its_part_at_the_first_epoch() {
+        // Sized from the alpha the honest TAO would have bought (through a pool no stake goes
+        // through before dTAO), the cabal would hold 9 375 TAO beside 28 000: 0.251.
+        let (_, mut genesis) = genesis("legacy-2024", "stake_share: 0.3");
+        let part = cabal_part_at_first_epoch(&mut genesis);
+        assert!((0.3 - ROUNDING..=0.3).contains(&part), "{part}");
+    }
+
+    #[test]
+    fn alpha_stated_is_exactly_the_alpha_each_validator_holds_at_genesis() {
+        // Bought instead of issued, 500 TAO would buy 299 to 304 alpha (the honest stakes raised
+        // the price to 1.64 TAO).
+        let (plan, mut genesis) = genesis("head-2026", "stake_alpha: 500");
+        for (node, keys) in plan.nodes.iter().zip(&genesis.keys).filter(|(node, _)| node.group == "cabal") {
+            let (coldkey, hotkey) = keys.unwrap();
+            assert_eq!(genesis.chain.stake_of(coldkey, hotkey, 1), 500_000_000_000, "{}", node.name);
+        }
+        // 1 500 alpha beside the 21 875 that 28 000 TAO bought.
+        let part = cabal_part_at_first_epoch(&mut genesis);
+        assert!((1_500.0 / 23_375.0 - ROUNDING..=1_500.0 / 23_375.0).contains(&part), "{part}");
+    }
 }

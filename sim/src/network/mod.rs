@@ -72,6 +72,7 @@ impl Factory {
                         .weights_interval_blocks
                         .map_or(u64::from(subnet_plan.hyperparameters.tempo).max(1), |b| b.get()),
                     sync_interval_blocks: v.sync_interval_blocks.get(),
+                    duplicates: v.duplicates,
                 };
                 let members = |group: &str| -> Vec<_> {
                     self.plan
@@ -99,9 +100,9 @@ impl Factory {
                     flops_per_us: MINER_FLOPS_PER_US,
                     sync_interval_blocks: self.plan.subnets[*subnet].validation.sync_interval_blocks.get(),
                 };
-                let node_of = |name: &str| self.plan.node_named(name);
-                let policy = miner_policies::build(policy, &node_of);
-                let classes = self.tasks[*subnet].classes();
+                let task = &self.tasks[*subnet];
+                let policy = miner_policies::build(policy, task, self.plan.subnets[*subnet].validation.data);
+                let classes = task.classes();
                 Box::new(Miner::new(config, policy, self.models[id as usize].clone(), classes))
             }
         }
@@ -240,16 +241,16 @@ fn apply(
         }
         NodeFault::Restart { nodes: targets } => {
             for node in targets {
+                world.record_restart(*node);
                 // A restart of a running node (overlapping crash windows) is a crash first: a
                 // node that was not killed keeps its address bound and could not start again.
                 handle.kill(id(node));
                 handle.restart(id(node));
             }
         }
-        NodeFault::Offline { nodes: targets } => targets.iter().for_each(|node| net.clog_node(id(node))),
-        NodeFault::Online { nodes: targets } => targets.iter().for_each(|node| net.unclog_node(id(node))),
-        NodeFault::Partition { sides } => between_sides(sides, |x, y| net.clog_link(id(x), id(y))),
-        NodeFault::Heal { sides } => between_sides(sides, |x, y| net.unclog_link(id(x), id(y))),
+        NodeFault::Offline { .. } | NodeFault::Online { .. } | NodeFault::Partition { .. } | NodeFault::Heal { .. } => {
+            cut(fault, world, net, &id);
+        }
         NodeFault::Link { from, to, latency, loss } => {
             let mut links = world.links.lock().expect("no poisoned lock");
             for x in from {
@@ -282,6 +283,30 @@ fn apply(
                 };
             }
         }
+    }
+}
+
+/// Nodes offline or online, a partition or its healing: madsim clogs or unclogs, and the world's
+/// cuts say the same, so that the recorder knows why madsim dropped a message.
+fn cut(fault: &NodeFault, world: &World, net: &madsim::net::NetSim, id: &dyn Fn(&NodeId) -> madsim::task::NodeId) {
+    let mut cuts = world.cuts.lock().expect("no poisoned lock");
+    match fault {
+        NodeFault::Offline { nodes } | NodeFault::Online { nodes } => {
+            let offline = matches!(fault, NodeFault::Offline { .. });
+            for node in nodes {
+                cuts.offline[*node as usize] = offline;
+                if offline { net.clog_node(id(node)) } else { net.unclog_node(id(node)) }
+            }
+        }
+        NodeFault::Partition { sides } => between_sides(sides, |x, y| {
+            cuts.partitioned.insert((*x, *y));
+            net.clog_link(id(x), id(y));
+        }),
+        NodeFault::Heal { sides } => between_sides(sides, |x, y| {
+            cuts.partitioned.remove(&(*x, *y));
+            net.unclog_link(id(x), id(y));
+        }),
+        _ => unreachable!("only cuts come here"),
     }
 }
 

@@ -171,7 +171,7 @@ async fn flush(world: &World, endpoint: &Endpoint, id: NodeId, out: Outbox) {
     }
     for send in out.sends {
         let delay = world.link_delay_us(id, send.to);
-        world.record_send(delay.is_none());
+        world.record_send(id, send.to, delay.is_none());
         let Some(delay) = delay else { continue };
         let envelope =
             Envelope { from: id, deliver_at_us: world.now_us() + send.after_us + delay, message: send.message };

@@ -1,7 +1,7 @@
 //! What the run's harness holds outside every node, so that it survives crashes: each node's
 //! disk, clock and links, and the recorder, private, that becomes the run's `RunRecord`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 use hdrhistogram::Histogram;
@@ -11,8 +11,8 @@ use tensorsim_actors::rng::{stream, unit_f32};
 use tensorsim_chain::accounts::HotkeyId;
 
 use crate::record::{
-    AppliedFault, ConservationError, EpochRecord, MessageCounts, ModelRecord, NodeRecord, NodeStats, RunRecord,
-    WallSeconds,
+    AppliedFault, ConservationError, EpochRecord, LostMessages, MessageCounts, ModelRecord, NodeRecord, NodeStats,
+    RegistrationRecord, RevealRecord, RunRecord, WallSeconds,
 };
 use crate::scenario::{LatencySpec, Plan};
 
@@ -70,11 +70,67 @@ impl Link {
             LatencySpec::LogNormal { median_ms, sigma } => {
                 let u1 = f64::from(unit_f32(rng)).max(1e-7);
                 let u2 = f64::from(unit_f32(rng));
-                let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-                median_ms.0 * (sigma.0 * z).exp()
+                // libm, not the platform's: the same draws, so the same report, everywhere.
+                let z = (-2.0 * libm::log(u1)).sqrt() * libm::cos(std::f64::consts::TAU * u2);
+                median_ms.0 * libm::exp(sigma.0 * z)
             }
         };
         Some((ms.min(3_600_000.0) * 1_000.0) as u64)
+    }
+}
+
+/// Which nodes and links the fault plan has cut, mirroring what the supervisor told madsim (which
+/// drops such messages silently), so that the recorder can say why a message was lost.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cuts {
+    /// By node.
+    pub offline: Vec<bool>,
+    /// By node: killed and not restarted.
+    pub crashed: Vec<bool>,
+    /// Directed links a partition cut.
+    pub partitioned: BTreeSet<(NodeId, NodeId)>,
+}
+
+impl Cuts {
+    fn new(nodes: usize) -> Self {
+        Self { offline: vec![false; nodes], crashed: vec![false; nodes], partitioned: BTreeSet::new() }
+    }
+
+    /// The first reason, in the order of `MessageCounts`, a message from `from` to `to` never
+    /// arrives; `None` when it leaves on an open path (a full queue may still drop it).
+    pub fn loss(&self, from: NodeId, to: NodeId, lost_on_link: bool) -> Option<Loss> {
+        let (f, t) = (from as usize, to as usize);
+        if lost_on_link {
+            Some(Loss::Link)
+        } else if self.offline[f] || self.offline[t] {
+            Some(Loss::Offline)
+        } else if self.partitioned.contains(&(from, to)) {
+            Some(Loss::Partition)
+        } else if self.crashed[t] {
+            Some(Loss::Crashed)
+        } else {
+            None
+        }
+    }
+}
+
+/// Why a message was lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loss {
+    Link,
+    Offline,
+    Partition,
+    Crashed,
+}
+
+impl LostMessages {
+    fn count(&mut self, loss: Loss) {
+        match loss {
+            Loss::Link => self.link += 1,
+            Loss::Offline => self.offline += 1,
+            Loss::Partition => self.partition += 1,
+            Loss::Crashed => self.crashed += 1,
+        }
     }
 }
 
@@ -87,6 +143,10 @@ struct Recorder {
     total_issuance_rao: u64,
     conservation_error: Option<ConservationError>,
     epochs: Vec<EpochRecord>,
+    /// Whether epochs keep their bonds table (the scenario's `report: {bonds: true}`).
+    keep_bonds: bool,
+    registrations: Vec<RegistrationRecord>,
+    reveals: Vec<RevealRecord>,
     nodes: Vec<NodeStats>,
     /// Query latencies by subnet (index), in µs.
     latency_us: Vec<Histogram<u64>>,
@@ -94,6 +154,8 @@ struct Recorder {
     faults: Vec<AppliedFault>,
     /// Malformed answers by the miner that sent them (validators know its hotkey, not its node).
     answers_malformed: BTreeMap<HotkeyId, u64>,
+    /// Answers a validator's duplicate rule found to be copies, by the miner that sent them.
+    answers_duplicate: BTreeMap<HotkeyId, u64>,
 }
 
 pub struct World {
@@ -102,6 +164,8 @@ pub struct World {
     pub clocks: Mutex<Vec<Clock>>,
     pub default_link: Link,
     pub links: Mutex<BTreeMap<(NodeId, NodeId), Link>>,
+    /// What the fault plan has cut; the supervisor keeps it as it tells madsim.
+    pub cuts: Mutex<Cuts>,
     link_rngs: Vec<Mutex<ChaCha8Rng>>,
     /// By node: the subnet (index) it belongs to; the chain's is `None`.
     pub subnet_of: Vec<Option<usize>>,
@@ -119,11 +183,15 @@ impl World {
             total_issuance_rao: 0,
             conservation_error: None,
             epochs: Vec::new(),
+            keep_bonds: plan.scenario.report.bonds,
+            registrations: Vec::new(),
+            reveals: Vec::new(),
             nodes: vec![NodeStats::default(); n],
             latency_us: plan.subnets.iter().map(|_| histogram()).collect(),
             messages: MessageCounts::default(),
             faults: Vec::new(),
             answers_malformed: BTreeMap::new(),
+            answers_duplicate: BTreeMap::new(),
         };
         let network = &plan.scenario.network;
         Self {
@@ -132,6 +200,7 @@ impl World {
             clocks: Mutex::new(vec![Clock::default(); n]),
             default_link: Link { latency: network.latency, loss: network.loss.0 },
             links: Mutex::new(BTreeMap::new()),
+            cuts: Mutex::new(Cuts::new(n)),
             link_rngs: plan
                 .nodes
                 .iter()
@@ -162,11 +231,15 @@ impl World {
         self.recorder.lock().expect("no poisoned lock")
     }
 
-    /// A message left a node; `lost` when its link lost it.
-    pub fn record_send(&self, lost: bool) {
+    /// A message left `from` for `to`; `lost_on_link` when its link lost it. A message the fault
+    /// plan cuts off is counted lost here, though madsim is the one that drops it.
+    pub fn record_send(&self, from: NodeId, to: NodeId, lost_on_link: bool) {
+        let loss = self.cuts.lock().expect("no poisoned lock").loss(from, to, lost_on_link);
         let mut recorder = self.recorder();
         recorder.messages.sent += 1;
-        recorder.messages.lost += u64::from(lost);
+        if let Some(loss) = loss {
+            recorder.messages.lost.count(loss);
+        }
     }
 
     /// A message reached its actor.
@@ -184,7 +257,12 @@ impl World {
     }
 
     pub fn record_crash(&self, node: NodeId) {
+        self.cuts.lock().expect("no poisoned lock").crashed[node as usize] = true;
         self.recorder().nodes[node as usize].crashes += 1;
+    }
+
+    pub fn record_restart(&self, node: NodeId) {
+        self.cuts.lock().expect("no poisoned lock").crashed[node as usize] = false;
     }
 
     /// What an actor observed; a block also wakes the supervisor.
@@ -201,6 +279,7 @@ impl World {
             Observation::QueryTimedOut => stats.queries_timed_out += 1,
             Observation::QueryRefused { .. } => stats.queries_refused += 1,
             Observation::AnswerMalformed { miner } => *recorder.answers_malformed.entry(miner).or_default() += 1,
+            Observation::AnswerDuplicate { miner } => *recorder.answers_duplicate.entry(miner).or_default() += 1,
             Observation::ExtrinsicIncluded { call, outcome } => match outcome {
                 Ok(()) => *stats.extrinsics_ok.entry(call).or_default() += 1,
                 Err(reason) => *stats.extrinsics_refused.entry(format!("{call}: {reason}")).or_default() += 1,
@@ -223,10 +302,13 @@ impl World {
         wall: WallSeconds,
     ) -> RunRecord {
         let recorder = std::mem::take(&mut *self.recorder());
-        let malformed = &recorder.answers_malformed;
+        let by_miner = |counts: &BTreeMap<HotkeyId, u64>, hotkey: Option<HotkeyId>| {
+            hotkey.and_then(|h| counts.get(&h)).copied().unwrap_or(0)
+        };
         let nodes = (recorder.nodes.into_iter().zip(hotkeys).zip(models))
             .map(|((mut stats, hotkey), model)| {
-                stats.answers_malformed = hotkey.and_then(|h| malformed.get(&h)).copied().unwrap_or(0);
+                stats.answers_malformed = by_miner(&recorder.answers_malformed, hotkey);
+                stats.answers_duplicate = by_miner(&recorder.answers_duplicate, hotkey);
                 NodeRecord { hotkey, model, stats }
             })
             .collect();
@@ -236,6 +318,8 @@ impl World {
             total_issuance_rao: recorder.total_issuance_rao,
             conservation_error: recorder.conservation_error,
             epochs: recorder.epochs,
+            registrations: recorder.registrations,
+            reveals: recorder.reveals,
             nodes,
             latency_us: recorder.latency_us,
             messages: recorder.messages,
@@ -253,10 +337,15 @@ impl Recorder {
         if let (None, Some(error)) = (&self.conservation_error, record.conservation_error) {
             self.conservation_error = Some(ConservationError { block: record.block, error });
         }
-        for (netuid, mut output, hotkeys) in record.epochs {
-            output.bonds = Vec::new();
-            self.epochs.push(EpochRecord { netuid, block: record.block, output, hotkeys });
+        for mut facts in record.epochs {
+            if !self.keep_bonds {
+                facts.output.bonds = Vec::new();
+            }
+            self.epochs.push(EpochRecord { block: record.block, total_issuance_rao: record.total_issuance_rao, facts });
         }
+        let block = record.block;
+        self.registrations.extend(record.registrations.into_iter().map(|facts| RegistrationRecord { block, facts }));
+        self.reveals.extend(record.reveals.into_iter().map(|facts| RevealRecord { block, facts }));
     }
 }
 
@@ -281,19 +370,60 @@ subnets:
         let plan = Plan::parse(SCENARIO, None).expect("a valid scenario");
         let record = madsim::runtime::Runtime::new().block_on(async move {
             let world = World::new(&plan, vec![None, Some(0), Some(0)]);
-            world.record_send(false);
-            world.record_send(true);
+            world.record_send(1, 2, false);
+            world.record_send(1, 2, true);
             world.record_delivery();
             world.record_drop();
             world.record_drop();
             world.record_crash(2);
             world.observe(1, Observation::QueryAnswered { latency_us: 5_000 });
+            // A validator (node 1) counts a miner's duplicates and malformed answers against it.
+            world.observe(1, Observation::AnswerDuplicate { miner: HotkeyId(2) });
+            world.observe(1, Observation::AnswerDuplicate { miner: HotkeyId(2) });
+            world.observe(1, Observation::AnswerMalformed { miner: HotkeyId(2) });
             let hotkeys = vec![None, Some(HotkeyId(1)), Some(HotkeyId(2))];
             world.take_record(hotkeys, vec![None; 3], WallSeconds::default())
         });
-        assert_eq!(record.messages, MessageCounts { sent: 2, lost: 1, delivered: 1, dropped: 2 });
+        let lost = LostMessages { link: 1, ..LostMessages::default() };
+        assert_eq!(record.messages, MessageCounts { sent: 2, lost, delivered: 1, dropped: 2 });
         assert_eq!((record.nodes[2].stats.crashes, record.nodes[2].hotkey), (1, Some(HotkeyId(2))));
         assert_eq!((record.nodes[1].stats.queries_answered, record.latency_us[0].len()), (1, 1));
+        let miner = &record.nodes[2].stats;
+        assert_eq!((miner.answers_duplicate, miner.answers_malformed), (2, 1));
+        assert_eq!(record.nodes[1].stats.answers_duplicate, 0);
+    }
+
+    #[test]
+    fn a_log_normal_latency_is_the_same_microseconds_on_every_platform() {
+        use crate::scenario::types::NonNegative;
+        let latency = LatencySpec::LogNormal { median_ms: NonNegative(40.0), sigma: NonNegative(0.5) };
+        let link = Link { latency, loss: 0.0 };
+        let mut rng = stream(1, "link/pinned");
+        let draws: Vec<Option<u64>> = (0..4).map(|_| link.draw(&mut rng)).collect();
+        // Pinned: libm's log, cos and exp give these bits whatever the system's C library.
+        assert_eq!(draws, [Some(64_611), Some(33_099), Some(99_958), Some(17_202)]);
+    }
+
+    /// Before issue 9 only the link's loss draw was counted: a message into a partition or to an
+    /// offline node was "sent" and never heard of again.
+    #[test]
+    fn a_message_the_fault_plan_cuts_off_is_lost_for_its_first_reason() {
+        let mut cuts = Cuts::new(4);
+        assert_eq!(cuts.loss(1, 2, false), None);
+        cuts.partitioned.insert((1, 2));
+        cuts.crashed[2] = true;
+        assert_eq!(cuts.loss(1, 2, false), Some(Loss::Partition));
+        assert_eq!(cuts.loss(2, 1, false), None, "a partition is cut one way per entry");
+        assert_eq!(cuts.loss(3, 2, false), Some(Loss::Crashed));
+        cuts.offline[1] = true;
+        assert_eq!(cuts.loss(1, 2, false), Some(Loss::Offline));
+        assert_eq!(cuts.loss(0, 1, false), Some(Loss::Offline), "an offline node hears nothing");
+        assert_eq!(cuts.loss(1, 2, true), Some(Loss::Link), "the link's draw comes first");
+        let mut lost = LostMessages::default();
+        [Loss::Link, Loss::Offline, Loss::Offline, Loss::Partition, Loss::Crashed]
+            .into_iter()
+            .for_each(|l| lost.count(l));
+        assert_eq!(lost, LostMessages { link: 1, offline: 2, partition: 1, crashed: 1 });
     }
 
     #[test]

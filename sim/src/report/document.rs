@@ -82,9 +82,32 @@ pub struct NetworkSection {
     /// Only when a full queue dropped some: reports of runs without drops keep their bytes.
     #[serde(skip_serializing_if = "is_zero")]
     pub messages_dropped: u64,
-    pub messages_lost: u64,
+    pub messages_lost: LostRow,
     pub messages_sent: u64,
     pub nodes: usize,
+}
+
+/// Messages lost, by why; each counted once (see `record::MessageCounts`).
+#[derive(Serialize)]
+pub struct LostRow {
+    /// The receiver had crashed and not restarted.
+    pub crashed: u64,
+    /// On their link, by its loss rate.
+    pub link: u64,
+    /// The sender or the receiver was offline.
+    pub offline: u64,
+    /// Across a partition.
+    pub partition: u64,
+}
+
+impl LostRow {
+    pub fn of(lost: crate::record::LostMessages) -> Self {
+        Self { crashed: lost.crashed, link: lost.link, offline: lost.offline, partition: lost.partition }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.crashed + self.link + self.offline + self.partition
+    }
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -112,13 +135,84 @@ pub struct Version {
 pub struct SubnetSection<'a> {
     pub actors: Vec<ActorRow<'a>>,
     pub epochs: Vec<EpochRow<'a>>,
-    /// As the chain names them; a map, so sorted whatever the struct's field order.
+    /// Hyperparameters that changed during the run (an upgrade), as the epochs ran under them.
+    pub hyperparameter_changes: Vec<HyperparameterChange>,
+    /// At genesis, as the chain names them; a map, so sorted whatever the struct's field order.
     pub hyperparameters: BTreeMap<String, serde_json::Value>,
     pub name: &'a str,
     pub netuid: u16,
     pub observables: Observables,
     pub queries: SubnetQueries,
+    /// Burned registrations during the run, a pruned UID's previous holder with them.
+    pub registrations: Vec<RegistrationRow<'a>>,
     pub task: String,
+}
+
+/// One hyperparameter's change: the first epoch (its block) that ran under the new value.
+#[derive(Serialize)]
+pub struct HyperparameterChange {
+    pub block: u64,
+    pub name: String,
+    pub new: serde_json::Value,
+    pub old: serde_json::Value,
+}
+
+#[derive(Serialize)]
+pub struct RegistrationRow<'a> {
+    /// The actor that registered (`null` for a hotkey of no actor).
+    pub actor: Option<&'a str>,
+    pub block: u64,
+    /// TAO burned to register.
+    pub burn_rao: u64,
+    pub hotkey: u32,
+    /// The actor pruned from the UID, when the subnet was full.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_actor: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_hotkey: Option<u32>,
+    pub uid: u16,
+}
+
+/// Amounts an epoch paid, by UID, in the token it paid: alpha under dynamic TAO (spec §3.4),
+/// TAO before it.
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Paid<'a> {
+    AlphaRao(&'a [u64]),
+    TaoRao(&'a [u64]),
+}
+
+/// What an actor earned over the run, by token (a run across the dTAO launch has both).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Rewards {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alpha_rao: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tao_rao: Option<u64>,
+}
+
+/// G: a value, or `null` with the reason it has none.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RateRow {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undefined: Option<String>,
+    pub value: Decimal6,
+}
+
+/// How concentrated the validators' stake is at one epoch (stake weight, u16 shares, over the
+/// subnet's validator actors registered then).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StakeRow {
+    pub gini: Decimal6,
+    pub hhi: Decimal6,
+    /// The fewest validators holding at least κ (the kappa in force) of their stake: who can
+    /// set consensus alone.
+    pub nakamoto_coefficient_kappa: usize,
+    /// The fewest validators holding more than half of their stake.
+    pub nakamoto_coefficient_majority: usize,
+    pub top_1_share: Decimal6,
+    pub top_3_share: Decimal6,
+    pub validators: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -137,17 +231,27 @@ impl ActorRole {
     }
 }
 
-/// One actor over the run; means are over the run's second half, where scores have settled.
+/// One actor over the run; means are over the report's window (`observables.window`), where
+/// scores have settled, and over the epochs of it the actor was registered in.
 #[derive(Serialize)]
 pub struct ActorRow<'a> {
     pub crashes: u64,
     pub dividends_mean: Decimal6,
+    /// Miners whose answers validators' duplicate rule found to be copies, how many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_answers: Option<u64>,
     pub extrinsics_ok: &'a BTreeMap<&'static str, u64>,
     pub extrinsics_refused: &'a BTreeMap<String, u64>,
-    /// Validators only.
+    /// Validators given alpha at genesis (`stake_alpha`, or `stake_share` on a dTAO chain): that
+    /// alpha.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub genesis_alpha_rao: Option<u64>,
+    /// Validators staking TAO at genesis (`stake_tao`, or `stake_share` before dTAO): that TAO.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub genesis_stake_rao: Option<u64>,
     pub group: &'a str,
+    /// The chain's id of its hotkey (epochs list the hotkey of each UID).
+    pub hotkey: u32,
     pub incentive_mean: Decimal6,
     /// The last epoch (its block) the actor was registered in.
     pub last_registered_epoch_block: Option<u64>,
@@ -162,10 +266,11 @@ pub struct ActorRow<'a> {
     /// Validators only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queries: Option<QueryCounts>,
-    /// Validators only; `null` for one without a rate (no stake, or no honest reference).
+    /// Validators only: G over the window, or why it has none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub relative_dividend_rate: Option<Decimal6>,
-    pub rewards_rao: u64,
+    pub relative_dividend_rate: Option<RateRow>,
+    /// Emission over the whole run.
+    pub rewards: Rewards,
     pub role: ActorRole,
     pub stake_weight_mean: Decimal6,
     /// The UID in the last epoch; `null` when not registered then.
@@ -188,36 +293,90 @@ pub struct QueryCounts {
     pub timed_out: u64,
 }
 
-/// One epoch's outputs, by UID.
+/// One epoch: its outputs by UID, and the subnet around it.
 #[derive(Serialize)]
 pub struct EpochRow<'a> {
+    pub active: &'a [bool],
     pub block: u64,
+    /// Only under the scenario's `report: {bonds: true}`: each UID's bonds, sparse (uid, u16).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bonds: Option<&'a [Vec<(u16, u16)>]>,
     pub consensus: &'a [u16],
     pub dividends: &'a [u16],
-    pub emission_rao: &'a [u64],
+    /// The moving price the coinbase shares TAO by, TAO per alpha.
+    pub ema_price: Decimal6,
+    pub emission: Paid<'a>,
+    /// The hotkey of each UID (a UID that changed hands changes hotkey).
+    pub hotkeys: Vec<u32>,
     pub incentive: &'a [u16],
+    /// The kappa the epoch ran under.
+    pub kappa: u16,
+    pub pool_alpha_rao: u64,
+    pub pool_tao_rao: u64,
+    /// The pool's spot price, TAO per alpha.
+    pub price: Decimal6,
+    /// G of each validator group at this epoch.
+    pub relative_dividend_rate: BTreeMap<String, RateRow>,
+    /// The committed weights revealed since the previous epoch that this epoch is the first to
+    /// read, each with its commit → reveal lag.
+    pub reveals: Vec<RevealRow>,
+    /// The miners' part of `emission` (incentive).
+    pub server_emission: Paid<'a>,
     pub stake_weight: &'a [u16],
+    pub total_issuance_rao: u64,
+    /// The validators' part of `emission` (their dividends, as paid).
+    pub validator_emission: Paid<'a>,
     pub validator_permit: &'a [bool],
+    pub validator_stake: StakeRow,
     pub validator_trust: &'a [u16],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct RevealRow {
+    pub commit_block: u64,
+    /// Blocks from the commit's to the reveal's.
+    pub lag_blocks: u64,
+    pub uid: u16,
+}
+
+/// Where the report's window-read observables and means are read: the epochs after a block, the
+/// run's first half being warm-up (scores settling).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Window {
+    pub after_block: u64,
+    pub epochs: usize,
 }
 
 #[derive(Serialize)]
 pub struct Observables {
+    /// Each miner group's answers that validators' duplicate rule found to be copies, over the run.
+    pub duplicate_answers: BTreeMap<String, u64>,
+    /// Over honest miners: held-out accuracy against their mean incentive in the window.
     pub incentive_accuracy_spearman: Decimal6,
+    /// Each group's share of all incentive summed over the window.
     pub incentive_share: ByGroup,
+    /// Timed out over every query sent (answered, refused or timed out).
     pub query_timeout_rate: Decimal6,
-    pub relative_dividend_rate: ByGroup,
+    /// Each validator group's G over the window.
+    pub relative_dividend_rate: BTreeMap<String, RateRow>,
+    /// Each group's share of all emission summed over the window.
     pub reward_share: ByGroup,
-    pub stake_gini: Decimal6,
-    pub stake_nakamoto_coefficient: usize,
+    /// The validators' stake at the last epoch.
+    pub validator_stake: Option<StakeRow>,
+    pub window: Window,
+    /// Changes of the top-incentive hotkey between the window's epochs.
     pub winner_flips: usize,
 }
 
+/// Every query validators sent, by outcome: answered with probabilities, refused, or timed out.
+/// Malformed and duplicate answers are answers, counted again by what the validators made of them.
 #[derive(Serialize)]
 pub struct SubnetQueries {
     pub answered: u64,
-    /// `null` when no query was answered.
+    pub duplicate: u64,
+    /// Over answered queries; `null` when there is none.
     pub latency_ms: Option<LatencyMs>,
+    pub malformed: u64,
     pub refused: u64,
     pub timed_out: u64,
 }

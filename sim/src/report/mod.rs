@@ -4,15 +4,20 @@
 //! and scenario give the same bytes; nothing measured in wall time enters it.
 
 mod document;
+mod epochs;
 mod expectations;
 mod markdown;
+mod members;
 mod subnet;
+mod window;
 
 use sha2::{Digest, Sha256};
 
 use crate::record::{AppliedFault, RunRecord};
 use crate::scenario::Plan;
-use document::{ChainSection, Decimal6, Document, FaultRow, NetworkSection, RunSection, SubnetSection, Version};
+use document::{
+    ChainSection, Decimal6, Document, FaultRow, LostRow, NetworkSection, RunSection, SubnetSection, Version,
+};
 
 /// The report format's version (its keys and their meaning).
 pub const REPORT_VERSION: u64 = 1;
@@ -54,7 +59,7 @@ fn document<'a>(plan: &'a Plan, scenario_text: &str, record: &'a RunRecord) -> (
         network: NetworkSection {
             messages_delivered: record.messages.delivered,
             messages_dropped: record.messages.dropped,
-            messages_lost: record.messages.lost,
+            messages_lost: LostRow::of(record.messages.lost),
             messages_sent: record.messages.sent,
             nodes: plan.nodes.len(),
         },

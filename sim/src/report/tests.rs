@@ -8,12 +8,13 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use tensorsim_actors::ml::task::ModelSpec;
+use tensorsim_actors::protocol::EpochFacts;
 use tensorsim_chain::accounts::HotkeyId;
 use tensorsim_chain::yuma::EpochOutput;
 
 use super::document::Decimal6;
 use super::*;
-use crate::record::{EpochRecord, MessageCounts, ModelRecord, NodeRecord, NodeStats, WallSeconds};
+use crate::record::{EpochRecord, LostMessages, MessageCounts, ModelRecord, NodeRecord, NodeStats, WallSeconds};
 
 const SCENARIO: &str = "
 version: 1
@@ -60,7 +61,17 @@ fn epoch(plan: &Plan, block: u64, names: &[&str], incentive: &[u16], dividends_a
         pruning_score: vec![0; n],
         bonds: Vec::new(),
     };
-    EpochRecord { netuid: 1, block, output, hotkeys: names.iter().map(|name| hotkey(plan, name)).collect() }
+    let facts = EpochFacts {
+        netuid: 1,
+        output,
+        hotkeys: names.iter().map(|name| hotkey(plan, name)).collect(),
+        hyperparameters: plan.subnets[0].hyperparameters.clone(),
+        pays_alpha: true,
+        pool_tao_rao: 2_000,
+        pool_alpha_rao: 1_000,
+        ema_price: 1.5,
+    };
+    EpochRecord { block, total_issuance_rao: 7_000, facts }
 }
 
 fn model(held_out_accuracy: f64, held_out_nll: f64) -> Option<ModelRecord> {
@@ -95,9 +106,16 @@ fn record(plan: &Plan) -> RunRecord {
         total_issuance_rao: 7_000,
         conservation_error: None,
         epochs: vec![first, second],
+        registrations: Vec::new(),
+        reveals: Vec::new(),
         nodes,
         latency_us: vec![Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid bounds")],
-        messages: MessageCounts { sent: 10, lost: 1, delivered: 9, dropped: 0 },
+        messages: MessageCounts {
+            sent: 10,
+            lost: LostMessages { link: 1, ..LostMessages::default() },
+            delivered: 9,
+            dropped: 0,
+        },
         faults: Vec::new(),
         wall: WallSeconds::default(),
     }
@@ -130,7 +148,7 @@ fn an_actor_unregistered_in_the_last_epoch_has_a_null_uid_and_its_last_epoch_blo
     let random = actor(&report, "random/0");
     assert_eq!(random["uid"], Value::Null);
     assert_eq!(random["last_registered_epoch_block"], 40);
-    assert_eq!(random["rewards_rao"], 1_000);
+    assert_eq!(random["rewards"]["alpha_rao"], 1_000);
     assert_eq!(actor(&report, "weak/0")["uid"], 5);
 }
 
@@ -139,10 +157,10 @@ fn only_validators_have_stake_queries_and_a_rate_which_is_null_when_undefined() 
     let plan = plan();
     let report = json(&build(&plan, SCENARIO, &record(&plan)));
     let copier = actor(&report, "copier/0");
-    assert_eq!(copier["relative_dividend_rate"], Value::Null, "no stake, no rate");
-    assert!(copier.as_object().unwrap().contains_key("relative_dividend_rate"));
+    assert_eq!(copier["relative_dividend_rate"]["value"], Value::Null, "no stake, no rate");
+    assert_eq!(copier["relative_dividend_rate"]["undefined"], "no stake");
     assert_eq!(copier["genesis_stake_rao"], 500_000_000_000_u64);
-    assert_eq!(actor(&report, "honest/1")["relative_dividend_rate"], 1.0);
+    assert_eq!(actor(&report, "honest/1")["relative_dividend_rate"]["value"], 1.0);
     let miner = actor(&report, "random/0").as_object().unwrap();
     for key in ["genesis_stake_rao", "queries", "relative_dividend_rate", "model"] {
         assert!(!miner.contains_key(key), "a random miner has no {key}");
@@ -166,6 +184,64 @@ fn a_failed_expectation_gives_one_line_and_a_passed_one_none() {
 }
 
 #[test]
+fn a_miners_duplicate_and_malformed_answers_are_shown_only_when_there_are_some() {
+    let plan = plan();
+    let mut record = record(&plan);
+    let good = plan.node_named("good/0").unwrap() as usize;
+    record.nodes[good].stats.answers_duplicate = 3;
+    let report = json(&build(&plan, SCENARIO, &record));
+    assert_eq!(actor(&report, "good/0")["duplicate_answers"], 3);
+    let weak = actor(&report, "weak/0").as_object().unwrap();
+    assert!(!weak.contains_key("duplicate_answers") && !weak.contains_key("malformed_answers"));
+}
+
+#[test]
+fn a_miner_groups_duplicate_answers_are_summed_over_its_miners_and_an_expectation_reads_them() {
+    let scenario = SCENARIO.replace(
+        "expect:\n",
+        "expect:\n  - {observable: duplicate_answers, group: good, max: 0}\n  \
+         - {observable: duplicate_answers, group: weak, max: 0}\n",
+    );
+    let plan = Plan::parse(&scenario, None).expect("a valid scenario");
+    let mut record = record(&plan);
+    for (name, count) in [("good/0", 3), ("good/1", 2)] {
+        record.nodes[plan.node_named(name).unwrap() as usize].stats.answers_duplicate = count;
+    }
+    let report = build(&plan, &scenario, &record);
+    let json = json(&report);
+    let by_group = &json["subnets"][0]["observables"]["duplicate_answers"];
+    assert_eq!(*by_group, serde_json::json!({"good": 5, "random": 0, "weak": 0}), "miner groups only, zeros too");
+    let rows = &json["expectations"];
+    assert_eq!((rows[0]["value"].as_f64(), rows[0]["pass"].as_bool()), (Some(5.0), Some(false)));
+    assert_eq!((rows[1]["value"].as_f64(), rows[1]["pass"].as_bool()), (Some(0.0), Some(true)));
+}
+
+#[test]
+fn an_expectation_relative_to_another_group_reads_the_quotient_and_fails_against_zero() {
+    let scenario = SCENARIO.replace(
+        "expect:\n",
+        "expect:\n  - {observable: incentive_share, group: weak, relative_to: good, max: 0.5}\n  \
+         - {observable: incentive_share, group: weak, relative_to: random, max: 100}\n",
+    );
+    let plan = Plan::parse(&scenario, None).expect("a valid scenario");
+    let report = build(&plan, &scenario, &record(&plan));
+    let rows = &json(&report)["expectations"];
+    // The printed values' quotient, as a reader would check it: 0.333333 / 0.666667 = 0.49999925.
+    assert_eq!(
+        (rows[0]["observable"].as_str(), rows[0]["value"].as_f64()),
+        (Some("incentive_share[weak/good]"), Some(0.499999))
+    );
+    assert_eq!(rows[0]["pass"], true);
+    assert_eq!((rows[1]["value"].clone(), rows[1]["pass"].clone()), (Value::Null, Value::Bool(false)));
+    assert!(
+        report.failures.contains(
+            &"expectation failed: incentive_share[weak/random] on digits is undefined (min None, max Some(100.0))"
+                .to_string()
+        )
+    );
+}
+
+#[test]
 fn a_float_is_rounded_to_six_decimals_and_a_nan_becomes_null() {
     let print = |x: f64| serde_json::to_string(&Decimal6::round(x)).unwrap();
     assert_eq!(print(0.123_456_7), "0.123457");
@@ -184,11 +260,11 @@ fn dropped_messages_are_reported_only_when_there_are_some() {
     let mut record = record(&plan);
     let quiet = build(&plan, SCENARIO, &record);
     assert!(!quiet.json.contains("messages_dropped"));
-    assert!(quiet.markdown.contains("10 messages sent, 1 lost on links, 9 delivered.\n"));
+    assert!(quiet.markdown.contains("10 messages sent, 9 delivered; 1 lost (1 on links, 0 to offline nodes"));
     record.messages.dropped = 4;
     let dropped = build(&plan, SCENARIO, &record);
     assert_eq!(json(&dropped)["network"]["messages_dropped"], 4);
-    assert!(dropped.markdown.contains("9 delivered, 4 dropped by full queues.\n"));
+    assert!(dropped.markdown.contains("9 delivered, 4 dropped by full queues; 1 lost"));
 }
 
 #[test]
@@ -204,7 +280,7 @@ fn query_latency_is_null_without_answers_and_in_milliseconds_with_them() {
     let answered = build(&plan, SCENARIO, &record);
     let latency = &json(&answered)["subnets"][0]["queries"]["latency_ms"];
     assert_eq!((latency["count"].as_u64(), latency["p50"].as_f64()), (Some(3), Some(2.0)));
-    assert!(answered.markdown.contains("- Query latency (ms): p50 2 · p90 "));
+    assert!(answered.markdown.contains("- Query latency (ms, answered queries): p50 2 · p90 "));
 }
 
 #[test]
@@ -213,8 +289,176 @@ fn the_markdown_has_one_row_per_group_with_its_mean_accuracy_and_shares() {
     let markdown = build(&plan, SCENARIO, &record(&plan)).markdown;
     assert!(markdown.starts_with("# tensorsim report: tiny\n\nseed 3 · profile `head-2026` · 100 blocks (1200 s"));
     let rows: Vec<&str> = markdown.lines().filter(|line| line.starts_with("| good ")).collect();
-    assert_eq!(rows, ["| good | miner | honest | 2 | 0.9000 | 0.6667 | 0.3077 | – |"]);
-    assert!(markdown.contains("| honest | validator | honest | 2 | – | 0 | 0.3077 | 1.0000 |"));
+    // The window is the epoch at block 90: six UIDs paid 1 000 each.
+    assert_eq!(rows, ["| good | miner | honest | 2 | 0.9000 | 0.6667 | 0.3333 |  |"]);
+    assert!(markdown.contains("| honest | validator | honest | 2 | – | 0 | 0.3333 | 1 |"), "{markdown}");
+}
+
+/// The old report took stake concentration over every UID: miners' few u16 of stake weight
+/// (their incentive, staked to their hotkeys) made the Gini measure how many miners there are.
+/// Over the three validators of [30 000, 20 000, 10 000]: Gini (−2·1 + 0·2 + 2·3)/(3·6) = 2/9;
+/// exactly half is no majority, so 2; at κ = 32767/65535 the largest reaches it alone, 1. Over
+/// every UID (three miners of 1) the largest holds 30 000/60 003 < κ: 2.
+#[test]
+fn validator_stake_is_measured_over_the_validator_actors_at_the_kappa_in_force() {
+    let plan = plan();
+    let mut record = record(&plan);
+    record.epochs[1].facts.output.stake_weight = vec![30_000, 20_000, 10_000, 1, 1, 1];
+    let report = json(&build(&plan, SCENARIO, &record));
+    let stake = &report["subnets"][0]["epochs"][1]["validator_stake"];
+    assert_eq!(stake["validators"], 3);
+    assert_eq!(stake["gini"], 0.222222);
+    assert_eq!(
+        (stake["nakamoto_coefficient_majority"].as_u64(), stake["nakamoto_coefficient_kappa"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(stake["top_1_share"], 0.5);
+    assert_eq!(report["subnets"][0]["observables"]["validator_stake"], *stake, "the observables read the last epoch");
+    // An upgrade moved kappa to 45 000 (0.687) before the epoch: the two largest are needed. The
+    // old report read the plan's kappa and said 1.
+    record.epochs[1].facts.hyperparameters.kappa = 45_000;
+    let report = json(&build(&plan, SCENARIO, &record));
+    let epoch = &report["subnets"][0]["epochs"][1];
+    assert_eq!(
+        (epoch["kappa"].as_u64(), epoch["validator_stake"]["nakamoto_coefficient_kappa"].as_u64()),
+        (Some(45_000), Some(2))
+    );
+}
+
+#[test]
+fn a_hyperparameter_change_is_listed_once_at_the_first_epoch_that_ran_under_it() {
+    let plan = plan();
+    let mut record = record(&plan);
+    record.epochs[1].facts.hyperparameters.kappa = 45_000;
+    let built = build(&plan, SCENARIO, &record);
+    let changes = &json(&built)["subnets"][0]["hyperparameter_changes"];
+    assert_eq!(*changes, serde_json::json!([{"block": 90, "name": "kappa", "new": 45_000, "old": 32_767}]));
+    assert!(built.markdown.contains("- Hyperparameter changes: kappa 32767 → 45000 from the epoch at block 90\n"));
+}
+
+/// The old G of this epoch was (0.1526/0.1526)/0.001 = 1 000: honest validators paid a thousandth
+/// of their share of stake are no reference.
+#[test]
+fn g_per_epoch_is_null_with_its_reason_when_the_honest_validators_earn_next_to_nothing() {
+    let plan = plan();
+    let mut record = record(&plan);
+    let output = &mut record.epochs[1].facts.output;
+    output.stake_weight = vec![30_000, 20_000, 10_000, 0, 0, 0];
+    output.dividends = vec![30, 20, 10_000, 0, 0, 0];
+    let report = json(&build(&plan, SCENARIO, &record));
+    let g = &report["subnets"][0]["epochs"][1]["relative_dividend_rate"]["copier"];
+    assert_eq!(g["value"], Value::Null);
+    let reason = "the honest validators' median dividend rate 0.001000 is below 0.01 of a pro-rata share";
+    assert_eq!(g["undefined"], reason);
+    assert_eq!(report["subnets"][0]["observables"]["relative_dividend_rate"]["copier"]["undefined"], reason);
+    // The first epoch: the copier had no stake.
+    assert_eq!(report["subnets"][0]["epochs"][0]["relative_dividend_rate"]["copier"]["undefined"], "no stake");
+}
+
+#[test]
+fn g_per_epoch_is_the_groups_dividends_per_stake_over_the_honest_median() {
+    let plan = plan();
+    let mut record = record(&plan);
+    let output = &mut record.epochs[1].facts.output;
+    output.stake_weight = vec![20_000, 20_000, 10_000, 0, 0, 0];
+    // Honest rates 1.5 and 1.0 (median 1.25); the copier's 0.5: G = 0.4.
+    output.dividends = vec![30_000, 20_000, 5_000, 0, 0, 0];
+    let report = json(&build(&plan, SCENARIO, &record));
+    assert_eq!(report["subnets"][0]["epochs"][1]["relative_dividend_rate"]["copier"]["value"], 0.4);
+    assert_eq!(report["subnets"][0]["observables"]["relative_dividend_rate"]["copier"]["value"], 0.4);
+}
+
+/// UID 3 wins both window epochs, but it changed hands between them: one flip by hotkey, none by
+/// UID (the old count).
+#[test]
+fn winner_flips_follow_hotkeys_within_the_window() {
+    let plan = plan();
+    let mut record = record(&plan);
+    let mut third = record.epochs[1].clone();
+    third.block = 95;
+    third.facts.hotkeys[3] = hotkey(&plan, "random/0");
+    record.epochs.push(third);
+    let report = json(&build(&plan, SCENARIO, &record));
+    let observables = &report["subnets"][0]["observables"];
+    assert_eq!(observables["winner_flips"], 1);
+    assert_eq!(observables["window"], serde_json::json!({"after_block": 50, "epochs": 2}));
+}
+
+#[test]
+fn an_epoch_names_its_token_hotkeys_pool_and_prices() {
+    let plan = plan();
+    let mut record = record(&plan);
+    record.epochs[0].facts.pays_alpha = false;
+    let report = json(&build(&plan, SCENARIO, &record));
+    let epochs = &report["subnets"][0]["epochs"];
+    assert_eq!(epochs[0]["emission"]["tao_rao"][0], 1_000, "before dTAO an epoch pays TAO");
+    assert_eq!(epochs[1]["emission"]["alpha_rao"][0], 1_000);
+    assert_eq!(epochs[1]["server_emission"]["alpha_rao"][0], 0);
+    assert_eq!((epochs[1]["price"].as_f64(), epochs[1]["ema_price"].as_f64()), (Some(2.0), Some(1.5)));
+    assert_eq!(
+        (epochs[1]["pool_tao_rao"].as_u64(), epochs[1]["total_issuance_rao"].as_u64()),
+        (Some(2_000), Some(7_000))
+    );
+    assert_eq!(epochs[1]["hotkeys"][3], hotkey(&plan, "good/0").0);
+    assert_eq!(actor(&report, "good/0")["hotkey"], hotkey(&plan, "good/0").0);
+    let random = &actor(&report, "random/0")["rewards"];
+    assert_eq!((random["tao_rao"].as_u64(), random.get("alpha_rao")), (Some(1_000), None));
+    assert!(epochs[1].get("bonds").is_none(), "bonds only when the scenario asks");
+}
+
+/// A timelocked reveal counts in the epoch of its block (the chain opens it before the epoch
+/// runs); a validator's reveal extrinsic in an epoch's block counts in the next one.
+#[test]
+fn an_epoch_lists_the_reveals_it_is_the_first_to_read_with_their_lag() {
+    let plan = plan();
+    let mut record = record(&plan);
+    let reveal = |block, uid, commit_block, by_extrinsic| crate::record::RevealRecord {
+        block,
+        facts: tensorsim_actors::protocol::RevealFacts { netuid: 1, uid, commit_block, by_extrinsic },
+    };
+    record.reveals =
+        vec![reveal(40, 0, 30, false), reveal(40, 1, 25, true), reveal(41, 2, 35, true), reveal(90, 0, 70, false)];
+    let built = build(&plan, SCENARIO, &record);
+    let epochs = &json(&built)["subnets"][0]["epochs"];
+    let uids = |e: usize| -> Vec<u64> {
+        epochs[e]["reveals"].as_array().unwrap().iter().map(|r| r["uid"].as_u64().unwrap()).collect()
+    };
+    assert_eq!((uids(0), uids(1)), (vec![0], vec![1, 2, 0]));
+    assert_eq!(epochs[1]["reveals"][0], serde_json::json!({"commit_block": 25, "lag_blocks": 15, "uid": 1}));
+    assert!(built.markdown.contains("- Commit → reveal lag: 4 reveals, 6–20 blocks\n"));
+}
+
+#[test]
+fn bonds_are_in_the_report_when_the_scenario_asks_for_them() {
+    let scenario = format!("{SCENARIO}report: {{bonds: true}}\n");
+    let plan = Plan::parse(&scenario, None).expect("a valid scenario");
+    let mut record = record(&plan);
+    record.epochs[1].facts.output.bonds = vec![vec![(3, 65_535)], vec![]];
+    let report = json(&build(&plan, &scenario, &record));
+    assert_eq!(report["subnets"][0]["epochs"][1]["bonds"], serde_json::json!([[[3, 65_535]], []]));
+    assert_eq!(report["subnets"][0]["epochs"][0]["bonds"], serde_json::json!([]));
+}
+
+#[test]
+fn a_registration_names_who_registered_whom_it_pruned_and_the_burn() {
+    let plan = plan();
+    let mut record = record(&plan);
+    let facts = tensorsim_actors::protocol::RegistrationFacts {
+        netuid: 1,
+        uid: 6,
+        hotkey: hotkey(&plan, "weak/0"),
+        replaced: Some(hotkey(&plan, "random/0")),
+        burn_rao: 2_500_000_000,
+    };
+    record.registrations.push(crate::record::RegistrationRecord { block: 60, facts });
+    let built = build(&plan, SCENARIO, &record);
+    let row = &json(&built)["subnets"][0]["registrations"][0];
+    assert_eq!((row["actor"].as_str(), row["replaced_actor"].as_str()), (Some("weak/0"), Some("random/0")));
+    assert_eq!(
+        (row["block"].as_u64(), row["uid"].as_u64(), row["burn_rao"].as_u64()),
+        (Some(60), Some(6), Some(2_500_000_000))
+    );
+    assert!(built.markdown.contains("- Registrations: 1 (1 of them pruned a UID's holder), 2.5000 TAO burned\n"));
 }
 
 /// Deserialises any JSON, refusing an object whose keys are not in ascending order.
@@ -281,7 +525,22 @@ fn every_object_of_the_report_has_its_keys_in_ascending_order() {
     record.messages.dropped = 1;
     record.latency_us[0].record(1_000).unwrap();
     record.faults.push(crate::record::AppliedFault { block: 5, at_us: 60_000_000, description: "x".into() });
-    let report = build(&plan, SCENARIO, &record);
+    record.nodes[4].stats.answers_duplicate = 1;
+    record.nodes[4].stats.answers_malformed = 1;
+    let facts = tensorsim_actors::protocol::RegistrationFacts {
+        netuid: 1,
+        uid: 6,
+        hotkey: HotkeyId(7),
+        replaced: Some(HotkeyId(6)),
+        burn_rao: 1,
+    };
+    record.registrations.push(crate::record::RegistrationRecord { block: 60, facts });
+    record.epochs[1].facts.hyperparameters.kappa = 1;
+    let facts = tensorsim_actors::protocol::RevealFacts { netuid: 1, uid: 0, commit_block: 80, by_extrinsic: false };
+    record.reveals.push(crate::record::RevealRecord { block: 90, facts });
+    let scenario = format!("{SCENARIO}report: {{bonds: true}}\n");
+    let plan = Plan::parse(&scenario, None).expect("a valid scenario");
+    let report = build(&plan, &scenario, &record);
     assert_eq!(keys_sorted(&report.json), Ok(()));
 }
 

@@ -35,10 +35,20 @@ pub struct SubnetPlan {
     pub pool_tao_rao: u64,
 }
 
+/// What a validator holds at genesis, as genesis gives it to the chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GenesisStake {
+    /// TAO the validator stakes: bought as alpha through its subnet's pool (before dTAO, staked
+    /// on root as it is).
+    TaoRao(u64),
+    /// Alpha issued to the validator's stake, not bought (dTAO profiles).
+    AlphaRao(u64),
+}
+
 #[derive(Clone, Debug)]
 pub enum Role {
     Chain,
-    Validator { subnet: usize, policy: ValidatorPolicySpec, stake_rao: u64 },
+    Validator { subnet: usize, policy: ValidatorPolicySpec, stake: GenesisStake },
     Miner { subnet: usize, policy: MinerPolicySpec, model: ModelSpec },
 }
 

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use tensorsim_actors::miner::policies::MinerPolicySpec;
+use tensorsim_actors::ml::task::DataExposure;
+use tensorsim_actors::validator::duplicates::DuplicateRule;
 use tensorsim_actors::validator::policies::ValidatorPolicySpec;
 
 /// An integer in `MIN..=MAX`, refused as it is read.
@@ -40,6 +42,21 @@ impl<'de> Deserialize<'de> for Probability {
         let value = f64::deserialize(deserializer)?;
         if !(0.0..=1.0).contains(&value) {
             return Err(serde::de::Error::custom(format!("{value} is not a probability in [0, 1]")));
+        }
+        Ok(Self(value))
+    }
+}
+
+/// A share in (0, 1]: part of a whole, and not nothing.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, JsonSchema)]
+#[schemars(transparent)]
+pub struct Share(pub f64);
+
+impl<'de> Deserialize<'de> for Share {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = f64::deserialize(deserializer)?;
+        if !(value > 0.0 && value <= 1.0) {
+            return Err(serde::de::Error::custom(format!("{value} is not a share in (0, 1]")));
         }
         Ok(Self(value))
     }
@@ -94,6 +111,18 @@ pub struct Scenario {
     /// The observables that decide pass or fail.
     #[serde(default)]
     pub expect: Vec<Expectation>,
+    /// What the report holds beyond its default.
+    #[serde(default)]
+    pub report: ReportSpec,
+}
+
+/// Opt-in parts of the report.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSpec {
+    /// Every epoch's bonds table (sparse rows by UID): the bulk of a report, so off by default.
+    #[serde(default)]
+    pub bonds: bool,
 }
 
 fn default_profile() -> String {
@@ -223,6 +252,14 @@ pub struct ValidationSpec {
     /// A metagraph sync every this many blocks.
     #[serde(default = "default_sync_interval")]
     pub sync_interval_blocks: Bounded<1, 1_000_000>,
+    /// How answers that copy another miner's are treated: `history` (the default) compares
+    /// answers to the same row across rounds, `round` only within a round, `none` not at all.
+    #[serde(default)]
+    pub duplicates: DuplicateRule,
+    /// Whether the hidden rows stayed private (the default) or leaked to miners, labels and all
+    /// (what a `lookup` miner can have memorised).
+    #[serde(default)]
+    pub data: DataExposure,
 }
 
 fn default_query_interval() -> Bounded<1, 86_400_000> {
@@ -254,6 +291,8 @@ impl Default for ValidationSpec {
             score_alpha: default_score_alpha(),
             weights_interval_blocks: None,
             sync_interval_blocks: default_sync_interval(),
+            duplicates: DuplicateRule::default(),
+            data: DataExposure::default(),
         }
     }
 }
@@ -266,8 +305,22 @@ pub struct ValidatorGroup {
     pub count: Count,
     #[serde(default = "honest_validator")]
     pub policy: ValidatorPolicySpec,
-    /// TAO each validator stakes into the subnet at genesis (bought as alpha through its pool).
-    pub stake_tao: Ladder,
+    /// TAO each validator stakes at genesis, bought as alpha through its subnet's pool in node
+    /// order, so with slippage (before dTAO: TAO staked on root). A group states exactly one of
+    /// `stake_tao`, `stake_alpha` and `stake_share`.
+    #[serde(default)]
+    pub stake_tao: Option<Ladder>,
+    /// Alpha each validator holds at genesis, issued to its stake as it is (no pool, no
+    /// slippage). dTAO profiles only.
+    #[serde(default)]
+    pub stake_alpha: Option<Ladder>,
+    /// The group's share of its subnet's validator stake weight at genesis, in (0, 1], split
+    /// equally among its validators (alpha issued to them; before dTAO, TAO on root). Beside
+    /// groups stating `stake_tao` or `stake_alpha` the shares take their part of the total and
+    /// those groups hold the rest; when every group states a share they sum to 1 and the
+    /// validators hold as much as the pool (`pool_tao`).
+    #[serde(default)]
+    pub stake_share: Option<Share>,
 }
 
 fn honest_validator() -> ValidatorPolicySpec {
@@ -420,6 +473,10 @@ pub struct Expectation {
     /// The actor group, for group observables.
     #[serde(default)]
     pub group: Option<String>,
+    /// Another group of the subnet: the value is then the group's observable divided by this
+    /// group's (undefined, so failing, when this group's is 0), as `incentive_share[sybils/solo]`.
+    #[serde(default)]
+    pub relative_to: Option<String>,
     #[serde(default)]
     pub min: Option<f64>,
     #[serde(default)]
@@ -439,4 +496,6 @@ pub enum Observable {
     RewardShare,
     /// The share of queries that got no answer in time.
     QueryTimeoutRate,
+    /// A miner group's answers that validators' duplicate rule found to be copies, over the run.
+    DuplicateAnswers,
 }

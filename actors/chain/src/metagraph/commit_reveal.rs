@@ -41,6 +41,14 @@ struct WeightCommit {
     sealed: Sealed,
 }
 
+/// What the chain's reveal of timelocked commits did in one block, by UID in UID order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TimelockedReveals {
+    /// Commits opened and applied: the UID and the block that committed it.
+    pub applied: Vec<(u16, u64)>,
+    pub refused: Vec<(u16, CommitRefused)>,
+}
+
 /// Why the chain refuses a commit or a reveal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CommitRefused {
@@ -263,10 +271,10 @@ impl Metagraph {
 
     /// The chain's own reveal of timelocked commits at a block of `epoch` (§3.3 step 3): every
     /// commit whose reveal epoch is `epoch` is opened and applied through the §5.1 checks; older
-    /// ones are dropped. Returns the refusals by UID, in UID order.
-    pub fn reveal_timelocked(&mut self, block: u64, epoch: u64) -> Vec<(u16, CommitRefused)> {
+    /// ones are dropped. Returns what was applied and what refused, by UID in UID order.
+    pub fn reveal_timelocked(&mut self, block: u64, epoch: u64) -> TimelockedReveals {
         let reveal_period = self.reveal_period();
-        let mut refused = Vec::new();
+        let (mut refused, mut applied) = (Vec::new(), Vec::new());
         for caller in 0..self.n() {
             if self.commits.queues[caller].is_empty() {
                 continue;
@@ -279,7 +287,10 @@ impl Metagraph {
                     Sealed::Timelocked(payload) if reveal_epoch == epoch => {
                         let uid = caller as u16;
                         match self.open_timelocked(uid, &payload, block) {
-                            Ok(row) => self.weights[caller] = row,
+                            Ok(row) => {
+                                self.weights[caller] = row;
+                                applied.push((uid, commit.block));
+                            }
                             Err(reason) => refused.push((uid, reason)),
                         }
                     }
@@ -290,7 +301,7 @@ impl Metagraph {
             self.commits.queues[caller] = kept;
             self.commits.refresh(caller);
         }
-        refused
+        TimelockedReveals { applied, refused }
     }
 
     /// The §5.1 checks of an opened timelocked payload. It was sealed when committed, so a UID
@@ -415,10 +426,11 @@ mod tests {
         s.commit_timelocked_weights(0, payload(&[1, 2], &[1, 1]), 10, 3).unwrap();
         s.commit_timelocked_weights(1, payload(&[1, 2], &[1, 1]), 11, 3).unwrap(); // no permit
         s.commit_timelocked_weights(2, payload(&[9], &[1]), 12, 3).unwrap(); // no such UID
-        assert!(s.reveal_timelocked(20, 3).is_empty());
+        assert_eq!(s.reveal_timelocked(20, 3), TimelockedReveals::default());
         assert!(s.weights()[0].is_empty());
 
-        let refused = s.reveal_timelocked(30, 4);
+        let TimelockedReveals { applied, refused } = s.reveal_timelocked(30, 4);
+        assert_eq!(applied, [(0, 10)], "UID 0's commit of block 10");
         assert_eq!(s.weights()[0], vec![(1, 65535), (2, 65535)]);
         assert_eq!(refused.len(), 2);
         assert_eq!(refused[0], (1, CommitRefused::Weights(WeightsRefused::NoValidatorPermit { uid: 1 })));

@@ -11,7 +11,7 @@ use std::fmt;
 mod commit_reveal;
 
 use commit_reveal::CommitQueues;
-pub use commit_reveal::{CommitRefused, UNREVEALED_COMMITS_MAX, WeightsPayload, commit_hash};
+pub use commit_reveal::{CommitRefused, TimelockedReveals, UNREVEALED_COMMITS_MAX, WeightsPayload, commit_hash};
 
 use super::fixed::{I64F64, is_max_weight_limited, u16_max_upscale};
 use super::hyperparameters::{Hyperparameters, InvalidHyperparameter};

@@ -1,22 +1,26 @@
-//! The copycat: it asks another miner and relays the answer as its own. Identical answers earn
-//! once (for the earliest-registered UID), so copying does not pay.
+//! The copycat: it serves a copy of another miner's model, from the block that model was
+//! published on (`delay_blocks`), as copycats on real subnets serve weights pushed to a public
+//! hub. Before that it has nothing to serve. Its answers are its target's, bit for bit, so only a
+//! validator's duplicate rule stands between it and its target's pay.
 
 use crate::miner::{MinerContext, MinerPolicy, Response};
 use crate::policy::Reference;
-use crate::protocol::{NodeId, Query};
+use crate::protocol::Query;
 
-/// The miner it relays: one `group/index` of its subnet that answers on its own (a copycat of a
-/// copycat could forward in a circle).
+/// The miner it copies: one `group/index` of its subnet that trains a model of its own.
 pub(super) fn reference(target: &str) -> Reference<'_> {
     Reference::new("target", target)
 }
 
 pub struct Copycat {
-    pub target: NodeId,
+    pub delay_blocks: u64,
 }
 
 impl MinerPolicy for Copycat {
-    fn respond(&mut self, _ctx: &mut MinerContext, _query: &Query) -> Response {
-        Response::Forward(self.target)
+    fn respond(&mut self, ctx: &mut MinerContext, query: &Query) -> Response {
+        match ctx.model.as_mut() {
+            Some(model) if ctx.block >= self.delay_blocks => Response::Answer(model.answer(&query.rows)),
+            _ => Response::Ignore,
+        }
     }
 }

@@ -8,7 +8,7 @@ pub struct Honest;
 
 impl MinerPolicy for Honest {
     fn respond(&mut self, ctx: &mut MinerContext, query: &Query) -> Response {
-        match ctx.model {
+        match ctx.model.as_mut() {
             Some(model) => Response::Answer(model.answer(&query.rows)),
             None => Response::Ignore,
         }

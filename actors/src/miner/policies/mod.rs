@@ -4,11 +4,13 @@
 //! checks them in its file and adds an arm to [`MinerPolicySpec::validate`]; one that names a
 //! miner, to [`MinerPolicySpec::referenced_miner`]; one that differs at genesis, to
 //! [`MinerPolicySpec::register_at_block`] (registers later) or [`MinerPolicySpec::model_source`]
-//! (is not served a model of its own).
+//! (is not served a model of its own); one that works on one task only, to
+//! [`MinerPolicySpec::digits_only`].
 
 mod copycat;
 mod honest;
 mod intermittent;
+mod lookup;
 mod malformed;
 mod random;
 
@@ -17,8 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use super::MinerPolicy;
 use crate::ml::scoring::Malformed;
+use crate::ml::task::{DataExposure, TaskData};
 use crate::policy::{PolicyError, Reference};
-use crate::protocol::NodeId;
 
 /// A miner policy and its parameters, as a scenario names it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -28,8 +30,13 @@ pub enum MinerPolicySpec {
     Honest,
     /// One model behind every UID of the group (trained once, from the group's stream).
     Sybil,
-    /// Relays another miner's answers (`target`: `group/index`); it trains nothing.
-    Copycat { target: String },
+    /// Serves a copy of another miner's model (`target`: `group/index`) from block
+    /// `delay_blocks` on, when that model is published; it trains nothing and is silent before.
+    Copycat {
+        target: String,
+        #[serde(default)]
+        delay_blocks: u64,
+    },
     /// Random probabilities.
     Random,
     /// Serves a checkpoint of its model after `epochs` of training, never the finished one.
@@ -42,6 +49,9 @@ pub enum MinerPolicySpec {
     /// Answers that are no probability distribution: every class certain (`unnormalised`), a
     /// class too many (`wrong_length`) or no rows (`empty`). Validators give them nothing.
     Malformed { kind: Malformed },
+    /// Its own model, except on rows it has memorised (digits only): the public rows, and the
+    /// hidden ones too when the subnet's `validation.data` is `leaked`.
+    Lookup,
 }
 
 impl MinerPolicySpec {
@@ -79,20 +89,27 @@ impl MinerPolicySpec {
         match self {
             Self::Sybil => ModelSource::SharedByGroup,
             Self::StaleModel { epochs } => ModelSource::Checkpoint { epochs: *epochs },
-            Self::Copycat { .. } | Self::Random | Self::Malformed { .. } => ModelSource::None,
+            Self::Copycat { .. } => ModelSource::Target,
+            Self::Random | Self::Malformed { .. } => ModelSource::None,
             _ => ModelSource::Own,
         }
     }
 
-    /// Whether the policy serves a model (the copycat, random and malformed miners have none).
+    /// Whether the policy serves a model (random and malformed miners have none).
     pub fn has_model(&self) -> bool {
         self.model_source() != ModelSource::None
     }
 
-    /// The miner (`group/index`) whose answers the policy relays (a copycat's target).
+    /// Whether it works on digit subnets only (a lookup: a text context recurs across the text,
+    /// so a table of them is a language model, not a lookup).
+    pub fn digits_only(&self) -> bool {
+        matches!(self, Self::Lookup)
+    }
+
+    /// The miner (`group/index`) whose model the policy serves (a copycat's target).
     pub fn referenced_miner(&self) -> Option<Reference<'_>> {
         let reference = match self {
-            Self::Copycat { target } => copycat::reference(target),
+            Self::Copycat { target, .. } => copycat::reference(target),
             _ => return None,
         };
         Some(reference.under(self.name()))
@@ -108,20 +125,22 @@ pub enum ModelSource {
     SharedByGroup,
     /// Its own, but the checkpoint after at most `epochs` of training (a stale model).
     Checkpoint { epochs: u32 },
-    /// None: it relays another miner's answers, or draws them.
+    /// The model of the miner it names ([`MinerPolicySpec::referenced_miner`]): a copy.
+    Target,
+    /// None: it draws its answers.
     None,
 }
 
-/// The policy `spec` names; `node_of` resolves a `group/index` name to its node.
-pub fn build(spec: &MinerPolicySpec, node_of: &dyn Fn(&str) -> Option<NodeId>) -> Box<dyn MinerPolicy> {
+/// The policy `spec` names, for a miner of a subnet with `task` whose hidden rows are as
+/// `exposure` says.
+pub fn build(spec: &MinerPolicySpec, task: &TaskData, exposure: DataExposure) -> Box<dyn MinerPolicy> {
     match spec {
         MinerPolicySpec::Honest
         | MinerPolicySpec::Sybil
         | MinerPolicySpec::StaleModel { .. }
         | MinerPolicySpec::Sniper { .. } => Box::new(honest::Honest),
-        MinerPolicySpec::Copycat { target } => {
-            Box::new(copycat::Copycat { target: node_of(target).expect("scenario validation resolved the target") })
-        }
+        MinerPolicySpec::Copycat { delay_blocks, .. } => Box::new(copycat::Copycat { delay_blocks: *delay_blocks }),
+        MinerPolicySpec::Lookup => Box::new(lookup::Lookup::new(task, exposure)),
         MinerPolicySpec::Random => Box::new(random::Random),
         MinerPolicySpec::Malformed { kind } => Box::new(malformed::MalformedAnswers { kind: *kind }),
         MinerPolicySpec::Intermittent { period_blocks, online_blocks } => {
@@ -141,7 +160,8 @@ mod tests {
         let specs = [
             (MinerPolicySpec::Honest, "honest"),
             (MinerPolicySpec::Sybil, "sybil"),
-            (MinerPolicySpec::Copycat { target: "m/0".into() }, "copycat"),
+            (MinerPolicySpec::Copycat { target: "m/0".into(), delay_blocks: 0 }, "copycat"),
+            (MinerPolicySpec::Lookup, "lookup"),
             (MinerPolicySpec::Random, "random"),
             (MinerPolicySpec::StaleModel { epochs: 1 }, "stale_model"),
             (MinerPolicySpec::Intermittent { period_blocks: 2, online_blocks: 1 }, "intermittent"),
@@ -204,7 +224,8 @@ mod tests {
             (intermittent(10, 5), ModelSource::Own),
             (MinerPolicySpec::Sybil, ModelSource::SharedByGroup),
             (MinerPolicySpec::StaleModel { epochs: 2 }, ModelSource::Checkpoint { epochs: 2 }),
-            (MinerPolicySpec::Copycat { target: "miners/0".into() }, ModelSource::None),
+            (MinerPolicySpec::Copycat { target: "miners/0".into(), delay_blocks: 9 }, ModelSource::Target),
+            (MinerPolicySpec::Lookup, ModelSource::Own),
             (MinerPolicySpec::Random, ModelSource::None),
             (MinerPolicySpec::Malformed { kind: Malformed::Empty }, ModelSource::None),
         ];
@@ -216,7 +237,7 @@ mod tests {
 
     #[test]
     fn a_copycat_names_its_target_and_no_other_policy_names_a_miner() {
-        let copycat = MinerPolicySpec::Copycat { target: "miners/0".into() };
+        let copycat = MinerPolicySpec::Copycat { target: "miners/0".into(), delay_blocks: 0 };
         assert_eq!(copycat.referenced_miner(), Some(Reference::new("copycat.target", "miners/0")));
         assert_eq!(MinerPolicySpec::Random.referenced_miner(), None);
         assert_eq!(MinerPolicySpec::Sybil.referenced_miner(), None);

@@ -23,10 +23,11 @@ impl ValidatorPolicy for Noisy {
         let mut weights = measured_weights(ctx);
         let best = weights.iter().copied().fold(0.0f64, f64::max);
         for w in weights.iter_mut().filter(|w| **w > 0.0) {
-            // Box–Muller on two 24-bit uniforms; u1 is kept off zero.
+            // Box–Muller on two 24-bit uniforms; u1 is kept off zero. libm's log and cos, not the
+            // platform's, so the weights are the same bits everywhere.
             let u1 = f64::from(unit_f32(ctx.rng)).max(1e-7);
             let u2 = f64::from(unit_f32(ctx.rng));
-            let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+            let z = (-2.0 * libm::log(u1)).sqrt() * libm::cos(std::f64::consts::TAU * u2);
             *w = (*w + self.sigma * best * z).max(0.0);
         }
         Some(weights)

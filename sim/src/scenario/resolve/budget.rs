@@ -1,8 +1,11 @@
-//! Stage 4, genesis budget: the TAO genesis creates (validators' stakes, subnet pools, and a
-//! balance for every node and every subnet owner) stays within the 21 M supply.
+//! Stage 5, genesis budget: the TAO genesis creates (validators' TAO stakes, subnet pools, and a
+//! balance for every node and every subnet owner) stays within the 21 M supply. Alpha held at
+//! genesis is no TAO (stage 2 keeps a subnet's alpha within its own 21 M).
 
 use crate::scenario::error::{ScenarioError, invalid};
-use crate::scenario::plan::{ACTOR_BALANCE_TAO, GENESIS_TAO_MAX, NodePlan, RAO_PER_TAO, Role, SubnetPlan};
+use crate::scenario::plan::{
+    ACTOR_BALANCE_TAO, GENESIS_TAO_MAX, GenesisStake, NodePlan, RAO_PER_TAO, Role, SubnetPlan,
+};
 
 pub(super) fn check(subnets: &[SubnetPlan], nodes: &[NodePlan]) -> Result<(), ScenarioError> {
     let genesis_tao = genesis_tao(subnets, nodes);
@@ -21,7 +24,7 @@ fn genesis_tao(subnets: &[SubnetPlan], nodes: &[NodePlan]) -> f64 {
     let staked: f64 = nodes
         .iter()
         .map(|node| match node.role {
-            Role::Validator { stake_rao, .. } => stake_rao as f64 / RAO_PER_TAO,
+            Role::Validator { stake: GenesisStake::TaoRao(tao_rao), .. } => tao_rao as f64 / RAO_PER_TAO,
             _ => 0.0,
         })
         .sum();
@@ -34,13 +37,13 @@ mod tests {
     use tensorsim_chain::profile::profile_by_name;
 
     use super::check;
-    use crate::scenario::resolve::fixtures::{error, scenario_with};
-    use crate::scenario::resolve::{groups, subnets};
+    use crate::scenario::resolve::fixtures::{error, nodes, scenario_with};
+    use crate::scenario::resolve::subnets;
     use crate::scenario::types::Scenario;
 
     fn checked(scenario: &Scenario) -> Result<(), crate::scenario::ScenarioError> {
         let subnets = subnets::resolve(&scenario.subnets, profile_by_name("head-2026").unwrap()).unwrap();
-        check(&subnets, &groups::resolve(&scenario.subnets).unwrap())
+        check(&subnets, &nodes(scenario))
     }
 
     // The fixture holds 100 TAO of the cabal's stake, a 100 000 TAO pool and 11 balances of

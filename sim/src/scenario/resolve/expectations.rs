@@ -1,8 +1,9 @@
-//! Stage 8, expectations: each names a subnet and a group that exist, a group where its
-//! observable is read on one, and a bound.
+//! Stage 9, expectations: each names a subnet and a group that exist, a group where its
+//! observable is read on one, a reference group of the same subnet only for a group observable,
+//! and a bound.
 
 use crate::scenario::error::{ScenarioError, invalid};
-use crate::scenario::plan::{NodePlan, SubnetPlan};
+use crate::scenario::plan::{NodePlan, Role, SubnetPlan};
 use crate::scenario::types::{Expectation, Observable};
 
 pub(super) fn check(
@@ -26,6 +27,7 @@ pub(super) fn check(
             }
             _ => {}
         }
+        check_reference(expectation, &path, subnets, nodes)?;
         if expectation.min.is_none() && expectation.max.is_none() {
             return invalid(&path, "an expectation needs min, max or both");
         }
@@ -33,8 +35,41 @@ pub(super) fn check(
     Ok(())
 }
 
+/// `relative_to` names another group of the expectation's subnet, on a group observable.
+fn check_reference(
+    expectation: &Expectation,
+    path: &str,
+    subnets: &[SubnetPlan],
+    nodes: &[NodePlan],
+) -> Result<(), ScenarioError> {
+    let Some(reference) = &expectation.relative_to else { return Ok(()) };
+    let field = format!("{path}.relative_to");
+    if !read_on_a_group(expectation.observable) {
+        return invalid(field, "only an observable read on a group can be relative to another group");
+    }
+    if expectation.group.as_ref() == Some(reference) {
+        return invalid(field, "a group relative to itself is always 1");
+    }
+    let subnet =
+        expectation.subnet.as_ref().map_or(0, |name| subnets.iter().position(|s| &s.name == name).unwrap_or(0));
+    let on_subnet = |node: &NodePlan| match node.role {
+        Role::Validator { subnet: s, .. } | Role::Miner { subnet: s, .. } => s == subnet,
+        Role::Chain => false,
+    };
+    if !nodes.iter().any(|n| &n.group == reference && on_subnet(n)) {
+        return invalid(field, format!("no actor group {reference:?} on subnet {:?}", subnets[subnet].name));
+    }
+    Ok(())
+}
+
 fn read_on_a_group(observable: Observable) -> bool {
-    matches!(observable, Observable::RelativeDividendRate | Observable::IncentiveShare | Observable::RewardShare)
+    matches!(
+        observable,
+        Observable::RelativeDividendRate
+            | Observable::IncentiveShare
+            | Observable::RewardShare
+            | Observable::DuplicateAnswers
+    )
 }
 
 #[cfg(test)]
@@ -42,15 +77,15 @@ mod tests {
     use tensorsim_chain::profile::profile_by_name;
 
     use super::check;
-    use crate::scenario::resolve::fixtures::{error, scenario, scenario_with};
-    use crate::scenario::resolve::{groups, subnets};
+    use crate::scenario::resolve::fixtures::{error, nodes, scenario, scenario_with};
+    use crate::scenario::resolve::subnets;
     use crate::scenario::types::Scenario;
 
     const EXPECTATION: &str = "{observable: incentive_share, group: miners, min: 0.1}";
 
     fn checked(scenario: &Scenario) -> Result<(), crate::scenario::ScenarioError> {
         let subnets = subnets::resolve(&scenario.subnets, profile_by_name("head-2026").unwrap()).unwrap();
-        check(&scenario.expect, &subnets, &groups::resolve(&scenario.subnets).unwrap())
+        check(&scenario.expect, &subnets, &nodes(scenario))
     }
 
     fn expecting(expectation: &str) -> Result<(), crate::scenario::ScenarioError> {
@@ -84,6 +119,36 @@ mod tests {
         assert_eq!(
             error(expecting("{observable: reward_share, min: 0.1}")),
             "expect[0].group: this observable is read on a group"
+        );
+    }
+
+    #[test]
+    fn a_group_observable_relative_to_another_group_of_the_subnet_is_accepted() {
+        let relative = "{observable: incentive_share, group: copycat, relative_to: miners, max: 0.1}";
+        assert_eq!(expecting(relative), Ok(()));
+    }
+
+    #[test]
+    fn a_reference_group_that_the_subnet_does_not_have_is_refused() {
+        assert_eq!(
+            error(expecting("{observable: reward_share, group: copycat, relative_to: ghosts, max: 0.1}")),
+            "expect[0].relative_to: no actor group \"ghosts\" on subnet \"digits\""
+        );
+    }
+
+    #[test]
+    fn a_reference_group_on_an_observable_of_the_subnet_is_refused() {
+        assert_eq!(
+            error(expecting("{observable: query_timeout_rate, relative_to: miners, max: 0.1}")),
+            "expect[0].relative_to: only an observable read on a group can be relative to another group"
+        );
+    }
+
+    #[test]
+    fn a_group_relative_to_itself_is_refused() {
+        assert_eq!(
+            error(expecting("{observable: incentive_share, group: miners, relative_to: miners, max: 2}")),
+            "expect[0].relative_to: a group relative to itself is always 1"
         );
     }
 

@@ -1,4 +1,4 @@
-//! Stage 6, faults: each fault's targets resolved to nodes, its end after its start, and what
+//! Stage 7, faults: each fault's targets resolved to nodes, its end after its start, and what
 //! the report says of it. A fault with an end (a restart, a heal) is two entries of the schedule;
 //! the block producer's own faults also go to the chain node.
 
@@ -211,14 +211,13 @@ mod tests {
 
     use super::{FaultPlan, resolve};
     use crate::scenario::plan::NodeFault;
-    use crate::scenario::resolve::fixtures::{error, scenario, scenario_with};
-    use crate::scenario::resolve::groups;
+    use crate::scenario::resolve::fixtures::{error, nodes, scenario, scenario_with};
     use crate::scenario::types::Scenario;
 
     const CRASH: &str = "crash: {node: miners/1, at_block: 5, restart_at_block: 8}";
 
     fn faults(scenario: &Scenario) -> Result<FaultPlan, crate::scenario::ScenarioError> {
-        resolve(&scenario.faults, &groups::resolve(&scenario.subnets).unwrap())
+        resolve(&scenario.faults, &nodes(scenario))
     }
 
     /// The fixture with its one fault replaced by `fault`.

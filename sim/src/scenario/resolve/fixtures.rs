@@ -1,6 +1,10 @@
 //! A small valid scenario for the stages' tests, and the same with one mistake in it.
 
+use tensorsim_chain::profile::profile_by_name;
+
+use super::{groups, stakes, subnets};
 use crate::scenario::error::ScenarioError;
+use crate::scenario::plan::NodePlan;
 use crate::scenario::types::Scenario;
 
 /// One subnet: 3 validators (2 honest, a cabal of `friends`), 6 miners (a copycat of `miners/0`
@@ -51,4 +55,13 @@ pub fn scenario() -> Scenario {
 /// The error a stage gave, which must be one.
 pub fn error<T: std::fmt::Debug>(result: Result<T, ScenarioError>) -> String {
     result.expect_err("the stage refuses it").0
+}
+
+/// The scenario's nodes, through the stages before them (subnets, stakes, groups) under HEAD,
+/// which must accept it up to the groups stage.
+pub fn nodes(scenario: &Scenario) -> Vec<NodePlan> {
+    let profile = profile_by_name("head-2026").unwrap();
+    let subnets = subnets::resolve(&scenario.subnets, profile).expect("the subnets resolve");
+    let stakes = stakes::resolve(&scenario.subnets, &subnets, profile).expect("the stakes resolve");
+    groups::resolve(&scenario.subnets, &stakes).expect("the groups resolve")
 }

@@ -1,6 +1,6 @@
-//! Stage 2, groups: every group becomes its nodes (`group/0`, `group/1`, …), in scenario order
-//! after the chain (node 0). Group names are unique, stakes within the supply, model recipes within
-//! range, and each policy checks its own parameters.
+//! Stage 3, groups: every group becomes its nodes (`group/0`, `group/1`, …), in scenario order
+//! after the chain (node 0), validators with the stakes stage 2 resolved. Group names are unique,
+//! model recipes within range, and each policy checks its own parameters.
 
 use std::collections::BTreeSet;
 
@@ -8,24 +8,25 @@ use tensorsim_actors::ml::CONTRACTION_MAX;
 use tensorsim_actors::ml::task::ModelSpec;
 use tensorsim_actors::policy::PolicyError;
 
+use super::stakes::Stakes;
 use crate::scenario::error::{ScenarioError, invalid};
-use crate::scenario::plan::{CHAIN_NODE, GENESIS_TAO_MAX, NODES_MAX, NodePlan, RAO_PER_TAO, Role};
-use crate::scenario::types::{MinerGroup, ModelRecipe, SubnetSpec, ValidatorGroup};
+use crate::scenario::plan::{CHAIN_NODE, GenesisStake, NODES_MAX, NodePlan, Role};
+use crate::scenario::types::{MinerGroup, ModelRecipe, SubnetSpec, TaskSpec, ValidatorGroup};
 
 /// Every node: the chain, then each subnet's validators and miners, group by group.
-pub(super) fn resolve(specs: &[SubnetSpec]) -> Result<Vec<NodePlan>, ScenarioError> {
+pub(super) fn resolve(specs: &[SubnetSpec], stakes: &Stakes) -> Result<Vec<NodePlan>, ScenarioError> {
     let mut names = BTreeSet::from([CHAIN_NODE.to_string()]);
     let mut nodes = vec![NodePlan { name: CHAIN_NODE.into(), group: CHAIN_NODE.into(), role: Role::Chain }];
     for (subnet, spec) in specs.iter().enumerate() {
         for (g, group) in spec.validators.iter().enumerate() {
             let path = format!("subnets[{subnet}].validators[{g}]");
             check_name(&group.name, &mut names, &path)?;
-            add(&mut nodes, validators(subnet, group, &path)?)?;
+            add(&mut nodes, validators(subnet, group, &stakes[subnet][g], &path)?)?;
         }
         for (g, group) in spec.miners.iter().enumerate() {
             let path = format!("subnets[{subnet}].miners[{g}]");
             check_name(&group.name, &mut names, &path)?;
-            add(&mut nodes, miners(subnet, group, &path)?)?;
+            add(&mut nodes, miners(subnet, spec.task, group, &path)?)?;
         }
     }
     Ok(nodes)
@@ -54,23 +55,30 @@ fn add(nodes: &mut Vec<NodePlan>, group: Vec<NodePlan>) -> Result<(), ScenarioEr
     Ok(())
 }
 
-fn validators(subnet: usize, group: &ValidatorGroup, path: &str) -> Result<Vec<NodePlan>, ScenarioError> {
-    if group.stake_tao.max() > GENESIS_TAO_MAX {
-        return invalid(format!("{path}.stake_tao"), "above the 21 M TAO supply");
-    }
+/// The group's validators; `stakes` holds each member's, in order.
+fn validators(
+    subnet: usize,
+    group: &ValidatorGroup,
+    stakes: &[GenesisStake],
+    path: &str,
+) -> Result<Vec<NodePlan>, ScenarioError> {
     group.policy.validate().or_else(|error| policy_invalid(path, error))?;
-    let count = group.count.get();
-    let member = |i: u64| {
-        let stake_rao = (group.stake_tao.at(i, count) * RAO_PER_TAO).round() as u64;
-        let role = Role::Validator { subnet, policy: group.policy.clone(), stake_rao };
+    let member = |(i, stake): (usize, &GenesisStake)| {
+        let role = Role::Validator { subnet, policy: group.policy.clone(), stake: *stake };
         NodePlan { name: format!("{}/{i}", group.name), group: group.name.clone(), role }
     };
-    Ok((0..count).map(member).collect())
+    Ok(stakes.iter().enumerate().map(member).collect())
 }
 
-fn miners(subnet: usize, group: &MinerGroup, path: &str) -> Result<Vec<NodePlan>, ScenarioError> {
+fn miners(subnet: usize, task: TaskSpec, group: &MinerGroup, path: &str) -> Result<Vec<NodePlan>, ScenarioError> {
     check_recipe(&group.model, path)?;
     group.policy.validate().or_else(|error| policy_invalid(path, error))?;
+    if group.policy.digits_only() && task != TaskSpec::Digits {
+        return invalid(
+            format!("{path}.policy.{}", group.policy.name()),
+            "works on digits subnets only (a text context recurs across the text: a table of them is a language model, not a lookup)",
+        );
+    }
     let (recipe, count) = (&group.model, group.count.get());
     let member = |i: u64| {
         let model = ModelSpec {
@@ -105,27 +113,44 @@ fn policy_invalid(path: &str, error: PolicyError) -> Result<(), ScenarioError> {
 
 #[cfg(test)]
 mod tests {
+    use tensorsim_chain::profile::profile_by_name;
+
     use super::resolve;
-    use crate::scenario::plan::{NodePlan, Role};
+    use crate::scenario::plan::{GenesisStake, NodePlan, Role};
     use crate::scenario::resolve::fixtures::{error, scenario_with};
-    use crate::scenario::types::Scenario;
+    use crate::scenario::resolve::{stakes, subnets};
+    use crate::scenario::types::{Scenario, SubnetSpec};
 
     fn nodes(scenario: &Scenario) -> Result<Vec<NodePlan>, crate::scenario::ScenarioError> {
-        resolve(&scenario.subnets)
+        let profile = profile_by_name("head-2026").unwrap();
+        let subnets = subnets::resolve(&scenario.subnets, profile).unwrap();
+        resolve(&scenario.subnets, &stakes::resolve(&scenario.subnets, &subnets, profile).unwrap())
+    }
+
+    /// The nodes with no stake, for scenarios an earlier stage would refuse (too many UIDs).
+    fn nodes_unstaked(scenario: &Scenario) -> Result<Vec<NodePlan>, crate::scenario::ScenarioError> {
+        let subnet_stakes = |subnet: &SubnetSpec| {
+            subnet.validators.iter().map(|group| vec![GenesisStake::TaoRao(0); group.count.get() as usize]).collect()
+        };
+        resolve(&scenario.subnets, &scenario.subnets.iter().map(subnet_stakes).collect())
     }
 
     #[test]
-    fn a_validator_ladder_spreads_stakes_from_the_first_to_the_last() {
+    fn each_validator_carries_its_own_stake_of_the_groups_ladder() {
         let nodes =
             nodes(&scenario_with("count: 2, stake_tao: 1000", "count: 3, stake_tao: {from: 100, to: 300}")).unwrap();
-        let stakes: Vec<u64> = nodes
+        let stakes: Vec<(&str, GenesisStake)> = nodes
             .iter()
             .filter_map(|node| match node.role {
-                Role::Validator { stake_rao, .. } if node.group == "honest" => Some(stake_rao),
+                Role::Validator { stake, .. } => Some((node.name.as_str(), stake)),
                 _ => None,
             })
             .collect();
-        assert_eq!(stakes, [100_000_000_000, 200_000_000_000, 300_000_000_000]);
+        let tao = |tao: u64| GenesisStake::TaoRao(tao * 1_000_000_000);
+        assert_eq!(
+            stakes,
+            [("honest/0", tao(100)), ("honest/1", tao(200)), ("honest/2", tao(300)), ("cabal/0", tao(100))]
+        );
     }
 
     #[test]
@@ -168,14 +193,6 @@ mod tests {
     }
 
     #[test]
-    fn a_stake_above_the_supply_is_refused() {
-        assert_eq!(
-            error(nodes(&scenario_with("stake_tao: 100}", "stake_tao: {from: 1, to: 21000001}}"))),
-            "subnets[0].validators[1].stake_tao: above the 21 M TAO supply"
-        );
-    }
-
-    #[test]
     fn a_noisy_validator_with_a_negative_sigma_is_refused_at_its_sigma() {
         let scenario =
             scenario_with("name: honest, count: 2,", "name: honest, count: 2, policy: {noisy: {sigma: -1}},");
@@ -198,6 +215,17 @@ mod tests {
     }
 
     #[test]
+    fn a_lookup_miner_on_a_text_subnet_is_refused_at_its_policy() {
+        let mut scenario = scenario_with("{name: friends, count: 1}", "{name: friends, count: 1, policy: lookup}");
+        assert!(nodes(&scenario).is_ok(), "on digits");
+        scenario.subnets[0].task = crate::scenario::types::TaskSpec::Text;
+        assert_eq!(
+            error(nodes(&scenario)),
+            "subnets[0].miners[1].policy.lookup: works on digits subnets only (a text context recurs across the text: a table of them is a language model, not a lookup)"
+        );
+    }
+
+    #[test]
     fn a_model_recipe_out_of_range_is_refused_at_its_field() {
         let scenario =
             scenario_with("{name: friends, count: 1}", "{name: friends, count: 1, model: {data_percent: 0}}");
@@ -211,9 +239,9 @@ mod tests {
         // The chain, 3 validators, 4096 and 4096 miners: 8196 nodes (and 3 more after them).
         let scenario =
             scenario_with("{name: miners, count: 3}", "{name: miners, count: 4096}\n      - {name: more, count: 4096}");
-        assert_eq!(error(nodes(&scenario)), "subnets: more than 8192 nodes in all, the limit of a run");
+        assert_eq!(error(nodes_unstaked(&scenario)), "subnets: more than 8192 nodes in all, the limit of a run");
         let scenario =
             scenario_with("{name: miners, count: 3}", "{name: miners, count: 4096}\n      - {name: more, count: 4089}");
-        assert_eq!(nodes(&scenario).unwrap().len(), 8_192);
+        assert_eq!(nodes_unstaked(&scenario).unwrap().len(), 8_192);
     }
 }

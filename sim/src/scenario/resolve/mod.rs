@@ -1,5 +1,5 @@
-//! From a parsed [`Scenario`] to a [`Plan`], stage by stage: subnets → groups → references →
-//! genesis budget → duration → faults → upgrades → expectations. Each stage reads what the ones
+//! From a parsed [`Scenario`] to a [`Plan`], stage by stage: subnets → stakes → groups →
+//! references → genesis budget → duration → faults → upgrades → expectations. Each stage reads what the ones
 //! before it resolved and refuses the first thing wrong with its field's path, so a scenario's
 //! errors come in that order.
 
@@ -11,6 +11,7 @@ mod fixtures;
 mod groups;
 mod lookup;
 mod references;
+mod stakes;
 mod subnets;
 mod upgrades;
 
@@ -26,7 +27,8 @@ pub(super) fn resolve(scenario: Scenario, seed: Option<u64>) -> Result<Plan, Sce
     let profile = lookup::profile_named(&scenario.profile, "profile")?;
     check_sizes(&scenario)?;
     let subnets = subnets::resolve(&scenario.subnets, profile)?;
-    let nodes = groups::resolve(&scenario.subnets)?;
+    let stakes = stakes::resolve(&scenario.subnets, &subnets, profile)?;
+    let nodes = groups::resolve(&scenario.subnets, &stakes)?;
     references::check(&scenario.subnets, &nodes)?;
     budget::check(&subnets, &nodes)?;
     let blocks = duration_blocks(scenario.duration, &subnets)?;

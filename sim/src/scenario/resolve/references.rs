@@ -1,6 +1,6 @@
-//! Stage 3, references: the actors a policy names exist where it needs them. A cabal's miner
+//! Stage 4, references: the actors a policy names exist where it needs them. A cabal's miner
 //! groups are groups of its own subnet; a copycat's target is one miner of its own subnet that
-//! answers on its own.
+//! trains a model of its own.
 
 use super::lookup;
 use crate::scenario::error::{ScenarioError, invalid};
@@ -22,24 +22,25 @@ pub(super) fn check(specs: &[SubnetSpec], nodes: &[NodePlan]) -> Result<(), Scen
         for (g, group) in spec.miners.iter().enumerate() {
             if let Some(reference) = group.policy.referenced_miner() {
                 let path = format!("subnets[{subnet}].miners[{g}].policy.{}", reference.field);
-                check_relayed(subnet, reference.name, nodes, &path)?;
+                check_copied(subnet, reference.name, nodes, &path)?;
             }
         }
     }
     Ok(())
 }
 
-/// `target` is one miner of `subnet` that relays nobody: a relay of a relay could forward in a
-/// circle.
-fn check_relayed(subnet: usize, target: &str, nodes: &[NodePlan], path: &str) -> Result<(), ScenarioError> {
+/// `target` is one miner of `subnet` with a model of its own: a copy of a copy is the same copy,
+/// and a miner without a model has nothing to copy.
+fn check_copied(subnet: usize, target: &str, nodes: &[NodePlan], path: &str) -> Result<(), ScenarioError> {
     let targets = lookup::nodes_named(nodes, target, path)?;
-    let answers_itself = targets.len() == 1
+    let trains = targets.len() == 1
         && matches!(&nodes[targets[0] as usize].role,
-            Role::Miner { subnet: its_subnet, policy, .. } if *its_subnet == subnet && policy.referenced_miner().is_none());
-    if !answers_itself {
+            Role::Miner { subnet: its_subnet, policy, .. }
+                if *its_subnet == subnet && policy.has_model() && policy.referenced_miner().is_none());
+    if !trains {
         return invalid(
             path,
-            format!("{target:?} is not one miner (group/index) of this subnet that serves answers of its own"),
+            format!("{target:?} is not one miner (group/index) of this subnet that trains a model of its own"),
         );
     }
     Ok(())
@@ -48,12 +49,11 @@ fn check_relayed(subnet: usize, target: &str, nodes: &[NodePlan], path: &str) ->
 #[cfg(test)]
 mod tests {
     use super::check;
-    use crate::scenario::resolve::fixtures::{error, scenario, scenario_with};
-    use crate::scenario::resolve::groups;
+    use crate::scenario::resolve::fixtures::{error, nodes, scenario, scenario_changed, scenario_with};
     use crate::scenario::types::Scenario;
 
     fn checked(scenario: &Scenario) -> Result<(), crate::scenario::ScenarioError> {
-        check(&scenario.subnets, &groups::resolve(&scenario.subnets).unwrap())
+        check(&scenario.subnets, &nodes(scenario))
     }
 
     #[test]
@@ -79,7 +79,7 @@ mod tests {
         );
         assert_eq!(
             error(checked(&scenario)),
-            "subnets[0].miners[1].policy.copycat.target: \"copycat/0\" is not one miner (group/index) of this subnet that serves answers of its own"
+            "subnets[0].miners[1].policy.copycat.target: \"copycat/0\" is not one miner (group/index) of this subnet that trains a model of its own"
         );
     }
 
@@ -90,7 +90,7 @@ mod tests {
             assert_eq!(
                 error(checked(&scenario)),
                 format!(
-                    "subnets[0].miners[2].policy.copycat.target: \"{target}\" is not one miner (group/index) of this subnet that serves answers of its own"
+                    "subnets[0].miners[2].policy.copycat.target: \"{target}\" is not one miner (group/index) of this subnet that trains a model of its own"
                 )
             );
         }
@@ -107,10 +107,22 @@ mod tests {
             group.name += "2";
         }
         scenario.subnets.push(second);
-        // Its copycat still relays miners/0, a miner of the first subnet.
+        // Its copycat still copies miners/0, a miner of the first subnet.
         assert_eq!(
             error(checked(&scenario)),
-            "subnets[1].miners[2].policy.copycat.target: \"miners/0\" is not one miner (group/index) of this subnet that serves answers of its own"
+            "subnets[1].miners[2].policy.copycat.target: \"miners/0\" is not one miner (group/index) of this subnet that trains a model of its own"
+        );
+    }
+
+    #[test]
+    fn a_copycat_of_a_miner_without_a_model_is_refused() {
+        let scenario = scenario_changed(&[
+            ("{name: friends, count: 1}", "{name: friends, count: 1, policy: random}"),
+            ("target: miners/0", "target: friends/0"),
+        ]);
+        assert_eq!(
+            error(checked(&scenario)),
+            "subnets[0].miners[2].policy.copycat.target: \"friends/0\" is not one miner (group/index) of this subnet that trains a model of its own"
         );
     }
 

@@ -1,4 +1,4 @@
-//! Stage 7, upgrades: each runtime upgrade's profile, and every subnet's hyperparameters after
+//! Stage 8, upgrades: each runtime upgrade's profile, and every subnet's hyperparameters after
 //! it; the report lists each upgrade among the faults.
 
 use tensorsim_actors::chain_node::Upgrade;

@@ -1,0 +1,459 @@
+//! How a validator treats a miner whose answers are another's: k UIDs serving one model (sybils),
+//! or a UID serving a copy of another miner's published model (a copycat). A subnet that pays
+//! each of them as much as the original pays k times for one model.
+//!
+//! The `history` rule compares answers to the same row across rounds (a validator re-asks the
+//! rows of its private pool), within a tolerance, on the rows that tell models apart. Two miners
+//! whose answers match on nearly every such row they share are one model; only one of them earns:
+//! the one that answered more of those shared rows first, so that one row decides nothing and the
+//! miner that served the model first keeps the credit.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::fingerprint::fnv1a;
+use crate::ml::task::{RowId, VALIDATION_POOL_ROWS};
+use tensorsim_chain::accounts::HotkeyId;
+
+/// The duplicate rule of a subnet's validators, so that designs can be compared.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateRule {
+    /// Every answer is scored on its own: k UIDs serving one model earn k times.
+    None,
+    /// Identical answers within one round earn once, for the earliest-registered UID. It misses
+    /// copies never sampled in the same round, and a copy that changes one value.
+    Round,
+    /// Answers to the same row compared across rounds, within a tolerance (the module's doc).
+    #[default]
+    History,
+}
+
+/// Answers remembered per row; later miners' answers to a full row are not compared.
+pub const CLAIMS_PER_ROW_MAX: usize = 256;
+/// Pairs of miners whose answers matched on a row; beyond it, new pairs are not tracked.
+pub const PAIRS_MAX: usize = 1 << 20;
+/// A row whose largest probability is above this (p ≈ 0.99) is neither compared nor remembered:
+/// two confident models differ there only by rounding, and honest models must never be judged
+/// one.
+pub const INFORMATIVE_MAX: u16 = 64_880;
+/// Two answers to a row match when no class differs by more than this (p ≈ 0.001): a copy that
+/// changes a few values a little is still a copy.
+pub const TOLERANCE: u16 = 64;
+/// Informative rows two miners must share before they can be judged one model.
+pub const SHARED_ROWS_MIN: u32 = 8;
+/// The share of the shared rows that must match, in percent.
+pub const MATCHED_PERCENT_MIN: u32 = 90;
+
+/// One reply of a round, well-formed, as the duplicate rules read it.
+pub struct Answer<'a> {
+    pub uid: u16,
+    pub hotkey: HotkeyId,
+    /// The block its UID registered at (the `round` rule credits the earliest).
+    pub registered_at: u64,
+    pub rows: &'a [Vec<u16>],
+}
+
+/// A validator's duplicate rule and what it remembers.
+pub struct Duplicates {
+    rule: DuplicateRule,
+    memory: AnswerMemory,
+}
+
+impl Duplicates {
+    pub fn new(rule: DuplicateRule) -> Self {
+        Self { rule, memory: AnswerMemory::default() }
+    }
+
+    /// The UIDs of a round's `answers` (in arrival order, to rows `ids`) that earn nothing as
+    /// copies.
+    pub fn copies(&mut self, ids: &[RowId], answers: &[Answer]) -> BTreeSet<u16> {
+        match self.rule {
+            DuplicateRule::None => BTreeSet::new(),
+            DuplicateRule::Round => copies_within_round(answers),
+            DuplicateRule::History => {
+                for answer in answers {
+                    self.memory.record(answer.hotkey, ids, answer.rows);
+                }
+                answers.iter().filter(|a| self.memory.is_copy(a.hotkey)).map(|a| a.uid).collect()
+            }
+        }
+    }
+
+    /// Forgets the miners no longer registered: their answers stop holding row slots, and a copy
+    /// of a miner that left earns again.
+    pub fn retain(&mut self, registered: &BTreeSet<HotkeyId>) {
+        self.memory.retain(registered);
+    }
+
+    /// What it remembers, for the validator's disk: a validator that forgot who answered first
+    /// after a crash would let a copycat race its target again.
+    pub fn encode(&self, disk: &mut Vec<u8>) {
+        self.memory.encode(disk);
+    }
+
+    /// The memory `encode` wrote at the start of `disk`; a fresh one when `disk` is not that.
+    pub fn restore(&mut self, disk: &[u8]) {
+        self.memory = AnswerMemory::decode(&mut Reader(disk)).unwrap_or_default();
+    }
+}
+
+/// Little-endian fields off the front of a byte slice; `None` once it runs short.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*head)
+    }
+    fn u16(&mut self) -> Option<u16> {
+        self.take().map(u16::from_le_bytes)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take().map(u32::from_le_bytes)
+    }
+    fn u64(&mut self) -> Option<u64> {
+        self.take().map(u64::from_le_bytes)
+    }
+    /// A count of items of at least `item_bytes` each: never more than the bytes left hold.
+    fn count(&mut self, item_bytes: usize) -> Option<usize> {
+        let n = self.u32()? as usize;
+        (n.saturating_mul(item_bytes) <= self.0.len()).then_some(n)
+    }
+}
+
+/// The `round` rule: of identical answers, all but the earliest-registered (then lowest) UID's.
+fn copies_within_round(answers: &[Answer]) -> BTreeSet<u16> {
+    let fingerprint =
+        |rows: &[Vec<u16>]| fnv1a(rows.iter().flat_map(|row| row.iter().flat_map(|v| v.to_le_bytes()).chain([0xff])));
+    let mut first: BTreeMap<u64, (u64, u16)> = BTreeMap::new();
+    for answer in answers {
+        let claim = (answer.registered_at, answer.uid);
+        first.entry(fingerprint(answer.rows)).and_modify(|c| *c = (*c).min(claim)).or_insert(claim);
+    }
+    answers.iter().filter(|a| first[&fingerprint(a.rows)].1 != a.uid).map(|a| a.uid).collect()
+}
+
+/// The miners' first informative answers to one row, in arrival order; the answers in one
+/// buffer, `classes` each, since they are the bulk of a validator's memory.
+#[derive(Default)]
+struct RowClaims {
+    hotkeys: Vec<HotkeyId>,
+    answers: Vec<u16>,
+}
+
+impl RowClaims {
+    fn claims(&self) -> impl Iterator<Item = (HotkeyId, &[u16])> {
+        let classes = self.answers.len() / self.hotkeys.len().max(1);
+        self.hotkeys.iter().copied().zip(self.answers.chunks_exact(classes.max(1)))
+    }
+
+    fn push(&mut self, hotkey: HotkeyId, answer: &[u16]) {
+        debug_assert!(self.hotkeys.is_empty() || self.answers.len() / self.hotkeys.len() == answer.len());
+        self.hotkeys.push(hotkey);
+        self.answers.extend_from_slice(answer);
+    }
+
+    fn retain(&mut self, live: impl Fn(HotkeyId) -> bool) {
+        let (mut hotkeys, mut answers) = (Vec::new(), Vec::new());
+        for (hotkey, answer) in self.claims().filter(|&(hotkey, _)| live(hotkey)) {
+            hotkeys.push(hotkey);
+            answers.extend_from_slice(answer);
+        }
+        (self.hotkeys, self.answers) = (hotkeys, answers);
+    }
+}
+
+/// What two miners' answers to the rows they share say; `first[0]` counts matched rows the
+/// lower hotkey answered first, `first[1]` the higher.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct PairEvidence {
+    shared: u32,
+    matched: u32,
+    first: [u32; 2],
+}
+
+impl PairEvidence {
+    fn one_model(&self) -> bool {
+        self.shared >= SHARED_ROWS_MIN && self.matched * 100 >= self.shared * MATCHED_PERCENT_MIN
+    }
+}
+
+#[derive(Default)]
+struct AnswerMemory {
+    /// Per row, the first informative answer of each miner.
+    rows: BTreeMap<RowId, RowClaims>,
+    /// By (lower, higher) hotkey.
+    pairs: BTreeMap<(HotkeyId, HotkeyId), PairEvidence>,
+    /// (copy, original), as the evidence stands.
+    copies: BTreeSet<(HotkeyId, HotkeyId)>,
+    /// Each miner's first recorded answer, in arrival order: it breaks a tie of evidence.
+    first_seen: BTreeMap<HotkeyId, u64>,
+    recorded: u64,
+}
+
+/// Whether an answer to a row can tell models apart.
+fn informative(answer: &[u16]) -> bool {
+    answer.iter().all(|&p| p <= INFORMATIVE_MAX)
+}
+
+fn same(a: &[u16], b: &[u16]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| x.abs_diff(y) <= TOLERANCE)
+}
+
+impl AnswerMemory {
+    /// Records `hotkey`'s informative answers to rows `ids` and updates the evidence of every
+    /// pair that shares one of them. A miner's second answer to a row is not recorded: each
+    /// shared row counts once.
+    fn record(&mut self, hotkey: HotkeyId, ids: &[RowId], answer: &[Vec<u16>]) {
+        assert_eq!(ids.len(), answer.len(), "a well-formed answer has a row per query row");
+        self.first_seen.entry(hotkey).or_insert(self.recorded);
+        self.recorded += 1;
+        let mut touched = Vec::new();
+        for (&row, values) in ids.iter().zip(answer).filter(|(_, values)| informative(values)) {
+            let claims = self.rows.entry(row).or_default();
+            if claims.hotkeys.len() >= CLAIMS_PER_ROW_MAX || claims.hotkeys.contains(&hotkey) {
+                continue;
+            }
+            for (earlier, earlier_answer) in claims.claims() {
+                let key = (earlier.min(hotkey), earlier.max(hotkey));
+                let matched = same(values, earlier_answer);
+                // A pair's evidence starts at its first matched row: two honest models, which
+                // match nowhere, cost no memory.
+                let tracked = self.pairs.contains_key(&key);
+                if !tracked && (!matched || self.pairs.len() >= PAIRS_MAX) {
+                    continue;
+                }
+                let evidence = self.pairs.entry(key).or_default();
+                evidence.shared += 1;
+                if matched {
+                    evidence.matched += 1;
+                    evidence.first[usize::from(earlier != key.0)] += 1;
+                }
+                touched.push(key);
+            }
+            claims.push(hotkey, values);
+        }
+        assert!(self.rows.len() <= VALIDATION_POOL_ROWS, "rows come from the validator's pool");
+        touched.sort_unstable();
+        touched.dedup();
+        for key in touched {
+            self.judge(key);
+        }
+    }
+
+    /// The pair's verdict: one model or two; if one, which is the copy.
+    fn judge(&mut self, (low, high): (HotkeyId, HotkeyId)) {
+        self.copies.remove(&(low, high));
+        self.copies.remove(&(high, low));
+        let evidence = self.pairs[&(low, high)];
+        if !evidence.one_model() {
+            return;
+        }
+        // The original answered more of the shared rows first; as many, it was seen first.
+        let low_is_original = match evidence.first[0].cmp(&evidence.first[1]) {
+            Ordering::Equal => self.first_seen[&low] < self.first_seen[&high],
+            order => order == Ordering::Greater,
+        };
+        self.copies.insert(if low_is_original { (high, low) } else { (low, high) });
+    }
+
+    fn is_copy(&self, hotkey: HotkeyId) -> bool {
+        self.copies.range((hotkey, HotkeyId(0))..=(hotkey, HotkeyId(u32::MAX))).next().is_some()
+    }
+
+    fn encode(&self, disk: &mut Vec<u8>) {
+        let u32s = |disk: &mut Vec<u8>, values: &[u32]| values.iter().for_each(|v| disk.extend(v.to_le_bytes()));
+        u32s(disk, &[self.rows.len() as u32]);
+        for (&row, claims) in &self.rows {
+            let classes = claims.answers.len() / claims.hotkeys.len().max(1);
+            u32s(disk, &[row, claims.hotkeys.len() as u32, classes as u32]);
+            claims.hotkeys.iter().for_each(|h| disk.extend(h.0.to_le_bytes()));
+            claims.answers.iter().for_each(|p| disk.extend(p.to_le_bytes()));
+        }
+        u32s(disk, &[self.pairs.len() as u32]);
+        for (&(low, high), e) in &self.pairs {
+            u32s(disk, &[low.0, high.0, e.shared, e.matched, e.first[0], e.first[1]]);
+        }
+        u32s(disk, &[self.first_seen.len() as u32]);
+        for (&hotkey, &seen) in &self.first_seen {
+            u32s(disk, &[hotkey.0]);
+            disk.extend(seen.to_le_bytes());
+        }
+        disk.extend(self.recorded.to_le_bytes());
+    }
+
+    fn decode(disk: &mut Reader) -> Option<Self> {
+        let mut memory = Self::default();
+        for _ in 0..disk.count(12)? {
+            let (row, claims, classes) = (disk.u32()?, disk.u32()? as usize, disk.u32()? as usize);
+            let hotkeys = (0..claims).map(|_| disk.u32().map(HotkeyId)).collect::<Option<Vec<_>>>()?;
+            let answers = (0..claims.checked_mul(classes)?).map(|_| disk.u16()).collect::<Option<Vec<_>>>()?;
+            memory.rows.insert(row, RowClaims { hotkeys, answers });
+        }
+        for _ in 0..disk.count(24)? {
+            let key = (HotkeyId(disk.u32()?), HotkeyId(disk.u32()?));
+            let (shared, matched, first) = (disk.u32()?, disk.u32()?, [disk.u32()?, disk.u32()?]);
+            memory.pairs.insert(key, PairEvidence { shared, matched, first });
+        }
+        for _ in 0..disk.count(12)? {
+            memory.first_seen.insert(HotkeyId(disk.u32()?), disk.u64()?);
+        }
+        memory.recorded = disk.u64()?;
+        let keys: Vec<_> = memory.pairs.keys().copied().collect();
+        keys.into_iter().for_each(|key| memory.judge(key));
+        Some(memory)
+    }
+
+    fn retain(&mut self, registered: &BTreeSet<HotkeyId>) {
+        let live = |hotkey: &HotkeyId| registered.contains(hotkey);
+        // Every remembered miner has a first answer: most syncs find them all still registered.
+        if self.first_seen.keys().all(live) {
+            return;
+        }
+        for claims in self.rows.values_mut() {
+            claims.retain(|hotkey| live(&hotkey));
+        }
+        self.pairs.retain(|(a, b), _| live(a) && live(b));
+        self.copies.retain(|(a, b)| live(a) && live(b));
+        self.first_seen.retain(|hotkey, _| live(hotkey));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A spread answer over 10 classes: informative, and distinct per `seed`.
+    fn spread(seed: u16) -> Vec<u16> {
+        let mut row = vec![6_000u16; 10];
+        row[usize::from(seed % 10)] += 5_535 - 3 * TOLERANCE * (seed / 10);
+        row[usize::from((seed + 1) % 10)] += 3 * TOLERANCE * (seed / 10);
+        row
+    }
+
+    fn answer(uid: u16, rows: &[Vec<u16>]) -> Answer<'_> {
+        Answer { uid, hotkey: HotkeyId(u32::from(uid) + 100), registered_at: 0, rows }
+    }
+
+    /// `rounds` rounds of 4 rows each (row ids r·4..r·4+4), `miners` answering in the given order,
+    /// each with its answer function.
+    fn run(duplicates: &mut Duplicates, rounds: u32, miners: &[(u16, &dyn Fn(RowId) -> Vec<u16>)]) -> BTreeSet<u16> {
+        let mut last = BTreeSet::new();
+        for round in 0..rounds {
+            let ids: Vec<RowId> = (round * 4..round * 4 + 4).collect();
+            let rows: Vec<Vec<Vec<u16>>> = miners.iter().map(|(_, f)| ids.iter().map(|&id| f(id)).collect()).collect();
+            let answers: Vec<Answer> = miners.iter().zip(&rows).map(|((uid, _), r)| answer(*uid, r)).collect();
+            last = duplicates.copies(&ids, &answers);
+        }
+        last
+    }
+
+    #[test]
+    fn two_miners_of_one_model_earn_once_under_history_across_rounds_never_sampled_together() {
+        // The `round` rule sees them only together; here each round has one of them, then both
+        // answer the rows the other answered before.
+        let model = |id: RowId| spread(id as u16 % 40);
+        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        let ids: Vec<RowId> = (0..12).collect();
+        let rows: Vec<Vec<u16>> = ids.iter().map(|&id| model(id)).collect();
+        assert!(duplicates.copies(&ids, &[answer(1, &rows)]).is_empty(), "alone, nothing to compare");
+        let copies = duplicates.copies(&ids, &[answer(2, &rows)]);
+        assert_eq!(copies, BTreeSet::from([2]), "12 shared rows, all matched, all first answered by 1");
+        assert!(duplicates.copies(&ids, &[answer(1, &rows)]).is_empty(), "the original keeps earning");
+        let mut round = Duplicates::new(DuplicateRule::Round);
+        assert!(round.copies(&ids, &[answer(1, &rows)]).is_empty());
+        assert!(round.copies(&ids, &[answer(2, &rows)]).is_empty(), "the round rule misses it");
+    }
+
+    #[test]
+    fn a_copy_that_changes_each_value_within_the_tolerance_is_still_a_copy() {
+        let model = |id: RowId| spread(id as u16 % 40);
+        let nudged = |id: RowId| model(id).iter().map(|&p| p + TOLERANCE).collect();
+        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        assert_eq!(run(&mut duplicates, 3, &[(1, &model), (2, &nudged)]), BTreeSet::from([2]));
+        let beyond = |id: RowId| model(id).iter().map(|&p| p + TOLERANCE + 1).collect();
+        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        assert!(run(&mut duplicates, 3, &[(1, &model), (3, &beyond)]).is_empty(), "a change beyond it is not");
+        assert!(duplicates.memory.pairs.is_empty(), "pairs that never matched are not tracked");
+    }
+
+    #[test]
+    fn confident_answers_never_make_two_models_one() {
+        // Both certain of the same class on every row: nothing informative is shared.
+        let certain = |id: RowId| {
+            let mut row = vec![0u16; 10];
+            row[id as usize % 10] = 65_535;
+            row
+        };
+        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        assert!(run(&mut duplicates, 10, &[(1, &certain), (2, &certain)]).is_empty());
+    }
+
+    #[test]
+    fn two_models_that_agree_on_most_rows_but_not_nine_in_ten_are_two() {
+        // They differ on every fourth row: 75 % matched, under the 90 % bar.
+        let a = |id: RowId| spread(id as u16 % 10);
+        let b = |id: RowId| if id % 4 == 0 { spread(id as u16 % 10 + 20) } else { spread(id as u16 % 10) };
+        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        assert!(run(&mut duplicates, 10, &[(1, &a), (2, &b)]).is_empty());
+    }
+
+    #[test]
+    fn the_original_is_the_miner_that_answered_more_shared_rows_first_not_the_first_row() {
+        let model = |id: RowId| spread(id as u16 % 40);
+        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        // The copycat happens to answer rows 0..4 first; the target then answers 0..20 before the
+        // copycat answers 4..20: 16 of 20 shared rows were the target's first.
+        let rows = |ids: &[RowId]| ids.iter().map(|&id| model(id)).collect::<Vec<_>>();
+        let (early, rest): (Vec<RowId>, Vec<RowId>) = ((0..4).collect(), (0..20).collect());
+        duplicates.copies(&early, &[answer(9, &rows(&early))]);
+        duplicates.copies(&rest, &[answer(1, &rows(&rest))]);
+        let late: Vec<RowId> = (4..20).collect();
+        assert_eq!(duplicates.copies(&late, &[answer(9, &rows(&late))]), BTreeSet::from([9]));
+        assert!(duplicates.copies(&rest, &[answer(1, &rows(&rest))]).is_empty());
+    }
+
+    #[test]
+    fn a_copy_of_a_miner_that_left_earns_again_and_no_rule_flags_distinct_answers() {
+        let model = |id: RowId| spread(id as u16 % 40);
+        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        assert_eq!(run(&mut duplicates, 4, &[(1, &model), (2, &model)]), BTreeSet::from([2]));
+        duplicates.retain(&BTreeSet::from([HotkeyId(102)]));
+        assert!(run(&mut duplicates, 1, &[(2, &model)]).is_empty());
+        let mut none = Duplicates::new(DuplicateRule::None);
+        assert!(run(&mut none, 4, &[(1, &model), (2, &model)]).is_empty(), "none flags nothing");
+    }
+
+    #[test]
+    fn a_restored_memory_keeps_who_answered_first_and_a_torn_disk_gives_a_fresh_one() {
+        let model = |id: RowId| spread(id as u16 % 40);
+        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        assert_eq!(run(&mut duplicates, 4, &[(1, &model), (2, &model)]), BTreeSet::from([2]));
+        let mut disk = Vec::new();
+        duplicates.encode(&mut disk);
+        let mut restored = Duplicates::new(DuplicateRule::History);
+        restored.restore(&disk);
+        // Without the memory, 2 answering first after the crash would make 1 the copy.
+        assert_eq!(run(&mut restored, 4, &[(2, &model), (1, &model)]), BTreeSet::from([2]));
+        let mut again = Vec::new();
+        restored.encode(&mut again);
+        let mut torn = Duplicates::new(DuplicateRule::History);
+        torn.restore(&again[..again.len() - 1]);
+        assert_eq!(run(&mut torn, 4, &[(2, &model), (1, &model)]), BTreeSet::from([1]), "forgotten");
+    }
+
+    #[test]
+    fn the_round_rule_credits_the_earliest_registered_of_identical_answers() {
+        let rows = vec![spread(3)];
+        let mut answers = vec![answer(7, &rows), answer(4, &rows)];
+        answers[0].registered_at = 1;
+        answers[1].registered_at = 50;
+        let mut round = Duplicates::new(DuplicateRule::Round);
+        assert_eq!(round.copies(&[0], &answers), BTreeSet::from([4]));
+    }
+}
