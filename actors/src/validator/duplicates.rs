@@ -89,8 +89,8 @@ impl Duplicates {
         self.memory.retain(registered);
     }
 
-    /// What it remembers, for the validator's disk: a validator that forgot who answered first
-    /// after a crash would let a copycat race its target again.
+    /// Its evidence, for the validator's disk: a validator that forgot who answered first after
+    /// a crash would let a copycat race its target again.
     pub fn encode(&self, disk: &mut Vec<u8>) {
         self.memory.encode(disk);
     }
@@ -109,9 +109,6 @@ impl Reader<'_> {
         let (head, rest) = self.0.split_first_chunk::<N>()?;
         self.0 = rest;
         Some(*head)
-    }
-    fn u16(&mut self) -> Option<u16> {
-        self.take().map(u16::from_le_bytes)
     }
     fn u32(&mut self) -> Option<u32> {
         self.take().map(u32::from_le_bytes)
@@ -266,15 +263,11 @@ impl AnswerMemory {
         self.copies.range((hotkey, HotkeyId(0))..=(hotkey, HotkeyId(u32::MAX))).next().is_some()
     }
 
+    /// The evidence, not the answers: who matched whom, who answered first, and when each miner
+    /// was first seen. The answers are the bulk of the memory (rows × miners × classes) and would
+    /// double it on disk; after a restart, rows are compared afresh and the counts go on.
     fn encode(&self, disk: &mut Vec<u8>) {
         let u32s = |disk: &mut Vec<u8>, values: &[u32]| values.iter().for_each(|v| disk.extend(v.to_le_bytes()));
-        u32s(disk, &[self.rows.len() as u32]);
-        for (&row, claims) in &self.rows {
-            let classes = claims.answers.len() / claims.hotkeys.len().max(1);
-            u32s(disk, &[row, claims.hotkeys.len() as u32, classes as u32]);
-            claims.hotkeys.iter().for_each(|h| disk.extend(h.0.to_le_bytes()));
-            claims.answers.iter().for_each(|p| disk.extend(p.to_le_bytes()));
-        }
         u32s(disk, &[self.pairs.len() as u32]);
         for (&(low, high), e) in &self.pairs {
             u32s(disk, &[low.0, high.0, e.shared, e.matched, e.first[0], e.first[1]]);
@@ -289,12 +282,6 @@ impl AnswerMemory {
 
     fn decode(disk: &mut Reader) -> Option<Self> {
         let mut memory = Self::default();
-        for _ in 0..disk.count(12)? {
-            let (row, claims, classes) = (disk.u32()?, disk.u32()? as usize, disk.u32()? as usize);
-            let hotkeys = (0..claims).map(|_| disk.u32().map(HotkeyId)).collect::<Option<Vec<_>>>()?;
-            let answers = (0..claims.checked_mul(classes)?).map(|_| disk.u16()).collect::<Option<Vec<_>>>()?;
-            memory.rows.insert(row, RowClaims { hotkeys, answers });
-        }
         for _ in 0..disk.count(24)? {
             let key = (HotkeyId(disk.u32()?), HotkeyId(disk.u32()?));
             let (shared, matched, first) = (disk.u32()?, disk.u32()?, [disk.u32()?, disk.u32()?]);
@@ -433,12 +420,14 @@ mod tests {
     fn a_restored_memory_keeps_who_answered_first_and_a_torn_disk_gives_a_fresh_one() {
         let model = |id: RowId| spread(id as u16 % 40);
         let mut duplicates = Duplicates::new(DuplicateRule::History);
-        assert_eq!(run(&mut duplicates, 4, &[(1, &model), (2, &model)]), BTreeSet::from([2]));
+        assert_eq!(run(&mut duplicates, 6, &[(1, &model), (2, &model)]), BTreeSet::from([2]));
         let mut disk = Vec::new();
         duplicates.encode(&mut disk);
         let mut restored = Duplicates::new(DuplicateRule::History);
         restored.restore(&disk);
-        // Without the memory, 2 answering first after the crash would make 1 the copy.
+        assert!(restored.memory.rows.is_empty(), "the answers are not on disk, the evidence is");
+        // 2 answers first after the crash (16 rows), 1 did before it (24): 1 stays the original.
+        // Without the evidence, 2 answering first would make 1 the copy.
         assert_eq!(run(&mut restored, 4, &[(2, &model), (1, &model)]), BTreeSet::from([2]));
         let mut again = Vec::new();
         restored.encode(&mut again);
