@@ -7,7 +7,7 @@
 //! The virtual compute time a miner charges is the model's, remembered or not: memory here is a
 //! saving of the simulator, not of the simulated miner.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use xxhash_rust::xxh3::xxh3_128;
@@ -51,9 +51,10 @@ impl AnsweringModel {
     /// What `Model::answer` gives for `rows`, from memory where it can.
     pub fn answer(&mut self, rows: &Rows) -> Vec<Vec<u16>> {
         let keys = row_keys(rows);
-        let mut missing: Vec<usize> = (0..keys.len()).filter(|&i| !self.remembered.contains_key(&keys[i])).collect();
-        // A row asked twice in one query is computed once.
-        missing.dedup_by_key(|&mut i| keys[i]);
+        // Rows not remembered, each once (a row asked twice in one query is computed once).
+        let mut asked = BTreeSet::new();
+        let missing: Vec<usize> =
+            (0..keys.len()).filter(|&i| !self.remembered.contains_key(&keys[i]) && asked.insert(keys[i])).collect();
         let mut fresh: BTreeMap<RowKey, Vec<u16>> = BTreeMap::new();
         if !missing.is_empty() {
             let answers = self.model.answer(&rows.select(&missing));
