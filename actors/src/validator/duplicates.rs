@@ -5,10 +5,9 @@
 //! The `history` rule compares answers to the same row across rounds (a validator re-asks the
 //! rows of its private pool), within a tolerance, on the rows that tell models apart. Two miners
 //! whose answers match on nearly every such row they share are one model; only one of them earns:
-//! the one that answered more of those shared rows first, so that one row decides nothing and the
-//! miner that served the model first keeps the credit.
+//! the one whose matching answer reached this validator first, the miner that served the model
+//! before the other did.
 
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 use schemars::JsonSchema;
@@ -135,43 +134,52 @@ fn copies_within_round(answers: &[Answer]) -> BTreeSet<u16> {
     answers.iter().filter(|a| first[&fingerprint(a.rows)].1 != a.uid).map(|a| a.uid).collect()
 }
 
-/// The miners' first informative answers to one row, in arrival order; the answers in one
-/// buffer, `classes` each, since they are the bulk of a validator's memory.
+/// The miners' first informative answers to one row, in arrival order, each with the sequence
+/// number of the reply it came in; the answers in one buffer, `classes` each, since they are the
+/// bulk of a validator's memory.
 #[derive(Default)]
 struct RowClaims {
     hotkeys: Vec<HotkeyId>,
+    arrivals: Vec<u32>,
     answers: Vec<u16>,
 }
 
 impl RowClaims {
-    fn claims(&self) -> impl Iterator<Item = (HotkeyId, &[u16])> {
+    fn claims(&self) -> impl Iterator<Item = (HotkeyId, u32, &[u16])> {
         let classes = self.answers.len() / self.hotkeys.len().max(1);
-        self.hotkeys.iter().copied().zip(self.answers.chunks_exact(classes.max(1)))
+        let answers = self.answers.chunks_exact(classes.max(1));
+        self.hotkeys.iter().copied().zip(self.arrivals.iter().copied()).zip(answers).map(|((h, at), a)| (h, at, a))
     }
 
-    fn push(&mut self, hotkey: HotkeyId, answer: &[u16]) {
+    fn push(&mut self, hotkey: HotkeyId, arrival: u32, answer: &[u16]) {
         debug_assert!(self.hotkeys.is_empty() || self.answers.len() / self.hotkeys.len() == answer.len());
         self.hotkeys.push(hotkey);
+        self.arrivals.push(arrival);
         self.answers.extend_from_slice(answer);
     }
 
     fn retain(&mut self, live: impl Fn(HotkeyId) -> bool) {
-        let (mut hotkeys, mut answers) = (Vec::new(), Vec::new());
-        for (hotkey, answer) in self.claims().filter(|&(hotkey, _)| live(hotkey)) {
-            hotkeys.push(hotkey);
-            answers.extend_from_slice(answer);
+        let mut kept = Self::default();
+        for (hotkey, arrival, answer) in self.claims().filter(|&(hotkey, _, _)| live(hotkey)) {
+            kept.push(hotkey, arrival, answer);
         }
-        (self.hotkeys, self.answers) = (hotkeys, answers);
+        *self = kept;
     }
 }
 
-/// What two miners' answers to the rows they share say; `first[0]` counts matched rows the
-/// lower hotkey answered first, `first[1]` the higher.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What two miners' answers to the rows they share say. `earliest[0]` is the arrival of the
+/// lower hotkey's first answer that the other's matched, `earliest[1]` the higher's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct PairEvidence {
     shared: u32,
     matched: u32,
-    first: [u32; 2],
+    earliest: [u32; 2],
+}
+
+impl Default for PairEvidence {
+    fn default() -> Self {
+        Self { shared: 0, matched: 0, earliest: [u32::MAX; 2] }
+    }
 }
 
 impl PairEvidence {
@@ -188,9 +196,11 @@ struct AnswerMemory {
     pairs: BTreeMap<(HotkeyId, HotkeyId), PairEvidence>,
     /// (copy, original), as the evidence stands.
     copies: BTreeSet<(HotkeyId, HotkeyId)>,
-    /// Each miner's first recorded answer, in arrival order: it breaks a tie of evidence.
-    first_seen: BTreeMap<HotkeyId, u64>,
-    recorded: u64,
+    /// The miners with a claim or a pair: a sync that finds them all registered changes nothing.
+    miners: BTreeSet<HotkeyId>,
+    /// Replies recorded: the arrival number of the next (4·10^9 replies to one validator is
+    /// beyond any run's limits; it saturates rather than wraps).
+    recorded: u32,
 }
 
 /// Whether an answer to a row can tell models apart.
@@ -208,15 +218,15 @@ impl AnswerMemory {
     /// shared row counts once.
     fn record(&mut self, hotkey: HotkeyId, ids: &[RowId], answer: &[Vec<u16>]) {
         assert_eq!(ids.len(), answer.len(), "a well-formed answer has a row per query row");
-        self.first_seen.entry(hotkey).or_insert(self.recorded);
-        self.recorded += 1;
+        let arrival = self.recorded;
+        self.recorded = self.recorded.saturating_add(1);
         let mut touched = Vec::new();
         for (&row, values) in ids.iter().zip(answer).filter(|(_, values)| informative(values)) {
             let claims = self.rows.entry(row).or_default();
             if claims.hotkeys.len() >= CLAIMS_PER_ROW_MAX || claims.hotkeys.contains(&hotkey) {
                 continue;
             }
-            for (earlier, earlier_answer) in claims.claims() {
+            for (earlier, earlier_arrival, earlier_answer) in claims.claims() {
                 let key = (earlier.min(hotkey), earlier.max(hotkey));
                 let matched = same(values, earlier_answer);
                 // A pair's evidence starts at its first matched row: two honest models, which
@@ -229,11 +239,14 @@ impl AnswerMemory {
                 evidence.shared += 1;
                 if matched {
                     evidence.matched += 1;
-                    evidence.first[usize::from(earlier != key.0)] += 1;
+                    let (earlier_side, side) = if earlier == key.0 { (0, 1) } else { (1, 0) };
+                    evidence.earliest[earlier_side] = evidence.earliest[earlier_side].min(earlier_arrival);
+                    evidence.earliest[side] = evidence.earliest[side].min(arrival);
                 }
                 touched.push(key);
             }
-            claims.push(hotkey, values);
+            claims.push(hotkey, arrival, values);
+            self.miners.insert(hotkey);
         }
         assert!(self.rows.len() <= VALIDATION_POOL_ROWS, "rows come from the validator's pool");
         touched.sort_unstable();
@@ -243,7 +256,10 @@ impl AnswerMemory {
         }
     }
 
-    /// The pair's verdict: one model or two; if one, which is the copy.
+    /// The pair's verdict: one model or two; if one, the copy is the miner whose matching
+    /// answers came later. The first matching answer, not the count of rows each answered
+    /// first: once a copy serves, the two race for every row, and only what the original
+    /// answered before the copy existed tells them apart.
     fn judge(&mut self, (low, high): (HotkeyId, HotkeyId)) {
         self.copies.remove(&(low, high));
         self.copies.remove(&(high, low));
@@ -251,11 +267,8 @@ impl AnswerMemory {
         if !evidence.one_model() {
             return;
         }
-        // The original answered more of the shared rows first; as many, it was seen first.
-        let low_is_original = match evidence.first[0].cmp(&evidence.first[1]) {
-            Ordering::Equal => self.first_seen[&low] < self.first_seen[&high],
-            order => order == Ordering::Greater,
-        };
+        // Arrivals are distinct (a reply is one miner's), but a restored pair may tie: low wins.
+        let low_is_original = evidence.earliest[0] <= evidence.earliest[1];
         self.copies.insert(if low_is_original { (high, low) } else { (low, high) });
     }
 
@@ -263,34 +276,27 @@ impl AnswerMemory {
         self.copies.range((hotkey, HotkeyId(0))..=(hotkey, HotkeyId(u32::MAX))).next().is_some()
     }
 
-    /// The evidence, not the answers: who matched whom, who answered first, and when each miner
-    /// was first seen. The answers are the bulk of the memory (rows × miners × classes) and would
+    /// The evidence, not the answers: which pairs matched, how often, and whose matching answer
+    /// came first. The answers are the bulk of the memory (rows × miners × classes) and would
     /// double it on disk; after a restart, rows are compared afresh and the counts go on.
     fn encode(&self, disk: &mut Vec<u8>) {
         let u32s = |disk: &mut Vec<u8>, values: &[u32]| values.iter().for_each(|v| disk.extend(v.to_le_bytes()));
         u32s(disk, &[self.pairs.len() as u32]);
         for (&(low, high), e) in &self.pairs {
-            u32s(disk, &[low.0, high.0, e.shared, e.matched, e.first[0], e.first[1]]);
+            u32s(disk, &[low.0, high.0, e.shared, e.matched, e.earliest[0], e.earliest[1]]);
         }
-        u32s(disk, &[self.first_seen.len() as u32]);
-        for (&hotkey, &seen) in &self.first_seen {
-            u32s(disk, &[hotkey.0]);
-            disk.extend(seen.to_le_bytes());
-        }
-        disk.extend(self.recorded.to_le_bytes());
+        u32s(disk, &[self.recorded]);
     }
 
     fn decode(disk: &mut Reader) -> Option<Self> {
         let mut memory = Self::default();
         for _ in 0..disk.count(24)? {
             let key = (HotkeyId(disk.u32()?), HotkeyId(disk.u32()?));
-            let (shared, matched, first) = (disk.u32()?, disk.u32()?, [disk.u32()?, disk.u32()?]);
-            memory.pairs.insert(key, PairEvidence { shared, matched, first });
+            let (shared, matched, earliest) = (disk.u32()?, disk.u32()?, [disk.u32()?, disk.u32()?]);
+            memory.pairs.insert(key, PairEvidence { shared, matched, earliest });
+            memory.miners.extend([key.0, key.1]);
         }
-        for _ in 0..disk.count(12)? {
-            memory.first_seen.insert(HotkeyId(disk.u32()?), disk.u64()?);
-        }
-        memory.recorded = disk.u64()?;
+        memory.recorded = disk.u32()?;
         let keys: Vec<_> = memory.pairs.keys().copied().collect();
         keys.into_iter().for_each(|key| memory.judge(key));
         Some(memory)
@@ -298,8 +304,7 @@ impl AnswerMemory {
 
     fn retain(&mut self, registered: &BTreeSet<HotkeyId>) {
         let live = |hotkey: &HotkeyId| registered.contains(hotkey);
-        // Every remembered miner has a first answer: most syncs find them all still registered.
-        if self.first_seen.keys().all(live) {
+        if self.miners.iter().all(live) {
             return;
         }
         for claims in self.rows.values_mut() {
@@ -307,7 +312,7 @@ impl AnswerMemory {
         }
         self.pairs.retain(|(a, b), _| live(a) && live(b));
         self.copies.retain(|(a, b)| live(a) && live(b));
-        self.first_seen.retain(|hotkey, _| live(hotkey));
+        self.miners.retain(live);
     }
 }
 
@@ -391,18 +396,23 @@ mod tests {
     }
 
     #[test]
-    fn the_original_is_the_miner_that_answered_more_shared_rows_first_not_the_first_row() {
+    fn the_original_is_the_miner_whose_matching_answer_came_first_though_the_copy_won_more_rows() {
+        // Before issue 9's last rule the count of rows each answered first decided: here the copy
+        // answers 20 rows before the target does, the target 4 before the copy existed.
         let model = |id: RowId| spread(id as u16 % 40);
-        let mut duplicates = Duplicates::new(DuplicateRule::History);
-        // The copycat happens to answer rows 0..4 first; the target then answers 0..20 before the
-        // copycat answers 4..20: 16 of 20 shared rows were the target's first.
         let rows = |ids: &[RowId]| ids.iter().map(|&id| model(id)).collect::<Vec<_>>();
-        let (early, rest): (Vec<RowId>, Vec<RowId>) = ((0..4).collect(), (0..20).collect());
-        duplicates.copies(&early, &[answer(9, &rows(&early))]);
-        duplicates.copies(&rest, &[answer(1, &rows(&rest))]);
-        let late: Vec<RowId> = (4..20).collect();
-        assert_eq!(duplicates.copies(&late, &[answer(9, &rows(&late))]), BTreeSet::from([9]));
-        assert!(duplicates.copies(&rest, &[answer(1, &rows(&rest))]).is_empty());
+        let (early, late): (Vec<RowId>, Vec<RowId>) = ((0..4).collect(), (4..24).collect());
+        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        duplicates.copies(&early, &[answer(1, &rows(&early))]);
+        duplicates.copies(&late, &[answer(9, &rows(&late))]);
+        // As the evidence stands, the copy came first: until it answers a row the target answered
+        // before it existed.
+        assert_eq!(duplicates.copies(&late, &[answer(1, &rows(&late))]), BTreeSet::from([1]));
+        assert_eq!(duplicates.copies(&early, &[answer(9, &rows(&early))]), BTreeSet::from([9]));
+        let evidence = duplicates.memory.pairs[&(HotkeyId(101), HotkeyId(109))];
+        assert_eq!((evidence.shared, evidence.matched, evidence.earliest), (24, 24, [0, 1]));
+        let fresh: Vec<RowId> = (24..28).collect();
+        assert!(duplicates.copies(&fresh, &[answer(1, &rows(&fresh))]).is_empty(), "the target earns");
     }
 
     #[test]
