@@ -40,6 +40,14 @@ impl Rows {
         self.len() == 0
     }
 
+    /// Whether the payload is whole rows (a model refuses a partial one).
+    pub fn is_whole(&self) -> bool {
+        match self {
+            Self::Pixels(pixels) => pixels.len() % crate::ml::digits::FEATURES == 0,
+            Self::Tokens { context, tokens } => *context > 0 && tokens.len() % context == 0,
+        }
+    }
+
     /// Appends row `index`'s bytes to `bytes` (pixels as their f32 bits, little-endian; tokens as
     /// they are).
     pub fn row_bytes(&self, index: usize, bytes: &mut Vec<u8>) {

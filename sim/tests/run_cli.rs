@@ -67,9 +67,16 @@ fn the_report_shows_the_faults_the_policies_and_the_books() {
     let subnet = &report["subnets"][0];
     let actor = |name: &str| subnet["actors"].as_array().unwrap().iter().find(|a| a["name"] == name).unwrap().clone();
     // The copycat serves its target's model from block 20: validators find its answers copies,
-    // and it earns under a tenth of its target (what it earns is the evidence's first rounds).
-    assert!(actor("copycat/0")["duplicate_answers"].as_u64().unwrap() > 0);
-    assert!(actor("miners/5").get("duplicate_answers").is_none(), "the target is never the copy");
+    // and it earns under a tenth of its target. (20 blocks leave the target few rows answered
+    // before the copy: until the copy answers one of them a validator may take it for the
+    // original, so the target's answers are judged copies a few times, far fewer than the copy's.)
+    let duplicates = |name: &str| actor(name)["duplicate_answers"].as_u64().unwrap_or(0);
+    assert!(
+        duplicates("copycat/0") > 3 * duplicates("miners/5"),
+        "{} vs {}",
+        duplicates("copycat/0"),
+        duplicates("miners/5")
+    );
     let rewards = |name: &str| actor(name)["rewards"]["alpha_rao"].as_u64().unwrap();
     assert!(rewards("copycat/0") * 10 < rewards("miners/5"), "{} vs {}", rewards("copycat/0"), rewards("miners/5"));
     // Messages the fault plan cut off are counted, each for its reason.
@@ -118,7 +125,7 @@ fn every_profile_runs_the_smoke_scenario_with_emission_reaching_miners_and_valid
 fn validators_reveal_their_own_hash_commits_under_commit_reveal_v2() {
     let dir = temp_dir("v2");
     let text = std::fs::read_to_string(scenario("smoke.yaml")).unwrap();
-    let v2 = text.replace("max_allowed_uids: 24}", "max_allowed_uids: 24, commit_reveal_version: 2}");
+    let v2 = text.replace("max_allowed_uids: 26}", "max_allowed_uids: 26, commit_reveal_version: 2}");
     assert_ne!(v2, text);
     std::fs::write(dir.join("v2.yaml"), v2).unwrap();
     let (output, bytes) = run(&dir.join("v2.yaml"), &dir.join("out"), &[]);
@@ -164,7 +171,7 @@ fn bad_scenarios_are_refused_with_the_field_and_the_line() {
             "subnets[0].miners[3].policy.copycat.target: no node or group \"miners/50\"",
         ),
         ("tempo: 20,", "tempo: 20, kapa: 3,", "subnets[0].hyperparameters.kapa: unknown field `kapa`"),
-        ("max_allowed_uids: 24", "max_allowed_uids: 5", "max_allowed_uids: 5 UIDs cannot hold"),
+        ("max_allowed_uids: 26", "max_allowed_uids: 5", "max_allowed_uids: 5 UIDs cannot hold"),
         ("loss: 0.2", "loss: 1.5", "1.5 is not a probability"),
         ("node: honest/0, at_block: 30", "node: chain, at_block: 30", "faults[0].crash.node: the chain does not crash"),
         (

@@ -50,6 +50,10 @@ impl AnsweringModel {
 
     /// What `Model::answer` gives for `rows`, from memory where it can.
     pub fn answer(&mut self, rows: &Rows) -> Vec<Vec<u16>> {
+        if !rows.is_whole() {
+            // A partial row: answered (refused) as the model answers the whole payload.
+            return self.model.answer(rows);
+        }
         let keys = row_keys(rows);
         // Rows not remembered, each once (a row asked twice in one query is computed once).
         let mut asked = BTreeSet::new();
@@ -96,7 +100,8 @@ mod tests {
         // A query with a row twice, and rows alone: each row's answer is its own.
         let QueryRows { rows, .. } = task.query(&pool, 4, &mut draws);
         let twice = rows.select(&[0, 1, 0, 3, 2]);
-        assert_eq!(answering.answer(&twice), model.answer(&twice));
+        assert_eq!(AnsweringModel::new(model.clone()).answer(&twice), model.answer(&twice), "computed once");
+        assert_eq!(answering.answer(&twice), model.answer(&twice), "remembered");
         for i in 0..4 {
             assert_eq!(AnsweringModel::new(model.clone()).answer(&rows.select(&[i])), [model.answer(&rows)[i].clone()]);
         }
@@ -113,7 +118,7 @@ mod tests {
     }
 
     #[test]
-    fn rows_of_another_task_get_the_models_answer_and_are_not_remembered() {
+    fn rows_of_another_task_or_a_partial_row_get_the_models_answer_and_are_not_remembered() {
         let digits = TaskData::digits(3);
         let text_model = Arc::new(TaskData::text(3).train(&ModelSpec { hidden: 8, epochs: 1, data_percent: 5 }, 3, "m"));
         let pool = digits.validation_pool(&mut stream(3, "v"));
@@ -121,5 +126,11 @@ mod tests {
         let mut answering = AnsweringModel::new(text_model);
         assert!(answering.answer(&rows).is_empty());
         assert!(answering.remembered.is_empty());
+        // A partial digit row: the digits model refuses the payload, and so does its memory.
+        let digits_model = Arc::new(digits.train(&ModelSpec { hidden: 8, epochs: 1, data_percent: 5 }, 3, "m"));
+        let Rows::Pixels(mut pixels) = rows else { panic!("digits are pixels") };
+        pixels.pop();
+        let partial = Rows::Pixels(pixels);
+        assert_eq!(AnsweringModel::new(digits_model.clone()).answer(&partial), digits_model.answer(&partial));
     }
 }

@@ -184,7 +184,18 @@ impl Default for PairEvidence {
 
 impl PairEvidence {
     fn one_model(&self) -> bool {
-        self.shared >= SHARED_ROWS_MIN && self.matched * 100 >= self.shared * MATCHED_PERCENT_MIN
+        let (matched, shared) = (u64::from(self.matched), u64::from(self.shared));
+        self.shared >= SHARED_ROWS_MIN && matched * 100 >= shared * u64::from(MATCHED_PERCENT_MIN)
+    }
+
+    /// One shared row's comparison: `a`'s answer (arrived `a_arrival`) against `b`'s.
+    fn add_row(&mut self, a_side: usize, a_arrival: u32, b_arrival: u32, matched: bool) {
+        self.shared = self.shared.saturating_add(1);
+        if matched {
+            self.matched = self.matched.saturating_add(1);
+            self.earliest[a_side] = self.earliest[a_side].min(a_arrival);
+            self.earliest[1 - a_side] = self.earliest[1 - a_side].min(b_arrival);
+        }
     }
 }
 
@@ -226,26 +237,26 @@ impl AnswerMemory {
             if claims.hotkeys.len() >= CLAIMS_PER_ROW_MAX || claims.hotkeys.contains(&hotkey) {
                 continue;
             }
-            for (earlier, earlier_arrival, earlier_answer) in claims.claims() {
+            let rivals: Vec<(HotkeyId, u32, bool)> = claims
+                .claims()
+                .map(|(earlier, at, earlier_answer)| (earlier, at, same(values, earlier_answer)))
+                .collect();
+            for (earlier, earlier_arrival, matched) in rivals {
                 let key = (earlier.min(hotkey), earlier.max(hotkey));
-                let matched = same(values, earlier_answer);
-                // A pair's evidence starts at its first matched row: two honest models, which
-                // match nowhere, cost no memory.
-                let tracked = self.pairs.contains_key(&key);
-                if !tracked && (!matched || self.pairs.len() >= PAIRS_MAX) {
-                    continue;
+                // Two honest models, which match nowhere, cost no memory: a pair is tracked from
+                // its first matched row, with every row the two shared before counted then.
+                if !self.pairs.contains_key(&key) {
+                    if !matched || self.pairs.len() >= PAIRS_MAX {
+                        continue;
+                    }
+                    let evidence = self.shared_so_far(key);
+                    self.pairs.insert(key, evidence);
                 }
-                let evidence = self.pairs.entry(key).or_default();
-                evidence.shared += 1;
-                if matched {
-                    evidence.matched += 1;
-                    let (earlier_side, side) = if earlier == key.0 { (0, 1) } else { (1, 0) };
-                    evidence.earliest[earlier_side] = evidence.earliest[earlier_side].min(earlier_arrival);
-                    evidence.earliest[side] = evidence.earliest[side].min(arrival);
-                }
+                let evidence = self.pairs.get_mut(&key).expect("tracked");
+                evidence.add_row(usize::from(earlier != key.0), earlier_arrival, arrival, matched);
                 touched.push(key);
             }
-            claims.push(hotkey, arrival, values);
+            self.rows.get_mut(&row).expect("entered above").push(hotkey, arrival, values);
             self.miners.insert(hotkey);
         }
         assert!(self.rows.len() <= VALIDATION_POOL_ROWS, "rows come from the validator's pool");
@@ -254,6 +265,18 @@ impl AnswerMemory {
         for key in touched {
             self.judge(key);
         }
+    }
+
+    /// The evidence of the rows both miners of `key` claimed before (at most the pool's rows).
+    fn shared_so_far(&self, (low, high): (HotkeyId, HotkeyId)) -> PairEvidence {
+        let mut evidence = PairEvidence::default();
+        for claims in self.rows.values() {
+            let claim = |hotkey| claims.claims().find(|&(h, _, _)| h == hotkey);
+            if let (Some((_, low_at, low_answer)), Some((_, high_at, high_answer))) = (claim(low), claim(high)) {
+                evidence.add_row(0, low_at, high_at, same(low_answer, high_answer));
+            }
+        }
+        evidence
     }
 
     /// The pair's verdict: one model or two; if one, the copy is the miner whose matching
@@ -293,6 +316,10 @@ impl AnswerMemory {
         for _ in 0..disk.count(24)? {
             let key = (HotkeyId(disk.u32()?), HotkeyId(disk.u32()?));
             let (shared, matched, earliest) = (disk.u32()?, disk.u32()?, [disk.u32()?, disk.u32()?]);
+            // What `encode` writes: each pair once, lower hotkey first, no more matched than shared.
+            if key.0 >= key.1 || matched > shared || memory.pairs.contains_key(&key) {
+                return None;
+            }
             memory.pairs.insert(key, PairEvidence { shared, matched, earliest });
             memory.miners.extend([key.0, key.1]);
         }
@@ -444,6 +471,42 @@ mod tests {
         let mut torn = Duplicates::new(DuplicateRule::History);
         torn.restore(&again[..again.len() - 1]);
         assert_eq!(run(&mut torn, 4, &[(2, &model), (1, &model)]), BTreeSet::from([1]), "forgotten");
+    }
+
+    #[test]
+    fn two_models_that_disagreed_on_every_row_before_they_first_matched_stay_two() {
+        // 40 rows apart, then 8 alike: 8 of 48 shared rows match. Counted from the first match
+        // only (the pair is tracked from there), 8 of 8 would have made them one model.
+        let a = |id: RowId| spread(id as u16 % 10);
+        let b = |id: RowId| if id < 40 { spread(id as u16 % 10 + 20) } else { spread(id as u16 % 10) };
+        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        assert!(run(&mut duplicates, 12, &[(1, &a), (2, &b)]).is_empty());
+        let evidence = duplicates.memory.pairs[&(HotkeyId(101), HotkeyId(102))];
+        assert_eq!((evidence.shared, evidence.matched), (48, 8));
+    }
+
+    #[test]
+    fn a_disk_that_encode_cannot_have_written_restores_a_fresh_memory() {
+        let pair = |low: u32, high: u32, shared: u32, matched: u32| {
+            let mut disk = 1u32.to_le_bytes().to_vec();
+            [low, high, shared, matched, 0, 1, 7].iter().for_each(|v| disk.extend(v.to_le_bytes()));
+            disk
+        };
+        for (disk, why) in [
+            (pair(102, 101, 10, 10), "the higher hotkey first"),
+            (pair(101, 101, 10, 10), "a miner paired with itself"),
+            (pair(101, 102, 10, 11), "more matched than shared"),
+        ] {
+            let mut duplicates = Duplicates::new(DuplicateRule::History);
+            duplicates.restore(&disk);
+            assert!(duplicates.memory.pairs.is_empty() && duplicates.memory.copies.is_empty(), "{why}");
+        }
+        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        duplicates.restore(&pair(101, 102, 10, 10));
+        assert!(duplicates.memory.is_copy(HotkeyId(102)), "a well-formed disk restores its verdicts");
+        let mut huge = Duplicates::new(DuplicateRule::History);
+        huge.restore(&pair(101, 102, u32::MAX, u32::MAX));
+        assert!(huge.memory.is_copy(HotkeyId(102)), "counts near u32::MAX do not overflow the verdict");
     }
 
     #[test]

@@ -240,7 +240,7 @@ impl Validator {
         for &(uid, axon) in &picks {
             self.next_id += 1;
             let id = self.next_id;
-            round.expect(uid);
+            round.expect(uid, view.neurons[usize::from(uid)].hotkey);
             self.queries.insert(id, (round_id, uid));
             let query = Query { id, hotkey: self.config.hotkey, nonce_ms: now_us / US_PER_MS, rows: rows.clone() };
             out.send(axon, Message::Query(query));

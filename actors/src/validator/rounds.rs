@@ -18,7 +18,8 @@ pub(super) struct Round {
     labels: Vec<u8>,
     /// The rows' ids in the validator's pool, in query order.
     ids: Vec<RowId>,
-    expected: Vec<u16>,
+    /// Each miner asked: its UID and the hotkey that held it when asked.
+    expected: Vec<(u16, HotkeyId)>,
     /// In arrival order.
     replies: Vec<(u16, Reply)>,
 }
@@ -29,8 +30,8 @@ impl Round {
         Self { sent_us, deadline_us, labels, ids, expected: Vec::new(), replies: Vec::new() }
     }
 
-    pub fn expect(&mut self, uid: u16) {
-        self.expected.push(uid);
+    pub fn expect(&mut self, uid: u16, hotkey: HotkeyId) {
+        self.expected.push((uid, hotkey));
     }
 
     /// Records a reply; true when every queried miner has replied.
@@ -41,7 +42,8 @@ impl Round {
     }
 
     /// Each queried UID's reward; `neuron` gives a UID's registration block and hotkey as last
-    /// synced (a UID without one, deregistered since, earns nothing).
+    /// synced. An answer is the asked miner's (by the hotkey that held the UID when asked); a UID
+    /// that changed hands since gets no reward from it, which was its former holder's.
     pub fn rewards(
         &self,
         task: &TaskData,
@@ -52,13 +54,15 @@ impl Round {
         let classes = task.classes();
         let prior_loss = scoring::prior_nll(&task.prior, &self.labels);
         let reply = |uid: u16| self.replies.iter().find(|(u, _)| *u == uid).map(|(_, r)| r);
+        let asked = |uid: u16| self.expected.iter().find(|(u, _)| *u == uid).map(|&(_, hotkey)| hotkey);
+        let held = |uid: u16| neuron(uid).filter(|&(_, hotkey)| Some(hotkey) == asked(uid));
         let well_formed: Vec<Answer> = self
             .replies
             .iter()
             .filter_map(|(uid, reply)| match reply {
                 Reply::Probabilities(rows) if scoring::well_formed(rows, self.labels.len(), classes).is_ok() => {
-                    let (registered_at, hotkey) = neuron(*uid)?;
-                    Some(Answer { uid: *uid, hotkey, registered_at, rows })
+                    let registered_at = held(*uid).map_or(u64::MAX, |(registered_at, _)| registered_at);
+                    Some(Answer { uid: *uid, hotkey: asked(*uid)?, registered_at, rows })
                 }
                 _ => None,
             })
@@ -67,7 +71,7 @@ impl Round {
         let scored = |uid: u16| well_formed.iter().find(|a| a.uid == uid);
         self.expected
             .iter()
-            .map(|&uid| {
+            .map(|&(uid, miner)| {
                 let reward = match (reply(uid), scored(uid)) {
                     (None, _) => {
                         out.observe(Observation::QueryTimedOut);
@@ -78,9 +82,7 @@ impl Round {
                         0.0
                     }
                     (Some(Reply::Probabilities(_)), None) => {
-                        if let Some((_, miner)) = neuron(uid) {
-                            out.observe(Observation::AnswerMalformed { miner });
-                        }
+                        out.observe(Observation::AnswerMalformed { miner });
                         0.0
                     }
                     (Some(Reply::Probabilities(_)), Some(answer)) if copies.contains(&uid) => {
@@ -93,6 +95,7 @@ impl Round {
                 };
                 (uid, reward)
             })
+            .filter(|&(uid, _)| held(uid).is_some())
             .collect()
     }
 }
@@ -112,7 +115,7 @@ mod tests {
             labels.iter().map(|&l| (0..10).map(|c| if c == l { 60_535 } else { 555 }).collect()).collect();
         let mut round = Round::new(0, 10, labels, vec![11, 12]);
         for uid in [4, 7, 9, 2] {
-            round.expect(uid);
+            round.expect(uid, HotkeyId(u32::from(uid)));
         }
         round.answer(7, Reply::Probabilities(good.clone()));
         round.answer(4, Reply::Probabilities(good.clone()));
@@ -145,7 +148,7 @@ mod tests {
             labels.iter().map(|&l| (0..10).map(|c| if c == l { 60_535 } else { 555 }).collect()).collect();
         let mut round = Round::new(0, 10, labels, vec![11, 12]);
         for uid in [1, 2] {
-            round.expect(uid);
+            round.expect(uid, HotkeyId(100 + u32::from(uid)));
         }
         round.answer(1, Reply::Probabilities(certain));
         round.answer(2, Reply::Probabilities(good));
@@ -156,5 +159,24 @@ mod tests {
         assert_eq!(rewards[&1], 0.0);
         assert!(rewards[&2] > 0.8, "{}", rewards[&2]);
         assert_eq!(out.observations, [Observation::AnswerMalformed { miner: HotkeyId(101) }]);
+    }
+
+    #[test]
+    fn an_answer_from_a_uid_that_changed_hands_is_its_former_holders_and_rewards_nobody() {
+        let task = TaskData::digits(7);
+        let labels = vec![3u8, 5];
+        let good: Vec<Vec<u16>> =
+            labels.iter().map(|&l| (0..10).map(|c| if c == l { 60_535 } else { 555 }).collect()).collect();
+        let mut round = Round::new(0, 10, labels, vec![11, 12]);
+        round.expect(1, HotkeyId(101));
+        round.expect(2, HotkeyId(102));
+        round.answer(1, Reply::Probabilities(vec![vec![65_535; 10]; 2]));
+        round.answer(2, Reply::Probabilities(good));
+        // UID 1 was pruned and taken by hotkey 999 while the round was out.
+        let neuron = |uid: u16| Some((0, if uid == 1 { HotkeyId(999) } else { HotkeyId(102) }));
+        let mut out = Outbox::default();
+        let rewards = round.rewards(&task, neuron, &mut Duplicates::new(DuplicateRule::History), &mut out);
+        assert_eq!(rewards.iter().map(|&(uid, _)| uid).collect::<Vec<_>>(), [2], "nothing for the newcomer");
+        assert_eq!(out.observations, [Observation::AnswerMalformed { miner: HotkeyId(101) }], "the asked miner's");
     }
 }

@@ -74,6 +74,9 @@ fn subnet_stakes(
         for &(g, share) in &shares {
             let count = spec.validators[g].count.get();
             let each_rao = (share * total_rao / count as f64).round() as u64;
+            if each_rao == 0 {
+                return invalid(format!("{}.stake_share", path(g)), format!("{share} rounds to 0 RAO per validator"));
+            }
             stakes[g] = vec![genesis_stake(profile, each_rao); count as usize];
         }
     }
@@ -131,6 +134,17 @@ fn total_weight_rao(
     let shown = (sum * 1e9).round() / 1e9;
     if sum > 1.0 + SHARE_SUM_TOLERANCE {
         return invalid(field, format!("the shares of this subnet's validator groups sum to {shown}, more than 1"));
+    }
+    // The pool's swaps add the stakes' TAO to its reserve: more than the supply (which the budget
+    // stage refuses anyway) could overflow it first.
+    let tao_rao: u128 = (stakes.iter().flatten())
+        .map(|stake| match *stake {
+            GenesisStake::TaoRao(tao_rao) => u128::from(tao_rao),
+            GenesisStake::AlphaRao(_) => 0,
+        })
+        .sum();
+    if tao_rao > (GENESIS_TAO_MAX * RAO_PER_TAO) as u128 {
+        return invalid(field, "the stake_tao of this subnet's validators is above the 21 M TAO supply");
     }
     let fixed_rao = fixed_weight_rao(stakes, pool_tao_rao, profile) as f64;
     let total_rao = if fixed_rao > 0.0 {
@@ -415,6 +429,29 @@ mod tests {
         assert_eq!(
             error(cabal("stake_share: 0.99999")),
             "subnets[0].validators[1].stake_share: the shares make 196078431 of stake weight in all, more than the 21 M supply"
+        );
+    }
+
+    #[test]
+    fn tao_stakes_beyond_the_supply_beside_a_share_are_refused_before_the_pool_swaps_overflow() {
+        // 1 000 validators of 20 M TAO each: 2·10^19 RAO, past u64, which the pool's reserve
+        // would have wrapped (or panicked on, in a debug build) before the budget refused it.
+        let scenario = scenario_changed(&[
+            ("max_allowed_uids: 16", "max_allowed_uids: 4096"),
+            (HONEST, "{name: honest, count: 1000, stake_tao: 20000000}"),
+            (CABAL, "stake_share: 0.3}"),
+        ]);
+        assert_eq!(
+            error(stakes(&scenario)),
+            "subnets[0].validators[1].stake_share: the stake_tao of this subnet's validators is above the 21 M TAO supply"
+        );
+    }
+
+    #[test]
+    fn a_share_that_rounds_to_no_rao_is_refused() {
+        assert_eq!(
+            error(cabal("stake_share: 1e-20")),
+            "subnets[0].validators[1].stake_share: 0.00000000000000000001 rounds to 0 RAO per validator"
         );
     }
 
