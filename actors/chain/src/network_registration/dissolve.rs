@@ -38,6 +38,12 @@ pub fn protocol_alpha_rao(alpha_in_rao: u64, protocol_alpha_rao: u64, registered
     if registered_at > refund_deploy { alpha_in_rao.saturating_add(protocol_alpha_rao) } else { protocol_alpha_rao }
 }
 
+/// §4.1: a subnet is legacy (its lock refundable) iff registered strictly before
+/// `NetworkRegistrationStartBlock`; on a fresh chain (start block 0) none is.
+pub fn is_legacy_subnet(registered_at_block: u64, registration_start_block: u64) -> bool {
+    registered_at_block < registration_start_block
+}
+
 /// §4.1 and §4.3: a legacy subnet's (registered before `NetworkRegistrationStartBlock`) owner
 /// refund `R = lock − own_τ`, with `own_α = ⌊Ai · cut/65535⌋` and `own_τ = ⌊own_α · p⌋` in U96F32
 /// (own_τ is 0 when the lock or the alpha issuance is 0). Non-legacy subnets get nothing.
@@ -121,6 +127,19 @@ mod tests {
         assert_eq!(legacy_owner_refund_rao(true, 1_000_000, 0, 0, U96F32::from_num(1)), 1_000_000);
         // A zero lock refunds nothing (destroy_alpha_out_refund_gating_by_registration_block).
         assert_eq!(legacy_owner_refund_rao(true, 0, 1_000, 65_535, U96F32::from_num(1)), 0);
+    }
+
+    #[test]
+    fn only_a_subnet_registered_before_the_start_block_is_refunded() {
+        // destroy_alpha_out_refund_gating_by_registration_block: start block ≤ reg → no refund;
+        // lock 0 → no refund.
+        let refund =
+            |reg, start, lock| legacy_owner_refund_rao(is_legacy_subnet(reg, start), lock, 0, 0, U96F32::from_num(1));
+        assert_eq!(refund(99, 100, 1_000), 1_000);
+        assert_eq!(refund(100, 100, 1_000), 0);
+        assert_eq!(refund(101, 100, 1_000), 0);
+        assert_eq!(refund(99, 100, 0), 0);
+        assert!(!is_legacy_subnet(0, 0), "a fresh chain has no legacy subnet");
     }
 
     #[test]
