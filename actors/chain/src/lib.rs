@@ -9,6 +9,7 @@ mod distribution;
 pub mod fixed;
 pub mod hyperparameters;
 pub mod metagraph;
+pub mod network_registration;
 pub mod pool;
 mod pre_dtao;
 pub mod profile;

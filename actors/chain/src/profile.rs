@@ -47,6 +47,27 @@ pub enum ShareRule {
     TaoFlow,
 }
 
+/// How `register_network` seeds the new subnet's pool (subnets spec §2.5-9, §2.9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetworkPoolSeed {
+    /// Until 2026-04-01: `SubnetTAO = SubnetAlphaIn = M` (price 1), the lock above M recycled.
+    PriceOne,
+    /// HEAD (since 2026-04/05, without owner alpha since 2026-05-08): the whole lock at the
+    /// median price of the other subnets.
+    MedianPrice,
+}
+
+/// Network registration's dated rules (subnets spec §2.9, §3 history, §2.5-14).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NetworkRules {
+    /// Whether `SubnetLimit` is checked and the lowest-priced subnet pruned (since `835a2c902`,
+    /// 2025-09-24; before it registration had no subnet-limit check).
+    pub subnet_limit: bool,
+    pub pool_seed: NetworkPoolSeed,
+    /// `SubnetEmissionEnabled` of a registered subnet: false since `77c9ea2a0` (2026-06-23).
+    pub emission_enabled_at_registration: bool,
+}
+
 #[derive(Debug, PartialEq)]
 pub struct Profile {
     pub name: &'static str,
@@ -65,7 +86,12 @@ pub struct Profile {
     pub registration_price: RegistrationPrice,
     /// `Yuma3On` of a subnet created under this profile.
     yuma3_for_new_subnets: bool,
+    pub network_registration: NetworkRules,
 }
+
+/// Network registration before the subnet limit (2025-09-24): no limit, pools at price 1.
+const NETWORK_RULES_2025: NetworkRules =
+    NetworkRules { subnet_limit: false, pool_seed: NetworkPoolSeed::PriceOne, emission_enabled_at_registration: true };
 
 /// The profile a chain runs unless told otherwise.
 pub const HEAD: &Profile = &PROFILES[4];
@@ -94,6 +120,7 @@ pub const PROFILES: [Profile; 5] = [
         share_rule: ShareRule::MovingPrice,
         registration_price: RegistrationPrice::IntervalAdjustment,
         yuma3_for_new_subnets: false,
+        network_registration: NETWORK_RULES_2025,
     },
     Profile {
         name: "dtao-2025",
@@ -114,6 +141,7 @@ pub const PROFILES: [Profile; 5] = [
         share_rule: ShareRule::MovingPrice,
         registration_price: RegistrationPrice::IntervalAdjustment,
         yuma3_for_new_subnets: false,
+        network_registration: NETWORK_RULES_2025,
     },
     Profile {
         name: "yuma3-2025",
@@ -128,6 +156,7 @@ pub const PROFILES: [Profile; 5] = [
         share_rule: ShareRule::MovingPrice,
         registration_price: RegistrationPrice::IntervalAdjustment,
         yuma3_for_new_subnets: true,
+        network_registration: NETWORK_RULES_2025,
     },
     Profile {
         name: "flow-2026",
@@ -143,6 +172,7 @@ pub const PROFILES: [Profile; 5] = [
         share_rule: ShareRule::TaoFlow,
         registration_price: RegistrationPrice::DecayAndBump,
         yuma3_for_new_subnets: false,
+        network_registration: NetworkRules { subnet_limit: true, ..NETWORK_RULES_2025 },
     },
     Profile {
         name: "head-2026",
@@ -156,6 +186,11 @@ pub const PROFILES: [Profile; 5] = [
         share_rule: ShareRule::MovingPrice,
         registration_price: RegistrationPrice::DecayAndBump,
         yuma3_for_new_subnets: true,
+        network_registration: NetworkRules {
+            subnet_limit: true,
+            pool_seed: NetworkPoolSeed::MedianPrice,
+            emission_enabled_at_registration: false,
+        },
     },
 ];
 
@@ -205,6 +240,26 @@ mod tests {
             assert_eq!(profile_by_name(a.name), Some(a));
             assert!(PROFILES[i + 1..].iter().all(|b| b.name != a.name));
         }
+    }
+
+    #[test]
+    fn network_registration_rules_keep_their_dates() {
+        // Subnets spec §3 history (limit since 2025-09-24), §2.9 (median seeding after
+        // 2026-04-01), §2.5-14 (emission off at registration since 2026-06-23).
+        let rules = |name: &str| profile_by_name(name).unwrap().network_registration;
+        for name in ["legacy-2024", "dtao-2025", "yuma3-2025"] {
+            assert_eq!(rules(name), NETWORK_RULES_2025, "{name}");
+        }
+        let flow = rules("flow-2026");
+        assert_eq!(
+            (flow.subnet_limit, flow.pool_seed, flow.emission_enabled_at_registration),
+            (true, NetworkPoolSeed::PriceOne, true)
+        );
+        let head = HEAD.network_registration;
+        assert_eq!(
+            (head.subnet_limit, head.pool_seed, head.emission_enabled_at_registration),
+            (true, NetworkPoolSeed::MedianPrice, false)
+        );
     }
 
     #[test]

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use super::accounts::{Accounts, ColdkeyId, HotkeyId, InsufficientBalance};
 use super::fixed::{I64F64, U64F64, U96F32};
 use super::hyperparameters::Hyperparameters;
-use super::metagraph::{CommitRefused, InvalidCall, Metagraph};
+use super::metagraph::{CommitRefused, InvalidCall, Metagraph, NeuronInit};
+use super::network_registration::parameters::{NetworkLock, NetworkRegistrationParameters};
 use super::pool::Pool;
 use super::profile::{self, Profile, RegistrationPrice, Tokenomics};
 use super::registration::burn::BurnPolicy;
@@ -108,6 +109,12 @@ pub struct Chain {
     pub root_network: RootNetwork,
     /// Subnets by netuid − 1 (netuid 0 is root, which has no metagraph here).
     pub(super) subnets: Vec<Subnet>,
+    /// The network items network registration reads (subnets spec §1).
+    pub network_registration: NetworkRegistrationParameters,
+    /// The lock cost's state (subnets spec §2.3): the last lock and its block.
+    pub network_lock: NetworkLock,
+    /// `RegisteredSubnetCounter` per netuid (never cleared, subnets spec §2.5-7).
+    pub(super) registered_subnet_counter: BTreeMap<u16, u32>,
 }
 
 /// The most subnets a chain holds (mainnet's `SubnetLimit` is 128).
@@ -133,6 +140,13 @@ impl Chain {
             delegate_take: BTreeMap::new(),
             root_network: RootNetwork::default(),
             subnets: Vec::new(),
+            network_registration: NetworkRegistrationParameters::from_hyperparameters(&Hyperparameters::default()),
+            // `NetworkLastLockCost` defaults to the minimum; nobody has registered yet.
+            network_lock: NetworkLock {
+                last_lock_cost_rao: Hyperparameters::default().network_min_lock_cost,
+                last_lock_block: 0,
+            },
+            registered_subnet_counter: BTreeMap::new(),
         }
     }
 
@@ -159,10 +173,44 @@ impl Chain {
         if self.subnets.len() >= SUBNETS_MAX {
             return Err(CreateSubnetError::TooManySubnets);
         }
-        let mut metagraph = Metagraph::new(hyperparameters.clone(), &[]).map_err(CreateSubnetError::Hyperparameters)?;
-        metagraph.set_profile(self.profile);
+        let metagraph = Metagraph::new(hyperparameters, &[]).map_err(CreateSubnetError::Hyperparameters)?;
         let owner_coldkey = self.accounts.owner_of(owner_hotkey);
         self.accounts.debit(owner_coldkey, pool.tao_rao).map_err(CreateSubnetError::OwnerBalance)?;
+        let locked_rao = pool.tao_rao;
+        let netuid = self.push_subnet(owner_hotkey, metagraph, Vec::new(), pool, locked_rao);
+        let subnet = self.subnet_mut(netuid);
+        subnet.ema_price = ema_price;
+        subnet.emission_enabled = true;
+        Ok(netuid)
+    }
+
+    /// A subnet registered by `register_network` (subnets spec §2.5–2.7): the profile's new-subnet
+    /// hyperparameters, the owner hotkey as UID 0 registered at this block (the owner), the moving
+    /// price at 0, no emission until `start_call`, and emission enabled as the profile says.
+    pub(super) fn create_registered_subnet(&mut self, owner_hotkey: HotkeyId, pool: Pool, locked_rao: u64) -> u16 {
+        let block = self.block;
+        let hyperparameters = Hyperparameters { owner_uid: Some(0), ..self.profile.new_subnet_hyperparameters() };
+        let owner = NeuronInit { stake_rao: 0, registered_at: block, last_update: block };
+        let metagraph = Metagraph::new(hyperparameters, &[owner]).expect("new-subnet hyperparameters are valid");
+        let netuid = self.push_subnet(owner_hotkey, metagraph, vec![owner_hotkey], pool, locked_rao);
+        let emission_enabled = self.profile.network_registration.emission_enabled_at_registration;
+        self.subnet_mut(netuid).emission_enabled = emission_enabled;
+        netuid
+    }
+
+    /// Appends a subnet at the next netuid, registered at this block, its alpha issued into its
+    /// pool, its moving price 0, not started; returns the netuid.
+    fn push_subnet(
+        &mut self,
+        owner_hotkey: HotkeyId,
+        mut metagraph: Metagraph,
+        hotkeys: Vec<HotkeyId>,
+        pool: Pool,
+        locked_rao: u64,
+    ) -> u16 {
+        metagraph.set_profile(self.profile);
+        let hyperparameters = metagraph.hyperparameters.clone();
+        let owner_coldkey = self.accounts.owner_of(owner_hotkey);
         let netuid = u16::try_from(self.subnets.len() + 1).expect("netuids are u16");
         let burn = BurnPolicy::from_hyperparameters(&hyperparameters);
         let scheduler = EpochScheduler::new(netuid, hyperparameters.tempo, self.block, self.profile.cadence);
@@ -173,7 +221,7 @@ impl Chain {
             owner_coldkey,
             owner_hotkey,
             metagraph,
-            hotkeys: Vec::new(),
+            hotkeys,
             alpha_issued_rao: u128::from(pool.alpha_rao),
             pool,
             alpha_out_rao: 0,
@@ -183,7 +231,7 @@ impl Chain {
             burn_rao,
             burn,
             interval,
-            ema_price,
+            ema_price: U64F64::from_num(0),
             first_emission_block: None,
             emission_enabled: true,
             miner_burned: U64F64::from_num(0),
@@ -191,8 +239,10 @@ impl Chain {
             tao_flow_rao: 0,
             ema_tao_flow: I64F64::from_num(0),
             alpha_recycled_rao: 0,
+            registered_at_block: self.block,
+            locked_rao,
         });
-        Ok(netuid)
+        netuid
     }
 
     pub fn profile(&self) -> &'static Profile {

@@ -64,6 +64,10 @@ pub struct Subnet {
     /// Every alpha ever created on this subnet, and every alpha taken out of circulation.
     pub alpha_issued_rao: u128,
     pub alpha_recycled_rao: u128,
+    /// `NetworkRegisteredAt` (subnets spec §2.5-7): pruning's immunity and tie-break read it.
+    pub registered_at_block: u64,
+    /// `SubnetLocked`: the TAO its owner locked to create it (a genesis subnet: its pool's TAO).
+    pub locked_rao: u64,
 }
 
 impl Subnet {
