@@ -112,9 +112,6 @@ impl Reader<'_> {
     fn u32(&mut self) -> Option<u32> {
         self.take().map(u32::from_le_bytes)
     }
-    fn u64(&mut self) -> Option<u64> {
-        self.take().map(u64::from_le_bytes)
-    }
     /// A count of items of at least `item_bytes` each: never more than the bytes left hold.
     fn count(&mut self, item_bytes: usize) -> Option<usize> {
         let n = self.u32()? as usize;
