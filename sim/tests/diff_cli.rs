@@ -136,3 +136,17 @@ fn bad_reports_thresholds_and_variants_are_refused_with_one_line_naming_the_file
     assert!(!dir.join("A").exists(), "nothing ran");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn ab_with_set_changes_the_hyperparameter_in_b_only_and_the_diff_names_it() {
+    let dir = temp_dir("set");
+    let smoke = scenario("smoke.yaml");
+    let output = tensorsim(&["ab", path(&smoke), "--set", "kappa=40000", "--out", path(&dir), "--quiet"], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let kappa =
+        |side: &str| json(&dir.join(side).join("report.json"))["subnets"][0]["hyperparameters"]["kappa"].clone();
+    assert_eq!((kappa("A"), kappa("B")), (32_767.into(), 40_000.into()));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("hyperparameters at genesis: digits kappa 32767 → 40000\n"), "{stdout}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -3,7 +3,9 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diff::model::{DIFF_VERSION, Diff, EpochDiff, ObservableChange, RunRef, UidChange};
+use crate::diff::model::{
+    DIFF_VERSION, Diff, EpochDiff, HyperparameterDifference, ObservableChange, RunRef, UidChange,
+};
 use crate::diff::report_in::{EpochIn, ObservablesIn, ReportIn, SubnetIn};
 
 /// How many UID changes each epoch lists: enough to name the movers, few enough to read.
@@ -38,6 +40,7 @@ pub fn compare(a: (&str, &ReportIn), b: (&str, &ReportIn), force: bool) -> Resul
         diff_version: DIFF_VERSION,
         epochs: Vec::new(),
         forced: forced.is_some(),
+        hyperparameters: Vec::new(),
         observables: Vec::new(),
         unmatched: Vec::new(),
     };
@@ -78,6 +81,16 @@ pub fn sort_by_magnitude(rows: &mut [ObservableChange]) {
 }
 
 fn compare_subnet(a: &SubnetIn, b: &SubnetIn, diff: &mut Diff) {
+    for (name, va, vb) in groups(&a.hyperparameters, &b.hyperparameters) {
+        if va != vb {
+            diff.hyperparameters.push(HyperparameterDifference {
+                a: va.cloned(),
+                b: vb.cloned(),
+                name: name.to_string(),
+                subnet: a.name.clone(),
+            });
+        }
+    }
     observables(&a.name, &a.observables, &b.observables, &mut diff.observables);
     let compared = a.epochs.len().min(b.epochs.len());
     if a.epochs.len() != b.epochs.len() {
@@ -128,7 +141,7 @@ fn observables(subnet: &str, a: &ObservablesIn, b: &ObservablesIn, rows: &mut Ve
     push("validator_stake.nakamoto_coefficient_kappa", None, sa.map(kappa), sb.map(kappa));
 }
 
-/// Every group of either run with its value in each (absent: `None`).
+/// Every key (a group, a hyperparameter) of either run with its value in each (absent: `None`).
 fn groups<'a, T>(
     a: &'a BTreeMap<String, T>,
     b: &'a BTreeMap<String, T>,

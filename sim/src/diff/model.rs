@@ -15,10 +15,21 @@ pub struct Diff {
     pub epochs: Vec<EpochDiff>,
     /// Compared under `--force` although the scenarios differ.
     pub forced: bool,
+    /// The genesis hyperparameters that differ (an `ab --set`, or another profile's defaults).
+    pub hyperparameters: Vec<HyperparameterDifference>,
     /// Every observable of both reports, the largest relative change first.
     pub observables: Vec<ObservableChange>,
     /// What one report has and the other lacks, left out of the comparison.
     pub unmatched: Vec<String>,
+}
+
+/// One hyperparameter of one subnet with another value in each run (`null`: absent in that run).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HyperparameterDifference {
+    pub a: Option<serde_json::Value>,
+    pub b: Option<serde_json::Value>,
+    pub name: String,
+    pub subnet: String,
 }
 
 /// Which run a side is.

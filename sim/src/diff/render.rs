@@ -56,17 +56,22 @@ pub fn markdown(diff: &Diff) -> String {
 
 fn heading(diff: &Diff) -> String {
     let forced = if diff.forced { " (different scenarios, compared under --force)" } else { "" };
-    format!(
+    let (a, b) = (&diff.a, &diff.b);
+    let mut text = format!(
         "A: {} ({}, seed {}, {})\nB: {} ({}, seed {}, {}){forced}",
-        diff.a.scenario,
-        diff.a.profile,
-        diff.a.seed,
-        diff.a.path,
-        diff.b.scenario,
-        diff.b.profile,
-        diff.b.seed,
-        diff.b.path
-    )
+        a.scenario, a.profile, a.seed, a.path, b.scenario, b.profile, b.seed, b.path
+    );
+    // What made the runs differ besides the profile: an `ab --set` shows nowhere else.
+    if !diff.hyperparameters.is_empty() {
+        let show = |v: &Option<serde_json::Value>| v.as_ref().map_or("-".to_string(), |v| v.to_string());
+        let changes: Vec<String> = diff
+            .hyperparameters
+            .iter()
+            .map(|h| format!("{} {} {} → {}", h.subnet, h.name, show(&h.a), show(&h.b)))
+            .collect();
+        text.push_str(&format!("\nhyperparameters at genesis: {}", changes.join(", ")));
+    }
+    text
 }
 
 fn header(names: &[&str]) -> Vec<String> {

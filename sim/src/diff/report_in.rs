@@ -40,6 +40,9 @@ pub struct VersionIn {
 pub struct SubnetIn {
     pub actors: Vec<ActorIn>,
     pub epochs: Vec<EpochIn>,
+    /// At genesis, by the chain's names; values of several types (numbers, flags), as the
+    /// report writes them, compared whole.
+    pub hyperparameters: BTreeMap<String, serde_json::Value>,
     pub name: String,
     pub observables: ObservablesIn,
 }

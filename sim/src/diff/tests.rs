@@ -24,6 +24,7 @@ fn report(shares: &[(&str, f64)]) -> ReportIn {
         subnets: vec![SubnetIn {
             actors,
             epochs: vec![epoch],
+            hyperparameters: BTreeMap::from([("kappa".to_string(), 32_767.into()), ("tempo".to_string(), 20.into())]),
             name: "digits".into(),
             observables: ObservablesIn {
                 incentive_accuracy_spearman: Some(0.9),
@@ -151,6 +152,24 @@ fn the_largest_uid_changes_are_kept_largest_first_with_the_actor_holding_the_uid
 }
 
 #[test]
+fn hyperparameters_that_differ_at_genesis_are_listed_and_shown_above_the_table() {
+    let a = report(&[("miners", 0.5)]);
+    let mut b = report(&[("miners", 0.5)]);
+    b.subnets[0].hyperparameters.insert("kappa".into(), 40_000.into());
+    b.subnets[0].hyperparameters.insert("yuma3".into(), true.into());
+    let d = diff(&a, &b);
+    let names: Vec<(&str, Option<String>)> =
+        d.hyperparameters.iter().map(|h| (h.name.as_str(), h.a.as_ref().map(|v| v.to_string()))).collect();
+    assert_eq!(names, [("kappa", Some("32767".to_string())), ("yuma3", None)]);
+    let table = Rendered::of(d).table;
+    assert!(
+        table.contains("\nhyperparameters at genesis: digits kappa 32767 → 40000, digits yuma3 - → true\n"),
+        "{table}"
+    );
+    assert!(diff(&a, &a).hyperparameters.is_empty());
+}
+
+#[test]
 fn a_threshold_holds_within_its_bound_and_is_exceeded_beyond_it_naming_the_row() {
     let a = report(&[("miners", 0.5), ("random", 0.1)]);
     let b = report(&[("miners", 0.52), ("random", 0.1)]);
@@ -219,7 +238,7 @@ fn thresholds_files_are_read_from_yaml_or_json_and_bad_entries_refused_with_thei
 
 const MINIMAL_REPORT: &str = r#"{
   "run": {"profile": "head-2026", "scenario": "s", "scenario_sha256": "00", "seed": 1},
-  "subnets": [{"actors": [], "epochs": [], "name": "n", "observables": {
+  "subnets": [{"actors": [], "epochs": [], "hyperparameters": {}, "name": "n", "observables": {
     "incentive_accuracy_spearman": null, "incentive_share": {}, "query_timeout_rate": 0.0,
     "relative_dividend_rate": {}, "reward_share": {}, "validator_stake": null, "winner_flips": 0}}],
   "tensorsim": {"report_version": 1}
