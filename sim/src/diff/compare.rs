@@ -180,11 +180,14 @@ pub fn change(
     }
 }
 
+/// One per-epoch output by UID (u16), read from an epoch.
+type Output = fn(&EpochIn) -> &[u16];
+
 /// The epoch's largest changes by UID over its three outputs, at most `UID_CHANGES_PER_EPOCH`,
 /// and each output's largest |change| (a threshold on one output must see it even when the
 /// other outputs' changes fill the list).
 fn uid_changes(a: (&SubnetIn, &EpochIn), b: (&SubnetIn, &EpochIn)) -> (Vec<UidChange>, [u32; 3]) {
-    let fields: [(&'static str, fn(&EpochIn) -> &[u16]); 3] =
+    let fields: [(&'static str, Output); 3] =
         [("consensus", |e| &e.consensus), ("incentive", |e| &e.incentive), ("dividends", |e| &e.dividends)];
     let mut changes = Vec::new();
     let mut maxima = [0; 3];
