@@ -4,6 +4,11 @@
 run scenario="scenarios/baseline.yaml":
     cargo run --release -p tensorsim -- run {{scenario}}
 
+# Run a scenario under two profiles and compare the reports (README: comparing runs); the diff
+# goes to reports/out/<name>-ab/.
+ab scenario="scenarios/baseline.yaml" a="yuma3-2025" b="head-2026":
+    cargo run --release -p tensorsim -- ab {{scenario}} --profile {{a}} --profile {{b}}
+
 # Every test: unit, property, every conformance case and whole-network runs through the binary.
 test:
     cargo test --workspace

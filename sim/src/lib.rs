@@ -7,6 +7,7 @@
 //! from that record.
 
 pub mod atomic_write;
+pub mod diff;
 pub mod hyperparameter_overrides;
 pub mod metrics;
 #[cfg(madsim)]

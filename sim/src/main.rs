@@ -72,6 +72,32 @@ enum Command {
         (scenarios/baseline.yaml is the default scenario)."
     )]
     Run(RunArgs),
+    /// Compare two run reports observable by observable; exit 1 when a threshold is exceeded
+    #[command(
+        long_about = "Compare two run reports (report.json of `tensorsim run` or `ab`) observable by observable: \
+        per subnet and group incentive_share, reward_share, relative_dividend_rate (G); per subnet \
+        incentive_accuracy_spearman, query_timeout_rate, winner_flips, validator_stake (Gini, Nakamoto \
+        coefficients); per epoch the UIDs whose consensus, incentive or dividends changed most (u16). The largest \
+        relative change comes first. Prints a table and writes diff.json and diff.md.\n\n\
+        Reports of different scenarios (name or file hash) are refused unless --force.\n\n\
+        A thresholds file (YAML or JSON) holds the diff to bounds:\n  \
+        thresholds:\n    \
+        - {observable: incentive_share, group: miners, max_absolute: 0.01}\n    \
+        - {observable: relative_dividend_rate, max_relative: 0.05}     # every group, every subnet\n    \
+        - {observable: validator_stake.gini, subnet: digits, max_absolute: 0.02}\n    \
+        - {observable: incentive, max_absolute: 2000}                  # any UID in any epoch, u16\n\
+        Exit codes: 0 compared (within the thresholds, when given); 1 a threshold exceeded (each listed, \
+        the first named) or an output not written; 2 bad input (a file, a field, different scenarios)."
+    )]
+    Diff(DiffArgs),
+    /// Run a scenario under two variants (profiles, hyperparameters) and diff their reports
+    #[command(long_about = "Run one scenario, with one seed, under two variants and compare them: \
+        `--profile A --profile B` runs it under each profile; `--set key=value` (repeatable) sets a \
+        hyperparameter on every subnet of the second variant, which has the (first) --profile, or the \
+        scenario's, when only one or none is given. Writes DIR/A/report.*, DIR/B/report.*, DIR/diff.json \
+        and DIR/diff.md, and prints the diff (see `tensorsim diff --help`). Exit codes as `diff`'s; the runs' \
+        failed expectations are printed, not an exit code.")]
+    Ab(AbArgs),
     /// Check a scenario file without running it
     Validate {
         /// The scenario (YAML)
@@ -94,6 +120,48 @@ struct RunArgs {
     /// reports/out/<scenario name>-seed-<N> under --seed N, so that seeds do not overwrite each other)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// No progress on standard error
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The first report (A), report.json
+    a: PathBuf,
+    /// The second report (B), compared against A
+    b: PathBuf,
+    /// Hold the diff to the thresholds in FILE (YAML or JSON); exit 1 when one is exceeded
+    #[arg(long, value_name = "FILE")]
+    thresholds: Option<PathBuf>,
+    /// Compare reports of different scenarios (a warning says so)
+    #[arg(long)]
+    force: bool,
+    /// Write diff.json and diff.md into DIR (default: the folder of B's report)
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct AbArgs {
+    /// The scenario (YAML)
+    scenario: PathBuf,
+    /// A variant's protocol profile: twice for A and B, or once for both (then --set makes B)
+    #[arg(long, value_name = "NAME")]
+    profile: Vec<String>,
+    /// A hyperparameter of variant B, on every subnet (`kappa=40000`; the value is read as JSON,
+    /// else as a string)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Seed both runs with N instead of the scenario's `seed`
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Write A/, B/, diff.json and diff.md into DIR (default: reports/out/<scenario name>-ab)
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Hold the diff to the thresholds in FILE, as `diff --thresholds`
+    #[arg(long, value_name = "FILE")]
+    thresholds: Option<PathBuf>,
     /// No progress on standard error
     #[arg(long)]
     quiet: bool,
@@ -134,6 +202,8 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Replay(args) => replay_command(&args),
         Command::Run(args) => run_command(&args),
+        Command::Diff(args) => diff_command(&args),
+        Command::Ab(args) => ab_command(&args),
         Command::Validate { scenario } => match read_scenario(&scenario) {
             Ok((_, plan)) => {
                 let actors = plan.nodes.len() - 1;
@@ -187,7 +257,6 @@ fn run_command(_args: &RunArgs) -> ExitCode {
 
 #[cfg(madsim)]
 fn run_command(args: &RunArgs) -> ExitCode {
-    use std::io::IsTerminal;
     let (text, plan) = match read_scenario_seeded(&args.scenario, args.seed) {
         Ok(read) => read,
         Err(message) => return fail(EXIT_BAD_INPUT, &message),
@@ -197,7 +266,34 @@ fn run_command(args: &RunArgs) -> ExitCode {
         Some(seed) => format!("{}-seed-{seed}", plan.scenario.name),
     };
     let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("reports/out").join(default_dir));
-    let show = !args.quiet && io::stderr().is_terminal();
+    let report = match run_and_write(&args.scenario, &text, &plan, &out_dir, args.quiet) {
+        Ok(report) => report,
+        Err(code) => return code,
+    };
+    if !args.quiet {
+        // Standard error, like the progress: standard output stays the one hash line scripts cut.
+        eprint!("{}", report.summary);
+        eprintln!("report: {} and report.md", out_dir.join("report.json").display());
+    }
+    println!("{}  {}", report.sha256, out_dir.join("report.json").display());
+    for failure in &report.failures {
+        eprintln!("{failure}");
+    }
+    if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILURE) }
+}
+
+/// Runs `plan` (read from `scenario` as `text`) and writes report.json and report.md into
+/// `out_dir`: the one run path of `run` and `ab`. `Err` is the exit code, its error line printed.
+#[cfg(madsim)]
+fn run_and_write(
+    scenario: &Path,
+    text: &str,
+    plan: &Plan,
+    out_dir: &Path,
+    quiet: bool,
+) -> Result<tensorsim::report::Report, ExitCode> {
+    use std::io::IsTerminal;
+    let show = !quiet && io::stderr().is_terminal();
     let mut last_shown = 0;
     let mut progress = |phase: &str, done: u64, total: u64| {
         if show && (done == total || done >= last_shown + total.div_ceil(20)) {
@@ -208,26 +304,22 @@ fn run_command(args: &RunArgs) -> ExitCode {
             }
         }
     };
-    let record = match tensorsim::network::run(&plan, &mut progress) {
+    let record = match tensorsim::network::run(plan, &mut progress) {
         Ok(record) => record,
         Err(tensorsim::network::RunError::Genesis(message)) => {
-            return fail(EXIT_BAD_INPUT, &format!("{}: genesis: {message}", args.scenario.display()));
+            return Err(fail(EXIT_BAD_INPUT, &format!("{}: genesis: {message}", scenario.display())));
         }
         Err(tensorsim::network::RunError::Bug(message)) => {
-            return fail(EXIT_FAILURE, &format!("{}: {message} (please report it)", args.scenario.display()));
+            return Err(fail(EXIT_FAILURE, &format!("{}: {message} (please report it)", scenario.display())));
         }
     };
-    let report = tensorsim::report::build(&plan, &text, &record);
-    if let Err(e) = std::fs::create_dir_all(&out_dir) {
-        return fail(EXIT_FAILURE, &format!("{}: {e}", out_dir.display()));
-    }
+    let report = tensorsim::report::build(plan, text, &record);
+    std::fs::create_dir_all(out_dir).map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", out_dir.display())))?;
     for (file, bytes) in [("report.json", report.json.as_bytes()), ("report.md", report.markdown.as_bytes())] {
         let path = out_dir.join(file);
-        if let Err(e) = write_atomically(&path, bytes) {
-            return fail(EXIT_FAILURE, &format!("{}: {e}", path.display()));
-        }
+        write_atomically(&path, bytes).map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", path.display())))?;
     }
-    if !args.quiet {
+    if !quiet {
         let (wall, delivered) = (record.wall, record.messages.delivered);
         let rate = delivered as f64 / wall.network.max(1e-9);
         eprintln!(
@@ -235,20 +327,142 @@ fn run_command(args: &RunArgs) -> ExitCode {
             wall.training, wall.network
         );
     }
-    println!("{}  {}", report.sha256, out_dir.join("report.json").display());
     if let Some(broken) = &record.conservation_error {
-        return fail(
+        // The hash line first, as before: the report was written and names where it broke.
+        println!("{}  {}", report.sha256, out_dir.join("report.json").display());
+        return Err(fail(
             EXIT_FAILURE,
             &format!(
                 "conservation broken after block {}: {} (a simulator bug: please report it)",
                 broken.block, broken.error
             ),
-        );
+        ));
     }
-    for failure in &report.failures {
-        eprintln!("{failure}");
+    Ok(report)
+}
+
+fn diff_command(args: &DiffArgs) -> ExitCode {
+    let thresholds = match args.thresholds.as_deref().map(tensorsim::diff::read_thresholds).transpose() {
+        Ok(thresholds) => thresholds,
+        Err(message) => return fail(EXIT_BAD_INPUT, &message),
+    };
+    let rendered = match tensorsim::diff::diff_files(&args.a, &args.b, args.force) {
+        Ok(rendered) => rendered,
+        Err(message) => return fail(EXIT_BAD_INPUT, &message),
+    };
+    if rendered.diff.forced {
+        eprintln!("warning: the reports are of different scenarios, compared under --force");
     }
-    if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILURE) }
+    // Beside B: in `ab`'s layout and in a CI job's, B is the run under test.
+    let out = args.out.clone().unwrap_or_else(|| match args.b.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    });
+    finish_diff(&rendered, &out, thresholds.as_deref())
+}
+
+/// Writes the diff into `out`, prints its table, and holds it to `thresholds`: exit 1 when one is
+/// exceeded, each exceeded one listed on standard error.
+fn finish_diff(
+    rendered: &tensorsim::diff::Rendered,
+    out: &Path,
+    thresholds: Option<&[tensorsim::diff::thresholds::Threshold]>,
+) -> ExitCode {
+    if let Err(message) = rendered.write(out) {
+        return fail(EXIT_FAILURE, &message);
+    }
+    if let Err(e) = io::stdout().lock().write_all(rendered.table.as_bytes()) {
+        return fail(EXIT_FAILURE, &format!("standard output: {e}"));
+    }
+    println!("diff: {} and diff.md", out.join("diff.json").display());
+    let exceeded = thresholds.map_or_else(Vec::new, |t| tensorsim::diff::thresholds::exceeded(&rendered.diff, t));
+    for line in &exceeded {
+        eprintln!("threshold exceeded: {line}");
+    }
+    match exceeded.first() {
+        None => ExitCode::SUCCESS,
+        Some(first) => {
+            fail(EXIT_FAILURE, &format!("{} changes exceed their thresholds, the first: {first}", exceeded.len()))
+        }
+    }
+}
+
+/// A `--set key=value`: the value as JSON (`40000`, `true`), else as a string (a name).
+fn parse_set(text: &str) -> Result<(String, serde_json::Value), String> {
+    let (key, value) = text
+        .split_once('=')
+        .filter(|(key, _)| !key.is_empty())
+        .ok_or_else(|| format!("--set {text}: expected KEY=VALUE"))?;
+    let value = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
+    Ok((key.to_string(), value))
+}
+
+/// The two variants `ab`'s flags ask for: A with the first profile, B with the second (or the
+/// first again) and the `--set` values.
+fn ab_variants(args: &AbArgs) -> Result<[tensorsim::scenario::Variant; 2], String> {
+    use tensorsim::scenario::Variant;
+    if args.profile.len() > 2 {
+        return Err(format!("--profile: {} given, ab compares two", args.profile.len()));
+    }
+    if args.profile.len() < 2 && args.set.is_empty() {
+        return Err("--profile: ab needs two profiles, or --set values that make the second variant".to_string());
+    }
+    let mut b = Variant { profile: args.profile.last().cloned(), ..Variant::default() };
+    for set in &args.set {
+        let (key, value) = parse_set(set)?;
+        b.hyperparameters.insert(key, value);
+    }
+    Ok([Variant { profile: args.profile.first().cloned(), ..Variant::default() }, b])
+}
+
+#[cfg(not(madsim))]
+fn ab_command(_args: &AbArgs) -> ExitCode {
+    fail(EXIT_FAILURE, "this tensorsim was built without `--cfg madsim`: it cannot run a network")
+}
+
+#[cfg(madsim)]
+fn ab_command(args: &AbArgs) -> ExitCode {
+    let name = args.scenario.display().to_string();
+    let prepared = (|| {
+        let variants = ab_variants(args)?;
+        let thresholds = args.thresholds.as_deref().map(tensorsim::diff::read_thresholds).transpose()?;
+        let text = read_text(&args.scenario, tensorsim::scenario::SCENARIO_BYTES_MAX, "a scenario")
+            .map_err(|m| format!("{name}: {m}"))?;
+        // Both plans before either run: a bad --set is refused at once, not after run A.
+        let mut plans = Vec::new();
+        for (label, variant) in ["A", "B"].into_iter().zip(&variants) {
+            let plan =
+                Plan::parse_variant(&text, args.seed, variant).map_err(|e| format!("{name} (variant {label}): {e}"))?;
+            plans.push((label, plan));
+        }
+        Ok::<_, String>((text, plans, thresholds))
+    })();
+    let (text, plans, thresholds) = match prepared {
+        Ok(prepared) => prepared,
+        Err(message) => return fail(EXIT_BAD_INPUT, &message),
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports/out").join(format!("{}-ab", plans[0].1.scenario.name)));
+    for (label, plan) in &plans {
+        if !args.quiet {
+            eprintln!("{label}: profile {}, {} blocks", plan.profile.name, plan.blocks);
+        }
+        let report = match run_and_write(&args.scenario, &text, plan, &out.join(label), args.quiet) {
+            Ok(report) => report,
+            Err(code) => return code,
+        };
+        for failure in &report.failures {
+            eprintln!("{label}: {failure}");
+        }
+    }
+    let (a, b) = (out.join("A").join("report.json"), out.join("B").join("report.json"));
+    match tensorsim::diff::diff_files(&a, &b, false) {
+        Ok(rendered) => finish_diff(&rendered, &out, thresholds.as_deref()),
+        // Both reports were just written from one scenario: a refusal here is a bug.
+        Err(message) => fail(EXIT_FAILURE, &format!("{message} (please report it)")),
+    }
 }
 
 fn profiles_command() -> ExitCode {

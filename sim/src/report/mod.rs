@@ -9,6 +9,7 @@ mod expectations;
 mod markdown;
 mod members;
 mod subnet;
+mod summary;
 mod window;
 
 use sha2::{Digest, Sha256};
@@ -28,6 +29,8 @@ pub struct Report {
     pub sha256: String,
     /// Expectations that did not hold, one line each.
     pub failures: Vec<String>,
+    /// What `tensorsim run` prints when it ends: expectations' verdicts, each group's shares.
+    pub summary: String,
 }
 
 /// The report of the run `record` of `plan`, read from `scenario_text`.
@@ -37,7 +40,8 @@ pub fn build(plan: &Plan, scenario_text: &str, record: &RunRecord) -> Report {
     json.push('\n');
     let sha256 = hex(&Sha256::digest(json.as_bytes()));
     let markdown = markdown::render(&document, &sha256);
-    Report { json, markdown, sha256, failures }
+    let summary = summary::render(&document);
+    Report { json, markdown, sha256, failures, summary }
 }
 
 /// The document, and the lines of the expectations that failed.

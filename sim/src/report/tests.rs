@@ -550,3 +550,31 @@ fn the_key_order_check_finds_a_key_out_of_order_however_deep() {
     let nested = keys_sorted(r#"{"a": [{"c": 1, "b": 2}]}"#).unwrap_err();
     assert!(nested.starts_with(r#"key "b" after "c""#), "{nested}");
 }
+
+#[test]
+fn the_run_summary_gives_each_expectations_verdict_and_each_groups_shares_validators_first() {
+    let plan = plan();
+    let summary = build(&plan, SCENARIO, &record(&plan)).summary;
+    let lines: Vec<&str> = summary.lines().collect();
+    assert_eq!(lines[0], "expectations: 1 of 2 hold");
+    assert_eq!(lines[1], "  pass  digits incentive_share[good]: 0.666667 min 0.5");
+    assert_eq!(lines[2], "  FAIL  digits incentive_share[weak]: 0.333333 max 0.1");
+    assert!(lines[3].starts_with("subnet digits (the 1 epochs after block "), "{summary}");
+    let groups: Vec<&str> = lines[5..].iter().map(|l| l.split_whitespace().next().unwrap()).collect();
+    assert_eq!(groups, ["copier", "honest", "good", "random", "weak"], "{summary}");
+    let good: Vec<&str> = lines[7].split_whitespace().collect();
+    assert_eq!(good, ["good", "miner", "0.666667", "0.333333", "-"], "{summary}");
+}
+
+/// `tensorsim diff` reads reports through its own types: a report `build` writes must parse.
+#[test]
+fn a_built_report_is_read_by_the_diffs_types_with_its_observables() {
+    let plan = plan();
+    let report = build(&plan, SCENARIO, &record(&plan));
+    let read = crate::diff::report_in::parse(&report.json).expect("diff reads a built report");
+    assert_eq!(read.run.scenario, "tiny");
+    let subnet = &read.subnets[0];
+    assert_eq!(subnet.observables.incentive_share["good"], Some(0.666667));
+    assert_eq!(subnet.observables.relative_dividend_rate["copier"].value, None);
+    assert_eq!(subnet.epochs.len(), json(&report)["subnets"][0]["epochs"].as_array().unwrap().len());
+}

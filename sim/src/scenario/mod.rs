@@ -21,4 +21,27 @@ impl Plan {
         let scenario: Scenario = yaml::from_str(text)?;
         resolve::resolve(scenario, seed)
     }
+
+    /// Reads and checks a scenario as `variant` changes it (`tensorsim ab`): the same file and
+    /// seed under another profile, or with hyperparameters set on every subnet, checked as the
+    /// file's own would be (an error names the subnet's field the value landed in).
+    pub fn parse_variant(text: &str, seed: Option<u64>, variant: &Variant) -> Result<Self, ScenarioError> {
+        let mut scenario: Scenario = yaml::from_str(text)?;
+        if let Some(profile) = &variant.profile {
+            scenario.profile = profile.clone();
+        }
+        for subnet in &mut scenario.subnets {
+            for (name, value) in &variant.hyperparameters {
+                subnet.hyperparameters.insert(name.clone(), value.clone());
+            }
+        }
+        resolve::resolve(scenario, seed)
+    }
+}
+
+/// What a variant of a scenario changes: its profile, hyperparameters over every subnet's.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Variant {
+    pub profile: Option<String>,
+    pub hyperparameters: serde_json::Map<String, serde_json::Value>,
 }
