@@ -23,6 +23,9 @@ use tensorsim_chain::yuma::EpochOutput;
 /// Extrinsics waiting for the next block; beyond this the chain refuses more (a full pool).
 pub const MEMPOOL_MAX: usize = 65_536;
 
+/// A hash commit the chain holds: the block it landed in, and the hash.
+type HashCommitAt = (u64, [u8; 32]);
+
 /// The producer slows down or stalls from `at_block` on (until `until_block`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProducerFault {
@@ -55,7 +58,7 @@ pub struct ChainNode {
     next_block_us: TimeUs,
     /// Each hotkey's hash commits the chain holds, oldest first, with their blocks: a reveal's
     /// lag is read here (the chain keeps at most `UNREVEALED_COMMITS_MAX`, so do we).
-    hash_commits: BTreeMap<(u16, HotkeyId), Vec<(u64, [u8; 32])>>,
+    hash_commits: BTreeMap<(u16, HotkeyId), Vec<HashCommitAt>>,
 }
 
 /// What a block's extrinsics did that the report follows.

@@ -8,7 +8,6 @@ use hdrhistogram::Histogram;
 use tensorsim_actors::ml::task::ModelSpec;
 use tensorsim_actors::protocol::{EpochFacts, RegistrationFacts, RevealFacts, TimeUs};
 use tensorsim_chain::accounts::HotkeyId;
-use tensorsim_chain::yuma::EpochOutput;
 
 /// One run, from genesis to its last block.
 pub struct RunRecord {

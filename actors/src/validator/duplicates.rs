@@ -356,9 +356,12 @@ mod tests {
         Answer { uid, hotkey: HotkeyId(u32::from(uid) + 100), registered_at: 0, rows }
     }
 
+    /// A miner of a test: its UID and its answer to each row.
+    type TestMiner<'a> = (u16, &'a dyn Fn(RowId) -> Vec<u16>);
+
     /// `rounds` rounds of 4 rows each (row ids r·4..r·4+4), `miners` answering in the given order,
     /// each with its answer function.
-    fn run(duplicates: &mut Duplicates, rounds: u32, miners: &[(u16, &dyn Fn(RowId) -> Vec<u16>)]) -> BTreeSet<u16> {
+    fn run(duplicates: &mut Duplicates, rounds: u32, miners: &[TestMiner]) -> BTreeSet<u16> {
         let mut last = BTreeSet::new();
         for round in 0..rounds {
             let ids: Vec<RowId> = (round * 4..round * 4 + 4).collect();
@@ -414,7 +417,7 @@ mod tests {
     fn two_models_that_agree_on_most_rows_but_not_nine_in_ten_are_two() {
         // They differ on every fourth row: 75 % matched, under the 90 % bar.
         let a = |id: RowId| spread(id as u16 % 10);
-        let b = |id: RowId| if id % 4 == 0 { spread(id as u16 % 10 + 20) } else { spread(id as u16 % 10) };
+        let b = |id: RowId| if id.is_multiple_of(4) { spread(id as u16 % 10 + 20) } else { spread(id as u16 % 10) };
         let mut duplicates = Duplicates::new(DuplicateRule::History);
         assert!(run(&mut duplicates, 10, &[(1, &a), (2, &b)]).is_empty());
     }

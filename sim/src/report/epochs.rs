@@ -123,7 +123,6 @@ pub(super) struct RowContext<'r> {
 fn row<'a>(seating: &Seating<'a>, members: &[Member], e: usize, context: &RowContext) -> EpochRow<'a> {
     let epoch: &'a EpochRecord = seating.epochs[e];
     let (facts, output) = (&epoch.facts, &epoch.facts.output);
-    let (facts, output) = (&epoch.facts, &facts.output);
     let price = if facts.pool_alpha_rao > 0 { facts.pool_tao_rao as f64 / facts.pool_alpha_rao as f64 } else { 0.0 };
     EpochRow {
         active: &output.active,
