@@ -107,12 +107,16 @@ mod tests {
     use super::*;
     use crate::validator::duplicates::DuplicateRule;
 
+    /// A good answer to each of `labels`: 60 535 on the label, 555 on each other class.
+    fn confident(labels: &[u8]) -> Vec<Vec<u16>> {
+        labels.iter().map(|&l| (0..10).map(|c| if c == l { 60_535 } else { 555 }).collect()).collect()
+    }
+
     #[test]
     fn under_the_round_rule_duplicates_earn_once_for_the_earliest_registered() {
         let task = TaskData::digits(7);
         let labels = vec![3u8, 5];
-        let good: Vec<Vec<u16>> =
-            labels.iter().map(|&l| (0..10).map(|c| if c == l { 60_535 } else { 555 }).collect()).collect();
+        let good = confident(&labels);
         let mut round = Round::new(0, 10, labels, vec![11, 12]);
         for uid in [4, 7, 9, 2] {
             round.expect(uid, HotkeyId(u32::from(uid)));
@@ -144,8 +148,7 @@ mod tests {
         let labels = vec![3u8, 5];
         // Every class "certain": a loss of 0 if it were scored.
         let certain: Vec<Vec<u16>> = labels.iter().map(|_| vec![65_535; 10]).collect();
-        let good: Vec<Vec<u16>> =
-            labels.iter().map(|&l| (0..10).map(|c| if c == l { 60_535 } else { 555 }).collect()).collect();
+        let good = confident(&labels);
         let mut round = Round::new(0, 10, labels, vec![11, 12]);
         for uid in [1, 2] {
             round.expect(uid, HotkeyId(100 + u32::from(uid)));
@@ -165,8 +168,7 @@ mod tests {
     fn an_answer_from_a_uid_that_changed_hands_is_its_former_holders_and_rewards_nobody() {
         let task = TaskData::digits(7);
         let labels = vec![3u8, 5];
-        let good: Vec<Vec<u16>> =
-            labels.iter().map(|&l| (0..10).map(|c| if c == l { 60_535 } else { 555 }).collect()).collect();
+        let good = confident(&labels);
         let mut round = Round::new(0, 10, labels, vec![11, 12]);
         round.expect(1, HotkeyId(101));
         round.expect(2, HotkeyId(102));
