@@ -117,7 +117,7 @@ fn reports_of_different_scenarios_are_refused_unless_forced() {
 fn bad_reports_thresholds_and_variants_are_refused_with_one_line_naming_the_file_and_field() {
     let dir = temp_dir("bad");
     let report = dir.join("report.json");
-    std::fs::write(&report, r#"{"tensorsim": {"report_version": 1}, "run": {}}"#).unwrap();
+    std::fs::write(&report, r#"{"tensorsim": {"report_version": 2}, "run": {}}"#).unwrap();
     let missing = dir.join("missing.json");
     assert_refused(&tensorsim(&["diff", path(&missing), path(&report)], None), "missing.json: cannot read");
     assert_refused(&tensorsim(&["diff", path(&report), path(&report)], None), "report.json: run: missing field");

@@ -20,8 +20,11 @@ use document::{
     ChainSection, Decimal6, Document, FaultRow, LostRow, NetworkSection, RunSection, SubnetSection, Version,
 };
 
-/// The report format's version (its keys and their meaning).
-pub const REPORT_VERSION: u64 = 1;
+/// The report format's version (its keys and their meaning). 2 since issue 9: per-epoch hotkeys,
+/// pool, prices and emission by token, validator stake concentration, losses by reason, rewards
+/// by token, the window, duplicate answers (version 1's `stake_gini`, `rewards_rao` and a number
+/// for `messages_lost` are gone).
+pub const REPORT_VERSION: u64 = 2;
 
 pub struct Report {
     pub json: String,
