@@ -1,17 +1,28 @@
-//! FNV-1a, 64 bits: a cheap, stable fingerprint of bytes. Equal inputs give equal fingerprints on
-//! every platform; different inputs collide with probability about 2^-64 per pair, which a
-//! validator comparing answers or a miner indexing rows can accept.
+//! A stable fingerprint of bytes: XXH3-128 (the xxhash-rust crate), the same on every platform.
+//! The fingerprinted sets are a miner's rows or a round's answers, a few thousand at most: a
+//! collision (probability near 2^-105) is treated as impossible.
 
-const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
-const PRIME: u64 = 0x0100_0000_01b3;
+use xxhash_rust::xxh3::xxh3_128;
 
-pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
-    bytes.into_iter().fold(OFFSET_BASIS, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(PRIME))
+use crate::protocol::Rows;
+
+pub type Fingerprint = u128;
+
+pub fn of_bytes(bytes: &[u8]) -> Fingerprint {
+    xxh3_128(bytes)
 }
 
-/// A row of f32 features, by their bits.
-pub fn of_features(row: &[f32]) -> u64 {
-    fnv1a(row.iter().flat_map(|x| x.to_bits().to_le_bytes()))
+/// Each row of `rows` by its bytes (`Rows::row_bytes`): the same row, the same fingerprint,
+/// whichever payload it came in.
+pub fn of_rows(rows: &Rows) -> Vec<Fingerprint> {
+    let mut bytes = Vec::new();
+    (0..rows.len())
+        .map(|i| {
+            bytes.clear();
+            rows.row_bytes(i, &mut bytes);
+            of_bytes(&bytes)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -19,16 +30,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fnv1a_matches_the_reference_values() {
-        // The published FNV-1a 64 test vectors.
-        assert_eq!(fnv1a(*b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a(*b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(fnv1a(*b"foobar"), 0x8594_4171_f739_67e8);
-    }
-
-    #[test]
-    fn rows_differing_in_one_bit_have_different_fingerprints() {
-        assert_ne!(of_features(&[0.5, 0.25]), of_features(&[0.5, f32::from_bits(0.25f32.to_bits() ^ 1)]));
-        assert_eq!(of_features(&[0.5, 0.25]), of_features(&[0.5, 0.25]));
+    fn a_row_has_one_fingerprint_in_any_payload_and_one_bit_changes_it() {
+        let features = crate::ml::digits::FEATURES;
+        let rows = Rows::Pixels((0..3 * features).map(|i| i as f32 / 7.0).collect());
+        let keys = of_rows(&rows);
+        assert_eq!(of_rows(&rows.select(&[2, 0])), [keys[2], keys[0]]);
+        assert_eq!(keys.iter().collect::<std::collections::BTreeSet<_>>().len(), 3);
+        let Rows::Pixels(mut pixels) = rows else { unreachable!() };
+        pixels[0] = f32::from_bits(pixels[0].to_bits() ^ 1);
+        assert_ne!(of_rows(&Rows::Pixels(pixels))[0], keys[0]);
     }
 }

@@ -1,8 +1,8 @@
 //! tensorsim-actors: the sans-IO actors of tensorsim on top of the chain model
 //! (`tensorsim-chain`): the messages between nodes (`protocol`), the chain as a node
-//! (`chain_node`), a stable fingerprint of bytes (`fingerprint`), the validator and miner state machines with their policies (and what their
-//! specs share: `policy`), the real small models they serve (`ml`), and the named random streams
-//! every actor draws from (`rng`).
+//! (`chain_node`), a stable fingerprint of bytes (`fingerprint`), the validator and miner state
+//! machines with their policies (and what their specs share: `policy`), the real small models
+//! they serve (`ml`), and the named random streams every actor draws from (`rng`).
 //!
 //! Plain state machines and pure functions: no async, no clock, no OS randomness, no threads.
 

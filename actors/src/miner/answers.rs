@@ -10,33 +10,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use xxhash_rust::xxh3::xxh3_128;
-
+use crate::fingerprint::{self, Fingerprint};
 use crate::ml::task::Model;
 use crate::protocol::Rows;
 
-/// Rows remembered per miner (each a key of 16 bytes and an answer of `classes` u16); beyond it,
-/// new rows are answered without being remembered.
+/// Rows remembered per miner (each a fingerprint of 16 bytes and an answer of `classes` u16);
+/// beyond it, new rows are answered without being remembered.
 pub const REMEMBERED_ROWS_MAX: usize = 4_096;
-
-/// A row by its bytes: XXH3-128, a hash made for this (fast, the same on every platform). Two of
-/// a miner's few thousand rows collide with a probability near 2^-105: treated as impossible.
-type RowKey = u128;
 
 pub struct AnsweringModel {
     model: Arc<Model>,
-    remembered: BTreeMap<RowKey, Box<[u16]>>,
-}
-
-fn row_keys(rows: &Rows) -> Vec<RowKey> {
-    let mut bytes = Vec::new();
-    (0..rows.len())
-        .map(|i| {
-            bytes.clear();
-            rows.row_bytes(i, &mut bytes);
-            xxh3_128(&bytes)
-        })
-        .collect()
+    remembered: BTreeMap<Fingerprint, Box<[u16]>>,
 }
 
 impl AnsweringModel {
@@ -54,12 +38,12 @@ impl AnsweringModel {
             // A partial row: answered (refused) as the model answers the whole payload.
             return self.model.answer(rows);
         }
-        let keys = row_keys(rows);
+        let keys = fingerprint::of_rows(rows);
         // Rows not remembered, each once (a row asked twice in one query is computed once).
         let mut asked = BTreeSet::new();
         let missing: Vec<usize> =
             (0..keys.len()).filter(|&i| !self.remembered.contains_key(&keys[i]) && asked.insert(keys[i])).collect();
-        let mut fresh: BTreeMap<RowKey, Vec<u16>> = BTreeMap::new();
+        let mut fresh: BTreeMap<Fingerprint, Vec<u16>> = BTreeMap::new();
         if !missing.is_empty() {
             let answers = self.model.answer(&rows.select(&missing));
             if answers.len() != missing.len() {
@@ -120,7 +104,8 @@ mod tests {
     #[test]
     fn rows_of_another_task_or_a_partial_row_get_the_models_answer_and_are_not_remembered() {
         let digits = TaskData::digits(3);
-        let text_model = Arc::new(TaskData::text(3).train(&ModelSpec { hidden: 8, epochs: 1, data_percent: 5 }, 3, "m"));
+        let text_model =
+            Arc::new(TaskData::text(3).train(&ModelSpec { hidden: 8, epochs: 1, data_percent: 5 }, 3, "m"));
         let pool = digits.validation_pool(&mut stream(3, "v"));
         let QueryRows { rows, .. } = digits.query(&pool, 4, &mut stream(3, "q"));
         let mut answering = AnsweringModel::new(text_model);

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::fingerprint::fnv1a;
+use crate::fingerprint;
 use crate::ml::task::{RowId, VALIDATION_POOL_ROWS};
 use tensorsim_chain::accounts::HotkeyId;
 
@@ -121,9 +121,11 @@ impl Reader<'_> {
 
 /// The `round` rule: of identical answers, all but the earliest-registered (then lowest) UID's.
 fn copies_within_round(answers: &[Answer]) -> BTreeSet<u16> {
-    let fingerprint =
-        |rows: &[Vec<u16>]| fnv1a(rows.iter().flat_map(|row| row.iter().flat_map(|v| v.to_le_bytes()).chain([0xff])));
-    let mut first: BTreeMap<u64, (u64, u16)> = BTreeMap::new();
+    // Well-formed answers of one round share their shape: their values alone tell them apart.
+    let fingerprint = |rows: &[Vec<u16>]| {
+        fingerprint::of_bytes(&rows.iter().flatten().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>())
+    };
+    let mut first: BTreeMap<fingerprint::Fingerprint, (u64, u16)> = BTreeMap::new();
     for answer in answers {
         let claim = (answer.registered_at, answer.uid);
         first.entry(fingerprint(answer.rows)).and_modify(|c| *c = (*c).min(claim)).or_insert(claim);

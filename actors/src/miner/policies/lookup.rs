@@ -5,21 +5,22 @@
 
 use std::collections::BTreeMap;
 
-use crate::fingerprint;
+use crate::fingerprint::{self, Fingerprint};
 use crate::miner::{MinerContext, MinerPolicy, Response};
-use crate::ml::digits::FEATURES;
 use crate::ml::task::{DataExposure, TaskData};
 use crate::protocol::{Query, Rows};
 
 pub struct Lookup {
     /// Row fingerprint → label.
-    memory: BTreeMap<u64, u8>,
+    memory: BTreeMap<Fingerprint, u8>,
 }
 
 impl Lookup {
     pub fn new(task: &TaskData, exposure: DataExposure) -> Self {
-        let memory = task.memorisable(exposure).into_iter().map(|(row, label)| (fingerprint::of_features(row), label));
-        Self { memory: memory.collect() }
+        let (rows, labels): (Vec<&[f32]>, Vec<u8>) = task.memorisable(exposure).into_iter().unzip();
+        // Fingerprinted as a query carries them, so that a memorised row is found in any query.
+        let rows = Rows::Pixels(rows.concat());
+        Self { memory: fingerprint::of_rows(&rows).into_iter().zip(labels).collect() }
     }
 }
 
@@ -27,12 +28,10 @@ impl MinerPolicy for Lookup {
     fn respond(&mut self, ctx: &mut MinerContext, query: &Query) -> Response {
         let Some(model) = ctx.model.as_mut() else { return Response::Ignore };
         let mut answer = model.answer(&query.rows);
-        if let Rows::Pixels(pixels) = query.rows.as_ref() {
-            for (row, probabilities) in pixels.chunks_exact(FEATURES).zip(&mut answer) {
-                if let Some(&label) = self.memory.get(&fingerprint::of_features(row)) {
-                    probabilities.fill(0);
-                    probabilities[usize::from(label)] = u16::MAX;
-                }
+        for (key, probabilities) in fingerprint::of_rows(&query.rows).iter().zip(&mut answer) {
+            if let Some(&label) = self.memory.get(key) {
+                probabilities.fill(0);
+                probabilities[usize::from(label)] = u16::MAX;
             }
         }
         Response::Answer(answer)
