@@ -170,17 +170,32 @@ struct AbArgs {
 #[derive(Args)]
 struct ReplayArgs {
     /// The case file (JSON), or `-` for standard input
-    case: PathBuf,
+    #[arg(required_unless_present = "metagraph", conflicts_with = "metagraph")]
+    case: Option<PathBuf>,
     /// Write the output to FILE (whole or not at all) instead of standard output
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Also check the output against the case's `expected` entries (conformance files carry them);
     /// exit 1 if any fails. Epoch cases only
-    #[arg(long)]
+    #[arg(long, conflicts_with = "metagraph")]
     check: bool,
     /// Run under this protocol profile instead of the case's (`tensorsim profiles` lists them)
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
+    /// Start from a metagraph snapshot (JSON, or `-`) instead of a case: a live subnet's state,
+    /// replayed for --epochs epochs with its weights held fixed
+    #[arg(long, value_name = "SNAPSHOT", requires = "epochs")]
+    metagraph: Option<PathBuf>,
+    /// How many epochs to replay from the snapshot
+    #[arg(long, value_name = "N")]
+    epochs: Option<u64>,
+    /// A hyperparameter over the snapshot's (`kappa=40000`; the value is read as JSON, else as a
+    /// string); repeatable
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// RAO each epoch distributes (default: the snapshot's tempo × 10^9, one alpha per block)
+    #[arg(long, value_name = "RAO")]
+    emission_rao: Option<u64>,
 }
 
 fn main() -> ExitCode {
@@ -387,16 +402,6 @@ fn finish_diff(
     }
 }
 
-/// A `--set key=value`: the value as JSON (`40000`, `true`), else as a string (a name).
-fn parse_set(text: &str) -> Result<(String, serde_json::Value), String> {
-    let (key, value) = text
-        .split_once('=')
-        .filter(|(key, _)| !key.is_empty())
-        .ok_or_else(|| format!("--set {text}: expected KEY=VALUE"))?;
-    let value = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
-    Ok((key.to_string(), value))
-}
-
 /// The two variants `ab`'s flags ask for: A with the first profile, B with the second (or the
 /// first again) and the `--set` values.
 fn ab_variants(args: &AbArgs) -> Result<[tensorsim::scenario::Variant; 2], String> {
@@ -409,7 +414,7 @@ fn ab_variants(args: &AbArgs) -> Result<[tensorsim::scenario::Variant; 2], Strin
     }
     let mut b = Variant { profile: args.profile.last().cloned(), ..Variant::default() };
     for set in &args.set {
-        let (key, value) = parse_set(set)?;
+        let (key, value) = tensorsim::hyperparameter_overrides::parse_assignment(set)?;
         b.hyperparameters.insert(key, value);
     }
     Ok([Variant { profile: args.profile.first().cloned(), ..Variant::default() }, b])
@@ -478,8 +483,16 @@ fn profiles_command() -> ExitCode {
 }
 
 fn replay_command(args: &ReplayArgs) -> ExitCode {
-    let name = args.case.display().to_string();
-    let text = match read_case(&args.case) {
+    // clap's `requires` does not hold these to --metagraph beside a case (which conflicts with it).
+    if args.metagraph.is_none() && (args.epochs.is_some() || !args.set.is_empty() || args.emission_rao.is_some()) {
+        return fail(EXIT_BAD_INPUT, "--epochs, --set and --emission-rao replay a snapshot: they need --metagraph");
+    }
+    let Some(path) = args.metagraph.as_ref().or(args.case.as_ref()) else {
+        // clap requires one of the two.
+        return fail(EXIT_BAD_INPUT, "replay needs a case file or --metagraph SNAPSHOT");
+    };
+    let name = path.display().to_string();
+    let text = match read_case(path) {
         Ok(text) => text,
         Err(message) => return fail(EXIT_BAD_INPUT, &format!("{name}: {message}")),
     };
@@ -487,7 +500,11 @@ fn replay_command(args: &ReplayArgs) -> ExitCode {
         Ok(profile) => profile,
         Err(error) => return fail(EXIT_BAD_INPUT, &error.to_string()),
     };
-    let outcome = match replay::run_file(&text, profile, args.check) {
+    let outcome = match args.metagraph {
+        Some(_) => snapshot_settings(args, profile).and_then(|settings| replay::run_snapshot(&text, &settings)),
+        None => replay::run_file(&text, profile, args.check),
+    };
+    let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(error) => return replay_failed(&name, &error),
     };
@@ -509,6 +526,22 @@ fn replay_command(args: &ReplayArgs) -> ExitCode {
         }
         Some(Err(error)) => replay_failed(&name, &error),
     }
+}
+
+/// What `--epochs`, `--set` and `--emission-rao` ask of a snapshot replay.
+fn snapshot_settings(
+    args: &ReplayArgs,
+    profile: Option<&'static tensorsim_chain::profile::Profile>,
+) -> Result<replay::SnapshotSettings, ReplayError> {
+    let mut overrides = serde_json::Map::new();
+    for set in &args.set {
+        let (key, value) = tensorsim::hyperparameter_overrides::parse_assignment(set)
+            .map_err(|message| ReplayError::Input(replay::InputError::new("", message)))?;
+        overrides.insert(key, value);
+    }
+    // clap requires --epochs with --metagraph.
+    let epochs = args.epochs.unwrap_or(0);
+    Ok(replay::SnapshotSettings { profile, epochs, overrides, emission_rao: args.emission_rao })
 }
 
 /// Reports a failed replay of the case `name`: bad input exits 2, a failed check or a simulator
