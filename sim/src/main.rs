@@ -58,6 +58,17 @@ enum Command {
         upgrade {profile, hyperparameters}   a runtime upgrade, with its migrations\n\
         Its output adds `netuid` to every epoch record, `blocks` (issuance and every subnet's pool, burn, \
         moving price, epoch index) and `reveals_refused`. Token conservation is checked after every block.\n\n\
+        A metagraph snapshot (`--metagraph SNAPSHOT --epochs N`, instead of a case) is a live subnet's state at a \
+        block: `snapshot_version` (1), `netuid`, `block`, `hyperparameters` (the epoch case's names) and `neurons`, \
+        UID i = neurons[i]: {uid, hotkey, stake_rao, validator_permit, last_update, registered_at, weights [[uid, \
+        u16]], bonds [[uid, u16]]} (scripts/metagraph_snapshot.py writes one from a node with the bittensor SDK). \
+        The replay runs N epochs at the profile's cadence after the snapshot's block (every tempo blocks at \
+        head-2026, tempo + 1 before), each distributing --emission-rao (default: tempo × 10^9 RAO, one alpha a \
+        block). Weights and stake are held as in the snapshot; a UID active at the snapshot stays as recent as it \
+        was (its validator keeps setting the same weights); bonds, permits and the outputs evolve. --set key=value \
+        changes a hyperparameter over the snapshot's. The output is an epoch case's, named by the netuid, the \
+        block and the snapshot's hash, so two replays of one snapshot under two profiles (or --set) diff with \
+        `tensorsim diff A.json B.json --metagraph SNAPSHOT`.\n\n\
         Examples: scenarios/conformance/ (epoch cases), scenarios/chain/ (chain cases)."
     )]
     Replay(ReplayArgs),
@@ -72,7 +83,7 @@ enum Command {
         (scenarios/baseline.yaml is the default scenario)."
     )]
     Run(RunArgs),
-    /// Compare two run reports observable by observable; exit 1 when a threshold is exceeded
+    /// Compare two run reports (or two replay outputs); exit 1 when a threshold is exceeded
     #[command(
         long_about = "Compare two run reports (report.json of `tensorsim run` or `ab`) observable by observable: \
         per subnet and group incentive_share, reward_share, relative_dividend_rate (G); per subnet \
@@ -80,14 +91,21 @@ enum Command {
         coefficients); per epoch the UIDs whose consensus, incentive or dividends changed most (u16). The largest \
         relative change comes first. Prints a table and writes diff.json and diff.md.\n\n\
         Reports of different scenarios (name or file hash) are refused unless --force.\n\n\
+        Two replay outputs (of `tensorsim replay`) are compared epoch by epoch and UID by UID: consensus, \
+        incentive, dividends, validator_trust (u16) and emission_rao (RAO), the largest change first by its \
+        share of the whole (of 65535, or of the epoch's emission); each field's largest change, then the largest \
+        overall. Outputs of different cases (`name`) are refused unless --force; --metagraph SNAPSHOT names the \
+        UIDs of two snapshot replays by their hotkeys. A run report beside a replay output is refused.\n\n\
         A thresholds file (YAML or JSON) holds the diff to bounds:\n  \
         thresholds:\n    \
         - {observable: incentive_share, group: miners, max_absolute: 0.01}\n    \
         - {observable: relative_dividend_rate, max_relative: 0.05}     # every group, every subnet\n    \
         - {observable: validator_stake.gini, subnet: digits, max_absolute: 0.02}\n    \
         - {observable: incentive, max_absolute: 2000}                  # any UID in any epoch, u16\n\
+        (replay outputs: consensus, incentive, dividends, validator_trust, emission_rao with max_absolute)\n\
         Exit codes: 0 compared (within the thresholds, when given); 1 a threshold exceeded (each listed, \
-        the first named) or an output not written; 2 bad input (a file, a field, different scenarios)."
+        the first named) or an output not written; 2 bad input (a file, a field, different scenarios or cases, \
+        a run report beside a replay output)."
     )]
     Diff(DiffArgs),
     /// Run a scenario under two variants (profiles, hyperparameters) and diff their reports
@@ -127,19 +145,22 @@ struct RunArgs {
 
 #[derive(Args)]
 struct DiffArgs {
-    /// The first report (A), report.json
+    /// The first file (A): a run report (report.json) or a replay output
     a: PathBuf,
-    /// The second report (B), compared against A
+    /// The second (B), of the same kind, compared against A
     b: PathBuf,
     /// Hold the diff to the thresholds in FILE (YAML or JSON); exit 1 when one is exceeded
     #[arg(long, value_name = "FILE")]
     thresholds: Option<PathBuf>,
-    /// Compare reports of different scenarios (a warning says so)
+    /// Compare reports of different scenarios, or replay outputs of different cases (a warning says so)
     #[arg(long)]
     force: bool,
-    /// Write diff.json and diff.md into DIR (default: the folder of B's report)
+    /// Write diff.json and diff.md into DIR (default: the folder of B)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Name the UIDs of two snapshot replays by the hotkeys of the snapshot they were replayed from
+    #[arg(long, value_name = "SNAPSHOT")]
+    metagraph: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -361,12 +382,19 @@ fn diff_command(args: &DiffArgs) -> ExitCode {
         Ok(thresholds) => thresholds,
         Err(message) => return fail(EXIT_BAD_INPUT, &message),
     };
-    let rendered = match tensorsim::diff::diff_files(&args.a, &args.b, args.force) {
+    let rendered = match tensorsim::diff::diff_files(&args.a, &args.b, args.force, args.metagraph.as_deref()) {
         Ok(rendered) => rendered,
         Err(message) => return fail(EXIT_BAD_INPUT, &message),
     };
-    if rendered.diff.forced {
-        eprintln!("warning: the reports are of different scenarios, compared under --force");
+    let replays = matches!(rendered.compared, tensorsim::diff::Compared::Replays(_));
+    if let (Some(path), Some(thresholds)) = (&args.thresholds, &thresholds)
+        && let Err(message) = tensorsim::diff::thresholds::check_kind(thresholds, replays)
+    {
+        return fail(EXIT_BAD_INPUT, &format!("{}: {message}", path.display()));
+    }
+    if rendered.compared.forced() {
+        let what = if replays { "replay outputs are of different cases" } else { "reports are of different scenarios" };
+        eprintln!("warning: the {what}, compared under --force");
     }
     // Beside B: in `ab`'s layout and in a CI job's, B is the run under test.
     let out = args.out.clone().unwrap_or_else(|| match args.b.parent() {
@@ -390,7 +418,8 @@ fn finish_diff(
         return fail(EXIT_FAILURE, &format!("standard output: {e}"));
     }
     println!("diff: {} and diff.md", out.join("diff.json").display());
-    let exceeded = thresholds.map_or_else(Vec::new, |t| tensorsim::diff::thresholds::exceeded(&rendered.diff, t));
+    let exceeded =
+        thresholds.map_or_else(Vec::new, |t| tensorsim::diff::thresholds::exceeded_in(&rendered.compared, t));
     for line in &exceeded {
         eprintln!("threshold exceeded: {line}");
     }
@@ -431,6 +460,10 @@ fn ab_command(args: &AbArgs) -> ExitCode {
     let prepared = (|| {
         let variants = ab_variants(args)?;
         let thresholds = args.thresholds.as_deref().map(tensorsim::diff::read_thresholds).transpose()?;
+        if let (Some(path), Some(thresholds)) = (&args.thresholds, &thresholds) {
+            tensorsim::diff::thresholds::check_kind(thresholds, false)
+                .map_err(|message| format!("{}: {message}", path.display()))?;
+        }
         let text = read_text(&args.scenario, tensorsim::scenario::SCENARIO_BYTES_MAX, "a scenario")
             .map_err(|m| format!("{name}: {m}"))?;
         // Both plans before either run: a bad --set is refused at once, not after run A.
@@ -463,7 +496,7 @@ fn ab_command(args: &AbArgs) -> ExitCode {
         }
     }
     let (a, b) = (out.join("A").join("report.json"), out.join("B").join("report.json"));
-    match tensorsim::diff::diff_files(&a, &b, false) {
+    match tensorsim::diff::diff_files(&a, &b, false, None) {
         Ok(rendered) => finish_diff(&rendered, &out, thresholds.as_deref()),
         // Both reports were just written from one scenario: a refusal here is a bug.
         Err(message) => fail(EXIT_FAILURE, &format!("{message} (please report it)")),
