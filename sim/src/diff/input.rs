@@ -2,9 +2,9 @@
 //! (a report has `tensorsim.report_version`, a replay output `epochs` and no `tensorsim`), so that
 //! two of a kind are compared and a mix is refused with the reason.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use crate::diff::replay_in::{self, ReplayIn};
@@ -30,15 +30,6 @@ impl Input {
     }
 }
 
-/// The keys that tell the kinds apart; every other key is the kind's own reader's business.
-#[derive(Deserialize)]
-struct Probe {
-    #[serde(default)]
-    tensorsim: Option<IgnoredAny>,
-    #[serde(default)]
-    epochs: Option<IgnoredAny>,
-}
-
 /// Reads the file at `path` as a report or a replay output; the error is one line naming the
 /// file and the field.
 pub fn read(path: &Path) -> Result<Input, String> {
@@ -50,14 +41,19 @@ pub fn read(path: &Path) -> Result<Input, String> {
 
 /// Parses a report or a replay output; the error names the field.
 pub fn parse(text: &str) -> Result<Input, String> {
-    if text.trim_start().chars().next().is_some_and(|c| c != '{') {
-        return Err("not a JSON object: a run report and a replay output are objects".to_string());
-    }
-    let probe: Probe = report_in::from_json(text)?;
-    match (probe.tensorsim, probe.epochs) {
-        (Some(_), _) => report_in::parse(text).map(Input::Report),
-        (None, Some(_)) => replay_in::parse(text).map(Input::Replay),
-        (None, None) => {
+    // The top-level keys tell the kinds apart (their values are each kind's reader's business).
+    // This fails on text that is not JSON (said so) or on a JSON value that is no object.
+    let keys: BTreeMap<String, IgnoredAny> = report_in::from_json(text).map_err(|error| {
+        if error.starts_with("not JSON") {
+            error
+        } else {
+            "not a JSON object: a run report and a replay output are objects".to_string()
+        }
+    })?;
+    match (keys.contains_key("tensorsim"), keys.contains_key("epochs")) {
+        (true, _) => report_in::parse(text).map(Input::Report),
+        (false, true) => replay_in::parse(text).map(Input::Replay),
+        (false, false) => {
             Err("neither a run report (no `tensorsim.report_version`) nor a replay output (no `epochs`)".to_string())
         }
     }

@@ -19,25 +19,10 @@ use std::path::Path;
 
 use crate::atomic_write::write_atomically;
 use crate::diff::input::Input;
+pub use crate::diff::model::Compared;
 use crate::diff::model::{Diff, ReplayDiff};
 use crate::diff::replay_compare::Hotkeys;
 use crate::replay::snapshot::Snapshot;
-
-/// What a diff compared: two run reports, or two replay outputs.
-#[derive(Debug)]
-pub enum Compared {
-    Reports(Diff),
-    Replays(ReplayDiff),
-}
-
-impl Compared {
-    pub fn forced(&self) -> bool {
-        match self {
-            Self::Reports(diff) => diff.forced,
-            Self::Replays(diff) => diff.forced,
-        }
-    }
-}
 
 /// A diff, rendered for each reader.
 pub struct Rendered {

@@ -135,6 +135,22 @@ impl UidChange {
     }
 }
 
+/// What a diff compared: two run reports, or two replay outputs.
+#[derive(Debug)]
+pub enum Compared {
+    Reports(Diff),
+    Replays(ReplayDiff),
+}
+
+impl Compared {
+    pub fn forced(&self) -> bool {
+        match self {
+            Self::Reports(diff) => diff.forced,
+            Self::Replays(diff) => diff.forced,
+        }
+    }
+}
+
 /// diff.json of two replay outputs: epoch by epoch (per subnet of a chain case), UID by UID.
 #[derive(Debug, Serialize)]
 pub struct ReplayDiff {

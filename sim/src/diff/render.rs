@@ -148,13 +148,10 @@ pub fn replay_table(diff: &ReplayDiff) -> String {
     let with_netuid = diff.epochs.iter().any(|e| e.netuid.is_some());
     let columns = replay_columns(with_netuid, diff.hotkeys_from.is_some());
     let mut rows = vec![header(&columns)];
-    for field in &diff.fields {
-        rows.push(match &field.largest {
-            Some(at) => replay_cells(at, with_netuid, diff.hotkeys_from.is_some()),
-            None => vec![field.field.to_string(), "no change".to_string()],
-        });
-    }
+    let changed = diff.fields.iter().filter_map(|field| field.largest.as_ref());
+    rows.extend(changed.map(|at| replay_cells(at, with_netuid, diff.hotkeys_from.is_some())));
     text.push_str(&aligned(&rows));
+    text.push_str(&unchanged_fields(diff));
     let largest = largest_replay_changes(diff);
     if largest.is_empty() {
         text.push_str("\nno UID's output changed in any epoch\n");
@@ -177,13 +174,12 @@ pub fn replay_markdown(diff: &ReplayDiff) -> String {
     let (with_netuid, with_hotkeys) = (diff.epochs.iter().any(|e| e.netuid.is_some()), diff.hotkeys_from.is_some());
     let columns = replay_columns(with_netuid, with_hotkeys);
     let mut text = format!("# Diff\n\n{}\n\n## Largest change of each field\n\n", replay_heading(diff));
-    let fields = diff.fields.iter().map(|field| match &field.largest {
-        Some(at) => replay_cells(at, with_netuid, with_hotkeys),
-        None => {
-            [vec![field.field.to_string(), "no change".to_string()], vec![String::new(); columns.len() - 2]].concat()
-        }
-    });
-    text.push_str(&markdown_table(&columns, fields));
+    let changed = diff.fields.iter().filter_map(|field| field.largest.as_ref());
+    text.push_str(&markdown_table(&columns, changed.map(|at| replay_cells(at, with_netuid, with_hotkeys))));
+    let unchanged = unchanged_fields(diff);
+    if !unchanged.is_empty() {
+        text.push_str(&format!("\n{unchanged}"));
+    }
     text.push_str("\n## Largest changes by UID, epoch by epoch\n");
     for epoch in diff.epochs.iter().filter(|e| !e.largest.is_empty()) {
         let subnet = epoch.netuid.map_or(String::new(), |netuid| format!("netuid {netuid} "));
@@ -208,6 +204,12 @@ pub fn replay_markdown(diff: &ReplayDiff) -> String {
         text.extend(diff.unmatched.iter().map(|note| format!("- {note}\n")));
     }
     text
+}
+
+/// The line naming the fields no UID's value changed in, if any.
+fn unchanged_fields(diff: &ReplayDiff) -> String {
+    let unchanged: Vec<&str> = diff.fields.iter().filter(|f| f.largest.is_none()).map(|f| f.field).collect();
+    if unchanged.is_empty() { String::new() } else { format!("unchanged in every epoch: {}\n", unchanged.join(", ")) }
 }
 
 fn replay_heading(diff: &ReplayDiff) -> String {

@@ -1,11 +1,11 @@
+use crate::diff::Rendered;
 use crate::diff::compare::Refusal;
 use crate::diff::input::{self, Input};
-use crate::diff::model::ReplayDiff;
+use crate::diff::model::{Compared, ReplayDiff};
 use crate::diff::replay_compare::{Hotkeys, compare};
 use crate::diff::replay_in::{self, ReplayEpochIn, ReplayIn};
 use crate::diff::tests::assert_keys_sorted;
 use crate::diff::thresholds::{self, Threshold};
-use crate::diff::{Compared, Rendered};
 
 /// An epoch of three UIDs at `block`, every field zero but `dividends` and `emission_rao`.
 fn epoch(block: u64, dividends: [u16; 3], emission_rao: [u64; 3]) -> ReplayEpochIn {

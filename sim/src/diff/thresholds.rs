@@ -17,8 +17,7 @@
 
 use serde::Deserialize;
 
-use crate::diff::Compared;
-use crate::diff::model::{Diff, ObservableChange, ReplayDiff};
+use crate::diff::model::{Compared, Diff, ObservableChange, ReplayDiff};
 use crate::diff::replay_in::ReplayField;
 
 /// Observables with a value per group (`group` may name one).
