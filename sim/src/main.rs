@@ -98,6 +98,17 @@ enum Command {
         and DIR/diff.md, and prints the diff (see `tensorsim diff --help`). Exit codes as `diff`'s; the runs' \
         failed expectations are printed, not an exit code.")]
     Ab(AbArgs),
+    /// Re-run scenarios and hold their reports to golden files; exit 1 on drift
+    #[command(long_about = "Re-run scenarios and hold each report to its golden file, \
+        GOLDEN/<scenario name>.json (<name>-seed-<N>.json under --seed N). Each scenario runs as `tensorsim run` \
+        in a child process; a mismatch names the earliest differing epoch, field and UID and how many values \
+        differ. --determinism runs each scenario twice at once in two processes and requires the same bytes. \
+        Each scenario gives up to three test cases, golden, determinism and expectations (its `expect:` \
+        block), written as JUnit XML under --junit and as JSON under --json.\n\n\
+        After an intended change of behaviour, --update rewrites the golden files from this build's runs \
+        (commit them with the reason).\n\n\
+        Exit codes: 0 every check passed; 1 one failed (each listed); 2 bad input (a scenario, a flag).")]
+    Check(CheckArgs),
     /// Check a scenario file without running it
     Validate {
         /// The scenario (YAML)
@@ -123,6 +134,40 @@ struct RunArgs {
     /// No progress on standard error
     #[arg(long)]
     quiet: bool,
+    /// Print {sha256, report, failures} as one JSON object on standard output instead of the hash line
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The scenarios (YAML) to check
+    #[arg(required = true)]
+    scenarios: Vec<PathBuf>,
+    /// The golden reports' folder
+    #[arg(long, value_name = "DIR", default_value = "reports/golden")]
+    golden: PathBuf,
+    /// Run each scenario twice, in two processes at once, and require the same bytes
+    #[arg(long)]
+    determinism: bool,
+    /// Write the results as JUnit XML to FILE (for GitHub's and GitLab's test views)
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Rewrite the golden files from these runs instead of comparing with them
+    #[arg(long)]
+    update: bool,
+    /// Seed every scenario with N instead of its `seed` (golden files <name>-seed-<N>.json)
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Keep the runs' reports in DIR/<name>/a (and b)
+    #[arg(long, value_name = "DIR", default_value = "reports/out/check")]
+    out: PathBuf,
+    /// Print the results as JSON on standard output instead of a table
+    #[arg(long)]
+    json: bool,
+    /// No progress on standard error
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -140,6 +185,9 @@ struct DiffArgs {
     /// Write diff.json and diff.md into DIR (default: the folder of B's report)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Print diff.json on standard output instead of the table
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -165,6 +213,9 @@ struct AbArgs {
     /// No progress on standard error
     #[arg(long)]
     quiet: bool,
+    /// Print diff.json on standard output instead of the table
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -204,6 +255,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run_command(&args),
         Command::Diff(args) => diff_command(&args),
         Command::Ab(args) => ab_command(&args),
+        Command::Check(args) => check_command(&args),
         Command::Validate { scenario } => match read_scenario(&scenario) {
             Ok((_, plan)) => {
                 let actors = plan.nodes.len() - 1;
@@ -275,11 +327,25 @@ fn run_command(args: &RunArgs) -> ExitCode {
         eprint!("{}", report.summary);
         eprintln!("report: {} and report.md", out_dir.join("report.json").display());
     }
-    println!("{}  {}", report.sha256, out_dir.join("report.json").display());
+    let report_path = out_dir.join("report.json");
+    if args.json {
+        let line = RunLine { sha256: &report.sha256, report: &report_path, failures: &report.failures };
+        println!("{}", serde_json::to_string(&line).expect("a run line serialises"));
+    } else {
+        println!("{}  {}", report.sha256, report_path.display());
+    }
     for failure in &report.failures {
         eprintln!("{failure}");
     }
     if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILURE) }
+}
+
+/// What `run --json` prints: the report's hash and path, and the expectations that failed.
+#[derive(serde::Serialize)]
+struct RunLine<'a> {
+    sha256: &'a str,
+    report: &'a Path,
+    failures: &'a [String],
 }
 
 /// Runs `plan` (read from `scenario` as `text`) and writes report.json and report.md into
@@ -292,18 +358,8 @@ fn run_and_write(
     out_dir: &Path,
     quiet: bool,
 ) -> Result<tensorsim::report::Report, ExitCode> {
-    use std::io::IsTerminal;
-    let show = !quiet && io::stderr().is_terminal();
-    let mut last_shown = 0;
-    let mut progress = |phase: &str, done: u64, total: u64| {
-        if show && (done == total || done >= last_shown + total.div_ceil(20)) {
-            last_shown = done;
-            eprint!("\r{phase}: {done}/{total}   ");
-            if done == total {
-                eprintln!();
-            }
-        }
-    };
+    let mut bars = tensorsim::progress::Progress::new(quiet);
+    let mut progress = |phase: &str, done: u64, total: u64| bars.update(phase, done, total);
     let record = match tensorsim::network::run(plan, &mut progress) {
         Ok(record) => record,
         Err(tensorsim::network::RunError::Genesis(message)) => {
@@ -313,6 +369,7 @@ fn run_and_write(
             return Err(fail(EXIT_FAILURE, &format!("{}: {message} (please report it)", scenario.display())));
         }
     };
+    bars.finish();
     let report = tensorsim::report::build(plan, text, &record);
     std::fs::create_dir_all(out_dir).map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", out_dir.display())))?;
     for (file, bytes) in [("report.json", report.json.as_bytes()), ("report.md", report.markdown.as_bytes())] {
@@ -358,7 +415,7 @@ fn diff_command(args: &DiffArgs) -> ExitCode {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     });
-    finish_diff(&rendered, &out, thresholds.as_deref())
+    finish_diff(&rendered, &out, thresholds.as_deref(), args.json)
 }
 
 /// Writes the diff into `out`, prints its table, and holds it to `thresholds`: exit 1 when one is
@@ -367,14 +424,18 @@ fn finish_diff(
     rendered: &tensorsim::diff::Rendered,
     out: &Path,
     thresholds: Option<&[tensorsim::diff::thresholds::Threshold]>,
+    json: bool,
 ) -> ExitCode {
     if let Err(message) = rendered.write(out) {
         return fail(EXIT_FAILURE, &message);
     }
-    if let Err(e) = io::stdout().lock().write_all(rendered.table.as_bytes()) {
+    let printed = if json { &rendered.json } else { &rendered.table };
+    if let Err(e) = io::stdout().lock().write_all(printed.as_bytes()) {
         return fail(EXIT_FAILURE, &format!("standard output: {e}"));
     }
-    println!("diff: {} and diff.md", out.join("diff.json").display());
+    if !json {
+        println!("diff: {} and diff.md", out.join("diff.json").display());
+    }
     let exceeded = thresholds.map_or_else(Vec::new, |t| tensorsim::diff::thresholds::exceeded(&rendered.diff, t));
     for line in &exceeded {
         eprintln!("threshold exceeded: {line}");
@@ -459,10 +520,91 @@ fn ab_command(args: &AbArgs) -> ExitCode {
     }
     let (a, b) = (out.join("A").join("report.json"), out.join("B").join("report.json"));
     match tensorsim::diff::diff_files(&a, &b, false) {
-        Ok(rendered) => finish_diff(&rendered, &out, thresholds.as_deref()),
+        Ok(rendered) => finish_diff(&rendered, &out, thresholds.as_deref(), args.json),
         // Both reports were just written from one scenario: a refusal here is a bug.
         Err(message) => fail(EXIT_FAILURE, &format!("{message} (please report it)")),
     }
+}
+
+fn check_command(args: &CheckArgs) -> ExitCode {
+    use tensorsim::check::{self, junit};
+    let cases = match check_cases(args) {
+        Ok(cases) => cases,
+        Err(message) => return fail(EXIT_BAD_INPUT, &message),
+    };
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return fail(EXIT_FAILURE, &format!("cannot find this program's file to run the scenarios: {e}")),
+    };
+    let options = check::Options { exe, out: args.out.clone(), determinism: args.determinism, update: args.update };
+    let mut bars = tensorsim::progress::Progress::new(args.quiet);
+    let mut results = Vec::new();
+    for (done, case) in cases.iter().enumerate() {
+        bars.update("scenarios", done as u64, cases.len() as u64);
+        bars.message(&case.name);
+        results.extend(check::check(case, &options));
+    }
+    bars.update("scenarios", cases.len() as u64, cases.len() as u64);
+    bars.finish();
+    if let Some(path) = &args.junit
+        && let Err(e) = write_atomically(path, junit::render(&results).as_bytes())
+    {
+        return fail(EXIT_FAILURE, &format!("{}: {e}", path.display()));
+    }
+    let summary = check::Summary::of(&results);
+    let printed = if args.json {
+        serde_json::to_string_pretty(&summary).expect("a check summary serialises") + "\n"
+    } else {
+        check_table(&results, args.update)
+    };
+    if let Err(e) = io::stdout().lock().write_all(printed.as_bytes()) {
+        return fail(EXIT_FAILURE, &format!("standard output: {e}"));
+    }
+    if summary.passed {
+        return ExitCode::SUCCESS;
+    }
+    fail(EXIT_FAILURE, &format!("{} of {} checks failed", summary.failures, summary.tests))
+}
+
+/// The cases `check`'s arguments name, each scenario read and checked first: a bad one is refused
+/// before anything runs.
+fn check_cases(args: &CheckArgs) -> Result<Vec<tensorsim::check::Case>, String> {
+    let mut cases: Vec<tensorsim::check::Case> = Vec::new();
+    for scenario in &args.scenarios {
+        let (_, plan) = read_scenario_seeded(scenario, args.seed)?;
+        let name = match args.seed {
+            None => plan.scenario.name.clone(),
+            Some(seed) => format!("{}-seed-{seed}", plan.scenario.name),
+        };
+        if let Some(other) = cases.iter().find(|case| case.name == name) {
+            let (this, other) = (scenario.display(), other.scenario.display());
+            return Err(format!("{this}: name {name:?} is also {other}'s, and names the golden file"));
+        }
+        let golden = args.golden.join(format!("{name}.json"));
+        cases.push(tensorsim::check::Case { name, scenario: scenario.clone(), seed: args.seed, golden });
+    }
+    Ok(cases)
+}
+
+/// One line per test case: verdict, scenario, check, and a failure's message.
+fn check_table(results: &[tensorsim::check::junit::TestCase], update: bool) -> String {
+    let mut table = String::new();
+    for case in results {
+        let verdict = match (&case.failure, case.check, update) {
+            (Some(_), ..) => "FAIL",
+            (None, "golden", true) => "wrote",
+            (None, ..) => "ok",
+        };
+        table.push_str(&format!("{verdict:<5} {:<24} {:<12} {:>7.1} s", case.scenario, case.check, case.time_s));
+        if let Some(failure) = &case.failure {
+            table.push_str(&format!("  {}", failure.message));
+            for line in failure.details.lines() {
+                table.push_str(&format!("\n        {line}"));
+            }
+        }
+        table.push('\n');
+    }
+    table
 }
 
 fn profiles_command() -> ExitCode {
