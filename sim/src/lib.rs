@@ -18,4 +18,5 @@ pub mod record;
 pub mod replay;
 pub mod report;
 pub mod scenario;
+pub mod sweep;
 pub mod yaml;

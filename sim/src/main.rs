@@ -109,6 +109,41 @@ enum Command {
         (commit them with the reason).\n\n\
         Exit codes: 0 every check passed; 1 one failed (each listed); 2 bad input (a scenario, a flag).")]
     Check(CheckArgs),
+    /// Run a scenario over a grid of its fields × seeds, in parallel processes; resumable, shardable
+    #[command(long_about = "Run a base scenario over a grid of its fields × seeds, each point a `tensorsim run` \
+        in a worker process (--jobs at a time), and merge the points' observables into DIR/sweep.csv (a row per \
+        point) and DIR/sweep.md (a row per grid cell: mean ± 95 % interval over the seeds).\n\n\
+        A sweep file (YAML):\n  \
+        version: 1\n  \
+        name: sybils-by-rule\n  \
+        scenario: ../adversaries.yaml             # relative to the sweep file\n  \
+        seeds: {first: 1, count: 3}               # or a list: [1, 2, 3]\n  \
+        grid:                                     # scenario fields by path, each over its values\n    \
+        - {path: subnets[0].validation.duplicates, values: [none, round, history]}\n    \
+        - {path: subnets[0].miners[1].count, values: [2, 4, 8]}\n  \
+        collect:                                  # observables of each point's report\n    \
+        - {observable: incentive_share, subnet: digits, group: sybils}\n    \
+        - {observable: validator_stake.gini, subnet: digits}\n\n\
+        Every point's scenario is built and checked before anything runs. Each point's run and result stay in \
+        DIR/points/<index>/; a point with a result is skipped when the sweep runs again (an interrupted sweep \
+        resumes), unless the sweep file or the base scenario changed. --shard I/N runs only the points whose \
+        index is I modulo N (0 ≤ I < N) and does not merge: `tensorsim merge` puts the shards' folders \
+        together, into the same bytes one unsharded sweep writes.\n\n\
+        Exit codes: 0 every point ran; 1 a point failed (listed; run again to retry it); 2 bad input.")]
+    Sweep(SweepArgs),
+    /// Merge the folders of a sharded sweep into sweep.csv and sweep.md
+    #[command(long_about = "Merge the folders of a sharded sweep (`tensorsim sweep --shard I/N --out DIR_I`) \
+        into OUT/sweep.csv and OUT/sweep.md: the same bytes one unsharded sweep writes. Every point must have \
+        its result in one of the folders, and every folder must be of the same sweep (its sweep.json). \
+        Exit codes: 0 merged; 2 a folder or point missing or of another sweep.")]
+    Merge {
+        /// The shards' output folders
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Write sweep.csv and sweep.md into DIR (default: the first folder)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Check a scenario file without running it
     Validate {
         /// The scenario (YAML)
@@ -137,6 +172,24 @@ struct RunArgs {
     /// Print {sha256, report, failures} as one JSON object on standard output instead of the hash line
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    /// The sweep file (YAML)
+    sweep: PathBuf,
+    /// How many points run at once (default: the machine's cores)
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Run only the I-th of N disjoint slices of the points (0-based), for a batch engine's array job
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Write the points and the merged table into DIR (default: reports/out/sweep-<name>)
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// No progress on standard error
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -256,6 +309,17 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff_command(&args),
         Command::Ab(args) => ab_command(&args),
         Command::Check(args) => check_command(&args),
+        Command::Sweep(args) => sweep_command(&args),
+        Command::Merge { dirs, out } => {
+            let out = out.unwrap_or_else(|| dirs[0].clone());
+            match tensorsim::sweep::merge(&dirs, &out) {
+                Ok(written) => {
+                    written.iter().for_each(|path| println!("{}", path.display()));
+                    ExitCode::SUCCESS
+                }
+                Err(message) => fail(EXIT_BAD_INPUT, &message),
+            }
+        }
         Command::Validate { scenario } => match read_scenario(&scenario) {
             Ok((_, plan)) => {
                 let actors = plan.nodes.len() - 1;
@@ -523,6 +587,54 @@ fn ab_command(args: &AbArgs) -> ExitCode {
         Ok(rendered) => finish_diff(&rendered, &out, thresholds.as_deref(), args.json),
         // Both reports were just written from one scenario: a refusal here is a bug.
         Err(message) => fail(EXIT_FAILURE, &format!("{message} (please report it)")),
+    }
+}
+
+fn sweep_command(args: &SweepArgs) -> ExitCode {
+    use tensorsim::sweep::{self, Shard};
+    let read = args
+        .shard
+        .as_deref()
+        .map_or(Ok(Shard::WHOLE), Shard::parse)
+        .and_then(|shard| Ok((shard, sweep::read(&args.sweep)?)));
+    let (shard, plan) = match read {
+        Ok(read) => read,
+        Err(message) => return fail(EXIT_BAD_INPUT, &message),
+    };
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return fail(EXIT_FAILURE, &format!("cannot find this program's file to run the points: {e}")),
+    };
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("reports/out").join(format!("sweep-{}", plan.name)));
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let mut bars = tensorsim::progress::Progress::new(args.quiet);
+    let outcome =
+        sweep::run(&plan, shard, &exe, &out, jobs, &mut |done, total| bars.update("points", done as u64, total as u64));
+    bars.finish();
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(message) => return fail(EXIT_FAILURE, &message),
+    };
+    for failure in &outcome.failures {
+        eprintln!("point {}: {}", failure.index, failure.message);
+    }
+    eprintln!("{} points ran, {} already done, {} failed", outcome.ran, outcome.skipped, outcome.failures.len());
+    if !outcome.failures.is_empty() {
+        return fail(
+            EXIT_FAILURE,
+            &format!("{} points failed; run the sweep again to retry them", outcome.failures.len()),
+        );
+    }
+    if shard != Shard::WHOLE {
+        println!("{}", out.display());
+        return ExitCode::SUCCESS;
+    }
+    match sweep::merge(std::slice::from_ref(&out), &out) {
+        Ok(written) => {
+            written.iter().for_each(|path| println!("{}", path.display()));
+            ExitCode::SUCCESS
+        }
+        Err(message) => fail(EXIT_FAILURE, &message),
     }
 }
 

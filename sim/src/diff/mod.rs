@@ -10,6 +10,7 @@ pub mod model;
 pub mod render;
 pub mod report_in;
 pub mod thresholds;
+pub mod values;
 
 use std::path::Path;
 

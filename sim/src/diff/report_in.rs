@@ -18,9 +18,16 @@ const REPORT_BYTES_MAX: u64 = 512 << 20;
 
 #[derive(Debug, Deserialize)]
 pub struct ReportIn {
+    pub expectations: Vec<ExpectationIn>,
     pub run: RunIn,
     pub subnets: Vec<SubnetIn>,
     pub tensorsim: VersionIn,
+}
+
+/// An `expect:` verdict (a sweep counts the failed ones).
+#[derive(Debug, Deserialize)]
+pub struct ExpectationIn {
+    pub pass: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -20,6 +20,7 @@ fn report(shares: &[(&str, f64)]) -> ReportIn {
     };
     let actors = (0..4).map(|i| ActorIn { hotkey: 100 + i, name: format!("miners/{i}") }).collect();
     ReportIn {
+        expectations: Vec::new(),
         run: RunIn { profile: "head-2026".into(), scenario: "smoke".into(), scenario_sha256: "ab".repeat(32), seed: 7 },
         subnets: vec![SubnetIn {
             actors,
