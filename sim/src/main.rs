@@ -116,6 +116,52 @@ enum Command {
         and DIR/diff.md, and prints the diff (see `tensorsim diff --help`). Exit codes as `diff`'s; the runs' \
         failed expectations are printed, not an exit code.")]
     Ab(AbArgs),
+    /// Re-run scenarios and hold their reports to golden files; exit 1 on drift
+    #[command(long_about = "Re-run scenarios and hold each report to its golden file, \
+        GOLDEN/<scenario name>.json (<name>-seed-<N>.json under --seed N). Each scenario runs as `tensorsim run` \
+        in a child process; a mismatch names the earliest differing epoch, field and UID and how many values \
+        differ. --determinism runs each scenario twice at once in two processes and requires the same bytes. \
+        Each scenario gives up to three test cases, golden, determinism and expectations (its `expect:` \
+        block), written as JUnit XML under --junit and as JSON under --json.\n\n\
+        After an intended change of behaviour, --update rewrites the golden files from this build's runs \
+        (commit them with the reason).\n\n\
+        Exit codes: 0 every check passed; 1 one failed (each listed); 2 bad input (a scenario, a flag).")]
+    Check(CheckArgs),
+    /// Run a scenario over a grid of its fields × seeds, in parallel processes; resumable, shardable
+    #[command(long_about = "Run a base scenario over a grid of its fields × seeds, each point a `tensorsim run` \
+        in a worker process (--jobs at a time), and merge the points' observables into DIR/sweep.csv (a row per \
+        point) and DIR/sweep.md (a row per grid cell: mean ± 95 % interval over the seeds).\n\n\
+        A sweep file (YAML):\n  \
+        version: 1\n  \
+        name: sybils-by-rule\n  \
+        scenario: ../adversaries.yaml             # relative to the sweep file\n  \
+        seeds: {first: 1, count: 3}               # or a list: [1, 2, 3]\n  \
+        grid:                                     # scenario fields by path, each over its values\n    \
+        - {path: subnets[0].validation.duplicates, values: [none, round, history]}\n    \
+        - {path: subnets[0].miners[1].count, values: [2, 4, 8]}\n  \
+        collect:                                  # observables of each point's report\n    \
+        - {observable: incentive_share, subnet: digits, group: sybils}\n    \
+        - {observable: validator_stake.gini, subnet: digits}\n\n\
+        Every point's scenario is built and checked before anything runs. Each point's run and result stay in \
+        DIR/points/<index>/; a point with a result is skipped when the sweep runs again (an interrupted sweep \
+        resumes), unless the sweep file or the base scenario changed. --shard I/N runs only the points whose \
+        index is I modulo N (0 ≤ I < N) and does not merge: `tensorsim merge` puts the shards' folders \
+        together, into the same bytes one unsharded sweep writes.\n\n\
+        Exit codes: 0 every point ran; 1 a point failed (listed; run again to retry it); 2 bad input.")]
+    Sweep(SweepArgs),
+    /// Merge the folders of a sharded sweep into sweep.csv and sweep.md
+    #[command(long_about = "Merge the folders of a sharded sweep (`tensorsim sweep --shard I/N --out DIR_I`) \
+        into OUT/sweep.csv and OUT/sweep.md: the same bytes one unsharded sweep writes. Every point must have \
+        its result in one of the folders, and every folder must be of the same sweep (its sweep.json). \
+        Exit codes: 0 merged; 2 a folder or point missing or of another sweep.")]
+    Merge {
+        /// The shards' output folders
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Write sweep.csv and sweep.md into DIR (default: the first folder)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Check a scenario file without running it
     Validate {
         /// The scenario (YAML)
@@ -141,6 +187,58 @@ struct RunArgs {
     /// No progress on standard error
     #[arg(long)]
     quiet: bool,
+    /// Print {sha256, report, failures} as one JSON object on standard output instead of the hash line
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    /// The sweep file (YAML)
+    sweep: PathBuf,
+    /// How many points run at once (default: the machine's cores)
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Run only the I-th of N disjoint slices of the points (0-based), for a batch engine's array job
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Write the points and the merged table into DIR (default: reports/out/sweep-<name>)
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// No progress on standard error
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The scenarios (YAML) to check
+    #[arg(required = true)]
+    scenarios: Vec<PathBuf>,
+    /// The golden reports' folder
+    #[arg(long, value_name = "DIR", default_value = "reports/golden")]
+    golden: PathBuf,
+    /// Run each scenario twice, in two processes at once, and require the same bytes
+    #[arg(long)]
+    determinism: bool,
+    /// Write the results as JUnit XML to FILE (for GitHub's and GitLab's test views)
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Rewrite the golden files from these runs instead of comparing with them
+    #[arg(long)]
+    update: bool,
+    /// Seed every scenario with N instead of its `seed` (golden files <name>-seed-<N>.json)
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Keep the runs' reports in DIR/<name>/a (and b)
+    #[arg(long, value_name = "DIR", default_value = "reports/out/check")]
+    out: PathBuf,
+    /// Print the results as JSON on standard output instead of a table
+    #[arg(long)]
+    json: bool,
+    /// No progress on standard error
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -158,6 +256,9 @@ struct DiffArgs {
     /// Write diff.json and diff.md into DIR (default: the folder of B)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Print diff.json on standard output instead of the table
+    #[arg(long)]
+    json: bool,
     /// Name the UIDs of two snapshot replays by the hotkeys of the snapshot they were replayed from
     #[arg(long, value_name = "SNAPSHOT")]
     metagraph: Option<PathBuf>,
@@ -186,6 +287,9 @@ struct AbArgs {
     /// No progress on standard error
     #[arg(long)]
     quiet: bool,
+    /// Print diff.json on standard output instead of the table
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -240,6 +344,18 @@ fn main() -> ExitCode {
         Command::Run(args) => run_command(&args),
         Command::Diff(args) => diff_command(&args),
         Command::Ab(args) => ab_command(&args),
+        Command::Check(args) => check_command(&args),
+        Command::Sweep(args) => sweep_command(&args),
+        Command::Merge { dirs, out } => {
+            let out = out.unwrap_or_else(|| dirs[0].clone());
+            match tensorsim::sweep::merge(&dirs, &out) {
+                Ok(written) => {
+                    written.iter().for_each(|path| println!("{}", path.display()));
+                    ExitCode::SUCCESS
+                }
+                Err(message) => fail(EXIT_BAD_INPUT, &message),
+            }
+        }
         Command::Validate { scenario } => match read_scenario(&scenario) {
             Ok((_, plan)) => {
                 let actors = plan.nodes.len() - 1;
@@ -311,11 +427,25 @@ fn run_command(args: &RunArgs) -> ExitCode {
         eprint!("{}", report.summary);
         eprintln!("report: {} and report.md", out_dir.join("report.json").display());
     }
-    println!("{}  {}", report.sha256, out_dir.join("report.json").display());
+    let report_path = out_dir.join("report.json");
+    if args.json {
+        let line = RunLine { sha256: &report.sha256, report: &report_path, failures: &report.failures };
+        println!("{}", serde_json::to_string(&line).expect("a run line serialises"));
+    } else {
+        println!("{}  {}", report.sha256, report_path.display());
+    }
     for failure in &report.failures {
         eprintln!("{failure}");
     }
     if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILURE) }
+}
+
+/// What `run --json` prints: the report's hash and path, and the expectations that failed.
+#[derive(serde::Serialize)]
+struct RunLine<'a> {
+    sha256: &'a str,
+    report: &'a Path,
+    failures: &'a [String],
 }
 
 /// Runs `plan` (read from `scenario` as `text`) and writes report.json and report.md into
@@ -328,18 +458,8 @@ fn run_and_write(
     out_dir: &Path,
     quiet: bool,
 ) -> Result<tensorsim::report::Report, ExitCode> {
-    use std::io::IsTerminal;
-    let show = !quiet && io::stderr().is_terminal();
-    let mut last_shown = 0;
-    let mut progress = |phase: &str, done: u64, total: u64| {
-        if show && (done == total || done >= last_shown + total.div_ceil(20)) {
-            last_shown = done;
-            eprint!("\r{phase}: {done}/{total}   ");
-            if done == total {
-                eprintln!();
-            }
-        }
-    };
+    let mut bars = tensorsim::progress::Progress::new(quiet);
+    let mut progress = |phase: &str, done: u64, total: u64| bars.update(phase, done, total);
     let record = match tensorsim::network::run(plan, &mut progress) {
         Ok(record) => record,
         Err(tensorsim::network::RunError::Genesis(message)) => {
@@ -349,6 +469,7 @@ fn run_and_write(
             return Err(fail(EXIT_FAILURE, &format!("{}: {message} (please report it)", scenario.display())));
         }
     };
+    bars.finish();
     let report = tensorsim::report::build(plan, text, &record);
     std::fs::create_dir_all(out_dir).map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", out_dir.display())))?;
     for (file, bytes) in [("report.json", report.json.as_bytes()), ("report.md", report.markdown.as_bytes())] {
@@ -401,7 +522,7 @@ fn diff_command(args: &DiffArgs) -> ExitCode {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     });
-    finish_diff(&rendered, &out, thresholds.as_deref())
+    finish_diff(&rendered, &out, thresholds.as_deref(), args.json)
 }
 
 /// Writes the diff into `out`, prints its table, and holds it to `thresholds`: exit 1 when one is
@@ -410,14 +531,18 @@ fn finish_diff(
     rendered: &tensorsim::diff::Rendered,
     out: &Path,
     thresholds: Option<&[tensorsim::diff::thresholds::Threshold]>,
+    json: bool,
 ) -> ExitCode {
     if let Err(message) = rendered.write(out) {
         return fail(EXIT_FAILURE, &message);
     }
-    if let Err(e) = io::stdout().lock().write_all(rendered.table.as_bytes()) {
+    let printed = if json { &rendered.json } else { &rendered.table };
+    if let Err(e) = io::stdout().lock().write_all(printed.as_bytes()) {
         return fail(EXIT_FAILURE, &format!("standard output: {e}"));
     }
-    println!("diff: {} and diff.md", out.join("diff.json").display());
+    if !json {
+        println!("diff: {} and diff.md", out.join("diff.json").display());
+    }
     let exceeded =
         thresholds.map_or_else(Vec::new, |t| tensorsim::diff::thresholds::exceeded_in(&rendered.compared, t));
     for line in &exceeded {
@@ -497,10 +622,139 @@ fn ab_command(args: &AbArgs) -> ExitCode {
     }
     let (a, b) = (out.join("A").join("report.json"), out.join("B").join("report.json"));
     match tensorsim::diff::diff_files(&a, &b, false, None) {
-        Ok(rendered) => finish_diff(&rendered, &out, thresholds.as_deref()),
+        Ok(rendered) => finish_diff(&rendered, &out, thresholds.as_deref(), args.json),
         // Both reports were just written from one scenario: a refusal here is a bug.
         Err(message) => fail(EXIT_FAILURE, &format!("{message} (please report it)")),
     }
+}
+
+fn sweep_command(args: &SweepArgs) -> ExitCode {
+    use tensorsim::sweep::{self, Shard};
+    let read = args
+        .shard
+        .as_deref()
+        .map_or(Ok(Shard::WHOLE), Shard::parse)
+        .and_then(|shard| Ok((shard, sweep::read(&args.sweep)?)));
+    let (shard, plan) = match read {
+        Ok(read) => read,
+        Err(message) => return fail(EXIT_BAD_INPUT, &message),
+    };
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return fail(EXIT_FAILURE, &format!("cannot find this program's file to run the points: {e}")),
+    };
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("reports/out").join(format!("sweep-{}", plan.name)));
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let mut bars = tensorsim::progress::Progress::new(args.quiet);
+    let outcome =
+        sweep::run(&plan, shard, &exe, &out, jobs, &mut |done, total| bars.update("points", done as u64, total as u64));
+    bars.finish();
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(message) => return fail(EXIT_FAILURE, &message),
+    };
+    for failure in &outcome.failures {
+        eprintln!("point {}: {}", failure.index, failure.message);
+    }
+    eprintln!("{} points ran, {} already done, {} failed", outcome.ran, outcome.skipped, outcome.failures.len());
+    if !outcome.failures.is_empty() {
+        return fail(
+            EXIT_FAILURE,
+            &format!("{} points failed; run the sweep again to retry them", outcome.failures.len()),
+        );
+    }
+    if shard != Shard::WHOLE {
+        println!("{}", out.display());
+        return ExitCode::SUCCESS;
+    }
+    match sweep::merge(std::slice::from_ref(&out), &out) {
+        Ok(written) => {
+            written.iter().for_each(|path| println!("{}", path.display()));
+            ExitCode::SUCCESS
+        }
+        Err(message) => fail(EXIT_FAILURE, &message),
+    }
+}
+
+fn check_command(args: &CheckArgs) -> ExitCode {
+    use tensorsim::check::{self, junit};
+    let cases = match check_cases(args) {
+        Ok(cases) => cases,
+        Err(message) => return fail(EXIT_BAD_INPUT, &message),
+    };
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return fail(EXIT_FAILURE, &format!("cannot find this program's file to run the scenarios: {e}")),
+    };
+    let options = check::Options { exe, out: args.out.clone(), determinism: args.determinism, update: args.update };
+    let mut bars = tensorsim::progress::Progress::new(args.quiet);
+    let mut results = Vec::new();
+    for (done, case) in cases.iter().enumerate() {
+        bars.update("scenarios", done as u64, cases.len() as u64);
+        bars.message(&case.name);
+        results.extend(check::check(case, &options));
+    }
+    bars.update("scenarios", cases.len() as u64, cases.len() as u64);
+    bars.finish();
+    if let Some(path) = &args.junit
+        && let Err(e) = write_atomically(path, junit::render(&results).as_bytes())
+    {
+        return fail(EXIT_FAILURE, &format!("{}: {e}", path.display()));
+    }
+    let summary = check::Summary::of(&results);
+    let printed = if args.json {
+        serde_json::to_string_pretty(&summary).expect("a check summary serialises") + "\n"
+    } else {
+        check_table(&results, args.update)
+    };
+    if let Err(e) = io::stdout().lock().write_all(printed.as_bytes()) {
+        return fail(EXIT_FAILURE, &format!("standard output: {e}"));
+    }
+    if summary.passed {
+        return ExitCode::SUCCESS;
+    }
+    fail(EXIT_FAILURE, &format!("{} of {} checks failed", summary.failures, summary.tests))
+}
+
+/// The cases `check`'s arguments name, each scenario read and checked first: a bad one is refused
+/// before anything runs.
+fn check_cases(args: &CheckArgs) -> Result<Vec<tensorsim::check::Case>, String> {
+    let mut cases: Vec<tensorsim::check::Case> = Vec::new();
+    for scenario in &args.scenarios {
+        let (_, plan) = read_scenario_seeded(scenario, args.seed)?;
+        let name = match args.seed {
+            None => plan.scenario.name.clone(),
+            Some(seed) => format!("{}-seed-{seed}", plan.scenario.name),
+        };
+        if let Some(other) = cases.iter().find(|case| case.name == name) {
+            let (this, other) = (scenario.display(), other.scenario.display());
+            return Err(format!("{this}: name {name:?} is also {other}'s, and names the golden file"));
+        }
+        let golden = args.golden.join(format!("{name}.json"));
+        cases.push(tensorsim::check::Case { name, scenario: scenario.clone(), seed: args.seed, golden });
+    }
+    Ok(cases)
+}
+
+/// One line per test case: verdict, scenario, check, and a failure's message.
+fn check_table(results: &[tensorsim::check::junit::TestCase], update: bool) -> String {
+    let mut table = String::new();
+    for case in results {
+        let verdict = match (&case.failure, case.check, update) {
+            (Some(_), ..) => "FAIL",
+            (None, "golden", true) => "wrote",
+            (None, ..) => "ok",
+        };
+        table.push_str(&format!("{verdict:<5} {:<24} {:<12} {:>7.1} s", case.scenario, case.check, case.time_s));
+        if let Some(failure) = &case.failure {
+            table.push_str(&format!("  {}", failure.message));
+            for line in failure.details.lines() {
+                table.push_str(&format!("\n        {line}"));
+            }
+        }
+        table.push('\n');
+    }
+    table
 }
 
 fn profiles_command() -> ExitCode {

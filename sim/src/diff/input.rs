@@ -7,42 +7,50 @@ use std::path::Path;
 
 use serde::de::IgnoredAny;
 
-use crate::diff::replay_in::{self, ReplayIn};
-use crate::diff::report_in::{self, ReportIn};
+use crate::diff::report_in;
 
 /// The most bytes a diffed file may have: the largest shipped scenario's report is a few MiB,
 /// a 10^6-block chain replay's output some hundred; a file much larger is neither.
 const INPUT_BYTES_MAX: u64 = 512 << 20;
 
-#[derive(Debug)]
-pub enum Input {
-    Report(ReportIn),
-    Replay(ReplayIn),
+/// Which kind a file is, told by its top-level keys alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Report,
+    Replay,
 }
 
-impl Input {
-    /// What the file is, as a sentence names it.
-    pub fn kind(&self) -> &'static str {
+impl Kind {
+    /// The kind as a sentence names it.
+    pub fn name(self) -> &'static str {
         match self {
-            Self::Report(_) => "a run report",
-            Self::Replay(_) => "a replay output",
+            Self::Report => "a run report",
+            Self::Replay => "a replay output",
         }
     }
 }
 
-/// Reads the file at `path` as a report or a replay output; the error is one line naming the
-/// file and the field.
-pub fn read(path: &Path) -> Result<Input, String> {
+/// A file's text and its kind.
+#[derive(Debug)]
+pub struct Text {
+    pub kind: Kind,
+    pub text: String,
+}
+
+/// Reads the file at `path` and tells its kind, so that a mix of kinds is refused before either
+/// is read in full; the error is one line naming the file.
+pub fn read(path: &Path) -> Result<Text, String> {
     let name = path.display();
     let text = read_bounded(path, INPUT_BYTES_MAX, "more than a report or a replay output")
         .map_err(|message| format!("{name}: {message}"))?;
-    parse(&text).map_err(|message| format!("{name}: {message}"))
+    let kind = kind_of(&text).map_err(|message| format!("{name}: {message}"))?;
+    Ok(Text { kind, text })
 }
 
-/// Parses a report or a replay output; the error names the field.
-pub fn parse(text: &str) -> Result<Input, String> {
-    // The top-level keys tell the kinds apart (their values are each kind's reader's business).
-    // This fails on text that is not JSON (said so) or on a JSON value that is no object.
+/// The kind of `text`: a report has `tensorsim` (its version), a replay output `epochs`. Fails on
+/// text that is not JSON (said so) or on a JSON value that is no object.
+pub fn kind_of(text: &str) -> Result<Kind, String> {
+    // The keys' values are each kind's reader's business.
     let keys: BTreeMap<String, IgnoredAny> = report_in::from_json(text).map_err(|error| {
         if error.starts_with("not JSON") {
             error
@@ -51,8 +59,8 @@ pub fn parse(text: &str) -> Result<Input, String> {
         }
     })?;
     match (keys.contains_key("tensorsim"), keys.contains_key("epochs")) {
-        (true, _) => report_in::parse(text).map(Input::Report),
-        (false, true) => replay_in::parse(text).map(Input::Replay),
+        (true, _) => Ok(Kind::Report),
+        (false, true) => Ok(Kind::Replay),
         (false, false) => {
             Err("neither a run report (no `tensorsim.report_version`) nor a replay output (no `epochs`)".to_string())
         }

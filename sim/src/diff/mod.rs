@@ -14,11 +14,12 @@ pub mod replay_compare;
 pub mod replay_in;
 pub mod report_in;
 pub mod thresholds;
+pub mod values;
 
 use std::path::Path;
 
 use crate::atomic_write::write_atomically;
-use crate::diff::input::Input;
+use crate::diff::input::Kind;
 pub use crate::diff::model::Compared;
 use crate::diff::model::{Diff, ReplayDiff};
 use crate::diff::replay_compare::Hotkeys;
@@ -69,32 +70,38 @@ pub type DiffError = String;
 /// (`--metagraph`) names the UIDs of replay outputs by hotkey. The error is one line naming the
 /// file and field.
 pub fn diff_files(a: &Path, b: &Path, force: bool, snapshot: Option<&Path>) -> Result<Rendered, DiffError> {
-    let (input_a, input_b) = (input::read(a)?, input::read(b)?);
+    let (text_a, text_b) = (input::read(a)?, input::read(b)?);
     let (name_a, name_b) = (a.display().to_string(), b.display().to_string());
-    match (input_a, input_b) {
-        (Input::Report(report_a), Input::Report(report_b)) => {
+    if text_a.kind != text_b.kind {
+        return Err(format!(
+            "{name_a} is {} and {name_b} {}: diff compares two run reports or two replay outputs",
+            text_a.kind.name(),
+            text_b.kind.name()
+        ));
+    }
+    match text_a.kind {
+        Kind::Report => {
             if let Some(snapshot) = snapshot {
                 return Err(format!(
                     "--metagraph {}: the hotkeys of a snapshot name the UIDs of replay outputs; {name_a} and {name_b} are run reports",
                     snapshot.display()
                 ));
             }
+            let report_a = report_in::parse(&text_a.text).map_err(|message| format!("{name_a}: {message}"))?;
+            let report_b = report_in::parse(&text_b.text).map_err(|message| format!("{name_b}: {message}"))?;
             let diff = compare::compare((&name_a, &report_a), (&name_b, &report_b), force)
                 .map_err(|refusal| format!("{name_a} and {name_b}: {}", refusal.0))?;
             Ok(Rendered::of(diff))
         }
-        (Input::Replay(replay_a), Input::Replay(replay_b)) => {
+        Kind::Replay => {
+            let replay_a = replay_in::parse(&text_a.text).map_err(|message| format!("{name_a}: {message}"))?;
+            let replay_b = replay_in::parse(&text_b.text).map_err(|message| format!("{name_b}: {message}"))?;
             let snapshot = snapshot.map(|path| read_snapshot(path, [&replay_a.name, &replay_b.name])).transpose()?;
             let hotkeys = snapshot.as_ref().map(|(from, snapshot)| Hotkeys { from, by_uid: &snapshot.hotkeys });
             let diff = replay_compare::compare((&name_a, &replay_a), (&name_b, &replay_b), force, hotkeys)
                 .map_err(|refusal| format!("{name_a} and {name_b}: {}", refusal.0))?;
             Ok(Rendered::of_replays(diff))
         }
-        (x, y) => Err(format!(
-            "{name_a} is {} and {name_b} {}: diff compares two run reports or two replay outputs",
-            x.kind(),
-            y.kind()
-        )),
     }
 }
 

@@ -13,9 +13,16 @@ pub const REPORT_VERSION_READ: u64 = crate::report::REPORT_VERSION;
 
 #[derive(Debug, Deserialize)]
 pub struct ReportIn {
+    pub expectations: Vec<ExpectationIn>,
     pub run: RunIn,
     pub subnets: Vec<SubnetIn>,
     pub tensorsim: VersionIn,
+}
+
+/// An `expect:` verdict (a sweep counts the failed ones).
+#[derive(Debug, Deserialize)]
+pub struct ExpectationIn {
+    pub pass: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -20,6 +20,7 @@ fn report(shares: &[(&str, f64)]) -> ReportIn {
     };
     let actors = (0..4).map(|i| ActorIn { hotkey: 100 + i, name: format!("miners/{i}") }).collect();
     ReportIn {
+        expectations: Vec::new(),
         run: RunIn { profile: "head-2026".into(), scenario: "smoke".into(), scenario_sha256: "ab".repeat(32), seed: 7 },
         subnets: vec![SubnetIn {
             actors,
@@ -237,6 +238,7 @@ fn thresholds_files_are_read_from_yaml_or_json_and_bad_entries_refused_with_thei
 }
 
 const MINIMAL_REPORT: &str = r#"{
+  "expectations": [{"pass": true}],
   "run": {"profile": "head-2026", "scenario": "s", "scenario_sha256": "00", "seed": 1},
   "subnets": [{"actors": [], "epochs": [], "hyperparameters": {}, "name": "n", "observables": {
     "incentive_accuracy_spearman": null, "incentive_share": {}, "query_timeout_rate": 0.0,
