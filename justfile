@@ -45,3 +45,8 @@ determinism scenario="scenarios/baseline.yaml":
     ./target/release/tensorsim run {{scenario}} --quiet --out reports/out/determinism-a
     ./target/release/tensorsim run {{scenario}} --quiet --out reports/out/determinism-b
     cmp reports/out/determinism-a/report.json reports/out/determinism-b/report.json
+
+# Regenerate reports/reproductions.md: the public results, each beside ours, from runs of this build.
+reproductions:
+    cargo build --release -p tensorsim
+    bash scripts/reproductions/generate.sh ./target/release/tensorsim
