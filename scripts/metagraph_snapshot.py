@@ -233,7 +233,9 @@ def fetch_snapshot(network, netuid, block):
         import bittensor
     except ImportError as error:
         raise SdkMissing(str(error)) from error
-    subtensor = bittensor.Subtensor(network=network)
+    # `Subtensor` since SDK 8; `subtensor` before.
+    subtensor = getattr(bittensor, "Subtensor", None) or bittensor.subtensor
+    subtensor = subtensor(network=network)
     if block is None:
         block = subtensor.get_current_block()
     metagraph = subtensor.metagraph(netuid=netuid, lite=False, block=block)

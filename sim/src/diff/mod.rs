@@ -87,15 +87,15 @@ pub fn diff_files(a: &Path, b: &Path, force: bool, snapshot: Option<&Path>) -> R
                     snapshot.display()
                 ));
             }
-            let report_a = report_in::parse(&text_a.text).map_err(|message| format!("{name_a}: {message}"))?;
-            let report_b = report_in::parse(&text_b.text).map_err(|message| format!("{name_b}: {message}"))?;
+            let report_a = in_file(&name_a, report_in::parse(&text_a.text))?;
+            let report_b = in_file(&name_b, report_in::parse(&text_b.text))?;
             let diff = compare::compare((&name_a, &report_a), (&name_b, &report_b), force)
                 .map_err(|refusal| format!("{name_a} and {name_b}: {}", refusal.0))?;
             Ok(Rendered::of(diff))
         }
         Kind::Replay => {
-            let replay_a = replay_in::parse(&text_a.text).map_err(|message| format!("{name_a}: {message}"))?;
-            let replay_b = replay_in::parse(&text_b.text).map_err(|message| format!("{name_b}: {message}"))?;
+            let replay_a = in_file(&name_a, replay_in::parse(&text_a.text))?;
+            let replay_b = in_file(&name_b, replay_in::parse(&text_b.text))?;
             let snapshot = snapshot.map(|path| read_snapshot(path, [&replay_a.name, &replay_b.name])).transpose()?;
             let hotkeys = snapshot.as_ref().map(|(from, snapshot)| Hotkeys { from, by_uid: &snapshot.hotkeys });
             let diff = replay_compare::compare((&name_a, &replay_a), (&name_b, &replay_b), force, hotkeys)
@@ -103,6 +103,11 @@ pub fn diff_files(a: &Path, b: &Path, force: bool, snapshot: Option<&Path>) -> R
             Ok(Rendered::of_replays(diff))
         }
     }
+}
+
+/// `result`'s error, prefixed with the file it is about.
+fn in_file<T>(name: &str, result: Result<T, String>) -> Result<T, String> {
+    result.map_err(|message| format!("{name}: {message}"))
 }
 
 /// Reads the snapshot at `path` that names the UIDs, refusing one that neither output was
