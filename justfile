@@ -56,3 +56,8 @@ determinism scenario="scenarios/baseline.yaml":
 reproductions:
     cargo build --release -p tensorsim
     bash scripts/reproductions/generate.sh ./target/release/tensorsim
+
+# Run a sweep (scenarios/sweeps/) on every core; the table goes to reports/out/sweep-<name>/.
+sweep file="scenarios/sweeps/sybils.yaml":
+    cargo build --release -p tensorsim
+    ./target/release/tensorsim sweep {{file}}
