@@ -360,23 +360,32 @@ fn diff_command(args: &DiffArgs) -> ExitCode {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     });
-    finish_diff(&rendered, &out, thresholds.as_deref())
+    finish_diff(&rendered, &out, thresholds.as_deref(), None)
 }
 
 /// Writes the diff into `out`, prints its table, and holds it to `thresholds`: exit 1 when one is
-/// exceeded, each exceeded one listed on standard error.
+/// exceeded, each exceeded one listed on standard error. `html`: diff.html too (`ab` has both
+/// runs' charts for it).
 fn finish_diff(
     rendered: &tensorsim::diff::Rendered,
     out: &Path,
     thresholds: Option<&[tensorsim::diff::thresholds::Threshold]>,
+    html: Option<&str>,
 ) -> ExitCode {
     if let Err(message) = rendered.write(out) {
         return fail(EXIT_FAILURE, &message);
     }
+    if let Some(html) = html {
+        let path = out.join("diff.html");
+        if let Err(e) = write_atomically(&path, html.as_bytes()) {
+            return fail(EXIT_FAILURE, &format!("{}: {e}", path.display()));
+        }
+    }
     if let Err(e) = io::stdout().lock().write_all(rendered.table.as_bytes()) {
         return fail(EXIT_FAILURE, &format!("standard output: {e}"));
     }
-    println!("diff: {} and diff.md", out.join("diff.json").display());
+    let written = if html.is_some() { ", diff.md and diff.html" } else { " and diff.md" };
+    println!("diff: {}{written}", out.join("diff.json").display());
     let exceeded = thresholds.map_or_else(Vec::new, |t| tensorsim::diff::thresholds::exceeded(&rendered.diff, t));
     for line in &exceeded {
         eprintln!("threshold exceeded: {line}");
@@ -468,11 +477,7 @@ fn ab_command(args: &AbArgs) -> ExitCode {
         Err(message) => return fail(EXIT_FAILURE, &format!("{message} (please report it)")),
     };
     let html = tensorsim::report::diff_page(&charts[0], &charts[1], &rendered.diff);
-    let path = out.join("diff.html");
-    if let Err(e) = write_atomically(&path, html.as_bytes()) {
-        return fail(EXIT_FAILURE, &format!("{}: {e}", path.display()));
-    }
-    finish_diff(&rendered, &out, thresholds.as_deref())
+    finish_diff(&rendered, &out, thresholds.as_deref(), Some(&html))
 }
 
 fn profiles_command() -> ExitCode {

@@ -24,10 +24,7 @@ pub fn diff_page(a: &RunCharts, b: &RunCharts, diff: &Diff) -> String {
         let (in_a, in_b) = (subnet(a, name), subnet(b, name));
         body.push_str(&format!("<h2>Subnet {}: A left, B right</h2>\n", escape(name)));
         for kind in kinds(in_a, in_b) {
-            body.push_str("<div class=\"pair\">\n");
-            body.push_str(&side(in_a, kind, "A", &a.label));
-            body.push_str(&side(in_b, kind, "B", &b.label));
-            body.push_str("</div>\n");
+            body.push_str(&pair(chart(in_a, kind), chart(in_b, kind), (&a.label, &b.label)));
         }
     }
     page(&format!("tensorsim diff: {}", diff.b.scenario), &body)
@@ -73,15 +70,29 @@ fn kinds(a: Option<&SubnetCharts>, b: Option<&SubnetCharts>) -> Vec<&'static str
     all.filter(|kind| seen.insert(*kind)).collect()
 }
 
-/// One side of a pair: the run's chart of `kind`, or a line saying it has none.
-fn side(subnet: Option<&SubnetCharts>, kind: &str, side: &str, label: &str) -> String {
-    let found: Option<&Figure> = subnet.and_then(|s| s.figures.iter().find(|f| f.kind == kind));
-    match found {
-        Some(chart) => figure(chart, Some(side)),
-        None => format!(
+fn chart<'r>(subnet: Option<&'r SubnetCharts>, kind: &str) -> Option<&'r Figure> {
+    subnet.and_then(|s| s.figures.iter().find(|f| f.kind == kind))
+}
+
+/// A's chart beside B's: on one scale, so that a taller line is a larger value, B's lines in the
+/// colours of A's; where a run has no such chart, a line saying so.
+fn pair(a: Option<&Figure>, b: Option<&Figure>, (label_a, label_b): (&str, &str)) -> String {
+    let absent = |side: &str, label: &str| {
+        format!(
             "<figure class=\"absent\"><figcaption>{side}: {}</figcaption><p class=\"absent\">No such chart in this \
              run.</p></figure>\n",
             escape(label)
-        ),
-    }
+        )
+    };
+    let sides = match (a, b) {
+        (Some(a), Some(b)) => {
+            let scale = a.chart.scale().union(&b.chart.scale());
+            let b_coloured = Figure { chart: b.chart.coloured_like(&a.chart), ..b.clone() };
+            [figure(a, Some("A"), &scale), figure(&b_coloured, Some("B"), &scale)]
+        }
+        (Some(a), None) => [figure(a, Some("A"), &a.chart.scale()), absent("B", label_b)],
+        (None, Some(b)) => [absent("A", label_a), figure(b, Some("B"), &b.chart.scale())],
+        (None, None) => [absent("A", label_a), absent("B", label_b)],
+    };
+    format!("<div class=\"pair\">\n{}{}</div>\n", sides[0], sides[1])
 }

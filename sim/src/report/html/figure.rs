@@ -2,27 +2,28 @@
 //! two runs' side by side.
 
 use super::marks::Mark;
+use super::plot::Chart;
 
 /// One chart: its kind (`incentive_groups`, …: how diff.html pairs A's with B's), what it shows
-/// and the SVG plotters drew.
-pub struct Figure {
+/// and its data, which plotters draws when a page is written.
+#[derive(Clone)]
+pub(super) struct Figure {
     pub kind: &'static str,
     pub title: String,
     /// One sentence on how to read it.
     pub note: String,
-    /// The SVG, or why it could not be drawn.
-    pub svg: Result<String, String>,
+    pub chart: Chart,
 }
 
-pub struct SubnetCharts {
+pub(super) struct SubnetCharts {
     pub name: String,
     pub figures: Vec<Figure>,
 }
 
-/// A run's charts and the marks on their time axes.
+/// A run's charts and the marks on their time axes (what diff.html needs of a run).
 pub struct RunCharts {
     /// Scenario, profile and seed, as a heading says them.
-    pub label: String,
-    pub marks: Vec<Mark>,
-    pub subnets: Vec<SubnetCharts>,
+    pub(super) label: String,
+    pub(super) marks: Vec<Mark>,
+    pub(super) subnets: Vec<SubnetCharts>,
 }

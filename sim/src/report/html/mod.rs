@@ -31,11 +31,11 @@ pub struct Html {
 /// report.html of `document`, whose JSON has the digest `sha256`.
 pub fn render(document: &Document, extras: &Extras, sha256: &str) -> Html {
     let marks = marks::marks(document);
-    let axis = TimeAxis { blocks: document.run.blocks, marks: &marks };
+    let axis = TimeAxis { blocks: document.run.blocks, marks: marks.clone() };
     let subnets: Vec<SubnetCharts> = (document.subnets.iter().enumerate())
         .map(|(i, subnet)| SubnetCharts {
             name: subnet.name.to_string(),
-            figures: charts::subnet_figures(subnet, axis, extras.latency.get(i).and_then(Option::as_ref)),
+            figures: charts::subnet_figures(subnet, &axis, extras.latency.get(i).and_then(Option::as_ref)),
         })
         .collect();
     let mut body = tables::run_header(document, sha256);
@@ -44,7 +44,7 @@ pub fn render(document: &Document, extras: &Extras, sha256: &str) -> Html {
     for (section, charts) in document.subnets.iter().zip(&subnets) {
         body.push_str(&tables::subnet(section));
         body.push_str("<div class=\"charts\">\n");
-        body.extend(charts.figures.iter().map(|f| page::figure(f, None)));
+        body.extend(charts.figures.iter().map(|f| page::figure(f, None, &f.chart.scale())));
         body.push_str("</div>\n");
     }
     let run = &document.run;

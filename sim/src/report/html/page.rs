@@ -3,6 +3,7 @@
 //! escaped here.
 
 use super::figure::Figure;
+use super::plot::Scale;
 
 const STYLE: &str = "\
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;color:#1d2330;\
@@ -49,11 +50,12 @@ pub(super) fn page(title: &str, body: &str) -> String {
     )
 }
 
-/// A chart in its frame: the title above, the note below; `side` ("A", "B") prefixes the title.
-pub(super) fn figure(figure: &Figure, side: Option<&str>) -> String {
-    let svg = match &figure.svg {
-        Ok(svg) => svg.clone(),
-        Err(error) => format!("<p class=\"error\">This chart could not be drawn: {}</p>\n", escape(error)),
+/// A chart drawn over `scale` in its frame: the title above, the note below; `side` ("A", "B")
+/// prefixes the title.
+pub(super) fn figure(figure: &Figure, side: Option<&str>, scale: &Scale) -> String {
+    let svg = match figure.chart.draw(scale) {
+        Ok(svg) => svg,
+        Err(error) => format!("<p class=\"error\">This chart could not be drawn: {}</p>\n", escape(&error)),
     };
     let title = match side {
         Some(side) => format!("{side}: {}", figure.title),

@@ -56,6 +56,7 @@ pub(super) fn color(i: usize) -> RGBColor {
 
 /// One series over epochs: (block, value), `None` where there is none (not registered, G
 /// undefined), which breaks the line.
+#[derive(Clone)]
 pub(super) struct Line {
     /// `None`: no legend entry.
     pub label: Option<String>,
@@ -68,29 +69,101 @@ pub(super) struct Line {
 }
 
 /// Every time chart's x axis: blocks 0 to the run's last, and the run's marks.
-#[derive(Clone, Copy)]
-pub(super) struct TimeAxis<'a> {
+#[derive(Clone)]
+pub(super) struct TimeAxis {
     pub blocks: u64,
-    pub marks: &'a [Mark],
+    pub marks: Vec<Mark>,
 }
 
-pub(super) struct TimeChart<'a> {
-    pub axis: TimeAxis<'a>,
-    pub y_label: &'a str,
+#[derive(Clone)]
+pub(super) struct TimeChart {
+    pub axis: TimeAxis,
+    pub y_label: &'static str,
     pub lines: Vec<Line>,
     /// A horizontal line at this value, with its legend label (G = 1).
-    pub reference: Option<(f64, &'a str)>,
+    pub reference: Option<(f64, &'static str)>,
     /// Ticks on whole numbers only (a count of validators).
     pub whole_numbers: bool,
 }
 
-pub(super) struct BarChart<'a> {
-    pub x_label: &'a str,
-    pub y_label: &'a str,
+#[derive(Clone)]
+pub(super) struct BarChart {
+    pub x_label: &'static str,
+    pub y_label: &'static str,
     /// (from, to, height).
     pub bars: Vec<(f64, f64, u64)>,
     /// Vertical lines (percentiles): where, the tag above, the legend's text.
     pub lines: Vec<(f64, String, String)>,
+}
+
+/// A chart's data, kept so that diff.html can draw A's and B's on one scale and in one set of
+/// colours.
+#[derive(Clone)]
+pub(super) enum Chart {
+    Time(TimeChart),
+    Bars(BarChart),
+}
+
+/// The ranges a chart is drawn over: its own (`Chart::scale`), or one shared with another's.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Scale {
+    pub x: std::ops::Range<f64>,
+    pub y_max: f64,
+}
+
+impl Scale {
+    /// Both scales' ranges in one.
+    pub fn union(&self, other: &Scale) -> Scale {
+        Scale { x: self.x.start.min(other.x.start)..self.x.end.max(other.x.end), y_max: self.y_max.max(other.y_max) }
+    }
+}
+
+impl Chart {
+    /// The ranges that show all of the chart's data.
+    pub fn scale(&self) -> Scale {
+        match self {
+            Self::Time(chart) => {
+                let values = chart.lines.iter().flat_map(|line| line.points.iter().filter_map(|p| p.1));
+                Scale {
+                    x: 0.0..chart.axis.blocks.max(1) as f64,
+                    y_max: y_max(values.chain(chart.reference.map(|r| r.0))),
+                }
+            }
+            Self::Bars(chart) => {
+                let from = chart.bars.first().map_or(0.0, |b| b.0);
+                let to = chart.bars.last().map_or(1.0, |b| b.1).max(from + 1.0);
+                Scale { x: from..to, y_max: y_max(chart.bars.iter().map(|b| b.2 as f64)) }
+            }
+        }
+    }
+
+    /// The chart with each coloured line in the colour of `other`'s line of the same label, and
+    /// the others in the colours `other` leaves free: one actor, one colour, on both sides.
+    pub fn coloured_like(&self, other: &Chart) -> Chart {
+        let (Self::Time(chart), Self::Time(other)) = (self, other) else { return self.clone() };
+        let taken: Vec<(&str, RGBColor)> = (other.lines.iter())
+            .filter(|line| line.emphasis)
+            .filter_map(|line| line.label.as_deref().map(|label| (label, line.color)))
+            .collect();
+        let mut free = PALETTE.iter().filter(|c| !taken.iter().any(|(_, t)| t == *c));
+        let mut recoloured = chart.clone();
+        for line in recoloured.lines.iter_mut().filter(|line| line.emphasis) {
+            let same = taken.iter().find(|(label, _)| line.label.as_deref() == Some(*label));
+            line.color = match same {
+                Some((_, color)) => *color,
+                None => free.next().copied().unwrap_or(line.color),
+            };
+        }
+        Self::Time(recoloured)
+    }
+
+    /// The chart as SVG over `scale`, or why it could not be drawn.
+    pub fn draw(&self, scale: &Scale) -> Result<String, String> {
+        match self {
+            Self::Time(chart) => time_chart(chart, scale),
+            Self::Bars(chart) => bar_chart(chart, scale),
+        }
+    }
 }
 
 /// A vertical dashed line tagged above the plot.
@@ -113,13 +186,10 @@ fn text<E: std::fmt::Display>(error: E) -> String {
     error.to_string()
 }
 
-/// The time chart as SVG.
-pub(super) fn time_chart(chart: &TimeChart) -> Result<String, String> {
-    let values = chart.lines.iter().flat_map(|line| line.points.iter().filter_map(|p| p.1));
-    let y_max = y_max(values.chain(chart.reference.map(|r| r.0)));
-    let x_max = chart.axis.blocks.max(1) as f64;
+fn time_chart(chart: &TimeChart, scale: &Scale) -> Result<String, String> {
+    let Scale { x, y_max } = scale.clone();
     let verticals: Vec<Vertical> = (chart.axis.marks.iter())
-        .filter(|m| m.block <= chart.axis.blocks)
+        .filter(|m| x.contains(&(m.block as f64)))
         .map(|m| Vertical {
             x: m.block as f64,
             tag: m.tag.clone(),
@@ -138,10 +208,10 @@ pub(super) fn time_chart(chart: &TimeChart) -> Result<String, String> {
     }));
     let y_labels = if chart.whole_numbers { (y_max.floor() as usize + 1).min(10) } else { 6 };
     draw(&legend, |root, plot| {
-        let mut context = frame(plot, 0.0..x_max, y_max, ("block", chart.y_label), y_labels)?;
+        let mut context = frame(plot, x.clone(), y_max, ("block", chart.y_label), y_labels)?;
         if let Some((y, _)) = chart.reference {
             let style = REFERENCE.stroke_width(1);
-            context.draw_series(DashedLineSeries::new([(0.0, y), (x_max, y)], 6, 4, style)).map_err(text)?;
+            context.draw_series(DashedLineSeries::new([(x.start, y), (x.end, y)], 6, 4, style)).map_err(text)?;
         }
         verticals_tagged(root, &mut context, &verticals, y_max)?;
         // Context lines first, under the emphasised ones.
@@ -153,18 +223,15 @@ pub(super) fn time_chart(chart: &TimeChart) -> Result<String, String> {
     })
 }
 
-/// The bar chart as SVG.
-pub(super) fn bar_chart(chart: &BarChart) -> Result<String, String> {
-    let x_from = chart.bars.first().map_or(0.0, |b| b.0);
-    let x_to = chart.bars.last().map_or(1.0, |b| b.1).max(x_from + 1.0);
-    let y_max = y_max(chart.bars.iter().map(|b| b.2 as f64));
+fn bar_chart(chart: &BarChart, scale: &Scale) -> Result<String, String> {
+    let Scale { x, y_max } = scale.clone();
     let verticals: Vec<Vertical> =
         chart.lines.iter().map(|(x, tag, _)| Vertical { x: *x, tag: tag.clone(), color: REFERENCE }).collect();
     let legend: Vec<LegendEntry> = (chart.lines.iter())
         .map(|(_, _, label)| LegendEntry { label: label.clone(), color: REFERENCE, dashed: true })
         .collect();
     draw(&legend, |root, plot| {
-        let mut context = frame(plot, x_from..x_to, y_max, (chart.x_label, chart.y_label), 6)?;
+        let mut context = frame(plot, x, y_max, (chart.x_label, chart.y_label), 6)?;
         let bars = chart
             .bars
             .iter()
@@ -350,6 +417,39 @@ mod tests {
         let expected: Vec<Vec<(f64, f64)>> = vec![vec![(1.0, 0.5)], vec![(3.0, 0.25)], vec![(6.0, 1.0)]];
         assert_eq!(segments(&points), expected);
         assert!(segments(&[(1, None)]).is_empty());
+    }
+
+    fn chart(lines: &[(&str, usize, bool)]) -> Chart {
+        Chart::Time(TimeChart {
+            axis: TimeAxis { blocks: 10, marks: Vec::new() },
+            y_label: "y",
+            lines: (lines.iter())
+                .map(|&(label, colour, emphasis)| Line {
+                    label: Some(label.to_string()),
+                    color: if emphasis { color(colour) } else { CONTEXT },
+                    emphasis,
+                    dashed: false,
+                    points: vec![(5, Some(1.0))],
+                })
+                .collect(),
+            reference: None,
+            whole_numbers: false,
+        })
+    }
+
+    #[test]
+    fn b_takes_the_colour_of_as_line_of_the_same_label_and_a_free_one_for_a_new_label() {
+        let a = chart(&[("miners/1", 0, true), ("miners/2", 1, true), ("others", 0, false)]);
+        let b = chart(&[("miners/2", 0, true), ("miners/3", 1, true), ("others", 0, false)]);
+        let Chart::Time(recoloured) = b.coloured_like(&a) else { panic!("a time chart") };
+        let colours: Vec<RGBColor> = recoloured.lines.iter().map(|l| l.color).collect();
+        assert_eq!(colours, [color(1), color(2), CONTEXT]);
+    }
+
+    #[test]
+    fn a_shared_scale_covers_both_charts() {
+        let (a, b) = (Scale { x: 0.0..10.0, y_max: 2.0 }, Scale { x: 5.0..20.0, y_max: 1.0 });
+        assert_eq!(a.union(&b), Scale { x: 0.0..20.0, y_max: 2.0 });
     }
 
     #[test]

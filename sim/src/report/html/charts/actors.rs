@@ -4,20 +4,20 @@
 
 use super::super::super::document::{ActorRole, ActorRow, SubnetSection};
 use super::super::figure::Figure;
-use super::super::plot::{COLOURS, CONTEXT, Line, TimeAxis, TimeChart, color, time_chart};
+use super::super::plot::{COLOURS, CONTEXT, Chart, Line, TimeAxis, TimeChart, color};
 use super::super::series::{Field, Seats, ranked};
 
 /// How many actors get a colour when there are too many for all: the rest are one legend entry.
 const COLOURED: usize = 8;
 
 /// Incentive per miner.
-pub(in super::super) fn incentive(subnet: &SubnetSection, seats: &Seats, axis: TimeAxis) -> Figure {
+pub(in super::super) fn incentive(subnet: &SubnetSection, seats: &Seats, axis: &TimeAxis) -> Figure {
     let lines = lines(subnet, seats, ActorRole::Miner, Field::Incentive, |a| a.incentive_mean.value());
     figure("incentive_miners", "Incentive per miner", "incentive (share of the subnet's)", "incentive", lines, axis)
 }
 
 /// Dividends per validator.
-pub(in super::super) fn dividends(subnet: &SubnetSection, seats: &Seats, axis: TimeAxis) -> Figure {
+pub(in super::super) fn dividends(subnet: &SubnetSection, seats: &Seats, axis: &TimeAxis) -> Figure {
     let lines = lines(subnet, seats, ActorRole::Validator, Field::Dividends, |a| a.dividends_mean.value());
     figure(
         "dividends_validators",
@@ -29,7 +29,14 @@ pub(in super::super) fn dividends(subnet: &SubnetSection, seats: &Seats, axis: T
     )
 }
 
-fn figure(kind: &'static str, title: &str, y_label: &str, what: &str, lines: Vec<Line>, axis: TimeAxis) -> Figure {
+fn figure(
+    kind: &'static str,
+    title: &str,
+    y_label: &'static str,
+    what: &str,
+    lines: Vec<Line>,
+    axis: &TimeAxis,
+) -> Figure {
     let coloured = lines.iter().filter(|l| l.emphasis).count();
     let grey = lines.len() - coloured;
     let which = if grey == 0 {
@@ -41,7 +48,7 @@ fn figure(kind: &'static str, title: &str, y_label: &str, what: &str, lines: Vec
         kind,
         title: title.to_string(),
         note: format!("Each epoch's {what} by actor ({which}); a gap is an epoch the actor held no UID."),
-        svg: time_chart(&TimeChart { axis, y_label, lines, reference: None, whole_numbers: false }),
+        chart: Chart::Time(TimeChart { axis: axis.clone(), y_label, lines, reference: None, whole_numbers: false }),
     }
 }
 

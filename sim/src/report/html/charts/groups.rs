@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use super::super::super::document::{ActorRole, SubnetSection};
 use super::super::figure::Figure;
-use super::super::plot::{COLOURS, Line, TimeAxis, TimeChart, color, time_chart};
+use super::super::plot::{COLOURS, Chart, Line, TimeAxis, TimeChart, color};
 use super::super::series::{Field, Seats};
 
-pub(in super::super) fn incentive(subnet: &SubnetSection, seats: &Seats, axis: TimeAxis) -> Figure {
+pub(in super::super) fn incentive(subnet: &SubnetSection, seats: &Seats, axis: &TimeAxis) -> Figure {
     let sums = seats.group_sums(subnet, ActorRole::Miner, Field::Incentive);
     let shares = &subnet.observables.incentive_share;
     let share = |group: &str| shares.get(group).and_then(|d| d.value()).unwrap_or(0.0);
@@ -45,8 +45,8 @@ pub(in super::super) fn incentive(subnet: &SubnetSection, seats: &Seats, axis: T
         title: "Incentive by miner group".to_string(),
         note: "Each miner group's incentive summed over its miners, as a share of the subnet's, at each epoch."
             .to_string(),
-        svg: time_chart(&TimeChart {
-            axis,
+        chart: Chart::Time(TimeChart {
+            axis: axis.clone(),
             y_label: "incentive (share of the subnet's)",
             lines,
             reference: None,

@@ -3,7 +3,7 @@
 use super::super::super::document::SubnetSection;
 use super::super::extras::LatencyBins;
 use super::super::figure::Figure;
-use super::super::plot::{BarChart, bar_chart, tick};
+use super::super::plot::{BarChart, Chart, tick};
 
 pub(in super::super) fn histogram(subnet: &SubnetSection, bins: &LatencyBins) -> Figure {
     let bars = (bins.counts.iter().enumerate())
@@ -30,6 +30,6 @@ pub(in super::super) fn histogram(subnet: &SubnetSection, bins: &LatencyBins) ->
             "The {answered} answered queries by latency, in bins of {} ms{tail}; the percentiles of report.json dashed.",
             bins.width_ms
         ),
-        svg: bar_chart(&BarChart { x_label: "latency (ms)", y_label: "answered queries", bars, lines: percentiles }),
+        chart: Chart::Bars(BarChart { x_label: "latency (ms)", y_label: "answered queries", bars, lines: percentiles }),
     }
 }

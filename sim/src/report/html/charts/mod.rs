@@ -14,7 +14,7 @@ use super::series::Seats;
 
 /// Every chart of `subnet`: G only for a subnet with a validator group that is not honest, the
 /// latency histogram only when a query was answered.
-pub(super) fn subnet_figures(subnet: &SubnetSection, axis: TimeAxis, latency: Option<&LatencyBins>) -> Vec<Figure> {
+pub(super) fn subnet_figures(subnet: &SubnetSection, axis: &TimeAxis, latency: Option<&LatencyBins>) -> Vec<Figure> {
     let seats = Seats::of(subnet);
     let mut figures = vec![
         groups::incentive(subnet, &seats, axis),

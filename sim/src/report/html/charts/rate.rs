@@ -4,10 +4,10 @@
 use super::super::super::document::SubnetSection;
 use super::super::super::groups::rated_groups;
 use super::super::figure::Figure;
-use super::super::plot::{Line, TimeAxis, TimeChart, color, time_chart};
+use super::super::plot::{Chart, Line, TimeAxis, TimeChart, color};
 
 /// `None` when the subnet has no such group.
-pub(in super::super) fn relative_dividend_rate(subnet: &SubnetSection, axis: TimeAxis) -> Option<Figure> {
+pub(in super::super) fn relative_dividend_rate(subnet: &SubnetSection, axis: &TimeAxis) -> Option<Figure> {
     let groups = rated_groups(subnet);
     if groups.is_empty() {
         return None;
@@ -29,8 +29,8 @@ pub(in super::super) fn relative_dividend_rate(subnet: &SubnetSection, axis: Tim
         note: "Each validator group's dividends per stake at each epoch over the honest validators' median; at 1 \
                (dashed) copying pays as well as validating; a gap is an epoch where G is undefined."
             .to_string(),
-        svg: time_chart(&TimeChart {
-            axis,
+        chart: Chart::Time(TimeChart {
+            axis: axis.clone(),
             y_label: "G",
             lines,
             reference: Some((1.0, "1: pays as honest")),

@@ -3,7 +3,7 @@
 
 use super::super::super::document::{StakeRow, SubnetSection};
 use super::super::figure::Figure;
-use super::super::plot::{Line, TimeAxis, TimeChart, color, time_chart};
+use super::super::plot::{Chart, Line, TimeAxis, TimeChart, color};
 
 /// One line of a `StakeRow` value per epoch; every second dashed, so that one that covers another
 /// does not hide it.
@@ -17,7 +17,7 @@ fn line(subnet: &SubnetSection, i: usize, label: &str, value: impl Fn(&StakeRow)
     }
 }
 
-pub(in super::super) fn nakamoto(subnet: &SubnetSection, axis: TimeAxis) -> Figure {
+pub(in super::super) fn nakamoto(subnet: &SubnetSection, axis: &TimeAxis) -> Figure {
     let lines = vec![
         line(subnet, 0, "majority (> 1/2)", |s| Some(s.nakamoto_coefficient_majority as f64)),
         line(subnet, 1, "at κ", |s| Some(s.nakamoto_coefficient_kappa as f64)),
@@ -29,11 +29,17 @@ pub(in super::super) fn nakamoto(subnet: &SubnetSection, axis: TimeAxis) -> Figu
         note: "The fewest validators holding more than half of the validators' stake weight, and at least κ of it \
                (who can set consensus alone), at each epoch; the number of validators for scale."
             .to_string(),
-        svg: time_chart(&TimeChart { axis, y_label: "validators", lines, reference: None, whole_numbers: true }),
+        chart: Chart::Time(TimeChart {
+            axis: axis.clone(),
+            y_label: "validators",
+            lines,
+            reference: None,
+            whole_numbers: true,
+        }),
     }
 }
 
-pub(in super::super) fn gini(subnet: &SubnetSection, axis: TimeAxis) -> Figure {
+pub(in super::super) fn gini(subnet: &SubnetSection, axis: &TimeAxis) -> Figure {
     let lines = vec![
         line(subnet, 0, "Gini", |s| s.gini.value()),
         line(subnet, 1, "HHI", |s| s.hhi.value()),
@@ -43,6 +49,12 @@ pub(in super::super) fn gini(subnet: &SubnetSection, axis: TimeAxis) -> Figure {
         kind: "stake_gini",
         title: "Validators' stake: Gini, HHI, top-1 share".to_string(),
         note: "How unequal the validators' stake weight is at each epoch (0: equal).".to_string(),
-        svg: time_chart(&TimeChart { axis, y_label: "0 to 1", lines, reference: None, whole_numbers: false }),
+        chart: Chart::Time(TimeChart {
+            axis: axis.clone(),
+            y_label: "0 to 1",
+            lines,
+            reference: None,
+            whole_numbers: false,
+        }),
     }
 }
