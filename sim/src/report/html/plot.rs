@@ -54,8 +54,11 @@ pub(super) fn color(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
-/// One series over epochs: (block, value), `None` where there is none (not registered, G
-/// undefined), which breaks the line.
+/// Values over epochs: (block, value), `None` where there is none (not registered, G undefined),
+/// which breaks the line.
+pub(super) type Series = Vec<(u64, Option<f64>)>;
+
+/// One series drawn as a line.
 #[derive(Clone)]
 pub(super) struct Line {
     /// `None`: no legend entry.
@@ -65,7 +68,7 @@ pub(super) struct Line {
     pub emphasis: bool,
     /// Dashed, over a line it may cover.
     pub dashed: bool,
-    pub points: Vec<(u64, Option<f64>)>,
+    pub points: Series,
 }
 
 /// Every time chart's x axis: blocks 0 to the run's last, and the run's marks.

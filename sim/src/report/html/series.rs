@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::super::document::{ActorRole, ActorRow, EpochRow, SubnetSection};
 use super::super::members::share;
+use super::plot::Series;
 
 /// A per-UID output of an epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +32,7 @@ impl Seats {
     }
 
     /// The hotkey's `field` at each epoch; `None` where it held no UID.
-    pub fn series(&self, subnet: &SubnetSection, hotkey: u32, field: Field) -> Vec<(u64, Option<f64>)> {
+    pub fn series(&self, subnet: &SubnetSection, hotkey: u32, field: Field) -> Series {
         (subnet.epochs.iter().zip(&self.0))
             .map(|(epoch, uids)| {
                 let value = uids.get(&hotkey).and_then(|&uid| field.of(epoch).get(uid)).map(|&v| share(v));
@@ -47,8 +48,8 @@ impl Seats {
         subnet: &SubnetSection<'a>,
         role: ActorRole,
         field: Field,
-    ) -> BTreeMap<&'a str, Vec<(u64, Option<f64>)>> {
-        let mut sums: BTreeMap<&str, Vec<(u64, Option<f64>)>> = BTreeMap::new();
+    ) -> BTreeMap<&'a str, Series> {
+        let mut sums: BTreeMap<&str, Series> = BTreeMap::new();
         for actor in subnet.actors.iter().filter(|a| a.role == role) {
             let series = self.series(subnet, actor.hotkey, field);
             let sum = sums.entry(actor.group).or_insert_with(|| series.iter().map(|&(b, _)| (b, Some(0.0))).collect());

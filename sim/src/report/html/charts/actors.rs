@@ -11,13 +11,13 @@ use super::super::series::{Field, Seats, ranked};
 const COLOURED: usize = 8;
 
 /// Incentive per miner.
-pub(in super::super) fn incentive(subnet: &SubnetSection, seats: &Seats, axis: &TimeAxis) -> Figure {
+pub(super) fn incentive(subnet: &SubnetSection, seats: &Seats, axis: &TimeAxis) -> Figure {
     let lines = lines(subnet, seats, ActorRole::Miner, Field::Incentive, |a| a.incentive_mean.value());
     figure("incentive_miners", "Incentive per miner", "incentive (share of the subnet's)", "incentive", lines, axis)
 }
 
 /// Dividends per validator.
-pub(in super::super) fn dividends(subnet: &SubnetSection, seats: &Seats, axis: &TimeAxis) -> Figure {
+pub(super) fn dividends(subnet: &SubnetSection, seats: &Seats, axis: &TimeAxis) -> Figure {
     let lines = lines(subnet, seats, ActorRole::Validator, Field::Dividends, |a| a.dividends_mean.value());
     figure(
         "dividends_validators",

@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 
 use super::super::super::document::{ActorRole, SubnetSection};
 use super::super::figure::Figure;
-use super::super::plot::{COLOURS, Chart, Line, TimeAxis, TimeChart, color};
+use super::super::plot::{COLOURS, Chart, Line, Series, TimeAxis, TimeChart, color};
 use super::super::series::{Field, Seats};
 
-pub(in super::super) fn incentive(subnet: &SubnetSection, seats: &Seats, axis: &TimeAxis) -> Figure {
+pub(super) fn incentive(subnet: &SubnetSection, seats: &Seats, axis: &TimeAxis) -> Figure {
     let sums = seats.group_sums(subnet, ActorRole::Miner, Field::Incentive);
     let shares = &subnet.observables.incentive_share;
     let share = |group: &str| shares.get(group).and_then(|d| d.value()).unwrap_or(0.0);
-    let mut groups: Vec<(&str, Vec<(u64, Option<f64>)>)> = sums.into_iter().collect();
+    let mut groups: Vec<(&str, Series)> = sums.into_iter().collect();
     // Stable: groups of one share stay in name order.
     groups.sort_by(|a, b| share(b.0).total_cmp(&share(a.0)));
     let drawn = if groups.len() <= COLOURS { groups.len() } else { COLOURS - 1 };

@@ -5,7 +5,7 @@ use super::super::extras::LatencyBins;
 use super::super::figure::Figure;
 use super::super::plot::{BarChart, Chart, tick};
 
-pub(in super::super) fn histogram(subnet: &SubnetSection, bins: &LatencyBins) -> Figure {
+pub(super) fn histogram(subnet: &SubnetSection, bins: &LatencyBins) -> Figure {
     let bars = (bins.counts.iter().enumerate())
         .map(|(i, &count)| {
             let from = bins.first_ms + i as u64 * bins.width_ms;

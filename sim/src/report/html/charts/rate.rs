@@ -7,7 +7,7 @@ use super::super::figure::Figure;
 use super::super::plot::{Chart, Line, TimeAxis, TimeChart, color};
 
 /// `None` when the subnet has no such group.
-pub(in super::super) fn relative_dividend_rate(subnet: &SubnetSection, axis: &TimeAxis) -> Option<Figure> {
+pub(super) fn relative_dividend_rate(subnet: &SubnetSection, axis: &TimeAxis) -> Option<Figure> {
     let groups = rated_groups(subnet);
     if groups.is_empty() {
         return None;

@@ -17,7 +17,7 @@ fn line(subnet: &SubnetSection, i: usize, label: &str, value: impl Fn(&StakeRow)
     }
 }
 
-pub(in super::super) fn nakamoto(subnet: &SubnetSection, axis: &TimeAxis) -> Figure {
+pub(super) fn nakamoto(subnet: &SubnetSection, axis: &TimeAxis) -> Figure {
     let lines = vec![
         line(subnet, 0, "majority (> 1/2)", |s| Some(s.nakamoto_coefficient_majority as f64)),
         line(subnet, 1, "at κ", |s| Some(s.nakamoto_coefficient_kappa as f64)),
@@ -39,7 +39,7 @@ pub(in super::super) fn nakamoto(subnet: &SubnetSection, axis: &TimeAxis) -> Fig
     }
 }
 
-pub(in super::super) fn gini(subnet: &SubnetSection, axis: &TimeAxis) -> Figure {
+pub(super) fn gini(subnet: &SubnetSection, axis: &TimeAxis) -> Figure {
     let lines = vec![
         line(subnet, 0, "Gini", |s| s.gini.value()),
         line(subnet, 1, "HHI", |s| s.hhi.value()),
