@@ -7,6 +7,7 @@ use crate::diff::model::{
     DIFF_VERSION, Diff, EpochDiff, HyperparameterDifference, ObservableChange, RunRef, UidChange,
 };
 use crate::diff::report_in::{EpochIn, ObservablesIn, ReportIn, SubnetIn};
+use crate::diff::values::{OBSERVABLES, ObservableValue, observable_values};
 
 /// How many UID changes each epoch lists: enough to name the movers, few enough to read.
 pub const UID_CHANGES_PER_EPOCH: usize = 10;
@@ -116,29 +117,24 @@ fn compare_subnet(a: &SubnetIn, b: &SubnetIn, diff: &mut Diff) {
     }
 }
 
-/// One row per observable (per group for group observables) of one subnet.
+/// One row per observable (per group for group observables) of one subnet, paired by name: an
+/// observable (a group) of one run only is paired with `None`.
 fn observables(subnet: &str, a: &ObservablesIn, b: &ObservablesIn, rows: &mut Vec<ObservableChange>) {
-    let mut push = |observable: &'static str, group: Option<&str>, va: Option<f64>, vb: Option<f64>| {
-        rows.push(change(subnet, observable, group, va, vb));
+    let (values_a, values_b) = (observable_values(a), observable_values(b));
+    let keys: BTreeSet<(usize, Option<&str>)> =
+        values_a.iter().chain(&values_b).map(|v| (position(v.observable), v.group.as_deref())).collect();
+    let value_of = |values: &[ObservableValue], (observable, group): (usize, Option<&str>)| {
+        let found = values.iter().find(|v| position(v.observable) == observable && v.group.as_deref() == group);
+        found.and_then(|v| v.value)
     };
-    for (name, ga, gb) in groups(&a.incentive_share, &b.incentive_share) {
-        push("incentive_share", Some(name), ga.copied().flatten(), gb.copied().flatten());
+    // In `observable_values`' order (groups in name order): the order of the rows before sorting.
+    for key in keys {
+        rows.push(change(subnet, OBSERVABLES[key.0], key.1, value_of(&values_a, key), value_of(&values_b, key)));
     }
-    for (name, ga, gb) in groups(&a.reward_share, &b.reward_share) {
-        push("reward_share", Some(name), ga.copied().flatten(), gb.copied().flatten());
-    }
-    for (name, ga, gb) in groups(&a.relative_dividend_rate, &b.relative_dividend_rate) {
-        push("relative_dividend_rate", Some(name), ga.and_then(|r| r.value), gb.and_then(|r| r.value));
-    }
-    push("incentive_accuracy_spearman", None, a.incentive_accuracy_spearman, b.incentive_accuracy_spearman);
-    push("query_timeout_rate", None, a.query_timeout_rate, b.query_timeout_rate);
-    push("winner_flips", None, Some(a.winner_flips as f64), Some(b.winner_flips as f64));
-    let (sa, sb) = (a.validator_stake.as_ref(), b.validator_stake.as_ref());
-    push("validator_stake.gini", None, sa.and_then(|s| s.gini), sb.and_then(|s| s.gini));
-    let majority = |s: &crate::diff::report_in::StakeIn| s.nakamoto_coefficient_majority as f64;
-    push("validator_stake.nakamoto_coefficient_majority", None, sa.map(majority), sb.map(majority));
-    let kappa = |s: &crate::diff::report_in::StakeIn| s.nakamoto_coefficient_kappa as f64;
-    push("validator_stake.nakamoto_coefficient_kappa", None, sa.map(kappa), sb.map(kappa));
+}
+
+fn position(observable: &str) -> usize {
+    OBSERVABLES.iter().position(|name| *name == observable).expect("observable_values lists only OBSERVABLES")
 }
 
 /// Every key (a group, a hyperparameter) of either run with its value in each (absent: `None`).
