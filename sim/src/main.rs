@@ -76,8 +76,8 @@ enum Command {
     #[command(
         long_about = "Run a scenario: the chain, its validators and its miners (each training a real model) on a \
         deterministic simulated network (madsim), with the scenario's fault plan, from one seed.\n\n\
-        Writes DIR/report.json (canonical: the same seed and scenario give the same bytes) and DIR/report.md, \
-        and prints the report's SHA-256. Exits 1 if an `expect:` condition fails or a chain invariant broke, \
+        Writes DIR/report.json (canonical: the same seed and scenario give the same bytes), DIR/report.md and \
+        DIR/report.html (one self-contained page with charts), and prints the report's SHA-256. Exits 1 if an `expect:` condition fails or a chain invariant broke, \
         2 on a bad scenario or flag.\n\n\
         The scenario format: `tensorsim schema` prints its JSON Schema; scenarios/ has examples \
         (scenarios/baseline.yaml is the default scenario)."
@@ -112,8 +112,8 @@ enum Command {
     #[command(long_about = "Run one scenario, with one seed, under two variants and compare them: \
         `--profile A --profile B` runs it under each profile; `--set key=value` (repeatable) sets a \
         hyperparameter on every subnet of the second variant, which has the (first) --profile, or the \
-        scenario's, when only one or none is given. Writes DIR/A/report.*, DIR/B/report.*, DIR/diff.json \
-        and DIR/diff.md, and prints the diff (see `tensorsim diff --help`). Exit codes as `diff`'s; the runs' \
+        scenario's, when only one or none is given. Writes DIR/A/report.*, DIR/B/report.*, DIR/diff.json, \
+        DIR/diff.md and DIR/diff.html (both runs' charts side by side), and prints the diff (see `tensorsim diff --help`). Exit codes as `diff`'s; the runs' \
         failed expectations are printed, not an exit code.")]
     Ab(AbArgs),
     /// Re-run scenarios and hold their reports to golden files; exit 1 on drift
@@ -180,7 +180,7 @@ struct RunArgs {
     /// Seed every random draw with N instead of the scenario's `seed`
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
-    /// Write report.json and report.md into DIR (default: reports/out/<scenario name>, and
+    /// Write report.json, report.md and report.html into DIR (default: reports/out/<scenario name>, and
     /// reports/out/<scenario name>-seed-<N> under --seed N, so that seeds do not overwrite each other)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -278,7 +278,7 @@ struct AbArgs {
     /// Seed both runs with N instead of the scenario's `seed`
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
-    /// Write A/, B/, diff.json and diff.md into DIR (default: reports/out/<scenario name>-ab)
+    /// Write A/, B/, diff.json, diff.md and diff.html into DIR (default: reports/out/<scenario name>-ab)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Hold the diff to the thresholds in FILE, as `diff --thresholds`
@@ -425,7 +425,7 @@ fn run_command(args: &RunArgs) -> ExitCode {
     if !args.quiet {
         // Standard error, like the progress: standard output stays the one hash line scripts cut.
         eprint!("{}", report.summary);
-        eprintln!("report: {} and report.md", out_dir.join("report.json").display());
+        eprintln!("report: {}, report.md and report.html", out_dir.join("report.json").display());
     }
     let report_path = out_dir.join("report.json");
     if args.json {
@@ -448,8 +448,8 @@ struct RunLine<'a> {
     failures: &'a [String],
 }
 
-/// Runs `plan` (read from `scenario` as `text`) and writes report.json and report.md into
-/// `out_dir`: the one run path of `run` and `ab`. `Err` is the exit code, its error line printed.
+/// Runs `plan` (read from `scenario` as `text`) and writes report.json, report.md and report.html
+/// into `out_dir`: the one run path of `run` and `ab`. `Err` is the exit code, its error line printed.
 #[cfg(madsim)]
 fn run_and_write(
     scenario: &Path,
@@ -472,9 +472,11 @@ fn run_and_write(
     bars.finish();
     let report = tensorsim::report::build(plan, text, &record);
     std::fs::create_dir_all(out_dir).map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", out_dir.display())))?;
-    for (file, bytes) in [("report.json", report.json.as_bytes()), ("report.md", report.markdown.as_bytes())] {
+    let files = [("report.json", &report.json), ("report.md", &report.markdown), ("report.html", &report.html)];
+    for (file, text) in files {
         let path = out_dir.join(file);
-        write_atomically(&path, bytes).map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", path.display())))?;
+        write_atomically(&path, text.as_bytes())
+            .map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", path.display())))?;
     }
     if !quiet {
         let (wall, delivered) = (record.wall, record.messages.delivered);
@@ -522,26 +524,35 @@ fn diff_command(args: &DiffArgs) -> ExitCode {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     });
-    finish_diff(&rendered, &out, thresholds.as_deref(), args.json)
+    finish_diff(&rendered, &out, thresholds.as_deref(), args.json, None)
 }
 
 /// Writes the diff into `out`, prints its table, and holds it to `thresholds`: exit 1 when one is
-/// exceeded, each exceeded one listed on standard error.
+/// exceeded, each exceeded one listed on standard error. `html`: diff.html too (`ab` has both
+/// runs' charts for it).
 fn finish_diff(
     rendered: &tensorsim::diff::Rendered,
     out: &Path,
     thresholds: Option<&[tensorsim::diff::thresholds::Threshold]>,
     json: bool,
+    html: Option<&str>,
 ) -> ExitCode {
     if let Err(message) = rendered.write(out) {
         return fail(EXIT_FAILURE, &message);
+    }
+    if let Some(html) = html {
+        let path = out.join("diff.html");
+        if let Err(e) = write_atomically(&path, html.as_bytes()) {
+            return fail(EXIT_FAILURE, &format!("{}: {e}", path.display()));
+        }
     }
     let printed = if json { &rendered.json } else { &rendered.table };
     if let Err(e) = io::stdout().lock().write_all(printed.as_bytes()) {
         return fail(EXIT_FAILURE, &format!("standard output: {e}"));
     }
     if !json {
-        println!("diff: {} and diff.md", out.join("diff.json").display());
+        let written = if html.is_some() { ", diff.md and diff.html" } else { " and diff.md" };
+        println!("diff: {}{written}", out.join("diff.json").display());
     }
     let exceeded =
         thresholds.map_or_else(Vec::new, |t| tensorsim::diff::thresholds::exceeded_in(&rendered.compared, t));
@@ -608,6 +619,7 @@ fn ab_command(args: &AbArgs) -> ExitCode {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports/out").join(format!("{}-ab", plans[0].1.scenario.name)));
+    let mut charts = Vec::new();
     for (label, plan) in &plans {
         if !args.quiet {
             eprintln!("{label}: profile {}, {} blocks", plan.profile.name, plan.blocks);
@@ -619,13 +631,19 @@ fn ab_command(args: &AbArgs) -> ExitCode {
         for failure in &report.failures {
             eprintln!("{label}: {failure}");
         }
+        charts.push(report.charts);
     }
     let (a, b) = (out.join("A").join("report.json"), out.join("B").join("report.json"));
-    match tensorsim::diff::diff_files(&a, &b, false, None) {
-        Ok(rendered) => finish_diff(&rendered, &out, thresholds.as_deref(), args.json),
+    let rendered = match tensorsim::diff::diff_files(&a, &b, false, None) {
+        Ok(rendered) => rendered,
         // Both reports were just written from one scenario: a refusal here is a bug.
-        Err(message) => fail(EXIT_FAILURE, &format!("{message} (please report it)")),
-    }
+        Err(message) => return fail(EXIT_FAILURE, &format!("{message} (please report it)")),
+    };
+    let tensorsim::diff::Compared::Reports(diff) = &rendered.compared else {
+        return fail(EXIT_FAILURE, "ab's two reports were read as replay outputs (please report it)");
+    };
+    let html = tensorsim::report::diff_page(&charts[0], &charts[1], diff);
+    finish_diff(&rendered, &out, thresholds.as_deref(), args.json, Some(&html))
 }
 
 fn sweep_command(args: &SweepArgs) -> ExitCode {

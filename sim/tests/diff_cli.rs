@@ -37,7 +37,8 @@ fn ab_runs_the_scenario_under_both_profiles_and_writes_both_reports_and_their_di
     let dir = temp_dir("ab");
     let output = ab(&dir, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    for file in ["A/report.json", "A/report.md", "B/report.json", "B/report.md", "diff.json", "diff.md"] {
+    let files = ["A/report.json", "A/report.md", "A/report.html", "B/report.json", "B/report.md", "B/report.html"];
+    for file in files.into_iter().chain(["diff.json", "diff.md", "diff.html"]) {
         assert!(dir.join(file).exists(), "{file} missing");
     }
     assert_eq!(json(&dir.join("A/report.json"))["run"]["profile"], "yuma3-2025");

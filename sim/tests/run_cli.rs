@@ -43,6 +43,8 @@ fn a_run_is_the_same_bytes_in_two_processes_and_another_seed_differs() {
     assert!(other.status.success(), "{}", stderr(&other));
     assert_ne!(a, c, "another seed, another run");
     assert!(dir.join("a/report.md").exists());
+    let page = |run: &str| std::fs::read(dir.join(run).join("report.html")).unwrap();
+    assert!(page("a") == page("b"), "same seed, same report.html bytes");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -1,58 +1,11 @@
 //! The report for people (and CI step summaries): rendered from the same document as the JSON,
 //! so it can never say something the JSON does not.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::document::{ActorRow, ByGroup, Document, ExpectationRow, FaultRow, SubnetSection};
-
-/// A float of the report: whole numbers bare, others to 4 decimals, undefined as a dash.
-fn number(x: Option<f64>) -> String {
-    match x {
-        Some(x) if x.is_finite() => {
-            if x.fract() == 0.0 {
-                format!("{x}")
-            } else {
-                format!("{x:.4}")
-            }
-        }
-        _ => "–".to_string(),
-    }
-}
-
-fn mean(values: &[f64]) -> String {
-    if values.is_empty() {
-        "–".to_string()
-    } else {
-        format!("{:.4}", values.iter().sum::<f64>() / values.len() as f64)
-    }
-}
-
-/// One row per actor group: who they are, how good their models are.
-#[derive(Default)]
-struct GroupRow {
-    role: &'static str,
-    policy: &'static str,
-    count: u32,
-    accuracy: Vec<f64>,
-}
-
-fn group_rows<'a>(actors: &[ActorRow<'a>]) -> BTreeMap<&'a str, GroupRow> {
-    let mut groups: BTreeMap<&str, GroupRow> = BTreeMap::new();
-    for actor in actors {
-        let row = groups.entry(actor.group).or_default();
-        row.role = actor.role.name();
-        row.policy = actor.policy;
-        row.count += 1;
-        row.accuracy.extend(actor.model.as_ref().and_then(|m| m.held_out_accuracy.value()));
-    }
-    groups
-}
-
-/// TAO or alpha from RAO, to 4 decimals.
-fn tokens(rao: u64) -> String {
-    format!("{:.4}", rao as f64 / 1e9)
-}
+use super::document::{ByGroup, Document, ExpectationRow, FaultRow, SubnetSection};
+use super::format::{mean, number, tokens};
+use super::groups::{group_rows, rated_groups};
 
 fn header(md: &mut String, document: &Document, sha256: &str) {
     let run = &document.run;
@@ -232,16 +185,7 @@ fn groups(md: &mut String, subnet: &SubnetSection) {
 
 /// G per epoch of each validator group whose G says something (not the honest reference).
 fn rates_by_epoch(md: &mut String, subnet: &SubnetSection) {
-    let honest: Vec<&str> = (subnet.actors.iter())
-        .filter(|a| a.role.name() == "validator" && a.policy == "honest")
-        .map(|a| a.group)
-        .collect();
-    let groups: Vec<&String> = (subnet.epochs.iter().flat_map(|e| e.relative_dividend_rate.keys()))
-        .filter(|g| !honest.contains(&g.as_str()))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    for group in groups {
+    for group in rated_groups(subnet) {
         let values: Vec<String> = (subnet.epochs.iter())
             .map(|e| number(e.relative_dividend_rate.get(group).and_then(|rate| rate.value.value())))
             .collect();

@@ -578,3 +578,5 @@ fn a_built_report_is_read_by_the_diffs_types_with_its_observables() {
     assert_eq!(subnet.observables.relative_dividend_rate["copier"].value, None);
     assert_eq!(subnet.epochs.len(), json(&report)["subnets"][0]["epochs"].as_array().unwrap().len());
 }
+
+mod html;

@@ -101,6 +101,10 @@ pub enum NodeFault {
     Chain,
 }
 
+/// How the description of a runtime upgrade begins: the report lists upgrades among the faults
+/// applied, and report.html marks them apart by this.
+pub const UPGRADE_DESCRIPTION_PREFIX: &str = "runtime upgrade";
+
 /// A fault due at a block, as the scenario wrote it (for the report) and resolved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScheduledFault {
