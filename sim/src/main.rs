@@ -65,8 +65,8 @@ enum Command {
     #[command(
         long_about = "Run a scenario: the chain, its validators and its miners (each training a real model) on a \
         deterministic simulated network (madsim), with the scenario's fault plan, from one seed.\n\n\
-        Writes DIR/report.json (canonical: the same seed and scenario give the same bytes) and DIR/report.md, \
-        and prints the report's SHA-256. Exits 1 if an `expect:` condition fails or a chain invariant broke, \
+        Writes DIR/report.json (canonical: the same seed and scenario give the same bytes), DIR/report.md and \
+        the CSV tables DIR/epochs.csv, DIR/actors.csv and DIR/actor_series.csv, and prints the report's SHA-256. Exits 1 if an `expect:` condition fails or a chain invariant broke, \
         2 on a bad scenario or flag.\n\n\
         The scenario format: `tensorsim schema` prints its JSON Schema; scenarios/ has examples \
         (scenarios/baseline.yaml is the default scenario)."
@@ -94,8 +94,8 @@ enum Command {
     #[command(long_about = "Run one scenario, with one seed, under two variants and compare them: \
         `--profile A --profile B` runs it under each profile; `--set key=value` (repeatable) sets a \
         hyperparameter on every subnet of the second variant, which has the (first) --profile, or the \
-        scenario's, when only one or none is given. Writes DIR/A/report.*, DIR/B/report.*, DIR/diff.json \
-        and DIR/diff.md, and prints the diff (see `tensorsim diff --help`). Exit codes as `diff`'s; the runs' \
+        scenario's, when only one or none is given. Writes DIR/A/ and DIR/B/ (each run's report.json, report.md \
+        and CSV tables), DIR/diff.json and DIR/diff.md, and prints the diff (see `tensorsim diff --help`). Exit codes as `diff`'s; the runs' \
         failed expectations are printed, not an exit code.")]
     Ab(AbArgs),
     /// Check a scenario file without running it
@@ -116,7 +116,7 @@ struct RunArgs {
     /// Seed every random draw with N instead of the scenario's `seed`
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
-    /// Write report.json and report.md into DIR (default: reports/out/<scenario name>, and
+    /// Write report.json, report.md and the CSV tables into DIR (default: reports/out/<scenario name>, and
     /// reports/out/<scenario name>-seed-<N> under --seed N, so that seeds do not overwrite each other)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -273,7 +273,10 @@ fn run_command(args: &RunArgs) -> ExitCode {
     if !args.quiet {
         // Standard error, like the progress: standard output stays the one hash line scripts cut.
         eprint!("{}", report.summary);
-        eprintln!("report: {} and report.md", out_dir.join("report.json").display());
+        eprintln!(
+            "report: {} (report.md, epochs.csv, actors.csv and actor_series.csv beside it)",
+            out_dir.join("report.json").display()
+        );
     }
     println!("{}  {}", report.sha256, out_dir.join("report.json").display());
     for failure in &report.failures {
@@ -282,8 +285,8 @@ fn run_command(args: &RunArgs) -> ExitCode {
     if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILURE) }
 }
 
-/// Runs `plan` (read from `scenario` as `text`) and writes report.json and report.md into
-/// `out_dir`: the one run path of `run` and `ab`. `Err` is the exit code, its error line printed.
+/// Runs `plan` (read from `scenario` as `text`) and writes report.json, report.md and the CSV
+/// tables into `out_dir`: the one run path of `run` and `ab`. `Err` is the exit code, its error line printed.
 #[cfg(madsim)]
 fn run_and_write(
     scenario: &Path,
@@ -315,7 +318,7 @@ fn run_and_write(
     };
     let report = tensorsim::report::build(plan, text, &record);
     std::fs::create_dir_all(out_dir).map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", out_dir.display())))?;
-    for (file, bytes) in [("report.json", report.json.as_bytes()), ("report.md", report.markdown.as_bytes())] {
+    for (file, bytes) in report.files() {
         let path = out_dir.join(file);
         write_atomically(&path, bytes).map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", path.display())))?;
     }

@@ -8,8 +8,12 @@ mod epochs;
 mod expectations;
 mod markdown;
 mod members;
+mod series;
+mod stability;
+mod stability_rows;
 mod subnet;
 mod summary;
+mod tables;
 mod window;
 
 use sha2::{Digest, Sha256};
@@ -34,6 +38,21 @@ pub struct Report {
     pub failures: Vec<String>,
     /// What `tensorsim run` prints when it ends: expectations' verdicts, each group's shares.
     pub summary: String,
+    /// epochs.csv, actors.csv and actor_series.csv.
+    pub tables: tables::Tables,
+}
+
+impl Report {
+    /// Each file of the report (name, bytes), in the order they are written.
+    pub fn files(&self) -> [(&'static str, &[u8]); 5] {
+        [
+            ("report.json", self.json.as_bytes()),
+            ("report.md", self.markdown.as_bytes()),
+            ("epochs.csv", self.tables.epochs.as_bytes()),
+            ("actors.csv", self.tables.actors.as_bytes()),
+            ("actor_series.csv", self.tables.actor_series.as_bytes()),
+        ]
+    }
 }
 
 /// The report of the run `record` of `plan`, read from `scenario_text`.
@@ -44,7 +63,8 @@ pub fn build(plan: &Plan, scenario_text: &str, record: &RunRecord) -> Report {
     let sha256 = hex(&Sha256::digest(json.as_bytes()));
     let markdown = markdown::render(&document, &sha256);
     let summary = summary::render(&document);
-    Report { json, markdown, sha256, failures, summary }
+    let tables = tables::render(&document);
+    Report { json, markdown, sha256, failures, summary, tables }
 }
 
 /// The document, and the lines of the expectations that failed.
