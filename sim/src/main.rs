@@ -77,7 +77,10 @@ enum Command {
         long_about = "Compare two run reports (report.json of `tensorsim run` or `ab`) observable by observable: \
         per subnet and group incentive_share, reward_share, relative_dividend_rate (G); per subnet \
         incentive_accuracy_spearman, query_timeout_rate, winner_flips, validator_stake (Gini, Nakamoto \
-        coefficients); per epoch the UIDs whose consensus, incentive or dividends changed most (u16). The largest \
+        coefficients), the stability means (stability.incentive_kendall_tau_mean, \
+        stability.within_clipping_stake_share_mean, stability.validator_trust_stake_mean); per subnet and fault \
+        or upgrade stability.dividends_settle_epochs and stability.bonds_settle_epochs (`group` names the event: \
+        \"crash honest/3 at block 2000\"); per epoch the UIDs whose consensus, incentive or dividends changed most (u16). The largest \
         relative change comes first. Prints a table and writes diff.json and diff.md.\n\n\
         Reports of different scenarios (name or file hash) are refused unless --force.\n\n\
         A thresholds file (YAML or JSON) holds the diff to bounds:\n  \

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::diff::model::{
     DIFF_VERSION, Diff, EpochDiff, HyperparameterDifference, ObservableChange, RunRef, UidChange,
 };
-use crate::diff::report_in::{EpochIn, ObservablesIn, ReportIn, SubnetIn};
+use crate::diff::report_in::{EpochIn, ObservablesIn, ReportIn, SettledIn, StabilityIn, SubnetIn};
 
 /// How many UID changes each epoch lists: enough to name the movers, few enough to read.
 pub const UID_CHANGES_PER_EPOCH: usize = 10;
@@ -92,6 +92,18 @@ fn compare_subnet(a: &SubnetIn, b: &SubnetIn, diff: &mut Diff) {
         }
     }
     observables(&a.name, &a.observables, &b.observables, &mut diff.observables);
+    match (&a.stability, &b.stability) {
+        (Some(sa), Some(sb)) => stability(&a.name, sa, sb, &mut diff.observables),
+        (sa, sb) => {
+            let lacking = match (sa, sb) {
+                (None, None) => "either report",
+                (None, _) => "A",
+                _ => "B",
+            };
+            diff.unmatched
+                .push(format!("subnet {}: stability, absent from {lacking} (a report from before it)", a.name));
+        }
+    }
     let compared = a.epochs.len().min(b.epochs.len());
     if a.epochs.len() != b.epochs.len() {
         diff.unmatched.push(format!(
@@ -139,6 +151,28 @@ fn observables(subnet: &str, a: &ObservablesIn, b: &ObservablesIn, rows: &mut Ve
     push("validator_stake.nakamoto_coefficient_majority", None, sa.map(majority), sb.map(majority));
     let kappa = |s: &crate::diff::report_in::StakeIn| s.nakamoto_coefficient_kappa as f64;
     push("validator_stake.nakamoto_coefficient_kappa", None, sa.map(kappa), sb.map(kappa));
+}
+
+/// The stability means of one subnet, and the epochs until settled after each event (paired by
+/// its description and block; an event of one run only is compared with `null`).
+fn stability(subnet: &str, a: &StabilityIn, b: &StabilityIn, rows: &mut Vec<ObservableChange>) {
+    let mut push = |observable: &'static str, event: Option<&str>, va: Option<f64>, vb: Option<f64>| {
+        rows.push(change(subnet, observable, event, va, vb));
+    };
+    push("stability.incentive_kendall_tau_mean", None, a.incentive_kendall_tau_mean, b.incentive_kendall_tau_mean);
+    push("stability.validator_trust_stake_mean", None, a.validator_trust_stake_mean, b.validator_trust_stake_mean);
+    let within = |s: &StabilityIn| s.within_clipping_stake_share_mean;
+    push("stability.within_clipping_stake_share_mean", None, within(a), within(b));
+    let by_event = |s: &'_ StabilityIn| -> BTreeMap<String, (Option<f64>, Option<f64>)> {
+        let epochs = |settled: &SettledIn| settled.epochs.map(|n| n as f64);
+        s.settling.iter().map(|row| (row.label(), (epochs(&row.dividends), epochs(&row.bonds)))).collect()
+    };
+    for (event, ea, eb) in groups(&by_event(a), &by_event(b)) {
+        let (dividends_a, bonds_a) = ea.copied().unwrap_or_default();
+        let (dividends_b, bonds_b) = eb.copied().unwrap_or_default();
+        push("stability.dividends_settle_epochs", Some(event), dividends_a, dividends_b);
+        push("stability.bonds_settle_epochs", Some(event), bonds_a, bonds_b);
+    }
 }
 
 /// Every key (a group, a hyperparameter) of either run with its value in each (absent: `None`).

@@ -578,6 +578,7 @@ fn a_built_report_is_read_by_the_diffs_types_with_its_observables() {
     let subnet = &read.subnets[0];
     assert_eq!(subnet.observables.incentive_share["good"], Some(0.666667));
     assert_eq!(subnet.observables.relative_dividend_rate["copier"].value, None);
+    assert!(subnet.stability.is_some(), "the diff reads the stability section");
     assert_eq!(subnet.epochs.len(), json(&report)["subnets"][0]["epochs"].as_array().unwrap().len());
 }
 
