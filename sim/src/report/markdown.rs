@@ -181,12 +181,10 @@ fn stability(md: &mut String, subnet: &SubnetSection) {
     );
     for epoch in shown.iter().map(|&e| &subnet.epochs[e]) {
         let st = &epoch.stability;
-        let trust = st
-            .validator_trust
-            .as_ref()
-            .map_or(["–".to_string(), "–".into(), "–".into(), "–".into(), "–".into()], |t| {
-                [t.min, t.p25, t.median, t.p75, t.max].map(|x| number(x.value()))
-            });
+        let trust: Vec<String> = st.validator_trust.as_ref().map_or_else(
+            || vec!["–".to_string(); 5],
+            |t| [t.min, t.p25, t.median, t.p75, t.max].iter().map(|x| number(x.value())).collect(),
+        );
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} | {} |",

@@ -118,7 +118,7 @@ fn settling<'a>(seating: &Seating, members: &[Member], fault: &'a AppliedFault) 
     SettleRow {
         block: fault.block,
         bonds: settled(seating, first, &bonds, &names, "bond sum"),
-        dividends: settled(seating, first, &dividends, &names, "dividends"),
+        dividends: settled(seating, first, &dividends, &names, "dividend"),
         event: &fault.description,
     }
 }
@@ -139,7 +139,8 @@ fn settled(seating: &Seating, first: usize, series: &[Vec<f64>], names: &[&str],
                     format!("only {epochs} {ran} ran after it; a settled stretch needs {SETTLE_EPOCHS_MIN}")
                 }
                 Unsettled::StillMoving { series } => format!(
-                    "the {what} of {} still moves beyond 1 % of its mean in the run's last {SETTLE_EPOCHS_MIN} epochs",
+                    "the {what} series of {} still moves beyond 1 % of its mean in the run's last {SETTLE_EPOCHS_MIN} \
+                     epochs",
                     names[series]
                 ),
             };

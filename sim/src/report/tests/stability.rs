@@ -94,7 +94,7 @@ fn after_a_fault_settling_counts_the_epochs_until_validators_dividends_and_bonds
     assert_eq!((&bonds["epochs"], &bonds["settled_block"]), (&Value::Null, &Value::Null));
     assert_eq!(
         bonds["undefined"],
-        "the bond sum of honest/0 still moves beyond 1 % of its mean in the run's last 3 epochs"
+        "the bond sum series of honest/0 still moves beyond 1 % of its mean in the run's last 3 epochs"
     );
     assert_eq!(settling[1]["dividends"]["undefined"], "only 1 epoch ran after it; a settled stretch needs 3");
     assert!(
