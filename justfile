@@ -25,11 +25,18 @@ bench:
     ./target/release/tensorsim run scenarios/baseline.yaml --out reports/out/bench-baseline
     ./target/release/tensorsim run scenarios/bench/network_4x256.yaml --out reports/out/bench-network_4x256
 
-# Rewrite the golden hashes (baseline report, replay outputs) after an intended change; commit
-# them with the reason.
+# Re-run every shipped scenario twice in two processes and hold it to its golden report
+# (reports/golden/); JUnit XML to reports/out/junit.xml.
+check:
+    cargo build --release -p tensorsim
+    ./target/release/tensorsim check scenarios/*.yaml --determinism --junit reports/out/junit.xml
+
+# Rewrite the golden files (the shipped scenarios' reports, the baseline's hash, the replay
+# outputs' hashes) after an intended change; commit them with the reason.
 golden:
     cargo build --release -p tensorsim
-    ./target/release/tensorsim run scenarios/baseline.yaml --quiet --out reports/out/golden | cut -d' ' -f1 > reports/baseline.sha256
+    ./target/release/tensorsim check scenarios/*.yaml --update
+    sha256sum reports/golden/baseline.json | cut -d' ' -f1 > reports/baseline.sha256
     bash reports/replay-hashes.sh ./target/release/tensorsim --write
 
 # Run a scenario twice in separate processes and compare the report bytes.
@@ -38,3 +45,8 @@ determinism scenario="scenarios/baseline.yaml":
     ./target/release/tensorsim run {{scenario}} --quiet --out reports/out/determinism-a
     ./target/release/tensorsim run {{scenario}} --quiet --out reports/out/determinism-b
     cmp reports/out/determinism-a/report.json reports/out/determinism-b/report.json
+
+# Regenerate reports/reproductions.md: the public results, each beside ours, from runs of this build.
+reproductions:
+    cargo build --release -p tensorsim
+    bash scripts/reproductions/generate.sh ./target/release/tensorsim

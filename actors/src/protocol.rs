@@ -56,7 +56,9 @@ impl Rows {
                 let features = crate::ml::digits::FEATURES;
                 bytes.extend(pixels[index * features..(index + 1) * features].iter().flat_map(|x| x.to_le_bytes()));
             }
-            Self::Tokens { context, tokens } => bytes.extend_from_slice(&tokens[index * context..(index + 1) * context]),
+            Self::Tokens { context, tokens } => {
+                bytes.extend_from_slice(&tokens[index * context..(index + 1) * context])
+            }
         }
     }
 

@@ -20,3 +20,30 @@ pub fn with_overrides(
     h.validate().map_err(|invalid| (invalid.field.to_string(), invalid.message))?;
     Ok(h)
 }
+
+/// A command line's `--set key=value`: the value as JSON (`40000`, `true`), else as a string (a
+/// name). The error names the flag.
+pub fn parse_assignment(text: &str) -> Result<(String, serde_json::Value), String> {
+    let (key, value) = text
+        .split_once('=')
+        .filter(|(key, _)| !key.is_empty())
+        .ok_or_else(|| format!("--set {text}: expected KEY=VALUE"))?;
+    let value = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
+    Ok((key.to_string(), value))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn an_assignment_s_value_is_json_else_a_string() {
+        assert_eq!(parse_assignment("kappa=40000"), Ok(("kappa".to_string(), json!(40000))));
+        assert_eq!(parse_assignment("yuma3=false"), Ok(("yuma3".to_string(), json!(false))));
+        assert_eq!(parse_assignment("name=a=b"), Ok(("name".to_string(), json!("a=b"))));
+        assert_eq!(parse_assignment("=1"), Err("--set =1: expected KEY=VALUE".to_string()));
+        assert_eq!(parse_assignment("kappa"), Err("--set kappa: expected KEY=VALUE".to_string()));
+    }
+}

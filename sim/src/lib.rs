@@ -7,13 +7,16 @@
 //! from that record.
 
 pub mod atomic_write;
+pub mod check;
 pub mod diff;
 pub mod hyperparameter_overrides;
 pub mod metrics;
 #[cfg(madsim)]
 pub mod network;
+pub mod progress;
 pub mod record;
 pub mod replay;
 pub mod report;
 pub mod scenario;
+pub mod sweep;
 pub mod yaml;

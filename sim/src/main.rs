@@ -58,6 +58,17 @@ enum Command {
         upgrade {profile, hyperparameters}   a runtime upgrade, with its migrations\n\
         Its output adds `netuid` to every epoch record, `blocks` (issuance and every subnet's pool, burn, \
         moving price, epoch index) and `reveals_refused`. Token conservation is checked after every block.\n\n\
+        A metagraph snapshot (`--metagraph SNAPSHOT --epochs N`, instead of a case) is a live subnet's state at a \
+        block: `snapshot_version` (1), `netuid`, `block`, `hyperparameters` (the epoch case's names) and `neurons`, \
+        UID i = neurons[i]: {uid, hotkey, stake_rao, validator_permit, last_update, registered_at, weights [[uid, \
+        u16]], bonds [[uid, u16]]} (scripts/metagraph_snapshot.py writes one from a node with the bittensor SDK). \
+        The replay runs N epochs at the profile's cadence after the snapshot's block (every tempo blocks at \
+        head-2026, tempo + 1 before), each distributing --emission-rao (default: tempo × 10^9 RAO, one alpha a \
+        block). Weights and stake are held as in the snapshot; a UID active at the snapshot stays as recent as it \
+        was (its validator keeps setting the same weights); bonds, permits and the outputs evolve. --set key=value \
+        changes a hyperparameter over the snapshot's. The output is an epoch case's, named by the netuid, the \
+        block and the snapshot's hash, so two replays of one snapshot under two profiles (or --set) diff with \
+        `tensorsim diff A.json B.json --metagraph SNAPSHOT`.\n\n\
         Examples: scenarios/conformance/ (epoch cases), scenarios/chain/ (chain cases)."
     )]
     Replay(ReplayArgs),
@@ -72,7 +83,7 @@ enum Command {
         (scenarios/baseline.yaml is the default scenario)."
     )]
     Run(RunArgs),
-    /// Compare two run reports observable by observable; exit 1 when a threshold is exceeded
+    /// Compare two run reports (or two replay outputs); exit 1 when a threshold is exceeded
     #[command(
         long_about = "Compare two run reports (report.json of `tensorsim run` or `ab`) observable by observable: \
         per subnet and group incentive_share, reward_share, relative_dividend_rate (G); per subnet \
@@ -83,14 +94,21 @@ enum Command {
         \"crash honest/3 at block 2000\"); per epoch the UIDs whose consensus, incentive or dividends changed most (u16). The largest \
         relative change comes first. Prints a table and writes diff.json and diff.md.\n\n\
         Reports of different scenarios (name or file hash) are refused unless --force.\n\n\
+        Two replay outputs (of `tensorsim replay`) are compared epoch by epoch and UID by UID: consensus, \
+        incentive, dividends, validator_trust (u16) and emission_rao (RAO), the largest change first by its \
+        share of the whole (of 65535, or of the epoch's emission); each field's largest change, then the largest \
+        overall. Outputs of different cases (`name`) are refused unless --force; --metagraph SNAPSHOT names the \
+        UIDs of two snapshot replays by their hotkeys. A run report beside a replay output is refused.\n\n\
         A thresholds file (YAML or JSON) holds the diff to bounds:\n  \
         thresholds:\n    \
         - {observable: incentive_share, group: miners, max_absolute: 0.01}\n    \
         - {observable: relative_dividend_rate, max_relative: 0.05}     # every group, every subnet\n    \
         - {observable: validator_stake.gini, subnet: digits, max_absolute: 0.02}\n    \
         - {observable: incentive, max_absolute: 2000}                  # any UID in any epoch, u16\n\
+        (replay outputs: consensus, incentive, dividends, validator_trust, emission_rao with max_absolute)\n\
         Exit codes: 0 compared (within the thresholds, when given); 1 a threshold exceeded (each listed, \
-        the first named) or an output not written; 2 bad input (a file, a field, different scenarios)."
+        the first named) or an output not written; 2 bad input (a file, a field, different scenarios or cases, \
+        a run report beside a replay output)."
     )]
     Diff(DiffArgs),
     /// Run a scenario under two variants (profiles, hyperparameters) and diff their reports
@@ -101,6 +119,52 @@ enum Command {
         and CSV tables), DIR/diff.json and DIR/diff.md, and prints the diff (see `tensorsim diff --help`). Exit codes as `diff`'s; the runs' \
         failed expectations are printed, not an exit code.")]
     Ab(AbArgs),
+    /// Re-run scenarios and hold their reports to golden files; exit 1 on drift
+    #[command(long_about = "Re-run scenarios and hold each report to its golden file, \
+        GOLDEN/<scenario name>.json (<name>-seed-<N>.json under --seed N). Each scenario runs as `tensorsim run` \
+        in a child process; a mismatch names the earliest differing epoch, field and UID and how many values \
+        differ. --determinism runs each scenario twice at once in two processes and requires the same bytes. \
+        Each scenario gives up to three test cases, golden, determinism and expectations (its `expect:` \
+        block), written as JUnit XML under --junit and as JSON under --json.\n\n\
+        After an intended change of behaviour, --update rewrites the golden files from this build's runs \
+        (commit them with the reason).\n\n\
+        Exit codes: 0 every check passed; 1 one failed (each listed); 2 bad input (a scenario, a flag).")]
+    Check(CheckArgs),
+    /// Run a scenario over a grid of its fields × seeds, in parallel processes; resumable, shardable
+    #[command(long_about = "Run a base scenario over a grid of its fields × seeds, each point a `tensorsim run` \
+        in a worker process (--jobs at a time), and merge the points' observables into DIR/sweep.csv (a row per \
+        point) and DIR/sweep.md (a row per grid cell: mean ± 95 % interval over the seeds).\n\n\
+        A sweep file (YAML):\n  \
+        version: 1\n  \
+        name: sybils-by-rule\n  \
+        scenario: ../adversaries.yaml             # relative to the sweep file\n  \
+        seeds: {first: 1, count: 3}               # or a list: [1, 2, 3]\n  \
+        grid:                                     # scenario fields by path, each over its values\n    \
+        - {path: subnets[0].validation.duplicates, values: [none, round, history]}\n    \
+        - {path: subnets[0].miners[1].count, values: [2, 4, 8]}\n  \
+        collect:                                  # observables of each point's report\n    \
+        - {observable: incentive_share, subnet: digits, group: sybils}\n    \
+        - {observable: validator_stake.gini, subnet: digits}\n\n\
+        Every point's scenario is built and checked before anything runs. Each point's run and result stay in \
+        DIR/points/<index>/; a point with a result is skipped when the sweep runs again (an interrupted sweep \
+        resumes), unless the sweep file or the base scenario changed. --shard I/N runs only the points whose \
+        index is I modulo N (0 ≤ I < N) and does not merge: `tensorsim merge` puts the shards' folders \
+        together, into the same bytes one unsharded sweep writes.\n\n\
+        Exit codes: 0 every point ran; 1 a point failed (listed; run again to retry it); 2 bad input.")]
+    Sweep(SweepArgs),
+    /// Merge the folders of a sharded sweep into sweep.csv and sweep.md
+    #[command(long_about = "Merge the folders of a sharded sweep (`tensorsim sweep --shard I/N --out DIR_I`) \
+        into OUT/sweep.csv and OUT/sweep.md: the same bytes one unsharded sweep writes. Every point must have \
+        its result in one of the folders, and every folder must be of the same sweep (its sweep.json). \
+        Exit codes: 0 merged; 2 a folder or point missing or of another sweep.")]
+    Merge {
+        /// The shards' output folders
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Write sweep.csv and sweep.md into DIR (default: the first folder)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Check a scenario file without running it
     Validate {
         /// The scenario (YAML)
@@ -126,23 +190,81 @@ struct RunArgs {
     /// No progress on standard error
     #[arg(long)]
     quiet: bool,
+    /// Print {sha256, report, failures} as one JSON object on standard output instead of the hash line
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    /// The sweep file (YAML)
+    sweep: PathBuf,
+    /// How many points run at once (default: the machine's cores)
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Run only the I-th of N disjoint slices of the points (0-based), for a batch engine's array job
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Write the points and the merged table into DIR (default: reports/out/sweep-<name>)
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// No progress on standard error
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The scenarios (YAML) to check
+    #[arg(required = true)]
+    scenarios: Vec<PathBuf>,
+    /// The golden reports' folder
+    #[arg(long, value_name = "DIR", default_value = "reports/golden")]
+    golden: PathBuf,
+    /// Run each scenario twice, in two processes at once, and require the same bytes
+    #[arg(long)]
+    determinism: bool,
+    /// Write the results as JUnit XML to FILE (for GitHub's and GitLab's test views)
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Rewrite the golden files from these runs instead of comparing with them
+    #[arg(long)]
+    update: bool,
+    /// Seed every scenario with N instead of its `seed` (golden files <name>-seed-<N>.json)
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Keep the runs' reports in DIR/<name>/a (and b)
+    #[arg(long, value_name = "DIR", default_value = "reports/out/check")]
+    out: PathBuf,
+    /// Print the results as JSON on standard output instead of a table
+    #[arg(long)]
+    json: bool,
+    /// No progress on standard error
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
 struct DiffArgs {
-    /// The first report (A), report.json
+    /// The first file (A): a run report (report.json) or a replay output
     a: PathBuf,
-    /// The second report (B), compared against A
+    /// The second (B), of the same kind, compared against A
     b: PathBuf,
     /// Hold the diff to the thresholds in FILE (YAML or JSON); exit 1 when one is exceeded
     #[arg(long, value_name = "FILE")]
     thresholds: Option<PathBuf>,
-    /// Compare reports of different scenarios (a warning says so)
+    /// Compare reports of different scenarios, or replay outputs of different cases (a warning says so)
     #[arg(long)]
     force: bool,
-    /// Write diff.json and diff.md into DIR (default: the folder of B's report)
+    /// Write diff.json and diff.md into DIR (default: the folder of B)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Print diff.json on standard output instead of the table
+    #[arg(long)]
+    json: bool,
+    /// Name the UIDs of two snapshot replays by the hotkeys of the snapshot they were replayed from
+    #[arg(long, value_name = "SNAPSHOT")]
+    metagraph: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -168,22 +290,40 @@ struct AbArgs {
     /// No progress on standard error
     #[arg(long)]
     quiet: bool,
+    /// Print diff.json on standard output instead of the table
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
 struct ReplayArgs {
     /// The case file (JSON), or `-` for standard input
-    case: PathBuf,
+    #[arg(required_unless_present = "metagraph", conflicts_with = "metagraph")]
+    case: Option<PathBuf>,
     /// Write the output to FILE (whole or not at all) instead of standard output
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Also check the output against the case's `expected` entries (conformance files carry them);
     /// exit 1 if any fails. Epoch cases only
-    #[arg(long)]
+    #[arg(long, conflicts_with = "metagraph")]
     check: bool,
     /// Run under this protocol profile instead of the case's (`tensorsim profiles` lists them)
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
+    /// Start from a metagraph snapshot (JSON, or `-`) instead of a case: a live subnet's state,
+    /// replayed for --epochs epochs with its weights held fixed
+    #[arg(long, value_name = "SNAPSHOT", requires = "epochs")]
+    metagraph: Option<PathBuf>,
+    /// How many epochs to replay from the snapshot
+    #[arg(long, value_name = "N")]
+    epochs: Option<u64>,
+    /// A hyperparameter over the snapshot's (`kappa=40000`; the value is read as JSON, else as a
+    /// string); repeatable
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// RAO each epoch distributes (default: the snapshot's tempo × 10^9, one alpha per block)
+    #[arg(long, value_name = "RAO")]
+    emission_rao: Option<u64>,
 }
 
 fn main() -> ExitCode {
@@ -207,6 +347,18 @@ fn main() -> ExitCode {
         Command::Run(args) => run_command(&args),
         Command::Diff(args) => diff_command(&args),
         Command::Ab(args) => ab_command(&args),
+        Command::Check(args) => check_command(&args),
+        Command::Sweep(args) => sweep_command(&args),
+        Command::Merge { dirs, out } => {
+            let out = out.unwrap_or_else(|| dirs[0].clone());
+            match tensorsim::sweep::merge(&dirs, &out) {
+                Ok(written) => {
+                    written.iter().for_each(|path| println!("{}", path.display()));
+                    ExitCode::SUCCESS
+                }
+                Err(message) => fail(EXIT_BAD_INPUT, &message),
+            }
+        }
         Command::Validate { scenario } => match read_scenario(&scenario) {
             Ok((_, plan)) => {
                 let actors = plan.nodes.len() - 1;
@@ -281,11 +433,25 @@ fn run_command(args: &RunArgs) -> ExitCode {
             out_dir.join("report.json").display()
         );
     }
-    println!("{}  {}", report.sha256, out_dir.join("report.json").display());
+    let report_path = out_dir.join("report.json");
+    if args.json {
+        let line = RunLine { sha256: &report.sha256, report: &report_path, failures: &report.failures };
+        println!("{}", serde_json::to_string(&line).expect("a run line serialises"));
+    } else {
+        println!("{}  {}", report.sha256, report_path.display());
+    }
     for failure in &report.failures {
         eprintln!("{failure}");
     }
     if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILURE) }
+}
+
+/// What `run --json` prints: the report's hash and path, and the expectations that failed.
+#[derive(serde::Serialize)]
+struct RunLine<'a> {
+    sha256: &'a str,
+    report: &'a Path,
+    failures: &'a [String],
 }
 
 /// Runs `plan` (read from `scenario` as `text`) and writes report.json, report.md and the CSV
@@ -298,18 +464,8 @@ fn run_and_write(
     out_dir: &Path,
     quiet: bool,
 ) -> Result<tensorsim::report::Report, ExitCode> {
-    use std::io::IsTerminal;
-    let show = !quiet && io::stderr().is_terminal();
-    let mut last_shown = 0;
-    let mut progress = |phase: &str, done: u64, total: u64| {
-        if show && (done == total || done >= last_shown + total.div_ceil(20)) {
-            last_shown = done;
-            eprint!("\r{phase}: {done}/{total}   ");
-            if done == total {
-                eprintln!();
-            }
-        }
-    };
+    let mut bars = tensorsim::progress::Progress::new(quiet);
+    let mut progress = |phase: &str, done: u64, total: u64| bars.update(phase, done, total);
     let record = match tensorsim::network::run(plan, &mut progress) {
         Ok(record) => record,
         Err(tensorsim::network::RunError::Genesis(message)) => {
@@ -319,6 +475,7 @@ fn run_and_write(
             return Err(fail(EXIT_FAILURE, &format!("{}: {message} (please report it)", scenario.display())));
         }
     };
+    bars.finish();
     let report = tensorsim::report::build(plan, text, &record);
     std::fs::create_dir_all(out_dir).map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", out_dir.display())))?;
     for (file, bytes) in report.files() {
@@ -352,19 +509,26 @@ fn diff_command(args: &DiffArgs) -> ExitCode {
         Ok(thresholds) => thresholds,
         Err(message) => return fail(EXIT_BAD_INPUT, &message),
     };
-    let rendered = match tensorsim::diff::diff_files(&args.a, &args.b, args.force) {
+    let rendered = match tensorsim::diff::diff_files(&args.a, &args.b, args.force, args.metagraph.as_deref()) {
         Ok(rendered) => rendered,
         Err(message) => return fail(EXIT_BAD_INPUT, &message),
     };
-    if rendered.diff.forced {
-        eprintln!("warning: the reports are of different scenarios, compared under --force");
+    let replays = matches!(rendered.compared, tensorsim::diff::Compared::Replays(_));
+    if let (Some(path), Some(thresholds)) = (&args.thresholds, &thresholds)
+        && let Err(message) = tensorsim::diff::thresholds::check_kind(thresholds, replays)
+    {
+        return fail(EXIT_BAD_INPUT, &format!("{}: {message}", path.display()));
+    }
+    if rendered.compared.forced() {
+        let what = if replays { "replay outputs are of different cases" } else { "reports are of different scenarios" };
+        eprintln!("warning: the {what}, compared under --force");
     }
     // Beside B: in `ab`'s layout and in a CI job's, B is the run under test.
     let out = args.out.clone().unwrap_or_else(|| match args.b.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     });
-    finish_diff(&rendered, &out, thresholds.as_deref())
+    finish_diff(&rendered, &out, thresholds.as_deref(), args.json)
 }
 
 /// Writes the diff into `out`, prints its table, and holds it to `thresholds`: exit 1 when one is
@@ -373,15 +537,20 @@ fn finish_diff(
     rendered: &tensorsim::diff::Rendered,
     out: &Path,
     thresholds: Option<&[tensorsim::diff::thresholds::Threshold]>,
+    json: bool,
 ) -> ExitCode {
     if let Err(message) = rendered.write(out) {
         return fail(EXIT_FAILURE, &message);
     }
-    if let Err(e) = io::stdout().lock().write_all(rendered.table.as_bytes()) {
+    let printed = if json { &rendered.json } else { &rendered.table };
+    if let Err(e) = io::stdout().lock().write_all(printed.as_bytes()) {
         return fail(EXIT_FAILURE, &format!("standard output: {e}"));
     }
-    println!("diff: {} and diff.md", out.join("diff.json").display());
-    let exceeded = thresholds.map_or_else(Vec::new, |t| tensorsim::diff::thresholds::exceeded(&rendered.diff, t));
+    if !json {
+        println!("diff: {} and diff.md", out.join("diff.json").display());
+    }
+    let exceeded =
+        thresholds.map_or_else(Vec::new, |t| tensorsim::diff::thresholds::exceeded_in(&rendered.compared, t));
     for line in &exceeded {
         eprintln!("threshold exceeded: {line}");
     }
@@ -391,16 +560,6 @@ fn finish_diff(
             fail(EXIT_FAILURE, &format!("{} changes exceed their thresholds, the first: {first}", exceeded.len()))
         }
     }
-}
-
-/// A `--set key=value`: the value as JSON (`40000`, `true`), else as a string (a name).
-fn parse_set(text: &str) -> Result<(String, serde_json::Value), String> {
-    let (key, value) = text
-        .split_once('=')
-        .filter(|(key, _)| !key.is_empty())
-        .ok_or_else(|| format!("--set {text}: expected KEY=VALUE"))?;
-    let value = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
-    Ok((key.to_string(), value))
 }
 
 /// The two variants `ab`'s flags ask for: A with the first profile, B with the second (or the
@@ -415,7 +574,7 @@ fn ab_variants(args: &AbArgs) -> Result<[tensorsim::scenario::Variant; 2], Strin
     }
     let mut b = Variant { profile: args.profile.last().cloned(), ..Variant::default() };
     for set in &args.set {
-        let (key, value) = parse_set(set)?;
+        let (key, value) = tensorsim::hyperparameter_overrides::parse_assignment(set)?;
         b.hyperparameters.insert(key, value);
     }
     Ok([Variant { profile: args.profile.first().cloned(), ..Variant::default() }, b])
@@ -432,6 +591,10 @@ fn ab_command(args: &AbArgs) -> ExitCode {
     let prepared = (|| {
         let variants = ab_variants(args)?;
         let thresholds = args.thresholds.as_deref().map(tensorsim::diff::read_thresholds).transpose()?;
+        if let (Some(path), Some(thresholds)) = (&args.thresholds, &thresholds) {
+            tensorsim::diff::thresholds::check_kind(thresholds, false)
+                .map_err(|message| format!("{}: {message}", path.display()))?;
+        }
         let text = read_text(&args.scenario, tensorsim::scenario::SCENARIO_BYTES_MAX, "a scenario")
             .map_err(|m| format!("{name}: {m}"))?;
         // Both plans before either run: a bad --set is refused at once, not after run A.
@@ -464,11 +627,140 @@ fn ab_command(args: &AbArgs) -> ExitCode {
         }
     }
     let (a, b) = (out.join("A").join("report.json"), out.join("B").join("report.json"));
-    match tensorsim::diff::diff_files(&a, &b, false) {
-        Ok(rendered) => finish_diff(&rendered, &out, thresholds.as_deref()),
+    match tensorsim::diff::diff_files(&a, &b, false, None) {
+        Ok(rendered) => finish_diff(&rendered, &out, thresholds.as_deref(), args.json),
         // Both reports were just written from one scenario: a refusal here is a bug.
         Err(message) => fail(EXIT_FAILURE, &format!("{message} (please report it)")),
     }
+}
+
+fn sweep_command(args: &SweepArgs) -> ExitCode {
+    use tensorsim::sweep::{self, Shard};
+    let read = args
+        .shard
+        .as_deref()
+        .map_or(Ok(Shard::WHOLE), Shard::parse)
+        .and_then(|shard| Ok((shard, sweep::read(&args.sweep)?)));
+    let (shard, plan) = match read {
+        Ok(read) => read,
+        Err(message) => return fail(EXIT_BAD_INPUT, &message),
+    };
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return fail(EXIT_FAILURE, &format!("cannot find this program's file to run the points: {e}")),
+    };
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("reports/out").join(format!("sweep-{}", plan.name)));
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let mut bars = tensorsim::progress::Progress::new(args.quiet);
+    let outcome =
+        sweep::run(&plan, shard, &exe, &out, jobs, &mut |done, total| bars.update("points", done as u64, total as u64));
+    bars.finish();
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(message) => return fail(EXIT_FAILURE, &message),
+    };
+    for failure in &outcome.failures {
+        eprintln!("point {}: {}", failure.index, failure.message);
+    }
+    eprintln!("{} points ran, {} already done, {} failed", outcome.ran, outcome.skipped, outcome.failures.len());
+    if !outcome.failures.is_empty() {
+        return fail(
+            EXIT_FAILURE,
+            &format!("{} points failed; run the sweep again to retry them", outcome.failures.len()),
+        );
+    }
+    if shard != Shard::WHOLE {
+        println!("{}", out.display());
+        return ExitCode::SUCCESS;
+    }
+    match sweep::merge(std::slice::from_ref(&out), &out) {
+        Ok(written) => {
+            written.iter().for_each(|path| println!("{}", path.display()));
+            ExitCode::SUCCESS
+        }
+        Err(message) => fail(EXIT_FAILURE, &message),
+    }
+}
+
+fn check_command(args: &CheckArgs) -> ExitCode {
+    use tensorsim::check::{self, junit};
+    let cases = match check_cases(args) {
+        Ok(cases) => cases,
+        Err(message) => return fail(EXIT_BAD_INPUT, &message),
+    };
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return fail(EXIT_FAILURE, &format!("cannot find this program's file to run the scenarios: {e}")),
+    };
+    let options = check::Options { exe, out: args.out.clone(), determinism: args.determinism, update: args.update };
+    let mut bars = tensorsim::progress::Progress::new(args.quiet);
+    let mut results = Vec::new();
+    for (done, case) in cases.iter().enumerate() {
+        bars.update("scenarios", done as u64, cases.len() as u64);
+        bars.message(&case.name);
+        results.extend(check::check(case, &options));
+    }
+    bars.update("scenarios", cases.len() as u64, cases.len() as u64);
+    bars.finish();
+    if let Some(path) = &args.junit
+        && let Err(e) = write_atomically(path, junit::render(&results).as_bytes())
+    {
+        return fail(EXIT_FAILURE, &format!("{}: {e}", path.display()));
+    }
+    let summary = check::Summary::of(&results);
+    let printed = if args.json {
+        serde_json::to_string_pretty(&summary).expect("a check summary serialises") + "\n"
+    } else {
+        check_table(&results, args.update)
+    };
+    if let Err(e) = io::stdout().lock().write_all(printed.as_bytes()) {
+        return fail(EXIT_FAILURE, &format!("standard output: {e}"));
+    }
+    if summary.passed {
+        return ExitCode::SUCCESS;
+    }
+    fail(EXIT_FAILURE, &format!("{} of {} checks failed", summary.failures, summary.tests))
+}
+
+/// The cases `check`'s arguments name, each scenario read and checked first: a bad one is refused
+/// before anything runs.
+fn check_cases(args: &CheckArgs) -> Result<Vec<tensorsim::check::Case>, String> {
+    let mut cases: Vec<tensorsim::check::Case> = Vec::new();
+    for scenario in &args.scenarios {
+        let (_, plan) = read_scenario_seeded(scenario, args.seed)?;
+        let name = match args.seed {
+            None => plan.scenario.name.clone(),
+            Some(seed) => format!("{}-seed-{seed}", plan.scenario.name),
+        };
+        if let Some(other) = cases.iter().find(|case| case.name == name) {
+            let (this, other) = (scenario.display(), other.scenario.display());
+            return Err(format!("{this}: name {name:?} is also {other}'s, and names the golden file"));
+        }
+        let golden = args.golden.join(format!("{name}.json"));
+        cases.push(tensorsim::check::Case { name, scenario: scenario.clone(), seed: args.seed, golden });
+    }
+    Ok(cases)
+}
+
+/// One line per test case: verdict, scenario, check, and a failure's message.
+fn check_table(results: &[tensorsim::check::junit::TestCase], update: bool) -> String {
+    let mut table = String::new();
+    for case in results {
+        let verdict = match (&case.failure, case.check, update) {
+            (Some(_), ..) => "FAIL",
+            (None, "golden", true) => "wrote",
+            (None, ..) => "ok",
+        };
+        table.push_str(&format!("{verdict:<5} {:<24} {:<12} {:>7.1} s", case.scenario, case.check, case.time_s));
+        if let Some(failure) = &case.failure {
+            table.push_str(&format!("  {}", failure.message));
+            for line in failure.details.lines() {
+                table.push_str(&format!("\n        {line}"));
+            }
+        }
+        table.push('\n');
+    }
+    table
 }
 
 fn profiles_command() -> ExitCode {
@@ -484,8 +776,16 @@ fn profiles_command() -> ExitCode {
 }
 
 fn replay_command(args: &ReplayArgs) -> ExitCode {
-    let name = args.case.display().to_string();
-    let text = match read_case(&args.case) {
+    // clap's `requires` does not hold these to --metagraph beside a case (which conflicts with it).
+    if args.metagraph.is_none() && (args.epochs.is_some() || !args.set.is_empty() || args.emission_rao.is_some()) {
+        return fail(EXIT_BAD_INPUT, "--epochs, --set and --emission-rao replay a snapshot: they need --metagraph");
+    }
+    let Some(path) = args.metagraph.as_ref().or(args.case.as_ref()) else {
+        // clap requires one of the two.
+        return fail(EXIT_BAD_INPUT, "replay needs a case file or --metagraph SNAPSHOT");
+    };
+    let name = path.display().to_string();
+    let text = match read_case(path) {
         Ok(text) => text,
         Err(message) => return fail(EXIT_BAD_INPUT, &format!("{name}: {message}")),
     };
@@ -493,7 +793,11 @@ fn replay_command(args: &ReplayArgs) -> ExitCode {
         Ok(profile) => profile,
         Err(error) => return fail(EXIT_BAD_INPUT, &error.to_string()),
     };
-    let outcome = match replay::run_file(&text, profile, args.check) {
+    let outcome = match args.metagraph {
+        Some(_) => snapshot_settings(args, profile).and_then(|settings| replay::run_snapshot(&text, &settings)),
+        None => replay::run_file(&text, profile, args.check),
+    };
+    let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(error) => return replay_failed(&name, &error),
     };
@@ -515,6 +819,22 @@ fn replay_command(args: &ReplayArgs) -> ExitCode {
         }
         Some(Err(error)) => replay_failed(&name, &error),
     }
+}
+
+/// What `--epochs`, `--set` and `--emission-rao` ask of a snapshot replay.
+fn snapshot_settings(
+    args: &ReplayArgs,
+    profile: Option<&'static tensorsim_chain::profile::Profile>,
+) -> Result<replay::SnapshotSettings, ReplayError> {
+    let mut overrides = serde_json::Map::new();
+    for set in &args.set {
+        let (key, value) = tensorsim::hyperparameter_overrides::parse_assignment(set)
+            .map_err(|message| ReplayError::Input(replay::InputError::new("", message)))?;
+        overrides.insert(key, value);
+    }
+    // clap requires --epochs with --metagraph.
+    let epochs = args.epochs.unwrap_or(0);
+    Ok(replay::SnapshotSettings { profile, epochs, overrides, emission_rao: args.emission_rao })
 }
 
 /// Reports a failed replay of the case `name`: bad input exits 2, a failed check or a simulator

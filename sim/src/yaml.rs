@@ -65,6 +65,93 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     })
 }
 
+/// The deepest path `set_path` follows: scenario fields nest a handful of levels.
+const PATH_SEGMENTS_MAX: usize = 16;
+
+/// `text` (a YAML document) with the value at `path` replaced by `value` (a mapping's last key
+/// may be new: `subnets[0].hyperparameters.kappa` on a subnet that sets none), written back as
+/// YAML. `path` is keys joined by `.`, list entries as `[index]`. The error says where the path
+/// left the document.
+pub fn set_path(text: &str, path: &str, value: &serde_json::Value) -> Result<String, String> {
+    check_flow_depth(text).map_err(|e| e.to_string())?;
+    let mut document: backend::Value = backend::from_str(text).map_err(|e| e.to_string())?;
+    let segments = path_segments(path)?;
+    let mut node = &mut document;
+    for (index, segment) in segments.iter().enumerate() {
+        let last = index + 1 == segments.len();
+        let so_far = || segments[..=index].iter().map(Segment::to_string).collect::<String>();
+        node = match (segment, node) {
+            (Segment::Key(key), backend::Value::Mapping(map)) => {
+                let key = backend::Value::String(key.to_string());
+                if last && !map.contains_key(&key) {
+                    map.insert(key.clone(), backend::Value::Null);
+                }
+                map.get_mut(&key).ok_or_else(|| format!("{}: no such key", so_far().trim_start_matches('.')))?
+            }
+            (Segment::Index(i), backend::Value::Sequence(list)) => {
+                let len = list.len();
+                list.get_mut(*i)
+                    .ok_or_else(|| format!("{}: the list has {len} entries", so_far().trim_start_matches('.')))?
+            }
+            (_, other) => {
+                let kind = match other {
+                    backend::Value::Mapping(_) => "a mapping",
+                    backend::Value::Sequence(_) => "a list",
+                    _ => "a plain value",
+                };
+                return Err(format!("{}: the document has {kind} here", so_far().trim_start_matches('.')));
+            }
+        };
+    }
+    *node = backend::to_value(value).map_err(|e| e.to_string())?;
+    backend::to_string(&document).map_err(|e| e.to_string())
+}
+
+/// A step of a `set_path` path.
+#[derive(Debug, PartialEq)]
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl std::fmt::Display for Segment<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Segment::Key(key) => write!(f, ".{key}"),
+            Segment::Index(index) => write!(f, "[{index}]"),
+        }
+    }
+}
+
+fn path_segments(path: &str) -> Result<Vec<Segment<'_>>, String> {
+    let bad = || {
+        format!(
+            "{path:?} is not a path (keys joined by '.', list entries as [index]: subnets[0].hyperparameters.kappa)"
+        )
+    };
+    let mut segments = Vec::new();
+    for part in path.split('.') {
+        let (key, mut rest) = part.split_once('[').map_or((part, ""), |(key, rest)| (key, rest));
+        let key_ok = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !key_ok {
+            return Err(bad());
+        }
+        segments.push(Segment::Key(key));
+        while !rest.is_empty() {
+            let (index, after) = rest.split_once(']').ok_or_else(bad)?;
+            segments.push(Segment::Index(index.parse().map_err(|_| bad())?));
+            rest = match after {
+                "" => "",
+                more => more.strip_prefix('[').ok_or_else(bad)?,
+            };
+        }
+    }
+    if segments.len() > PATH_SEGMENTS_MAX {
+        return Err(format!("{path:?} is deeper than {PATH_SEGMENTS_MAX} steps"));
+    }
+    Ok(segments)
+}
+
 /// Where lexing stands between two characters of [`check_flow_depth`].
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Lex {
@@ -152,7 +239,7 @@ fn step(lex: Lex, c: char, previous: char, next: char, depth: &mut usize, indent
 
 #[cfg(test)]
 mod tests {
-    use super::{FLOW_DEPTH_MAX, check_flow_depth};
+    use super::{FLOW_DEPTH_MAX, backend, check_flow_depth, set_path};
 
     fn nested(depth: usize) -> String {
         format!("version: 1\nseed: {}{}\n", "[".repeat(depth), "]".repeat(depth))
@@ -224,5 +311,27 @@ mod tests {
     fn block_sequences_of_flow_collections_count_each_level() {
         let text = format!("a:\n  - {}\n", "{b: ".repeat(FLOW_DEPTH_MAX + 1));
         assert!(check_flow_depth(&text).is_err());
+    }
+    #[test]
+    fn set_path_replaces_a_nested_value_and_adds_a_missing_last_key() {
+        let text = "subnets:\n  - name: a\n    hyperparameters: {tempo: 10}\n    miners: [{count: 2}, {count: 3}]\n";
+        let set = set_path(text, "subnets[0].miners[1].count", &serde_json::json!(8)).unwrap();
+        let set = set_path(&set, "subnets[0].hyperparameters.kappa", &serde_json::json!(40000)).unwrap();
+        let value: serde_json::Value = backend::from_str(&set).unwrap();
+        assert_eq!(value["subnets"][0]["miners"][1]["count"], 8);
+        assert_eq!(value["subnets"][0]["miners"][0]["count"], 2);
+        assert_eq!(value["subnets"][0]["hyperparameters"], serde_json::json!({"tempo": 10, "kappa": 40000}));
+    }
+
+    #[test]
+    fn set_path_says_where_the_path_leaves_the_document() {
+        let text = "subnets:\n  - name: a\n";
+        let one = serde_json::json!(1);
+        assert_eq!(set_path(text, "subnets[3].name", &one).unwrap_err(), "subnets[3]: the list has 1 entries");
+        assert_eq!(set_path(text, "subnets.name", &one).unwrap_err(), "subnets.name: the document has a list here");
+        assert_eq!(set_path(text, "nets[0].x", &one).unwrap_err(), "nets: no such key");
+        for bad in ["", "a..b", "a[x]", "a[1", "a[1]b", "a b"] {
+            assert!(set_path(text, bad, &one).unwrap_err().contains("is not a path"), "{bad:?}");
+        }
     }
 }

@@ -12,9 +12,9 @@ use std::sync::Arc;
 use rand_chacha::ChaCha8Rng;
 
 use crate::ml::task::Model;
-pub use answers::AnsweringModel;
 use crate::protocol::{Actor, Extrinsic, Message, NodeId, Observation, Outbox, Query, Reply, TimeUs, US_PER_MS};
 use crate::rng::stream;
+pub use answers::AnsweringModel;
 use tensorsim_chain::accounts::HotkeyId;
 
 /// Bittensor's axon refuses a nonce more than 4 s away from its clock (`ALLOWED_DELTA`).

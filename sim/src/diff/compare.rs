@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::diff::model::{
     DIFF_VERSION, Diff, EpochDiff, HyperparameterDifference, ObservableChange, RunRef, UidChange,
 };
-use crate::diff::report_in::{EpochIn, ObservablesIn, ReportIn, SettledIn, StabilityIn, SubnetIn};
+use crate::diff::report_in::{EpochIn, ReportIn, SubnetIn};
+use crate::diff::values::{OBSERVABLES, ObservableValue, observable_values};
 
 /// How many UID changes each epoch lists: enough to name the movers, few enough to read.
 pub const UID_CHANGES_PER_EPOCH: usize = 10;
@@ -91,18 +92,14 @@ fn compare_subnet(a: &SubnetIn, b: &SubnetIn, diff: &mut Diff) {
             });
         }
     }
-    observables(&a.name, &a.observables, &b.observables, &mut diff.observables);
-    match (&a.stability, &b.stability) {
-        (Some(sa), Some(sb)) => stability(&a.name, sa, sb, &mut diff.observables),
-        (sa, sb) => {
-            let lacking = match (sa, sb) {
-                (None, None) => "either report",
-                (None, _) => "A",
-                _ => "B",
-            };
-            diff.unmatched
-                .push(format!("subnet {}: stability, absent from {lacking} (a report from before it)", a.name));
-        }
+    observables(a, b, &mut diff.observables);
+    if let Some(lacking) = match (&a.stability, &b.stability) {
+        (Some(_), Some(_)) => None,
+        (None, None) => Some("either report"),
+        (None, _) => Some("A"),
+        _ => Some("B"),
+    } {
+        diff.unmatched.push(format!("subnet {}: stability, absent from {lacking} (a report from before it)", a.name));
     }
     let compared = a.epochs.len().min(b.epochs.len());
     if a.epochs.len() != b.epochs.len() {
@@ -128,51 +125,28 @@ fn compare_subnet(a: &SubnetIn, b: &SubnetIn, diff: &mut Diff) {
     }
 }
 
-/// One row per observable (per group for group observables) of one subnet.
-fn observables(subnet: &str, a: &ObservablesIn, b: &ObservablesIn, rows: &mut Vec<ObservableChange>) {
-    let mut push = |observable: &'static str, group: Option<&str>, va: Option<f64>, vb: Option<f64>| {
-        rows.push(change(subnet, observable, group, va, vb));
+/// One row per observable (per group for group observables) of one subnet, paired by name: an
+/// observable (a group) of one run only is paired with `None`.
+fn observables(a: &SubnetIn, b: &SubnetIn, rows: &mut Vec<ObservableChange>) {
+    let subnet = a.name.as_str();
+    // Stability only when both reports have it (a report from before it is listed as lacking it).
+    let both = a.stability.is_some() && b.stability.is_some();
+    let values = |s: &SubnetIn| observable_values(&s.observables, s.stability.as_ref().filter(|_| both));
+    let (values_a, values_b) = (values(a), values(b));
+    let keys: BTreeSet<(usize, Option<&str>)> =
+        values_a.iter().chain(&values_b).map(|v| (position(v.observable), v.group.as_deref())).collect();
+    let value_of = |values: &[ObservableValue], (observable, group): (usize, Option<&str>)| {
+        let found = values.iter().find(|v| position(v.observable) == observable && v.group.as_deref() == group);
+        found.and_then(|v| v.value)
     };
-    for (name, ga, gb) in groups(&a.incentive_share, &b.incentive_share) {
-        push("incentive_share", Some(name), ga.copied().flatten(), gb.copied().flatten());
+    // In `observable_values`' order (groups in name order): the order of the rows before sorting.
+    for key in keys {
+        rows.push(change(subnet, OBSERVABLES[key.0], key.1, value_of(&values_a, key), value_of(&values_b, key)));
     }
-    for (name, ga, gb) in groups(&a.reward_share, &b.reward_share) {
-        push("reward_share", Some(name), ga.copied().flatten(), gb.copied().flatten());
-    }
-    for (name, ga, gb) in groups(&a.relative_dividend_rate, &b.relative_dividend_rate) {
-        push("relative_dividend_rate", Some(name), ga.and_then(|r| r.value), gb.and_then(|r| r.value));
-    }
-    push("incentive_accuracy_spearman", None, a.incentive_accuracy_spearman, b.incentive_accuracy_spearman);
-    push("query_timeout_rate", None, a.query_timeout_rate, b.query_timeout_rate);
-    push("winner_flips", None, Some(a.winner_flips as f64), Some(b.winner_flips as f64));
-    let (sa, sb) = (a.validator_stake.as_ref(), b.validator_stake.as_ref());
-    push("validator_stake.gini", None, sa.and_then(|s| s.gini), sb.and_then(|s| s.gini));
-    let majority = |s: &crate::diff::report_in::StakeIn| s.nakamoto_coefficient_majority as f64;
-    push("validator_stake.nakamoto_coefficient_majority", None, sa.map(majority), sb.map(majority));
-    let kappa = |s: &crate::diff::report_in::StakeIn| s.nakamoto_coefficient_kappa as f64;
-    push("validator_stake.nakamoto_coefficient_kappa", None, sa.map(kappa), sb.map(kappa));
 }
 
-/// The stability means of one subnet, and the epochs until settled after each event (paired by
-/// its description and block; an event of one run only is compared with `null`).
-fn stability(subnet: &str, a: &StabilityIn, b: &StabilityIn, rows: &mut Vec<ObservableChange>) {
-    let mut push = |observable: &'static str, event: Option<&str>, va: Option<f64>, vb: Option<f64>| {
-        rows.push(change(subnet, observable, event, va, vb));
-    };
-    push("stability.incentive_kendall_tau_mean", None, a.incentive_kendall_tau_mean, b.incentive_kendall_tau_mean);
-    push("stability.validator_trust_stake_mean", None, a.validator_trust_stake_mean, b.validator_trust_stake_mean);
-    let within = |s: &StabilityIn| s.within_clipping_stake_share_mean;
-    push("stability.within_clipping_stake_share_mean", None, within(a), within(b));
-    let by_event = |s: &'_ StabilityIn| -> BTreeMap<String, (Option<f64>, Option<f64>)> {
-        let epochs = |settled: &SettledIn| settled.epochs.map(|n| n as f64);
-        s.settling.iter().map(|row| (row.label(), (epochs(&row.dividends), epochs(&row.bonds)))).collect()
-    };
-    for (event, ea, eb) in groups(&by_event(a), &by_event(b)) {
-        let (dividends_a, bonds_a) = ea.copied().unwrap_or_default();
-        let (dividends_b, bonds_b) = eb.copied().unwrap_or_default();
-        push("stability.dividends_settle_epochs", Some(event), dividends_a, dividends_b);
-        push("stability.bonds_settle_epochs", Some(event), bonds_a, bonds_b);
-    }
+fn position(observable: &str) -> usize {
+    OBSERVABLES.iter().position(|name| *name == observable).expect("observable_values lists only OBSERVABLES")
 }
 
 /// Every key (a group, a hyperparameter) of either run with its value in each (absent: `None`).

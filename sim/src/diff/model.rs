@@ -1,6 +1,8 @@
 //! diff.json as types. Fields are declared in alphabetical order, as in the report: serde writes
 //! them in declaration order, so diff.json's keys are sorted too.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 /// The diff format's version (its keys and their meaning).
@@ -131,4 +133,97 @@ impl UidChange {
             (a, b) => format!("{} → {}", a.as_deref().unwrap_or("-"), b.as_deref().unwrap_or("-")),
         }
     }
+}
+
+/// What a diff compared: two run reports, or two replay outputs.
+#[derive(Debug)]
+pub enum Compared {
+    Reports(Diff),
+    Replays(ReplayDiff),
+}
+
+impl Compared {
+    pub fn forced(&self) -> bool {
+        match self {
+            Self::Reports(diff) => diff.forced,
+            Self::Replays(diff) => diff.forced,
+        }
+    }
+}
+
+/// diff.json of two replay outputs: epoch by epoch (per subnet of a chain case), UID by UID.
+#[derive(Debug, Serialize)]
+pub struct ReplayDiff {
+    pub a: ReplayRef,
+    pub b: ReplayRef,
+    pub diff_version: u64,
+    /// Per subnet and epoch (matched by position), the largest changes by UID.
+    pub epochs: Vec<ReplayEpochDiff>,
+    /// Each field's largest change over all epochs (`largest` is `null` when it never changed).
+    pub fields: Vec<FieldLargest>,
+    /// Compared under `--force` although the cases differ.
+    pub forced: bool,
+    /// The snapshot whose hotkeys name the UIDs (`--metagraph`), when one was given.
+    pub hotkeys_from: Option<String>,
+    /// `replay`: a diff of replay outputs (a diff of run reports has no `kind`).
+    pub kind: &'static str,
+    /// What one output has and the other lacks, left out of the comparison.
+    pub unmatched: Vec<String>,
+}
+
+/// Which replay output a side is.
+#[derive(Debug, Serialize)]
+pub struct ReplayRef {
+    pub name: String,
+    pub path: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReplayEpochDiff {
+    pub block_a: u64,
+    pub block_b: u64,
+    /// The epoch's position in its subnet's records (0 is the first).
+    pub epoch: usize,
+    /// The largest changes by UID over the five fields, the largest share first.
+    pub largest: Vec<ReplayUidChange>,
+    /// Each changed field's largest change (listed in `largest` or not), by field.
+    pub max_change: BTreeMap<&'static str, ReplayUidChange>,
+    /// A chain case's subnet; absent for an epoch case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub netuid: Option<u16>,
+}
+
+/// One UID's change in one per-epoch output: u16, or RAO for `emission_rao`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReplayUidChange {
+    /// `null` when the UID did not exist in that output's epoch.
+    pub a: Option<u64>,
+    pub b: Option<u64>,
+    /// b − a, an absent UID counted as 0.
+    pub change: i128,
+    pub field: &'static str,
+    /// The UID's hotkey in the snapshot, when one names them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hotkey: Option<String>,
+    /// |change| as a share of the whole: of 65535 for a u16 output, of the epoch's emission (the
+    /// larger of A's and B's sums) for `emission_rao`. Changes rank by it.
+    pub share: f64,
+    pub uid: u16,
+}
+
+/// A field's largest change over all epochs, and where.
+#[derive(Debug, Serialize)]
+pub struct FieldLargest {
+    pub field: &'static str,
+    pub largest: Option<UidChangeAt>,
+}
+
+/// A UID change with its epoch.
+#[derive(Clone, Debug, Serialize)]
+pub struct UidChangeAt {
+    pub block_b: u64,
+    pub change: ReplayUidChange,
+    pub epoch: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub netuid: Option<u16>,
 }

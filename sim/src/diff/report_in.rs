@@ -4,7 +4,6 @@
 //! with the field's path, never compared as if it were zero.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -12,15 +11,18 @@ use serde::de::DeserializeOwned;
 /// The report format's version this diff understands (`tensorsim.report_version`).
 pub const REPORT_VERSION_READ: u64 = crate::report::REPORT_VERSION;
 
-/// The most bytes a report may have: the largest shipped scenario's is a few MiB; a file much
-/// larger is not a report.
-const REPORT_BYTES_MAX: u64 = 512 << 20;
-
 #[derive(Debug, Deserialize)]
 pub struct ReportIn {
+    pub expectations: Vec<ExpectationIn>,
     pub run: RunIn,
     pub subnets: Vec<SubnetIn>,
     pub tensorsim: VersionIn,
+}
+
+/// An `expect:` verdict (a sweep counts the failed ones).
+#[derive(Debug, Deserialize)]
+pub struct ExpectationIn {
+    pub pass: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,8 +72,14 @@ pub struct SettleIn {
 impl SettleIn {
     /// The event as a diff names it: `crash honest/3 at block 2000`.
     pub fn label(&self) -> String {
-        format!("{} at block {}", self.event, self.block)
+        event_label(&self.event, self.block)
     }
+}
+
+/// A fault or upgrade as diffs, thresholds and sweeps name it (the group of the settle
+/// observables): its description and the block it was applied at.
+pub fn event_label(event: &str, block: u64) -> String {
+    format!("{event} at block {block}")
 }
 
 /// `epochs` is `null` when the run ended unsettled.
@@ -126,13 +134,6 @@ struct VersionOnly {
     tensorsim: VersionIn,
 }
 
-/// Reads the report at `path`; the error is one line naming the file and the field.
-pub fn read(path: &Path) -> Result<ReportIn, String> {
-    let name = path.display();
-    let text = read_bounded(path).map_err(|message| format!("{name}: {message}"))?;
-    parse(&text).map_err(|message| format!("{name}: {message}"))
-}
-
 /// Parses a report's text; the error names the field (`subnets[0].observables.winner_flips`).
 pub fn parse(text: &str) -> Result<ReportIn, String> {
     let version: VersionOnly = from_json(text)?;
@@ -167,7 +168,8 @@ fn check_uids(report: &ReportIn) -> Result<(), String> {
     Ok(())
 }
 
-fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+/// Parses JSON into `T`; the error names the field, or says where the text stops being JSON.
+pub(super) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     let deserializer = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -181,15 +183,4 @@ fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
             format!("{path}: {inner}")
         }
     })
-}
-
-fn read_bounded(path: &Path) -> Result<String, String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    let mut bytes = Vec::new();
-    file.take(REPORT_BYTES_MAX + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read: {e}"))?;
-    if bytes.len() as u64 > REPORT_BYTES_MAX {
-        return Err(format!("larger than {} MiB, more than a report", REPORT_BYTES_MAX >> 20));
-    }
-    String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
 }

@@ -21,6 +21,7 @@ fn report(shares: &[(&str, f64)]) -> ReportIn {
     };
     let actors = (0..4).map(|i| ActorIn { hotkey: 100 + i, name: format!("miners/{i}") }).collect();
     ReportIn {
+        expectations: Vec::new(),
         run: RunIn { profile: "head-2026".into(), scenario: "smoke".into(), scenario_sha256: "ab".repeat(32), seed: 7 },
         subnets: vec![SubnetIn {
             actors,
@@ -296,6 +297,7 @@ fn a_report_from_before_the_stability_section_is_compared_without_it() {
 }
 
 const MINIMAL_REPORT: &str = r#"{
+  "expectations": [{"pass": true}],
   "run": {"profile": "head-2026", "scenario": "s", "scenario_sha256": "00", "seed": 1},
   "subnets": [{"actors": [], "epochs": [], "hyperparameters": {}, "name": "n", "observables": {
     "incentive_accuracy_spearman": null, "incentive_share": {}, "query_timeout_rate": 0.0,
@@ -326,7 +328,7 @@ fn a_report_missing_a_field_or_of_another_version_or_not_json_is_refused_naming_
         report_in::parse(&oversized).unwrap_err(),
         "subnets[0].epochs[0].incentive: 4097 UIDs exceed the limit 4096"
     );
-    let error = report_in::read(std::path::Path::new("/nonexistent/report.json")).unwrap_err();
+    let error = crate::diff::input::read(std::path::Path::new("/nonexistent/report.json")).unwrap_err();
     assert!(error.starts_with("/nonexistent/report.json: cannot read"), "{error}");
 }
 
@@ -335,9 +337,15 @@ fn diff_json_has_its_keys_sorted_in_every_object() {
     let mut b = report(&[("miners", 0.6)]);
     b.subnets[0].epochs[0].incentive = vec![1, 0, 0, 0];
     let rendered = Rendered::of(diff(&report(&[("miners", 0.5)]), &b));
-    // serde_json's map would sort any input: the order is read from the text. Keys at each indentation level, in the order written, must be sorted within their object.
+    assert_keys_sorted(&rendered.json);
+    assert!(rendered.markdown.contains("| digits | incentive_share[miners] | 0.5 | 0.6 | +0.1 | +20.00 % |"));
+}
+
+/// Every object of the pretty-printed `json` lists its keys sorted. serde_json's map would sort
+/// any input: the order is read from the text, keys at each indentation level in the order written.
+pub(super) fn assert_keys_sorted(json: &str) {
     let mut stack: Vec<Vec<String>> = vec![Vec::new()];
-    for line in rendered.json.lines() {
+    for line in json.lines() {
         let trimmed = line.trim_start();
         if let Some(rest) = trimmed.strip_prefix('"') {
             let key = rest.split('"').next().unwrap().to_string();
@@ -352,5 +360,4 @@ fn diff_json_has_its_keys_sorted_in_every_object() {
             stack.pop();
         }
     }
-    assert!(rendered.markdown.contains("| digits | incentive_share[miners] | 0.5 | 0.6 | +0.1 | +20.00 % |"));
 }

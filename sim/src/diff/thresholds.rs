@@ -13,10 +13,15 @@
 //!
 //! A row is exceeded when |b − a| > max_absolute or |b − a| / |a| > max_relative, and also when a
 //! value appears or disappears (defined in one run only) or, for max_relative, leaves zero.
+//!
+//! A diff of replay outputs is held on its per-UID fields (`consensus`, `incentive`, `dividends`,
+//! `validator_trust` in u16, `emission_rao` in RAO) with max_absolute; `subnet` names a chain
+//! case's netuid.
 
 use serde::Deserialize;
 
-use crate::diff::model::{Diff, ObservableChange};
+use crate::diff::model::{Compared, Diff, ObservableChange, ReplayDiff};
+use crate::diff::replay_in::ReplayField;
 
 /// Observables with a value per group, or per event for the settle observables (`group` may
 /// name one).
@@ -39,8 +44,10 @@ const SUBNET_OBSERVABLES: [&str; 9] = [
     "stability.validator_trust_stake_mean",
     "stability.within_clipping_stake_share_mean",
 ];
-/// Per-epoch outputs by UID, held to max_absolute in u16.
+/// Per-epoch outputs by UID in a report, held to max_absolute in u16.
 const EPOCH_FIELDS: [&str; 3] = ["consensus", "incentive", "dividends"];
+/// Per-epoch outputs by UID only replay outputs have.
+const REPLAY_ONLY_FIELDS: [&str; 2] = ["validator_trust", "emission_rao"];
 /// More thresholds than any file needs; the bound keeps the check's work bounded.
 const THRESHOLDS_MAX: usize = 10_000;
 
@@ -101,9 +108,10 @@ pub fn parse(text: &str) -> Result<Vec<Threshold>, String> {
 fn check(t: &Threshold) -> Result<(), String> {
     let name = t.observable.as_str();
     let is_group = GROUP_OBSERVABLES.contains(&name);
-    let is_epoch = EPOCH_FIELDS.contains(&name);
+    let is_epoch = EPOCH_FIELDS.contains(&name) || REPLAY_ONLY_FIELDS.contains(&name);
     if !is_group && !is_epoch && !SUBNET_OBSERVABLES.contains(&name) {
-        let known = [&GROUP_OBSERVABLES[..], &SUBNET_OBSERVABLES, &EPOCH_FIELDS].concat().join(", ");
+        let known =
+            [&GROUP_OBSERVABLES[..], &SUBNET_OBSERVABLES, &EPOCH_FIELDS, &REPLAY_ONLY_FIELDS].concat().join(", ");
         return Err(format!("observable: unknown observable {name:?} (one of {known})"));
     }
     if t.group.is_some() && !is_group {
@@ -113,7 +121,7 @@ fn check(t: &Threshold) -> Result<(), String> {
         return Err("max_absolute: a threshold needs max_absolute or max_relative".to_string());
     }
     if is_epoch && t.max_relative.is_some() {
-        return Err(format!("max_relative: {name} is held to max_absolute (u16) only"));
+        return Err(format!("max_relative: {name} is held to max_absolute (u16, or RAO) only"));
     }
     for (field, bound) in [("max_absolute", t.max_absolute), ("max_relative", t.max_relative)] {
         if bound.is_some_and(|b| !(b.is_finite() && b >= 0.0)) {
@@ -121,6 +129,70 @@ fn check(t: &Threshold) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Refuses a threshold the compared kind has no value for (a group observable on replay
+/// outputs, `emission_rao` on run reports); the error names the entry's field.
+pub fn check_kind(thresholds: &[Threshold], replays: bool) -> Result<(), String> {
+    for (index, threshold) in thresholds.iter().enumerate() {
+        let name = threshold.observable.as_str();
+        let replay_field = ReplayField::by_name(name).is_some();
+        if replays && !replay_field {
+            let fields: Vec<&str> = ReplayField::ALL.iter().map(|field| field.name()).collect();
+            return Err(format!(
+                "thresholds[{index}].observable: {name} is read from run reports; replay outputs are held on {}",
+                fields.join(", ")
+            ));
+        }
+        if !replays && REPLAY_ONLY_FIELDS.contains(&name) {
+            return Err(format!(
+                "thresholds[{index}].observable: {name} is read from replay outputs; a report's epochs are held on {}",
+                EPOCH_FIELDS.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every change beyond a threshold of what was compared, one line each (see `exceeded` and
+/// `replay_exceeded`); the thresholds are of its kind (`check_kind`).
+pub fn exceeded_in(compared: &Compared, thresholds: &[Threshold]) -> Vec<String> {
+    match compared {
+        Compared::Reports(diff) => exceeded(diff, thresholds),
+        Compared::Replays(diff) => replay_exceeded(diff, thresholds),
+    }
+}
+
+/// The UID changes of a replay diff beyond each threshold's max_absolute: at most one line per
+/// subnet and epoch (its largest), in the file's order.
+pub fn replay_exceeded(diff: &ReplayDiff, thresholds: &[Threshold]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for threshold in thresholds {
+        let Some(max) = threshold.max_absolute else { continue };
+        let field = threshold.observable.as_str();
+        let in_subnet = |netuid: Option<u16>| {
+            threshold.subnet.as_ref().is_none_or(|s| netuid.is_some_and(|netuid| netuid.to_string() == *s))
+        };
+        for epoch in diff.epochs.iter().filter(|e| in_subnet(e.netuid)) {
+            let Some(c) = epoch.max_change.get(field) else { continue };
+            let largest = c.change.unsigned_abs();
+            if largest as f64 <= max {
+                continue;
+            }
+            let subnet = epoch.netuid.map_or(String::new(), |netuid| format!("netuid {netuid} "));
+            let hotkey = c.hotkey.as_ref().map_or(String::new(), |hotkey| format!(" ({hotkey})"));
+            lines.push(format!(
+                "{}: {subnet}epoch {} (block {}): |Δ| {largest} > {max}, uid {}{hotkey} {:?} → {:?}",
+                threshold.label(),
+                epoch.epoch,
+                epoch.block_b,
+                c.uid,
+                c.a,
+                c.b
+            ));
+        }
+    }
+    lines
 }
 
 /// Every change beyond a threshold, one line each, in the file's order (the first is the first

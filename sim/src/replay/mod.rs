@@ -2,14 +2,18 @@
 //! of `shared/spec/replay-format.md`. An epoch case drives one subnet epoch by epoch; a chain case
 //! (one with a top-level `chain` object) drives the living chain block by block.
 //!
+//! A metagraph snapshot (`--metagraph`) is a third start: a live subnet's state, replayed epoch by
+//! epoch into an epoch case's output.
+//!
 //! The modules depend one way: `case` (shared input) and `output` (the writer) use no other;
-//! `epoch` and `chain` use those two; `check` uses `epoch`; this file uses them all.
+//! `epoch` and `chain` use those two; `check` and `snapshot` use `epoch`; this file uses them all.
 
 mod case;
 pub mod chain;
 pub mod check;
 mod epoch;
 mod output;
+pub mod snapshot;
 
 use std::fmt;
 
@@ -101,15 +105,51 @@ pub fn run_file(text: &str, profile: Option<&'static Profile>, check: bool) -> R
     }
     let case = ReplayCase::parse(text, profile)?;
     let output = epoch::run(&case)?;
-    let warnings = case
-        .profile
-        .ignored(&case.hyperparameters)
-        .into_iter()
-        .map(|field| format!("hyperparameters.{field} has no effect under profile {}", case.profile.name))
-        .collect();
+    let warnings = ignored_settings(case.profile, &case.hyperparameters);
     let check = check.then(|| check_expectations(&case, &output));
     let refused = StepsRefused { refused: output.rejected.len(), steps: case.steps.len() };
     Ok(ReplayOutcome { json: to_json(&output), warnings, refused, check })
+}
+
+/// What `--metagraph SNAPSHOT --epochs N` asks besides the snapshot's text.
+#[derive(Clone, Debug, Default)]
+pub struct SnapshotSettings {
+    /// `--profile`; HEAD when absent.
+    pub profile: Option<&'static Profile>,
+    pub epochs: u64,
+    /// `--set key=value`, in order (a key set twice takes its last value).
+    pub overrides: serde_json::Map<String, serde_json::Value>,
+    pub emission_rao: Option<u64>,
+}
+
+/// Replays the snapshot in `text` for `settings.epochs` epochs and writes the output in the epoch
+/// case format.
+pub fn run_snapshot(text: &str, settings: &SnapshotSettings) -> Result<ReplayOutcome, ReplayError> {
+    let snapshot = snapshot::Snapshot::parse(text)?;
+    let profile = settings.profile.unwrap_or(tensorsim_chain::profile::HEAD);
+    let hyperparameters = snapshot::hyperparameters_in_force(&snapshot, &settings.overrides)?;
+    let warnings = ignored_settings(profile, &hyperparameters);
+    let run = snapshot::SnapshotRun {
+        profile,
+        epochs: settings.epochs,
+        hyperparameters,
+        emission_rao: settings.emission_rao,
+    };
+    let output = snapshot::run(&snapshot, &run)?;
+    let refused = StepsRefused { refused: 0, steps: output.epochs.len() };
+    Ok(ReplayOutcome { json: to_json(&output), warnings, refused, check: None })
+}
+
+/// The settings `profile` ignores, one warning line each.
+fn ignored_settings(
+    profile: &Profile,
+    hyperparameters: &tensorsim_chain::hyperparameters::Hyperparameters,
+) -> Vec<String> {
+    profile
+        .ignored(hyperparameters)
+        .into_iter()
+        .map(|field| format!("hyperparameters.{field} has no effect under profile {}", profile.name))
+        .collect()
 }
 
 /// Which kind a case file is: a chain case has a top-level `chain` object.

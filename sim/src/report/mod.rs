@@ -109,7 +109,7 @@ fn fault_row(fault: &AppliedFault) -> FaultRow<'_> {
     FaultRow { block: fault.block, fault: &fault.description, time_ms: fault.at_us / 1_000 }
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

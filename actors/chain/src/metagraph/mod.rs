@@ -38,6 +38,79 @@ pub struct NeuronInit {
     pub last_update: u64,
 }
 
+/// A neuron as a snapshot of a live subnet holds it: what `NeuronInit` declares, and the permit
+/// and the weights and bonds rows the chain stores for it (columns ascending, values as stored).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NeuronState {
+    pub init: NeuronInit,
+    pub validator_permit: bool,
+    pub weights: Vec<(u16, u16)>,
+    pub bonds: Vec<(u16, u16)>,
+}
+
+/// Why a row cannot be one the chain stores in a subnet of n UIDs: the epoch reads rows with
+/// columns strictly ascending and below n.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowError {
+    TooLong {
+        len: usize,
+        n: usize,
+    },
+    /// The entry at `position` names a UID the subnet does not have.
+    OutOfRange {
+        position: usize,
+        uid: u16,
+        n: usize,
+    },
+    /// The entry at `position` is not above the one before it (equal: a UID twice).
+    NotAscending {
+        position: usize,
+        uid: u16,
+        previous: u16,
+    },
+}
+
+impl RowError {
+    /// The entry the error is about, when it is one entry.
+    pub fn position(&self) -> Option<usize> {
+        match self {
+            Self::TooLong { .. } => None,
+            Self::OutOfRange { position, .. } | Self::NotAscending { position, .. } => Some(*position),
+        }
+    }
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Self::TooLong { len, n } => write!(f, "{len} entries, more than the subnet's {n} UIDs"),
+            Self::OutOfRange { uid, n, .. } => write!(f, "uid {uid} is out of range (n = {n})"),
+            Self::NotAscending { uid, previous, .. } if uid == previous => write!(f, "uid {uid} appears twice"),
+            Self::NotAscending { uid, previous, .. } => {
+                write!(f, "uid {uid} comes after uid {previous} (a row lists its UIDs in ascending order)")
+            }
+        }
+    }
+}
+
+/// `Ok` when `row` is a row the chain could store in a subnet of `n` UIDs.
+pub fn check_row(row: &[(u16, u16)], n: usize) -> Result<(), RowError> {
+    if row.len() > n {
+        return Err(RowError::TooLong { len: row.len(), n });
+    }
+    let mut previous: Option<u16> = None;
+    for (position, &(uid, _)) in row.iter().enumerate() {
+        if usize::from(uid) >= n {
+            return Err(RowError::OutOfRange { position, uid, n });
+        }
+        if let Some(previous) = previous.filter(|&previous| uid <= previous) {
+            return Err(RowError::NotAscending { position, uid, previous });
+        }
+        previous = Some(uid);
+    }
+    Ok(())
+}
+
 /// Why the chain refuses `set_weights` (spec §5.1), in the order it checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WeightsRefused {
@@ -124,11 +197,29 @@ impl fmt::Display for WeightsRefused {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InvalidCall {
     Hyperparameter(InvalidHyperparameter),
-    UnknownUid { uid: u16, n: usize },
-    SlotBeyondEnd { uid: u16, n: usize },
-    SubnetFull { max_allowed_uids: u16 },
-    OwnerNeverReplaced { uid: u16 },
-    StakeTotalTooLarge { total_rao: u128 },
+    UnknownUid {
+        uid: u16,
+        n: usize,
+    },
+    SlotBeyondEnd {
+        uid: u16,
+        n: usize,
+    },
+    SubnetFull {
+        max_allowed_uids: u16,
+    },
+    OwnerNeverReplaced {
+        uid: u16,
+    },
+    StakeTotalTooLarge {
+        total_rao: u128,
+    },
+    /// A stored row (`table`: weights or bonds) of `uid` that no chain could hold.
+    Row {
+        table: &'static str,
+        uid: u16,
+        error: RowError,
+    },
 }
 
 impl fmt::Display for InvalidCall {
@@ -147,6 +238,7 @@ impl fmt::Display for InvalidCall {
                 f,
                 "total stake {total_rao} RAO exceeds {STAKE_TOTAL_MAX_RAO}, the I64F64 range the chain sums stake in"
             ),
+            Self::Row { table, uid, error } => write!(f, "{table} row of uid {uid}: {error}"),
         }
     }
 }
@@ -239,6 +331,25 @@ impl Metagraph {
                 pruning_score: vec![0; n],
             },
         })
+    }
+
+    /// A subnet as a snapshot of a live one holds it: UID i = `neurons[i]`, with its permit and its
+    /// stored weights and bonds rows (each checked as the epoch reads it).
+    pub fn from_state(hyperparameters: Hyperparameters, neurons: &[NeuronState]) -> Result<Self, InvalidCall> {
+        let inits: Vec<NeuronInit> = neurons.iter().map(|neuron| neuron.init).collect();
+        let mut metagraph = Self::new(hyperparameters, &inits)?;
+        let n = neurons.len();
+        for (index, neuron) in neurons.iter().enumerate() {
+            // `new` refused more than max_allowed_uids ≤ UIDS_MAX UIDs, so the index fits a u16.
+            let uid = index as u16;
+            for (table, row) in [("weights", &neuron.weights), ("bonds", &neuron.bonds)] {
+                check_row(row, n).map_err(|error| InvalidCall::Row { table, uid, error })?;
+            }
+        }
+        metagraph.validator_permit = neurons.iter().map(|neuron| neuron.validator_permit).collect();
+        metagraph.weights = neurons.iter().map(|neuron| neuron.weights.clone()).collect();
+        metagraph.bonds = neurons.iter().map(|neuron| neuron.bonds.clone()).collect();
+        Ok(metagraph)
     }
 
     pub fn n(&self) -> usize {
@@ -411,6 +522,15 @@ impl Metagraph {
     /// `LastUpdate` of every UID: the block of its last weights.
     pub fn last_update(&self) -> &[u64] {
         &self.last_update
+    }
+
+    /// The weights row of `uid` counts as set at `block` (`LastUpdate`), as when its validator
+    /// submits the row it already has again: a replay that holds weights fixed keeps its
+    /// validators as recent as they were.
+    pub fn set_last_update(&mut self, uid: u16, block: u64) -> Result<(), InvalidCall> {
+        let index = self.check_uid(uid)?;
+        self.last_update[index] = block;
+        Ok(())
     }
 
     /// Records the block of the coinbase's distribution (`LastMechansimStepBlock`).
@@ -687,6 +807,51 @@ mod tests {
         let h = Hyperparameters { bonds_moving_average: 1_000_001, ..open() };
         let error = Metagraph::new(h, &[]).unwrap_err();
         assert!(matches!(&error, InvalidCall::Hyperparameter(invalid) if invalid.field == "bonds_moving_average"));
+    }
+
+    fn state(stake_rao: u64, weights: Vec<(u16, u16)>, bonds: Vec<(u16, u16)>) -> NeuronState {
+        let init = NeuronInit { stake_rao, registered_at: 1, last_update: 2 };
+        NeuronState { init, validator_permit: stake_rao > 0, weights, bonds }
+    }
+
+    #[test]
+    fn a_subnet_from_a_snapshot_holds_its_permits_weights_and_bonds_and_runs_on_them() {
+        let neurons = [
+            state(1_000, vec![(1, 65535), (2, 0)], vec![(1, 30_000)]),
+            state(0, vec![], vec![]),
+            state(0, vec![], vec![]),
+        ];
+        let mut s = Metagraph::from_state(open(), &neurons).unwrap();
+        assert_eq!(s.validator_permit(), [true, false, false]);
+        assert_eq!(s.weights()[0], vec![(1, 65535), (2, 0)], "the explicit zero is kept");
+        assert_eq!(s.bonds()[0], vec![(1, 30_000)]);
+        assert_eq!((s.registered_at()[0], s.last_update()[0]), (1, 2));
+        // The permit from the snapshot is in force at once: no epoch needed to grant it.
+        let output = s.run_epoch(3, 1_000_000);
+        assert_eq!(output.incentive[1], 65535);
+        s.set_last_update(0, 9).unwrap();
+        assert_eq!(s.last_update()[0], 9);
+        assert_eq!(s.set_last_update(3, 9), Err(InvalidCall::UnknownUid { uid: 3, n: 3 }));
+    }
+
+    #[test]
+    fn a_snapshot_row_the_epoch_could_not_read_is_refused_naming_its_entry() {
+        let bad = |weights: Vec<(u16, u16)>, bonds: Vec<(u16, u16)>| {
+            Metagraph::from_state(open(), &[state(1, weights, bonds), state(0, vec![], vec![])]).unwrap_err()
+        };
+        let error = bad(vec![(0, 1), (2, 1)], vec![]);
+        let expected = RowError::OutOfRange { position: 1, uid: 2, n: 2 };
+        assert_eq!(error, InvalidCall::Row { table: "weights", uid: 0, error: expected });
+        assert_eq!(error.to_string(), "weights row of uid 0: uid 2 is out of range (n = 2)");
+        let error = bad(vec![], vec![(1, 5), (1, 6)]);
+        assert_eq!(error.to_string(), "bonds row of uid 0: uid 1 appears twice");
+        let error = bad(vec![(1, 5), (0, 6)], vec![]);
+        assert_eq!(
+            error.to_string(),
+            "weights row of uid 0: uid 0 comes after uid 1 (a row lists its UIDs in ascending order)"
+        );
+        assert_eq!(check_row(&[(0, 1), (1, 1), (0, 1)], 2), Err(RowError::TooLong { len: 3, n: 2 }));
+        assert_eq!(check_row(&[], 0), Ok(()));
     }
 
     #[test]

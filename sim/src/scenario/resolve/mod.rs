@@ -51,8 +51,17 @@ pub(super) fn resolve(scenario: Scenario, seed: Option<u64>) -> Result<Plan, Sce
     })
 }
 
-/// The lists whose length a run bounds, before anything is built from them.
+/// The lists whose length a run bounds, before anything is built from them; and the name, which
+/// names the output folder (`reports/out/<name>`) and a golden file, so it must be a file name.
 fn check_sizes(scenario: &Scenario) -> Result<(), ScenarioError> {
+    let name = &scenario.name;
+    let file_name = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if name.is_empty() || name.len() > 64 || !file_name || name.starts_with('.') {
+        return invalid(
+            "name",
+            format!("{name:?}: use 1 to 64 letters, digits, '_', '-' or '.' (a file name, not starting with '.')"),
+        );
+    }
     if scenario.subnets.is_empty() {
         return invalid("subnets", "a scenario needs at least one subnet");
     }
@@ -119,6 +128,19 @@ mod tests {
             error(resolve(scenario, None)),
             "profile: unknown profile \"head-2027\"; the profiles are legacy-2024, dtao-2025, yuma3-2025, flow-2026, head-2026"
         );
+    }
+
+    #[test]
+    fn a_scenario_name_that_is_not_a_file_name_is_refused() {
+        // The name becomes reports/out/<name> and a golden file: `../x` would write elsewhere.
+        for bad in ["../escape", "a/b", ".hidden", ""] {
+            let mut scenario = scenario();
+            scenario.name = bad.to_string();
+            assert!(error(resolve(scenario, None)).starts_with("name: "), "{bad:?}");
+        }
+        let mut scenario = scenario();
+        scenario.name = "v1.2_sweep-3".to_string();
+        assert!(resolve(scenario, None).is_ok());
     }
 
     #[test]
