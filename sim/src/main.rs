@@ -77,7 +77,8 @@ enum Command {
         long_about = "Run a scenario: the chain, its validators and its miners (each training a real model) on a \
         deterministic simulated network (madsim), with the scenario's fault plan, from one seed.\n\n\
         Writes DIR/report.json (canonical: the same seed and scenario give the same bytes), DIR/report.md and \
-        DIR/report.html (one self-contained page with charts), and prints the report's SHA-256. Exits 1 if an `expect:` condition fails or a chain invariant broke, \
+        DIR/report.html (one self-contained page with charts), the CSV tables DIR/epochs.csv, DIR/actors.csv and \
+        DIR/actor_series.csv, and prints the report's SHA-256. Exits 1 if an `expect:` condition fails or a chain invariant broke, \
         2 on a bad scenario or flag.\n\n\
         The scenario format: `tensorsim schema` prints its JSON Schema; scenarios/ has examples \
         (scenarios/baseline.yaml is the default scenario)."
@@ -88,7 +89,10 @@ enum Command {
         long_about = "Compare two run reports (report.json of `tensorsim run` or `ab`) observable by observable: \
         per subnet and group incentive_share, reward_share, relative_dividend_rate (G); per subnet \
         incentive_accuracy_spearman, query_timeout_rate, winner_flips, validator_stake (Gini, Nakamoto \
-        coefficients); per epoch the UIDs whose consensus, incentive or dividends changed most (u16). The largest \
+        coefficients), the stability means (stability.incentive_kendall_tau_mean, \
+        stability.within_clipping_stake_share_mean, stability.validator_trust_stake_mean); per subnet and fault \
+        or upgrade stability.dividends_settle_epochs and stability.bonds_settle_epochs (`group` names the event: \
+        \"crash honest/3 at block 2000\"); per epoch the UIDs whose consensus, incentive or dividends changed most (u16). The largest \
         relative change comes first. Prints a table and writes diff.json and diff.md.\n\n\
         Reports of different scenarios (name or file hash) are refused unless --force.\n\n\
         Two replay outputs (of `tensorsim replay`) are compared epoch by epoch and UID by UID: consensus, \
@@ -112,8 +116,9 @@ enum Command {
     #[command(long_about = "Run one scenario, with one seed, under two variants and compare them: \
         `--profile A --profile B` runs it under each profile; `--set key=value` (repeatable) sets a \
         hyperparameter on every subnet of the second variant, which has the (first) --profile, or the \
-        scenario's, when only one or none is given. Writes DIR/A/report.*, DIR/B/report.*, DIR/diff.json, \
-        DIR/diff.md and DIR/diff.html (both runs' charts side by side), and prints the diff (see `tensorsim diff --help`). Exit codes as `diff`'s; the runs' \
+        scenario's, when only one or none is given. Writes DIR/A/ and DIR/B/ (each run's report.json, report.md, \
+        report.html and CSV tables), DIR/diff.json, DIR/diff.md and DIR/diff.html (both runs' charts side by side), \
+        and prints the diff (see `tensorsim diff --help`). Exit codes as `diff`'s; the runs' \
         failed expectations are printed, not an exit code.")]
     Ab(AbArgs),
     /// Re-run scenarios and hold their reports to golden files; exit 1 on drift
@@ -180,7 +185,7 @@ struct RunArgs {
     /// Seed every random draw with N instead of the scenario's `seed`
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
-    /// Write report.json, report.md and report.html into DIR (default: reports/out/<scenario name>, and
+    /// Write report.json, report.md, report.html and the CSV tables into DIR (default: reports/out/<scenario name>, and
     /// reports/out/<scenario name>-seed-<N> under --seed N, so that seeds do not overwrite each other)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -425,7 +430,10 @@ fn run_command(args: &RunArgs) -> ExitCode {
     if !args.quiet {
         // Standard error, like the progress: standard output stays the one hash line scripts cut.
         eprint!("{}", report.summary);
-        eprintln!("report: {}, report.md and report.html", out_dir.join("report.json").display());
+        eprintln!(
+            "report: {} (report.md, report.html, epochs.csv, actors.csv and actor_series.csv beside it)",
+            out_dir.join("report.json").display()
+        );
     }
     let report_path = out_dir.join("report.json");
     if args.json {
@@ -448,8 +456,8 @@ struct RunLine<'a> {
     failures: &'a [String],
 }
 
-/// Runs `plan` (read from `scenario` as `text`) and writes report.json, report.md and report.html
-/// into `out_dir`: the one run path of `run` and `ab`. `Err` is the exit code, its error line printed.
+/// Runs `plan` (read from `scenario` as `text`) and writes report.json, report.md, report.html and
+/// the CSV tables into `out_dir`: the one run path of `run` and `ab`. `Err` is the exit code, its error line printed.
 #[cfg(madsim)]
 fn run_and_write(
     scenario: &Path,
@@ -472,11 +480,9 @@ fn run_and_write(
     bars.finish();
     let report = tensorsim::report::build(plan, text, &record);
     std::fs::create_dir_all(out_dir).map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", out_dir.display())))?;
-    let files = [("report.json", &report.json), ("report.md", &report.markdown), ("report.html", &report.html)];
-    for (file, text) in files {
+    for (file, bytes) in report.files() {
         let path = out_dir.join(file);
-        write_atomically(&path, text.as_bytes())
-            .map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", path.display())))?;
+        write_atomically(&path, bytes).map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", path.display())))?;
     }
     if !quiet {
         let (wall, delivered) = (record.wall, record.messages.delivered);

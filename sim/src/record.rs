@@ -44,6 +44,28 @@ pub struct EpochRecord {
     /// After the epoch's block.
     pub total_issuance_rao: u64,
     pub facts: EpochFacts,
+    /// Each UID's bond row summed (its stored u16 entries), kept whatever `report.bonds` says:
+    /// one number per UID is what the report's settling reads of the bonds.
+    pub bond_sums: Vec<u64>,
+}
+
+impl EpochRecord {
+    /// The record of `facts` at `block`, its bond sums taken before a report without bonds drops
+    /// the table.
+    pub fn new(block: u64, total_issuance_rao: u64, mut facts: EpochFacts, keep_bonds: bool) -> Self {
+        let bond_sums = bond_sums(&facts.output.bonds, facts.hotkeys.len());
+        if !keep_bonds {
+            facts.output.bonds = Vec::new();
+        }
+        Self { block, total_issuance_rao, facts, bond_sums }
+    }
+}
+
+/// Each of `n` UIDs' bond row summed; a UID without a row sums to 0.
+pub fn bond_sums(bonds: &[Vec<(u16, u16)>], n: usize) -> Vec<u64> {
+    let mut sums: Vec<u64> = bonds.iter().map(|row| row.iter().map(|&(_, b)| u64::from(b)).sum()).collect();
+    sums.resize(n, 0);
+    sums
 }
 
 /// Committed weights revealed, at the block that revealed them.

@@ -45,6 +45,20 @@ fn a_run_is_the_same_bytes_in_two_processes_and_another_seed_differs() {
     assert!(dir.join("a/report.md").exists());
     let page = |run: &str| std::fs::read(dir.join(run).join("report.html")).unwrap();
     assert!(page("a") == page("b"), "same seed, same report.html bytes");
+    // The CSV tables are beside the report, the same bytes in both processes; epochs.csv has a
+    // row per subnet, epoch and UID under its header.
+    for table in ["epochs.csv", "actors.csv", "actor_series.csv"] {
+        let (x, y) = (std::fs::read(dir.join("a").join(table)), std::fs::read(dir.join("b").join(table)));
+        assert!(x.as_ref().is_ok_and(|x| !x.is_empty()) && x.ok() == y.ok(), "{table}: same bytes");
+    }
+    let report: serde_json::Value = serde_json::from_slice(&a).unwrap();
+    let uids: usize = (report["subnets"].as_array().unwrap().iter())
+        .flat_map(|s| s["epochs"].as_array().unwrap())
+        .map(|e| e["hotkeys"].as_array().unwrap().len())
+        .sum();
+    let epochs_csv = std::fs::read_to_string(dir.join("a/epochs.csv")).unwrap();
+    assert!(epochs_csv.starts_with("subnet,netuid,epoch,block,uid,"), "{epochs_csv:.80}");
+    assert_eq!(epochs_csv.lines().count(), 1 + uids);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

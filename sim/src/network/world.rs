@@ -337,11 +337,8 @@ impl Recorder {
         if let (None, Some(error)) = (&self.conservation_error, record.conservation_error) {
             self.conservation_error = Some(ConservationError { block: record.block, error });
         }
-        for mut facts in record.epochs {
-            if !self.keep_bonds {
-                facts.output.bonds = Vec::new();
-            }
-            self.epochs.push(EpochRecord { block: record.block, total_issuance_rao: record.total_issuance_rao, facts });
+        for facts in record.epochs {
+            self.epochs.push(EpochRecord::new(record.block, record.total_issuance_rao, facts, self.keep_bonds));
         }
         let block = record.block;
         self.registrations.extend(record.registrations.into_iter().map(|facts| RegistrationRecord { block, facts }));

@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use super::document::{ByGroup, Document, ExpectationRow, FaultRow, SubnetSection};
+use super::document::{
+    ActorRole, ActorRow, ByGroup, Decimal6, Document, ExpectationRow, FaultRow, Settled, SubnetSection,
+};
 use super::format::{mean, number, tokens};
 use super::groups::{group_rows, rated_groups};
 
@@ -95,6 +97,109 @@ fn subnet(md: &mut String, subnet: &SubnetSection) {
     let _ = writeln!(md, "- Epochs recorded: {}\n", subnet.epochs.len());
     groups(md, subnet);
     rates_by_epoch(md, subnet);
+    stability(md, subnet);
+    validator_series(md, subnet);
+}
+
+/// At most this many epochs in the stability table: a long run's table would bury the rest.
+const STABILITY_ROWS_MAX: usize = 12;
+
+/// `shown` of `n` indices, evenly spaced, the first and the last included.
+fn evenly_spaced(n: usize, shown: usize) -> Vec<usize> {
+    if n <= shown {
+        return (0..n).collect();
+    }
+    let mut indices: Vec<usize> = (0..shown).map(|i| i * (n - 1) / (shown - 1).max(1)).collect();
+    indices.dedup();
+    indices
+}
+
+fn stability(md: &mut String, subnet: &SubnetSection) {
+    let s = &subnet.stability;
+    let _ = writeln!(
+        md,
+        "### Consensus stability\n\nOver the window: Kendall τ of successive incentive rankings {} (mean); voters' \
+         stake within clipping {}, their trust by stake {} (means).\n",
+        number(s.incentive_kendall_tau_mean.value()),
+        number(s.within_clipping_stake_share_mean.value()),
+        number(s.validator_trust_stake_mean.value())
+    );
+    let shown = evenly_spaced(subnet.epochs.len(), STABILITY_ROWS_MAX);
+    if shown.len() < subnet.epochs.len() {
+        let _ = writeln!(md, "{} of {} epochs, evenly spaced:\n", shown.len(), subnet.epochs.len());
+    }
+    let _ = writeln!(
+        md,
+        "| block | τ | voters | trust min | p25 | median | p75 | max | within clipping |\n|---|---|---|---|---|---|---|---|---|"
+    );
+    for epoch in shown.iter().map(|&e| &subnet.epochs[e]) {
+        let st = &epoch.stability;
+        let trust: Vec<String> = st.validator_trust.as_ref().map_or_else(
+            || vec!["–".to_string(); 5],
+            |t| [t.min, t.p25, t.median, t.p75, t.max].iter().map(|x| number(x.value())).collect(),
+        );
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} |",
+            epoch.block,
+            number(st.incentive_kendall_tau.value()),
+            st.voters,
+            trust.join(" | "),
+            number(st.within_clipping_stake_share.value())
+        );
+    }
+    md.push('\n');
+    for row in &s.settling {
+        let _ = writeln!(
+            md,
+            "- After {} (block {}): dividends {}; bond sums {}",
+            row.event,
+            row.block,
+            settled(&row.dividends),
+            settled(&row.bonds)
+        );
+    }
+    if !s.settling.is_empty() {
+        md.push('\n');
+    }
+}
+
+fn settled(settled: &Settled) -> String {
+    match (settled.epochs, settled.settled_block) {
+        (Some(epochs), Some(block)) => format!("settled after {epochs} epochs (from block {block})"),
+        _ => format!("did not settle ({})", settled.undefined.as_deref().unwrap_or("no reason given")),
+    }
+}
+
+/// Each validator's series at the first and the last epoch; every actor's whole series is in
+/// report.json and actor_series.csv.
+fn validator_series(md: &mut String, subnet: &SubnetSection) {
+    let validators: Vec<&ActorRow> = subnet.actors.iter().filter(|a| a.role == ActorRole::Validator).collect();
+    if validators.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "Validators, first → last epoch (every actor's series: `actor_series` in report.json, actor_series.csv):\n\n\
+         | validator | dividends | stake weight | validator trust | G |\n|---|---|---|---|---|"
+    );
+    for actor in validators {
+        let Some(series) = subnet.actor_series.get(actor.name) else { continue };
+        let ends = |values: &[Decimal6]| {
+            let at = |x: Option<&Decimal6>| number(x.and_then(|d| d.value()));
+            format!("{} → {}", at(values.first()), at(values.last()))
+        };
+        let g = series.relative_dividend_rate.as_deref().map_or("–".to_string(), ends);
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {g} |",
+            actor.name,
+            ends(&series.dividends),
+            ends(&series.stake_weight),
+            ends(&series.validator_trust)
+        );
+    }
+    md.push('\n');
 }
 
 fn queries(md: &mut String, subnet: &SubnetSection) {

@@ -13,8 +13,12 @@ mod groups;
 mod html;
 mod markdown;
 mod members;
+mod series;
+mod stability;
+mod stability_rows;
 mod subnet;
 mod summary;
+mod tables;
 mod window;
 
 use sha2::{Digest, Sha256};
@@ -45,6 +49,22 @@ pub struct Report {
     pub failures: Vec<String>,
     /// What `tensorsim run` prints when it ends: expectations' verdicts, each group's shares.
     pub summary: String,
+    /// epochs.csv, actors.csv and actor_series.csv.
+    pub tables: tables::Tables,
+}
+
+impl Report {
+    /// Each file of the report (name, bytes), in the order they are written.
+    pub fn files(&self) -> [(&'static str, &[u8]); 6] {
+        [
+            ("report.json", self.json.as_bytes()),
+            ("report.md", self.markdown.as_bytes()),
+            ("report.html", self.html.as_bytes()),
+            ("epochs.csv", self.tables.epochs.as_bytes()),
+            ("actors.csv", self.tables.actors.as_bytes()),
+            ("actor_series.csv", self.tables.actor_series.as_bytes()),
+        ]
+    }
 }
 
 /// The report of the run `record` of `plan`, read from `scenario_text`.
@@ -57,7 +77,8 @@ pub fn build(plan: &Plan, scenario_text: &str, record: &RunRecord) -> Report {
     let summary = summary::render(&document);
     let extras = html::Extras { latency: record.latency_us.iter().map(html::LatencyBins::of).collect() };
     let html = html::render(&document, &extras, &sha256);
-    Report { json, markdown, html: html.page, charts: html.charts, sha256, failures, summary }
+    let tables = tables::render(&document);
+    Report { json, markdown, html: html.page, charts: html.charts, sha256, failures, summary, tables }
 }
 
 /// The document, and the lines of the expectations that failed.

@@ -13,6 +13,8 @@ use super::document::{
 };
 use super::epochs;
 use super::members::{Member, Seating, Settled, ValidatorFacts, settle};
+use super::series;
+use super::stability_rows;
 use super::window;
 use crate::record::RunRecord;
 use crate::scenario::{GenesisStake, Plan, Role};
@@ -146,13 +148,16 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> Subne
     let rates = window::actor_rates(&members);
     let queries = queries(&members, &record.latency_us[index]);
     let genesis_hyperparameters = epochs::as_map(&subnet.hyperparameters);
+    let stability = stability_rows::measures(&seating);
     SubnetSection {
+        actor_series: series::actor_series(&seating, &members),
         actors: members.iter().zip(rates).map(|(member, g)| actor_row(member, g)).collect(),
         epochs: epochs::rows(
             &seating,
             &members,
             &epochs::RowContext {
                 reveals: record.reveals.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
+                stability: &stability,
                 with_bonds: plan.scenario.report.bonds,
             },
         ),
@@ -163,6 +168,7 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> Subne
         observables: window::observables(&seating, &members, after_block, &queries),
         queries,
         registrations: registrations(record, subnet.netuid, &members),
+        stability: stability_rows::section(&seating, &members, &stability, after_block, &record.faults),
         task: format!("{:?}", subnet.task).to_lowercase(),
     }
 }

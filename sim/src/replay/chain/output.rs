@@ -76,6 +76,7 @@ mod tests {
             validator_emission_rao: vec![7],
             pruning_score: vec![65535],
             bonds: vec![vec![]],
+            weights_within_clipping: vec![None],
         }
     }
 

@@ -60,6 +60,7 @@ fn epoch(plan: &Plan, block: u64, names: &[&str], incentive: &[u16], dividends_a
         validator_emission_rao: vec![0; n],
         pruning_score: vec![0; n],
         bonds: Vec::new(),
+        weights_within_clipping: vec![None; n],
     };
     let facts = EpochFacts {
         netuid: 1,
@@ -71,7 +72,7 @@ fn epoch(plan: &Plan, block: u64, names: &[&str], incentive: &[u16], dividends_a
         pool_alpha_rao: 1_000,
         ema_price: 1.5,
     };
-    EpochRecord { block, total_issuance_rao: 7_000, facts }
+    EpochRecord { block, total_issuance_rao: 7_000, facts, bond_sums: vec![0; n] }
 }
 
 fn model(held_out_accuracy: f64, held_out_nll: f64) -> Option<ModelRecord> {
@@ -536,6 +537,7 @@ fn every_object_of_the_report_has_its_keys_in_ascending_order() {
     };
     record.registrations.push(crate::record::RegistrationRecord { block: 60, facts });
     record.epochs[1].facts.hyperparameters.kappa = 1;
+    record.epochs[1].facts.output.weights_within_clipping[0] = Some(true);
     let facts = tensorsim_actors::protocol::RevealFacts { netuid: 1, uid: 0, commit_block: 80, by_extrinsic: false };
     record.reveals.push(crate::record::RevealRecord { block: 90, facts });
     let scenario = format!("{SCENARIO}report: {{bonds: true}}\n");
@@ -576,7 +578,9 @@ fn a_built_report_is_read_by_the_diffs_types_with_its_observables() {
     let subnet = &read.subnets[0];
     assert_eq!(subnet.observables.incentive_share["good"], Some(0.666667));
     assert_eq!(subnet.observables.relative_dividend_rate["copier"].value, None);
+    assert!(subnet.stability.is_some(), "the diff reads the stability section");
     assert_eq!(subnet.epochs.len(), json(&report)["subnets"][0]["epochs"].as_array().unwrap().len());
 }
 
 mod html;
+mod stability;
