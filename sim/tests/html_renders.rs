@@ -58,15 +58,22 @@ fn chromium() -> Option<&'static str> {
     })
 }
 
-/// The kinds of chart report.html must have: every subnet's five time charts, G where a
+/// The kinds of chart report.html must have: every subnet's six time charts, G where a
 /// validator group that is not honest has a G per epoch, the latency histogram where a query was
 /// answered. Read from report.json, not from the page's code.
 fn expected_charts(report: &Value) -> Vec<String> {
     let mut kinds = Vec::new();
     for subnet in report["subnets"].as_array().expect("subnets") {
         kinds.extend(
-            ["incentive_groups", "incentive_miners", "dividends_validators", "stake_nakamoto", "stake_gini"]
-                .map(String::from),
+            [
+                "incentive_groups",
+                "incentive_miners",
+                "dividends_validators",
+                "stake_nakamoto",
+                "stake_gini",
+                "stability",
+            ]
+            .map(String::from),
         );
         let rated = |group: &str| {
             subnet["epochs"].as_array().unwrap().iter().any(|e| e["relative_dividend_rate"].get(group).is_some())

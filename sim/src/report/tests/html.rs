@@ -14,12 +14,13 @@ fn svgs(html: &str) -> Vec<&str> {
     html.split("<svg ").skip(1).map(|rest| &rest[..rest.find("</svg>").unwrap()]).collect()
 }
 
-const TIME_CHARTS: [&str; 6] = [
+const TIME_CHARTS: [&str; 7] = [
     "incentive_groups",
     "incentive_miners",
     "dividends_validators",
     "stake_nakamoto",
     "stake_gini",
+    "stability",
     "relative_dividend_rate",
 ];
 

@@ -4,6 +4,7 @@ mod actors;
 mod groups;
 mod latency;
 mod rate;
+mod stability;
 mod stake;
 
 use super::super::document::SubnetSection;
@@ -22,6 +23,7 @@ pub(super) fn subnet_figures(subnet: &SubnetSection, axis: &TimeAxis, latency: O
         actors::dividends(subnet, &seats, axis),
         stake::nakamoto(subnet, axis),
         stake::gini(subnet, axis),
+        stability::consensus(subnet, axis),
     ];
     figures.extend(rate::relative_dividend_rate(subnet, axis));
     figures.extend(latency.map(|bins| latency::histogram(subnet, bins)));
