@@ -43,7 +43,7 @@ fn a_subnet_whose_validators_are_all_honest_has_no_g_chart() {
     let text = SCENARIO.replace("policy: weight_copier", "policy: honest");
     let plan = Plan::parse(&text, None).unwrap();
     let html = build(&plan, &text, &record(&plan)).html;
-    assert_eq!(kinds(&html), TIME_CHARTS[..5]);
+    assert_eq!(kinds(&html), TIME_CHARTS[..6]);
 }
 
 #[test]
