@@ -466,9 +466,7 @@ fn run_and_write(
     out_dir: &Path,
     quiet: bool,
 ) -> Result<tensorsim::report::Report, ExitCode> {
-    let mut bars = tensorsim::progress::Progress::new(quiet);
-    let mut progress = |phase: &str, done: u64, total: u64| bars.update(phase, done, total);
-    let record = match tensorsim::network::run(plan, &mut progress) {
+    let record = match tensorsim::progress::observed(quiet, |progress| tensorsim::network::run(plan, progress)) {
         Ok(record) => record,
         Err(tensorsim::network::RunError::Genesis(message)) => {
             return Err(fail(EXIT_BAD_INPUT, &format!("{}: genesis: {message}", scenario.display())));
@@ -477,7 +475,6 @@ fn run_and_write(
             return Err(fail(EXIT_FAILURE, &format!("{}: {message} (please report it)", scenario.display())));
         }
     };
-    bars.finish();
     let report = tensorsim::report::build(plan, text, &record);
     std::fs::create_dir_all(out_dir).map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", out_dir.display())))?;
     for (file, bytes) in report.files() {

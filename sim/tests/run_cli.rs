@@ -306,3 +306,19 @@ fn the_schema_describes_every_scenario_key() {
     let committed = std::fs::read(scenario("scenario.schema.json")).unwrap();
     assert_eq!(committed, output.stdout, "scenarios/scenario.schema.json is `tensorsim schema` (regenerate it)");
 }
+
+#[test]
+fn a_run_without_quiet_shows_its_summary_and_writes_the_same_report() {
+    // Without --quiet the progress is observed from inside the simulation, where madsim refuses
+    // to start a thread: a progress bar started there made every such run a "bug" (exit 1).
+    let dir = temp_dir("loud");
+    let smoke = common::scenario("smoke.yaml");
+    let (quiet, quiet_report) = run(&smoke, &dir.join("quiet"), &[]);
+    assert!(quiet.status.success());
+    let loud = tensorsim(&["run", smoke.to_str().unwrap(), "--out", dir.join("loud").to_str().unwrap()], None);
+    assert_eq!(loud.status.code(), Some(0), "{}", stderr(&loud));
+    let summary = stderr(&loud);
+    assert!(summary.contains("wall time: training") && summary.contains("report: "), "{summary}");
+    assert_eq!(std::fs::read(dir.join("loud/report.json")).unwrap(), quiet_report);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
