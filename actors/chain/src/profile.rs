@@ -66,6 +66,10 @@ pub struct NetworkRules {
     pub pool_seed: NetworkPoolSeed,
     /// `SubnetEmissionEnabled` of a registered subnet: false since `77c9ea2a0` (2026-06-23).
     pub emission_enabled_at_registration: bool,
+    /// Whether a dissolution counts the pool's alpha in the protocol's share for subnets
+    /// registered after `TaoInRefundDeploymentBlock` (since `d1de05615`, 2026-06-02, §4.1);
+    /// before, the protocol's own alpha only.
+    pub protocol_share_counts_pool_alpha: bool,
 }
 
 #[derive(Debug, PartialEq)]
@@ -90,8 +94,12 @@ pub struct Profile {
 }
 
 /// Network registration before the subnet limit (2025-09-24): no limit, pools at price 1.
-const NETWORK_RULES_2025: NetworkRules =
-    NetworkRules { subnet_limit: false, pool_seed: NetworkPoolSeed::PriceOne, emission_enabled_at_registration: true };
+const NETWORK_RULES_2025: NetworkRules = NetworkRules {
+    subnet_limit: false,
+    pool_seed: NetworkPoolSeed::PriceOne,
+    emission_enabled_at_registration: true,
+    protocol_share_counts_pool_alpha: false,
+};
 
 /// The profile a chain runs unless told otherwise.
 pub const HEAD: &Profile = &PROFILES[4];
@@ -190,6 +198,7 @@ pub const PROFILES: [Profile; 5] = [
             subnet_limit: true,
             pool_seed: NetworkPoolSeed::MedianPrice,
             emission_enabled_at_registration: false,
+            protocol_share_counts_pool_alpha: true,
         },
     },
 ];

@@ -317,7 +317,8 @@ fn upgrade_chain(chain: &mut Chain, upgrade: &UpgradeStep, k: usize) -> Result<(
         chain.runtime_upgrade(profile);
     }
     if !upgrade.hyperparameters.is_empty() {
-        for netuid in 1..=chain.subnets().len() as u16 {
+        let netuids: Vec<u16> = chain.subnets().iter().map(|subnet| subnet.netuid).collect();
+        for netuid in netuids {
             let h = patched(
                 &chain.subnet(netuid).metagraph.hyperparameters,
                 &upgrade.hyperparameters,
