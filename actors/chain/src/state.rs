@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use super::accounts::{Accounts, ColdkeyId, HotkeyId, InsufficientBalance};
 use super::fixed::{I64F64, U64F64, U96F32};
+use super::hyperparameter_calls::{AdminParameters, StampKey};
 use super::hyperparameters::Hyperparameters;
 use super::metagraph::{CommitRefused, InvalidCall, Metagraph, NeuronInit};
 use super::network_registration::kept::KeptHyperparameters;
@@ -125,6 +126,10 @@ pub struct Chain {
     /// deposit there, §4.3; a genesis may fund it): issued, in no balance, stake or pool, and
     /// counted in the account when the netuid's subnet is dissolved.
     pub(super) subnet_accounts_rao: BTreeMap<u16, u64>,
+    /// The global items hyperparameter calls read (the freeze window, the owner rate limits).
+    pub admin: AdminParameters,
+    /// The owner path's rate-limit stamps by (netuid, key) (subnets spec §6.2).
+    pub(super) owner_call_stamps: BTreeMap<(u16, StampKey), u64>,
 }
 
 /// The most subnets a chain holds (mainnet's `SubnetLimit` is 128).
@@ -159,6 +164,8 @@ impl Chain {
             registered_subnet_counter: BTreeMap::new(),
             kept_hyperparameters: BTreeMap::new(),
             subnet_accounts_rao: BTreeMap::new(),
+            admin: AdminParameters::from_hyperparameters(&Hyperparameters::default()),
+            owner_call_stamps: BTreeMap::new(),
         }
     }
 

@@ -212,5 +212,6 @@ impl Chain {
         let subnet = self.subnets.remove(index);
         self.kept_hyperparameters.insert(netuid, KeptHyperparameters::of(&subnet.metagraph.hyperparameters));
         self.subnet_accounts_rao.insert(netuid, dissolution.account_left_rao);
+        self.wipe_owner_transaction_stamps(netuid);
     }
 }
