@@ -3,7 +3,7 @@
 //! Yuma eras exist, the epoch's rules of record, how the replaced UID is chosen) and the values
 //! new subnets get. A runtime upgrade moves a running chain from one profile to another.
 
-use super::hyperparameter_calls::OwnerRules;
+use super::hyperparameter_calls::rules::OwnerRules;
 use super::hyperparameters::Hyperparameters;
 use super::schedule::Cadence;
 use super::yuma::{self, EpochRules, Era};

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use super::accounts::{Accounts, ColdkeyId, HotkeyId, InsufficientBalance};
 use super::fixed::{I64F64, U64F64, U96F32};
-use super::hyperparameter_calls::{AdminParameters, StampKey};
+use super::hyperparameter_calls::rules::{AdminParameters, StampKey};
 use super::hyperparameters::Hyperparameters;
 use super::metagraph::{CommitRefused, InvalidCall, Metagraph, NeuronInit};
 use super::network_registration::kept::KeptHyperparameters;

@@ -133,6 +133,22 @@ fn kappa_is_root_only_and_strangers_are_bad_origins() {
 }
 
 #[test]
+fn only_root_turns_a_registered_subnets_emission_on() {
+    // §2.8: a subnet registered at HEAD has SubnetEmissionEnabled = false; only root flips it
+    // (root-only since 4d98b85d2), never on root's own netuid.
+    let mut chain = head_chain(100 * TAO);
+    chain.step_block();
+    let (owner, hotkey) = keys(&mut chain, 1_000 * TAO);
+    let netuid = chain.register_network(owner, hotkey).unwrap().netuid;
+    assert!(!chain.subnet(netuid).emission_enabled);
+    let on = Set::SubnetEmissionEnabled(true);
+    assert_eq!(chain.set_hyperparameter(Origin::Signed(owner), netuid, &on), Err(Refused::BadOrigin));
+    assert_eq!(chain.set_hyperparameter(Origin::Root, 0, &on), Err(Refused::NotPermittedOnRootSubnet));
+    assert_eq!(chain.set_hyperparameter(Origin::Root, netuid, &on), Ok(()));
+    assert!(chain.subnet(netuid).emission_enabled);
+}
+
+#[test]
 fn bounds_refuse_with_the_chains_errors_in_the_chains_order() {
     let (mut chain, owner) = admin_chain("head-2026", 360, 0);
     run_to(&mut chain, 1);

@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::HyperparameterCallRefused as Refused;
+use super::rules::HyperparameterCallRefused as Refused;
 use crate::hyperparameters::Hyperparameters;
 
 /// One hyperparameter call and its value, named as the spec's hyperparameters are (the serde
@@ -62,6 +62,9 @@ pub enum SetHyperparameter {
     MinAllowedUids(u16),
     MinNonImmuneUids(u16),
     CommitRevealVersion(u16),
+    /// `sudo_set_subnet_emission_enabled`: the subnet's TAO-side emission (off at registration
+    /// at HEAD); a flag of the subnet, not of its hyperparameters.
+    SubnetEmissionEnabled(bool),
 }
 
 /// Who may make a call.
@@ -172,6 +175,7 @@ impl SetHyperparameter {
             S::MinAllowedUids(_) => "min_allowed_uids",
             S::MinNonImmuneUids(_) => "min_non_immune_uids",
             S::CommitRevealVersion(_) => "commit_reveal_version",
+            S::SubnetEmissionEnabled(_) => "subnet_emission_enabled",
         }
     }
 
@@ -188,7 +192,8 @@ impl SetHyperparameter {
             | S::MaxRegistrationsPerBlock(_)
             | S::MinAllowedUids(_)
             | S::MinNonImmuneUids(_)
-            | S::CommitRevealVersion(_) => Caller::RootOnly,
+            | S::CommitRevealVersion(_)
+            | S::SubnetEmissionEnabled(_) => Caller::RootOnly,
             _ => Caller::OwnerOrRoot,
         }
     }
@@ -264,6 +269,7 @@ impl SetHyperparameter {
                 ensure(ctx.netuid != 0, Refused::NotPermittedOnRootSubnet)?;
                 ensure((1..=36_100).contains(&v), Refused::InvalidValue)
             }
+            S::SubnetEmissionEnabled(_) => ensure(ctx.netuid != 0, Refused::NotPermittedOnRootSubnet),
             S::BurnIncreaseMult(v) => {
                 ensure(ctx.netuid != 0, Refused::NotPermittedOnRootSubnet)?;
                 ensure((1.0..=3.0).contains(&v), Refused::InvalidValue)
@@ -324,6 +330,8 @@ impl SetHyperparameter {
             S::MinAllowedUids(v) => h.min_allowed_uids = v,
             S::MinNonImmuneUids(v) => h.min_non_immune_uids = v,
             S::CommitRevealVersion(v) => h.commit_reveal_version = v,
+            // Written on the subnet by the caller.
+            S::SubnetEmissionEnabled(_) => {}
         }
     }
 }
