@@ -2,12 +2,12 @@
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
-use serde::de::value::{MapAccessDeserializer, MapDeserializer};
 use tensorsim_chain::hyperparameter_calls::SetHyperparameter;
 use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::profile::Profile;
 use tensorsim_chain::state::SUBNETS_MAX;
 
+use crate::hyperparameter_overrides::{CallField, hyperparameter_call};
 use crate::replay::case::{InputError, case_profile, check_step_count, one_action, parse_json};
 
 /// The most accounts of each kind a case may declare.
@@ -230,16 +230,9 @@ impl RawSetHyperparameterStep {
             (None, true) => None,
             _ => return Err(InputError::new(at("root"), "give either a coldkey or root: true")),
         };
-        let entry = std::iter::once((self.name.as_str(), self.value));
-        // The one-entry map read as the externally tagged enum `{name: value}`.
-        let entry = MapAccessDeserializer::new(MapDeserializer::<_, serde_json::Error>::new(entry));
-        let call = SetHyperparameter::deserialize(entry).map_err(|error| {
-            let message = error.to_string();
-            if message.starts_with("unknown variant") {
-                InputError::new(at("name"), format!("not a hyperparameter an extrinsic sets: {message}"))
-            } else {
-                InputError::new(at("value"), message)
-            }
+        let call = hyperparameter_call(&self.name, self.value).map_err(|(field, message)| match field {
+            CallField::Name => InputError::new(at("name"), message),
+            CallField::Value => InputError::new(at("value"), message),
         })?;
         Ok(SetHyperparameterStep { coldkey, netuid: self.netuid, call })
     }
