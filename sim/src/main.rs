@@ -55,9 +55,16 @@ enum Command {
         root_register {hotkey}, set_root_weights {hotkey, dests, values}   the root network\n  \
         set_weights, commit_weights, commit_timelocked_weights, reveal_weights\n  \
                                              {hotkey, netuid, dests, values, version_key, salt}\n  \
-        upgrade {profile, hyperparameters}   a runtime upgrade, with its migrations\n\
+        upgrade {profile, hyperparameters}   a runtime upgrade, with its migrations\n  \
+        register_network {coldkey, hotkey}   lock TAO for a new subnet (at the subnet limit: prune first)\n  \
+        start_call {coldkey, netuid}         the owner starts its subnet's emission\n  \
+        dissolve_network {netuid}            root dissolves a subnet, its stakers paid out\n  \
+        set_hyperparameter {coldkey | root: true, netuid, name, value}\n  \
+                                             an owner's or root's call, through the chain's checks\n\
         Its output adds `netuid` to every epoch record, `blocks` (issuance and every subnet's pool, burn, \
-        moving price, epoch index) and `reveals_refused`. Token conservation is checked after every block.\n\n\
+        moving price, epoch index; in a case that registers or dissolves subnets also the lock cost, and \
+        a record at each such step with what it did: registered, pruned, dissolved, payouts) and \
+        `reveals_refused`. Token conservation is checked after every block.\n\n\
         A metagraph snapshot (`--metagraph SNAPSHOT --epochs N`, instead of a case) is a live subnet's state at a \
         block: `snapshot_version` (1), `netuid`, `block`, `hyperparameters` (the epoch case's names) and `neurons`, \
         UID i = neurons[i]: {uid, hotkey, stake_rao, validator_permit, last_update, registered_at, weights [[uid, \

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 use tensorsim_actors::ml::task::ModelSpec;
-use tensorsim_actors::protocol::{EpochFacts, RegistrationFacts, RevealFacts, TimeUs};
+use tensorsim_actors::protocol::{EpochFacts, OwnerActionFacts, RegistrationFacts, RevealFacts, TimeUs};
 use tensorsim_chain::accounts::HotkeyId;
 
 /// One run, from genesis to its last block.
@@ -23,6 +23,8 @@ pub struct RunRecord {
     pub registrations: Vec<RegistrationRecord>,
     /// Every commit revealed during the run, in block order.
     pub reveals: Vec<RevealRecord>,
+    /// Every subnet owner's hyperparameter call, with the chain's verdict, in block order.
+    pub owner_actions: Vec<OwnerActionRecord>,
     /// By node, the chain's included.
     pub nodes: Vec<NodeRecord>,
     /// Query latencies by subnet (index), in µs.
@@ -81,6 +83,13 @@ impl RevealRecord {
     pub fn counts_from_block(&self) -> u64 {
         self.block + u64::from(self.facts.by_extrinsic)
     }
+}
+
+/// An owner's hyperparameter call, at the block that included it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnerActionRecord {
+    pub block: u64,
+    pub facts: OwnerActionFacts,
 }
 
 /// A burned registration, at the block that included it.

@@ -145,6 +145,10 @@ pub struct SubnetSection<'a> {
     pub name: &'a str,
     pub netuid: u16,
     pub observables: Observables,
+    /// The owner's hyperparameter calls and the chain's verdicts (absent when the scenario has
+    /// none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub owner_actions: Vec<OwnerActionRow>,
     pub queries: SubnetQueries,
     /// Burned registrations during the run, a pruned UID's previous holder with them.
     pub registrations: Vec<RegistrationRow<'a>>,
@@ -241,6 +245,16 @@ pub struct HyperparameterChange {
     pub name: String,
     pub new: serde_json::Value,
     pub old: serde_json::Value,
+}
+
+/// An owner's hyperparameter call: `verdict` is `accepted` or the chain's refusal (its error
+/// name first, e.g. `AdminActionProhibitedDuringWeightsWindow`).
+#[derive(Serialize)]
+pub struct OwnerActionRow {
+    pub block: u64,
+    /// The call as the scenario wrote it: `{bonds_moving_average: 975000}`.
+    pub set: serde_json::Value,
+    pub verdict: String,
 }
 
 #[derive(Serialize)]

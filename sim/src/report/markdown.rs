@@ -252,6 +252,12 @@ fn chain_state(md: &mut String, subnet: &SubnetSection) {
     if let (Some(min), Some(max)) = (lags.iter().min(), lags.iter().max()) {
         let _ = writeln!(md, "- Commit → reveal lag: {} reveals, {min}–{max} blocks", lags.len());
     }
+    let actions: Vec<String> = (subnet.owner_actions.iter())
+        .map(|a| format!("{} at block {}: {}", a.set, a.block, a.verdict.split(':').next().unwrap_or_default()))
+        .collect();
+    if !actions.is_empty() {
+        let _ = writeln!(md, "- Owner actions: {}", actions.join("; "));
+    }
     let registrations = &subnet.registrations;
     if !registrations.is_empty() {
         let pruned = registrations.iter().filter(|r| r.replaced_hotkey.is_some()).count();

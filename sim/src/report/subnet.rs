@@ -8,8 +8,8 @@ use tensorsim_actors::validator::policies::ValidatorPolicySpec;
 use tensorsim_chain::accounts::HotkeyId;
 
 use super::document::{
-    ActorRole, ActorRow, Decimal6, LatencyMs, ModelRow, QueryCounts, RateRow, RegistrationRow, SubnetQueries,
-    SubnetSection,
+    ActorRole, ActorRow, Decimal6, LatencyMs, ModelRow, OwnerActionRow, QueryCounts, RateRow, RegistrationRow,
+    SubnetQueries, SubnetSection,
 };
 use super::epochs;
 use super::members::{Member, Seating, Settled, ValidatorFacts, settle};
@@ -135,6 +135,20 @@ fn registrations<'a>(record: &RunRecord, netuid: u16, members: &[Member<'a>]) ->
         .collect()
 }
 
+/// The owner's calls on the subnet, with the chain's verdicts.
+fn owner_actions(record: &RunRecord, netuid: u16) -> Vec<OwnerActionRow> {
+    (record.owner_actions.iter().filter(|action| action.facts.netuid == netuid))
+        .map(|action| OwnerActionRow {
+            block: action.block,
+            set: serde_json::to_value(&action.facts.call).expect("a call serialises"),
+            verdict: match &action.facts.verdict {
+                Ok(()) => "accepted".to_string(),
+                Err(refused) => refused.clone(),
+            },
+        })
+        .collect()
+}
+
 /// The subnet's section; `index` is its place in the plan.
 pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> SubnetSection<'a> {
     let subnet = &plan.subnets[index];
@@ -166,6 +180,7 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> Subne
         name: &subnet.name,
         netuid: subnet.netuid,
         observables: window::observables(&seating, &members, after_block, &queries),
+        owner_actions: owner_actions(record, subnet.netuid),
         queries,
         registrations: registrations(record, subnet.netuid, &members),
         stability: stability_rows::section(&seating, &members, &stability, after_block, &record.faults),

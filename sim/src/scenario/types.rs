@@ -211,6 +211,24 @@ pub struct SubnetSpec {
     /// The subnet pool at genesis, TAO and alpha (equal: a price of 1).
     #[serde(default = "default_pool_tao")]
     pub pool_tao: NonNegative,
+    /// The subnet owner's hyperparameter calls, each at a block (after that block's
+    /// extrinsics), through the chain's checks: the origin (some parameters, kappa among them,
+    /// are root's only), the owner's rate limit, the freeze window before each epoch, the bounds.
+    /// The report lists each with the chain's verdict.
+    #[serde(default)]
+    pub owner_actions: Vec<OwnerActionSpec>,
+}
+
+/// One hyperparameter call of a subnet's owner.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerActionSpec {
+    /// The block that includes it (1 and later).
+    pub at_block: Blocks,
+    /// One hyperparameter and its value, e.g. `{bonds_moving_average: 975000}` or
+    /// `{alpha_values: [low, high]}`.
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    pub set: serde_json::Map<String, serde_json::Value>,
 }
 
 fn default_pool_tao() -> NonNegative {

@@ -109,6 +109,7 @@ fn record(plan: &Plan) -> RunRecord {
         epochs: vec![first, second],
         registrations: Vec::new(),
         reveals: Vec::new(),
+        owner_actions: Vec::new(),
         nodes,
         latency_us: vec![Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid bounds")],
         messages: MessageCounts {
@@ -462,6 +463,36 @@ fn a_registration_names_who_registered_whom_it_pruned_and_the_burn() {
     assert!(built.markdown.contains("- Registrations: 1 (1 of them pruned a UID's holder), 2.5000 TAO burned\n"));
 }
 
+fn owner_action(block: u64, verdict: Result<(), String>) -> crate::record::OwnerActionRecord {
+    let call = tensorsim_chain::hyperparameter_calls::SetHyperparameter::BondsMovingAverage(975_000);
+    crate::record::OwnerActionRecord {
+        block,
+        facts: tensorsim_actors::protocol::OwnerActionFacts { netuid: 1, call, verdict },
+    }
+}
+
+#[test]
+fn an_owners_calls_are_listed_with_the_chains_verdicts_and_absent_without_any() {
+    let plan = plan();
+    let mut record = record(&plan);
+    assert!(json(&build(&plan, SCENARIO, &record))["subnets"][0].get("owner_actions").is_none());
+    record.owner_actions.push(owner_action(20, Ok(())));
+    record.owner_actions.push(owner_action(21, Err("TxRateLimitExceeded: last set at block 20".into())));
+    let report = json(&build(&plan, SCENARIO, &record));
+    let rows = &report["subnets"][0]["owner_actions"];
+    assert_eq!(
+        rows,
+        &serde_json::json!([
+            {"block": 20, "set": {"bonds_moving_average": 975000}, "verdict": "accepted"},
+            {"block": 21, "set": {"bonds_moving_average": 975000}, "verdict": "TxRateLimitExceeded: last set at block 20"}
+        ])
+    );
+    let markdown = build(&plan, SCENARIO, &record).markdown;
+    let line = "- Owner actions: {\"bonds_moving_average\":975000} at block 20: accepted; \
+                {\"bonds_moving_average\":975000} at block 21: TxRateLimitExceeded\n";
+    assert!(markdown.contains(line), "{markdown}");
+}
+
 /// Deserialises any JSON, refusing an object whose keys are not in ascending order.
 struct SortedKeys;
 
@@ -540,6 +571,7 @@ fn every_object_of_the_report_has_its_keys_in_ascending_order() {
     record.epochs[1].facts.output.weights_within_clipping[0] = Some(true);
     let facts = tensorsim_actors::protocol::RevealFacts { netuid: 1, uid: 0, commit_block: 80, by_extrinsic: false };
     record.reveals.push(crate::record::RevealRecord { block: 90, facts });
+    record.owner_actions.push(owner_action(20, Ok(())));
     let scenario = format!("{SCENARIO}report: {{bonds: true}}\n");
     let plan = Plan::parse(&scenario, None).expect("a valid scenario");
     let report = build(&plan, &scenario, &record);
