@@ -120,7 +120,7 @@ impl Subnets {
             if joiner.stake_tao_rao > 0
                 && let Err(refused) = chain.add_stake(coldkey, hotkey, netuid, joiner.stake_tao_rao)
             {
-                admitted.network.push(NetworkFacts::StakeRefused { subnet, hotkey, error: format!("{refused:?}") });
+                admitted.network.push(NetworkFacts::StakeRefused { subnet, hotkey, error: refused.to_string() });
             }
         }
         admitted
