@@ -45,3 +45,14 @@ determinism scenario="scenarios/baseline.yaml":
     ./target/release/tensorsim run {{scenario}} --quiet --out reports/out/determinism-a
     ./target/release/tensorsim run {{scenario}} --quiet --out reports/out/determinism-b
     cmp reports/out/determinism-a/report.json reports/out/determinism-b/report.json
+
+# The honest-majority retention map (README: consensus studies), the full grid, with its wall time
+# and peak memory (GNU time).
+consensus-map:
+    cargo build --release -p tensorsim
+    /usr/bin/time -v ./target/release/tensorsim consensus-map --out reports/out/consensus-map
+
+# Regenerate every table of reports/reproductions.md from its section's commands.
+reproductions:
+    cargo build --release -p tensorsim
+    bash reports/reproductions.sh ./target/release/tensorsim
