@@ -61,3 +61,9 @@ reproductions:
 sweep file="scenarios/sweeps/sybils.yaml":
     cargo build --release -p tensorsim
     ./target/release/tensorsim sweep {{file}}
+
+# The honest-majority retention map (README: consensus studies), the full grid, with its wall time
+# and peak memory (GNU time).
+consensus-map:
+    cargo build --release -p tensorsim
+    /usr/bin/time -v ./target/release/tensorsim consensus-map --out reports/out/consensus-map
