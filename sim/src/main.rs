@@ -142,7 +142,8 @@ enum Command {
     /// Run a scenario over a grid of its fields × seeds, in parallel processes; resumable, shardable
     #[command(long_about = "Run a base scenario over a grid of its fields × seeds, each point a `tensorsim run` \
         in a worker process (--jobs at a time), and merge the points' observables into DIR/sweep.csv (a row per \
-        point) and DIR/sweep.md (a row per grid cell: mean ± 95 % interval over the seeds).\n\n\
+        point), DIR/sweep.md (a row per grid cell: mean ± 95 % interval over the seeds) and DIR/sweep.html (each \
+        observable as a heat map over the first two axes).\n\n\
         A sweep file (YAML):\n  \
         version: 1\n  \
         name: sybils-by-rule\n  \
@@ -161,16 +162,16 @@ enum Command {
         together, into the same bytes one unsharded sweep writes.\n\n\
         Exit codes: 0 every point ran; 1 a point failed (listed; run again to retry it); 2 bad input.")]
     Sweep(SweepArgs),
-    /// Merge the folders of a sharded sweep into sweep.csv and sweep.md
+    /// Merge the folders of a sharded sweep into sweep.csv, sweep.md and sweep.html
     #[command(long_about = "Merge the folders of a sharded sweep (`tensorsim sweep --shard I/N --out DIR_I`) \
-        into OUT/sweep.csv and OUT/sweep.md: the same bytes one unsharded sweep writes. Every point must have \
+        into OUT/sweep.csv, OUT/sweep.md and OUT/sweep.html: the same bytes one unsharded sweep writes. Every point must have \
         its result in one of the folders, and every folder must be of the same sweep (its sweep.json). \
         Exit codes: 0 merged; 2 a folder or point missing or of another sweep.")]
     Merge {
         /// The shards' output folders
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
-        /// Write sweep.csv and sweep.md into DIR (default: the first folder)
+        /// Write sweep.csv, sweep.md and sweep.html into DIR (default: the first folder)
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },

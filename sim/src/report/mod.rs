@@ -23,7 +23,7 @@ mod window;
 
 use sha2::{Digest, Sha256};
 
-pub use html::{RunCharts, diff_page};
+pub use html::{RunCharts, SweepCell, SweepView, diff_page, estimate_text, sweep_page};
 
 use crate::record::{AppliedFault, RunRecord};
 use crate::scenario::Plan;

@@ -105,6 +105,10 @@ pub(super) struct BarChart {
 pub(super) enum Chart {
     Time(TimeChart),
     Bars(BarChart),
+    /// A sweep's observable over two axes (grid.rs).
+    Heat(super::grid::HeatMap),
+    /// A sweep's observable over one axis (grid.rs).
+    Intervals(super::grid::IntervalChart),
 }
 
 /// The ranges a chart is drawn over: its own (`Chart::scale`), or one shared with another's.
@@ -137,6 +141,8 @@ impl Chart {
                 let to = chart.bars.last().map_or(1.0, |b| b.1).max(from + 1.0);
                 Scale { x: from..to, y_max: y_max(chart.bars.iter().map(|b| b.2 as f64)) }
             }
+            // A grid's chart has its own categorical axes and is never drawn beside another's.
+            Self::Heat(_) | Self::Intervals(_) => Scale { x: 0.0..1.0, y_max: 1.0 },
         }
     }
 
@@ -165,6 +171,8 @@ impl Chart {
         match self {
             Self::Time(chart) => time_chart(chart, scale),
             Self::Bars(chart) => bar_chart(chart, scale),
+            Self::Heat(chart) => chart.draw(),
+            Self::Intervals(chart) => chart.draw(),
         }
     }
 }
