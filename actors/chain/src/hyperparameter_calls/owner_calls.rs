@@ -2,14 +2,11 @@
 //! `AdminFreezeWindow` blocks from now (dynamic tempo only), and the subnet owner hotkey, where
 //! the owner cut is staked.
 
-use super::rules::{HyperparameterCallRefused as Refused, StampKey};
-use super::{Origin, rate_limit_passes};
+use super::rules::{HyperparameterCallRefused as Refused, OWNER_HOTKEY_RATE_LIMIT_BLOCKS, Origin, StampKey};
 use crate::accounts::{ColdkeyId, HotkeyId};
+use crate::network_registration::lock::rate_limit_passes;
 use crate::schedule::Cadence;
 use crate::state::Chain;
-
-/// `DefaultSetSNOwnerHotkeyRateLimit`: blocks between two owner hotkey changes, root's too.
-pub const OWNER_HOTKEY_RATE_LIMIT_BLOCKS: u64 = 50_400;
 
 /// `trigger_epoch`'s stamp: `OwnerHyperparamUpdate(TriggerEpoch)`, per subnet (kept by a
 /// dissolved netuid, as every per-parameter stamp).

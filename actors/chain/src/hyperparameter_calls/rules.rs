@@ -5,6 +5,13 @@
 use crate::accounts::ColdkeyId;
 use crate::hyperparameters::Hyperparameters;
 
+/// Who signs a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Root,
+    Signed(ColdkeyId),
+}
+
 /// Why the chain refuses a hyperparameter call: its error names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HyperparameterCallRefused {
@@ -96,6 +103,9 @@ impl AdminParameters {
         }
     }
 }
+
+/// `DefaultSetSNOwnerHotkeyRateLimit`: blocks between two owner hotkey changes, root's too.
+pub const OWNER_HOTKEY_RATE_LIMIT_BLOCKS: u64 = 50_400;
 
 /// Where a rate limit's last block is stamped: `LastRateLimitedBlock[OwnerHyperparamUpdate]`
 /// per parameter and `LastRateLimitedBlock[SetSNOwnerHotkey]` (kept when the subnet is

@@ -44,6 +44,9 @@ pub fn render(document: &Document, extras: &Extras, sha256: &str) -> Html {
     let mut body = tables::run_header(document, sha256);
     body.push_str(&tables::expectations(&document.expectations));
     body.push_str(&tables::marks(&marks));
+    if let Some(section) = &document.subnet_lifecycle {
+        body.push_str(&tables::lifecycle(section));
+    }
     for (section, charts) in document.subnets.iter().zip(&subnets) {
         body.push_str(&tables::subnet(section));
         body.push_str("<div class=\"charts\">\n");
