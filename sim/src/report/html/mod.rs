@@ -14,6 +14,7 @@ mod plot;
 mod series;
 mod sweep_page;
 mod tables;
+mod ticks;
 
 pub use diff_page::diff_page;
 pub use extras::{Extras, LatencyBins};
