@@ -1,7 +1,8 @@
-//! report.html, diff.html and sweep.html: pages people open in a browser. One self-contained file each (CSS
-//! inline, SVG inline, no script, nothing fetched), drawn from the typed document in the process
-//! that built it, never from report.json read back; charts by plotters' SVG backend. The same run
-//! gives the same bytes: no timestamp, integer pixels, numbers printed by one formatter.
+//! report.html, diff.html and sweep.html: pages people open in a browser. One self-contained file
+//! each (CSS inline, SVG inline, no script, nothing fetched); a run's pages are drawn from the
+//! typed document in the process that built it, never from report.json read back, a sweep's from
+//! its merged cells; charts by plotters' SVG backend. The same data give the same bytes: no
+//! timestamp, integer pixels, numbers printed by one formatter.
 
 mod charts;
 mod diff_page;
