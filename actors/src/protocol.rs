@@ -6,6 +6,8 @@
 
 use std::sync::Arc;
 
+pub use crate::probabilities::Probabilities;
+
 use tensorsim_chain::accounts::HotkeyId;
 use tensorsim_chain::hyperparameter_calls::SetHyperparameter;
 use tensorsim_chain::hyperparameters::Hyperparameters;
@@ -94,7 +96,7 @@ pub struct Query {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reply {
     /// Per row, the class probabilities quantised to u16 (⌊p · 65535⌋).
-    Probabilities(Vec<Vec<u16>>),
+    Probabilities(Probabilities),
     /// The miner refused the query (for example, a nonce out of its clock's window).
     Refused(&'static str),
 }

@@ -104,8 +104,7 @@ impl Factory {
                 };
                 let task = &self.tasks[*subnet];
                 let policy = miner_policies::build(policy, task, self.plan.subnets[*subnet].validation.data);
-                let classes = task.classes();
-                Box::new(Miner::new(config, policy, self.models[id as usize].clone(), classes))
+                Box::new(Miner::new(config, policy, self.models[id as usize].clone(), task.clone()))
             }
         }
     }

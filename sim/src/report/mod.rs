@@ -25,7 +25,7 @@ mod window;
 use sha2::{Digest, Sha256};
 use tensorsim_chain::accounts::HotkeyId;
 
-pub use html::{RunCharts, diff_page};
+pub use html::{RunCharts, SweepCell, SweepView, diff_page, estimate_text, sweep_page};
 
 use crate::record::{AppliedFault, RunRecord};
 use crate::scenario::Plan;

@@ -20,15 +20,8 @@ use super::schedule::{Cadence, legacy_blocks_until_next_epoch};
 use super::state::Chain;
 use calls::BoundsContext;
 pub use calls::{Caller, Check, RateLimitFamily, SetHyperparameter};
-pub use rules::{AdminParameters, HyperparameterCallRefused, OwnerRules, StampKey};
+pub use rules::{AdminParameters, HyperparameterCallRefused, Origin, OwnerRules, StampKey};
 use window::admin_window_frozen;
-
-/// Who signs a call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Origin {
-    Root,
-    Signed(ColdkeyId),
-}
 
 /// The tempo and freeze inputs of a netuid with no subnet: storage defaults (`DefaultTempo`,
 /// LEB 0, no pending epoch).

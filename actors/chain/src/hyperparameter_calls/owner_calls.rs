@@ -2,8 +2,7 @@
 //! `AdminFreezeWindow` blocks from now (dynamic tempo only), and the subnet owner hotkey, where
 //! the owner cut is staked.
 
-use super::Origin;
-use super::rules::{HyperparameterCallRefused as Refused, OWNER_HOTKEY_RATE_LIMIT_BLOCKS, StampKey};
+use super::rules::{HyperparameterCallRefused as Refused, OWNER_HOTKEY_RATE_LIMIT_BLOCKS, Origin, StampKey};
 use crate::accounts::{ColdkeyId, HotkeyId};
 use crate::network_registration::lock::rate_limit_passes;
 use crate::schedule::Cadence;

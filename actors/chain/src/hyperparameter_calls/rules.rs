@@ -5,6 +5,13 @@
 use crate::accounts::ColdkeyId;
 use crate::hyperparameters::Hyperparameters;
 
+/// Who signs a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Root,
+    Signed(ColdkeyId),
+}
+
 /// Why the chain refuses a hyperparameter call: its error names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HyperparameterCallRefused {
