@@ -50,6 +50,11 @@ pub enum WeightsCall<'a> {
     Reveal(&'a WeightsPayload, &'a [u16]),
 }
 
+/// A timelocked commit opened: (netuid, uid, the block it was committed at).
+pub(super) type RevealApplied = (u16, u16, u64);
+/// A timelocked commit that could not be opened: (netuid, uid, why).
+pub(super) type RevealRefused = (u16, u16, CommitRefused);
+
 impl Chain {
     /// A weights call signed by `hotkey` on `netuid` at the current block.
     pub fn weights_call(&mut self, hotkey: HotkeyId, netuid: u16, call: WeightsCall) -> Result<(), WeightsCallError> {
@@ -89,10 +94,7 @@ impl Chain {
     /// per-block cap will defer reveals nothing until it runs. The legacy cadence reads the index
     /// as it stands.
     /// Returns the reveals applied (netuid, uid, commit block) and refused (netuid, uid, why).
-    pub(super) fn reveal_timelocked_commits(
-        &mut self,
-        block: u64,
-    ) -> (Vec<(u16, u16, u64)>, Vec<(u16, u16, CommitRefused)>) {
+    pub(super) fn reveal_timelocked_commits(&mut self, block: u64) -> (Vec<RevealApplied>, Vec<RevealRefused>) {
         let epochs_max = self.params.max_epochs_per_block;
         let mut epochs_due = 0u16;
         let (mut applied, mut refused) = (Vec::new(), Vec::new());
