@@ -80,6 +80,13 @@ impl Subnet {
         self.hotkeys.iter().position(|&h| h == hotkey).map(|uid| uid as u16)
     }
 
+    /// Puts new alpha into circulation outside the pool: what an epoch's payout gives beyond
+    /// what it drained (the validators' rescaling, §3.4.5), which the chain credits as stake.
+    pub(super) fn issue_alpha(&mut self, alpha_rao: u64) {
+        self.alpha_out_rao += alpha_rao;
+        self.alpha_issued_rao += u128::from(alpha_rao);
+    }
+
     /// Takes alpha out of circulation (recycled: issuance falls, so it can be emitted again).
     pub(super) fn recycle_alpha(&mut self, alpha_rao: u64) {
         self.alpha_out_rao -= alpha_rao;
