@@ -244,6 +244,7 @@ impl ChainNode {
                 validator_permit: metagraph.validator_permit()[uid],
                 consensus: outputs.consensus[uid],
                 incentive: outputs.incentive[uid],
+                emission_rao: outputs.emission_rao[uid],
             })
             .collect();
         let h = &metagraph.hyperparameters;
@@ -257,6 +258,7 @@ impl ChainNode {
             epoch_index: subnet.scheduler.current_epoch(h.tempo, self.chain.block),
             weights_version_key: h.weights_version_key,
             weights_set_rate_limit: h.weights_set_rate_limit,
+            immunity_period: u64::from(h.immunity_period),
             neurons,
             weights: with_weights.then(|| metagraph.weights().to_vec()),
         })

@@ -144,6 +144,8 @@ pub struct NeuronView {
     /// The last epoch's outputs, u16.
     pub consensus: u16,
     pub incentive: u16,
+    /// What the last epoch paid it: a full subnet replaces the lowest (HEAD's pruning).
+    pub emission_rao: u64,
 }
 
 /// A subnet's metagraph as of one block: what `metagraph.sync()` returns to a neuron.
@@ -160,6 +162,8 @@ pub struct ChainView {
     pub epoch_index: u64,
     pub weights_version_key: u64,
     pub weights_set_rate_limit: u64,
+    /// Blocks after its registration during which a UID is not replaced.
+    pub immunity_period: u64,
     pub neurons: Vec<NeuronView>,
     /// Every UID's stored weight row, sparse (only when asked: it is the largest part).
     pub weights: Option<Vec<Vec<(u16, u16)>>>,

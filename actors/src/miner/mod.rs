@@ -1,6 +1,8 @@
 //! A miner as a state machine: it serves its model's answers to queries, as its policy decides,
 //! after the compute time the model takes; it refuses queries whose nonce is too far from its own
-//! clock (bittensor's axon does); a miner that joins late registers itself on chain first.
+//! clock (bittensor's axon does); a miner that joins late registers itself on chain first (when
+//! its policy sees fit), and one that leaves stops answering (a miner cannot deregister: its UID
+//! stays until a newcomer's registration takes it).
 //!
 //! Its model is on disk: a restart serves the same model without training again.
 
@@ -12,7 +14,9 @@ use std::sync::Arc;
 use rand_chacha::ChaCha8Rng;
 
 use crate::ml::task::Model;
-use crate::protocol::{Actor, Extrinsic, Message, NodeId, Observation, Outbox, Query, Reply, TimeUs, US_PER_MS};
+use crate::protocol::{
+    Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Query, Reply, TimeUs, US_PER_MS,
+};
 use crate::rng::stream;
 pub use answers::AnsweringModel;
 use tensorsim_chain::accounts::HotkeyId;
@@ -31,6 +35,8 @@ pub struct MinerConfig {
     pub block_time_us: u64,
     /// Register at this block (by the miner's clock) instead of at genesis.
     pub register_at_block: Option<u64>,
+    /// Stop serving at this block (by the miner's clock): it leaves the subnet.
+    pub leave_at_block: Option<u64>,
     /// Floating-point operations per microsecond of the miner's hardware.
     pub flops_per_us: u64,
     /// A metagraph sync every this many blocks (for the blacklist).
@@ -55,6 +61,11 @@ pub struct MinerContext<'a> {
 /// How a miner answers: one implementation per behaviour (`policies/`).
 pub trait MinerPolicy: Send {
     fn respond(&mut self, ctx: &mut MinerContext, query: &Query) -> Response;
+    /// Whether to register now, its registration block having come, given the last metagraph it
+    /// synced (`None` before the first sync); asked again every block until it says yes.
+    fn may_register(&self, _view: Option<&ChainView>) -> bool {
+        true
+    }
 }
 
 pub struct Miner {
@@ -68,6 +79,8 @@ pub struct Miner {
     /// The hotkeys that hold a validator permit, by the last sync: the only ones answered
     /// (the subnet template's blacklist with `force_validator_permit`).
     permitted: Vec<HotkeyId>,
+    /// The last metagraph synced, for a policy that registers on what it sees.
+    view: Option<Arc<ChainView>>,
     next_sync_us: TimeUs,
 }
 
@@ -83,6 +96,7 @@ impl Miner {
             rng,
             registration,
             permitted: Vec::new(),
+            view: None,
             next_sync_us: 0,
         }
     }
@@ -105,10 +119,14 @@ impl Miner {
         if self.permitted.binary_search(&query.hotkey).is_err() {
             return refuse(out, "blacklisted: not a validator");
         }
+        let block = self.block(now_us);
+        if self.config.leave_at_block.is_some_and(|leave| block >= leave) {
+            // Gone: its axon no longer answers.
+            return;
+        }
         if (now_us / US_PER_MS).abs_diff(query.nonce_ms) > NONCE_WINDOW_MS {
             return refuse(out, "nonce outside the axon's window");
         }
-        let block = self.block(now_us);
         let mut ctx = MinerContext { block, model: self.model.as_mut(), classes: self.classes, rng: &mut self.rng };
         match self.policy.respond(&mut ctx, &query) {
             Response::Answer(rows) => {
@@ -127,6 +145,7 @@ impl Miner {
 impl Actor for Miner {
     fn on_start(&mut self, now_us: TimeUs, _out: &mut Outbox) {
         self.permitted.clear();
+        self.view = None;
         self.next_sync_us = now_us;
     }
 
@@ -148,6 +167,7 @@ impl Actor for Miner {
             Message::Sync(view) => {
                 self.permitted = view.neurons.iter().filter(|n| n.validator_permit).map(|n| n.hotkey).collect();
                 self.permitted.sort_unstable();
+                self.view = Some(view);
             }
             Message::Answer { .. } | Message::Submit { .. } | Message::SyncRequest { .. } => {}
         }
@@ -158,12 +178,18 @@ impl Actor for Miner {
             out.send(self.config.chain, Message::SyncRequest { netuid: self.config.netuid, weights: false });
             self.next_sync_us = now_us + self.config.sync_interval_blocks.max(1) * self.config.block_time_us;
         }
+        let now_block = now_us / self.config.block_time_us;
         if let Some((block, sent @ false)) = &mut self.registration
-            && now_us / self.config.block_time_us >= *block
+            && now_block >= *block
         {
-            *sent = true;
-            let call = Extrinsic::Register { netuid: self.config.netuid, axon: self.config.node };
-            out.send(self.config.chain, Message::Submit { nonce: *block, call });
+            if self.policy.may_register(self.view.as_deref()) {
+                *sent = true;
+                let call = Extrinsic::Register { netuid: self.config.netuid, axon: self.config.node };
+                out.send(self.config.chain, Message::Submit { nonce: *block, call });
+            } else {
+                // Not yet: ask again at the next block.
+                *block = now_block + 1;
+            }
         }
     }
 

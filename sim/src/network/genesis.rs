@@ -72,8 +72,8 @@ impl Genesis {
             for (id, node) in plan.nodes.iter().enumerate() {
                 let (subnet, stake, late) = match &node.role {
                     Role::Validator { subnet, stake, .. } if pass => (*subnet, *stake, false),
-                    Role::Miner { subnet, policy, .. } if !pass => {
-                        (*subnet, GenesisStake::TaoRao(0), !policy.registers_at_genesis())
+                    Role::Miner { subnet, register_at_block, .. } if !pass => {
+                        (*subnet, GenesisStake::TaoRao(0), register_at_block.is_some())
                     }
                     _ => continue,
                 };
@@ -116,7 +116,7 @@ impl Genesis {
             .iter()
             .enumerate()
             .filter_map(|(id, node)| match &node.role {
-                Role::Miner { policy, .. } if policy.registers_at_genesis() => {
+                Role::Miner { register_at_block: None, .. } => {
                     self.keys[id].map(|(_, hotkey)| (hotkey, id as NodeId))
                 }
                 _ => None,
@@ -201,7 +201,7 @@ fn train_models(
         .nodes
         .iter()
         .map(|node| {
-            let Role::Miner { subnet, policy, model: spec } = &node.role else { return None };
+            let Role::Miner { subnet, policy, model: spec, .. } = &node.role else { return None };
             let task = &tasks[*subnet];
             let mut spec = *spec;
             let model = match policy.model_source() {

@@ -86,7 +86,7 @@ impl Factory {
                 let policy = validator_policies::build(policy, &members);
                 Box::new(Validator::new(config, self.tasks[*subnet].clone(), policy))
             }
-            Role::Miner { subnet, policy, .. } => {
+            Role::Miner { subnet, policy, register_at_block, leave_at_block, .. } => {
                 let (_, hotkey) = self.keys[id as usize].expect("miners have keys");
                 let config = MinerConfig {
                     name: node.name.clone(),
@@ -96,7 +96,8 @@ impl Factory {
                     node: id,
                     chain: 0,
                     block_time_us,
-                    register_at_block: policy.register_at_block(),
+                    register_at_block: *register_at_block,
+                    leave_at_block: *leave_at_block,
                     flops_per_us: MINER_FLOPS_PER_US,
                     sync_interval_blocks: self.plan.subnets[*subnet].validation.sync_interval_blocks.get(),
                 };

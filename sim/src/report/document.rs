@@ -145,6 +145,9 @@ pub struct SubnetSection<'a> {
     pub queries: SubnetQueries,
     /// Burned registrations during the run, a pruned UID's previous holder with them.
     pub registrations: Vec<RegistrationRow<'a>>,
+    /// What expectations may read beyond the observables; not written (see readings.rs).
+    #[serde(skip)]
+    pub readings: super::readings::Readings,
     pub task: String,
 }
 

@@ -8,6 +8,7 @@ mod epochs;
 mod expectations;
 mod markdown;
 mod members;
+mod readings;
 mod subnet;
 mod summary;
 mod window;
@@ -51,8 +52,7 @@ pub fn build(plan: &Plan, scenario_text: &str, record: &RunRecord) -> Report {
 fn document<'a>(plan: &'a Plan, scenario_text: &str, record: &'a RunRecord) -> (Document<'a>, Vec<String>) {
     let subnets: Vec<SubnetSection> =
         (0..plan.subnets.len()).map(|index| subnet::section(plan, index, record)).collect();
-    let observables: Vec<_> = subnets.iter().map(|s| &s.observables).collect();
-    let (expectations, failures) = expectations::check(plan, &observables);
+    let (expectations, failures) = expectations::check(plan, &subnets);
     let document = Document {
         chain: ChainSection {
             conservation: match &record.conservation_error {

@@ -13,7 +13,7 @@ use super::document::{
 };
 use super::epochs;
 use super::members::{Member, Seating, Settled, ValidatorFacts, settle};
-use super::window;
+use super::{readings, window};
 use crate::record::RunRecord;
 use crate::scenario::{GenesisStake, Plan, Role};
 
@@ -163,6 +163,10 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> Subne
         observables: window::observables(&seating, &members, after_block, &queries),
         queries,
         registrations: registrations(record, subnet.netuid, &members),
+        readings: readings::read(&seating, &members, after_block, &readings::Events {
+            registrations: record.registrations.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
+            reveals: record.reveals.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
+        }),
         task: format!("{:?}", subnet.task).to_lowercase(),
     }
 }

@@ -49,7 +49,15 @@ pub enum GenesisStake {
 pub enum Role {
     Chain,
     Validator { subnet: usize, policy: ValidatorPolicySpec, stake: GenesisStake },
-    Miner { subnet: usize, policy: MinerPolicySpec, model: ModelSpec },
+    Miner {
+        subnet: usize,
+        policy: MinerPolicySpec,
+        model: ModelSpec,
+        /// Registers at this block instead of at genesis (a sniper, a churn newcomer).
+        register_at_block: Option<u64>,
+        /// Stops serving at this block (a churn leaver).
+        leave_at_block: Option<u64>,
+    },
 }
 
 #[derive(Clone, Debug)]

@@ -211,6 +211,41 @@ pub struct SubnetSpec {
     /// The subnet pool at genesis, TAO and alpha (equal: a price of 1).
     #[serde(default = "default_pool_tao")]
     pub pool_tao: NonNegative,
+    /// Miners leaving and joining over the run.
+    #[serde(default)]
+    pub churn: Option<ChurnSpec>,
+}
+
+/// Miner churn: every `every_blocks` the next member of `leave` leaves (stops serving: a miner
+/// cannot deregister, so its UID stays until a registration takes it) and the next member of
+/// `join` registers (paying the burn; in a full subnet it takes the UID the chain prunes). Members
+/// go in order from `start_block`: member i at `start_block` + i · `every_blocks`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChurnSpec {
+    pub every_blocks: Bounded<1, 10_000_000>,
+    /// The first departure and arrival (default: `every_blocks`). Genesis neurons are immune
+    /// until the immunity period has passed, and a full subnet whose UIDs are all immune prunes
+    /// among them: start after it to leave the genesis validators alone.
+    #[serde(default)]
+    pub start_block: Option<Bounded<1, 10_000_000>>,
+    /// A miner group of the subnet whose members leave, one by one.
+    #[serde(default)]
+    pub leave: Option<String>,
+    /// A miner group of the subnet whose members join, one by one (none is registered at genesis).
+    #[serde(default)]
+    pub join: Option<String>,
+}
+
+impl ChurnSpec {
+    /// The block member `index` of `group` registers at (joiners) and leaves at (leavers).
+    pub fn schedule(&self, group: &str, index: u64) -> (Option<u64>, Option<u64>) {
+        let every = self.every_blocks.get();
+        let at = self.start_block.map_or(every, |start| start.get()).saturating_add(index.saturating_mul(every));
+        let joins = (self.join.as_deref() == Some(group)).then_some(at);
+        let leaves = (self.leave.as_deref() == Some(group)).then_some(at);
+        (joins, leaves)
+    }
 }
 
 fn default_pool_tao() -> NonNegative {
@@ -498,4 +533,24 @@ pub enum Observable {
     QueryTimeoutRate,
     /// A miner group's answers that validators' duplicate rule found to be copies, over the run.
     DuplicateAnswers,
+    /// Changes of the top-incentive hotkey between the window's epochs.
+    WinnerFlips,
+    /// At the last epoch: the fewest validators holding at least κ of the validators' stake.
+    NakamotoCoefficientKappa,
+    /// A validator group's mean validator trust over the window, as a share of 65 535.
+    ValidatorTrust,
+    /// Epochs of the run in which a member of the group held a UID and was inactive (no weights
+    /// within the activity cutoff), summed over the group.
+    InactiveEpochs,
+    /// What members registered during the run earned (incentive, u16 shares summed over epochs)
+    /// before the first epoch that read a weight committed at or after their registration.
+    IncentiveBeforeReveal,
+    /// The largest bond (a share of 65 535) a validator held on a member's UID at the first epoch
+    /// after the member registered during the run; needs `report: {bonds: true}`.
+    InheritedBonds,
+    /// Members of the group whose UID a newcomer took before any epoch paid them incentive.
+    PrunedUnpaid,
+    /// The largest change of a validator's dividends (a share of 65 535) between two successive
+    /// epochs of the window: how far dividends are from settled.
+    DividendsStepMax,
 }

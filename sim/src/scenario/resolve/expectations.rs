@@ -1,6 +1,6 @@
 //! Stage 9, expectations: each names a subnet and a group that exist, a group where its
 //! observable is read on one, a reference group of the same subnet only for a group observable,
-//! and a bound.
+//! and a bound; one on bonds needs the bonds recorded.
 
 use crate::scenario::error::{ScenarioError, invalid};
 use crate::scenario::plan::{NodePlan, Role, SubnetPlan};
@@ -10,9 +10,13 @@ pub(super) fn check(
     expectations: &[Expectation],
     subnets: &[SubnetPlan],
     nodes: &[NodePlan],
+    bonds_recorded: bool,
 ) -> Result<(), ScenarioError> {
     for (e, expectation) in expectations.iter().enumerate() {
         let path = format!("expect[{e}]");
+        if expectation.observable == Observable::InheritedBonds && !bonds_recorded {
+            return invalid(format!("{path}.observable"), "inherited_bonds reads the bonds: needs report: {bonds: true}");
+        }
         if let Some(subnet) = &expectation.subnet
             && !subnets.iter().any(|s| &s.name == subnet)
         {
@@ -63,12 +67,13 @@ fn check_reference(
 }
 
 fn read_on_a_group(observable: Observable) -> bool {
-    matches!(
+    !matches!(
         observable,
-        Observable::RelativeDividendRate
-            | Observable::IncentiveShare
-            | Observable::RewardShare
-            | Observable::DuplicateAnswers
+        Observable::IncentiveAccuracySpearman
+            | Observable::QueryTimeoutRate
+            | Observable::WinnerFlips
+            | Observable::NakamotoCoefficientKappa
+            | Observable::DividendsStepMax
     )
 }
 
@@ -85,7 +90,7 @@ mod tests {
 
     fn checked(scenario: &Scenario) -> Result<(), crate::scenario::ScenarioError> {
         let subnets = subnets::resolve(&scenario.subnets, profile_by_name("head-2026").unwrap()).unwrap();
-        check(&scenario.expect, &subnets, &nodes(scenario))
+        check(&scenario.expect, &subnets, &nodes(scenario), scenario.report.bonds)
     }
 
     fn expecting(expectation: &str) -> Result<(), crate::scenario::ScenarioError> {
@@ -149,6 +154,27 @@ mod tests {
         assert_eq!(
             error(expecting("{observable: incentive_share, group: miners, relative_to: miners, max: 2}")),
             "expect[0].relative_to: a group relative to itself is always 1"
+        );
+    }
+
+    #[test]
+    fn a_subnet_observable_with_a_group_is_refused_and_a_group_reading_without_one_too() {
+        assert_eq!(
+            error(expecting("{observable: winner_flips, relative_to: miners, max: 3}")),
+            "expect[0].relative_to: only an observable read on a group can be relative to another group"
+        );
+        assert_eq!(expecting("{observable: nakamoto_coefficient_kappa, max: 1}"), Ok(()));
+        assert_eq!(
+            error(expecting("{observable: validator_trust, max: 0.5}")),
+            "expect[0].group: this observable is read on a group"
+        );
+    }
+
+    #[test]
+    fn an_expectation_on_inherited_bonds_without_the_bonds_recorded_is_refused() {
+        assert_eq!(
+            error(expecting("{observable: inherited_bonds, group: miners, max: 0}")),
+            "expect[0].observable: inherited_bonds reads the bonds: needs report: {bonds: true}"
         );
     }
 

@@ -4,6 +4,7 @@
 //! errors come in that order.
 
 mod budget;
+mod churn;
 mod expectations;
 mod faults;
 #[cfg(test)]
@@ -36,7 +37,7 @@ pub(super) fn resolve(scenario: Scenario, seed: Option<u64>) -> Result<Plan, Sce
     let upgrades::UpgradePlan { upgrades, announced } = upgrades::resolve(&scenario.upgrades, &subnets)?;
     faults.extend(announced);
     faults.sort_by_key(|fault| fault.at_block);
-    expectations::check(&scenario.expect, &subnets, &nodes)?;
+    expectations::check(&scenario.expect, &subnets, &nodes, scenario.report.bonds)?;
     Ok(Plan {
         seed: seed.unwrap_or(scenario.seed),
         profile,

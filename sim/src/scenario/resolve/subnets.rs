@@ -26,6 +26,7 @@ fn subnet(index: usize, spec: &SubnetSpec, profile: &Profile, path: &str) -> Res
     lookup::refuse_owner_uid(&spec.hyperparameters, &overrides_path)?;
     let hyperparameters =
         lookup::patched(&profile.new_subnet_hyperparameters(), &spec.hyperparameters, &overrides_path)?;
+    super::churn::check(spec, path)?;
     let neurons = genesis_neurons(spec);
     if neurons > u64::from(hyperparameters.max_allowed_uids) {
         return invalid(
@@ -49,11 +50,14 @@ fn subnet(index: usize, spec: &SubnetSpec, profile: &Profile, path: &str) -> Res
     })
 }
 
-/// Every validator, and every miner whose policy genesis registers.
+/// Every validator, and every miner genesis registers (not a late policy's, not churn newcomers).
 fn genesis_neurons(spec: &SubnetSpec) -> u64 {
     let validators: u64 = spec.validators.iter().map(|group| group.count.get()).sum();
-    let miners: u64 =
-        spec.miners.iter().filter(|group| group.policy.registers_at_genesis()).map(|group| group.count.get()).sum();
+    let joins = |name: &str| spec.churn.as_ref().is_some_and(|churn| churn.join.as_deref() == Some(name));
+    let miners: u64 = (spec.miners.iter())
+        .filter(|group| group.policy.registers_at_genesis() && !joins(&group.name))
+        .map(|group| group.count.get())
+        .sum();
     validators + miners
 }
 
