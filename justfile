@@ -59,6 +59,12 @@ golden:
     sha256sum reports/golden/baseline.json | cut -d' ' -f1 > reports/baseline.sha256
     bash reports/replay-hashes.sh ./target/release/tensorsim --write
 
+# A sweep sharded on Slurm for real: a one-node Slurm started here (root or sudo; slurm-wlm and
+# munge installed when missing) runs examples/slurm/'s array and merge, held to one local sweep.
+slurm:
+    cargo build --release -p tensorsim
+    scripts/slurm-local-test.sh ./target/release/tensorsim
+
 # Run a scenario twice in separate processes and compare the report bytes.
 determinism scenario="scenarios/baseline.yaml":
     cargo build --release -p tensorsim
@@ -70,3 +76,8 @@ determinism scenario="scenarios/baseline.yaml":
 reproductions:
     cargo build --release -p tensorsim
     bash scripts/reproductions/generate.sh ./target/release/tensorsim
+
+# Run a sweep (scenarios/sweeps/) on every core; the table goes to reports/out/sweep-<name>/.
+sweep file="scenarios/sweeps/sybils.yaml":
+    cargo build --release -p tensorsim
+    ./target/release/tensorsim sweep {{file}}

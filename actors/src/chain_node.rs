@@ -3,16 +3,18 @@
 //! block in arrival order, answers each sender with the outcome, and answers metagraph syncs.
 //!
 //! Block `b` runs as subtensor's does: the block step first (coinbase, epochs, reveals), then the
-//! block's extrinsics, then the runtime upgrades scheduled at `b` (in force from `b + 1`).
+//! block's extrinsics, the subnet owners' hyperparameter calls scheduled at `b`, then the runtime
+//! upgrades scheduled at `b` (in force from `b + 1`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::protocol::{
     Actor, BlockRecord, ChainView, EpochFacts, Extrinsic, Message, NeuronView, NodeId, Observation, Outbox,
-    RegistrationFacts, RevealFacts, TimeUs,
+    OwnerActionFacts, RegistrationFacts, RevealFacts, TimeUs,
 };
 use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
+use tensorsim_chain::hyperparameter_calls::{Origin, SetHyperparameter};
 use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::metagraph::{UNREVEALED_COMMITS_MAX, WeightsPayload, commit_hash};
 use tensorsim_chain::profile::{Profile, Tokenomics};
@@ -46,6 +48,15 @@ pub struct Upgrade {
     pub hyperparameters: Vec<(u16, Hyperparameters)>,
 }
 
+/// A subnet owner's hyperparameter call at `at_block` (included after that block's extrinsics),
+/// signed by whoever owns the subnet then.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnerAction {
+    pub at_block: u64,
+    pub netuid: u16,
+    pub call: SetHyperparameter,
+}
+
 pub struct ChainNode {
     chain: Chain,
     block_time_us: u64,
@@ -55,6 +66,8 @@ pub struct ChainNode {
     mempool: Vec<(NodeId, u64, Extrinsic)>,
     producer_faults: Vec<ProducerFault>,
     upgrades: Vec<Upgrade>,
+    /// In block order (stable: a block's in the scenario's order).
+    owner_actions: Vec<OwnerAction>,
     next_block_us: TimeUs,
     /// Each hotkey's hash commits the chain holds, oldest first, with their blocks: a reveal's
     /// lag is read here (the chain keeps at most `UNREVEALED_COMMITS_MAX`, so do we).
@@ -90,9 +103,35 @@ impl ChainNode {
             mempool: Vec::new(),
             producer_faults,
             upgrades,
+            owner_actions: Vec::new(),
             next_block_us: 0,
             hash_commits: BTreeMap::new(),
         }
+    }
+
+    /// The node with owners' hyperparameter calls to include at their blocks.
+    pub fn with_owner_actions(mut self, mut owner_actions: Vec<OwnerAction>) -> Self {
+        owner_actions.sort_by_key(|action| action.at_block);
+        self.owner_actions = owner_actions;
+        self
+    }
+
+    /// The owners' calls due by `block`, each signed by the subnet's owner then, through the
+    /// chain's checks.
+    fn apply_owner_actions(&mut self, block: u64) -> Vec<OwnerActionFacts> {
+        let due = self.owner_actions.iter().take_while(|action| action.at_block <= block).count();
+        let mut facts = Vec::with_capacity(due);
+        for action in self.owner_actions.drain(..due) {
+            let netuid = action.netuid;
+            let verdict = if self.chain.subnet_exists(netuid) {
+                let owner = Origin::Signed(self.chain.subnet(netuid).owner_coldkey);
+                self.chain.set_hyperparameter(owner, netuid, &action.call).map_err(|refused| refused.to_string())
+            } else {
+                Err("SubnetNotExists".to_string())
+            };
+            facts.push(OwnerActionFacts { netuid, call: action.call, verdict });
+        }
+        facts
     }
 
     /// The block time in force after `block`, and the stall before the next one.
@@ -203,6 +242,7 @@ impl ChainNode {
             let outcome = self.apply(from, &call, &mut included);
             out.send(from, Message::Included { nonce, block, outcome });
         }
+        let owner_actions = self.apply_owner_actions(block);
         while self.upgrades.first().is_some_and(|u| u.at_block <= block) {
             let upgrade = self.upgrades.remove(0);
             if let Some(profile) = upgrade.profile {
@@ -220,6 +260,7 @@ impl ChainNode {
             registrations: included.registrations,
             reveals: included.reveals,
             conservation_error: self.chain.conservation().err().map(|e| e.0),
+            owner_actions,
         })));
         self.next_block_us = now_us + self.next_interval_us(block);
     }

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use tensorsim_chain::accounts::HotkeyId;
+use tensorsim_chain::hyperparameter_calls::SetHyperparameter;
 use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::yuma::EpochOutput;
 
@@ -215,6 +216,9 @@ pub struct BlockRecord {
     pub reveals: Vec<RevealFacts>,
     /// Set when a token invariant broke after this block: a simulator bug.
     pub conservation_error: Option<String>,
+    /// Subnet owners' hyperparameter calls the block included (after its extrinsics), with the
+    /// chain's verdict.
+    pub owner_actions: Vec<OwnerActionFacts>,
 }
 
 /// One epoch and the subnet around it, read right after it ran (before the block's extrinsics
@@ -246,6 +250,15 @@ pub struct RevealFacts {
     /// A validator's reveal extrinsic (commit-reveal v2), applied after the block's epochs; else
     /// the chain's timelocked reveal, before them.
     pub by_extrinsic: bool,
+}
+
+/// A subnet owner's hyperparameter call and what the chain made of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnerActionFacts {
+    pub netuid: u16,
+    pub call: SetHyperparameter,
+    /// `Err`: the chain's refusal (its error name first).
+    pub verdict: Result<(), String>,
 }
 
 /// A burned registration the chain included.

@@ -2,7 +2,32 @@
 //! replay case's `hyperparameters` object meets the chain's typed values (the chain crate reads no
 //! JSON).
 
+use serde::Deserialize;
+use serde::de::value::{MapAccessDeserializer, MapDeserializer};
+use tensorsim_chain::hyperparameter_calls::SetHyperparameter;
 use tensorsim_chain::hyperparameters::Hyperparameters;
+
+/// Which part of a hyperparameter call a file got wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallField {
+    Name,
+    Value,
+}
+
+/// The chain's hyperparameter call named `name` with `value` read as its type (`{"kappa":
+/// 40000}`, `{"alpha_values": [low, high]}`). The error is (the field at fault, why).
+pub fn hyperparameter_call(name: &str, value: serde_json::Value) -> Result<SetHyperparameter, (CallField, String)> {
+    // The one-entry map read as the externally tagged enum `{name: value}`.
+    let entry = MapDeserializer::<_, serde_json::Error>::new(std::iter::once((name, value)));
+    SetHyperparameter::deserialize(MapAccessDeserializer::new(entry)).map_err(|error| {
+        let message = error.to_string();
+        if message.starts_with("unknown variant") {
+            (CallField::Name, format!("not a hyperparameter an extrinsic sets: {message}"))
+        } else {
+            (CallField::Value, message)
+        }
+    })
+}
 
 /// `base` with `overrides` (snake_case names) over it, checked as the chain checks them. The
 /// error is (the field, why).
@@ -37,6 +62,18 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_call_is_read_by_its_name_and_a_bad_name_or_value_is_told_apart() {
+        assert_eq!(hyperparameter_call("kappa", json!(40_000)), Ok(SetHyperparameter::Kappa(40_000)));
+        assert_eq!(
+            hyperparameter_call("alpha_values", json!([2_000, 3_000])),
+            Ok(SetHyperparameter::AlphaValues(2_000, 3_000))
+        );
+        assert_eq!(hyperparameter_call("kapa", json!(1)).unwrap_err().0, CallField::Name);
+        assert_eq!(hyperparameter_call("kappa", json!(-1)).unwrap_err().0, CallField::Value);
+        assert_eq!(hyperparameter_call("yuma3", json!(1)).unwrap_err().0, CallField::Value);
+    }
 
     #[test]
     fn an_assignment_s_value_is_json_else_a_string() {

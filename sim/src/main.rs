@@ -55,9 +55,16 @@ enum Command {
         root_register {hotkey}, set_root_weights {hotkey, dests, values}   the root network\n  \
         set_weights, commit_weights, commit_timelocked_weights, reveal_weights\n  \
                                              {hotkey, netuid, dests, values, version_key, salt}\n  \
-        upgrade {profile, hyperparameters}   a runtime upgrade, with its migrations\n\
+        upgrade {profile, hyperparameters}   a runtime upgrade, with its migrations\n  \
+        register_network {coldkey, hotkey}   lock TAO for a new subnet (at the subnet limit: prune first)\n  \
+        start_call {coldkey, netuid}         the owner starts its subnet's emission\n  \
+        dissolve_network {netuid}            root dissolves a subnet, its stakers paid out\n  \
+        set_hyperparameter {coldkey | root: true, netuid, name, value}\n  \
+                                             an owner's or root's call, through the chain's checks\n\
         Its output adds `netuid` to every epoch record, `blocks` (issuance and every subnet's pool, burn, \
-        moving price, epoch index) and `reveals_refused`. Token conservation is checked after every block.\n\n\
+        moving price, epoch index; in a case that registers or dissolves subnets also the lock cost, and \
+        a record at each such step with what it did: registered, pruned, dissolved, payouts) and \
+        `reveals_refused`. Token conservation is checked after every block.\n\n\
         A metagraph snapshot (`--metagraph SNAPSHOT --epochs N`, instead of a case) is a live subnet's state at a \
         block: `snapshot_version` (1), `netuid`, `block`, `hyperparameters` (the epoch case's names) and `neurons`, \
         UID i = neurons[i]: {uid, hotkey, stake_rao, validator_permit, last_update, registered_at, weights [[uid, \
@@ -76,8 +83,9 @@ enum Command {
     #[command(
         long_about = "Run a scenario: the chain, its validators and its miners (each training a real model) on a \
         deterministic simulated network (madsim), with the scenario's fault plan, from one seed.\n\n\
-        Writes DIR/report.json (canonical: the same seed and scenario give the same bytes) and DIR/report.md, \
-        and prints the report's SHA-256. Exits 1 if an `expect:` condition fails or a chain invariant broke, \
+        Writes DIR/report.json (canonical: the same seed and scenario give the same bytes), DIR/report.md and \
+        DIR/report.html (one self-contained page with charts), the CSV tables DIR/epochs.csv, DIR/actors.csv and \
+        DIR/actor_series.csv, and prints the report's SHA-256. Exits 1 if an `expect:` condition fails or a chain invariant broke, \
         2 on a bad scenario or flag.\n\n\
         The scenario format: `tensorsim schema` prints its JSON Schema; scenarios/ has examples \
         (scenarios/baseline.yaml is the default scenario)."
@@ -88,7 +96,10 @@ enum Command {
         long_about = "Compare two run reports (report.json of `tensorsim run` or `ab`) observable by observable: \
         per subnet and group incentive_share, reward_share, relative_dividend_rate (G); per subnet \
         incentive_accuracy_spearman, query_timeout_rate, winner_flips, validator_stake (Gini, Nakamoto \
-        coefficients); per epoch the UIDs whose consensus, incentive or dividends changed most (u16). The largest \
+        coefficients), the stability means (stability.incentive_kendall_tau_mean, \
+        stability.within_clipping_stake_share_mean, stability.validator_trust_stake_mean); per subnet and fault \
+        or upgrade stability.dividends_settle_epochs and stability.bonds_settle_epochs (`group` names the event: \
+        \"crash honest/3 at block 2000\"); per epoch the UIDs whose consensus, incentive or dividends changed most (u16). The largest \
         relative change comes first. Prints a table and writes diff.json and diff.md.\n\n\
         Reports of different scenarios (name or file hash) are refused unless --force.\n\n\
         Two replay outputs (of `tensorsim replay`) are compared epoch by epoch and UID by UID: consensus, \
@@ -112,8 +123,9 @@ enum Command {
     #[command(long_about = "Run one scenario, with one seed, under two variants and compare them: \
         `--profile A --profile B` runs it under each profile; `--set key=value` (repeatable) sets a \
         hyperparameter on every subnet of the second variant, which has the (first) --profile, or the \
-        scenario's, when only one or none is given. Writes DIR/A/report.*, DIR/B/report.*, DIR/diff.json \
-        and DIR/diff.md, and prints the diff (see `tensorsim diff --help`). Exit codes as `diff`'s; the runs' \
+        scenario's, when only one or none is given. Writes DIR/A/ and DIR/B/ (each run's report.json, report.md, \
+        report.html and CSV tables), DIR/diff.json, DIR/diff.md and DIR/diff.html (both runs' charts side by side), \
+        and prints the diff (see `tensorsim diff --help`). Exit codes as `diff`'s; the runs' \
         failed expectations are printed, not an exit code.")]
     Ab(AbArgs),
     /// Re-run scenarios and hold their reports to golden files; exit 1 on drift
@@ -180,7 +192,7 @@ struct RunArgs {
     /// Seed every random draw with N instead of the scenario's `seed`
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
-    /// Write report.json and report.md into DIR (default: reports/out/<scenario name>, and
+    /// Write report.json, report.md, report.html and the CSV tables into DIR (default: reports/out/<scenario name>, and
     /// reports/out/<scenario name>-seed-<N> under --seed N, so that seeds do not overwrite each other)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -278,7 +290,7 @@ struct AbArgs {
     /// Seed both runs with N instead of the scenario's `seed`
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
-    /// Write A/, B/, diff.json and diff.md into DIR (default: reports/out/<scenario name>-ab)
+    /// Write A/, B/, diff.json, diff.md and diff.html into DIR (default: reports/out/<scenario name>-ab)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Hold the diff to the thresholds in FILE, as `diff --thresholds`
@@ -425,7 +437,10 @@ fn run_command(args: &RunArgs) -> ExitCode {
     if !args.quiet {
         // Standard error, like the progress: standard output stays the one hash line scripts cut.
         eprint!("{}", report.summary);
-        eprintln!("report: {} and report.md", out_dir.join("report.json").display());
+        eprintln!(
+            "report: {} (report.md, report.html, epochs.csv, actors.csv and actor_series.csv beside it)",
+            out_dir.join("report.json").display()
+        );
     }
     let report_path = out_dir.join("report.json");
     if args.json {
@@ -448,8 +463,8 @@ struct RunLine<'a> {
     failures: &'a [String],
 }
 
-/// Runs `plan` (read from `scenario` as `text`) and writes report.json and report.md into
-/// `out_dir`: the one run path of `run` and `ab`. `Err` is the exit code, its error line printed.
+/// Runs `plan` (read from `scenario` as `text`) and writes report.json, report.md, report.html and
+/// the CSV tables into `out_dir`: the one run path of `run` and `ab`. `Err` is the exit code, its error line printed.
 #[cfg(madsim)]
 fn run_and_write(
     scenario: &Path,
@@ -458,9 +473,7 @@ fn run_and_write(
     out_dir: &Path,
     quiet: bool,
 ) -> Result<tensorsim::report::Report, ExitCode> {
-    let mut bars = tensorsim::progress::Progress::new(quiet);
-    let mut progress = |phase: &str, done: u64, total: u64| bars.update(phase, done, total);
-    let record = match tensorsim::network::run(plan, &mut progress) {
+    let record = match tensorsim::progress::observed(quiet, |progress| tensorsim::network::run(plan, progress)) {
         Ok(record) => record,
         Err(tensorsim::network::RunError::Genesis(message)) => {
             return Err(fail(EXIT_BAD_INPUT, &format!("{}: genesis: {message}", scenario.display())));
@@ -469,10 +482,9 @@ fn run_and_write(
             return Err(fail(EXIT_FAILURE, &format!("{}: {message} (please report it)", scenario.display())));
         }
     };
-    bars.finish();
     let report = tensorsim::report::build(plan, text, &record);
     std::fs::create_dir_all(out_dir).map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", out_dir.display())))?;
-    for (file, bytes) in [("report.json", report.json.as_bytes()), ("report.md", report.markdown.as_bytes())] {
+    for (file, bytes) in report.files() {
         let path = out_dir.join(file);
         write_atomically(&path, bytes).map_err(|e| fail(EXIT_FAILURE, &format!("{}: {e}", path.display())))?;
     }
@@ -522,26 +534,35 @@ fn diff_command(args: &DiffArgs) -> ExitCode {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     });
-    finish_diff(&rendered, &out, thresholds.as_deref(), args.json)
+    finish_diff(&rendered, &out, thresholds.as_deref(), args.json, None)
 }
 
 /// Writes the diff into `out`, prints its table, and holds it to `thresholds`: exit 1 when one is
-/// exceeded, each exceeded one listed on standard error.
+/// exceeded, each exceeded one listed on standard error. `html`: diff.html too (`ab` has both
+/// runs' charts for it).
 fn finish_diff(
     rendered: &tensorsim::diff::Rendered,
     out: &Path,
     thresholds: Option<&[tensorsim::diff::thresholds::Threshold]>,
     json: bool,
+    html: Option<&str>,
 ) -> ExitCode {
     if let Err(message) = rendered.write(out) {
         return fail(EXIT_FAILURE, &message);
+    }
+    if let Some(html) = html {
+        let path = out.join("diff.html");
+        if let Err(e) = write_atomically(&path, html.as_bytes()) {
+            return fail(EXIT_FAILURE, &format!("{}: {e}", path.display()));
+        }
     }
     let printed = if json { &rendered.json } else { &rendered.table };
     if let Err(e) = io::stdout().lock().write_all(printed.as_bytes()) {
         return fail(EXIT_FAILURE, &format!("standard output: {e}"));
     }
     if !json {
-        println!("diff: {} and diff.md", out.join("diff.json").display());
+        let written = if html.is_some() { ", diff.md and diff.html" } else { " and diff.md" };
+        println!("diff: {}{written}", out.join("diff.json").display());
     }
     let exceeded =
         thresholds.map_or_else(Vec::new, |t| tensorsim::diff::thresholds::exceeded_in(&rendered.compared, t));
@@ -608,6 +629,7 @@ fn ab_command(args: &AbArgs) -> ExitCode {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports/out").join(format!("{}-ab", plans[0].1.scenario.name)));
+    let mut charts = Vec::new();
     for (label, plan) in &plans {
         if !args.quiet {
             eprintln!("{label}: profile {}, {} blocks", plan.profile.name, plan.blocks);
@@ -619,13 +641,19 @@ fn ab_command(args: &AbArgs) -> ExitCode {
         for failure in &report.failures {
             eprintln!("{label}: {failure}");
         }
+        charts.push(report.charts);
     }
     let (a, b) = (out.join("A").join("report.json"), out.join("B").join("report.json"));
-    match tensorsim::diff::diff_files(&a, &b, false, None) {
-        Ok(rendered) => finish_diff(&rendered, &out, thresholds.as_deref(), args.json),
+    let rendered = match tensorsim::diff::diff_files(&a, &b, false, None) {
+        Ok(rendered) => rendered,
         // Both reports were just written from one scenario: a refusal here is a bug.
-        Err(message) => fail(EXIT_FAILURE, &format!("{message} (please report it)")),
-    }
+        Err(message) => return fail(EXIT_FAILURE, &format!("{message} (please report it)")),
+    };
+    let tensorsim::diff::Compared::Reports(diff) = &rendered.compared else {
+        return fail(EXIT_FAILURE, "ab's two reports were read as replay outputs (please report it)");
+    };
+    let html = tensorsim::report::diff_page(&charts[0], &charts[1], diff);
+    finish_diff(&rendered, &out, thresholds.as_deref(), args.json, Some(&html))
 }
 
 fn sweep_command(args: &SweepArgs) -> ExitCode {

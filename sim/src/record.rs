@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 use tensorsim_actors::ml::task::ModelSpec;
-use tensorsim_actors::protocol::{EpochFacts, RegistrationFacts, RevealFacts, TimeUs};
+use tensorsim_actors::protocol::{EpochFacts, OwnerActionFacts, RegistrationFacts, RevealFacts, TimeUs};
 use tensorsim_chain::accounts::HotkeyId;
 
 /// One run, from genesis to its last block.
@@ -23,6 +23,8 @@ pub struct RunRecord {
     pub registrations: Vec<RegistrationRecord>,
     /// Every commit revealed during the run, in block order.
     pub reveals: Vec<RevealRecord>,
+    /// Every subnet owner's hyperparameter call, with the chain's verdict, in block order.
+    pub owner_actions: Vec<OwnerActionRecord>,
     /// By node, the chain's included.
     pub nodes: Vec<NodeRecord>,
     /// Query latencies by subnet (index), in µs.
@@ -44,6 +46,28 @@ pub struct EpochRecord {
     /// After the epoch's block.
     pub total_issuance_rao: u64,
     pub facts: EpochFacts,
+    /// Each UID's bond row summed (its stored u16 entries), kept whatever `report.bonds` says:
+    /// one number per UID is what the report's settling reads of the bonds.
+    pub bond_sums: Vec<u64>,
+}
+
+impl EpochRecord {
+    /// The record of `facts` at `block`, its bond sums taken before a report without bonds drops
+    /// the table.
+    pub fn new(block: u64, total_issuance_rao: u64, mut facts: EpochFacts, keep_bonds: bool) -> Self {
+        let bond_sums = bond_sums(&facts.output.bonds, facts.hotkeys.len());
+        if !keep_bonds {
+            facts.output.bonds = Vec::new();
+        }
+        Self { block, total_issuance_rao, facts, bond_sums }
+    }
+}
+
+/// Each of `n` UIDs' bond row summed; a UID without a row sums to 0.
+pub fn bond_sums(bonds: &[Vec<(u16, u16)>], n: usize) -> Vec<u64> {
+    let mut sums: Vec<u64> = bonds.iter().map(|row| row.iter().map(|&(_, b)| u64::from(b)).sum()).collect();
+    sums.resize(n, 0);
+    sums
 }
 
 /// Committed weights revealed, at the block that revealed them.
@@ -59,6 +83,13 @@ impl RevealRecord {
     pub fn counts_from_block(&self) -> u64 {
         self.block + u64::from(self.facts.by_extrinsic)
     }
+}
+
+/// An owner's hyperparameter call, at the block that included it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnerActionRecord {
+    pub block: u64,
+    pub facts: OwnerActionFacts,
 }
 
 /// A burned registration, at the block that included it.

@@ -46,6 +46,42 @@ fn step() -> impl Strategy<Value = Value> {
         profile_name().prop_map(|profile| json!({"upgrade": {"profile": profile}})),
         (1..50u16, any::<bool>())
             .prop_map(|(tempo, cr)| json!({"upgrade": {"hyperparameters": {"tempo": tempo, "commit_reveal": cr}}})),
+        network_step(),
+    ]
+}
+
+/// The network steps: registrations (a small limit makes them prune), start calls, root's
+/// dissolutions and hyperparameter calls, by owners, strangers and root, in and out of bounds.
+fn network_step() -> impl Strategy<Value = Value> {
+    let name = prop::sample::select(vec![
+        "kappa",
+        "rho",
+        "tempo",
+        "bonds_moving_average",
+        "max_allowed_uids",
+        "min_allowed_uids",
+        "alpha_values",
+        "liquid_alpha",
+        "activity_cutoff_factor_milli",
+        "burn_half_life",
+        "min_burn",
+        "weights_version_key",
+    ]);
+    let value = prop_oneof![
+        any::<u16>().prop_map(|v| json!(v)),
+        Just(json!(975_001)),
+        Just(json!(true)),
+        (any::<u16>(), any::<u16>()).prop_map(|(a, b)| json!([a, b])),
+    ];
+    prop_oneof![
+        (0..6usize, 0..8usize).prop_map(|(c, h)| json!({"register_network": {"coldkey": c, "hotkey": h}})),
+        (0..6usize, 0..6u16).prop_map(|(c, n)| json!({"start_call": {"coldkey": c, "netuid": n}})),
+        (0..6u16).prop_map(|n| json!({"dissolve_network": {"netuid": n}})),
+        (prop::option::of(0..6usize), 0..6u16, name, value).prop_map(|(coldkey, netuid, name, value)| {
+            let origin = coldkey.map_or(json!(true), |c| json!(c));
+            let key = if coldkey.is_some() { "coldkey" } else { "root" };
+            json!({"set_hyperparameter": {key: origin, "netuid": netuid, "name": name, "value": value}})
+        }),
     ]
 }
 
@@ -90,6 +126,8 @@ fn case() -> impl Strategy<Value = Value> {
                 "name": "fuzz",
                 "profile": profile,
                 "chain": {
+                    "network": {"subnet_limit": 3, "network_immunity_period": 30, "network_rate_limit": 5,
+                                "network_min_lock_cost": TAO, "admin_freeze_window": 3},
                     "coldkeys": balances.iter().map(|b| json!({"balance_rao": b})).collect::<Vec<_>>(),
                     "hotkeys": hotkeys.iter().map(|c| json!({"coldkey": c})).collect::<Vec<_>>(),
                     "subnets": subnets,

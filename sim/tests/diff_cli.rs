@@ -37,7 +37,9 @@ fn ab_runs_the_scenario_under_both_profiles_and_writes_both_reports_and_their_di
     let dir = temp_dir("ab");
     let output = ab(&dir, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    for file in ["A/report.json", "A/report.md", "B/report.json", "B/report.md", "diff.json", "diff.md"] {
+    let files = ["A/report.json", "A/report.md", "A/report.html", "B/report.json", "B/report.md", "B/report.html"];
+    let tables = ["A/epochs.csv", "A/actors.csv", "A/actor_series.csv", "B/epochs.csv", "B/actors.csv"];
+    for file in files.into_iter().chain(tables).chain(["diff.json", "diff.md", "diff.html"]) {
         assert!(dir.join(file).exists(), "{file} missing");
     }
     assert_eq!(json(&dir.join("A/report.json"))["run"]["profile"], "yuma3-2025");
@@ -49,6 +51,7 @@ fn ab_runs_the_scenario_under_both_profiles_and_writes_both_reports_and_their_di
     assert!(changed > 0, "{diff}");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("incentive_share[miners]") && stdout.contains("largest changes by UID"), "{stdout}");
+    assert!(stdout.contains("stability.incentive_kendall_tau_mean"), "{stdout}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

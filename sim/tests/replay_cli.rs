@@ -345,6 +345,106 @@ fn chain_refusals_are_recorded_and_the_books_are_printed() {
     assert!(issuance <= 1_000_000_000_000 + 107 * 1_000_000_000, "{issuance}");
 }
 
+/// A genesis for network steps: coldkey 0 owns subnet 1 and hotkeys 0 and 1; coldkey 1 is a
+/// stranger with hotkey 2; the lock costs 100 TAO, at most 2 subnets.
+const NETWORK_GENESIS: &str = r#"{"network": {"subnet_limit": 2, "network_min_lock_cost": 100000000000,
+    "network_rate_limit": 0, "network_immunity_period": 50},
+    "coldkeys": [{"balance_rao": 1000000000000}, {"balance_rao": 1000000000}],
+    "hotkeys": [{"coldkey": 0}, {"coldkey": 0}, {"coldkey": 1}],
+    "subnets": [{"owner_hotkey": 0, "pool_tao_rao": 1000000000, "pool_alpha_rao": 1000000000}]}"#;
+
+#[test]
+fn malformed_network_steps_are_refused_with_the_field() {
+    let step = |json: &str| chain_case(NETWORK_GENESIS, &format!("[{json}]"));
+    assert_case_refused(
+        &step(r#"{"set_hyperparameter": {"coldkey": 0, "netuid": 1, "name": "kapa", "value": 1}}"#),
+        "steps[0].set_hyperparameter.name: not a hyperparameter an extrinsic sets: unknown variant `kapa`",
+    );
+    assert_case_refused(
+        &step(r#"{"set_hyperparameter": {"root": true, "netuid": 1, "name": "max_weights_limit", "value": 1}}"#),
+        "steps[0].set_hyperparameter.name: not a hyperparameter an extrinsic sets",
+    );
+    assert_case_refused(
+        &step(r#"{"set_hyperparameter": {"coldkey": 0, "netuid": 1, "name": "kappa", "value": true}}"#),
+        "steps[0].set_hyperparameter.value: invalid type: boolean `true`, expected u16",
+    );
+    assert_case_refused(
+        &step(r#"{"set_hyperparameter": {"coldkey": 0, "root": true, "netuid": 1, "name": "rho", "value": 1}}"#),
+        "steps[0].set_hyperparameter.root: give either a coldkey or root: true",
+    );
+    assert_case_refused(
+        &step(r#"{"set_hyperparameter": {"coldkey": 9, "netuid": 1, "name": "rho", "value": 1}}"#),
+        "steps[0].set_hyperparameter.coldkey: coldkey 9 is not declared",
+    );
+    assert_case_refused(
+        &step(r#"{"register_network": {"coldkey": 0}}"#),
+        "steps[0].register_network: missing field `hotkey`",
+    );
+    assert_case_refused(
+        &step(r#"{"start_call": {"coldkey": 0, "netuid": 70000}}"#),
+        "steps[0].start_call.netuid: invalid value",
+    );
+    assert_case_refused(
+        &step(r#"{"dissolve_network": {"netuid": 1, "coldkey": 0}}"#),
+        "steps[0].dissolve_network.coldkey: unknown field `coldkey`",
+    );
+}
+
+#[test]
+fn network_steps_record_the_chains_refusals_and_what_they_did_to_the_subnets() {
+    let steps = r#"[
+        {"block": 2, "set_hyperparameter": {"coldkey": 1, "netuid": 1, "name": "rho", "value": 5}},
+        {"set_hyperparameter": {"coldkey": 0, "netuid": 1, "name": "kappa", "value": 40000}},
+        {"set_hyperparameter": {"root": true, "netuid": 1, "name": "kappa", "value": 40000}},
+        {"register_network": {"coldkey": 0, "hotkey": 2}},
+        {"register_network": {"coldkey": 0, "hotkey": 1}},
+        {"start_call": {"coldkey": 1, "netuid": 2}},
+        {"start_call": {"coldkey": 0, "netuid": 2}},
+        {"register_network": {"coldkey": 0, "hotkey": 1}},
+        {"block": 51, "register_network": {"coldkey": 0, "hotkey": 1}},
+        {"dissolve_network": {"netuid": 2}},
+        {"dissolve_network": {"netuid": 2}},
+        {"run_blocks": {"blocks": 1}}
+    ]"#;
+    let output = tensorsim(&["replay", "-"], Some(&chain_case(NETWORK_GENESIS, steps)));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rejected: Vec<(u64, String)> = value["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["step"].as_u64().unwrap(), r["error"].as_str().unwrap().split(':').next().unwrap().to_string()))
+        .collect();
+    let expected = [
+        (0, "BadOrigin"),
+        (1, "BadOrigin"),
+        (3, "NonAssociatedColdKey"),
+        (5, "BadOrigin"),
+        (7, "SubnetLimitReached"),
+        (10, "SubnetNotExists"),
+    ];
+    assert_eq!(rejected, expected.map(|(step, error)| (step, error.to_string())));
+    // A record per registration or dissolution at its block, then the run's last block; every
+    // record of this case carries the lock cost.
+    let blocks = value["blocks"].as_array().unwrap();
+    let at: Vec<u64> = blocks.iter().map(|b| b["block"].as_u64().unwrap()).collect();
+    assert_eq!(at, vec![2, 51, 51, 52]);
+    assert!(blocks.iter().all(|b| b["network_lock_cost_rao"].is_u64()));
+    let event = |record: usize, index: usize| &blocks[record]["network_events"][index];
+    assert_eq!(event(0, 0)["step"], 4);
+    assert_eq!(event(0, 0)["registered"]["netuid"], 2);
+    assert_eq!(event(0, 0)["registered"]["locked_rao"], 100_000_000_000u64);
+    // At block 51 the genesis subnet's immunity (50 blocks) is over, subnet 2's (registered at
+    // block 2) is not: the genesis subnet is pruned and its netuid taken.
+    assert_eq!(event(1, 0)["pruned"]["netuid"], 1);
+    assert_eq!(event(1, 1)["registered"]["netuid"], 1);
+    assert_eq!(event(2, 0)["dissolved"]["netuid"], 2);
+    assert!(blocks[3].get("network_events").is_none());
+    let netuids: Vec<u64> =
+        blocks[3]["subnets"].as_array().unwrap().iter().map(|s| s["netuid"].as_u64().unwrap()).collect();
+    assert_eq!(netuids, vec![1]);
+}
+
 #[test]
 fn profiles_are_listed_with_their_dates() {
     let output = tensorsim(&["profiles"], None);

@@ -43,6 +43,22 @@ fn a_run_is_the_same_bytes_in_two_processes_and_another_seed_differs() {
     assert!(other.status.success(), "{}", stderr(&other));
     assert_ne!(a, c, "another seed, another run");
     assert!(dir.join("a/report.md").exists());
+    let page = |run: &str| std::fs::read(dir.join(run).join("report.html")).unwrap();
+    assert!(page("a") == page("b"), "same seed, same report.html bytes");
+    // The CSV tables are beside the report, the same bytes in both processes; epochs.csv has a
+    // row per subnet, epoch and UID under its header.
+    for table in ["epochs.csv", "actors.csv", "actor_series.csv"] {
+        let (x, y) = (std::fs::read(dir.join("a").join(table)), std::fs::read(dir.join("b").join(table)));
+        assert!(x.as_ref().is_ok_and(|x| !x.is_empty()) && x.ok() == y.ok(), "{table}: same bytes");
+    }
+    let report: serde_json::Value = serde_json::from_slice(&a).unwrap();
+    let uids: usize = (report["subnets"].as_array().unwrap().iter())
+        .flat_map(|s| s["epochs"].as_array().unwrap())
+        .map(|e| e["hotkeys"].as_array().unwrap().len())
+        .sum();
+    let epochs_csv = std::fs::read_to_string(dir.join("a/epochs.csv")).unwrap();
+    assert!(epochs_csv.starts_with("subnet,netuid,epoch,block,uid,"), "{epochs_csv:.80}");
+    assert_eq!(epochs_csv.lines().count(), 1 + uids);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -289,4 +305,20 @@ fn the_schema_describes_every_scenario_key() {
     }
     let committed = std::fs::read(scenario("scenario.schema.json")).unwrap();
     assert_eq!(committed, output.stdout, "scenarios/scenario.schema.json is `tensorsim schema` (regenerate it)");
+}
+
+#[test]
+fn a_run_without_quiet_shows_its_summary_and_writes_the_same_report() {
+    // Without --quiet the progress is observed from inside the simulation, where madsim refuses
+    // to start a thread: a progress bar started there made every such run a "bug" (exit 1).
+    let dir = temp_dir("loud");
+    let smoke = common::scenario("smoke.yaml");
+    let (quiet, quiet_report) = run(&smoke, &dir.join("quiet"), &[]);
+    assert!(quiet.status.success());
+    let loud = tensorsim(&["run", smoke.to_str().unwrap(), "--out", dir.join("loud").to_str().unwrap()], None);
+    assert_eq!(loud.status.code(), Some(0), "{}", stderr(&loud));
+    let summary = stderr(&loud);
+    assert!(summary.contains("wall time: training") && summary.contains("report: "), "{summary}");
+    assert_eq!(std::fs::read(dir.join("loud/report.json")).unwrap(), quiet_report);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

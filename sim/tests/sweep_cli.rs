@@ -111,6 +111,11 @@ fn bad_sweeps_and_flags_are_refused_naming_the_field_before_anything_runs() {
         ),
         ("[32767, 45000]", "[32767, -1]", "grid cell subnets[0].hyperparameters.kappa=-1"),
         ("group: friends", "group: strangers", "collect[0].group: no actor group \"strangers\" on subnet \"digits\""),
+        (
+            "observable: incentive_share, subnet: digits, group: friends",
+            "observable: stability.dividends_settle_epochs, subnet: digits, group: friends",
+            "collect[0].group: no fault or upgrade \"friends\" in the scenario",
+        ),
         ("observable: validator_stake.gini", "observable: gini", "collect[1].observable: \"gini\" is not one of"),
         ("subnet: digits, group", "subnet: text, group", "collect[0].subnet: no subnet \"text\""),
     ];

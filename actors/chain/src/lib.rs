@@ -7,6 +7,7 @@ pub mod block_emission;
 mod coinbase;
 mod distribution;
 pub mod fixed;
+pub mod hyperparameter_calls;
 pub mod hyperparameters;
 pub mod metagraph;
 pub mod network_registration;

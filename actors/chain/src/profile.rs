@@ -3,6 +3,7 @@
 //! Yuma eras exist, the epoch's rules of record, how the replaced UID is chosen) and the values
 //! new subnets get. A runtime upgrade moves a running chain from one profile to another.
 
+use super::hyperparameter_calls::rules::OwnerRules;
 use super::hyperparameters::Hyperparameters;
 use super::schedule::Cadence;
 use super::yuma::{self, EpochRules, Era};
@@ -66,6 +67,10 @@ pub struct NetworkRules {
     pub pool_seed: NetworkPoolSeed,
     /// `SubnetEmissionEnabled` of a registered subnet: false since `77c9ea2a0` (2026-06-23).
     pub emission_enabled_at_registration: bool,
+    /// Whether a dissolution counts the pool's alpha in the protocol's share for subnets
+    /// registered after `TaoInRefundDeploymentBlock` (since `d1de05615`, 2026-06-02, §4.1);
+    /// before, the protocol's own alpha only.
+    pub protocol_share_counts_pool_alpha: bool,
 }
 
 #[derive(Debug, PartialEq)]
@@ -87,11 +92,21 @@ pub struct Profile {
     /// `Yuma3On` of a subnet created under this profile.
     yuma3_for_new_subnets: bool,
     pub network_registration: NetworkRules,
+    pub owner_calls: OwnerRules,
 }
 
 /// Network registration before the subnet limit (2025-09-24): no limit, pools at price 1.
-const NETWORK_RULES_2025: NetworkRules =
-    NetworkRules { subnet_limit: false, pool_seed: NetworkPoolSeed::PriceOne, emission_enabled_at_registration: true };
+const NETWORK_RULES_2025: NetworkRules = NetworkRules {
+    subnet_limit: false,
+    pool_seed: NetworkPoolSeed::PriceOne,
+    emission_enabled_at_registration: true,
+    protocol_share_counts_pool_alpha: false,
+};
+
+/// Owner calls before 2025-09-03: no owner rate limits, no freeze window.
+const OWNER_RULES_BEFORE_LIMITS: OwnerRules = OwnerRules { rate_limits_and_freeze_window: false };
+/// Owner calls since 2025-09-03 (`24db02417`).
+const OWNER_RULES_LIMITED: OwnerRules = OwnerRules { rate_limits_and_freeze_window: true };
 
 /// The profile a chain runs unless told otherwise.
 pub const HEAD: &Profile = &PROFILES[4];
@@ -121,6 +136,7 @@ pub const PROFILES: [Profile; 5] = [
         registration_price: RegistrationPrice::IntervalAdjustment,
         yuma3_for_new_subnets: false,
         network_registration: NETWORK_RULES_2025,
+        owner_calls: OWNER_RULES_BEFORE_LIMITS,
     },
     Profile {
         name: "dtao-2025",
@@ -142,6 +158,7 @@ pub const PROFILES: [Profile; 5] = [
         registration_price: RegistrationPrice::IntervalAdjustment,
         yuma3_for_new_subnets: false,
         network_registration: NETWORK_RULES_2025,
+        owner_calls: OWNER_RULES_BEFORE_LIMITS,
     },
     Profile {
         name: "yuma3-2025",
@@ -157,6 +174,7 @@ pub const PROFILES: [Profile; 5] = [
         registration_price: RegistrationPrice::IntervalAdjustment,
         yuma3_for_new_subnets: true,
         network_registration: NETWORK_RULES_2025,
+        owner_calls: OWNER_RULES_BEFORE_LIMITS,
     },
     Profile {
         name: "flow-2026",
@@ -173,6 +191,7 @@ pub const PROFILES: [Profile; 5] = [
         registration_price: RegistrationPrice::DecayAndBump,
         yuma3_for_new_subnets: false,
         network_registration: NetworkRules { subnet_limit: true, ..NETWORK_RULES_2025 },
+        owner_calls: OWNER_RULES_LIMITED,
     },
     Profile {
         name: "head-2026",
@@ -190,7 +209,9 @@ pub const PROFILES: [Profile; 5] = [
             subnet_limit: true,
             pool_seed: NetworkPoolSeed::MedianPrice,
             emission_enabled_at_registration: false,
+            protocol_share_counts_pool_alpha: true,
         },
+        owner_calls: OWNER_RULES_LIMITED,
     },
 ];
 

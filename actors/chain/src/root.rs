@@ -175,7 +175,8 @@ impl Chain {
             .subnets
             .first()
             .map_or((10, 32_767), |s| (s.metagraph.hyperparameters.rho, s.metagraph.hyperparameters.kappa));
-        let subnets = self.subnets.len() + 1;
+        // Emission values are indexed by netuid, root included, up to the highest living one.
+        let subnets = self.subnets.last().map_or(0, |subnet| usize::from(subnet.netuid)) + 1;
         if let Some(values) = root_epoch(&stake, &self.root_network.weights, subnets, rho, kappa, block_emission_rao) {
             self.root_network.emission_values = values;
         }

@@ -101,6 +101,14 @@ impl EpochScheduler {
         }
     }
 
+    /// Blocks until the epoch the cadence schedules (0 in its block; `u64::MAX` for tempo 0).
+    pub fn blocks_until_next_epoch(&self, tempo: u16, block: u64) -> u64 {
+        match self.cadence {
+            Cadence::Head => blocks_until_next_auto_epoch(self.last_epoch_block, tempo, block),
+            Cadence::Legacy => legacy_blocks_until_next_epoch(self.netuid, tempo, block),
+        }
+    }
+
     /// The epoch a weight commit at `block` belongs to: the current index, plus one when the
     /// epoch is due this block (§5.2 look-ahead).
     pub fn commit_epoch(&self, tempo: u16, block: u64) -> u64 {

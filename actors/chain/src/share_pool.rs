@@ -37,6 +37,14 @@ impl SharePool {
         (u128::from(self.total_rao) * shares / self.total_shares) as u64
     }
 
+    /// `owner`'s shares in the chain's unit, where a first deposit mints one share per RAO (ours
+    /// mints 2^32): what a dissolution counts for a position whose value floors to 0 (subnets
+    /// spec §4.1).
+    pub fn shares_in_rao_units(&self, owner: ColdkeyId) -> u64 {
+        let shares = self.shares.get(&owner).copied().unwrap_or(0);
+        u64::try_from(shares / SHARES_PER_RAO_INITIAL).unwrap_or(u64::MAX)
+    }
+
     /// The owners with shares, ascending.
     pub fn owners(&self) -> impl Iterator<Item = ColdkeyId> + '_ {
         self.shares.keys().copied()

@@ -1,8 +1,9 @@
 //! The living chain (spec §3–§6): accounts, the root network, subnets with their pools and
 //! metagraphs, and the block step that moves tokens between them.
 //!
-//! Token flows are integer RAO. Every TAO issued sits in a free balance, a root stake or a subnet
-//! pool, or was recycled; every alpha issued on a subnet sits in its pool, a stake, a pending
+//! Token flows are integer RAO. Every TAO issued sits in a free balance, a root stake, a subnet
+//! pool or a subnet account beyond its pool (the existential deposit a dissolution leaves), or
+//! was recycled; every alpha issued on a subnet sits in its pool, a stake, a pending
 //! emission or the protocol's holding, or was recycled. [`Chain::conservation`] checks both after
 //! every block in debug builds.
 
@@ -10,8 +11,10 @@ use std::collections::BTreeMap;
 
 use super::accounts::{Accounts, ColdkeyId, HotkeyId, InsufficientBalance};
 use super::fixed::{I64F64, U64F64, U96F32};
+use super::hyperparameter_calls::rules::{AdminParameters, StampKey};
 use super::hyperparameters::Hyperparameters;
 use super::metagraph::{CommitRefused, InvalidCall, Metagraph, NeuronInit};
+use super::network_registration::kept::KeptHyperparameters;
 use super::network_registration::parameters::{NetworkLock, NetworkRegistrationParameters};
 use super::pool::Pool;
 use super::profile::{self, Profile, RegistrationPrice, Tokenomics};
@@ -107,7 +110,8 @@ pub struct Chain {
     pub(super) delegate_take: BTreeMap<HotkeyId, u16>,
     /// The root network's members and weights (its epoch runs before dTAO only).
     pub root_network: RootNetwork,
-    /// Subnets by netuid − 1 (netuid 0 is root, which has no metagraph here).
+    /// The living subnets in ascending netuid (netuid 0 is root, which has no metagraph here); a
+    /// dissolved subnet leaves a gap its netuid's next registration fills.
     pub(super) subnets: Vec<Subnet>,
     /// The network items network registration reads (subnets spec §1).
     pub network_registration: NetworkRegistrationParameters,
@@ -115,6 +119,17 @@ pub struct Chain {
     pub network_lock: NetworkLock,
     /// `RegisteredSubnetCounter` per netuid (never cleared, subnets spec §2.5-7).
     pub(super) registered_subnet_counter: BTreeMap<u16, u32>,
+    /// The hyperparameters `remove_network` leaves on a dissolved subnet's netuid, which the next
+    /// subnet there inherits (subnets spec §2.7, §4.4).
+    pub(super) kept_hyperparameters: BTreeMap<u16, KeptHyperparameters>,
+    /// TAO in a netuid's subnet account beyond its pool (a dissolution leaves the existential
+    /// deposit there, §4.3; a genesis may fund it): issued, in no balance, stake or pool, and
+    /// counted in the account when the netuid's subnet is dissolved.
+    pub(super) subnet_accounts_rao: BTreeMap<u16, u64>,
+    /// The global items hyperparameter calls read (the freeze window, the owner rate limits).
+    pub admin: AdminParameters,
+    /// The owner path's rate-limit stamps by (netuid, key) (subnets spec §6.2).
+    pub(super) owner_call_stamps: BTreeMap<(u16, StampKey), u64>,
 }
 
 /// The most subnets a chain holds (mainnet's `SubnetLimit` is 128).
@@ -147,6 +162,10 @@ impl Chain {
                 last_lock_block: 0,
             },
             registered_subnet_counter: BTreeMap::new(),
+            kept_hyperparameters: BTreeMap::new(),
+            subnet_accounts_rao: BTreeMap::new(),
+            admin: AdminParameters::from_hyperparameters(&Hyperparameters::default()),
+            owner_call_stamps: BTreeMap::new(),
         }
     }
 
@@ -155,6 +174,20 @@ impl Chain {
         self.total_issuance_rao = self.total_issuance_rao.checked_add(balance_rao).expect("issuance fits u64");
         self.tao_issued_rao += u128::from(balance_rao);
         self.accounts.create_coldkey(balance_rao)
+    }
+
+    /// TAO in `netuid`'s subnet account beyond its pool at genesis (issued, as a genesis balance
+    /// is): what a dissolution can pay a legacy owner back from (subnets spec §4.3), as the
+    /// chain's own tests fund it.
+    pub fn fund_subnet_account_at_genesis(&mut self, netuid: u16, rao: u64) {
+        self.total_issuance_rao = self.total_issuance_rao.checked_add(rao).expect("issuance fits u64");
+        self.tao_issued_rao += u128::from(rao);
+        *self.subnet_accounts_rao.entry(netuid).or_insert(0) += rao;
+    }
+
+    /// TAO in `netuid`'s subnet account beyond its pool.
+    pub fn subnet_account_rao(&self, netuid: u16) -> u64 {
+        self.subnet_accounts_rao.get(&netuid).copied().unwrap_or(0)
     }
 
     pub fn create_hotkey(&mut self, owner: ColdkeyId) -> HotkeyId {
@@ -177,72 +210,98 @@ impl Chain {
         let owner_coldkey = self.accounts.owner_of(owner_hotkey);
         self.accounts.debit(owner_coldkey, pool.tao_rao).map_err(CreateSubnetError::OwnerBalance)?;
         let locked_rao = pool.tao_rao;
-        let netuid = self.push_subnet(owner_hotkey, metagraph, Vec::new(), pool, locked_rao);
+        let netuid = self.next_netuid();
+        self.push_subnet(netuid, owner_hotkey, metagraph, Vec::new(), pool, locked_rao);
         let subnet = self.subnet_mut(netuid);
         subnet.ema_price = ema_price;
         subnet.emission_enabled = true;
         Ok(netuid)
     }
 
-    /// A subnet registered by `register_network` (subnets spec §2.5–2.7): the profile's new-subnet
-    /// hyperparameters, the owner hotkey as UID 0 registered at this block (the owner), the moving
-    /// price at 0, no emission until `start_call`, and emission enabled as the profile says.
-    pub(super) fn create_registered_subnet(&mut self, owner_hotkey: HotkeyId, pool: Pool, locked_rao: u64) -> u16 {
+    /// A subnet registered by `register_network` on `netuid` (subnets spec §2.5–2.7): the
+    /// profile's new-subnet hyperparameters over which a dissolved predecessor's kept ones stand
+    /// (§2.7), the owner hotkey as UID 0 registered at this block (the owner), the moving price
+    /// at 0, no emission until `start_call`, and emission enabled as the profile says.
+    pub(super) fn create_registered_subnet(
+        &mut self,
+        netuid: u16,
+        owner_hotkey: HotkeyId,
+        pool: Pool,
+        locked_rao: u64,
+    ) {
         let block = self.block;
-        let hyperparameters = Hyperparameters { owner_uid: Some(0), ..self.profile.new_subnet_hyperparameters() };
+        let mut hyperparameters = Hyperparameters { owner_uid: Some(0), ..self.profile.new_subnet_hyperparameters() };
+        if let Some(kept) = self.kept_hyperparameters.get(&netuid) {
+            kept.apply(&mut hyperparameters);
+        }
         let owner = NeuronInit { stake_rao: 0, registered_at: block, last_update: block };
         let metagraph = Metagraph::new(hyperparameters, &[owner]).expect("new-subnet hyperparameters are valid");
-        let netuid = self.push_subnet(owner_hotkey, metagraph, vec![owner_hotkey], pool, locked_rao);
+        self.push_subnet(netuid, owner_hotkey, metagraph, vec![owner_hotkey], pool, locked_rao);
         let emission_enabled = self.profile.network_registration.emission_enabled_at_registration;
         self.subnet_mut(netuid).emission_enabled = emission_enabled;
+    }
+
+    /// `get_next_netuid` (subnets spec §2.5-1): the smallest netuid ≥ 1 no living subnet holds.
+    pub fn next_netuid(&self) -> u16 {
+        let mut netuid = 1u16;
+        for subnet in &self.subnets {
+            if subnet.netuid != netuid {
+                break;
+            }
+            netuid += 1;
+        }
         netuid
     }
 
-    /// Appends a subnet at the next netuid, registered at this block, its alpha issued into its
-    /// pool, its moving price 0, not started; returns the netuid.
+    /// Inserts a subnet on the free `netuid`, registered at this block, its alpha issued into its
+    /// pool, its moving price 0, not started.
     fn push_subnet(
         &mut self,
+        netuid: u16,
         owner_hotkey: HotkeyId,
         mut metagraph: Metagraph,
         hotkeys: Vec<HotkeyId>,
         pool: Pool,
         locked_rao: u64,
-    ) -> u16 {
+    ) {
         metagraph.set_profile(self.profile);
         let hyperparameters = metagraph.hyperparameters.clone();
         let owner_coldkey = self.accounts.owner_of(owner_hotkey);
-        let netuid = u16::try_from(self.subnets.len() + 1).expect("netuids are u16");
+        let position = self.subnets.partition_point(|subnet| subnet.netuid < netuid);
+        assert!(self.subnets.get(position).is_none_or(|subnet| subnet.netuid != netuid), "netuid {netuid} is taken");
         let burn = BurnPolicy::from_hyperparameters(&hyperparameters);
         let scheduler = EpochScheduler::new(netuid, hyperparameters.tempo, self.block, self.profile.cadence);
         let burn_rao = hyperparameters.burn;
         let interval = IntervalRegistration::new(&hyperparameters, self.block);
-        self.subnets.push(Subnet {
-            netuid,
-            owner_coldkey,
-            owner_hotkey,
-            metagraph,
-            hotkeys,
-            alpha_issued_rao: u128::from(pool.alpha_rao),
-            pool,
-            alpha_out_rao: 0,
-            protocol_alpha_rao: 0,
-            pending: PendingEmission::default(),
-            scheduler,
-            burn_rao,
-            burn,
-            interval,
-            ema_price: U64F64::from_num(0),
-            first_emission_block: None,
-            emission_enabled: true,
-            miner_burned: U64F64::from_num(0),
-            pending_tao_rao: 0,
-            tao_flow_rao: 0,
-            ema_tao_flow: I64F64::from_num(0),
-            alpha_recycled_rao: 0,
-            registered_at_block: self.block,
-            locked_rao,
-        });
-        netuid
+        self.subnets.insert(
+            position,
+            Subnet {
+                netuid,
+                owner_coldkey,
+                owner_hotkey,
+                metagraph,
+                hotkeys,
+                alpha_issued_rao: u128::from(pool.alpha_rao),
+                pool,
+                alpha_out_rao: 0,
+                protocol_alpha_rao: 0,
+                pending: PendingEmission::default(),
+                scheduler,
+                burn_rao,
+                burn,
+                interval,
+                ema_price: U64F64::from_num(0),
+                first_emission_block: None,
+                emission_enabled: true,
+                miner_burned: U64F64::from_num(0),
+                pending_tao_rao: 0,
+                tao_flow_rao: 0,
+                ema_tao_flow: I64F64::from_num(0),
+                alpha_recycled_rao: 0,
+                registered_at_block: self.block,
+                locked_rao,
+            },
+        );
     }
 
     pub fn profile(&self) -> &'static Profile {
@@ -293,12 +352,25 @@ impl Chain {
         &self.subnets
     }
 
+    /// The living subnet `netuid`; panics if there is none (callers check `subnet_exists`).
     pub fn subnet(&self, netuid: u16) -> &Subnet {
-        &self.subnets[usize::from(netuid) - 1]
+        let index = self.subnet_index(netuid).unwrap_or_else(|| panic!("subnet {netuid} does not exist"));
+        &self.subnets[index]
     }
 
     pub fn subnet_mut(&mut self, netuid: u16) -> &mut Subnet {
-        &mut self.subnets[usize::from(netuid) - 1]
+        let index = self.subnet_index(netuid).unwrap_or_else(|| panic!("subnet {netuid} does not exist"));
+        &mut self.subnets[index]
+    }
+
+    /// Where `netuid` sits in the list: at netuid − 1 while no netuid below it was dissolved,
+    /// found by bisection otherwise.
+    pub(super) fn subnet_index(&self, netuid: u16) -> Option<usize> {
+        let direct = usize::from(netuid).checked_sub(1)?;
+        if self.subnets.get(direct).is_some_and(|subnet| subnet.netuid == netuid) {
+            return Some(direct);
+        }
+        self.subnets.binary_search_by_key(&netuid, |subnet| subnet.netuid).ok()
     }
 
     /// The UID `hotkey` holds on `netuid`, if the subnet exists and it holds one.
@@ -307,7 +379,7 @@ impl Chain {
     }
 
     pub fn subnet_exists(&self, netuid: u16) -> bool {
-        netuid >= 1 && usize::from(netuid) <= self.subnets.len()
+        self.subnet_index(netuid).is_some()
     }
 
     /// Takes TAO out of circulation.
@@ -372,9 +444,13 @@ impl Chain {
         let fail = |what: String| Err(ConservationError(what));
         let root_stake: u128 = self.root.values().map(|pool| u128::from(pool.total_rao())).sum();
         let pool_tao: u128 = self.subnets.iter().map(|s| u128::from(s.pool.tao_rao)).sum();
-        let held = self.accounts.total_balance_rao() + root_stake + pool_tao;
+        let subnet_accounts: u128 = self.subnet_accounts_rao.values().map(|&rao| u128::from(rao)).sum();
+        let held = self.accounts.total_balance_rao() + root_stake + pool_tao + subnet_accounts;
         if u128::from(self.total_issuance_rao) != held {
-            return fail(format!("TAO: issuance {} ≠ balances + root stake + pools = {held}", self.total_issuance_rao));
+            return fail(format!(
+                "TAO: issuance {} ≠ balances + root stake + pools + subnet accounts = {held}",
+                self.total_issuance_rao
+            ));
         }
         if self.tao_issued_rao - self.tao_recycled_rao != u128::from(self.total_issuance_rao) {
             return fail(format!(

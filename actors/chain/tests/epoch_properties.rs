@@ -403,6 +403,19 @@ fn check_output(case: &Case, out: &EpochOutput) -> Result<(), TestCaseError> {
         prop_assert_eq!(active, !inactive, "active[{}]", i);
     }
 
+    // §2.4.3–4: a row clipping took nothing from keeps its trust Σ_j W_ij, which is 1 less at
+    // most one truncation per entry (2^-32 each), so at least 65534 as u16.
+    for (i, within) in out.weights_within_clipping.iter().enumerate() {
+        if *within == Some(true) {
+            prop_assert!(
+                out.validator_trust[i] >= 65_534,
+                "uid {} within clipping has trust {}",
+                i,
+                out.validator_trust[i]
+            );
+        }
+    }
+
     // Normalised vectors floor to u16, so they never sum above 65535 (§1.3, §1.4).
     for (field, values) in
         [("incentive", &out.incentive), ("dividends", &out.dividends), ("stake_weight", &out.stake_weight)]

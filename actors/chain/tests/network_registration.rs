@@ -1,59 +1,18 @@
 //! Network registration on the living chain (subnets spec §2, vectors of §7): the lock cost, the
 //! checks in order, the seeded pool, the owner as UID 0, `start_call`, the subnet limit by
-//! profile, and the token books across registrations.
+//! profile, and the token books across registrations (pruning and dissolution: dissolution.rs).
 
-use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
+mod network_support;
+
+use network_support::{IMMUNITY, TAO, genesis_subnet, head_chain, keys, mock_chain, mock_parameters};
+use tensorsim_chain::accounts::ColdkeyId;
 use tensorsim_chain::fixed::U64F64;
-use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::network_registration::seed::spot_price;
 use tensorsim_chain::network_registration::{
     NetworkLock, NetworkRegistrationParameters, NetworkRegistrationRefused as Refused, StartCallRefused,
 };
 use tensorsim_chain::pool::Pool;
 use tensorsim_chain::profile::{Profile, profile_by_name};
-use tensorsim_chain::state::{Chain, NetworkParameters};
-
-const TAO: u64 = 1_000_000_000;
-const IMMUNITY: u64 = 1_296_000;
-
-/// The mock constants of spec §7: interval 2, rate limit 0, immunity 1 296 000, owner cut 0,
-/// existential deposit 1, with the minimum lock given.
-fn mock_parameters(min_lock_cost_rao: u64) -> NetworkRegistrationParameters {
-    NetworkRegistrationParameters {
-        min_lock_cost_rao,
-        lock_reduction_interval_blocks: 2,
-        rate_limit_blocks: 0,
-        registration_start_block: 0,
-        immunity_period_blocks: IMMUNITY,
-        subnet_limit: 128,
-        start_call_delay_blocks: 0,
-        existential_deposit_rao: 1,
-    }
-}
-
-fn mock_chain(profile: &'static Profile, min_lock_cost_rao: u64) -> Chain {
-    let h = Hyperparameters { subnet_owner_cut: 0, ..Hyperparameters::default() };
-    let mut chain = Chain::with_profile(NetworkParameters::from_hyperparameters(&h), profile);
-    chain.set_network_registration_parameters(mock_parameters(min_lock_cost_rao));
-    chain
-}
-
-fn head_chain(min_lock_cost_rao: u64) -> Chain {
-    mock_chain(profile_by_name("head-2026").unwrap(), min_lock_cost_rao)
-}
-
-/// A coldkey credited with `balance_rao` and a hotkey it owns.
-fn keys(chain: &mut Chain, balance_rao: u64) -> (ColdkeyId, HotkeyId) {
-    let coldkey = chain.create_coldkey(balance_rao);
-    (coldkey, chain.create_hotkey(coldkey))
-}
-
-/// A genesis subnet with the pool given (its moving price 0).
-fn genesis_subnet(chain: &mut Chain, tao_rao: u64, alpha_rao: u64) -> u16 {
-    let (_, hotkey) = keys(chain, tao_rao);
-    let pool = Pool { tao_rao, alpha_rao };
-    chain.create_subnet(hotkey, Hyperparameters::default(), pool, U64F64::from_num(0)).unwrap()
-}
 
 #[test]
 fn a_registration_at_block_one_with_a_low_lock_cost_seeds_a_pool_of_one_thousand_rao() {
@@ -63,7 +22,7 @@ fn a_registration_at_block_one_with_a_low_lock_cost_seeds_a_pool_of_one_thousand
     chain.step_block();
     assert_eq!(chain.network_lock_cost_rao(), 1_000);
     let (coldkey, hotkey) = keys(&mut chain, 1_000);
-    let netuid = chain.register_network(coldkey, hotkey).unwrap();
+    let netuid = chain.register_network(coldkey, hotkey).unwrap().netuid;
     assert_eq!(chain.subnet(netuid).pool, Pool { tao_rao: 1_000, alpha_rao: 1_000 });
     assert_eq!(chain.conservation(), Ok(()));
 }
@@ -75,7 +34,7 @@ fn a_registration_with_a_high_lock_cost_seeds_a_pool_of_one_thousand_tao() {
     chain.step_block();
     assert_eq!(chain.network_lock_cost_rao(), 1_000 * TAO);
     let (coldkey, hotkey) = keys(&mut chain, 1_000 * TAO);
-    let netuid = chain.register_network(coldkey, hotkey).unwrap();
+    let netuid = chain.register_network(coldkey, hotkey).unwrap().netuid;
     assert_eq!(chain.subnet(netuid).pool, Pool { tao_rao: 1_000 * TAO, alpha_rao: 1_000 * TAO });
 }
 
@@ -87,7 +46,7 @@ fn the_first_subnet_is_seeded_at_price_one_keeps_its_lock_in_the_pool_and_gives_
     chain.step_block();
     let issuance_rao = chain.total_issuance_rao;
     let (coldkey, hotkey) = keys(&mut chain, 100 * TAO + 1);
-    let netuid = chain.register_network(coldkey, hotkey).unwrap();
+    let netuid = chain.register_network(coldkey, hotkey).unwrap().netuid;
     let subnet = chain.subnet(netuid);
     assert_eq!(subnet.pool, Pool { tao_rao: 100 * TAO, alpha_rao: 100 * TAO });
     assert_eq!(subnet.alpha_out_rao, 0);
@@ -121,7 +80,7 @@ fn a_new_subnet_is_seeded_from_the_even_median_of_the_existing_prices() {
     genesis_subnet(&mut chain, 200, 100);
     chain.step_block();
     let (coldkey, hotkey) = keys(&mut chain, 100 * TAO + 1);
-    let netuid = chain.register_network(coldkey, hotkey).unwrap();
+    let netuid = chain.register_network(coldkey, hotkey).unwrap().netuid;
     assert_eq!(netuid, 3);
     assert_eq!(chain.subnet(netuid).pool, Pool { tao_rao: 100 * TAO, alpha_rao: 28_571_428_571 });
     assert_eq!(chain.conservation(), Ok(()));
@@ -157,8 +116,8 @@ fn the_registered_subnet_counter_starts_at_one_per_netuid() {
     let mut chain = head_chain(100 * TAO);
     chain.step_block();
     let (coldkey, hotkey) = keys(&mut chain, 1_000 * TAO);
-    let first = chain.register_network(coldkey, hotkey).unwrap();
-    let second = chain.register_network(coldkey, hotkey).unwrap();
+    let first = chain.register_network(coldkey, hotkey).unwrap().netuid;
+    let second = chain.register_network(coldkey, hotkey).unwrap().netuid;
     assert_eq!((first, second), (1, 2));
     assert_eq!(chain.registered_subnet_counter(first), 1);
     assert_eq!(chain.registered_subnet_counter(second), 1);
@@ -226,10 +185,7 @@ fn at_the_subnet_limit_an_unfunded_caller_is_refused_before_anything_is_pruned()
     let refused = chain.register_network(coldkey, hotkey).unwrap_err();
     assert_eq!(refused, Refused::CannotAffordLockCost { balance_rao: 0, lock_cost_rao: 100 * TAO });
     assert_eq!(chain.subnets().len(), 1);
-    // Funded, the registration would dissolve subnet 1 first, which is not modelled yet.
-    let (coldkey, hotkey) = keys(&mut chain, 1_000 * TAO);
-    assert_eq!(chain.register_network(coldkey, hotkey), Err(Refused::PruningNotModelled { candidate: 1 }));
-    assert_eq!(chain.accounts.balance(coldkey), 1_000 * TAO);
+    assert_eq!(chain.subnet(1).registered_at_block, 0, "the candidate is still the genesis subnet");
 }
 
 #[test]
@@ -244,7 +200,7 @@ fn the_subnet_limit_is_a_rule_of_profiles_from_late_2025_on() {
         genesis_subnet(&mut chain, 100 * TAO, 100 * TAO);
         chain.step_block();
         let (coldkey, hotkey) = keys(&mut chain, 1_000 * TAO);
-        let result = chain.register_network(coldkey, hotkey);
+        let result = chain.register_network(coldkey, hotkey).map(|registered| registered.netuid);
         let expected = if limited { Err(Refused::SubnetLimitReached { subnet_limit: 1 }) } else { Ok(2) };
         assert_eq!(result, expected, "{name}");
     }
@@ -262,7 +218,7 @@ fn before_median_seeding_the_lock_above_the_minimum_is_recycled() {
     let (coldkey, hotkey) = keys(&mut chain, 10_000 * TAO);
     chain.register_network(coldkey, hotkey).unwrap();
     let issuance_rao = chain.total_issuance_rao;
-    let netuid = chain.register_network(coldkey, hotkey).unwrap();
+    let netuid = chain.register_network(coldkey, hotkey).unwrap().netuid;
     let subnet = chain.subnet(netuid);
     assert_eq!(subnet.pool, Pool { tao_rao: 100 * TAO, alpha_rao: 100 * TAO });
     assert!(subnet.emission_enabled);
@@ -277,7 +233,7 @@ fn start_call_starts_emission_at_the_next_block_once_and_only_for_the_owner() {
     chain.step_block();
     let (owner, hotkey) = keys(&mut chain, 1_000 * TAO);
     let (stranger, _) = keys(&mut chain, 0);
-    let netuid = chain.register_network(owner, hotkey).unwrap();
+    let netuid = chain.register_network(owner, hotkey).unwrap().netuid;
     assert_eq!(chain.start_call(owner, 9_999), Err(StartCallRefused::SubnetNotExists));
     assert_eq!(chain.start_call(stranger, netuid), Err(StartCallRefused::BadOrigin));
     chain.start_call(owner, netuid).unwrap();
@@ -295,7 +251,7 @@ fn start_call_waits_for_the_start_call_delay() {
     });
     chain.step_block();
     let (owner, hotkey) = keys(&mut chain, 1_000 * TAO);
-    let netuid = chain.register_network(owner, hotkey).unwrap();
+    let netuid = chain.register_network(owner, hotkey).unwrap().netuid;
     chain.step_block();
     let refused = StartCallRefused::NeedWaitingMoreBlocksToStartCall { from_block: 3 };
     assert_eq!(chain.start_call(owner, netuid), Err(refused));
@@ -317,7 +273,7 @@ fn register_on_a_living_chain(profile: &'static Profile) {
     for block in 1..=400u64 {
         chain.step_block();
         if block % 37 == 0 {
-            let netuid = chain.register_network(owner, owner_hotkey).unwrap();
+            let netuid = chain.register_network(owner, owner_hotkey).unwrap().netuid;
             chain.start_call(owner, netuid).unwrap();
             chain.add_stake(staker, staker_hotkey, netuid, 10 * TAO).unwrap();
         }

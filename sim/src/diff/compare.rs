@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::diff::model::{
     DIFF_VERSION, Diff, EpochDiff, HyperparameterDifference, ObservableChange, RunRef, UidChange,
 };
-use crate::diff::report_in::{EpochIn, ObservablesIn, ReportIn, SubnetIn};
+use crate::diff::report_in::{EpochIn, ReportIn, SubnetIn};
 use crate::diff::values::{OBSERVABLES, ObservableValue, observable_values};
 
 /// How many UID changes each epoch lists: enough to name the movers, few enough to read.
@@ -92,7 +92,15 @@ fn compare_subnet(a: &SubnetIn, b: &SubnetIn, diff: &mut Diff) {
             });
         }
     }
-    observables(&a.name, &a.observables, &b.observables, &mut diff.observables);
+    observables(a, b, &mut diff.observables);
+    if let Some(lacking) = match (&a.stability, &b.stability) {
+        (Some(_), Some(_)) => None,
+        (None, None) => Some("either report"),
+        (None, _) => Some("A"),
+        _ => Some("B"),
+    } {
+        diff.unmatched.push(format!("subnet {}: stability, absent from {lacking} (a report from before it)", a.name));
+    }
     let compared = a.epochs.len().min(b.epochs.len());
     if a.epochs.len() != b.epochs.len() {
         diff.unmatched.push(format!(
@@ -119,8 +127,12 @@ fn compare_subnet(a: &SubnetIn, b: &SubnetIn, diff: &mut Diff) {
 
 /// One row per observable (per group for group observables) of one subnet, paired by name: an
 /// observable (a group) of one run only is paired with `None`.
-fn observables(subnet: &str, a: &ObservablesIn, b: &ObservablesIn, rows: &mut Vec<ObservableChange>) {
-    let (values_a, values_b) = (observable_values(a), observable_values(b));
+fn observables(a: &SubnetIn, b: &SubnetIn, rows: &mut Vec<ObservableChange>) {
+    let subnet = a.name.as_str();
+    // Stability only when both reports have it (a report from before it is listed as lacking it).
+    let both = a.stability.is_some() && b.stability.is_some();
+    let values = |s: &SubnetIn| observable_values(&s.observables, s.stability.as_ref().filter(|_| both));
+    let (values_a, values_b) = (values(a), values(b));
     let keys: BTreeSet<(usize, Option<&str>)> =
         values_a.iter().chain(&values_b).map(|v| (position(v.observable), v.group.as_deref())).collect();
     let value_of = |values: &[ObservableValue], (observable, group): (usize, Option<&str>)| {

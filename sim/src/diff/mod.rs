@@ -1,5 +1,6 @@
 //! `tensorsim diff`: two run reports compared observable by observable (per group: incentive,
-//! reward and G; per subnet: stake concentration, Spearman, winner flips, timeouts) and epoch by
+//! reward and G; per subnet: stake concentration, Spearman, winner flips, timeouts, consensus
+//! stability; per fault or upgrade: the epochs until dividends and bonds settled) and epoch by
 //! epoch (the UIDs whose consensus, incentive or dividends moved most), largest relative change
 //! first; or two replay outputs compared epoch by epoch and UID by UID (consensus, incentive,
 //! dividends, validator trust, emission), largest share first; held to a thresholds file when one

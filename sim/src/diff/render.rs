@@ -55,7 +55,7 @@ pub fn markdown(diff: &Diff) -> String {
     text
 }
 
-fn heading(diff: &Diff) -> String {
+pub fn heading(diff: &Diff) -> String {
     let forced = if diff.forced { " (different scenarios, compared under --force)" } else { "" };
     let (a, b) = (&diff.a, &diff.b);
     let mut text = format!(
@@ -79,7 +79,7 @@ fn header(names: &[&str]) -> Vec<String> {
     names.iter().map(|n| n.to_string()).collect()
 }
 
-fn observable_cells(row: &ObservableChange) -> Vec<String> {
+pub fn observable_cells(row: &ObservableChange) -> Vec<String> {
     let show = |v: Option<f64>| v.map_or("null".to_string(), |v| v.to_string());
     let relative = match (row.relative_change, row.a, row.b) {
         (Some(r), _, _) => format!("{:+.2} %", r * 100.0),
@@ -91,7 +91,7 @@ fn observable_cells(row: &ObservableChange) -> Vec<String> {
     vec![row.subnet.clone(), row.label(), show(row.a), show(row.b), absolute, relative]
 }
 
-fn uid_cells(epoch: &EpochDiff, c: &UidChange) -> Vec<String> {
+pub fn uid_cells(epoch: &EpochDiff, c: &UidChange) -> Vec<String> {
     let show = |v: Option<u16>| v.map_or("-".to_string(), |v| v.to_string());
     vec![
         epoch.subnet.clone(),
@@ -107,7 +107,7 @@ fn uid_cells(epoch: &EpochDiff, c: &UidChange) -> Vec<String> {
 }
 
 /// Every epoch's listed changes, the largest first (ties in epoch order).
-fn largest_uid_changes(diff: &Diff) -> Vec<(&EpochDiff, &UidChange)> {
+pub fn largest_uid_changes(diff: &Diff) -> Vec<(&EpochDiff, &UidChange)> {
     let mut all: Vec<_> = diff.epochs.iter().flat_map(|e| e.largest.iter().map(move |c| (e, c))).collect();
     all.sort_by_key(|(_, c)| Reverse(c.change.unsigned_abs()));
     all.truncate(UID_CHANGES_SHOWN);

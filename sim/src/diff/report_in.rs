@@ -47,6 +47,45 @@ pub struct SubnetIn {
     pub hyperparameters: BTreeMap<String, serde_json::Value>,
     pub name: String,
     pub observables: ObservablesIn,
+    /// Absent from version 2 reports written before it (the key was added, none changed):
+    /// such a subnet's stability is listed as not compared.
+    pub stability: Option<StabilityIn>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StabilityIn {
+    pub incentive_kendall_tau_mean: Option<f64>,
+    pub settling: Vec<SettleIn>,
+    pub validator_trust_stake_mean: Option<f64>,
+    pub within_clipping_stake_share_mean: Option<f64>,
+}
+
+/// After one event (a fault, an upgrade): when dividends and bond sums settled.
+#[derive(Debug, Deserialize)]
+pub struct SettleIn {
+    pub block: u64,
+    pub bonds: SettledIn,
+    pub dividends: SettledIn,
+    pub event: String,
+}
+
+impl SettleIn {
+    /// The event as a diff names it: `crash honest/3 at block 2000`.
+    pub fn label(&self) -> String {
+        event_label(&self.event, self.block)
+    }
+}
+
+/// A fault or upgrade as diffs, thresholds and sweeps name it (the group of the settle
+/// observables): its description and the block it was applied at.
+pub fn event_label(event: &str, block: u64) -> String {
+    format!("{event} at block {block}")
+}
+
+/// `epochs` is `null` when the run ended unsettled.
+#[derive(Debug, Deserialize)]
+pub struct SettledIn {
+    pub epochs: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -3,7 +3,8 @@ use std::collections::BTreeMap;
 use crate::diff::compare::{UID_CHANGES_PER_EPOCH, compare};
 use crate::diff::model::Diff;
 use crate::diff::report_in::{
-    ActorIn, EpochIn, ObservablesIn, REPORT_VERSION_READ, RateIn, ReportIn, RunIn, StakeIn, SubnetIn, VersionIn,
+    ActorIn, EpochIn, ObservablesIn, REPORT_VERSION_READ, RateIn, ReportIn, RunIn, SettleIn, SettledIn, StabilityIn,
+    StakeIn, SubnetIn, VersionIn,
 };
 use crate::diff::thresholds::{self, Threshold};
 use crate::diff::{Rendered, report_in};
@@ -40,6 +41,17 @@ fn report(shares: &[(&str, f64)]) -> ReportIn {
                 }),
                 winner_flips: 2,
             },
+            stability: Some(StabilityIn {
+                incentive_kendall_tau_mean: Some(0.95),
+                settling: vec![SettleIn {
+                    block: 2000,
+                    bonds: SettledIn { epochs: None },
+                    dividends: SettledIn { epochs: Some(8) },
+                    event: "crash honest/3".into(),
+                }],
+                validator_trust_stake_mean: Some(0.99),
+                within_clipping_stake_share_mean: Some(0.0),
+            }),
         }],
         tensorsim: VersionIn { report_version: REPORT_VERSION_READ },
     }
@@ -92,6 +104,11 @@ fn every_observable_of_the_brief_is_compared_per_group_and_per_subnet() {
         "validator_stake.gini",
         "validator_stake.nakamoto_coefficient_majority",
         "validator_stake.nakamoto_coefficient_kappa",
+        "stability.incentive_kendall_tau_mean",
+        "stability.validator_trust_stake_mean",
+        "stability.within_clipping_stake_share_mean",
+        "stability.dividends_settle_epochs[crash honest/3 at block 2000]",
+        "stability.bonds_settle_epochs[crash honest/3 at block 2000]",
     ] {
         assert!(labels.contains(&expected.to_string()), "{expected} missing from {labels:?}");
     }
@@ -101,7 +118,11 @@ fn every_observable_of_the_brief_is_compared_per_group_and_per_subnet() {
 fn a_report_compared_with_itself_is_all_zeros_and_within_the_tightest_thresholds() {
     let a = report(&[("miners", 0.7), ("random", 0.0)]);
     let d = diff(&a, &a);
-    assert!(d.observables.iter().all(|r| r.absolute_change == Some(0.0) && r.magnitude() == 0.0), "{d:?}");
+    // Zeros, or null in both (bonds that never settled).
+    let unchanged = |r: &crate::diff::model::ObservableChange| {
+        r.magnitude() == 0.0 && (r.absolute_change == Some(0.0) || (r.a, r.b) == (None, None))
+    };
+    assert!(d.observables.iter().all(unchanged), "{d:?}");
     assert!(d.epochs.iter().all(|e| e.largest.is_empty() && e.incentive_max_change == 0));
     let tightest = [
         threshold("incentive_share", None, Some(0.0), None),
@@ -235,6 +256,44 @@ fn thresholds_files_are_read_from_yaml_or_json_and_bad_entries_refused_with_thei
     refused("thresholds: [{observable: gini, max_absolute: -1}]", "thresholds[0].observable");
     refused("thresholds: [{observable: winner_flips, max_absolute: -1}]", "thresholds[0].max_absolute: must be");
     refused("thresholds: [{observable: winner_flips, max: 1}]", "unknown field `max`");
+}
+
+#[test]
+fn settle_epochs_are_paired_by_event_and_a_threshold_can_name_the_event() {
+    let a = report(&[("miners", 0.5)]);
+    let mut b = report(&[("miners", 0.5)]);
+    let stability = b.subnets[0].stability.as_mut().unwrap();
+    stability.settling[0].dividends.epochs = Some(11);
+    stability.settling.push(SettleIn {
+        block: 2400,
+        bonds: SettledIn { epochs: Some(1) },
+        dividends: SettledIn { epochs: Some(1) },
+        event: "restart honest/3".into(),
+    });
+    let d = diff(&a, &b);
+    let row = |label: &str| d.observables.iter().find(|r| r.label() == label).unwrap_or_else(|| panic!("{label}"));
+    let crash = row("stability.dividends_settle_epochs[crash honest/3 at block 2000]");
+    assert_eq!((crash.a, crash.b, crash.absolute_change), (Some(8.0), Some(11.0), Some(3.0)));
+    let restart = row("stability.bonds_settle_epochs[restart honest/3 at block 2400]");
+    assert_eq!((restart.a, restart.b), (None, Some(1.0)), "an event of B only");
+    let event = Some("crash honest/3 at block 2000");
+    let exceeded = thresholds::exceeded(&d, &[threshold("stability.dividends_settle_epochs", event, Some(2.0), None)]);
+    assert_eq!(exceeded.len(), 1, "{exceeded:?}");
+    assert!(exceeded[0].contains("8 → 11"), "{exceeded:?}");
+    assert!(thresholds::exceeded(&d, &[threshold("stability.bonds_settle_epochs", event, Some(0.0), None)]).is_empty());
+    let file = "thresholds: [{observable: stability.dividends_settle_epochs, group: crash honest/3 at block 2000, max_absolute: 2}]";
+    assert_eq!(thresholds::parse(file).unwrap()[0].group.as_deref(), event);
+}
+
+#[test]
+fn a_report_from_before_the_stability_section_is_compared_without_it() {
+    let old: ReportIn = report_in::parse(MINIMAL_REPORT).expect("a version 2 report without stability parses");
+    assert!(old.subnets[0].stability.is_none());
+    let mut a = report(&[("miners", 0.5)]);
+    a.subnets[0].stability = None;
+    let d = diff(&a, &report(&[("miners", 0.5)]));
+    assert!(d.observables.iter().all(|r| !r.observable.starts_with("stability.")));
+    assert_eq!(d.unmatched, ["subnet digits: stability, absent from A (a report from before it)"]);
 }
 
 const MINIMAL_REPORT: &str = r#"{

@@ -6,7 +6,10 @@
 //!   - {observable: relative_dividend_rate, max_relative: 0.05}        # every group
 //!   - {observable: validator_stake.gini, subnet: digits, max_absolute: 0.02}
 //!   - {observable: incentive, max_absolute: 2000}                     # any UID, any epoch (u16)
+//!   - {observable: stability.dividends_settle_epochs, group: "crash honest/3 at block 2000", max_absolute: 2}
 //! ```
+//!
+//! The settle observables have a value per event; `group` names one as the diff does.
 //!
 //! A row is exceeded when |b − a| > max_absolute or |b − a| / |a| > max_relative, and also when a
 //! value appears or disappears (defined in one run only) or, for max_relative, leaves zero.
@@ -20,16 +23,26 @@ use serde::Deserialize;
 use crate::diff::model::{Compared, Diff, ObservableChange, ReplayDiff};
 use crate::diff::replay_in::ReplayField;
 
-/// Observables with a value per group (`group` may name one).
-const GROUP_OBSERVABLES: [&str; 3] = ["incentive_share", "reward_share", "relative_dividend_rate"];
+/// Observables with a value per group, or per event for the settle observables (`group` may
+/// name one).
+const GROUP_OBSERVABLES: [&str; 5] = [
+    "incentive_share",
+    "reward_share",
+    "relative_dividend_rate",
+    "stability.dividends_settle_epochs",
+    "stability.bonds_settle_epochs",
+];
 /// Observables with one value per subnet.
-const SUBNET_OBSERVABLES: [&str; 6] = [
+const SUBNET_OBSERVABLES: [&str; 9] = [
     "incentive_accuracy_spearman",
     "query_timeout_rate",
     "winner_flips",
     "validator_stake.gini",
     "validator_stake.nakamoto_coefficient_majority",
     "validator_stake.nakamoto_coefficient_kappa",
+    "stability.incentive_kendall_tau_mean",
+    "stability.validator_trust_stake_mean",
+    "stability.within_clipping_stake_share_mean",
 ];
 /// Per-epoch outputs by UID in a report, held to max_absolute in u16.
 const EPOCH_FIELDS: [&str; 3] = ["consensus", "incentive", "dividends"];

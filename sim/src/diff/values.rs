@@ -1,7 +1,7 @@
 //! One report's observables as a flat list, each named as expectations and thresholds name it
 //! (observable, group): what `diff` pairs between two reports and what `sweep` collects.
 
-use crate::diff::report_in::{ObservablesIn, StakeIn};
+use crate::diff::report_in::{ObservablesIn, SettledIn, StabilityIn, StakeIn};
 
 /// One observable's value in one subnet; `None` when the report has it undefined.
 #[derive(Clone, Debug, PartialEq)]
@@ -11,9 +11,11 @@ pub struct ObservableValue {
     pub value: Option<f64>,
 }
 
-/// Every observable of a subnet's `observables`, group observables once per group (groups in
-/// name order), in the order `diff` lists them before sorting by change.
-pub fn observable_values(observables: &ObservablesIn) -> Vec<ObservableValue> {
+/// Every observable of a subnet's `observables` and `stability` (when given), group observables
+/// once per group (groups in name order; the settle observables once per event, named as
+/// `SettleIn::label` has it, in name order), in the order `diff` lists them before sorting by
+/// change.
+pub fn observable_values(observables: &ObservablesIn, stability: Option<&StabilityIn>) -> Vec<ObservableValue> {
     let mut values = Vec::new();
     let mut push = |observable: &'static str, group: Option<&str>, value: Option<f64>| {
         values.push(ObservableValue { observable, group: group.map(str::to_string), value });
@@ -36,6 +38,20 @@ pub fn observable_values(observables: &ObservablesIn) -> Vec<ObservableValue> {
     push("validator_stake.nakamoto_coefficient_majority", None, stake.map(majority));
     let kappa = |s: &StakeIn| s.nakamoto_coefficient_kappa as f64;
     push("validator_stake.nakamoto_coefficient_kappa", None, stake.map(kappa));
+    if let Some(stability) = stability {
+        push("stability.incentive_kendall_tau_mean", None, stability.incentive_kendall_tau_mean);
+        push("stability.validator_trust_stake_mean", None, stability.validator_trust_stake_mean);
+        push("stability.within_clipping_stake_share_mean", None, stability.within_clipping_stake_share_mean);
+        let epochs = |settled: &SettledIn| settled.epochs.map(|n| n as f64);
+        let mut events: Vec<_> = stability.settling.iter().map(|row| (row.label(), row)).collect();
+        events.sort_by(|x, y| x.0.cmp(&y.0));
+        for (event, row) in &events {
+            push("stability.dividends_settle_epochs", Some(event), epochs(&row.dividends));
+        }
+        for (event, row) in &events {
+            push("stability.bonds_settle_epochs", Some(event), epochs(&row.bonds));
+        }
+    }
     values
 }
 
@@ -46,7 +62,7 @@ pub fn is_observable(name: &str) -> bool {
 }
 
 /// The names `observable_values` gives, for checks and error messages.
-pub const OBSERVABLES: [&str; 9] = [
+pub const OBSERVABLES: [&str; 14] = [
     "incentive_share",
     "reward_share",
     "relative_dividend_rate",
@@ -56,9 +72,22 @@ pub const OBSERVABLES: [&str; 9] = [
     "validator_stake.gini",
     "validator_stake.nakamoto_coefficient_majority",
     "validator_stake.nakamoto_coefficient_kappa",
+    "stability.incentive_kendall_tau_mean",
+    "stability.validator_trust_stake_mean",
+    "stability.within_clipping_stake_share_mean",
+    "stability.dividends_settle_epochs",
+    "stability.bonds_settle_epochs",
 ];
 
-/// Whether `observable` is reported per group.
+/// Whether `observable` is reported per group (per event, for the settle observables: the
+/// event names the group).
 pub fn is_group_observable(observable: &str) -> bool {
-    matches!(observable, "incentive_share" | "reward_share" | "relative_dividend_rate")
+    matches!(
+        observable,
+        "incentive_share"
+            | "reward_share"
+            | "relative_dividend_rate"
+            | "stability.dividends_settle_epochs"
+            | "stability.bonds_settle_epochs"
+    )
 }

@@ -135,7 +135,8 @@ pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Re
         axons,
         plan.producer_faults.clone(),
         plan.upgrades.clone(),
-    );
+    )
+    .with_owner_actions(plan.owner_actions.clone());
     let factory = Arc::new(Factory {
         plan: plan.clone(),
         genesis: Mutex::new(Some(chain_node)),

@@ -12,7 +12,7 @@ use tensorsim_chain::accounts::HotkeyId;
 
 use crate::record::{
     AppliedFault, ConservationError, EpochRecord, LostMessages, MessageCounts, ModelRecord, NodeRecord, NodeStats,
-    RegistrationRecord, RevealRecord, RunRecord, WallSeconds,
+    OwnerActionRecord, RegistrationRecord, RevealRecord, RunRecord, WallSeconds,
 };
 use crate::scenario::{LatencySpec, Plan};
 
@@ -146,6 +146,7 @@ struct Recorder {
     /// Whether epochs keep their bonds table (the scenario's `report: {bonds: true}`).
     keep_bonds: bool,
     registrations: Vec<RegistrationRecord>,
+    owner_actions: Vec<OwnerActionRecord>,
     reveals: Vec<RevealRecord>,
     nodes: Vec<NodeStats>,
     /// Query latencies by subnet (index), in µs.
@@ -185,6 +186,7 @@ impl World {
             epochs: Vec::new(),
             keep_bonds: plan.scenario.report.bonds,
             registrations: Vec::new(),
+            owner_actions: Vec::new(),
             reveals: Vec::new(),
             nodes: vec![NodeStats::default(); n],
             latency_us: plan.subnets.iter().map(|_| histogram()).collect(),
@@ -319,6 +321,7 @@ impl World {
             conservation_error: recorder.conservation_error,
             epochs: recorder.epochs,
             registrations: recorder.registrations,
+            owner_actions: recorder.owner_actions,
             reveals: recorder.reveals,
             nodes,
             latency_us: recorder.latency_us,
@@ -337,15 +340,13 @@ impl Recorder {
         if let (None, Some(error)) = (&self.conservation_error, record.conservation_error) {
             self.conservation_error = Some(ConservationError { block: record.block, error });
         }
-        for mut facts in record.epochs {
-            if !self.keep_bonds {
-                facts.output.bonds = Vec::new();
-            }
-            self.epochs.push(EpochRecord { block: record.block, total_issuance_rao: record.total_issuance_rao, facts });
+        for facts in record.epochs {
+            self.epochs.push(EpochRecord::new(record.block, record.total_issuance_rao, facts, self.keep_bonds));
         }
         let block = record.block;
         self.registrations.extend(record.registrations.into_iter().map(|facts| RegistrationRecord { block, facts }));
         self.reveals.extend(record.reveals.into_iter().map(|facts| RevealRecord { block, facts }));
+        self.owner_actions.extend(record.owner_actions.into_iter().map(|facts| OwnerActionRecord { block, facts }));
     }
 }
 

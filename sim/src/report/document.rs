@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::{Serialize, Serializer};
 
-/// A float as the report prints it: rounded to 6 decimals, `null` when not finite.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A float as the report prints it: rounded to 6 decimals, `null` when not finite (and by
+/// default).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Decimal6(Option<f64>);
 
 impl Decimal6 {
@@ -133,6 +134,8 @@ pub struct Version {
 
 #[derive(Serialize)]
 pub struct SubnetSection<'a> {
+    /// Each actor's outputs epoch by epoch, by name; lists align with `epochs`.
+    pub actor_series: BTreeMap<&'a str, ActorSeries>,
     pub actors: Vec<ActorRow<'a>>,
     pub epochs: Vec<EpochRow<'a>>,
     /// Hyperparameters that changed during the run (an upgrade), as the epochs ran under them.
@@ -142,13 +145,100 @@ pub struct SubnetSection<'a> {
     pub name: &'a str,
     pub netuid: u16,
     pub observables: Observables,
+    /// The owner's hyperparameter calls and the chain's verdicts (absent when the scenario has
+    /// none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub owner_actions: Vec<OwnerActionRow>,
     pub queries: SubnetQueries,
     /// Burned registrations during the run, a pruned UID's previous holder with them.
     pub registrations: Vec<RegistrationRow<'a>>,
     /// What expectations may read beyond the observables; not written (see readings.rs).
     #[serde(skip)]
     pub readings: super::readings::Readings,
+    pub stability: StabilitySection<'a>,
     pub task: String,
+}
+
+/// One actor's outputs at each epoch of the subnet (`null` where it held no UID), as fractions
+/// of 1 (the chain's u16 over 65535).
+#[derive(Serialize)]
+pub struct ActorSeries {
+    pub dividends: Vec<Decimal6>,
+    pub incentive: Vec<Decimal6>,
+    /// Validators only: G at each epoch (`null` also where undefined; the epochs' group rows
+    /// say why).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relative_dividend_rate: Option<Vec<Decimal6>>,
+    pub stake_weight: Vec<Decimal6>,
+    pub uid: Vec<Option<u16>>,
+    pub validator_trust: Vec<Decimal6>,
+}
+
+/// Consensus stability over the run: means over the report's window, and how long validators'
+/// dividends and bonds took to settle after each fault or upgrade.
+#[derive(Serialize)]
+pub struct StabilitySection<'a> {
+    /// The mean of the window's epochs' τ (those where it is defined).
+    pub incentive_kendall_tau_mean: Decimal6,
+    /// One row per applied fault (upgrades included), in the order of `faults`.
+    pub settling: Vec<SettleRow<'a>>,
+    /// The mean of the window's epochs' `validator_trust_stake_mean`.
+    pub validator_trust_stake_mean: Decimal6,
+    /// The mean of the window's epochs' share (those with voting stake).
+    pub within_clipping_stake_share_mean: Decimal6,
+}
+
+/// After one event (a fault or an upgrade): when the validators' dividends, and their bond sums,
+/// settled (see README).
+#[derive(Serialize)]
+pub struct SettleRow<'a> {
+    /// The event's block; the epochs after it count.
+    pub block: u64,
+    pub bonds: Settled,
+    pub dividends: Settled,
+    pub event: &'a str,
+}
+
+/// The first epoch after an event from which every validator's series stays within 1 % of its
+/// mean over the rest of the run, or why there is none.
+#[derive(Serialize)]
+pub struct Settled {
+    /// Epochs after the event that ran before the settled stretch began (0: settled from the
+    /// first); `null` when the run ends unsettled.
+    pub epochs: Option<usize>,
+    /// The block of the settled stretch's first epoch.
+    pub settled_block: Option<u64>,
+    /// Why it never settled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undefined: Option<String>,
+}
+
+/// Consensus stability at one epoch.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EpochStability {
+    /// Kendall τ-b of the previous epoch's incentive and this one's, over the UIDs that kept
+    /// their hotkey; `null` at the first epoch, or when fewer than 2 UIDs pair or a ranking is
+    /// all ties.
+    pub incentive_kendall_tau: Decimal6,
+    /// The voters' validator trust (fractions of 1); `null` when nobody voted.
+    pub validator_trust: Option<FiveNumberRow>,
+    /// The voters' trust weighted by their stake weight: the share of the voting stake's weight
+    /// that clipping left (1 when nothing was clipped); `null` when nobody voted.
+    pub validator_trust_stake_mean: Decimal6,
+    /// UIDs whose weights consensus read: active stake and a positive weight.
+    pub voters: usize,
+    /// Of the voters' stake weight, the share whose weights lay within clipping (nothing of
+    /// their row clipped); `null` when nobody voted.
+    pub within_clipping_stake_share: Decimal6,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FiveNumberRow {
+    pub max: Decimal6,
+    pub median: Decimal6,
+    pub min: Decimal6,
+    pub p25: Decimal6,
+    pub p75: Decimal6,
 }
 
 /// One hyperparameter's change: the first epoch (its block) that ran under the new value.
@@ -158,6 +248,16 @@ pub struct HyperparameterChange {
     pub name: String,
     pub new: serde_json::Value,
     pub old: serde_json::Value,
+}
+
+/// An owner's hyperparameter call: `verdict` is `accepted` or the chain's refusal (its error
+/// name first, e.g. `AdminActionProhibitedDuringWeightsWindow`).
+#[derive(Serialize)]
+pub struct OwnerActionRow {
+    pub block: u64,
+    /// The call as the scenario wrote it: `{bonds_moving_average: 975000}`.
+    pub set: serde_json::Value,
+    pub verdict: String,
 }
 
 #[derive(Serialize)]
@@ -301,6 +401,8 @@ pub struct QueryCounts {
 pub struct EpochRow<'a> {
     pub active: &'a [bool],
     pub block: u64,
+    /// Each UID's bond row summed (its stored u16 entries), whatever `report.bonds` says.
+    pub bond_sums: &'a [u64],
     /// Only under the scenario's `report: {bonds: true}`: each UID's bonds, sparse (uid, u16).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bonds: Option<&'a [Vec<(u16, u16)>]>,
@@ -325,6 +427,7 @@ pub struct EpochRow<'a> {
     pub reveals: Vec<RevealRow>,
     /// The miners' part of `emission` (incentive).
     pub server_emission: Paid<'a>,
+    pub stability: EpochStability,
     pub stake_weight: &'a [u16],
     pub total_issuance_rao: u64,
     /// The validators' part of `emission` (their dividends, as paid).
@@ -332,6 +435,10 @@ pub struct EpochRow<'a> {
     pub validator_permit: &'a [bool],
     pub validator_stake: StakeRow,
     pub validator_trust: &'a [u16],
+    /// Each UID's weights: within clipping (`true`: consensus clipped nothing of its row),
+    /// clipped (`false`), or `null` when consensus read none of its (no active stake, no
+    /// positive weight).
+    pub weights_within_clipping: &'a [Option<bool>],
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use tensorsim_chain::hyperparameters::Hyperparameters;
 
 use super::document::{Decimal6, EpochRow, HyperparameterChange, Paid, RateRow, RevealRow, StakeRow};
-use super::members::{Member, Seating, rate_row, share};
+use super::members::{Member, Seating, dividends_and_stake, honest_at, rate_row, share};
+use super::stability_rows::Measures;
 use crate::metrics;
 use crate::record::{EpochRecord, RevealRecord};
 
@@ -69,21 +70,10 @@ pub(super) fn validator_stake(seating: &Seating, members: &[Member], e: usize) -
 
 /// Each validator group's G at epoch `e`, from that epoch's dividends and stake.
 fn epoch_rates(seating: &Seating, members: &[Member], e: usize) -> BTreeMap<String, RateRow> {
-    let output = &seating.epochs[e].facts.output;
-    let shares = |m: usize| {
-        seating.uid[e][m].map_or((0.0, 0.0), |uid| {
-            let uid = usize::from(uid);
-            (share(output.dividends[uid]), share(output.stake_weight[uid]))
-        })
-    };
-    let validators = || members.iter().enumerate().filter(|(_, m)| m.validator.is_some());
-    let honest: Vec<(f64, f64)> = (validators())
-        .filter(|(m, member)| member.validator.as_ref().is_some_and(|v| v.honest) && seating.uid[e][*m].is_some())
-        .map(|(m, _)| shares(m))
-        .collect();
+    let honest = honest_at(seating, members, e);
     let mut sums: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
-    for (m, member) in validators() {
-        let (d, s) = shares(m);
+    for (m, member) in members.iter().enumerate().filter(|(_, m)| m.validator.is_some()) {
+        let (d, s) = dividends_and_stake(seating, e, m).unwrap_or((0.0, 0.0));
         let sum = sums.entry(member.node.group.as_str()).or_default();
         (sum.0, sum.1) = (sum.0 + d, sum.1 + s);
     }
@@ -117,6 +107,8 @@ fn reveals(seating: &Seating, reveals: &[&RevealRecord], e: usize) -> Vec<Reveal
 pub(super) struct RowContext<'r> {
     /// The subnet's reveals, in block order.
     pub reveals: Vec<&'r RevealRecord>,
+    /// Each epoch's stability.
+    pub stability: &'r [Measures],
     pub with_bonds: bool,
 }
 
@@ -127,6 +119,7 @@ fn row<'a>(seating: &Seating<'a>, members: &[Member], e: usize, context: &RowCon
     EpochRow {
         active: &output.active,
         block: epoch.block,
+        bond_sums: &epoch.bond_sums,
         bonds: context.with_bonds.then_some(output.bonds.as_slice()),
         consensus: &output.consensus,
         dividends: &output.dividends,
@@ -141,12 +134,14 @@ fn row<'a>(seating: &Seating<'a>, members: &[Member], e: usize, context: &RowCon
         relative_dividend_rate: epoch_rates(seating, members, e),
         reveals: reveals(seating, &context.reveals, e),
         server_emission: paid(epoch, &output.server_emission_rao),
+        stability: context.stability[e].row(),
         stake_weight: &output.stake_weight,
         total_issuance_rao: epoch.total_issuance_rao,
         validator_emission: paid(epoch, &output.validator_emission_rao),
         validator_permit: &output.validator_permit,
         validator_stake: validator_stake(seating, members, e),
         validator_trust: &output.validator_trust,
+        weights_within_clipping: &output.weights_within_clipping,
     }
 }
 

@@ -1,58 +1,13 @@
 //! The report for people (and CI step summaries): rendered from the same document as the JSON,
 //! so it can never say something the JSON does not.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::document::{ActorRow, ByGroup, Document, ExpectationRow, FaultRow, SubnetSection};
-
-/// A float of the report: whole numbers bare, others to 4 decimals, undefined as a dash.
-fn number(x: Option<f64>) -> String {
-    match x {
-        Some(x) if x.is_finite() => {
-            if x.fract() == 0.0 {
-                format!("{x}")
-            } else {
-                format!("{x:.4}")
-            }
-        }
-        _ => "–".to_string(),
-    }
-}
-
-fn mean(values: &[f64]) -> String {
-    if values.is_empty() {
-        "–".to_string()
-    } else {
-        format!("{:.4}", values.iter().sum::<f64>() / values.len() as f64)
-    }
-}
-
-/// One row per actor group: who they are, how good their models are.
-#[derive(Default)]
-struct GroupRow {
-    role: &'static str,
-    policy: &'static str,
-    count: u32,
-    accuracy: Vec<f64>,
-}
-
-fn group_rows<'a>(actors: &[ActorRow<'a>]) -> BTreeMap<&'a str, GroupRow> {
-    let mut groups: BTreeMap<&str, GroupRow> = BTreeMap::new();
-    for actor in actors {
-        let row = groups.entry(actor.group).or_default();
-        row.role = actor.role.name();
-        row.policy = actor.policy;
-        row.count += 1;
-        row.accuracy.extend(actor.model.as_ref().and_then(|m| m.held_out_accuracy.value()));
-    }
-    groups
-}
-
-/// TAO or alpha from RAO, to 4 decimals.
-fn tokens(rao: u64) -> String {
-    format!("{:.4}", rao as f64 / 1e9)
-}
+use super::document::{
+    ActorRole, ActorRow, ByGroup, Decimal6, Document, ExpectationRow, FaultRow, Settled, SubnetSection,
+};
+use super::format::{mean, number, tokens};
+use super::groups::{group_rows, rated_groups};
 
 fn header(md: &mut String, document: &Document, sha256: &str) {
     let run = &document.run;
@@ -142,6 +97,109 @@ fn subnet(md: &mut String, subnet: &SubnetSection) {
     let _ = writeln!(md, "- Epochs recorded: {}\n", subnet.epochs.len());
     groups(md, subnet);
     rates_by_epoch(md, subnet);
+    stability(md, subnet);
+    validator_series(md, subnet);
+}
+
+/// At most this many epochs in the stability table: a long run's table would bury the rest.
+const STABILITY_ROWS_MAX: usize = 12;
+
+/// `shown` of `n` indices, evenly spaced, the first and the last included.
+fn evenly_spaced(n: usize, shown: usize) -> Vec<usize> {
+    if n <= shown {
+        return (0..n).collect();
+    }
+    let mut indices: Vec<usize> = (0..shown).map(|i| i * (n - 1) / (shown - 1).max(1)).collect();
+    indices.dedup();
+    indices
+}
+
+fn stability(md: &mut String, subnet: &SubnetSection) {
+    let s = &subnet.stability;
+    let _ = writeln!(
+        md,
+        "### Consensus stability\n\nOver the window: Kendall τ of successive incentive rankings {} (mean); voters' \
+         stake within clipping {}, their trust by stake {} (means).\n",
+        number(s.incentive_kendall_tau_mean.value()),
+        number(s.within_clipping_stake_share_mean.value()),
+        number(s.validator_trust_stake_mean.value())
+    );
+    let shown = evenly_spaced(subnet.epochs.len(), STABILITY_ROWS_MAX);
+    if shown.len() < subnet.epochs.len() {
+        let _ = writeln!(md, "{} of {} epochs, evenly spaced:\n", shown.len(), subnet.epochs.len());
+    }
+    let _ = writeln!(
+        md,
+        "| block | τ | voters | trust min | p25 | median | p75 | max | within clipping |\n|---|---|---|---|---|---|---|---|---|"
+    );
+    for epoch in shown.iter().map(|&e| &subnet.epochs[e]) {
+        let st = &epoch.stability;
+        let trust: Vec<String> = st.validator_trust.as_ref().map_or_else(
+            || vec!["–".to_string(); 5],
+            |t| [t.min, t.p25, t.median, t.p75, t.max].iter().map(|x| number(x.value())).collect(),
+        );
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} |",
+            epoch.block,
+            number(st.incentive_kendall_tau.value()),
+            st.voters,
+            trust.join(" | "),
+            number(st.within_clipping_stake_share.value())
+        );
+    }
+    md.push('\n');
+    for row in &s.settling {
+        let _ = writeln!(
+            md,
+            "- After {} (block {}): dividends {}; bond sums {}",
+            row.event,
+            row.block,
+            settled(&row.dividends),
+            settled(&row.bonds)
+        );
+    }
+    if !s.settling.is_empty() {
+        md.push('\n');
+    }
+}
+
+fn settled(settled: &Settled) -> String {
+    match (settled.epochs, settled.settled_block) {
+        (Some(epochs), Some(block)) => format!("settled after {epochs} epochs (from block {block})"),
+        _ => format!("did not settle ({})", settled.undefined.as_deref().unwrap_or("no reason given")),
+    }
+}
+
+/// Each validator's series at the first and the last epoch; every actor's whole series is in
+/// report.json and actor_series.csv.
+fn validator_series(md: &mut String, subnet: &SubnetSection) {
+    let validators: Vec<&ActorRow> = subnet.actors.iter().filter(|a| a.role == ActorRole::Validator).collect();
+    if validators.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "Validators, first → last epoch (every actor's series: `actor_series` in report.json, actor_series.csv):\n\n\
+         | validator | dividends | stake weight | validator trust | G |\n|---|---|---|---|---|"
+    );
+    for actor in validators {
+        let Some(series) = subnet.actor_series.get(actor.name) else { continue };
+        let ends = |values: &[Decimal6]| {
+            let at = |x: Option<&Decimal6>| number(x.and_then(|d| d.value()));
+            format!("{} → {}", at(values.first()), at(values.last()))
+        };
+        let g = series.relative_dividend_rate.as_deref().map_or("–".to_string(), ends);
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {g} |",
+            actor.name,
+            ends(&series.dividends),
+            ends(&series.stake_weight),
+            ends(&series.validator_trust)
+        );
+    }
+    md.push('\n');
 }
 
 fn queries(md: &mut String, subnet: &SubnetSection) {
@@ -194,6 +252,12 @@ fn chain_state(md: &mut String, subnet: &SubnetSection) {
     if let (Some(min), Some(max)) = (lags.iter().min(), lags.iter().max()) {
         let _ = writeln!(md, "- Commit → reveal lag: {} reveals, {min}–{max} blocks", lags.len());
     }
+    let actions: Vec<String> = (subnet.owner_actions.iter())
+        .map(|a| format!("{} at block {}: {}", a.set, a.block, a.verdict.split(':').next().unwrap_or_default()))
+        .collect();
+    if !actions.is_empty() {
+        let _ = writeln!(md, "- Owner actions: {}", actions.join("; "));
+    }
     let registrations = &subnet.registrations;
     if !registrations.is_empty() {
         let pruned = registrations.iter().filter(|r| r.replaced_hotkey.is_some()).count();
@@ -232,16 +296,7 @@ fn groups(md: &mut String, subnet: &SubnetSection) {
 
 /// G per epoch of each validator group whose G says something (not the honest reference).
 fn rates_by_epoch(md: &mut String, subnet: &SubnetSection) {
-    let honest: Vec<&str> = (subnet.actors.iter())
-        .filter(|a| a.role.name() == "validator" && a.policy == "honest")
-        .map(|a| a.group)
-        .collect();
-    let groups: Vec<&String> = (subnet.epochs.iter().flat_map(|e| e.relative_dividend_rate.keys()))
-        .filter(|g| !honest.contains(&g.as_str()))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    for group in groups {
+    for group in rated_groups(subnet) {
         let values: Vec<String> = (subnet.epochs.iter())
             .map(|e| number(e.relative_dividend_rate.get(group).and_then(|rate| rate.value.value())))
             .collect();

@@ -53,6 +53,20 @@ impl<'a> Seating<'a> {
     }
 }
 
+/// Member `m`'s dividends and stake weight at epoch `e`, as fractions; `None` when it held no UID.
+pub(super) fn dividends_and_stake(seating: &Seating, e: usize, m: usize) -> Option<(f64, f64)> {
+    let output = &seating.epochs[e].facts.output;
+    seating.uid[e][m].map(usize::from).map(|uid| (share(output.dividends[uid]), share(output.stake_weight[uid])))
+}
+
+/// G's reference at epoch `e`: (dividends, stake weight) of each honest validator registered then.
+pub(super) fn honest_at(seating: &Seating, members: &[Member], e: usize) -> Vec<(f64, f64)> {
+    (members.iter().enumerate())
+        .filter(|(_, member)| member.validator.as_ref().is_some_and(|v| v.honest))
+        .filter_map(|(m, _)| dividends_and_stake(seating, e, m))
+        .collect()
+}
+
 /// One actor's epochs: sums over the report's window (where it was registered), and what it
 /// earned over the whole run.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

@@ -1,19 +1,30 @@
 //! The run's report: one canonical JSON document (sorted keys, chain units as integers, floats
-//! rounded to 6 decimals and printed by one formatter), and a Markdown summary of it. Both are
-//! rendered from typed sections (`document.rs`) built from the `RunRecord` alone. The same seed
-//! and scenario give the same bytes; nothing measured in wall time enters it.
+//! rounded to 6 decimals and printed by one formatter), a Markdown summary of it and an HTML page
+//! with charts. All three are rendered from typed sections (`document.rs`) built from the
+//! `RunRecord` alone (the page also from the record's latency histogram, whose bins the JSON does
+//! not hold). The same seed and scenario give the same bytes; nothing
+//! measured in wall time enters them.
 
 mod document;
 mod epochs;
 mod expectations;
+mod format;
+mod groups;
+mod html;
 mod markdown;
 mod members;
 mod readings;
+mod series;
+mod stability;
+mod stability_rows;
 mod subnet;
 mod summary;
+mod tables;
 mod window;
 
 use sha2::{Digest, Sha256};
+
+pub use html::{RunCharts, diff_page};
 
 use crate::record::{AppliedFault, RunRecord};
 use crate::scenario::Plan;
@@ -30,11 +41,31 @@ pub const REPORT_VERSION: u64 = 2;
 pub struct Report {
     pub json: String,
     pub markdown: String,
+    /// report.html: one self-contained page.
+    pub html: String,
+    /// The page's charts, for diff.html.
+    pub charts: RunCharts,
     pub sha256: String,
     /// Expectations that did not hold, one line each.
     pub failures: Vec<String>,
     /// What `tensorsim run` prints when it ends: expectations' verdicts, each group's shares.
     pub summary: String,
+    /// epochs.csv, actors.csv and actor_series.csv.
+    pub tables: tables::Tables,
+}
+
+impl Report {
+    /// Each file of the report (name, bytes), in the order they are written.
+    pub fn files(&self) -> [(&'static str, &[u8]); 6] {
+        [
+            ("report.json", self.json.as_bytes()),
+            ("report.md", self.markdown.as_bytes()),
+            ("report.html", self.html.as_bytes()),
+            ("epochs.csv", self.tables.epochs.as_bytes()),
+            ("actors.csv", self.tables.actors.as_bytes()),
+            ("actor_series.csv", self.tables.actor_series.as_bytes()),
+        ]
+    }
 }
 
 /// The report of the run `record` of `plan`, read from `scenario_text`.
@@ -45,7 +76,10 @@ pub fn build(plan: &Plan, scenario_text: &str, record: &RunRecord) -> Report {
     let sha256 = hex(&Sha256::digest(json.as_bytes()));
     let markdown = markdown::render(&document, &sha256);
     let summary = summary::render(&document);
-    Report { json, markdown, sha256, failures, summary }
+    let extras = html::Extras { latency: record.latency_us.iter().map(html::LatencyBins::of).collect() };
+    let html = html::render(&document, &extras, &sha256);
+    let tables = tables::render(&document);
+    Report { json, markdown, html: html.page, charts: html.charts, sha256, failures, summary, tables }
 }
 
 /// The document, and the lines of the expectations that failed.

@@ -8,12 +8,15 @@ use tensorsim_actors::validator::policies::ValidatorPolicySpec;
 use tensorsim_chain::accounts::HotkeyId;
 
 use super::document::{
-    ActorRole, ActorRow, Decimal6, LatencyMs, ModelRow, QueryCounts, RateRow, RegistrationRow, SubnetQueries,
-    SubnetSection,
+    ActorRole, ActorRow, Decimal6, LatencyMs, ModelRow, OwnerActionRow, QueryCounts, RateRow, RegistrationRow,
+    SubnetQueries, SubnetSection,
 };
 use super::epochs;
 use super::members::{Member, Seating, Settled, ValidatorFacts, settle};
-use super::{readings, window};
+use super::readings;
+use super::series;
+use super::stability_rows;
+use super::window;
 use crate::record::RunRecord;
 use crate::scenario::{GenesisStake, Plan, Role};
 
@@ -133,6 +136,20 @@ fn registrations<'a>(record: &RunRecord, netuid: u16, members: &[Member<'a>]) ->
         .collect()
 }
 
+/// The owner's calls on the subnet, with the chain's verdicts.
+fn owner_actions(record: &RunRecord, netuid: u16) -> Vec<OwnerActionRow> {
+    (record.owner_actions.iter().filter(|action| action.facts.netuid == netuid))
+        .map(|action| OwnerActionRow {
+            block: action.block,
+            set: serde_json::to_value(&action.facts.call).expect("a call serialises"),
+            verdict: match &action.facts.verdict {
+                Ok(()) => "accepted".to_string(),
+                Err(refused) => refused.clone(),
+            },
+        })
+        .collect()
+}
+
 /// The subnet's section; `index` is its place in the plan.
 pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> SubnetSection<'a> {
     let subnet = &plan.subnets[index];
@@ -146,13 +163,16 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> Subne
     let rates = window::actor_rates(&members);
     let queries = queries(&members, &record.latency_us[index]);
     let genesis_hyperparameters = epochs::as_map(&subnet.hyperparameters);
+    let stability = stability_rows::measures(&seating);
     SubnetSection {
+        actor_series: series::actor_series(&seating, &members),
         actors: members.iter().zip(rates).map(|(member, g)| actor_row(member, g)).collect(),
         epochs: epochs::rows(
             &seating,
             &members,
             &epochs::RowContext {
                 reveals: record.reveals.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
+                stability: &stability,
                 with_bonds: plan.scenario.report.bonds,
             },
         ),
@@ -161,12 +181,14 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> Subne
         name: &subnet.name,
         netuid: subnet.netuid,
         observables: window::observables(&seating, &members, after_block, &queries),
+        owner_actions: owner_actions(record, subnet.netuid),
         queries,
         registrations: registrations(record, subnet.netuid, &members),
         readings: readings::read(&seating, &members, after_block, &readings::Events {
             registrations: record.registrations.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
             reveals: record.reveals.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
         }),
+        stability: stability_rows::section(&seating, &members, &stability, after_block, &record.faults),
         task: format!("{:?}", subnet.task).to_lowercase(),
     }
 }

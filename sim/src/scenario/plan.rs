@@ -1,7 +1,7 @@
 //! The resolved plan a run executes: subnets, nodes with their roles, faults by node, upgrades;
 //! and the limits a plan keeps.
 
-use tensorsim_actors::chain_node::{ProducerFault, Upgrade};
+use tensorsim_actors::chain_node::{OwnerAction, ProducerFault, Upgrade};
 use tensorsim_actors::miner::policies::MinerPolicySpec;
 use tensorsim_actors::ml::task::ModelSpec;
 use tensorsim_actors::protocol::NodeId;
@@ -15,6 +15,8 @@ use super::types::{LatencySpec, Scenario, TaskSpec, ValidationSpec};
 pub const NODES_MAX: usize = 8_192;
 pub const SUBNETS_MAX: usize = 64;
 pub const FAULTS_MAX: usize = 10_000;
+/// The most owner actions a scenario holds, over all its subnets.
+pub const OWNER_ACTIONS_MAX: usize = 10_000;
 /// A scenario file larger than this is refused before it is parsed.
 pub const SCENARIO_BYTES_MAX: u64 = 4 << 20;
 /// The reserved name of the chain's node.
@@ -109,6 +111,10 @@ pub enum NodeFault {
     Chain,
 }
 
+/// How the description of a runtime upgrade begins: the report lists upgrades among the faults
+/// applied, and report.html marks them apart by this.
+pub const UPGRADE_DESCRIPTION_PREFIX: &str = "runtime upgrade";
+
 /// A fault due at a block, as the scenario wrote it (for the report) and resolved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScheduledFault {
@@ -132,6 +138,8 @@ pub struct Plan {
     pub producer_faults: Vec<ProducerFault>,
     /// Runtime upgrades, each with every subnet's hyperparameters after it.
     pub upgrades: Vec<Upgrade>,
+    /// Subnet owners' hyperparameter calls, in block order.
+    pub owner_actions: Vec<OwnerAction>,
 }
 
 impl Plan {

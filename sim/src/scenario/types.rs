@@ -214,6 +214,12 @@ pub struct SubnetSpec {
     /// Miners leaving and joining over the run.
     #[serde(default)]
     pub churn: Option<ChurnSpec>,
+    /// The subnet owner's hyperparameter calls, each at a block (after that block's
+    /// extrinsics), through the chain's checks: the origin (some parameters, kappa among them,
+    /// are root's only), the owner's rate limit, the freeze window before each epoch, the bounds.
+    /// The report lists each with the chain's verdict.
+    #[serde(default)]
+    pub owner_actions: Vec<OwnerActionSpec>,
 }
 
 /// Miner churn: every `every_blocks` the next member of `leave` leaves (stops serving: a miner
@@ -246,6 +252,18 @@ impl ChurnSpec {
         let leaves = (self.leave.as_deref() == Some(group)).then_some(at);
         (joins, leaves)
     }
+}
+
+/// One hyperparameter call of a subnet's owner.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerActionSpec {
+    /// The block that includes it (1 and later).
+    pub at_block: Blocks,
+    /// One hyperparameter and its value, e.g. `{bonds_moving_average: 975000}` or
+    /// `{alpha_values: [low, high]}`.
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    pub set: serde_json::Map<String, serde_json::Value>,
 }
 
 fn default_pool_tao() -> NonNegative {

@@ -76,7 +76,7 @@ impl PointResult {
 fn collect(report: &ReportIn, entry: &Collect) -> Result<Option<f64>, String> {
     let subnet = report.subnets.iter().find(|s| s.name == entry.subnet);
     let subnet = subnet.ok_or_else(|| format!("the report has no subnet {:?}", entry.subnet))?;
-    let values = observable_values(&subnet.observables);
+    let values = observable_values(&subnet.observables, subnet.stability.as_ref());
     let found = values.iter().find(|v| v.observable == entry.observable && v.group == entry.group);
     // A group that earned nothing may be absent from a share map: its value is undefined.
     Ok(found.and_then(|v| v.value))

@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use crate::diff::report_in::event_label;
 use crate::diff::values::{OBSERVABLES, is_group_observable};
 use crate::scenario::Plan;
 
@@ -232,6 +233,13 @@ fn check_collect(collect: &[Collect], plan: &Plan) -> Result<(), String> {
         match (&entry.group, is_group_observable(&entry.observable)) {
             (None, true) => return Err(format!("collect[{index}].group: {} is per group: name one", entry.observable)),
             (Some(_), false) => return Err(format!("collect[{index}].group: {} has no groups", entry.observable)),
+            (Some(event), true) if entry.observable.ends_with("_settle_epochs") && !has_event(plan, event) => {
+                return Err(format!(
+                    "collect[{index}].group: no fault or upgrade {event:?} in the scenario (one is named as \
+                     \"crash honest/3 at block 2000\")"
+                ));
+            }
+            (Some(_), true) if entry.observable.ends_with("_settle_epochs") => {}
             (Some(group), true) if !has_group(plan, subnet, group) => {
                 return Err(format!("collect[{index}].group: no actor group {group:?} on subnet {:?}", entry.subnet));
             }
@@ -239,6 +247,11 @@ fn check_collect(collect: &[Collect], plan: &Plan) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Whether the scenario has a fault or upgrade named `event` as a settle observable's group is.
+fn has_event(plan: &Plan, event: &str) -> bool {
+    plan.faults.iter().any(|fault| event_label(&fault.description, fault.at_block) == event)
 }
 
 fn has_group(plan: &Plan, subnet: usize, group: &str) -> bool {

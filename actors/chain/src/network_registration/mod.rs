@@ -2,18 +2,21 @@
 //! doubles at each registration and decays back to the minimum (lock.rs), one registration per
 //! global rate-limit window, the new pool seeded at the median price of the subnets that exist
 //! (seed.rs), the owner's hotkey as UID 0, emission waiting for the owner's `start_call`
-//! (start_call.rs). At the subnet limit the chain picks a subnet to dissolve (prune.rs); what a
-//! dissolution pays is in dissolve.rs, but dissolving a subnet of the living chain is not
-//! modelled yet, so such a registration is refused (`PruningNotModelled`).
+//! (start_call.rs). At the subnet limit the chain picks a subnet (prune.rs) and dissolves it
+//! first (removal.rs: what the dissolution pays, by dissolve.rs's pure rules, and what its
+//! netuid keeps for the next subnet, kept.rs); the new subnet takes its netuid.
 
 pub mod dissolve;
+pub mod kept;
 pub mod lock;
 pub(crate) mod parameters;
 pub mod prune;
+mod removal;
 pub mod seed;
 mod start_call;
 
 pub use parameters::{NetworkLock, NetworkRegistrationParameters};
+pub use removal::{Dissolution, DissolveRefused, StakerPayout};
 pub use start_call::StartCallRefused;
 
 use super::accounts::{ColdkeyId, HotkeyId};
@@ -44,11 +47,19 @@ pub enum NetworkRegistrationRefused {
     TooManySubnets,
     /// 8. The free balance is below the lock cost.
     CannotAffordLockCost { balance_rao: u64, lock_cost_rao: u64 },
-    /// §2.5-4: nothing can move once the existential deposit is kept.
+    /// §2.5-4: nothing can move once the existential deposit is kept (after a prune: the whole
+    /// call, prune included, rolls back).
     InsufficientBalance,
-    /// At the limit with a candidate: the registration would dissolve `candidate` first, which
-    /// the living chain does not model yet (issue 13 §1, dissolution).
-    PruningNotModelled { candidate: u16 },
+}
+
+/// A registration that went through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetworkRegistered {
+    pub netuid: u16,
+    /// τ: the TAO moved from the caller into the new subnet.
+    pub locked_rao: u64,
+    /// The subnet the limit pruned first, whose netuid the new one took.
+    pub pruned: Option<Dissolution>,
 }
 
 impl std::fmt::Display for NetworkRegistrationRefused {
@@ -72,9 +83,6 @@ impl std::fmt::Display for NetworkRegistrationRefused {
                 write!(f, "CannotAffordLockCost: balance {balance_rao} RAO, lock cost {lock_cost_rao} RAO")
             }
             Self::InsufficientBalance => write!(f, "InsufficientBalance: nothing above the existential deposit"),
-            Self::PruningNotModelled { candidate } => {
-                write!(f, "the registration would dissolve subnet {candidate}, which is not modelled yet")
-            }
         }
     }
 }
@@ -124,23 +132,33 @@ impl Chain {
         self.registered_subnet_counter.get(&netuid).copied().unwrap_or(0)
     }
 
-    /// `register_network` (§2.5): after the checks of §2.2, the coldkey's lock moves into the new
-    /// subnet's pool, seeded by the profile's rule; `hotkey` is UID 0 and the owner; the lock
-    /// cost doubles from here. Refused calls change nothing. Returns the netuid.
+    /// `register_network` (§2.5): after the checks of §2.2, the prune candidate (at the limit) is
+    /// dissolved and its netuid reused (else the smallest free one), the coldkey's lock moves into
+    /// the new subnet's pool, seeded by the profile's rule; `hotkey` is UID 0 and the owner; the
+    /// lock cost doubles from here. A refused call changes nothing, a prune included.
     pub fn register_network(
         &mut self,
         coldkey: ColdkeyId,
         hotkey: HotkeyId,
-    ) -> Result<u16, NetworkRegistrationRefused> {
-        let lock_cost_rao = self.check_register_network(coldkey, hotkey)?;
-        let balance_rao = self.accounts.balance(coldkey);
-        // §2.5-4: a keep-alive transfer, so the existential deposit stays behind.
+    ) -> Result<NetworkRegistered, NetworkRegistrationRefused> {
+        let (lock_cost_rao, candidate) = self.check_register_network(coldkey, hotkey)?;
+        let pruned = candidate.map(|netuid| self.plan_dissolution(netuid).expect("a prune candidate can be dissolved"));
+        // §2.5-4 runs after the prune, so the caller's balance counts what the prune pays it; a
+        // keep-alive transfer, so the existential deposit stays behind.
+        let balance_rao = self.accounts.balance(coldkey) + pruned.as_ref().map_or(0, |d| d.paid_to(coldkey));
         let locked_rao =
             lock_cost_rao.min(balance_rao.saturating_sub(self.network_registration.existential_deposit_rao));
         if locked_rao == 0 {
             return Err(NetworkRegistrationRefused::InsufficientBalance);
         }
-        // §2.5-2: the median is a snapshot before the new subnet exists.
+        let netuid = match &pruned {
+            Some(dissolution) => {
+                self.apply_dissolution(dissolution);
+                dissolution.netuid
+            }
+            None => self.next_netuid(),
+        };
+        // §2.5-2: the median is a snapshot after the prune, before the new subnet exists.
         let median = median_price(self.subnets.iter().map(|s| spot_price(s.pool.tao_rao, s.pool.alpha_rao)));
         let min_lock_rao = self.network_registration.min_lock_cost_rao;
         let seed = match self.profile().network_registration.pool_seed {
@@ -151,15 +169,19 @@ impl Chain {
         self.account_for_seed(locked_rao, seed);
         self.network_lock = NetworkLock { last_lock_cost_rao: locked_rao, last_lock_block: self.block };
         let pool = Pool { tao_rao: seed.tao_rao, alpha_rao: seed.alpha_rao };
-        let netuid = self.create_registered_subnet(hotkey, pool, locked_rao);
+        self.create_registered_subnet(netuid, hotkey, pool, locked_rao);
         *self.registered_subnet_counter.entry(netuid).or_insert(0) += 1;
-        Ok(netuid)
+        Ok(NetworkRegistered { netuid, locked_rao, pruned })
     }
 
     /// The checks of §2.2 in order (3 and 4 cannot fail here: the model has no system accounts
     /// and the public calls always name mechanism 1). Returns the lock cost λ, computed before
-    /// any prune (§2.2-8).
-    fn check_register_network(&self, coldkey: ColdkeyId, hotkey: HotkeyId) -> Result<u64, NetworkRegistrationRefused> {
+    /// any prune (§2.2-8), and the subnet to prune at the limit.
+    fn check_register_network(
+        &self,
+        coldkey: ColdkeyId,
+        hotkey: HotkeyId,
+    ) -> Result<(u64, Option<u16>), NetworkRegistrationRefused> {
         use NetworkRegistrationRefused as Refused;
         if !self.accounts.exists(coldkey) {
             return Err(Refused::BadOrigin);
@@ -192,10 +214,7 @@ impl Chain {
         if balance_rao < lock_cost_rao {
             return Err(Refused::CannotAffordLockCost { balance_rao, lock_cost_rao });
         }
-        match candidate {
-            Some(candidate) => Err(Refused::PruningNotModelled { candidate }),
-            None => Ok(lock_cost_rao),
-        }
+        Ok((lock_cost_rao, candidate))
     }
 
     /// The TAO books of a seed: the lock left the caller's balance; the pool holds `T`, `τ − T`

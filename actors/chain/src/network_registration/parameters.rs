@@ -21,13 +21,17 @@ pub struct NetworkRegistrationParameters {
     pub subnet_limit: u16,
     /// `StartCallDelay`.
     pub start_call_delay_blocks: u64,
-    /// The existential deposit a keep-alive transfer leaves behind (§2.5-4).
+    /// The existential deposit a keep-alive transfer leaves behind (§2.5-4), and a dissolution
+    /// in the subnet's account (§4.3).
     pub existential_deposit_rao: u64,
+    /// `TaoInRefundDeploymentBlock` (§4.1): a subnet registered after it counts its pool's alpha
+    /// in the protocol's share of a dissolution (under profiles that have the rule).
+    pub tao_in_refund_deployment_block: u64,
 }
 
 impl NetworkRegistrationParameters {
     /// The network items of `h` (the runtime values of §1 by default); the registration start
-    /// block and the start-call delay are 0, as in the runtime.
+    /// block, the start-call delay and the refund deployment block are 0, as on a fresh chain.
     pub fn from_hyperparameters(h: &Hyperparameters) -> Self {
         Self {
             min_lock_cost_rao: h.network_min_lock_cost,
@@ -38,6 +42,7 @@ impl NetworkRegistrationParameters {
             subnet_limit: h.subnet_limit,
             start_call_delay_blocks: 0,
             existential_deposit_rao: h.existential_deposit,
+            tao_in_refund_deployment_block: 0,
         }
     }
 }

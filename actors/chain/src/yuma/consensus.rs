@@ -78,6 +78,23 @@ pub fn clip(weights: &SparseMatrix, consensus: &[I32F32]) -> SparseMatrix {
         .drop_negative()
 }
 
+/// Whether each UID's weights lie within clipping: `None` when it cast no weights consensus
+/// read (no active stake, or no positive entry in its row of W), `Some(true)` when every entry
+/// of its row is at most its column's consensus (W̄_i = W_i: clipping takes nothing), else
+/// `Some(false)`. Not stored by the chain: what a report reads about agreement with consensus.
+pub fn within_clipping(weights: &SparseMatrix, consensus: &[I32F32], active_stake: &[I32F32]) -> Vec<Option<bool>> {
+    (0..active_stake.len())
+        .map(|i| {
+            if i >= weights.n_rows() || active_stake[i].to_bits() <= 0 {
+                return None;
+            }
+            let (cols, vals) = weights.row(i);
+            let voted = vals.iter().any(|w| w.to_bits() > 0);
+            voted.then(|| cols.iter().zip(vals).all(|(&j, &w)| w <= consensus[usize::from(j)]))
+        })
+        .collect()
+}
+
 /// Incentive (§2.4.5–6): ranks r_j = Σ_i a_i · W̄_ij (each product floored, accumulated
 /// saturating with i ascending), normalised.
 pub fn incentive(clipped: &SparseMatrix, active_stake: &[I32F32]) -> Vec<I32F32> {
@@ -152,6 +169,21 @@ mod tests {
             let want_rows: Vec<&[f32]> = want.iter().map(Vec::as_slice).collect();
             assert_eq!(clip(&dense(&rows), &threshold), dense(&want_rows));
         }
+    }
+
+    #[test]
+    fn a_row_is_within_clipping_when_no_entry_exceeds_its_columns_consensus() {
+        // Consensus (0.5, 0.5, 0). Row 0 (0.5, 0.5) is at consensus; row 1 (0.6, 0.4) exceeds
+        // column 0; row 2 has no active stake; row 3 holds only an explicit zero; row 4 puts
+        // weight on column 2, whose consensus is 0; row 5 is missing.
+        let f = I32F32::from_num::<f64>;
+        let c = [f(0.5), f(0.5), f(0.)];
+        let mut weights = SparseMatrix::with_capacity(5, 3, 8);
+        for row in [&[(0, 0.5), (1, 0.5)][..], &[(0, 0.6), (1, 0.4)], &[(0, 1.)], &[(2, 0.)], &[(0, 0.5), (2, 0.5)]] {
+            weights.push_row(row.iter().map(|e| e.0), row.iter().map(|e| f(e.1)));
+        }
+        let stake = [0.3, 0.2, 0., 0.2, 0.2, 0.1].map(f);
+        assert_eq!(within_clipping(&weights, &c, &stake), vec![Some(true), Some(false), None, None, Some(false), None]);
     }
 
     #[test]

@@ -94,6 +94,9 @@ pub struct EpochOutput {
     /// The whole bonds table after the epoch: the row of each new permit holder replaced, the row
     /// of a UID that lost its permit cleared, every other row as it was.
     pub bonds: Vec<Vec<(u16, u16)>>,
+    /// Whether each UID's weights lay within clipping (`consensus::within_clipping`; `None`: it
+    /// cast none). Not stored by the chain: what a report reads about agreement with consensus.
+    pub weights_within_clipping: Vec<Option<bool>>,
 }
 
 /// Every era, by name.
@@ -139,6 +142,7 @@ pub fn epoch(era: &dyn Era, inputs: &EpochInputs) -> EpochOutput {
     let consensus = consensus::consensus(&weights, &active_stake, u16_proportion_to_fixed(inputs.kappa));
     let clipped_weights = consensus::clip(&weights, &consensus);
     let validator_trust = clipped_weights.row_sums();
+    let weights_within_clipping = consensus::within_clipping(&weights, &consensus, &active_stake);
     let incentive = consensus::incentive(&clipped_weights, &active_stake);
 
     // §2.5 / §2.6 bonds and dividends: the era's rule.
@@ -196,5 +200,6 @@ pub fn epoch(era: &dyn Era, inputs: &EpochInputs) -> EpochOutput {
         validator_emission_rao: split.validator_rao,
         pruning_score: split.pruning_score,
         bonds,
+        weights_within_clipping,
     }
 }

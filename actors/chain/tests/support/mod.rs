@@ -39,6 +39,7 @@ pub fn one_entry_per_uid(out: &EpochOutput, n: usize) -> Result<(), TestCaseErro
         ("validator_emission_rao", out.validator_emission_rao.len()),
         ("pruning_score", out.pruning_score.len()),
         ("bonds", out.bonds.len()),
+        ("weights_within_clipping", out.weights_within_clipping.len()),
     ];
     for (field, len) in lengths {
         prop_assert_eq!(len, n, "{} has {} entries for {} UIDs", field, len, n);

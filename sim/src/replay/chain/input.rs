@@ -2,10 +2,12 @@
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
+use tensorsim_chain::hyperparameter_calls::SetHyperparameter;
 use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::profile::Profile;
 use tensorsim_chain::state::SUBNETS_MAX;
 
+use crate::hyperparameter_overrides::{CallField, hyperparameter_call};
 use crate::replay::case::{InputError, case_profile, check_step_count, one_action, parse_json};
 
 /// The most accounts of each kind a case may declare.
@@ -93,6 +95,10 @@ struct RawChainStep {
     commit_timelocked_weights: Option<WeightsStep>,
     reveal_weights: Option<WeightsStep>,
     upgrade: Option<UpgradeStep>,
+    register_network: Option<RegisterNetworkStep>,
+    start_call: Option<StartCallStep>,
+    dissolve_network: Option<DissolveNetworkStep>,
+    set_hyperparameter: Option<RawSetHyperparameterStep>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -171,6 +177,67 @@ pub struct UpgradeStep {
     pub hyperparameters: serde_json::Map<String, serde_json::Value>,
 }
 
+/// `register_network` (subnets spec §2): the coldkey locks TAO for a subnet owned by the hotkey.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterNetworkStep {
+    pub coldkey: usize,
+    pub hotkey: usize,
+}
+
+/// `start_call` (§2.8), signed by the owner coldkey.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartCallStep {
+    pub coldkey: usize,
+    pub netuid: u16,
+}
+
+/// Root's `dissolve_network` (§5).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DissolveNetworkStep {
+    pub netuid: u16,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSetHyperparameterStep {
+    #[serde(default)]
+    coldkey: Option<usize>,
+    #[serde(default)]
+    root: bool,
+    netuid: u16,
+    name: String,
+    value: serde_json::Value,
+}
+
+/// A hyperparameter call (§6): signed by a coldkey, or root's.
+#[derive(Clone, Debug)]
+pub struct SetHyperparameterStep {
+    /// `None`: root.
+    pub coldkey: Option<usize>,
+    pub netuid: u16,
+    pub call: SetHyperparameter,
+}
+
+impl RawSetHyperparameterStep {
+    /// The call named by `name` with `value` read as that call's type; errors name the field.
+    fn into_step(self, k: usize) -> Result<SetHyperparameterStep, InputError> {
+        let at = |field: &str| format!("steps[{k}].set_hyperparameter.{field}");
+        let coldkey = match (self.coldkey, self.root) {
+            (Some(coldkey), false) => Some(coldkey),
+            (None, true) => None,
+            _ => return Err(InputError::new(at("root"), "give either a coldkey or root: true")),
+        };
+        let call = hyperparameter_call(&self.name, self.value).map_err(|(field, message)| match field {
+            CallField::Name => InputError::new(at("name"), message),
+            CallField::Value => InputError::new(at("value"), message),
+        })?;
+        Ok(SetHyperparameterStep { coldkey, netuid: self.netuid, call })
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum ChainAction {
     RunBlocks(RunBlocks),
@@ -184,11 +251,15 @@ pub enum ChainAction {
     CommitTimelockedWeights(WeightsStep),
     RevealWeights(WeightsStep),
     Upgrade(UpgradeStep),
+    RegisterNetwork(RegisterNetworkStep),
+    StartCall(StartCallStep),
+    DissolveNetwork(DissolveNetworkStep),
+    SetHyperparameter(SetHyperparameterStep),
 }
 
 const STEP_KEYS: &str = "run_blocks, stake, unstake, register, root_register, set_root_weights, set_weights, \
-                         commit_weights, \
-                         commit_timelocked_weights, reveal_weights, upgrade";
+                         commit_weights, commit_timelocked_weights, reveal_weights, upgrade, register_network, \
+                         start_call, dissolve_network, set_hyperparameter";
 
 impl ChainAction {
     pub(super) fn key(&self) -> &'static str {
@@ -204,7 +275,16 @@ impl ChainAction {
             Self::CommitTimelockedWeights(_) => "commit_timelocked_weights",
             Self::RevealWeights(_) => "reveal_weights",
             Self::Upgrade(_) => "upgrade",
+            Self::RegisterNetwork(_) => "register_network",
+            Self::StartCall(_) => "start_call",
+            Self::DissolveNetwork(_) => "dissolve_network",
+            Self::SetHyperparameter(_) => "set_hyperparameter",
         }
+    }
+
+    /// Whether the step changes which subnets exist (its books record the lock cost).
+    pub(super) fn changes_subnets(&self) -> bool {
+        matches!(self, Self::RegisterNetwork(_) | Self::DissolveNetwork(_))
     }
 }
 
@@ -267,6 +347,10 @@ impl RawChainStep {
             self.commit_timelocked_weights.map(ChainAction::CommitTimelockedWeights),
             self.reveal_weights.map(ChainAction::RevealWeights),
             self.upgrade.map(ChainAction::Upgrade),
+            self.register_network.map(ChainAction::RegisterNetwork),
+            self.start_call.map(ChainAction::StartCall),
+            self.dissolve_network.map(ChainAction::DissolveNetwork),
+            self.set_hyperparameter.map(|raw| raw.into_step(k)).transpose()?.map(ChainAction::SetHyperparameter),
         ]
         .into_iter()
         .flatten()

@@ -6,19 +6,25 @@
 //! ends the replay with [`ChainReplayError::Conservation`].
 
 mod input;
+mod network;
 mod output;
 
 use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
 use tensorsim_chain::fixed::U64F64;
+use tensorsim_chain::hyperparameter_calls::AdminParameters;
 use tensorsim_chain::hyperparameters::Hyperparameters;
 use tensorsim_chain::metagraph::{WeightsPayload, commit_hash};
+use tensorsim_chain::network_registration::NetworkRegistrationParameters;
 use tensorsim_chain::pool::Pool;
 use tensorsim_chain::state::{Chain, CreateSubnetError, NetworkParameters};
 use tensorsim_chain::weights::WeightsCall;
 
 pub use input::{ACCOUNTS_MAX, ChainAction, ChainCase, ChainStep};
 use input::{GenesisSubnet, UpgradeStep, WeightsStep, patched};
-pub use output::{BlockRecord, ChainEpochRecord, ChainReplayOutput, RevealRefused, SubnetBooks};
+pub use output::{
+    BlockRecord, ChainEpochRecord, ChainReplayOutput, DissolutionRecord, NetworkEvent, NetworkEventKind, PayoutRecord,
+    RevealRefused, SubnetBooks,
+};
 
 use crate::replay::case::{InputError, OUTPUT_VALUES_MAX, profile_named};
 use crate::replay::output::Rejected;
@@ -66,6 +72,8 @@ struct Replay {
     record_epochs: bool,
     output: ChainReplayOutput,
     block_emission_rao: u64,
+    /// Whether the case registers or dissolves subnets: its block records carry the lock cost.
+    network_case: bool,
 }
 
 impl Replay {
@@ -73,6 +81,8 @@ impl Replay {
         let g = &case.genesis;
         let network = patched(&Hyperparameters::default(), &g.network, "chain.network")?;
         let mut chain = Chain::with_profile(NetworkParameters::from_hyperparameters(&network), case.profile);
+        chain.set_network_registration_parameters(NetworkRegistrationParameters::from_hyperparameters(&network));
+        chain.admin = AdminParameters::from_hyperparameters(&network);
         let mut issued = 0u64;
         let mut coldkeys = Vec::with_capacity(g.coldkeys.len());
         for (i, coldkey) in g.coldkeys.iter().enumerate() {
@@ -104,7 +114,16 @@ impl Replay {
             rejected: Vec::new(),
             reveals_refused: Vec::new(),
         };
-        Ok(Self { chain, coldkeys, hotkeys, record_epochs: g.record_epochs, output, block_emission_rao: 0 })
+        let network_case = case.steps.iter().any(|step| step.action.changes_subnets());
+        Ok(Self {
+            chain,
+            coldkeys,
+            hotkeys,
+            record_epochs: g.record_epochs,
+            output,
+            block_emission_rao: 0,
+            network_case,
+        })
     }
 
     fn step_block(&mut self) -> Result<(), ChainReplayError> {
@@ -132,7 +151,8 @@ impl Replay {
         Ok(())
     }
 
-    fn record_block(&mut self) {
+    /// The books at this block, with what the step that asks for them did to the subnets.
+    fn record_block(&mut self, network_events: Vec<NetworkEvent>) {
         let chain = &self.chain;
         let subnets = chain
             .subnets()
@@ -155,7 +175,9 @@ impl Replay {
             profile: chain.profile().name,
             total_issuance_rao: chain.total_issuance_rao,
             block_emission_rao: self.block_emission_rao,
+            network_lock_cost_rao: self.network_case.then(|| chain.network_lock_cost_rao()),
             subnets,
+            network_events,
         });
     }
 
@@ -171,7 +193,7 @@ impl Replay {
                 for done in 1..=run.blocks {
                     self.step_block()?;
                     if every != 0 && (done % every == 0 || done == run.blocks) {
-                        self.record_block();
+                        self.record_block(Vec::new());
                     }
                 }
                 Ok(())
@@ -210,6 +232,10 @@ impl Replay {
                 upgrade_chain(&mut self.chain, upgrade, k)?;
                 Ok(())
             }
+            ChainAction::RegisterNetwork(call) => return self.register_network(k, call),
+            ChainAction::StartCall(call) => return self.start_call(k, call),
+            ChainAction::DissolveNetwork(call) => return self.dissolve_network(k, call),
+            ChainAction::SetHyperparameter(call) => return self.set_hyperparameter(k, call),
         })
     }
 
@@ -317,7 +343,8 @@ fn upgrade_chain(chain: &mut Chain, upgrade: &UpgradeStep, k: usize) -> Result<(
         chain.runtime_upgrade(profile);
     }
     if !upgrade.hyperparameters.is_empty() {
-        for netuid in 1..=chain.subnets().len() as u16 {
+        let netuids: Vec<u16> = chain.subnets().iter().map(|subnet| subnet.netuid).collect();
+        for netuid in netuids {
             let h = patched(
                 &chain.subnet(netuid).metagraph.hyperparameters,
                 &upgrade.hyperparameters,
@@ -338,6 +365,9 @@ fn check_budget(case: &ChainCase) -> Result<(), InputError> {
     for (k, step) in case.steps.iter().enumerate() {
         if let Some(block) = step.block {
             blocks = blocks.max(block);
+        }
+        if step.action.changes_subnets() {
+            records = records.saturating_add(1);
         }
         if let ChainAction::RunBlocks(run) = &step.action {
             blocks = blocks.saturating_add(run.blocks);
@@ -375,6 +405,9 @@ fn check_budget(case: &ChainCase) -> Result<(), InputError> {
                 (blocks / read("tempo", 360).max(1) + 1).saturating_mul(read("max_allowed_uids", 256))
             })
             .fold(0, u64::saturating_add);
+        // A registered subnet starts at the new-subnet tempo (360) and 256 UIDs.
+        let registrations = case.steps.iter().filter(|step| matches!(step.action, ChainAction::RegisterNetwork(_)));
+        let values = values.saturating_add((registrations.count() as u64).saturating_mul((blocks / 360 + 1) * 256));
         if values > OUTPUT_VALUES_MAX as u64 {
             return Err(InputError::new(
                 "chain.record_epochs",

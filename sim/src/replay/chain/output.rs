@@ -36,7 +36,55 @@ pub struct BlockRecord {
     pub profile: &'static str,
     pub total_issuance_rao: u64,
     pub block_emission_rao: u64,
+    /// In a case with network steps: what a registration would lock at this block (absent in
+    /// other cases, whose output is as it was).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_lock_cost_rao: Option<u64>,
     pub subnets: Vec<SubnetBooks>,
+    /// What the network step that wrote this record did (a record written by `run_blocks` has
+    /// none, and then no key).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub network_events: Vec<NetworkEvent>,
+}
+
+/// A subnet registered, pruned or dissolved by step `step`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NetworkEvent {
+    pub step: usize,
+    #[serde(flatten)]
+    pub kind: NetworkEventKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkEventKind {
+    /// The lock paid and the pool it seeded.
+    Registered { netuid: u16, coldkey: usize, hotkey: usize, locked_rao: u64, pool_tao_rao: u64, pool_alpha_rao: u64 },
+    /// Dissolved by a registration at the subnet limit, before it.
+    Pruned(DissolutionRecord),
+    /// Dissolved by root.
+    Dissolved(DissolutionRecord),
+}
+
+/// Where a dissolved subnet's pool went (subnets spec §4.2–4.3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DissolutionRecord {
+    pub netuid: u16,
+    pub pot_rao: u64,
+    pub protocol_share_rao: u64,
+    pub owner_refund_rao: u64,
+    pub recycled_rao: u64,
+    pub payouts: Vec<PayoutRecord>,
+}
+
+/// One staking position's payout; `paid` false: the transfer failed and the TAO was recycled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PayoutRecord {
+    pub hotkey: usize,
+    pub coldkey: usize,
+    pub alpha_rao: u64,
+    pub tao_rao: u64,
+    pub paid: bool,
 }
 
 /// A timelocked commit the chain opened and refused.
@@ -76,6 +124,7 @@ mod tests {
             validator_emission_rao: vec![7],
             pruning_score: vec![65535],
             bonds: vec![vec![]],
+            weights_within_clipping: vec![None],
         }
     }
 
@@ -105,14 +154,18 @@ mod tests {
                     profile: "head-2026",
                     total_issuance_rao: 11,
                     block_emission_rao: 12,
+                    network_lock_cost_rao: None,
                     subnets: vec![books(1, 1.0), books(2, 0.5001883752634787)],
+                    network_events: vec![],
                 },
                 BlockRecord {
                     block: 20,
                     profile: "head-2026",
                     total_issuance_rao: 21,
                     block_emission_rao: 0,
+                    network_lock_cost_rao: None,
                     subnets: vec![],
+                    network_events: vec![],
                 },
             ],
             rejected: vec![Rejected { step: 0, error: "no".into() }],
@@ -161,5 +214,53 @@ mod tests {
             books(2, "0.5001883752634787")
         );
         assert_eq!(to_json(&output), expected);
+    }
+
+    #[test]
+    fn a_network_steps_record_adds_the_lock_cost_and_its_events_on_its_line() {
+        let dissolution = DissolutionRecord {
+            netuid: 1,
+            pot_rao: 10,
+            protocol_share_rao: 3,
+            owner_refund_rao: 0,
+            recycled_rao: 2,
+            payouts: vec![PayoutRecord { hotkey: 4, coldkey: 2, alpha_rao: 5, tao_rao: 7, paid: true }],
+        };
+        let registered = NetworkEventKind::Registered {
+            netuid: 1,
+            coldkey: 3,
+            hotkey: 6,
+            locked_rao: 100,
+            pool_tao_rao: 100,
+            pool_alpha_rao: 50,
+        };
+        let record = BlockRecord {
+            block: 9,
+            profile: "head-2026",
+            total_issuance_rao: 1,
+            block_emission_rao: 2,
+            network_lock_cost_rao: Some(200),
+            subnets: vec![],
+            network_events: vec![
+                NetworkEvent { step: 4, kind: NetworkEventKind::Pruned(dissolution) },
+                NetworkEvent { step: 4, kind: registered },
+            ],
+        };
+        let output = ChainReplayOutput {
+            name: "c".into(),
+            epochs: vec![],
+            blocks: vec![record],
+            rejected: vec![],
+            reveals_refused: vec![],
+        };
+        let line = "{\"block\": 9, \"profile\": \"head-2026\", \"total_issuance_rao\": 1, \"block_emission_rao\": 2, \
+                    \"network_lock_cost_rao\": 200, \"subnets\": [], \"network_events\": [{\"step\": 4, \"pruned\": \
+                    {\"netuid\": 1, \"pot_rao\": 10, \"protocol_share_rao\": 3, \"owner_refund_rao\": 0, \
+                    \"recycled_rao\": 2, \"payouts\": [{\"hotkey\": 4, \"coldkey\": 2, \"alpha_rao\": 5, \
+                    \"tao_rao\": 7, \"paid\": true}]}}, {\"step\": 4, \"registered\": {\"netuid\": 1, \
+                    \"coldkey\": 3, \"hotkey\": 6, \"locked_rao\": 100, \"pool_tao_rao\": 100, \
+                    \"pool_alpha_rao\": 50}}]}";
+        let json = to_json(&output);
+        assert!(json.contains(&format!("\n    {line}\n")), "{json}");
     }
 }

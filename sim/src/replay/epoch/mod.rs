@@ -159,6 +159,7 @@ pub(crate) fn sample_output() -> ReplayOutput {
                 validator_emission_rao: vec![5, 0],
                 pruning_score: vec![65535, 65535],
                 bonds: vec![vec![(1, 6640)], vec![]],
+                weights_within_clipping: vec![Some(true), None],
             },
         }],
         rejected: vec![Rejected { step: 4, error: "too few weights".into() }],

@@ -1,6 +1,6 @@
 //! From a parsed [`Scenario`] to a [`Plan`], stage by stage: subnets → stakes → groups →
-//! references → genesis budget → duration → faults → upgrades → expectations. Each stage reads what the ones
-//! before it resolved and refuses the first thing wrong with its field's path, so a scenario's
+//! references → genesis budget → duration → faults → upgrades → owner actions → expectations.
+//! Each stage reads what the ones before it resolved and refuses the first thing wrong with its field's path, so a scenario's
 //! errors come in that order.
 
 mod budget;
@@ -11,6 +11,7 @@ mod faults;
 mod fixtures;
 mod groups;
 mod lookup;
+mod owner_actions;
 mod references;
 mod stakes;
 mod subnets;
@@ -37,6 +38,7 @@ pub(super) fn resolve(scenario: Scenario, seed: Option<u64>) -> Result<Plan, Sce
     let upgrades::UpgradePlan { upgrades, announced } = upgrades::resolve(&scenario.upgrades, &subnets)?;
     faults.extend(announced);
     faults.sort_by_key(|fault| fault.at_block);
+    let owner_actions = owner_actions::resolve(&scenario.subnets, &subnets, blocks)?;
     expectations::check(&scenario.expect, &subnets, &nodes, scenario.report.bonds)?;
     Ok(Plan {
         seed: seed.unwrap_or(scenario.seed),
@@ -48,6 +50,7 @@ pub(super) fn resolve(scenario: Scenario, seed: Option<u64>) -> Result<Plan, Sce
         faults,
         producer_faults,
         upgrades,
+        owner_actions,
         scenario,
     })
 }

@@ -6,7 +6,7 @@ use tensorsim_chain::hyperparameters::Hyperparameters;
 
 use super::lookup;
 use crate::scenario::error::ScenarioError;
-use crate::scenario::plan::{NodeFault, ScheduledFault, SubnetPlan};
+use crate::scenario::plan::{NodeFault, ScheduledFault, SubnetPlan, UPGRADE_DESCRIPTION_PREFIX};
 use crate::scenario::types::UpgradeSpec;
 
 /// The upgrades for the chain node, and their entries in the report's schedule.
@@ -56,8 +56,8 @@ fn upgrade(spec: &UpgradeSpec, current: &[(u16, Hyperparameters)], path: &str) -
 fn description(upgrade: &Upgrade, spec: &UpgradeSpec) -> String {
     let set = spec.hyperparameters.len();
     match upgrade.profile {
-        Some(profile) => format!("runtime upgrade to {} ({set} hyperparameters set)", profile.name),
-        None => format!("runtime upgrade: {set} hyperparameters set"),
+        Some(profile) => format!("{UPGRADE_DESCRIPTION_PREFIX} to {} ({set} hyperparameters set)", profile.name),
+        None => format!("{UPGRADE_DESCRIPTION_PREFIX}: {set} hyperparameters set"),
     }
 }
 

@@ -60,6 +60,7 @@ fn epoch(plan: &Plan, block: u64, names: &[&str], incentive: &[u16], dividends_a
         validator_emission_rao: vec![0; n],
         pruning_score: vec![0; n],
         bonds: Vec::new(),
+        weights_within_clipping: vec![None; n],
     };
     let facts = EpochFacts {
         netuid: 1,
@@ -71,7 +72,7 @@ fn epoch(plan: &Plan, block: u64, names: &[&str], incentive: &[u16], dividends_a
         pool_alpha_rao: 1_000,
         ema_price: 1.5,
     };
-    EpochRecord { block, total_issuance_rao: 7_000, facts }
+    EpochRecord { block, total_issuance_rao: 7_000, facts, bond_sums: vec![0; n] }
 }
 
 fn model(held_out_accuracy: f64, held_out_nll: f64) -> Option<ModelRecord> {
@@ -108,6 +109,7 @@ fn record(plan: &Plan) -> RunRecord {
         epochs: vec![first, second],
         registrations: Vec::new(),
         reveals: Vec::new(),
+        owner_actions: Vec::new(),
         nodes,
         latency_us: vec![Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid bounds")],
         messages: MessageCounts {
@@ -569,6 +571,36 @@ fn bonds_on_a_newcomers_uid_are_read_at_its_first_epoch_and_the_largest_dividend
     assert_eq!(expectation_values(&scenario, &record), [0.2, 0.152590]);
 }
 
+fn owner_action(block: u64, verdict: Result<(), String>) -> crate::record::OwnerActionRecord {
+    let call = tensorsim_chain::hyperparameter_calls::SetHyperparameter::BondsMovingAverage(975_000);
+    crate::record::OwnerActionRecord {
+        block,
+        facts: tensorsim_actors::protocol::OwnerActionFacts { netuid: 1, call, verdict },
+    }
+}
+
+#[test]
+fn an_owners_calls_are_listed_with_the_chains_verdicts_and_absent_without_any() {
+    let plan = plan();
+    let mut record = record(&plan);
+    assert!(json(&build(&plan, SCENARIO, &record))["subnets"][0].get("owner_actions").is_none());
+    record.owner_actions.push(owner_action(20, Ok(())));
+    record.owner_actions.push(owner_action(21, Err("TxRateLimitExceeded: last set at block 20".into())));
+    let report = json(&build(&plan, SCENARIO, &record));
+    let rows = &report["subnets"][0]["owner_actions"];
+    assert_eq!(
+        rows,
+        &serde_json::json!([
+            {"block": 20, "set": {"bonds_moving_average": 975000}, "verdict": "accepted"},
+            {"block": 21, "set": {"bonds_moving_average": 975000}, "verdict": "TxRateLimitExceeded: last set at block 20"}
+        ])
+    );
+    let markdown = build(&plan, SCENARIO, &record).markdown;
+    let line = "- Owner actions: {\"bonds_moving_average\":975000} at block 20: accepted; \
+                {\"bonds_moving_average\":975000} at block 21: TxRateLimitExceeded\n";
+    assert!(markdown.contains(line), "{markdown}");
+}
+
 /// Deserialises any JSON, refusing an object whose keys are not in ascending order.
 struct SortedKeys;
 
@@ -644,8 +676,10 @@ fn every_object_of_the_report_has_its_keys_in_ascending_order() {
     };
     record.registrations.push(crate::record::RegistrationRecord { block: 60, facts });
     record.epochs[1].facts.hyperparameters.kappa = 1;
+    record.epochs[1].facts.output.weights_within_clipping[0] = Some(true);
     let facts = tensorsim_actors::protocol::RevealFacts { netuid: 1, uid: 0, commit_block: 80, by_extrinsic: false };
     record.reveals.push(crate::record::RevealRecord { block: 90, facts });
+    record.owner_actions.push(owner_action(20, Ok(())));
     let scenario = format!("{SCENARIO}report: {{bonds: true}}\n");
     let plan = Plan::parse(&scenario, None).expect("a valid scenario");
     let report = build(&plan, &scenario, &record);
@@ -684,5 +718,9 @@ fn a_built_report_is_read_by_the_diffs_types_with_its_observables() {
     let subnet = &read.subnets[0];
     assert_eq!(subnet.observables.incentive_share["good"], Some(0.666667));
     assert_eq!(subnet.observables.relative_dividend_rate["copier"].value, None);
+    assert!(subnet.stability.is_some(), "the diff reads the stability section");
     assert_eq!(subnet.epochs.len(), json(&report)["subnets"][0]["epochs"].as_array().unwrap().len());
 }
+
+mod html;
+mod stability;
