@@ -68,6 +68,8 @@ pub struct Subnet {
     pub registered_at_block: u64,
     /// `SubnetLocked`: the TAO its owner locked to create it (a genesis subnet: its pool's TAO).
     pub locked_rao: u64,
+    /// A what-if, not a subtensor rule (`stake_cap`): stake weights held to this percentile.
+    pub stake_cap_percentile: Option<u8>,
 }
 
 impl Subnet {
