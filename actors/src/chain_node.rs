@@ -3,16 +3,17 @@
 //! block in arrival order, answers each sender with the outcome, and answers metagraph syncs.
 //!
 //! Block `b` runs as subtensor's does: the block step first (coinbase, epochs, reveals), then the
-//! block's extrinsics, the subnet owners' hyperparameter calls scheduled at `b`, then the runtime
-//! upgrades scheduled at `b` (in force from `b + 1`).
+//! block's extrinsics, the subnet owners' hyperparameter calls scheduled at `b`, the stake the
+//! scenario moves at `b`, then the runtime upgrades scheduled at `b` (in force from `b + 1`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::protocol::{
-    Actor, BlockRecord, ChainView, EpochFacts, Extrinsic, Message, NeuronView, NodeId, Observation, Outbox,
-    OwnerActionFacts, RegistrationFacts, RevealFacts, TimeUs,
+    Actor, BlockRecord, ChainView, CommitmentFacts, EpochFacts, Extrinsic, Message, NeuronView, NodeId, Observation,
+    Outbox, OwnerActionFacts, RegistrationFacts, RevealFacts, TimeUs,
 };
+use crate::stake_actions::{self, StakeAction, StakeActionFacts};
 use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
 use tensorsim_chain::hyperparameter_calls::{Origin, SetHyperparameter};
 use tensorsim_chain::hyperparameters::Hyperparameters;
@@ -68,6 +69,8 @@ pub struct ChainNode {
     upgrades: Vec<Upgrade>,
     /// In block order (stable: a block's in the scenario's order).
     owner_actions: Vec<OwnerAction>,
+    /// In block order (stable).
+    stake_actions: Vec<StakeAction>,
     next_block_us: TimeUs,
     /// Each hotkey's hash commits the chain holds, oldest first, with their blocks: a reveal's
     /// lag is read here (the chain keeps at most `UNREVEALED_COMMITS_MAX`, so do we).
@@ -79,6 +82,7 @@ pub struct ChainNode {
 struct Included {
     registrations: Vec<RegistrationFacts>,
     reveals: Vec<RevealFacts>,
+    commitments: Vec<CommitmentFacts>,
 }
 
 impl ChainNode {
@@ -104,6 +108,7 @@ impl ChainNode {
             producer_faults,
             upgrades,
             owner_actions: Vec::new(),
+            stake_actions: Vec::new(),
             next_block_us: 0,
             hash_commits: BTreeMap::new(),
         }
@@ -114,6 +119,20 @@ impl ChainNode {
         owner_actions.sort_by_key(|action| action.at_block);
         self.owner_actions = owner_actions;
         self
+    }
+
+    /// The node with the scenario's stake calls to include at their blocks.
+    pub fn with_stake_actions(mut self, mut stake_actions: Vec<StakeAction>) -> Self {
+        stake_actions.sort_by_key(|action| action.at_block);
+        self.stake_actions = stake_actions;
+        self
+    }
+
+    /// The scenario's stake calls due by `block`, through the chain's checks.
+    fn apply_stake_actions(&mut self, block: u64) -> Vec<StakeActionFacts> {
+        let due = self.stake_actions.iter().take_while(|action| action.at_block <= block).count();
+        let actions: Vec<StakeAction> = self.stake_actions.drain(..due).collect();
+        actions.iter().map(|action| stake_actions::apply(&mut self.chain, action)).collect()
     }
 
     /// The owners' calls due by `block`, each signed by the subnet's owner then, through the
@@ -191,6 +210,14 @@ impl ChainNode {
                 self.axons.insert(hotkey, *axon);
                 Ok(())
             }
+            Extrinsic::Commitment { netuid } => {
+                let uid = self.chain.uid_of(*netuid, hotkey).ok_or("the hotkey holds no UID on the subnet")?;
+                let metagraph = &mut self.chain.subnet_mut(*netuid).metagraph;
+                metagraph.reset_bonds(uid).map_err(|e| format!("{e:?}"))?;
+                let bonds_reset = metagraph.hyperparameters.bonds_reset;
+                included.commitments.push(CommitmentFacts { netuid: *netuid, uid, hotkey, bonds_reset });
+                Ok(())
+            }
         }
     }
 
@@ -243,6 +270,7 @@ impl ChainNode {
             out.send(from, Message::Included { nonce, block, outcome });
         }
         let owner_actions = self.apply_owner_actions(block);
+        let stake_actions = self.apply_stake_actions(block);
         while self.upgrades.first().is_some_and(|u| u.at_block <= block) {
             let upgrade = self.upgrades.remove(0);
             if let Some(profile) = upgrade.profile {
@@ -259,8 +287,10 @@ impl ChainNode {
             epochs,
             registrations: included.registrations,
             reveals: included.reveals,
+            commitments: included.commitments,
             conservation_error: self.chain.conservation().err().map(|e| e.0),
             owner_actions,
+            stake_actions,
         })));
         self.next_block_us = now_us + self.next_interval_us(block);
     }

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use crate::stake_actions::StakeActionFacts;
 use tensorsim_chain::accounts::HotkeyId;
 use tensorsim_chain::hyperparameter_calls::SetHyperparameter;
 use tensorsim_chain::hyperparameters::Hyperparameters;
@@ -131,6 +132,11 @@ pub enum Extrinsic {
         netuid: u16,
         axon: NodeId,
     },
+    /// A metadata commitment (the commitments pallet's `set_commitment`: a miner announcing its
+    /// model); with the subnet's `bonds_reset` on, the chain deletes every bond on its UID.
+    Commitment {
+        netuid: u16,
+    },
 }
 
 /// One UID as the chain shows it.
@@ -214,11 +220,15 @@ pub struct BlockRecord {
     /// Committed weights revealed in the block: by the chain (timelocked, before the block's
     /// epochs) then by validators (hash reveals, extrinsics after them).
     pub reveals: Vec<RevealFacts>,
+    /// Metadata commitments the block included, in inclusion order.
+    pub commitments: Vec<CommitmentFacts>,
     /// Set when a token invariant broke after this block: a simulator bug.
     pub conservation_error: Option<String>,
     /// Subnet owners' hyperparameter calls the block included (after its extrinsics), with the
     /// chain's verdict.
     pub owner_actions: Vec<OwnerActionFacts>,
+    /// Stake the scenario moved in the block (after the owners' calls), with the chain's verdict.
+    pub stake_actions: Vec<StakeActionFacts>,
 }
 
 /// One epoch and the subnet around it, read right after it ran (before the block's extrinsics
@@ -259,6 +269,16 @@ pub struct OwnerActionFacts {
     pub call: SetHyperparameter,
     /// `Err`: the chain's refusal (its error name first).
     pub verdict: Result<(), String>,
+}
+
+/// A metadata commitment the chain included, and whether it reset the UID's bonds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommitmentFacts {
+    pub netuid: u16,
+    pub uid: u16,
+    pub hotkey: HotkeyId,
+    /// The subnet's `bonds_reset` was on: every bond on the UID was deleted.
+    pub bonds_reset: bool,
 }
 
 /// A burned registration the chain included.

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 use tensorsim_actors::ml::task::ModelSpec;
-use tensorsim_actors::protocol::{EpochFacts, OwnerActionFacts, RegistrationFacts, RevealFacts, TimeUs};
+use tensorsim_actors::protocol::{
+    CommitmentFacts, EpochFacts, OwnerActionFacts, RegistrationFacts, RevealFacts, TimeUs,
+};
+use tensorsim_actors::stake_actions::StakeActionFacts;
 use tensorsim_chain::accounts::HotkeyId;
 
 /// One run, from genesis to its last block.
@@ -23,8 +26,12 @@ pub struct RunRecord {
     pub registrations: Vec<RegistrationRecord>,
     /// Every commit revealed during the run, in block order.
     pub reveals: Vec<RevealRecord>,
+    /// Every miner's model commitment during the run, in block order.
+    pub commitments: Vec<CommitmentRecord>,
     /// Every subnet owner's hyperparameter call, with the chain's verdict, in block order.
     pub owner_actions: Vec<OwnerActionRecord>,
+    /// Every stake call the scenario scheduled, with the chain's verdict, in block order.
+    pub stake_actions: Vec<StakeActionRecord>,
     /// By node, the chain's included.
     pub nodes: Vec<NodeRecord>,
     /// Query latencies by subnet (index), in µs.
@@ -85,11 +92,25 @@ impl RevealRecord {
     }
 }
 
+/// A model commitment, at the block that included it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommitmentRecord {
+    pub block: u64,
+    pub facts: CommitmentFacts,
+}
+
 /// An owner's hyperparameter call, at the block that included it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OwnerActionRecord {
     pub block: u64,
     pub facts: OwnerActionFacts,
+}
+
+/// A stake call of the scenario's script, at the block that included it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StakeActionRecord {
+    pub block: u64,
+    pub facts: StakeActionFacts,
 }
 
 /// A burned registration, at the block that included it.

@@ -21,6 +21,9 @@ use crate::rng::stream;
 pub use answers::AnsweringModel;
 use tensorsim_chain::accounts::HotkeyId;
 
+/// The nonce of a miner's commitment; a registration's is its block.
+const COMMITMENT_NONCE: u64 = u64::MAX;
+
 /// Bittensor's axon refuses a nonce more than 4 s away from its clock (`ALLOWED_DELTA`).
 pub const NONCE_WINDOW_MS: u64 = 4_000;
 
@@ -37,6 +40,8 @@ pub struct MinerConfig {
     pub register_at_block: Option<u64>,
     /// Stop serving at this block (by the miner's clock): it leaves the subnet.
     pub leave_at_block: Option<u64>,
+    /// Publish a model commitment at this block (by the miner's clock), once.
+    pub commit_at_block: Option<u64>,
     /// Floating-point operations per microsecond of the miner's hardware.
     pub flops_per_us: u64,
     /// A metagraph sync every this many blocks (for the blacklist).
@@ -76,6 +81,8 @@ pub struct Miner {
     rng: ChaCha8Rng,
     /// Registration: the block to register at, and whether the call is out.
     registration: Option<(u64, bool)>,
+    /// The model commitment: the block to publish it at, and whether the call is out.
+    commitment: Option<(u64, bool)>,
     /// The hotkeys that hold a validator permit, by the last sync: the only ones answered
     /// (the subnet template's blacklist with `force_validator_permit`).
     permitted: Vec<HotkeyId>,
@@ -88,6 +95,7 @@ impl Miner {
     pub fn new(config: MinerConfig, policy: Box<dyn MinerPolicy>, model: Option<Arc<Model>>, classes: usize) -> Self {
         let rng = stream(config.seed, &format!("miner/{}/answers", config.name));
         let registration = config.register_at_block.map(|block| (block, false));
+        let commitment = config.commit_at_block.map(|block| (block, false));
         Self {
             config,
             policy,
@@ -95,6 +103,7 @@ impl Miner {
             classes,
             rng,
             registration,
+            commitment,
             permitted: Vec::new(),
             view: None,
             next_sync_us: 0,
@@ -152,6 +161,11 @@ impl Actor for Miner {
     fn on_message(&mut self, now_us: TimeUs, from: NodeId, message: Message, out: &mut Outbox) {
         match message {
             Message::Query(query) => self.on_query(now_us, from, query, out),
+            Message::Included { nonce: COMMITMENT_NONCE, outcome, .. } => {
+                // Published or refused (not registered yet): a miner commits once.
+                self.commitment = None;
+                out.observe(Observation::ExtrinsicIncluded { call: "set_commitment", outcome });
+            }
             Message::Included { outcome, .. } => {
                 if outcome.is_err() {
                     // Refused (a full block, the price): try again at the next block.
@@ -191,13 +205,21 @@ impl Actor for Miner {
                 *block = now_block + 1;
             }
         }
+        if let Some((block, sent @ false)) = &mut self.commitment
+            && now_block >= *block
+        {
+            *sent = true;
+            let call = Extrinsic::Commitment { netuid: self.config.netuid };
+            out.send(self.config.chain, Message::Submit { nonce: COMMITMENT_NONCE, call });
+        }
     }
 
     fn next_timer_us(&self) -> Option<TimeUs> {
-        let registration = match self.registration {
+        let due = |call: Option<(u64, bool)>| match call {
             Some((block, false)) => Some(block * self.config.block_time_us),
             _ => None,
         };
-        Some(registration.map_or(self.next_sync_us, |at| at.min(self.next_sync_us)))
+        let next = [due(self.registration), due(self.commitment)].into_iter().flatten().min();
+        Some(next.map_or(self.next_sync_us, |at| at.min(self.next_sync_us)))
     }
 }

@@ -98,6 +98,7 @@ impl Factory {
                     block_time_us,
                     register_at_block: *register_at_block,
                     leave_at_block: *leave_at_block,
+                    commit_at_block: policy.commit_at_block(),
                     flops_per_us: MINER_FLOPS_PER_US,
                     sync_interval_blocks: self.plan.subnets[*subnet].validation.sync_interval_blocks.get(),
                 };
@@ -127,7 +128,8 @@ pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Re
     let axons = genesis.axons(plan);
     let signers: BTreeMap<NodeId, _> =
         genesis.keys.iter().enumerate().filter_map(|(id, keys)| keys.map(|k| (id as NodeId, k))).collect();
-    let Genesis { chain, tasks, keys, models, training_seconds } = genesis;
+    let stake_actions = genesis.stake_actions(plan);
+    let Genesis { chain, tasks, keys, models, training_seconds, .. } = genesis;
     let chain_node = ChainNode::new(
         chain,
         plan.block_time_ms * US_PER_MS,
@@ -136,7 +138,8 @@ pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Re
         plan.producer_faults.clone(),
         plan.upgrades.clone(),
     )
-    .with_owner_actions(plan.owner_actions.clone());
+    .with_owner_actions(plan.owner_actions.clone())
+    .with_stake_actions(stake_actions);
     let factory = Arc::new(Factory {
         plan: plan.clone(),
         genesis: Mutex::new(Some(chain_node)),

@@ -11,8 +11,9 @@ use tensorsim_actors::rng::{stream, unit_f32};
 use tensorsim_chain::accounts::HotkeyId;
 
 use crate::record::{
-    AppliedFault, ConservationError, EpochRecord, LostMessages, MessageCounts, ModelRecord, NodeRecord, NodeStats,
-    OwnerActionRecord, RegistrationRecord, RevealRecord, RunRecord, WallSeconds,
+    AppliedFault, CommitmentRecord, ConservationError, EpochRecord, LostMessages, MessageCounts, ModelRecord,
+    NodeRecord, NodeStats, OwnerActionRecord, RegistrationRecord, RevealRecord, RunRecord, StakeActionRecord,
+    WallSeconds,
 };
 use crate::scenario::{LatencySpec, Plan};
 
@@ -147,7 +148,9 @@ struct Recorder {
     keep_bonds: bool,
     registrations: Vec<RegistrationRecord>,
     owner_actions: Vec<OwnerActionRecord>,
+    stake_actions: Vec<StakeActionRecord>,
     reveals: Vec<RevealRecord>,
+    commitments: Vec<CommitmentRecord>,
     nodes: Vec<NodeStats>,
     /// Query latencies by subnet (index), in µs.
     latency_us: Vec<Histogram<u64>>,
@@ -187,7 +190,9 @@ impl World {
             keep_bonds: plan.scenario.report.bonds,
             registrations: Vec::new(),
             owner_actions: Vec::new(),
+            stake_actions: Vec::new(),
             reveals: Vec::new(),
+            commitments: Vec::new(),
             nodes: vec![NodeStats::default(); n],
             latency_us: plan.subnets.iter().map(|_| histogram()).collect(),
             messages: MessageCounts::default(),
@@ -322,7 +327,9 @@ impl World {
             epochs: recorder.epochs,
             registrations: recorder.registrations,
             owner_actions: recorder.owner_actions,
+            stake_actions: recorder.stake_actions,
             reveals: recorder.reveals,
+            commitments: recorder.commitments,
             nodes,
             latency_us: recorder.latency_us,
             messages: recorder.messages,
@@ -346,7 +353,9 @@ impl Recorder {
         let block = record.block;
         self.registrations.extend(record.registrations.into_iter().map(|facts| RegistrationRecord { block, facts }));
         self.reveals.extend(record.reveals.into_iter().map(|facts| RevealRecord { block, facts }));
+        self.commitments.extend(record.commitments.into_iter().map(|facts| CommitmentRecord { block, facts }));
         self.owner_actions.extend(record.owner_actions.into_iter().map(|facts| OwnerActionRecord { block, facts }));
+        self.stake_actions.extend(record.stake_actions.into_iter().map(|facts| StakeActionRecord { block, facts }));
     }
 }
 

@@ -2,6 +2,7 @@
 //! (rounded to 6 decimals), so that a verdict can be checked against report.json by hand.
 
 use super::document::{ByGroup, Decimal6, ExpectationRow, SubnetSection};
+use crate::diff::report_in::event_label;
 use crate::metrics;
 use crate::scenario::{Expectation, Observable, Plan};
 
@@ -17,11 +18,14 @@ fn key(observable: Observable) -> &'static str {
         Observable::WinnerFlips => "winner_flips",
         Observable::NakamotoCoefficientKappa => "nakamoto_coefficient_kappa",
         Observable::ValidatorTrust => "validator_trust",
+        Observable::DividendsPerStake => "dividends_per_stake",
         Observable::InactiveEpochs => "inactive_epochs",
         Observable::IncentiveBeforeReveal => "incentive_before_reveal",
         Observable::InheritedBonds => "inherited_bonds",
         Observable::PrunedUnpaid => "pruned_unpaid",
-        Observable::DividendsStepMax => "dividends_step_max",
+        Observable::BondsAfterReset => "bonds_after_reset",
+        Observable::IncentiveKendallTau => "incentive_kendall_tau",
+        Observable::DividendsSettleEpochs => "dividends_settle_epochs",
     }
 }
 
@@ -46,11 +50,17 @@ fn observed(subnet: &SubnetSection, observable: Observable, group: Option<&str>)
             observables.validator_stake.as_ref().map(|stake| stake.nakamoto_coefficient_kappa as f64)
         }
         Observable::ValidatorTrust => read(&readings.validator_trust),
+        Observable::DividendsPerStake => read(&readings.dividends_per_stake),
         Observable::InactiveEpochs => count(&readings.inactive_epochs),
         Observable::IncentiveBeforeReveal => read(&readings.incentive_before_reveal),
         Observable::InheritedBonds => read(&readings.inherited_bonds),
         Observable::PrunedUnpaid => count(&readings.pruned_unpaid),
-        Observable::DividendsStepMax => readings.dividends_step_max,
+        Observable::BondsAfterReset => read(&readings.bonds_after_reset),
+        Observable::IncentiveKendallTau => subnet.stability.incentive_kendall_tau_mean.value(),
+        Observable::DividendsSettleEpochs => (subnet.stability.settling.iter())
+            .find(|row| group.is_some_and(|g| event_label(row.event, row.block) == g))
+            .and_then(|row| row.dividends.epochs)
+            .map(|epochs| epochs as f64),
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use tensorsim_chain::accounts::HotkeyId;
 
 use super::members::{Member, Seating, share};
-use crate::record::{RegistrationRecord, RevealRecord};
+use crate::record::{CommitmentRecord, RegistrationRecord, RevealRecord};
 
 /// Group name → value, for the groups a reading is defined on.
 pub type ByGroup<T> = BTreeMap<String, T>;
@@ -18,6 +18,9 @@ pub type ByGroup<T> = BTreeMap<String, T>;
 pub struct Readings {
     /// A validator group's mean validator trust over the window (each member's epochs in it).
     pub validator_trust: ByGroup<f64>,
+    /// A validator group's dividends per stake over the window: its dividend shares summed over
+    /// its stake-weight shares summed (1 = paid pro rata); undefined without stake.
+    pub dividends_per_stake: ByGroup<f64>,
     /// Epochs of the run in which a member of the group held a UID and was inactive, summed.
     pub inactive_epochs: ByGroup<u64>,
     /// The incentive (u16 shares, summed over epochs) that members registered during the run
@@ -28,23 +31,30 @@ pub struct Readings {
     pub inherited_bonds: ByGroup<f64>,
     /// Members whose UID a registration took while no epoch had ever paid them incentive.
     pub pruned_unpaid: ByGroup<u64>,
-    /// The largest change of a validator actor's dividends (a share of 65 535) between two
-    /// successive epochs of the window; `None` with fewer than two.
-    pub dividends_step_max: Option<f64>,
+    /// For members that published a model commitment (which resets their bonds where the subnet's
+    /// `bonds_reset` is on): the largest bond on the member's UID at the first epoch after it over
+    /// the largest at the last epoch before it (the group's largest ratio; needs the epochs'
+    /// bonds).
+    pub bonds_after_reset: ByGroup<f64>,
 }
 
-/// The chain facts the readings need besides the epochs: the subnet's registrations and reveals.
+/// The chain facts the readings need besides the epochs: the subnet's registrations, reveals and
+/// model commitments.
 pub(super) struct Events<'a> {
     pub registrations: Vec<&'a RegistrationRecord>,
     pub reveals: Vec<&'a RevealRecord>,
+    pub commitments: Vec<&'a CommitmentRecord>,
 }
 
 pub(super) fn read(seating: &Seating, members: &[Member], after_block: u64, events: &Events) -> Readings {
     let mut readings = Readings::default();
     let groups = |m: usize| members[m].node.group.clone();
     let mut trust: ByGroup<(f64, u32)> = BTreeMap::new();
+    let mut paid: ByGroup<(f64, f64)> = BTreeMap::new();
     for (m, member) in members.iter().enumerate() {
         if member.validator.is_some() {
+            let entry = paid.entry(groups(m)).or_default();
+            (entry.0, entry.1) = (entry.0 + member.settled.dividends, entry.1 + member.settled.stake);
             let (sum, epochs) = validator_trust_sum(seating, m, after_block);
             let entry = trust.entry(groups(m)).or_default();
             (entry.0, entry.1) = (entry.0 + sum, entry.1 + epochs);
@@ -52,6 +62,11 @@ pub(super) fn read(seating: &Seating, members: &[Member], after_block: u64, even
         *readings.inactive_epochs.entry(groups(m)).or_default() += inactive_epochs(seating, m);
         let pruned = was_pruned(member.hotkey, &events.registrations) && !ever_paid(seating, m);
         *readings.pruned_unpaid.entry(groups(m)).or_default() += u64::from(pruned);
+        let resets = events.commitments.iter().filter(|c| c.facts.hotkey == member.hotkey);
+        for ratio in resets.filter_map(|reset| bonds_ratio_across(seating, m, reset.block)) {
+            let largest = readings.bonds_after_reset.entry(groups(m)).or_insert(ratio);
+            *largest = largest.max(ratio);
+        }
         let Some(registered) = registration_block(member.hotkey, &events.registrations) else { continue };
         let before = incentive_before_reveal(seating, m, first_reveal_read_from(registered, &events.reveals));
         *readings.incentive_before_reveal.entry(groups(m)).or_default() += before;
@@ -60,22 +75,11 @@ pub(super) fn read(seating: &Seating, members: &[Member], after_block: u64, even
             *largest = largest.max(bond);
         }
     }
-    readings.dividends_step_max = dividends_step_max(seating, members, after_block);
+    readings.dividends_per_stake =
+        paid.into_iter().filter(|(_, (_, stake))| *stake > 0.0).map(|(g, (d, stake))| (g, d / stake)).collect();
     readings.validator_trust =
         trust.into_iter().filter(|(_, (_, n))| *n > 0).map(|(g, (sum, n))| (g, sum / f64::from(n))).collect();
     readings
-}
-
-fn dividends_step_max(seating: &Seating, members: &[Member], after_block: u64) -> Option<f64> {
-    let window: Vec<usize> = (0..seating.epochs.len()).filter(|&e| seating.epochs[e].block > after_block).collect();
-    let dividends = |e: usize, m: usize| {
-        seating.uid[e][m].map(|uid| share(seating.epochs[e].facts.output.dividends[usize::from(uid)]))
-    };
-    let validators: Vec<usize> = (0..members.len()).filter(|&m| members[m].validator.is_some()).collect();
-    let steps = window.windows(2).flat_map(|pair| {
-        validators.iter().filter_map(move |&m| Some((dividends(pair[1], m)? - dividends(pair[0], m)?).abs()))
-    });
-    (window.len() >= 2).then(|| steps.fold(0.0, f64::max))
 }
 
 /// Member `m`'s validator trust summed over the window's epochs it held a UID in, and how many.
@@ -131,15 +135,34 @@ fn incentive_before_reveal(seating: &Seating, m: usize, until: u64) -> f64 {
 /// The largest bond on member `m`'s UID at the first epoch after `registered` it held the UID
 /// in; `None` when it held none, or the epoch's bonds were not recorded.
 fn bond_at_first_epoch(seating: &Seating, m: usize, registered: u64) -> Option<f64> {
-    let (e, epoch) = seating.epochs.iter().enumerate().find(|(e, epoch)| {
-        epoch.block > registered && seating.uid[*e][m].is_some()
-    })?;
+    let (e, epoch) = seating
+        .epochs
+        .iter()
+        .enumerate()
+        .find(|(e, epoch)| epoch.block > registered && seating.uid[*e][m].is_some())?;
     let uid = seating.uid[e][m]?;
     let bonds = &epoch.facts.output.bonds;
     if bonds.is_empty() {
         return None;
     }
     Some(largest_bond_on(bonds, uid))
+}
+
+/// The largest bond on member `m`'s UID at the first epoch after `block` over the largest at the
+/// last epoch at or before it (both while it held the UID); `None` without both epochs, their
+/// bonds, or a bond before.
+fn bonds_ratio_across(seating: &Seating, m: usize, block: u64) -> Option<f64> {
+    let largest = |e: usize| {
+        let bonds = &seating.epochs[e].facts.output.bonds;
+        let uid = seating.uid[e][m]?;
+        (!bonds.is_empty()).then(|| largest_bond_on(bonds, uid))
+    };
+    let seated = |e: &usize| seating.uid[*e][m].is_some();
+    let epochs = 0..seating.epochs.len();
+    let before = epochs.clone().filter(seated).rfind(|&e| seating.epochs[e].block <= block)?;
+    let after = epochs.filter(seated).find(|&e| seating.epochs[e].block > block)?;
+    let (before, after) = (largest(before)?, largest(after)?);
+    (before > 0.0).then(|| after / before)
 }
 
 /// The largest bond any row holds on column `uid`, as a share of 65 535.

@@ -4,12 +4,13 @@
 
 use hdrhistogram::Histogram;
 use tensorsim_actors::miner::policies::MinerPolicySpec;
+use tensorsim_actors::stake_actions::StakeCall;
 use tensorsim_actors::validator::policies::ValidatorPolicySpec;
 use tensorsim_chain::accounts::HotkeyId;
 
 use super::document::{
     ActorRole, ActorRow, Decimal6, LatencyMs, ModelRow, OwnerActionRow, QueryCounts, RateRow, RegistrationRow,
-    SubnetQueries, SubnetSection,
+    StakeActionRow, SubnetQueries, SubnetSection,
 };
 use super::epochs;
 use super::members::{Member, Seating, Settled, ValidatorFacts, settle};
@@ -150,6 +151,25 @@ fn owner_actions(record: &RunRecord, netuid: u16) -> Vec<OwnerActionRow> {
         .collect()
 }
 
+/// The scenario's stake calls on the subnet, with the chain's verdicts.
+fn stake_actions<'a>(record: &RunRecord, netuid: u16, members: &[Member<'a>]) -> Vec<StakeActionRow<'a>> {
+    let actor = |hotkey: HotkeyId| members.iter().find(|m| m.hotkey == hotkey).map(|m| m.node.name.as_str());
+    (record.stake_actions.iter().filter(|action| action.facts.netuid == netuid))
+        .map(|action| {
+            let (call, from, to) = match action.facts.call {
+                StakeCall::MoveAll { from, to } => ("move_stake", actor(from), actor(to)),
+                StakeCall::Stake { hotkey, .. } => ("add_stake", None, actor(hotkey)),
+                StakeCall::UnstakeAll { hotkey } => ("remove_stake", None, actor(hotkey)),
+            };
+            let (alpha_rao, verdict) = match &action.facts.outcome {
+                Ok(alpha_rao) => (Some(*alpha_rao), "accepted".to_string()),
+                Err(refused) => (None, refused.clone()),
+            };
+            StakeActionRow { alpha_rao, block: action.block, call, from, to, verdict }
+        })
+        .collect()
+}
+
 /// The subnet's section; `index` is its place in the plan.
 pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> SubnetSection<'a> {
     let subnet = &plan.subnets[index];
@@ -184,11 +204,18 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> Subne
         owner_actions: owner_actions(record, subnet.netuid),
         queries,
         registrations: registrations(record, subnet.netuid, &members),
-        readings: readings::read(&seating, &members, after_block, &readings::Events {
-            registrations: record.registrations.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
-            reveals: record.reveals.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
-        }),
+        readings: readings::read(
+            &seating,
+            &members,
+            after_block,
+            &readings::Events {
+                registrations: record.registrations.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
+                reveals: record.reveals.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
+                commitments: record.commitments.iter().filter(|c| c.facts.netuid == subnet.netuid).collect(),
+            },
+        ),
         stability: stability_rows::section(&seating, &members, &stability, after_block, &record.faults),
+        stake_actions: stake_actions(record, subnet.netuid, &members),
         task: format!("{:?}", subnet.task).to_lowercase(),
     }
 }

@@ -35,6 +35,8 @@ pub struct SubnetPlan {
     pub hyperparameters: Hyperparameters,
     pub validation: ValidationSpec,
     pub pool_tao_rao: u64,
+    /// Stake weights held to this percentile in consensus (a what-if, not a subtensor rule).
+    pub stake_cap_percentile: Option<u8>,
 }
 
 /// What a validator holds at genesis, as genesis gives it to the chain.
@@ -50,7 +52,11 @@ pub enum GenesisStake {
 #[derive(Clone, Debug)]
 pub enum Role {
     Chain,
-    Validator { subnet: usize, policy: ValidatorPolicySpec, stake: GenesisStake },
+    Validator {
+        subnet: usize,
+        policy: ValidatorPolicySpec,
+        stake: GenesisStake,
+    },
     Miner {
         subnet: usize,
         policy: MinerPolicySpec,
@@ -140,6 +146,42 @@ pub struct Plan {
     pub upgrades: Vec<Upgrade>,
     /// Subnet owners' hyperparameter calls, in block order.
     pub owner_actions: Vec<OwnerAction>,
+    /// The scenario's stake calls, in block order; genesis gives them their keys.
+    pub stake_actions: Vec<StakeActionPlan>,
+}
+
+/// A stake call of the scenario at a block, on a subnet (index), by node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StakeActionPlan {
+    pub at_block: u64,
+    pub subnet: usize,
+    pub kind: StakeActionKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StakeActionKind {
+    /// All of `from`'s operator's stake on `from` moved to `into`'s hotkey.
+    Merge { from: NodeId, into: NodeId },
+    /// Delegator number `delegator` (genesis gives it `tao_rao`) stakes it all to `to`.
+    Delegate { to: NodeId, tao_rao: u64, delegator: usize },
+    /// The same delegator takes all of its stake on `to` out.
+    Undelegate { to: NodeId, delegator: usize },
+}
+
+impl Plan {
+    /// The TAO each delegator holds at genesis, by delegator number.
+    pub fn delegators_tao_rao(&self) -> Vec<u64> {
+        (self.stake_actions.iter())
+            .filter_map(|action| match action.kind {
+                StakeActionKind::Delegate { tao_rao, delegator, .. } => Some((delegator, tao_rao)),
+                _ => None,
+            })
+            .fold(Vec::new(), |mut all, (delegator, tao_rao)| {
+                all.resize(all.len().max(delegator + 1), 0);
+                all[delegator] = tao_rao;
+                all
+            })
+    }
 }
 
 impl Plan {

@@ -220,6 +220,31 @@ pub struct SubnetSpec {
     /// The report lists each with the chain's verdict.
     #[serde(default)]
     pub owner_actions: Vec<OwnerActionSpec>,
+    /// Stake that moves during the run (after the block's extrinsics and the owner's calls):
+    /// validators merging, delegators coming and going. The report lists each with the chain's
+    /// verdict.
+    #[serde(default)]
+    pub stake_actions: Vec<StakeActionSpec>,
+    /// A what-if, not a rule of any subtensor version: every UID's stake weight held to at most
+    /// this percentile (1–100) of the positive stake weights, wherever the epoch reads stake
+    /// (permits, consensus, bonds, dividends). The stake-concentration literature's proposal
+    /// (arXiv:2507.02951: the 88th percentile).
+    #[serde(default)]
+    pub stake_cap_percentile: Option<Bounded<1, 100>>,
+}
+
+/// Stake moved by the scenario at a block, through the chain's stake calls.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum StakeActionSpec {
+    /// Validator `from`'s operator moves all of its own stake on its hotkey to validator
+    /// `into`'s hotkey (`move_stake`: alpha for alpha, no swap): the two validators merge, and
+    /// `from` keeps its UID with no stake of its own.
+    Merge { from: String, into: String, at_block: Blocks },
+    /// A delegator, holding `tao` TAO from genesis, stakes all of it to validator `to` at
+    /// `at_block` (`add_stake`, through the pool) and, if given, takes all of it out at
+    /// `until_block` (`remove_stake`).
+    Delegate { to: String, tao: NonNegative, at_block: Blocks, until_block: Option<Blocks> },
 }
 
 /// Miner churn: every `every_blocks` the next member of `leave` leaves (stops serving: a miner
@@ -557,6 +582,9 @@ pub enum Observable {
     NakamotoCoefficientKappa,
     /// A validator group's mean validator trust over the window, as a share of 65 535.
     ValidatorTrust,
+    /// A validator group's dividends per stake over the window: its dividend shares over its
+    /// stake-weight shares, summed over the window's epochs (1 = paid pro rata).
+    DividendsPerStake,
     /// Epochs of the run in which a member of the group held a UID and was inactive (no weights
     /// within the activity cutoff), summed over the group.
     InactiveEpochs,
@@ -568,7 +596,15 @@ pub enum Observable {
     InheritedBonds,
     /// Members of the group whose UID a newcomer took before any epoch paid them incentive.
     PrunedUnpaid,
-    /// The largest change of a validator's dividends (a share of 65 535) between two successive
-    /// epochs of the window: how far dividends are from settled.
-    DividendsStepMax,
+    /// For members that published a model commitment (a bond reset where `bonds_reset` is on):
+    /// the largest bond on the UID at the first epoch after it over the largest at the last epoch
+    /// before (the group's largest); needs `report: {bonds: true}`.
+    BondsAfterReset,
+    /// The mean over the window of Kendall τ between successive epochs' incentive rankings
+    /// (the report's `stability.incentive_kendall_tau_mean`).
+    IncentiveKendallTau,
+    /// Epochs after a fault or upgrade (its `group`: `<description> at block <b>`, as the report's
+    /// stability section names it) until every validator's dividends stayed within 1 % of their
+    /// mean over the rest of the run; undefined when they never did.
+    DividendsSettleEpochs,
 }

@@ -57,6 +57,10 @@ pub enum MinerPolicySpec {
     /// Its own model, except on rows it has memorised (digits only): the public rows, and the
     /// hidden ones too when the subnet's `validation.data` is `leaked`.
     Lookup,
+    /// Serves its own model and publishes a model commitment at `at_block` (the commitments
+    /// pallet, as a miner announcing a new model's revision); on a subnet with `bonds_reset` on,
+    /// the chain then deletes every bond on its UID.
+    Recommit { at_block: u64 },
 }
 
 impl MinerPolicySpec {
@@ -81,6 +85,14 @@ impl MinerPolicySpec {
         match self {
             Self::Sniper { register_at_block } => Some(*register_at_block),
             Self::VacancySniper { watch_from_block } => Some(*watch_from_block),
+            _ => None,
+        }
+    }
+
+    /// The block it publishes a model commitment at, by its clock.
+    pub fn commit_at_block(&self) -> Option<u64> {
+        match self {
+            Self::Recommit { at_block } => Some(*at_block),
             _ => None,
         }
     }
@@ -144,7 +156,8 @@ pub fn build(spec: &MinerPolicySpec, task: &TaskData, exposure: DataExposure) ->
         MinerPolicySpec::Honest
         | MinerPolicySpec::Sybil
         | MinerPolicySpec::StaleModel { .. }
-        | MinerPolicySpec::Sniper { .. } => Box::new(honest::Honest),
+        | MinerPolicySpec::Sniper { .. }
+        | MinerPolicySpec::Recommit { .. } => Box::new(honest::Honest),
         MinerPolicySpec::Copycat { delay_blocks, .. } => Box::new(copycat::Copycat { delay_blocks: *delay_blocks }),
         MinerPolicySpec::Lookup => Box::new(lookup::Lookup::new(task, exposure)),
         MinerPolicySpec::Random => Box::new(random::Random),
@@ -175,6 +188,7 @@ mod tests {
             (MinerPolicySpec::Sniper { register_at_block: 9 }, "sniper"),
             (MinerPolicySpec::VacancySniper { watch_from_block: 9 }, "vacancy_sniper"),
             (MinerPolicySpec::Malformed { kind: Malformed::WrongLength }, "malformed"),
+            (MinerPolicySpec::Recommit { at_block: 9 }, "recommit"),
         ];
         for (spec, key) in specs {
             assert_eq!(spec.name(), key);

@@ -110,6 +110,8 @@ fn record(plan: &Plan) -> RunRecord {
         registrations: Vec::new(),
         reveals: Vec::new(),
         owner_actions: Vec::new(),
+        stake_actions: Vec::new(),
+        commitments: Vec::new(),
         nodes,
         latency_us: vec![Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid bounds")],
         messages: MessageCounts {
@@ -547,11 +549,9 @@ fn a_member_pruned_before_any_incentive_is_counted_and_one_paid_once_is_not() {
 }
 
 #[test]
-fn bonds_on_a_newcomers_uid_are_read_at_its_first_epoch_and_the_largest_dividend_step_in_the_window() {
-    let scenario = format!(
-        "{}report: {{bonds: true}}\n",
-        expecting(&["{observable: inherited_bonds, group: weak, max: 0}", "{observable: dividends_step_max, max: 1}"])
-    );
+fn bonds_on_a_newcomers_uid_are_read_at_its_first_epoch_after_its_registration() {
+    let scenario =
+        format!("{}report: {{bonds: true}}\n", expecting(&["{observable: inherited_bonds, group: weak, max: 0}"]));
     let plan = Plan::parse(&scenario, None).unwrap();
     let mut record = record(&plan);
     let facts = tensorsim_actors::protocol::RegistrationFacts {
@@ -563,12 +563,47 @@ fn bonds_on_a_newcomers_uid_are_read_at_its_first_epoch_and_the_largest_dividend
     };
     record.registrations.push(crate::record::RegistrationRecord { block: 50, facts });
     record.epochs[1].facts.output.bonds = vec![vec![(5, 13_107)], vec![(3, 65_535), (5, 6_553)]];
-    // A third epoch in the window: validator dividends move from (30 000, 20 000) to (20 000, 20 000).
-    let mut third = record.epochs[1].clone();
-    third.block = 95;
-    third.facts.output.dividends[0] = 20_000;
-    record.epochs.push(third);
-    assert_eq!(expectation_values(&scenario, &record), [0.2, 0.152590]);
+    assert_eq!(expectation_values(&scenario, &record), [0.2]);
+}
+
+#[test]
+fn a_groups_dividends_per_stake_is_its_dividends_over_its_stake_summed_in_the_window() {
+    let scenario = expecting(&[
+        "{observable: dividends_per_stake, group: honest, min: 0}",
+        "{observable: dividends_per_stake, group: copier, min: 0}",
+    ]);
+    let plan = Plan::parse(&scenario, None).unwrap();
+    let mut record = record(&plan);
+    // The first epoch is warm-up; in the second honest/0 earns 15 000 on a stake of 30 000.
+    record.epochs[0].facts.output.dividends[0] = 1;
+    record.epochs[1].facts.output.dividends[0] = 15_000;
+    // (15 000 + 20 000) / (30 000 + 20 000); the copier holds no stake: undefined.
+    assert_eq!(expectation_values(&scenario, &record), [Value::from(0.7), Value::Null]);
+}
+
+#[test]
+fn the_bonds_on_a_miners_uid_after_its_commitment_are_read_against_the_last_epoch_before_it() {
+    let scenario = format!(
+        "{}report: {{bonds: true}}\n",
+        expecting(&[
+            "{observable: bonds_after_reset, group: good, max: 1}",
+            "{observable: bonds_after_reset, group: weak, max: 1}",
+        ])
+    );
+    let plan = Plan::parse(&scenario, None).unwrap();
+    let mut record = record(&plan);
+    // good/0 holds UID 3: bonds of 20 000 and 40 000 on it at block 40, 4 000 at block 90.
+    record.epochs[0].facts.output.bonds = vec![vec![(3, 20_000)], vec![(3, 40_000), (4, 9)]];
+    record.epochs[1].facts.output.bonds = vec![vec![(3, 4_000)], vec![(4, 9)]];
+    let facts = tensorsim_actors::protocol::CommitmentFacts {
+        netuid: 1,
+        uid: 3,
+        hotkey: hotkey(&plan, "good/0"),
+        bonds_reset: true,
+    };
+    record.commitments.push(crate::record::CommitmentRecord { block: 60, facts });
+    // weak/0 published nothing: undefined.
+    assert_eq!(expectation_values(&scenario, &record), [Value::from(0.1), Value::Null]);
 }
 
 fn owner_action(block: u64, verdict: Result<(), String>) -> crate::record::OwnerActionRecord {

@@ -207,7 +207,10 @@ mod tests {
         let expected: Vec<_> = expected.into_iter().map(|(name, r, l)| (name.to_string(), r, l)).collect();
         assert_eq!(schedules(&scenario), expected);
         // Without a start, the first is at every_blocks.
-        let scenario = scenario_with(hyperparameters, &format!("{hyperparameters}    churn: {{every_blocks: 30, leave: miners}}\n"));
+        let scenario = scenario_with(
+            hyperparameters,
+            &format!("{hyperparameters}    churn: {{every_blocks: 30, leave: miners}}\n"),
+        );
         assert_eq!(schedules(&scenario)[..2], expected_leaves(&[30, 60]));
     }
 

@@ -1,5 +1,5 @@
 //! From a parsed [`Scenario`] to a [`Plan`], stage by stage: subnets → stakes → groups →
-//! references → genesis budget → duration → faults → upgrades → owner actions → expectations.
+//! references → genesis budget → duration → faults → upgrades → owner actions → stake actions → expectations.
 //! Each stage reads what the ones before it resolved and refuses the first thing wrong with its field's path, so a scenario's
 //! errors come in that order.
 
@@ -13,6 +13,7 @@ mod groups;
 mod lookup;
 mod owner_actions;
 mod references;
+mod stake_actions;
 mod stakes;
 mod subnets;
 mod upgrades;
@@ -39,7 +40,8 @@ pub(super) fn resolve(scenario: Scenario, seed: Option<u64>) -> Result<Plan, Sce
     faults.extend(announced);
     faults.sort_by_key(|fault| fault.at_block);
     let owner_actions = owner_actions::resolve(&scenario.subnets, &subnets, blocks)?;
-    expectations::check(&scenario.expect, &subnets, &nodes, scenario.report.bonds)?;
+    let stake_actions = stake_actions::resolve(&scenario.subnets, &subnets, &nodes, blocks)?;
+    expectations::check(&scenario.expect, &subnets, &nodes, (&faults, scenario.report.bonds))?;
     Ok(Plan {
         seed: seed.unwrap_or(scenario.seed),
         profile,
@@ -51,6 +53,7 @@ pub(super) fn resolve(scenario: Scenario, seed: Option<u64>) -> Result<Plan, Sce
         producer_faults,
         upgrades,
         owner_actions,
+        stake_actions,
         scenario,
     })
 }

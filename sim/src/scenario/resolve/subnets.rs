@@ -47,6 +47,7 @@ fn subnet(index: usize, spec: &SubnetSpec, profile: &Profile, path: &str) -> Res
         hyperparameters,
         validation: spec.validation.clone(),
         pool_tao_rao: (spec.pool_tao.0.min(GENESIS_TAO_MAX) * RAO_PER_TAO) as u64,
+        stake_cap_percentile: spec.stake_cap_percentile.map(|p| p.get() as u8),
     })
 }
 
