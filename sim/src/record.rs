@@ -187,6 +187,12 @@ pub struct ConservationError {
     pub error: String,
 }
 
+/// A fault or upgrade as diffs, thresholds, sweeps and expectations name it (the group of the
+/// settle observables): its description and the block it was applied at.
+pub fn event_label(description: &str, block: u64) -> String {
+    format!("{description} at block {block}")
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppliedFault {
     pub block: u64,

@@ -152,9 +152,6 @@ pub struct SubnetSection<'a> {
     pub queries: SubnetQueries,
     /// Burned registrations during the run, a pruned UID's previous holder with them.
     pub registrations: Vec<RegistrationRow<'a>>,
-    /// What expectations may read beyond the observables; not written (see readings.rs).
-    #[serde(skip)]
-    pub readings: super::readings::Readings,
     pub stability: StabilitySection<'a>,
     /// The scenario's stake calls and the chain's verdicts (absent when it has none).
     #[serde(skip_serializing_if = "Vec::is_empty")]

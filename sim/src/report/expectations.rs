@@ -1,9 +1,10 @@
 //! The scenario's expectations, read on the report's observables as the report prints them
 //! (rounded to 6 decimals), so that a verdict can be checked against report.json by hand.
 
-use super::document::{ByGroup, Decimal6, ExpectationRow, SubnetSection};
-use crate::diff::report_in::event_label;
+use super::document::{self, Decimal6, ExpectationRow, SubnetSection};
+use super::readings::{ByGroup, Readings};
 use crate::metrics;
+use crate::record::event_label;
 use crate::scenario::{Expectation, Observable, Plan};
 
 /// The observable's key in the report.
@@ -31,11 +32,15 @@ fn key(observable: Observable) -> &'static str {
 
 /// The value an expectation reads: a subnet's, or a group's for group observables; `None` when
 /// undefined or when the group has none.
-fn observed(subnet: &SubnetSection, observable: Observable, group: Option<&str>) -> Option<f64> {
-    let (observables, readings) = (&subnet.observables, &subnet.readings);
-    let of_group = |by_group: &ByGroup| group.and_then(|g| by_group.get(g)).and_then(|d| d.value());
-    let read = |by_group: &super::readings::ByGroup<f64>| group.and_then(|g| by_group.get(g)).copied();
-    let count = |by_group: &super::readings::ByGroup<u64>| group.and_then(|g| by_group.get(g)).map(|&n| n as f64);
+fn observed(
+    (subnet, readings): (&SubnetSection, &Readings),
+    observable: Observable,
+    group: Option<&str>,
+) -> Option<f64> {
+    let observables = &subnet.observables;
+    let of_group = |by_group: &document::ByGroup| group.and_then(|g| by_group.get(g)).and_then(|d| d.value());
+    let read = |by_group: &ByGroup<f64>| group.and_then(|g| by_group.get(g)).copied();
+    let count = |by_group: &ByGroup<u64>| group.and_then(|g| by_group.get(g)).map(|&n| n as f64);
     match observable {
         Observable::IncentiveAccuracySpearman => observables.incentive_accuracy_spearman.value(),
         Observable::RelativeDividendRate => {
@@ -64,14 +69,18 @@ fn observed(subnet: &SubnetSection, observable: Observable, group: Option<&str>)
     }
 }
 
+/// The subnets' sections and readings, in plan order.
+type Sections<'s, 'a> = (&'s [SubnetSection<'a>], &'s [Readings]);
+
 fn subnet_index(plan: &Plan, name: Option<&String>) -> usize {
     name.map_or(0, |name| plan.subnets.iter().position(|s| &s.name == name).expect("resolved"))
 }
 
 /// The value an expectation reads, as the report prints it (so a verdict can be checked by hand);
 /// relative to another group, undefined (so failing) when that group's is 0 or undefined.
-fn value(plan: &Plan, expectation: &Expectation, subnets: &[SubnetSection]) -> Option<f64> {
-    let subnet = &subnets[subnet_index(plan, expectation.subnet.as_ref())];
+fn value(plan: &Plan, expectation: &Expectation, (subnets, readings): Sections) -> Option<f64> {
+    let index = subnet_index(plan, expectation.subnet.as_ref());
+    let subnet = (&subnets[index], &readings[index]);
     let printed =
         |group: Option<&str>| observed(subnet, expectation.observable, group).and_then(|v| Decimal6::round(v).value());
     let value = printed(expectation.group.as_deref());
@@ -79,15 +88,11 @@ fn value(plan: &Plan, expectation: &Expectation, subnets: &[SubnetSection]) -> O
     value.zip(printed(Some(reference))).and_then(|(value, reference)| metrics::ratio(value, reference))
 }
 
-/// One expectation's row, and its failure line if it did not hold. `subnets` are in plan order.
-fn verdict<'a>(
-    plan: &'a Plan,
-    expectation: &Expectation,
-    subnets: &[SubnetSection],
-) -> (ExpectationRow<'a>, Option<String>) {
+/// One expectation's row, and its failure line if it did not hold.
+fn verdict<'a>(plan: &'a Plan, expectation: &Expectation, sections: Sections) -> (ExpectationRow<'a>, Option<String>) {
     let Expectation { observable, subnet, group, relative_to, min, max } = expectation;
     let index = subnet_index(plan, subnet.as_ref());
-    let value = value(plan, expectation, subnets);
+    let value = value(plan, expectation, sections);
     let pass = value.is_some_and(|v| min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m));
     let groups = match (group, relative_to) {
         (Some(group), Some(reference)) => format!("[{group}/{reference}]"),
@@ -112,8 +117,12 @@ fn verdict<'a>(
 }
 
 /// Every expectation with its value and verdict, and the lines of those that failed.
-pub fn check<'a>(plan: &'a Plan, subnets: &[SubnetSection]) -> (Vec<ExpectationRow<'a>>, Vec<String>) {
+pub fn check<'a>(
+    plan: &'a Plan,
+    subnets: &[SubnetSection],
+    readings: &[Readings],
+) -> (Vec<ExpectationRow<'a>>, Vec<String>) {
     let (rows, failures): (Vec<_>, Vec<_>) =
-        plan.scenario.expect.iter().map(|expectation| verdict(plan, expectation, subnets)).unzip();
+        plan.scenario.expect.iter().map(|expectation| verdict(plan, expectation, (subnets, readings))).unzip();
     (rows, failures.into_iter().flatten().collect())
 }

@@ -84,9 +84,9 @@ pub fn build(plan: &Plan, scenario_text: &str, record: &RunRecord) -> Report {
 
 /// The document, and the lines of the expectations that failed.
 fn document<'a>(plan: &'a Plan, scenario_text: &str, record: &'a RunRecord) -> (Document<'a>, Vec<String>) {
-    let subnets: Vec<SubnetSection> =
-        (0..plan.subnets.len()).map(|index| subnet::section(plan, index, record)).collect();
-    let (expectations, failures) = expectations::check(plan, &subnets);
+    let (subnets, readings): (Vec<SubnetSection>, Vec<_>) =
+        (0..plan.subnets.len()).map(|index| subnet::section(plan, index, record)).unzip();
+    let (expectations, failures) = expectations::check(plan, &subnets, &readings);
     let document = Document {
         chain: ChainSection {
             conservation: match &record.conservation_error {

@@ -14,7 +14,7 @@ use super::document::{
 };
 use super::epochs;
 use super::members::{Member, Seating, Settled, ValidatorFacts, settle};
-use super::readings;
+use super::readings::{self, Readings};
 use super::series;
 use super::stability_rows;
 use super::window;
@@ -170,8 +170,9 @@ fn stake_actions<'a>(record: &RunRecord, netuid: u16, members: &[Member<'a>]) ->
         .collect()
 }
 
-/// The subnet's section; `index` is its place in the plan.
-pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> SubnetSection<'a> {
+/// The subnet's section, and what its expectations read beyond it; `index` is its place in the
+/// plan.
+pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> (SubnetSection<'a>, Readings) {
     let subnet = &plan.subnets[index];
     let mut members = members(plan, index, record);
     let hotkeys: Vec<HotkeyId> = members.iter().map(|m| m.hotkey).collect();
@@ -184,7 +185,13 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> Subne
     let queries = queries(&members, &record.latency_us[index]);
     let genesis_hyperparameters = epochs::as_map(&subnet.hyperparameters);
     let stability = stability_rows::measures(&seating);
-    SubnetSection {
+    let events = readings::Events {
+        registrations: record.registrations.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
+        reveals: record.reveals.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
+        commitments: record.commitments.iter().filter(|c| c.facts.netuid == subnet.netuid).collect(),
+    };
+    let readings = readings::read(&seating, &members, after_block, &events);
+    let section = SubnetSection {
         actor_series: series::actor_series(&seating, &members),
         actors: members.iter().zip(rates).map(|(member, g)| actor_row(member, g)).collect(),
         epochs: epochs::rows(
@@ -204,18 +211,9 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> Subne
         owner_actions: owner_actions(record, subnet.netuid),
         queries,
         registrations: registrations(record, subnet.netuid, &members),
-        readings: readings::read(
-            &seating,
-            &members,
-            after_block,
-            &readings::Events {
-                registrations: record.registrations.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
-                reveals: record.reveals.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
-                commitments: record.commitments.iter().filter(|c| c.facts.netuid == subnet.netuid).collect(),
-            },
-        ),
         stability: stability_rows::section(&seating, &members, &stability, after_block, &record.faults),
         stake_actions: stake_actions(record, subnet.netuid, &members),
         task: format!("{:?}", subnet.task).to_lowercase(),
-    }
+    };
+    (section, readings)
 }

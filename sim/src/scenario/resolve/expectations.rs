@@ -3,7 +3,7 @@
 //! as `<description> at block <b>`), a reference group of the same subnet only for an actor-group
 //! observable, and a bound; one on bonds needs the bonds recorded.
 
-use crate::diff::report_in::event_label;
+use crate::record::event_label;
 use crate::scenario::error::{ScenarioError, invalid};
 use crate::scenario::plan::{NodePlan, Role, ScheduledFault, SubnetPlan};
 use crate::scenario::types::{Expectation, Observable};
