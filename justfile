@@ -18,12 +18,19 @@ conformance:
     cargo build --release -p tensorsim
     for case in scenarios/conformance/*.json; do ./target/release/tensorsim replay --check "$case" > /dev/null || exit 1; done
 
-# The epoch and chain benchmarks (criterion), then the network runs with their wall time.
+# The epoch and chain benchmarks (criterion) and the epoch rows of the performance table (README),
+# then the network runs with their wall time.
 bench:
     cargo bench -p tensorsim-chain
+    python3 scripts/bench_epoch_table.py
     cargo build --release -p tensorsim
     ./target/release/tensorsim run scenarios/baseline.yaml --out reports/out/bench-baseline
     ./target/release/tensorsim run scenarios/bench/network_4x256.yaml --out reports/out/bench-network_4x256
+
+# The epoch rows of the performance table from criterion's last run: each median beside the
+# Python reference's and the target (`cargo bench -p tensorsim-chain --bench epoch` first).
+bench-epoch-table:
+    python3 scripts/bench_epoch_table.py
 
 # Re-run every shipped scenario twice in two processes and hold it to its golden report
 # (reports/golden/, the library's small sizes to reports/golden/library/); JUnit XML to
@@ -81,3 +88,9 @@ reproductions:
 sweep file="scenarios/sweeps/sybils.yaml":
     cargo build --release -p tensorsim
     ./target/release/tensorsim sweep {{file}}
+
+# The honest-majority retention map (README: consensus studies), the full grid, with its wall time
+# and peak memory (GNU time).
+consensus-map:
+    cargo build --release -p tensorsim
+    /usr/bin/time -v ./target/release/tensorsim consensus-map --out reports/out/consensus-map

@@ -6,8 +6,8 @@
 # installs slurm-wlm and munge when missing (apt-get), starts munged (unless one answers), then
 # slurmctld and slurmd on private ports with a private configuration (nothing under /etc/slurm is
 # read or written), submits scenarios/sweeps/smoke-kappa.yaml through examples/slurm/submit.sh as
-# an array of 4 shards and its merge job, waits for the merge, and holds the merged sweep.csv and
-# sweep.md to the bytes of one unsharded `tensorsim sweep` of the same file. The daemons it started
+# an array of 4 shards and its merge job, waits for the merge, and holds the merged sweep.csv,
+# sweep.md and sweep.html to the bytes of one unsharded `tensorsim sweep` of the same file. The daemons it started
 # are stopped on every exit, failure included; a run cleans up after an interrupted one, so it can
 # be run again and again. Root is needed for the daemons: sudo is used when not root.
 #
@@ -240,7 +240,7 @@ read -r array_id merge_id < <(TENSORSIM="$tensorsim" SWEEP_CPUS=1 \
 wait_for_merge "$merge_id"
 
 check_shards "$points"
-for file in sweep.csv sweep.md; do
+for file in sweep.csv sweep.md sweep.html; do
     cmp "$out/local/$file" "$out/slurm/$file" || fail "$file: the merged shards differ from the unsharded sweep"
 done
-echo "slurm-local: ok: array job $array_id ($shards tasks) and merge job $merge_id; merged sweep.csv and sweep.md equal the unsharded sweep's ($points points, $((SECONDS - started_s)) s)"
+echo "slurm-local: ok: array job $array_id ($shards tasks) and merge job $merge_id; merged sweep.csv, sweep.md and sweep.html equal the unsharded sweep's ($points points, $((SECONDS - started_s)) s)"

@@ -10,7 +10,8 @@ use tensorsim_chain::state::Chain;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StakeAction {
     pub at_block: u64,
-    pub netuid: u16,
+    /// The subnet, by its place in the scenario (its netuid is the chain's at `at_block`).
+    pub subnet: usize,
     pub coldkey: ColdkeyId,
     pub call: StakeCall,
 }
@@ -28,16 +29,23 @@ pub enum StakeCall {
 /// A stake call and what the chain made of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StakeActionFacts {
-    pub netuid: u16,
+    /// The subnet, by its place in the scenario.
+    pub subnet: usize,
+    /// The netuid the call named; `None` when the subnet did not exist then.
+    pub netuid: Option<u16>,
     pub coldkey: ColdkeyId,
     pub call: StakeCall,
     /// The alpha moved, staked or unstaked; `Err`: the chain's refusal.
     pub outcome: Result<u64, String>,
 }
 
-/// Applies `action` to `chain`.
-pub fn apply(chain: &mut Chain, action: &StakeAction) -> StakeActionFacts {
-    let StakeAction { netuid, coldkey, call, .. } = *action;
+/// Applies `action` to `chain`, on `netuid` (the chain's for the action's subnet; `None`: the
+/// subnet does not exist then, refused as the chain refuses a call naming no subnet).
+pub fn apply(chain: &mut Chain, netuid: Option<u16>, action: &StakeAction) -> StakeActionFacts {
+    let StakeAction { subnet, coldkey, call, .. } = *action;
+    let Some(netuid) = netuid else {
+        return StakeActionFacts { subnet, netuid, coldkey, call, outcome: Err("SubnetNotExists".to_string()) };
+    };
     let outcome = match call {
         StakeCall::MoveAll { from, to } => {
             chain.move_stake(coldkey, (from, to), netuid, chain.stake_of(coldkey, from, netuid))
@@ -48,7 +56,8 @@ pub fn apply(chain: &mut Chain, action: &StakeAction) -> StakeActionFacts {
             chain.remove_stake(coldkey, hotkey, netuid, held).map(|_| held)
         }
     };
-    StakeActionFacts { netuid, coldkey, call, outcome: outcome.map_err(|refused| refused.to_string()) }
+    let outcome = outcome.map_err(|refused| refused.to_string());
+    StakeActionFacts { subnet, netuid: Some(netuid), coldkey, call, outcome }
 }
 
 #[cfg(test)]
@@ -83,26 +92,26 @@ mod tests {
         let held = chain.stake_of(small, small_hotkey, netuid);
         let merge = StakeAction {
             at_block: 1,
-            netuid,
+            subnet: 0,
             coldkey: small,
             call: StakeCall::MoveAll { from: small_hotkey, to: big_hotkey },
         };
-        assert_eq!(apply(&mut chain, &merge).outcome, Ok(held));
+        assert_eq!(apply(&mut chain, Some(netuid), &merge).outcome, Ok(held));
         assert_eq!((chain.stake_of(small, small_hotkey, netuid), chain.stake_of(small, big_hotkey, netuid)), (0, held));
         let delegator = chain.create_coldkey(50 * TAO);
         let stake = StakeAction {
             at_block: 2,
-            netuid,
+            subnet: 0,
             coldkey: delegator,
             call: StakeCall::Stake { hotkey: big_hotkey, tao_rao: 50 * TAO },
         };
-        let staked = apply(&mut chain, &stake).outcome.unwrap();
+        let staked = apply(&mut chain, Some(netuid), &stake).outcome.unwrap();
         assert_eq!(chain.stake_of(delegator, big_hotkey, netuid), staked);
         let unstake = StakeAction { call: StakeCall::UnstakeAll { hotkey: big_hotkey }, ..stake };
-        assert_eq!(apply(&mut chain, &unstake).outcome, Ok(staked));
+        assert_eq!(apply(&mut chain, Some(netuid), &unstake).outcome, Ok(staked));
         assert_eq!(chain.stake_of(delegator, big_hotkey, netuid), 0);
         // Nothing left to take out: the chain's refusal, as it words it.
-        assert_eq!(apply(&mut chain, &unstake).outcome, Err("the amount is zero".to_string()));
+        assert_eq!(apply(&mut chain, Some(netuid), &unstake).outcome, Err("the amount is zero".to_string()));
         assert_eq!(chain.conservation(), Ok(()));
     }
 }

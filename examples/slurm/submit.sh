@@ -5,8 +5,8 @@
 #   examples/slurm/submit.sh SWEEP.yaml N OUTDIR
 #
 # OUTDIR (and SWEEP, its base scenario and the binary) must be on a filesystem every node sees:
-# the tasks write OUTDIR/shard-I, the merge job reads them all and writes OUTDIR/sweep.csv and
-# OUTDIR/sweep.md; the jobs' logs go to OUTDIR/logs/.
+# the tasks write OUTDIR/shard-I, the merge job reads them all and writes OUTDIR/sweep.csv,
+# OUTDIR/sweep.md and OUTDIR/sweep.html; the jobs' logs go to OUTDIR/logs/.
 #
 # Environment:
 #   TENSORSIM     the tensorsim binary (default: `tensorsim` on PATH), the same path on the nodes

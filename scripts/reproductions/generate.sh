@@ -12,6 +12,8 @@ tmp="$(mktemp)"
 trap 'rm -f "$tmp"' EXIT
 {
     cat "$here/intro.md"
+    bash "$here/retention_map.sh" "$binary"
+    echo
     python3 "$here/early_discoverer.py" "$binary"
     echo
     python3 "$here/whitepaper_cabal.py" "$binary"

@@ -8,6 +8,7 @@
 
 pub mod atomic_write;
 pub mod check;
+pub mod consensus_study;
 pub mod diff;
 pub mod hyperparameter_overrides;
 pub mod metrics;

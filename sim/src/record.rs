@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 use tensorsim_actors::ml::task::ModelSpec;
 use tensorsim_actors::protocol::{
-    CommitmentFacts, EpochFacts, OwnerActionFacts, RegistrationFacts, RevealFacts, TimeUs,
+    CommitmentFacts, EpochFacts, NetworkFacts, OwnerActionFacts, RegistrationFacts, RevealFacts, TimeUs,
 };
 use tensorsim_actors::stake_actions::StakeActionFacts;
 use tensorsim_chain::accounts::HotkeyId;
@@ -30,10 +30,18 @@ pub struct RunRecord {
     pub commitments: Vec<CommitmentRecord>,
     /// Every subnet owner's hyperparameter call, with the chain's verdict, in block order.
     pub owner_actions: Vec<OwnerActionRecord>,
+    /// Subnets that came or went (and registrations the chain refused), in block order.
+    pub network: Vec<NetworkRecord>,
+    /// The lock cost at the end of the first block, of each block where `network` has facts and
+    /// of the block before it, and of the last block: between them it only falls, by a constant
+    /// step to its floor (subnets spec §2.3).
+    pub lock_costs: Vec<LockCostSample>,
     /// Every stake call the scenario scheduled, with the chain's verdict, in block order.
     pub stake_actions: Vec<StakeActionRecord>,
     /// By node, the chain's included.
     pub nodes: Vec<NodeRecord>,
+    /// By subnet (its place in the scenario): its owner's hotkey.
+    pub owner_hotkeys: Vec<HotkeyId>,
     /// Query latencies by subnet (index), in µs.
     pub latency_us: Vec<Histogram<u64>>,
     pub messages: MessageCounts,
@@ -104,6 +112,20 @@ pub struct CommitmentRecord {
 pub struct OwnerActionRecord {
     pub block: u64,
     pub facts: OwnerActionFacts,
+}
+
+/// What became of a subnet of the scenario, at the block it happened in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkRecord {
+    pub block: u64,
+    pub facts: NetworkFacts,
+}
+
+/// What `register_network` would lock at the end of `block`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LockCostSample {
+    pub block: u64,
+    pub lock_cost_rao: u64,
 }
 
 /// A stake call of the scenario's script, at the block that included it.

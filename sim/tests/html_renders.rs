@@ -1,8 +1,8 @@
-//! report.html and diff.html in a browser: `ab` on a two-subnet scenario (a copier, 12 miners on
-//! the first subnet, a crash and an upgrade), then each page opened in headless Chromium (Debian's
-//! `chromium`), which must log no console message and lay out every chart the report calls for,
-//! each with a size and its text. Without Chromium the test says so and passes, unless
-//! `TENSORSIM_REQUIRE_CHROMIUM=1` (CI sets it, having installed Chromium).
+//! report.html, diff.html and sweep.html in a browser: `ab` on a two-subnet scenario (a copier, 12
+//! miners on the first subnet, a crash and an upgrade), and a 2 × 2 sweep; each page opened in
+//! headless Chromium (Debian's `chromium`), which must log no console message and lay out every
+//! chart the page calls for, each with a size and its text. Without Chromium the test says so and
+//! passes, unless `TENSORSIM_REQUIRE_CHROMIUM=1` (CI sets it, having installed Chromium).
 
 mod common;
 
@@ -184,5 +184,34 @@ fn report_html_and_diff_html_render_in_chromium_with_every_chart_and_no_console_
     assert_eq!(pairs[0], pairs[1]);
     let side_by_side: Vec<String> = pairs[0].iter().flat_map(|kind| [kind.clone(), kind.clone()]).collect();
     assert_renders(chromium, &out.join("diff.html"), &side_by_side, &dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sweep_html_renders_in_chromium_with_a_heat_map_per_observable() {
+    let Some(chromium) = chromium() else {
+        let required = std::env::var("TENSORSIM_REQUIRE_CHROMIUM").is_ok_and(|v| v == "1");
+        assert!(!required, "TENSORSIM_REQUIRE_CHROMIUM=1 but no `chromium` on PATH (apt-get install chromium)");
+        println!("SKIPPED: chromium is not installed, sweep.html was not opened in a browser");
+        return;
+    };
+    let dir = temp_dir().join("sweep");
+    std::fs::create_dir_all(&dir).unwrap();
+    let sweep = format!(
+        "version: 1\nname: grid\nscenario: {}\nseeds: {{first: 1, count: 1}}\ngrid:\n\
+         - {{path: \"subnets[0].hyperparameters.kappa\", values: [32767, 45000]}}\n\
+         - {{path: \"subnets[0].validation.duplicates\", values: [none, history]}}\ncollect:\n\
+         - {{observable: incentive_share, subnet: digits, group: friends}}\n\
+         - {{observable: incentive_share, subnet: digits, group: sybils}}\n",
+        common::scenario("smoke.yaml").display()
+    );
+    std::fs::write(dir.join("grid.yaml"), sweep).unwrap();
+    let out = dir.join("out");
+    let file = dir.join("grid.yaml");
+    let args = ["sweep", file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"];
+    let output = tensorsim(&args, None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let expected = vec!["sweep_heat_map".to_string(); 2];
+    assert_renders(chromium, &out.join("sweep.html"), &expected, &dir);
     std::fs::remove_dir_all(&dir).unwrap();
 }

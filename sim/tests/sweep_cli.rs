@@ -83,7 +83,7 @@ fn three_shards_merged_write_the_bytes_of_one_sweep_and_a_missing_shard_is_named
     args.extend(shards.iter().map(|s| path(s)));
     let output = tensorsim(&args, None);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    for file in ["sweep.csv", "sweep.md"] {
+    for file in ["sweep.csv", "sweep.md", "sweep.html"] {
         assert_eq!(read(&merged.join(file)), read(&whole.join(file)), "{file}");
     }
     let partial = tensorsim(&["merge", path(&shards[0]), path(&shards[2]), "--out", path(&merged)], None);

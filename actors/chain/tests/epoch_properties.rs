@@ -16,7 +16,9 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use support::{STAKE_LARGE_RAO, stake_rao, u16_edgy};
 use tensorsim_chain::fixed::{I32F32, I64F64};
-use tensorsim_chain::yuma::{ERAS, EpochInputs, EpochOutput, EpochRules, Era, LiquidAlpha, epoch, era_by_name};
+use tensorsim_chain::yuma::{
+    Consensus, ERAS, EpochInputs, EpochOutput, EpochRules, Era, LiquidAlpha, epoch, era_by_name,
+};
 
 /// The largest subnet generated: big enough for top-k to cut (K ≤ 64 is generated too), small
 /// enough for hundreds of cases in a debug build.
@@ -523,6 +525,34 @@ proptest! {
             other.run(era, liquid_alpha);
             let after_other = case.run(era, liquid_alpha);
             prop_assert_eq!(&first, &after_other, "era {} liquid_alpha {}: changed by another epoch", era.name(), liquid_alpha);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A study of β finishes one consensus at several bonds penalties: each must be the epoch run
+    /// at that penalty, so nothing before the era's step may read it; and its emission alone (no
+    /// bond storage) must be the epoch's.
+    #[test]
+    fn one_consensus_finished_at_each_bonds_penalty_is_the_epoch_at_that_penalty(
+        case in case(),
+        penalties in proptest::collection::vec(u16_edgy(), 1..4),
+    ) {
+        let stake = case.stake();
+        for (era, liquid_alpha) in configurations() {
+            let inputs = case.inputs(&stake, liquid_alpha);
+            let consensus = Consensus::of(&inputs);
+            for &bonds_penalty in &penalties {
+                let alone = epoch(era, &EpochInputs { bonds_penalty, ..inputs });
+                let emission = consensus.emission(era, bonds_penalty);
+                prop_assert_eq!(&emission.combined_rao, &alone.emission_rao);
+                prop_assert_eq!(&emission.server_rao, &alone.server_emission_rao);
+                prop_assert_eq!(&emission.validator_rao, &alone.validator_emission_rao);
+                prop_assert_eq!(&emission.pruning_score, &alone.pruning_score);
+                prop_assert_eq!(consensus.finish(era, bonds_penalty), alone, "era {} β {}", era.name(), bonds_penalty);
+            }
         }
     }
 }

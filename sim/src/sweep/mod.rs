@@ -84,7 +84,7 @@ pub fn run(
     Ok(Outcome { ran: total - failures.len(), skipped: held.len() - total, failures })
 }
 
-/// Merges the shard folders `dirs` into `out`: sweep.csv and sweep.md, the same bytes one
+/// Merges the shard folders `dirs` into `out`: sweep.csv, sweep.md and sweep.html, the same bytes one
 /// unsharded sweep writes. Every point must be in some folder, of this sweep.
 pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, String> {
     let first = dirs.first().ok_or("merge: name at least one sweep folder")?;
@@ -98,9 +98,12 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, String> {
     let results = collect_results(dirs, &manifest)?;
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let mut written = Vec::new();
-    for (file, text) in
-        [("sweep.csv", table::csv(&manifest, &results)), ("sweep.md", table::markdown(&manifest, &results))]
-    {
+    let files = [
+        ("sweep.csv", table::csv(&manifest, &results)),
+        ("sweep.md", table::markdown(&manifest, &results)),
+        ("sweep.html", table::html(&manifest, &results)),
+    ];
+    for (file, text) in files {
         let path = out.join(file);
         write_atomically(&path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
         written.push(path);

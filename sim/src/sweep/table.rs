@@ -1,9 +1,11 @@
-//! The merged outputs: sweep.csv (one row per point) and sweep.md (one row per grid cell: each
-//! observable's mean ± 95 % interval over the seeds). Built from the manifest and the points'
-//! results alone, so one sweep and the merge of its shards write the same bytes.
+//! The merged outputs: sweep.csv (one row per point), sweep.md (one row per grid cell: each
+//! observable's mean ± 95 % interval over the seeds) and sweep.html (those cells as heat maps).
+//! Built from the manifest and the points' results alone, so one sweep and the merge of its
+//! shards write the same bytes.
 
+use crate::report::{SweepCell, SweepView, estimate_text, sweep_page};
 use crate::sweep::point::{Manifest, PointResult};
-use crate::sweep::stats::interval;
+use crate::sweep::stats::{Interval, interval};
 
 /// sweep.csv: `point, <axes>, seed, <columns>, expectations_failed, report_sha256`.
 pub fn csv(manifest: &Manifest, results: &[PointResult]) -> String {
@@ -38,23 +40,41 @@ pub fn markdown(manifest: &Manifest, results: &[PointResult]) -> String {
     header.push("failed expectations".into());
     text.push_str(&format!("| {} |\n|{}\n", header.join(" | "), "---|".repeat(header.len())));
     for cell in cells(results) {
-        let first = cell[0];
-        let mut row: Vec<String> = first.values.iter().map(value_text).collect();
+        let mut row: Vec<String> = cell[0].values.iter().map(value_text).collect();
         row.push(cell.len().to_string());
-        for column in 0..manifest.columns.len() {
-            let values: Vec<Option<f64>> = cell.iter().map(|r| r.observables[column]).collect();
-            row.push(match interval(&values) {
-                None => "undefined".into(),
-                Some(i) => match i.half_width {
-                    Some(h) => format!("{:.4} ± {:.4} ({})", i.mean, h, i.n),
-                    None => format!("{:.4} ({})", i.mean, i.n),
-                },
-            });
-        }
+        row.extend(estimates(manifest, &cell).iter().map(estimate_text));
         row.push(cell.iter().map(|r| r.expectations_failed).sum::<usize>().to_string());
         text.push_str(&format!("| {} |\n", row.join(" | ")));
     }
     text
+}
+
+/// sweep.html: the cells of sweep.md, each observable as heat maps over the axes.
+pub fn html(manifest: &Manifest, results: &[PointResult]) -> String {
+    let cells = cells(results)
+        .into_iter()
+        .map(|cell| SweepCell {
+            values: cell[0].values.iter().map(value_text).collect(),
+            seeds: cell.len(),
+            estimates: estimates(manifest, &cell),
+            expectations_failed: cell.iter().map(|r| r.expectations_failed).sum(),
+        })
+        .collect();
+    sweep_page(&SweepView {
+        name: manifest.name.clone(),
+        points: manifest.points,
+        sha256: manifest.sha256.clone(),
+        axes: manifest.axes.clone(),
+        columns: manifest.columns.clone(),
+        cells,
+    })
+}
+
+/// Each column's mean ± interval over the cell's seeds.
+fn estimates(manifest: &Manifest, cell: &[&PointResult]) -> Vec<Option<Interval>> {
+    (0..manifest.columns.len())
+        .map(|column| interval(&cell.iter().map(|r| r.observables[column]).collect::<Vec<_>>()))
+        .collect()
 }
 
 /// The results grouped by cell, in cell order (results come sorted by point index, and a

@@ -6,10 +6,12 @@
 //! The raw-bit kernels that hot loops use instead of the types' generic operations are tested bit
 //! for bit against the crate's own operations.
 
+mod divisor;
 mod encoding;
 mod exp;
 mod upscale;
 
+pub use divisor::Divisor;
 pub use encoding::{fixed_from_u16, fixed_proportion_to_u16, u16_proportion_to_fixed};
 pub use exp::{Overflow, exp, exp_safe, exp_safe_many, sigmoid_safe};
 pub use substrate_fixed::types::{I32F32, I64F64, I96F32, U64F64, U96F32};
@@ -71,9 +73,10 @@ pub fn normalize(values: &mut [I32F32]) {
         return;
     }
     debug_assert!(sum > 0, "normalize: negative sum {sum}");
+    let sum = Divisor::new(sum as u64);
     for x in values.iter_mut() {
         debug_assert!(x.to_bits() >= 0);
-        *x = I32F32::from_bits(divide_raw(x.to_bits() as u64, sum as u64) as i64);
+        *x = I32F32::from_bits(sum.divide_raw(x.to_bits() as u64) as i64);
     }
 }
 

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::matrix::{SparseMatrix, column_divisors, nonnegative};
 use crate::fixed::{
-    I32F32, I64F64, ONE, ONE_RAW, divide_raw, fixed_from_u16, fixed_proportion_to_u16, i64f64_to_i32f32, mul_raw,
+    I32F32, I64F64, ONE, ONE_RAW, fixed_from_u16, fixed_proportion_to_u16, i64f64_to_i32f32, mul_raw,
     u16_proportion_to_fixed,
 };
 
@@ -38,11 +38,22 @@ pub fn interpolate<'a>(from: &'a SparseMatrix, to: &'a SparseMatrix, ratio: I32F
     if ratio == ONE {
         return Cow::Borrowed(to);
     }
+    // The fixed types' saturating operations on raw bits (`mul_raw` is the crate's saturating_mul).
+    let ratio = ratio.to_bits();
+    let blend = |a: I32F32, b: I32F32| {
+        let (a, b) = (a.to_bits(), b.to_bits());
+        I32F32::from_bits(a.saturating_add(mul_raw(ratio, b.saturating_sub(a))))
+    };
     let mut out = SparseMatrix::with_capacity(from.n_rows(), from.n_cols(), from.n_entries());
     for i in 0..from.n_rows() {
-        merge_rows(from.row(i), to.row(i), |j, a, b| {
-            let (a, b) = (a.unwrap_or(ZERO), b.unwrap_or(ZERO));
-            let value = a.saturating_add(ratio.saturating_mul(b.saturating_sub(a)));
+        let ((from_cols, from_vals), (to_cols, to_vals)) = (from.row(i), to.row(i));
+        if from_cols == to_cols {
+            // Clipping kept every entry of the row: the same pattern on both sides.
+            out.push_row_positive(from_cols, from_vals.iter().zip(to_vals).map(|(&a, &b)| blend(a, b)));
+            continue;
+        }
+        merge_rows((from_cols, from_vals), (to_cols, to_vals), |j, a, b| {
+            let value = blend(a.unwrap_or(ZERO), b.unwrap_or(ZERO));
             if value > ZERO {
                 out.push(j, value);
             }
@@ -146,8 +157,8 @@ pub fn bonds_times_incentive(bonds: &SparseMatrix, incentive: &[I32F32]) -> Vec<
 pub fn column_shares_times_incentive(bonds: &SparseMatrix, incentive: &[I32F32]) -> Vec<I32F32> {
     let divisors = column_divisors(&bonds.column_sums_raw());
     row_products(bonds, incentive, |j, b| match divisors[j] {
-        0 => b.to_bits(),
-        divisor => divide_raw(nonnegative(b), divisor) as i64,
+        None => b.to_bits(),
+        Some(divisor) => divisor.divide_raw(nonnegative(b)) as i64,
     })
 }
 
@@ -228,6 +239,33 @@ mod tests {
         // As a bonds penalty, 65535 is exactly 1 and 0 is exactly 0.
         assert_eq!(*bond_weights(&zero, &one, 65535), one);
         assert_eq!(*bond_weights(&zero, &one, 0), zero);
+    }
+
+    /// The raw-bit blend, on rows of the same pattern and of different ones, is the fixed types'
+    /// `a + ratio·(b − a)` with their saturating operations, entries ≤ 0 dropped.
+    #[test]
+    fn interpolation_is_the_fixed_types_saturating_blend_on_equal_and_unequal_patterns() {
+        let v = |x: f64| I32F32::from_num(x);
+        let mut from = SparseMatrix::with_capacity(2, 4, 6);
+        from.push_row([0, 1, 3], [v(0.25), v(0.5), v(0.0)]);
+        from.push_row([1, 2], [v(0.75), v(0.1)]);
+        let mut to = SparseMatrix::with_capacity(2, 4, 6);
+        to.push_row([0, 1, 3], [v(0.125), v(0.5), v(0.0)]);
+        to.push_row([2, 3], [v(0.1), v(0.3)]);
+        for ratio in [v(0.3), I32F32::from_bits(1), I32F32::from_bits((1 << 32) - 1), v(0.5)] {
+            let got = interpolate(&from, &to, ratio).to_rows();
+            let mut want = vec![Vec::new(), Vec::new()];
+            for (i, row) in want.iter_mut().enumerate() {
+                merge_rows(from.row(i), to.row(i), |j, a, b| {
+                    let (a, b) = (a.unwrap_or(ZERO), b.unwrap_or(ZERO));
+                    let value = a.saturating_add(ratio.saturating_mul(b.saturating_sub(a)));
+                    if value > ZERO {
+                        row.push((j, value));
+                    }
+                });
+            }
+            assert_eq!(got, want, "ratio {ratio}");
+        }
     }
 
     #[test]

@@ -68,8 +68,8 @@ pub struct BondsInputs<'a> {
 pub struct BondsOutcome {
     /// Normalised dividends per UID.
     pub dividends: Vec<I32F32>,
-    /// The computed bond row of every UID, encoded for storage.
-    pub bonds: Vec<Vec<(u16, u16)>>,
+    /// The computed bonds of every UID, before [`Era::stored_bonds`] encodes them.
+    pub bonds: SparseMatrix,
 }
 
 /// One era of Yuma Consensus: how bonds and dividends follow from the epoch's consensus.
@@ -77,4 +77,7 @@ pub trait Era: Sync {
     /// The name a scenario or protocol profile selects the era by.
     fn name(&self) -> &'static str;
     fn bonds_and_dividends(&self, inputs: &BondsInputs) -> BondsOutcome;
+    /// The computed bonds as the chain stores them, a row per UID. Nothing of the epoch's
+    /// emission reads this, so a caller that wants only the emission skips it.
+    fn stored_bonds(&self, bonds: SparseMatrix) -> Vec<Vec<(u16, u16)>>;
 }

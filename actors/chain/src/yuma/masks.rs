@@ -1,9 +1,7 @@
 //! The weight matrix W of an epoch (spec §2.3): stored rows, masked, row-normalised.
 
-use std::num::NonZeroU64;
-
 use super::matrix::SparseMatrix;
-use crate::fixed::I32F32;
+use crate::fixed::{Divisor, I32F32};
 
 /// What the masks of §2.3 look at, per UID.
 pub struct WeightMasks<'a> {
@@ -55,11 +53,12 @@ fn push_masked_row(weights: &mut SparseMatrix, i: usize, row: &[(u16, u16)], mas
         }
     }
     // All explicit zeros (or nothing): the row stays as it is.
-    if let Some(sum) = NonZeroU64::new(sum) {
+    if sum > 0 {
         // w / sum on integer-valued fixed numbers: ⌊(w·2^32)·2^32 / (sum·2^32)⌋ = ⌊w·2^32 / sum⌋.
+        let sum = Divisor::new(sum);
         for value in weights.current_row_values_mut() {
             let w = (value.to_bits() >> 32) as u64;
-            *value = I32F32::from_bits(((w << 32) / sum) as i64);
+            *value = I32F32::from_bits(sum.divide(w << 32) as i64);
         }
     }
 }

@@ -6,7 +6,7 @@
 //! values), so the fast operations here copy a pattern once and compute values in straight loops;
 //! dropping entries is a separate compaction that runs only when something must go.
 
-use crate::fixed::{I32F32, divide_raw};
+use crate::fixed::{Divisor, I32F32};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SparseMatrix {
@@ -183,11 +183,10 @@ impl SparseMatrix {
         self.divide_columns(&column_divisors(&maxima));
     }
 
-    fn divide_columns(&mut self, divisors: &[u64]) {
+    fn divide_columns(&mut self, divisors: &[Option<Divisor>]) {
         for (&col, val) in self.cols.iter().zip(self.vals.iter_mut()) {
-            let divisor = divisors[usize::from(col)];
-            if divisor > 0 {
-                *val = I32F32::from_bits(divide_raw(nonnegative(*val), divisor) as i64);
+            if let Some(divisor) = divisors[usize::from(col)] {
+                *val = I32F32::from_bits(divisor.divide_raw(nonnegative(*val)) as i64);
             }
         }
     }
@@ -203,9 +202,9 @@ impl SparseMatrix {
     }
 }
 
-/// A divisor per column from its sum (or maximum); 0 leaves the column as it is.
-pub fn column_divisors(sums: &[i64]) -> Vec<u64> {
-    sums.iter().map(|&sum| sum.max(0) as u64).collect()
+/// A divisor per column from its sum (or maximum); `None` (a sum of 0) leaves the column as it is.
+pub fn column_divisors(sums: &[i64]) -> Vec<Option<Divisor>> {
+    sums.iter().map(|&sum| (sum > 0).then(|| Divisor::new(sum as u64))).collect()
 }
 
 /// The raw bits of a value the epoch keeps non-negative.

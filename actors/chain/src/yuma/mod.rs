@@ -108,98 +108,159 @@ pub fn era_by_name(name: &str) -> Option<&'static dyn Era> {
 
 /// The HEAD sparse epoch (`epoch_mechanism`) under `era`.
 pub fn epoch(era: &dyn Era, inputs: &EpochInputs) -> EpochOutput {
-    inputs.assert_consistent();
+    Consensus::of(inputs).finish(era, inputs.bonds_penalty)
+}
 
-    // §2.2 activity, stake, permits.
-    let rules = inputs.rules;
-    let exempt_owner = if rules.owner_exemptions { inputs.owner_uid } else { None };
-    let threshold_rao = if rules.stake_threshold_and_nonzero_permits { inputs.stake_threshold_rao } else { 0 };
-    let active = stake::activity(inputs.last_update, inputs.block, inputs.activity_cutoff);
-    let stake_weight = stake::stake_weights(inputs.stake, threshold_rao, exempt_owner);
-    let mut permit_in_force = inputs.validator_permit.to_vec();
-    stake::force_owner(&mut permit_in_force, exempt_owner);
-    let new_permits = stake::new_validator_permits(
-        &stake_weight,
-        inputs.max_allowed_validators,
-        exempt_owner,
-        rules.stake_threshold_and_nonzero_permits,
-    );
-    let active_stake = stake::active_stake(&stake_weight, &active, &permit_in_force);
+/// The epoch before the era's step (spec §2.2–2.4): activity, stake, permits, W, consensus,
+/// clipping, trust and incentive, none of which reads the bonds or the bonds penalty. A study of
+/// the bonds penalty finishes one `Consensus` once per value and gets what [`epoch`] gives for
+/// each ([`Consensus::emission`] alone, when it needs no bonds).
+pub struct Consensus<'a> {
+    inputs: EpochInputs<'a>,
+    active: Vec<bool>,
+    stake_weight: Vec<I32F32>,
+    new_permits: Vec<bool>,
+    active_stake: Vec<I32F32>,
+    weights: matrix::SparseMatrix,
+    consensus: Vec<I32F32>,
+    clipped_weights: matrix::SparseMatrix,
+    validator_trust: Vec<I32F32>,
+    incentive: Vec<I32F32>,
+    recently_registered: Vec<bool>,
+}
 
-    // §2.3 weights.
-    let weights = masks::masked_weights(
-        inputs.weights,
-        &masks::WeightMasks {
-            permit_in_force: &permit_in_force,
-            owner_uid: if rules.owner_self_weight { inputs.owner_uid } else { None },
+impl<'a> Consensus<'a> {
+    pub fn of(inputs: &EpochInputs<'a>) -> Self {
+        inputs.assert_consistent();
+
+        // §2.2 activity, stake, permits.
+        let rules = inputs.rules;
+        let exempt_owner = if rules.owner_exemptions { inputs.owner_uid } else { None };
+        let threshold_rao = if rules.stake_threshold_and_nonzero_permits { inputs.stake_threshold_rao } else { 0 };
+        let active = stake::activity(inputs.last_update, inputs.block, inputs.activity_cutoff);
+        let stake_weight = stake::stake_weights(inputs.stake, threshold_rao, exempt_owner);
+        let mut permit_in_force = inputs.validator_permit.to_vec();
+        stake::force_owner(&mut permit_in_force, exempt_owner);
+        let new_permits = stake::new_validator_permits(
+            &stake_weight,
+            inputs.max_allowed_validators,
+            exempt_owner,
+            rules.stake_threshold_and_nonzero_permits,
+        );
+        let active_stake = stake::active_stake(&stake_weight, &active, &permit_in_force);
+
+        // §2.3 weights.
+        let weights = masks::masked_weights(
+            inputs.weights,
+            &masks::WeightMasks {
+                permit_in_force: &permit_in_force,
+                owner_uid: if rules.owner_self_weight { inputs.owner_uid } else { None },
+                last_update: inputs.last_update,
+                registered_at: inputs.registered_at,
+                first_commit_block: inputs.first_commit_block.filter(|_| rules.commit_reveal_mask),
+            },
+        );
+
+        // §2.4 consensus, clipping, trust, incentive.
+        let consensus = consensus::consensus(&weights, &active_stake, u16_proportion_to_fixed(inputs.kappa));
+        let clipped_weights = consensus::clip(&weights, &consensus);
+        let validator_trust = clipped_weights.row_sums();
+        let incentive = consensus::incentive(&clipped_weights, &active_stake);
+        let recently_registered = bonds::recently_registered(
+            inputs.block,
+            inputs.tempo,
+            inputs.last_mechanism_step_block,
+            inputs.registered_at,
+        );
+        Consensus {
+            inputs: *inputs,
+            active,
+            stake_weight,
+            new_permits,
+            active_stake,
+            weights,
+            consensus,
+            clipped_weights,
+            validator_trust,
+            incentive,
+            recently_registered,
+        }
+    }
+
+    /// The rest of the epoch under `era`, with `bonds_penalty` in place of the inputs' own: §2.5 /
+    /// §2.6 bonds and dividends, §2.7 emission, §2.8 storage.
+    pub fn finish(&self, era: &dyn Era, bonds_penalty: u16) -> EpochOutput {
+        let inputs = &self.inputs;
+        let (outcome, split) = self.bonds_and_emission(era, bonds_penalty);
+        let stored = era.stored_bonds(outcome.bonds);
+        assert_eq!(stored.len(), inputs.n(), "era {} bond rows per UID", era.name());
+
+        // §2.8 bonds storage.
+        let bonds = stored
+            .into_iter()
+            .enumerate()
+            .map(|(i, computed)| {
+                if self.new_permits[i] {
+                    computed
+                } else if inputs.validator_permit[i] {
+                    Vec::new()
+                } else {
+                    inputs.bonds.get(i).cloned().unwrap_or_default()
+                }
+            })
+            .collect();
+
+        let to_u16 = |v: &[I32F32]| -> Vec<u16> { v.iter().map(|&x| fixed_proportion_to_u16(x)).collect() };
+        EpochOutput {
+            active: self.active.clone(),
+            validator_permit: self.new_permits.clone(),
+            stake_weight: to_u16(&self.stake_weight),
+            consensus: to_u16(&self.consensus),
+            incentive: to_u16(&self.incentive),
+            dividends: to_u16(&outcome.dividends),
+            validator_trust: to_u16(&self.validator_trust),
+            emission_rao: split.combined_rao,
+            server_emission_rao: split.server_rao,
+            validator_emission_rao: split.validator_rao,
+            pruning_score: split.pruning_score,
+            bonds,
+            weights_within_clipping: consensus::within_clipping(&self.weights, &self.consensus, &self.active_stake),
+        }
+    }
+
+    /// The epoch's emission at `bonds_penalty`: what [`Consensus::finish`] computes, but for the
+    /// bonds' storage encoding, which no emission reads.
+    pub fn emission(&self, era: &dyn Era, bonds_penalty: u16) -> emission::EmissionSplit {
+        self.bonds_and_emission(era, bonds_penalty).1
+    }
+
+    /// §2.5 / §2.6 the era's bonds and dividends, §2.7 the emission split.
+    fn bonds_and_emission(&self, era: &dyn Era, bonds_penalty: u16) -> (BondsOutcome, emission::EmissionSplit) {
+        let inputs = &self.inputs;
+        let outcome = era.bonds_and_dividends(&BondsInputs {
+            weights: &self.weights,
+            clipped_weights: &self.clipped_weights,
+            consensus: &self.consensus,
+            incentive: &self.incentive,
+            active_stake: &self.active_stake,
+            stored_bonds: inputs.bonds,
+            recently_registered: &self.recently_registered,
+            bonds_penalty,
+            bonds_moving_average: inputs.bonds_moving_average,
+            liquid_alpha: inputs.liquid_alpha,
             last_update: inputs.last_update,
             registered_at: inputs.registered_at,
-            first_commit_block: inputs.first_commit_block.filter(|_| rules.commit_reveal_mask),
-        },
-    );
-
-    // §2.4 consensus, clipping, trust, incentive.
-    let consensus = consensus::consensus(&weights, &active_stake, u16_proportion_to_fixed(inputs.kappa));
-    let clipped_weights = consensus::clip(&weights, &consensus);
-    let validator_trust = clipped_weights.row_sums();
-    let weights_within_clipping = consensus::within_clipping(&weights, &consensus, &active_stake);
-    let incentive = consensus::incentive(&clipped_weights, &active_stake);
-
-    // §2.5 / §2.6 bonds and dividends: the era's rule.
-    let recently_registered =
-        bonds::recently_registered(inputs.block, inputs.tempo, inputs.last_mechanism_step_block, inputs.registered_at);
-    let outcome = era.bonds_and_dividends(&BondsInputs {
-        weights: &weights,
-        clipped_weights: &clipped_weights,
-        consensus: &consensus,
-        incentive: &incentive,
-        active_stake: &active_stake,
-        stored_bonds: inputs.bonds,
-        recently_registered: &recently_registered,
-        bonds_penalty: inputs.bonds_penalty,
-        bonds_moving_average: inputs.bonds_moving_average,
-        liquid_alpha: inputs.liquid_alpha,
-        last_update: inputs.last_update,
-        registered_at: inputs.registered_at,
-        rules,
-    });
-    assert_eq!(outcome.dividends.len(), inputs.n(), "era {} dividends per UID", era.name());
-    assert_eq!(outcome.bonds.len(), inputs.n(), "era {} bond rows per UID", era.name());
-
-    // §2.7 emission.
-    let split =
-        emission::split_emission(&incentive, &outcome.dividends, &active_stake, &stake_weight, inputs.emission_rao);
-
-    // §2.8 bonds storage.
-    let bonds = outcome
-        .bonds
-        .into_iter()
-        .enumerate()
-        .map(|(i, computed)| {
-            if new_permits[i] {
-                computed
-            } else if inputs.validator_permit[i] {
-                Vec::new()
-            } else {
-                inputs.bonds.get(i).cloned().unwrap_or_default()
-            }
-        })
-        .collect();
-
-    let to_u16 = |v: &[I32F32]| -> Vec<u16> { v.iter().map(|&x| fixed_proportion_to_u16(x)).collect() };
-    EpochOutput {
-        active,
-        validator_permit: new_permits,
-        stake_weight: to_u16(&stake_weight),
-        consensus: to_u16(&consensus),
-        incentive: to_u16(&incentive),
-        dividends: to_u16(&outcome.dividends),
-        validator_trust: to_u16(&validator_trust),
-        emission_rao: split.combined_rao,
-        server_emission_rao: split.server_rao,
-        validator_emission_rao: split.validator_rao,
-        pruning_score: split.pruning_score,
-        bonds,
-        weights_within_clipping,
+            rules: inputs.rules,
+        });
+        assert_eq!(outcome.dividends.len(), inputs.n(), "era {} dividends per UID", era.name());
+        assert_eq!(outcome.bonds.n_rows(), inputs.n(), "era {} bond rows per UID", era.name());
+        let split = emission::split_emission(
+            &self.incentive,
+            &outcome.dividends,
+            &self.active_stake,
+            &self.stake_weight,
+            inputs.emission_rao,
+        );
+        (outcome, split)
     }
 }

@@ -10,6 +10,7 @@ use super::bonds::{
 };
 use super::era::{BondsInputs, BondsOutcome, Era};
 use super::liquid_alpha_v1::column_alphas;
+use super::matrix::SparseMatrix;
 use crate::fixed::{I32F32, mul_raw, normalize};
 
 pub struct OriginalYuma;
@@ -55,9 +56,13 @@ impl Era for OriginalYuma {
 
         let mut dividends: Vec<I32F32> = bonds_times_incentive(&bonds, inputs.incentive);
         normalize(&mut dividends);
+        BondsOutcome { dividends, bonds }
+    }
 
+    /// Stored column-max-upscaled, each entry `⌊x · 65535⌋`.
+    fn stored_bonds(&self, mut bonds: SparseMatrix) -> Vec<Vec<(u16, u16)>> {
         bonds.max_upscale_columns();
-        BondsOutcome { dividends, bonds: encode_for_storage(&bonds) }
+        encode_for_storage(&bonds)
     }
 }
 

@@ -7,6 +7,7 @@ use super::bonds::{
 };
 use super::era::{BondsInputs, BondsOutcome, Era};
 use super::liquid_alpha::{AlphaSigmoid, ema_per_entry};
+use super::matrix::SparseMatrix;
 use crate::fixed::{I32F32, normalize};
 
 pub struct Yuma3;
@@ -41,6 +42,11 @@ impl Era for Yuma3 {
             .collect();
         normalize(&mut dividends);
 
-        BondsOutcome { dividends, bonds: encode_for_storage(&bonds) }
+        BondsOutcome { dividends, bonds }
+    }
+
+    /// Stored as they are, each entry `⌊x · 65535⌋`.
+    fn stored_bonds(&self, bonds: SparseMatrix) -> Vec<Vec<(u16, u16)>> {
+        encode_for_storage(&bonds)
     }
 }

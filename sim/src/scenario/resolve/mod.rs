@@ -1,5 +1,6 @@
-//! From a parsed [`Scenario`] to a [`Plan`], stage by stage: subnets → stakes → groups →
-//! references → genesis budget → duration → faults → upgrades → owner actions → stake actions → expectations.
+//! From a parsed [`Scenario`] to a [`Plan`], stage by stage: subnets → network registration →
+//! stakes → groups → references → genesis budget → duration → faults → upgrades → owner actions
+//! → stake actions → expectations.
 //! Each stage reads what the ones before it resolved and refuses the first thing wrong with its field's path, so a scenario's
 //! errors come in that order.
 
@@ -13,6 +14,7 @@ mod groups;
 mod lookup;
 mod owner_actions;
 mod references;
+mod registration;
 mod stake_actions;
 mod stakes;
 mod subnets;
@@ -29,17 +31,19 @@ const BLOCKS_MAX: u64 = 10_000_000;
 pub(super) fn resolve(scenario: Scenario, seed: Option<u64>) -> Result<Plan, ScenarioError> {
     let profile = lookup::profile_named(&scenario.profile, "profile")?;
     check_sizes(&scenario)?;
-    let subnets = subnets::resolve(&scenario.subnets, profile)?;
+    let mut subnets = subnets::resolve(&scenario.subnets, profile)?;
+    let network_registration = registration::resolve(&scenario, &mut subnets, profile)?;
     let stakes = stakes::resolve(&scenario.subnets, &subnets, profile)?;
     let nodes = groups::resolve(&scenario.subnets, &stakes)?;
     references::check(&scenario.subnets, &nodes)?;
     budget::check(&subnets, &nodes)?;
     let blocks = duration_blocks(scenario.duration, &subnets)?;
+    registration::check_blocks(&subnets, blocks)?;
     let faults::FaultPlan { mut faults, producer_faults } = faults::resolve(&scenario.faults, &nodes)?;
     let upgrades::UpgradePlan { upgrades, announced } = upgrades::resolve(&scenario.upgrades, &subnets)?;
     faults.extend(announced);
     faults.sort_by_key(|fault| fault.at_block);
-    let owner_actions = owner_actions::resolve(&scenario.subnets, &subnets, blocks)?;
+    let owner_actions = owner_actions::resolve(&scenario.subnets, blocks)?;
     let stake_actions = stake_actions::resolve(&scenario.subnets, &subnets, &nodes, blocks)?;
     expectations::check(&scenario.expect, &subnets, &nodes, (&faults, scenario.report.bonds))?;
     Ok(Plan {
@@ -53,6 +57,7 @@ pub(super) fn resolve(scenario: Scenario, seed: Option<u64>) -> Result<Plan, Sce
         producer_faults,
         upgrades,
         owner_actions,
+        network_registration,
         stake_actions,
         scenario,
     })
