@@ -79,10 +79,12 @@ determinism scenario="scenarios/baseline.yaml":
     ./target/release/tensorsim run {{scenario}} --quiet --out reports/out/determinism-b
     cmp reports/out/determinism-a/report.json reports/out/determinism-b/report.json
 
-# Regenerate reports/reproductions.md: the public results, each beside ours, from runs of this build.
+# Regenerate reports/reproductions.md: the public results, each beside ours, from runs of this build
+# (the retention map's 257 499 epochs, 54 network runs of the commit-reveal sweeps kept in
+# reports/out/reproductions/ so that an interrupted run resumes: a few minutes on 2 cores).
 reproductions:
     cargo build --release -p tensorsim
-    bash scripts/reproductions/generate.sh ./target/release/tensorsim
+    REPRODUCTIONS_SWEEPS=reports/out/reproductions bash scripts/reproductions/generate.sh ./target/release/tensorsim
 
 # Run a sweep (scenarios/sweeps/) on every core; the table goes to reports/out/sweep-<name>/.
 sweep file="scenarios/sweeps/sybils.yaml":
