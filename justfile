@@ -33,16 +33,36 @@ bench-epoch-table:
     python3 scripts/bench_epoch_table.py
 
 # Re-run every shipped scenario twice in two processes and hold it to its golden report
-# (reports/golden/); JUnit XML to reports/out/junit.xml.
+# (reports/golden/, the library's small sizes to reports/golden/library/); JUnit XML to
+# reports/out/junit.xml and junit-library.xml.
 check:
     cargo build --release -p tensorsim
     ./target/release/tensorsim check scenarios/*.yaml --determinism --junit reports/out/junit.xml
+    ./target/release/tensorsim check scenarios/library/*.yaml --golden reports/golden/library --determinism --junit reports/out/junit-library.xml
+
+# The scenario library (scenarios/library/, README: The scenario library) at full size: each
+# sweep of scenarios/library/sweeps/ into reports/out/library/<sweep>/, then every point's
+# expectations must have held (sweep.csv's expectations_failed is 0 on every row). About 1.5 h on
+# 2 cores, 10^6 blocks of upgrade_accounting among it; `just library cabal` runs the sweeps whose
+# name starts with `cabal`.
+library prefix="":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build --release -p tensorsim
+    for sweep in scenarios/library/sweeps/{{prefix}}*.yaml; do
+        out="reports/out/library/$(basename "$sweep" .yaml)"
+        ./target/release/tensorsim sweep "$sweep" --out "$out"
+        awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "expectations_failed") c = i; next }
+            $c != 0 { print FILENAME ": point " $1 ": " $c " expectations failed"; bad = 1 }
+            END { exit bad }' "$out/sweep.csv"
+    done
 
 # Rewrite the golden files (the shipped scenarios' reports, the baseline's hash, the replay
 # outputs' hashes) after an intended change; commit them with the reason.
 golden:
     cargo build --release -p tensorsim
     ./target/release/tensorsim check scenarios/*.yaml --update
+    ./target/release/tensorsim check scenarios/library/*.yaml --golden reports/golden/library --update
     sha256sum reports/golden/baseline.json | cut -d' ' -f1 > reports/baseline.sha256
     bash reports/replay-hashes.sh ./target/release/tensorsim --write
 
@@ -59,10 +79,12 @@ determinism scenario="scenarios/baseline.yaml":
     ./target/release/tensorsim run {{scenario}} --quiet --out reports/out/determinism-b
     cmp reports/out/determinism-a/report.json reports/out/determinism-b/report.json
 
-# Regenerate reports/reproductions.md: the public results, each beside ours, from runs of this build.
+# Regenerate reports/reproductions.md: the public results, each beside ours, from runs of this build
+# (the retention map's 257 499 epochs, 54 network runs of the commit-reveal sweeps kept in
+# reports/out/reproductions/ so that an interrupted run resumes: a few minutes on 2 cores).
 reproductions:
     cargo build --release -p tensorsim
-    bash scripts/reproductions/generate.sh ./target/release/tensorsim
+    REPRODUCTIONS_SWEEPS=reports/out/reproductions bash scripts/reproductions/generate.sh ./target/release/tensorsim
 
 # Run a sweep (scenarios/sweeps/) on every core; the table goes to reports/out/sweep-<name>/.
 sweep file="scenarios/sweeps/sybils.yaml":

@@ -1,6 +1,6 @@
 //! tensorsim-actors: the sans-IO actors of tensorsim on top of the chain model
 //! (`tensorsim-chain`): the messages between nodes (`protocol`), the chain as a node
-//! (`chain_node`), a stable fingerprint of bytes (`fingerprint`), the validator and miner state
+//! (`chain_node`) and the stake it moves by the scenario's script (`stake_actions`), a stable fingerprint of bytes (`fingerprint`), the validator and miner state
 //! machines with their policies (and what their specs share: `policy`), the real small models
 //! they serve (`ml`), the answers they send (`probabilities`), and the named random streams every
 //! actor draws from (`rng`).
@@ -15,4 +15,5 @@ pub mod policy;
 pub mod probabilities;
 pub mod protocol;
 pub mod rng;
+pub mod stake_actions;
 pub mod validator;

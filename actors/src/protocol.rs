@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 pub use crate::probabilities::Probabilities;
+use crate::stake_actions::StakeActionFacts;
 
 use tensorsim_chain::accounts::HotkeyId;
 use tensorsim_chain::hyperparameter_calls::SetHyperparameter;
@@ -134,6 +135,11 @@ pub enum Extrinsic {
         netuid: u16,
         axon: NodeId,
     },
+    /// A metadata commitment (the commitments pallet's `set_commitment`: a miner announcing its
+    /// model); with the subnet's `bonds_reset` on, the chain deletes every bond on its UID.
+    Commitment {
+        netuid: u16,
+    },
 }
 
 /// One UID as the chain shows it.
@@ -148,6 +154,8 @@ pub struct NeuronView {
     /// The last epoch's outputs, u16.
     pub consensus: u16,
     pub incentive: u16,
+    /// What the last epoch paid it: a full subnet replaces the lowest (HEAD's pruning).
+    pub emission_rao: u64,
 }
 
 /// A subnet's metagraph as of one block: what `metagraph.sync()` returns to a neuron.
@@ -164,6 +172,8 @@ pub struct ChainView {
     pub epoch_index: u64,
     pub weights_version_key: u64,
     pub weights_set_rate_limit: u64,
+    /// Blocks after its registration during which a UID is not replaced.
+    pub immunity_period: u64,
     pub neurons: Vec<NeuronView>,
     /// Every UID's stored weight row, sparse (only when asked: it is the largest part).
     pub weights: Option<Vec<Vec<(u16, u16)>>>,
@@ -213,6 +223,8 @@ pub struct BlockRecord {
     /// Committed weights revealed in the block: by the chain (timelocked, before the block's
     /// epochs) then by validators (hash reveals, extrinsics after them).
     pub reveals: Vec<RevealFacts>,
+    /// Metadata commitments the block included, in inclusion order.
+    pub commitments: Vec<CommitmentFacts>,
     /// Set when a token invariant broke after this block: a simulator bug.
     pub conservation_error: Option<String>,
     /// Subnet owners' hyperparameter calls the block included (after its extrinsics), with the
@@ -223,6 +235,8 @@ pub struct BlockRecord {
     pub network: Vec<NetworkFacts>,
     /// What `register_network` would lock at the end of the block (subnets spec §2.3).
     pub network_lock_cost_rao: u64,
+    /// Stake the scenario moved in the block (after the owners' calls), with the chain's verdict.
+    pub stake_actions: Vec<StakeActionFacts>,
 }
 
 /// A subnet of the scenario that came or went, by its place in the scenario (`subnet`).
@@ -294,6 +308,16 @@ pub struct OwnerActionFacts {
     pub call: SetHyperparameter,
     /// `Err`: the chain's refusal (its error name first).
     pub verdict: Result<(), String>,
+}
+
+/// A metadata commitment the chain included, and whether it reset the UID's bonds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommitmentFacts {
+    pub netuid: u16,
+    pub uid: u16,
+    pub hotkey: HotkeyId,
+    /// The subnet's `bonds_reset` was on: every bond on the UID was deleted.
+    pub bonds_reset: bool,
 }
 
 /// A burned registration the chain included.

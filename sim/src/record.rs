@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 use tensorsim_actors::ml::task::ModelSpec;
-use tensorsim_actors::protocol::{EpochFacts, NetworkFacts, OwnerActionFacts, RegistrationFacts, RevealFacts, TimeUs};
+use tensorsim_actors::protocol::{
+    CommitmentFacts, EpochFacts, NetworkFacts, OwnerActionFacts, RegistrationFacts, RevealFacts, TimeUs,
+};
+use tensorsim_actors::stake_actions::StakeActionFacts;
 use tensorsim_chain::accounts::HotkeyId;
 
 /// One run, from genesis to its last block.
@@ -23,6 +26,8 @@ pub struct RunRecord {
     pub registrations: Vec<RegistrationRecord>,
     /// Every commit revealed during the run, in block order.
     pub reveals: Vec<RevealRecord>,
+    /// Every miner's model commitment during the run, in block order.
+    pub commitments: Vec<CommitmentRecord>,
     /// Every subnet owner's hyperparameter call, with the chain's verdict, in block order.
     pub owner_actions: Vec<OwnerActionRecord>,
     /// Subnets that came or went (and registrations the chain refused), in block order.
@@ -31,6 +36,8 @@ pub struct RunRecord {
     /// of the block before it, and of the last block: between them it only falls, by a constant
     /// step to its floor (subnets spec §2.3).
     pub lock_costs: Vec<LockCostSample>,
+    /// Every stake call the scenario scheduled, with the chain's verdict, in block order.
+    pub stake_actions: Vec<StakeActionRecord>,
     /// By node, the chain's included.
     pub nodes: Vec<NodeRecord>,
     /// By subnet (its place in the scenario): its owner's hotkey.
@@ -93,6 +100,13 @@ impl RevealRecord {
     }
 }
 
+/// A model commitment, at the block that included it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommitmentRecord {
+    pub block: u64,
+    pub facts: CommitmentFacts,
+}
+
 /// An owner's hyperparameter call, at the block that included it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OwnerActionRecord {
@@ -112,6 +126,13 @@ pub struct NetworkRecord {
 pub struct LockCostSample {
     pub block: u64,
     pub lock_cost_rao: u64,
+}
+
+/// A stake call of the scenario's script, at the block that included it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StakeActionRecord {
+    pub block: u64,
+    pub facts: StakeActionFacts,
 }
 
 /// A burned registration, at the block that included it.
@@ -186,6 +207,12 @@ pub struct ConservationError {
     /// The block after which the invariant broke.
     pub block: u64,
     pub error: String,
+}
+
+/// A fault or upgrade as diffs, thresholds, sweeps and expectations name it (the group of the
+/// settle observables): its description and the block it was applied at.
+pub fn event_label(description: &str, block: u64) -> String {
+    format!("{description} at block {block}")
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

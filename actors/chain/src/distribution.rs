@@ -2,7 +2,8 @@
 //! out. Miners' emission is staked to their hotkeys (recycled for the owner's own hotkeys);
 //! validators' dividends split into an alpha part and a root part by where their stake weight
 //! comes from, rescaled to the pending amounts; the hotkey's take goes to its owner, the rest to
-//! its nominators; the owner cut to the owner's hotkey. What flooring leaves is recycled.
+//! its nominators; the owner cut to the owner's hotkey. What flooring leaves is recycled; what the
+//! validators' rescaling gives beyond what was drained is issued (see `settle`).
 
 use super::accounts::{ColdkeyId, HotkeyId};
 use super::fixed::{U64F64, U96F32};
@@ -14,20 +15,22 @@ impl Chain {
     pub(super) fn drain_and_distribute(&mut self, netuid: u16, block: u64) -> EpochOutput {
         self.refresh_stake_weights(netuid);
         let pending = std::mem::take(&mut self.subnet_mut(netuid).pending);
-        let drained = pending.total_rao();
         let emission = pending.server_rao + pending.validator_rao + pending.root_alpha_rao;
         let subnet = self.subnet_mut(netuid);
         let output = subnet.metagraph.run_epoch(block, emission);
         subnet.metagraph.set_last_mechanism_step_block(block);
 
-        let mut paid = self.pay_miners(netuid, &output);
-        paid += self.pay_validators(netuid, &output, &pending);
-        let owner = self.subnet(netuid).owner_hotkey;
-        paid += self.stake_to_owner(netuid, owner, pending.owner_cut_rao);
-
-        let paid = u128::from(paid);
-        assert!(paid <= drained, "subnet {netuid} paid {paid} of {drained} drained");
-        self.subnet_mut(netuid).recycle_alpha((drained - paid) as u64);
+        let budgets = validator_budgets(&output, &pending);
+        let paid = Payout {
+            miners_rao: self.pay_miners(netuid, &output),
+            validators_rao: self.pay_validators(netuid, &output, budgets),
+            owner_rao: self.stake_to_owner(netuid, self.subnet(netuid).owner_hotkey, pending.owner_cut_rao),
+        };
+        let subnet = self.subnet_mut(netuid);
+        match settle(&output, &pending, budgets, paid) {
+            Settlement::Recycle(alpha_rao) => subnet.recycle_alpha(alpha_rao),
+            Settlement::Issue(alpha_rao) => subnet.issue_alpha(alpha_rao),
+        }
         output
     }
 
@@ -57,9 +60,9 @@ impl Chain {
         paid
     }
 
-    /// Validators' dividends, split and rescaled by [`split_dividends`]; with no incentive at
-    /// all the miners' pending alpha goes to validators too. Returns the alpha paid.
-    fn pay_validators(&mut self, netuid: u16, output: &EpochOutput, pending: &PendingEmission) -> u64 {
+    /// Validators' dividends, split and rescaled by [`split_dividends`] to `budgets`. Returns the
+    /// alpha paid.
+    fn pay_validators(&mut self, netuid: u16, output: &EpochOutput, budgets: ValidatorBudgets) -> u64 {
         let hotkeys = self.subnet(netuid).hotkeys.clone();
         let dividends: Vec<ValidatorDividend> = hotkeys
             .iter()
@@ -72,9 +75,7 @@ impl Chain {
                 root_stake_rao: self.hotkey_root_tao(hotkey),
             })
             .collect();
-        let no_incentive = output.server_emission_rao.iter().all(|&e| e == 0);
-        let alpha_budget = pending.validator_rao + if no_incentive { pending.server_rao } else { 0 };
-        let (alpha, root) = split_dividends(&dividends, self.params.tao_weight, alpha_budget, pending.root_alpha_rao);
+        let (alpha, root) = split_dividends(&dividends, self.params.tao_weight, budgets.alpha_rao, budgets.root_rao);
         let mut paid = 0;
         for (hotkey, amount) in alpha {
             paid += self.pay_alpha_dividend(netuid, hotkey, amount);
@@ -122,6 +123,70 @@ impl Chain {
 
 /// Alpha paid per hotkey.
 pub type Payouts = Vec<(HotkeyId, u64)>;
+
+/// What an epoch's payout gave each side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Payout {
+    miners_rao: u64,
+    validators_rao: u64,
+    owner_rao: u64,
+}
+
+/// What is left of the drained alpha once paid out (recycled), or what the payout gave beyond it
+/// (issued).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Settlement {
+    Recycle(u64),
+    Issue(u64),
+}
+
+/// Balances a payout against the drained pending emission, asserting that each side got at most
+/// what it may: the epoch splits at most E = server + validator + root pending (§2.7), and
+/// validators get at most their budgets (rescaling floors); miners get their split (or it is
+/// burned) and the owner its cut, by construction.
+///
+/// Flooring usually leaves a remainder, recycled. The payout can also exceed what was drained, by
+/// the rule of §3.4.5 itself: the miners keep their split, I_j / (ΣI + ΣD) of E, and the
+/// validators' dividends are rescaled up to their pending half. When the dividends'
+/// normalisation truncated more than the incentive's (ΣD < ΣI by a few 2^-32, as with one miner
+/// holding all incentive and many validators sharing dividends), the miners' split is a few RAO
+/// more than half of E, and the chain credits both: those RAO are new alpha, issued here. The two
+/// bounds keep the excess at most what the rescaling added: the budgets less the epoch's
+/// validator emission.
+fn settle(output: &EpochOutput, pending: &PendingEmission, budgets: ValidatorBudgets, paid: Payout) -> Settlement {
+    let sum = |amounts: &[u64]| amounts.iter().map(|&a| u128::from(a)).sum::<u128>();
+    let (servers_rao, dividends_rao) = (sum(&output.server_emission_rao), sum(&output.validator_emission_rao));
+    let emission_rao =
+        u128::from(pending.server_rao) + u128::from(pending.validator_rao) + u128::from(pending.root_alpha_rao);
+    let budget_rao = u128::from(budgets.alpha_rao) + u128::from(budgets.root_rao);
+    assert!(
+        servers_rao + dividends_rao <= emission_rao,
+        "the epoch split {servers_rao} + {dividends_rao} of {emission_rao}"
+    );
+    assert!(u128::from(paid.validators_rao) <= budget_rao, "validators paid {} of {budget_rao}", paid.validators_rao);
+    let drained = pending.total_rao();
+    let paid = u128::from(paid.miners_rao) + u128::from(paid.validators_rao) + u128::from(paid.owner_rao);
+    if paid <= drained {
+        Settlement::Recycle((drained - paid) as u64)
+    } else {
+        Settlement::Issue((paid - drained) as u64)
+    }
+}
+
+/// What validators' dividends are rescaled to (§3.4.5): their alpha part to the validator
+/// pending, plus the miners' when the epoch paid no incentive at all; their root part to the
+/// root pending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ValidatorBudgets {
+    alpha_rao: u64,
+    root_rao: u64,
+}
+
+fn validator_budgets(output: &EpochOutput, pending: &PendingEmission) -> ValidatorBudgets {
+    let no_incentive = output.server_emission_rao.iter().all(|&e| e == 0);
+    let alpha_rao = pending.validator_rao + if no_incentive { pending.server_rao } else { 0 };
+    ValidatorBudgets { alpha_rao, root_rao: pending.root_alpha_rao }
+}
 
 /// A validator's epoch dividend and the stake it came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -240,5 +305,69 @@ mod tests {
             }
             assert_eq!(chain.conservation(), Ok(()));
         }
+    }
+
+    /// One miner holds all incentive (ΣI = 1 exactly) while 40 validators of uneven stake share
+    /// the dividends (ΣD = 1 less a few 2^-32): the epoch gives the miner more than half of E, and
+    /// the validators' dividends are rescaled up to their whole pending half (§3.4.5). The chain
+    /// pays both, as subtensor does, and issues the few RAO beyond what it drained; the books
+    /// balance to the RAO. (It used to stop on "paid more than drained".)
+    #[test]
+    fn one_miner_with_all_incentive_keeps_its_whole_split_and_the_rao_paid_beyond_the_drain_are_issued() {
+        let h = Hyperparameters { commit_reveal: false, max_allowed_validators: 64, ..Hyperparameters::default() };
+        let mut chain = Chain::new(NetworkParameters::from_hyperparameters(&h));
+        let owner = chain.create_coldkey(1_000_000_000);
+        let owner_hotkey = chain.create_hotkey(owner);
+        let pool = Pool { tao_rao: 1_000_000_000, alpha_rao: 1_000_000_000 };
+        let netuid = chain.create_subnet(owner_hotkey, h, pool, U64F64::from_num(0)).unwrap();
+        let mut genesis_rao = 0;
+        let validators: Vec<HotkeyId> = (0..40u64)
+            .map(|v| {
+                let coldkey = chain.create_coldkey(0);
+                let hotkey = chain.create_hotkey(coldkey);
+                chain.register_at_genesis(coldkey, hotkey, netuid).expect("a free slot");
+                let stake_rao = 10_000_000_000 + v * 7_777_777;
+                chain.stakes.entry((netuid, hotkey)).or_default().deposit(coldkey, stake_rao);
+                genesis_rao += stake_rao;
+                hotkey
+            })
+            .collect();
+        let miner_coldkey = chain.create_coldkey(0);
+        let miner = chain.create_hotkey(miner_coldkey);
+        chain.register_at_genesis(miner_coldkey, miner, netuid).expect("a free slot");
+        let subnet = chain.subnet_mut(netuid);
+        subnet.alpha_out_rao += genesis_rao;
+        subnet.alpha_issued_rao += u128::from(genesis_rao);
+        // An epoch with nothing pending gives the permits; then every validator weights the miner.
+        chain.drain_and_distribute(netuid, 1);
+        let miner_uid = chain.subnet(netuid).uid_of(miner).unwrap();
+        for &validator in &validators {
+            let uid = chain.subnet(netuid).uid_of(validator).unwrap();
+            chain.subnet_mut(netuid).metagraph.set_weights(uid, &[miner_uid], &[65_535], 0, 2).unwrap();
+        }
+        let pending = PendingEmission {
+            server_rao: 147_600_824_040,
+            validator_rao: 147_600_824_040,
+            owner_cut_rao: 64_798_351_920,
+            ..PendingEmission::default()
+        };
+        let subnet = chain.subnet_mut(netuid);
+        subnet.pending = pending.clone();
+        subnet.alpha_out_rao += pending.total_rao() as u64;
+        subnet.alpha_issued_rao += pending.total_rao();
+        let issued_before = chain.subnet(netuid).alpha_issued_rao;
+        let staked = |chain: &Chain| validators.iter().map(|&v| chain.hotkey_alpha(v, netuid)).sum::<u64>();
+        let validators_before = staked(&chain);
+
+        let output = chain.drain_and_distribute(netuid, 3);
+        let miner_rao = output.server_emission_rao[usize::from(miner_uid)];
+        assert_eq!(output.incentive[usize::from(miner_uid)], 65_535, "the miner holds all incentive");
+        assert_eq!(chain.hotkey_alpha(miner, netuid), miner_rao, "the miner gets its whole split");
+        assert!(miner_rao > pending.server_rao, "the split is more than the miners' pending half: {miner_rao}");
+        let validators_rao = staked(&chain) - validators_before;
+        assert!(validators_rao <= pending.validator_rao && validators_rao + 40 >= pending.validator_rao);
+        let paid = u128::from(miner_rao + validators_rao + pending.owner_cut_rao);
+        assert_eq!(chain.subnet(netuid).alpha_issued_rao - issued_before, paid - pending.total_rao());
+        assert_eq!(chain.conservation(), Ok(()));
     }
 }

@@ -18,6 +18,7 @@ pub mod registration;
 pub mod root;
 pub mod schedule;
 pub mod share_pool;
+pub mod stake_cap;
 pub mod staking;
 pub mod state;
 pub mod subnet;

@@ -178,6 +178,33 @@ impl Chain {
         Ok(tao)
     }
 
+    /// `move_stake` within one subnet: `alpha_rao` of `coldkey`'s stake on `origin` moved to
+    /// `destination`, as alpha (no swap: the pool, its price and the alpha outstanding stay as they
+    /// are). Returns the alpha moved.
+    pub fn move_stake(
+        &mut self,
+        coldkey: ColdkeyId,
+        (origin, destination): (HotkeyId, HotkeyId),
+        netuid: u16,
+        alpha_rao: u64,
+    ) -> Result<u64, StakeRefused> {
+        if netuid == ROOT_NETUID {
+            return Err(StakeRefused::NoSuchSubnet { netuid });
+        }
+        self.check_stake_target(origin, netuid)?;
+        self.check_stake_target(destination, netuid)?;
+        if alpha_rao == 0 {
+            return Err(StakeRefused::ZeroAmount);
+        }
+        let held = self.stake_of(coldkey, origin, netuid);
+        if held < alpha_rao {
+            return Err(StakeRefused::NotEnoughStake { held_rao: held, asked_rao: alpha_rao });
+        }
+        let alpha = self.stakes.get_mut(&(netuid, origin)).expect("held stake has a pool").withdraw(coldkey, alpha_rao);
+        self.stakes.entry((netuid, destination)).or_default().deposit(coldkey, alpha);
+        Ok(alpha)
+    }
+
     /// What `coldkey`'s stake on `hotkey` is worth on `netuid` (alpha, or TAO on root).
     pub fn stake_of(&self, coldkey: ColdkeyId, hotkey: HotkeyId, netuid: u16) -> u64 {
         let pool = if netuid == ROOT_NETUID { self.root.get(&hotkey) } else { self.stakes.get(&(netuid, hotkey)) };
@@ -211,7 +238,15 @@ impl Chain {
     /// Writes every UID's current stake weight into the subnet's metagraph, before anything reads
     /// it (weights checks, the epoch).
     pub fn refresh_stake_weights(&mut self, netuid: u16) {
-        let weights: Vec<I64F64> = self.subnet(netuid).hotkeys.iter().map(|&h| self.stake_weight(h, netuid)).collect();
+        let mut weights: Vec<I64F64> =
+            self.subnet(netuid).hotkeys.iter().map(|&h| self.stake_weight(h, netuid)).collect();
+        if let Some(percentile) = self.subnet(netuid).stake_cap_percentile {
+            let metagraph = &self.subnet(netuid).metagraph;
+            let validators: Vec<bool> = (metagraph.validator_permit().iter().zip(metagraph.weights()))
+                .map(|(&permit, row)| permit && !row.is_empty())
+                .collect();
+            super::stake_cap::cap_at_percentile(&mut weights, &validators, percentile);
+        }
         self.subnet_mut(netuid).metagraph.set_stake_weights(weights).expect("stake weights are bounded by the supply");
     }
 
@@ -293,5 +328,29 @@ mod tests {
         assert_eq!(chain.stake_alpha_at_genesis(coldkey, hotkey, 1, supply_left), Ok(()));
         chain.step_block();
         assert_eq!(chain.stake_alpha_at_genesis(coldkey, hotkey, 1, TAO), Err(StakeRefused::AfterGenesis { block: 1 }));
+    }
+
+    #[test]
+    fn a_stake_moved_to_another_hotkey_keeps_its_alpha_and_leaves_the_pool_and_the_books_as_they_were() {
+        let (mut chain, coldkey, hotkey) = chain_with_validator("head-2026");
+        let other_coldkey = chain.create_coldkey(TAO);
+        let other = chain.create_hotkey(other_coldkey);
+        chain.register_at_genesis(other_coldkey, other, 1).unwrap();
+        chain.stake_alpha_at_genesis(coldkey, hotkey, 1, 500 * TAO).unwrap();
+        let pool = chain.subnet(1).pool.clone();
+        assert_eq!(chain.move_stake(coldkey, (hotkey, other), 1, 200 * TAO), Ok(200 * TAO));
+        assert_eq!((chain.stake_of(coldkey, hotkey, 1), chain.stake_of(coldkey, other, 1)), (300 * TAO, 200 * TAO));
+        assert_eq!(chain.hotkey_alpha(other, 1), 200 * TAO);
+        assert_eq!(chain.subnet(1).pool, pool, "no swap");
+        assert_eq!(chain.conservation(), Ok(()));
+        assert_eq!(
+            chain.move_stake(coldkey, (hotkey, other), 1, 301 * TAO),
+            Err(StakeRefused::NotEnoughStake { held_rao: 300 * TAO, asked_rao: 301 * TAO })
+        );
+        assert_eq!(
+            chain.move_stake(coldkey, (hotkey, other), ROOT_NETUID, TAO),
+            Err(StakeRefused::NoSuchSubnet { netuid: 0 })
+        );
+        assert_eq!(chain.move_stake(coldkey, (hotkey, other), 1, 0), Err(StakeRefused::ZeroAmount));
     }
 }

@@ -300,6 +300,7 @@ impl Chain {
                 alpha_recycled_rao: 0,
                 registered_at_block: self.block,
                 locked_rao,
+                stake_cap_percentile: None,
             },
         );
     }

@@ -68,6 +68,8 @@ pub struct Subnet {
     pub registered_at_block: u64,
     /// `SubnetLocked`: the TAO its owner locked to create it (a genesis subnet: its pool's TAO).
     pub locked_rao: u64,
+    /// A what-if, not a subtensor rule (`stake_cap`): stake weights held to this percentile.
+    pub stake_cap_percentile: Option<u8>,
 }
 
 impl Subnet {
@@ -78,6 +80,13 @@ impl Subnet {
 
     pub fn uid_of(&self, hotkey: HotkeyId) -> Option<u16> {
         self.hotkeys.iter().position(|&h| h == hotkey).map(|uid| uid as u16)
+    }
+
+    /// Puts new alpha into circulation outside the pool: what an epoch's payout gives beyond
+    /// what it drained (the validators' rescaling, §3.4.5), which the chain credits as stake.
+    pub(super) fn issue_alpha(&mut self, alpha_rao: u64) {
+        self.alpha_out_rao += alpha_rao;
+        self.alpha_issued_rao += u128::from(alpha_rao);
     }
 
     /// Takes alpha out of circulation (recycled: issuance falls, so it can be emitted again).

@@ -5,7 +5,8 @@
 //! Block `b` runs as subtensor's does: the block step first (coinbase, epochs, reveals), then the
 //! block's extrinsics; then the registrations of actors joining a subnet registered mid-run, the
 //! subnets whose owners register them at `b` (subnets.rs), the subnet owners' hyperparameter
-//! calls scheduled at `b`, and the runtime upgrades scheduled at `b` (in force from `b + 1`).
+//! calls scheduled at `b`, the stake the scenario moves at `b`, and the runtime upgrades
+//! scheduled at `b` (in force from `b + 1`).
 
 mod subnets;
 
@@ -16,9 +17,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::protocol::{
-    Actor, BlockRecord, ChainView, EpochFacts, Extrinsic, Message, NeuronView, NodeId, Observation, Outbox,
-    OwnerActionFacts, RegistrationFacts, RevealFacts, TimeUs,
+    Actor, BlockRecord, ChainView, CommitmentFacts, EpochFacts, Extrinsic, Message, NeuronView, NodeId, Observation,
+    Outbox, OwnerActionFacts, RegistrationFacts, RevealFacts, TimeUs,
 };
+use crate::stake_actions::{self, StakeAction, StakeActionFacts};
 use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
 use tensorsim_chain::hyperparameter_calls::{Origin, SetHyperparameter};
 use tensorsim_chain::hyperparameters::Hyperparameters;
@@ -78,6 +80,8 @@ pub struct ChainNode {
     owner_actions: Vec<OwnerAction>,
     /// The scenario's subnets, in its order.
     subnets: Subnets,
+    /// In block order (stable).
+    stake_actions: Vec<StakeAction>,
     next_block_us: TimeUs,
     /// Each hotkey's hash commits the chain holds, oldest first, with their blocks: a reveal's
     /// lag is read here (the chain keeps at most `UNREVEALED_COMMITS_MAX`, so do we).
@@ -89,6 +93,7 @@ pub struct ChainNode {
 struct Included {
     registrations: Vec<RegistrationFacts>,
     reveals: Vec<RevealFacts>,
+    commitments: Vec<CommitmentFacts>,
 }
 
 impl ChainNode {
@@ -116,6 +121,7 @@ impl ChainNode {
             upgrades,
             owner_actions: Vec::new(),
             subnets: Subnets::new(subnets),
+            stake_actions: Vec::new(),
             next_block_us: 0,
             hash_commits: BTreeMap::new(),
         }
@@ -132,6 +138,23 @@ impl ChainNode {
     pub fn with_registrations(mut self, registrations: Vec<SubnetRegistration>) -> Self {
         self.subnets.set_registrations(registrations);
         self
+    }
+
+    /// The node with the scenario's stake calls to include at their blocks.
+    pub fn with_stake_actions(mut self, mut stake_actions: Vec<StakeAction>) -> Self {
+        stake_actions.sort_by_key(|action| action.at_block);
+        self.stake_actions = stake_actions;
+        self
+    }
+
+    /// The scenario's stake calls due by `block`, through the chain's checks; a subnet not
+    /// registered yet, or dissolved, cannot be named.
+    fn apply_stake_actions(&mut self, block: u64) -> Vec<StakeActionFacts> {
+        let due = self.stake_actions.iter().take_while(|action| action.at_block <= block).count();
+        let actions: Vec<StakeAction> = self.stake_actions.drain(..due).collect();
+        (actions.iter())
+            .map(|action| stake_actions::apply(&mut self.chain, self.subnets.netuid_of(action.subnet), action))
+            .collect()
     }
 
     /// The owners' calls due by `block`, each signed by its subnet's owner, through the chain's
@@ -211,6 +234,14 @@ impl ChainNode {
                 self.axons.insert(hotkey, *axon);
                 Ok(())
             }
+            Extrinsic::Commitment { netuid } => {
+                let uid = self.chain.uid_of(*netuid, hotkey).ok_or("the hotkey holds no UID on the subnet")?;
+                let metagraph = &mut self.chain.subnet_mut(*netuid).metagraph;
+                metagraph.reset_bonds(uid).map_err(|e| format!("{e:?}"))?;
+                let bonds_reset = metagraph.hyperparameters.bonds_reset;
+                included.commitments.push(CommitmentFacts { netuid: *netuid, uid, hotkey, bonds_reset });
+                Ok(())
+            }
         }
     }
 
@@ -268,6 +299,7 @@ impl ChainNode {
         let mut network = admitted.network;
         network.extend(self.subnets.register_due(&mut self.chain, block));
         let owner_actions = self.apply_owner_actions(block);
+        let stake_actions = self.apply_stake_actions(block);
         self.apply_upgrades(block);
         out.observe(Observation::Block(Box::new(BlockRecord {
             block,
@@ -276,10 +308,12 @@ impl ChainNode {
             epochs,
             registrations: included.registrations,
             reveals: included.reveals,
+            commitments: included.commitments,
             conservation_error: self.chain.conservation().err().map(|e| e.0),
             owner_actions,
             network,
             network_lock_cost_rao: self.chain.network_lock_cost_rao(),
+            stake_actions,
         })));
         self.next_block_us = now_us + self.next_interval_us(block);
     }
@@ -319,6 +353,7 @@ impl ChainNode {
                 validator_permit: metagraph.validator_permit()[uid],
                 consensus: outputs.consensus[uid],
                 incentive: outputs.incentive[uid],
+                emission_rao: outputs.emission_rao[uid],
             })
             .collect();
         let h = &metagraph.hyperparameters;
@@ -332,6 +367,7 @@ impl ChainNode {
             epoch_index: subnet.scheduler.current_epoch(h.tempo, self.chain.block),
             weights_version_key: h.weights_version_key,
             weights_set_rate_limit: h.weights_set_rate_limit,
+            immunity_period: u64::from(h.immunity_period),
             neurons,
             weights: with_weights.then(|| metagraph.weights().to_vec()),
         })

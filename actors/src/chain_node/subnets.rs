@@ -41,6 +41,8 @@ pub struct SubnetRegistration {
     pub subnet: usize,
     /// Set by root right after the registration: a scenario's configuration, not an owner's call.
     pub configure: Configure,
+    /// The scenario's stake cap for it (a what-if, not a call of the chain's).
+    pub stake_cap_percentile: Option<u8>,
     /// The actors a genesis subnet would have registered at genesis, in that order.
     pub joiners: Vec<Joiner>,
 }
@@ -159,6 +161,7 @@ impl Subnets {
         self.subnets[subnet].netuid = Some(netuid);
         let start_call = chain.start_call(coldkey, netuid).map_err(|refused| refused.to_string());
         let configured = configure(chain, netuid, &registration.configure);
+        chain.subnet_mut(netuid).stake_cap_percentile = registration.stake_cap_percentile;
         let pool = chain.subnet(netuid).pool.clone();
         network.push(NetworkFacts::Registered {
             subnet,

@@ -1,6 +1,8 @@
 //! A miner as a state machine: it serves its model's answers to queries, as its policy decides,
 //! after the compute time the model takes; it refuses queries whose nonce is too far from its own
-//! clock (bittensor's axon does); a miner that joins late registers itself on chain first.
+//! clock (bittensor's axon does); a miner that joins late registers itself on chain first (when
+//! its policy sees fit), and one that leaves stops answering (a miner cannot deregister: its UID
+//! stays until a newcomer's registration takes it).
 //!
 //! Its model is on disk: a restart serves the same model without training again.
 
@@ -13,11 +15,14 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::ml::task::{Model, TaskData};
 use crate::protocol::{
-    Actor, Extrinsic, Message, NodeId, Observation, Outbox, Probabilities, Query, Reply, TimeUs, US_PER_MS,
+    Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Probabilities, Query, Reply, TimeUs, US_PER_MS,
 };
 use crate::rng::stream;
 pub use answers::AnsweringModel;
 use tensorsim_chain::accounts::HotkeyId;
+
+/// The nonce of a miner's commitment; a registration's is its block.
+const COMMITMENT_NONCE: u64 = u64::MAX;
 
 /// Bittensor's axon refuses a nonce more than 4 s away from its clock (`ALLOWED_DELTA`).
 pub const NONCE_WINDOW_MS: u64 = 4_000;
@@ -33,6 +38,10 @@ pub struct MinerConfig {
     pub block_time_us: u64,
     /// Register at this block (by the miner's clock) instead of at genesis.
     pub register_at_block: Option<u64>,
+    /// Stop serving at this block (by the miner's clock): it leaves the subnet.
+    pub leave_at_block: Option<u64>,
+    /// Publish a model commitment at this block (by the miner's clock), once.
+    pub commit_at_block: Option<u64>,
     /// Floating-point operations per microsecond of the miner's hardware.
     pub flops_per_us: u64,
     /// A metagraph sync every this many blocks (for the blacklist).
@@ -57,6 +66,11 @@ pub struct MinerContext<'a> {
 /// How a miner answers: one implementation per behaviour (`policies/`).
 pub trait MinerPolicy: Send {
     fn respond(&mut self, ctx: &mut MinerContext, query: &Query) -> Response;
+    /// Whether to register now, its registration block having come, given the last metagraph it
+    /// synced (`None` before the first sync); asked again every block until it says yes.
+    fn may_register(&self, _view: Option<&ChainView>) -> bool {
+        true
+    }
 }
 
 pub struct Miner {
@@ -67,9 +81,13 @@ pub struct Miner {
     rng: ChaCha8Rng,
     /// Registration: the block to register at, and whether the call is out.
     registration: Option<(u64, bool)>,
+    /// The model commitment: the block to publish it at, and whether the call is out.
+    commitment: Option<(u64, bool)>,
     /// The hotkeys that hold a validator permit, by the last sync: the only ones answered
     /// (the subnet template's blacklist with `force_validator_permit`).
     permitted: Vec<HotkeyId>,
+    /// The last metagraph synced, for a policy that registers on what it sees.
+    view: Option<Arc<ChainView>>,
     next_sync_us: TimeUs,
 }
 
@@ -83,6 +101,7 @@ impl Miner {
     ) -> Self {
         let rng = stream(config.seed, &format!("miner/{}/answers", config.name));
         let registration = config.register_at_block.map(|block| (block, false));
+        let commitment = config.commit_at_block.map(|block| (block, false));
         let classes = task.classes();
         Self {
             config,
@@ -91,7 +110,9 @@ impl Miner {
             classes,
             rng,
             registration,
+            commitment,
             permitted: Vec::new(),
+            view: None,
             next_sync_us: 0,
         }
     }
@@ -114,10 +135,14 @@ impl Miner {
         if self.permitted.binary_search(&query.hotkey).is_err() {
             return refuse(out, "blacklisted: not a validator");
         }
+        let block = self.block(now_us);
+        if self.config.leave_at_block.is_some_and(|leave| block >= leave) {
+            // Gone: its axon no longer answers.
+            return;
+        }
         if (now_us / US_PER_MS).abs_diff(query.nonce_ms) > NONCE_WINDOW_MS {
             return refuse(out, "nonce outside the axon's window");
         }
-        let block = self.block(now_us);
         let mut ctx = MinerContext { block, model: self.model.as_mut(), classes: self.classes, rng: &mut self.rng };
         match self.policy.respond(&mut ctx, &query) {
             Response::Answer(rows) => {
@@ -136,12 +161,18 @@ impl Miner {
 impl Actor for Miner {
     fn on_start(&mut self, now_us: TimeUs, _out: &mut Outbox) {
         self.permitted.clear();
+        self.view = None;
         self.next_sync_us = now_us;
     }
 
     fn on_message(&mut self, now_us: TimeUs, from: NodeId, message: Message, out: &mut Outbox) {
         match message {
             Message::Query(query) => self.on_query(now_us, from, query, out),
+            Message::Included { nonce: COMMITMENT_NONCE, outcome, .. } => {
+                // Published or refused (not registered yet): a miner commits once.
+                self.commitment = None;
+                out.observe(Observation::ExtrinsicIncluded { call: "set_commitment", outcome });
+            }
             Message::Included { outcome, .. } => {
                 if outcome.is_err() {
                     // Refused (a full block, the price): try again at the next block.
@@ -157,6 +188,7 @@ impl Actor for Miner {
             Message::Sync(view) => {
                 self.permitted = view.neurons.iter().filter(|n| n.validator_permit).map(|n| n.hotkey).collect();
                 self.permitted.sort_unstable();
+                self.view = Some(view);
             }
             Message::Answer { .. } | Message::Submit { .. } | Message::SyncRequest { .. } => {}
         }
@@ -167,20 +199,34 @@ impl Actor for Miner {
             out.send(self.config.chain, Message::SyncRequest { netuid: self.config.netuid, weights: false });
             self.next_sync_us = now_us + self.config.sync_interval_blocks.max(1) * self.config.block_time_us;
         }
+        let now_block = now_us / self.config.block_time_us;
         if let Some((block, sent @ false)) = &mut self.registration
-            && now_us / self.config.block_time_us >= *block
+            && now_block >= *block
+        {
+            if self.policy.may_register(self.view.as_deref()) {
+                *sent = true;
+                let call = Extrinsic::Register { netuid: self.config.netuid, axon: self.config.node };
+                out.send(self.config.chain, Message::Submit { nonce: *block, call });
+            } else {
+                // Not yet: ask again at the next block.
+                *block = now_block + 1;
+            }
+        }
+        if let Some((block, sent @ false)) = &mut self.commitment
+            && now_block >= *block
         {
             *sent = true;
-            let call = Extrinsic::Register { netuid: self.config.netuid, axon: self.config.node };
-            out.send(self.config.chain, Message::Submit { nonce: *block, call });
+            let call = Extrinsic::Commitment { netuid: self.config.netuid };
+            out.send(self.config.chain, Message::Submit { nonce: COMMITMENT_NONCE, call });
         }
     }
 
     fn next_timer_us(&self) -> Option<TimeUs> {
-        let registration = match self.registration {
+        let due = |call: Option<(u64, bool)>| match call {
             Some((block, false)) => Some(block * self.config.block_time_us),
             _ => None,
         };
-        Some(registration.map_or(self.next_sync_us, |at| at.min(self.next_sync_us)))
+        let next = [due(self.registration), due(self.commitment)].into_iter().flatten().min();
+        Some(next.map_or(self.next_sync_us, |at| at.min(self.next_sync_us)))
     }
 }

@@ -507,6 +507,7 @@ mod tests {
             epoch_index: 0,
             weights_version_key: 0,
             weights_set_rate_limit: 0,
+            immunity_period: 0,
             neurons,
             weights: None,
         }
@@ -521,6 +522,7 @@ mod tests {
             validator_permit: false,
             consensus: 0,
             incentive: 0,
+            emission_rao: 0,
         }
     }
 

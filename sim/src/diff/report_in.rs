@@ -72,14 +72,8 @@ pub struct SettleIn {
 impl SettleIn {
     /// The event as a diff names it: `crash honest/3 at block 2000`.
     pub fn label(&self) -> String {
-        event_label(&self.event, self.block)
+        crate::record::event_label(&self.event, self.block)
     }
-}
-
-/// A fault or upgrade as diffs, thresholds and sweeps name it (the group of the settle
-/// observables): its description and the block it was applied at.
-pub fn event_label(event: &str, block: u64) -> String {
-    format!("{event} at block {block}")
 }
 
 /// `epochs` is `null` when the run ended unsettled.

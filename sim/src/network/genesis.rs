@@ -9,6 +9,7 @@ use std::sync::Arc;
 use tensorsim_actors::miner::policies::ModelSource;
 use tensorsim_actors::ml::task::{Model, ModelSpec, TaskData};
 use tensorsim_actors::protocol::NodeId;
+use tensorsim_actors::stake_actions::{StakeAction, StakeCall};
 use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
 use tensorsim_chain::fixed::U64F64;
 use tensorsim_chain::hyperparameters::Hyperparameters;
@@ -18,7 +19,7 @@ use tensorsim_chain::root::RootRefused;
 use tensorsim_chain::staking::{ROOT_NETUID, StakeRefused};
 use tensorsim_chain::state::{Chain, NetworkParameters};
 
-use crate::scenario::{GenesisStake, NodePlan, Plan, Role, TaskSpec};
+use crate::scenario::{GenesisStake, NodePlan, Plan, Role, StakeActionKind, TaskSpec};
 
 const BALANCE_RAO: u64 = crate::scenario::ACTOR_BALANCE_TAO * 1_000_000_000;
 
@@ -39,6 +40,8 @@ pub struct Genesis {
     pub keys: Vec<Option<(ColdkeyId, HotkeyId)>>,
     /// By node: the model it serves, if any.
     pub models: Vec<Option<TrainedModel>>,
+    /// The coldkey of each delegator of the scenario's stake actions, by number.
+    pub delegators: Vec<ColdkeyId>,
     /// Wall time spent training, in seconds (for the benchmark's breakdown, never the report).
     pub training_seconds: f64,
 }
@@ -76,6 +79,7 @@ impl Genesis {
                 .create_subnet(owner_hotkey, subnet.hyperparameters.clone(), pool, U64F64::from_num(1))
                 .map_err(|e| GenesisError(format!("subnets[{index}]: {e:?}")))?;
             assert_eq!(netuid, genesis_netuid, "genesis subnets are created in plan order");
+            chain.subnet_mut(netuid).stake_cap_percentile = subnet.stake_cap_percentile;
             chain.start_emission(netuid);
         }
         let mut keys = vec![None; plan.nodes.len()];
@@ -84,8 +88,8 @@ impl Genesis {
             for (id, node) in plan.nodes.iter().enumerate() {
                 let (subnet, stake, late) = match &node.role {
                     Role::Validator { subnet, stake, .. } if pass => (*subnet, *stake, false),
-                    Role::Miner { subnet, policy, .. } if !pass => {
-                        (*subnet, GenesisStake::TaoRao(0), !policy.registers_at_genesis())
+                    Role::Miner { subnet, register_at_block, .. } if !pass => {
+                        (*subnet, GenesisStake::TaoRao(0), register_at_block.is_some())
                     }
                     _ => continue,
                 };
@@ -110,6 +114,8 @@ impl Genesis {
         if plan.profile.tokenomics == Tokenomics::PreDtao {
             root_network_at_genesis(&mut chain, plan, &keys)?;
         }
+        // Delegators hold their TAO from genesis, after every node (whose keys stay as they were).
+        let delegators = plan.delegators_tao_rao().into_iter().map(|tao_rao| chain.create_coldkey(tao_rao)).collect();
         // A genesis epoch without emission: permits and stored outputs as if the subnet had been
         // running, so validators hold permits (and miners answer them) from the first block.
         for netuid in plan.subnets.iter().filter_map(|subnet| subnet.netuid) {
@@ -119,7 +125,29 @@ impl Genesis {
         let started = std::time::Instant::now();
         let models = train_models(plan, &tasks, progress);
         let training_seconds = started.elapsed().as_secs_f64();
-        Ok(Self { chain, owners, tasks, keys, models, training_seconds })
+        Ok(Self { chain, owners, tasks, keys, models, delegators, training_seconds })
+    }
+
+    /// The scenario's stake actions as the chain node signs and calls them.
+    pub fn stake_actions(&self, plan: &Plan) -> Vec<StakeAction> {
+        let keys = |node: NodeId| self.keys[node as usize].expect("validators have keys");
+        (plan.stake_actions.iter())
+            .map(|action| {
+                let (coldkey, call) = match action.kind {
+                    StakeActionKind::Merge { from, into } => {
+                        let (coldkey, from) = keys(from);
+                        (coldkey, StakeCall::MoveAll { from, to: keys(into).1 })
+                    }
+                    StakeActionKind::Delegate { to, tao_rao, delegator } => {
+                        (self.delegators[delegator], StakeCall::Stake { hotkey: keys(to).1, tao_rao })
+                    }
+                    StakeActionKind::Undelegate { to, delegator } => {
+                        (self.delegators[delegator], StakeCall::UnstakeAll { hotkey: keys(to).1 })
+                    }
+                };
+                StakeAction { at_block: action.at_block, subnet: action.subnet, coldkey, call }
+            })
+            .collect()
     }
 
     /// Where every hotkey serves at genesis: miners registered at genesis serve at their node.
@@ -128,9 +156,7 @@ impl Genesis {
             .iter()
             .enumerate()
             .filter_map(|(id, node)| match &node.role {
-                Role::Miner { subnet, policy, .. }
-                    if policy.registers_at_genesis() && plan.subnets[*subnet].netuid.is_some() =>
-                {
+                Role::Miner { subnet, register_at_block: None, .. } if plan.subnets[*subnet].netuid.is_some() => {
                     self.keys[id].map(|(_, hotkey)| (hotkey, id as NodeId))
                 }
                 _ => None,
@@ -215,7 +241,7 @@ fn train_models(
         .nodes
         .iter()
         .map(|node| {
-            let Role::Miner { subnet, policy, model: spec } = &node.role else { return None };
+            let Role::Miner { subnet, policy, model: spec, .. } = &node.role else { return None };
             let task = &tasks[*subnet];
             let mut spec = *spec;
             let model = match policy.model_source() {

@@ -88,7 +88,7 @@ impl Factory {
                 let policy = validator_policies::build(policy, &members);
                 Box::new(Validator::new(config, self.tasks[*subnet].clone(), policy))
             }
-            Role::Miner { subnet, policy, .. } => {
+            Role::Miner { subnet, policy, register_at_block, leave_at_block, .. } => {
                 let (_, hotkey) = self.keys[id as usize].expect("miners have keys");
                 let config = MinerConfig {
                     name: node.name.clone(),
@@ -98,7 +98,9 @@ impl Factory {
                     node: id,
                     chain: 0,
                     block_time_us,
-                    register_at_block: policy.register_at_block(),
+                    register_at_block: *register_at_block,
+                    leave_at_block: *leave_at_block,
+                    commit_at_block: policy.commit_at_block(),
                     flops_per_us: MINER_FLOPS_PER_US,
                     sync_interval_blocks: self.plan.subnets[*subnet].validation.sync_interval_blocks.get(),
                 };
@@ -127,7 +129,8 @@ pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Re
     let axons = genesis.axons(plan);
     let signers: BTreeMap<NodeId, _> =
         genesis.keys.iter().enumerate().filter_map(|(id, keys)| keys.map(|k| (id as NodeId, k))).collect();
-    let Genesis { chain, owners, tasks, keys, models, training_seconds } = genesis;
+    let stake_actions = genesis.stake_actions(plan);
+    let Genesis { chain, owners, tasks, keys, models, training_seconds, .. } = genesis;
     let chain_node = ChainNode::new(
         chain,
         registrations::scenario_subnets(plan, &owners),
@@ -138,7 +141,8 @@ pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Re
         plan.upgrades.clone(),
     )
     .with_owner_actions(plan.owner_actions.clone())
-    .with_registrations(registrations::subnet_registrations(plan));
+    .with_registrations(registrations::subnet_registrations(plan))
+    .with_stake_actions(stake_actions);
     let factory = Arc::new(Factory {
         plan: plan.clone(),
         genesis: Mutex::new(Some(chain_node)),

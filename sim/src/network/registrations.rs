@@ -29,6 +29,7 @@ pub fn subnet_registrations(plan: &Plan) -> Vec<SubnetRegistration> {
                 at_block: registration.at_block,
                 subnet: index,
                 configure: Configure(Arc::new(configure)),
+                stake_cap_percentile: subnet.stake_cap_percentile,
                 joiners: joiners(plan, index),
             })
         })
@@ -50,9 +51,8 @@ fn joiners(plan: &Plan, index: usize) -> Vec<Joiner> {
                     };
                     joiners.push(Joiner { node: node_id, stake_tao_rao, serves: false });
                 }
-                Role::Miner { subnet, policy, .. }
-                    if !validators && *subnet == index && policy.registers_at_genesis() =>
-                {
+                // Late miners (a sniper's policy, a churn newcomer) register themselves.
+                Role::Miner { subnet, register_at_block: None, .. } if !validators && *subnet == index => {
                     joiners.push(Joiner { node: node_id, stake_tao_rao: 0, serves: true });
                 }
                 _ => {}

@@ -11,8 +11,9 @@ use tensorsim_actors::rng::{stream, unit_f32};
 use tensorsim_chain::accounts::HotkeyId;
 
 use crate::record::{
-    AppliedFault, ConservationError, EpochRecord, LockCostSample, LostMessages, MessageCounts, ModelRecord,
-    NetworkRecord, NodeRecord, NodeStats, OwnerActionRecord, RegistrationRecord, RevealRecord, RunRecord, WallSeconds,
+    AppliedFault, CommitmentRecord, ConservationError, EpochRecord, LockCostSample, LostMessages, MessageCounts,
+    ModelRecord, NetworkRecord, NodeRecord, NodeStats, OwnerActionRecord, RegistrationRecord, RevealRecord, RunRecord,
+    StakeActionRecord, WallSeconds,
 };
 use crate::scenario::{LatencySpec, Plan};
 
@@ -161,7 +162,9 @@ struct Recorder {
     lock_costs: Vec<LockCostSample>,
     /// The last block's lock cost, kept until a later block shows whether it is a sample.
     last_lock_cost: Option<LockCostSample>,
+    stake_actions: Vec<StakeActionRecord>,
     reveals: Vec<RevealRecord>,
+    commitments: Vec<CommitmentRecord>,
     nodes: Vec<NodeStats>,
     /// Query latencies by subnet (index), in µs.
     latency_us: Vec<Histogram<u64>>,
@@ -208,7 +211,9 @@ impl World {
             network: Vec::new(),
             lock_costs: Vec::new(),
             last_lock_cost: None,
+            stake_actions: Vec::new(),
             reveals: Vec::new(),
+            commitments: Vec::new(),
             nodes: vec![NodeStats::default(); n],
             latency_us: plan.subnets.iter().map(|_| histogram()).collect(),
             messages: MessageCounts::default(),
@@ -390,7 +395,9 @@ impl World {
             owner_actions: recorder.owner_actions,
             network: recorder.network,
             lock_costs: recorder.lock_costs,
+            stake_actions: recorder.stake_actions,
             reveals: recorder.reveals,
+            commitments: recorder.commitments,
             nodes,
             owner_hotkeys,
             latency_us: recorder.latency_us,
@@ -415,7 +422,9 @@ impl Recorder {
         let block = record.block;
         self.registrations.extend(record.registrations.into_iter().map(|facts| RegistrationRecord { block, facts }));
         self.reveals.extend(record.reveals.into_iter().map(|facts| RevealRecord { block, facts }));
+        self.commitments.extend(record.commitments.into_iter().map(|facts| CommitmentRecord { block, facts }));
         self.owner_actions.extend(record.owner_actions.into_iter().map(|facts| OwnerActionRecord { block, facts }));
+        self.stake_actions.extend(record.stake_actions.into_iter().map(|facts| StakeActionRecord { block, facts }));
         self.sample_lock_cost(LockCostSample { block, lock_cost_rao: record.network_lock_cost_rao }, &record.network);
         self.network.extend(record.network.into_iter().map(|facts| NetworkRecord { block, facts }));
     }

@@ -279,6 +279,9 @@ pub struct SubnetSection<'a> {
     /// Burned registrations during the run, a pruned UID's previous holder with them.
     pub registrations: Vec<RegistrationRow<'a>>,
     pub stability: StabilitySection<'a>,
+    /// The scenario's stake calls and the chain's verdicts (absent when it has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stake_actions: Vec<StakeActionRow<'a>>,
     pub task: String,
 }
 
@@ -380,6 +383,22 @@ pub struct OwnerActionRow {
     pub block: u64,
     /// The call as the scenario wrote it: `{bonds_moving_average: 975000}`.
     pub set: serde_json::Value,
+    pub verdict: String,
+}
+
+/// A stake call of the scenario: `move_stake` (a merge: all of the operator's stake on `from`'s
+/// hotkey to `to`'s), `add_stake` or `remove_stake` (a delegator's, all of it, on `to`);
+/// `verdict` is `accepted` or the chain's refusal.
+#[derive(Serialize)]
+pub struct StakeActionRow<'a> {
+    /// The alpha moved, bought or sold (absent when refused).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alpha_rao: Option<u64>,
+    pub block: u64,
+    pub call: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
     pub verdict: String,
 }
 

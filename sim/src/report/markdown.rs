@@ -335,6 +335,17 @@ fn chain_state(md: &mut String, subnet: &SubnetSection) {
     if !actions.is_empty() {
         let _ = writeln!(md, "- Owner actions: {}", actions.join("; "));
     }
+    let stake: Vec<String> = (subnet.stake_actions.iter())
+        .map(|a| {
+            let from = a.from.map(|from| format!("{from} → ")).unwrap_or_default();
+            let to = a.to.unwrap_or("?");
+            let what = a.alpha_rao.map(|alpha| format!(" ({} alpha)", tokens(alpha))).unwrap_or_default();
+            format!("{} {from}{to}{what} at block {}: {}", a.call, a.block, a.verdict)
+        })
+        .collect();
+    if !stake.is_empty() {
+        let _ = writeln!(md, "- Stake actions: {}", stake.join("; "));
+    }
     let registrations = &subnet.registrations;
     if !registrations.is_empty() {
         let pruned = registrations.iter().filter(|r| r.replaced_hotkey.is_some()).count();

@@ -14,6 +14,7 @@ mod html;
 mod lifecycle;
 mod markdown;
 mod members;
+mod readings;
 mod series;
 mod stability;
 mod stability_rows;
@@ -86,8 +87,8 @@ pub fn build(plan: &Plan, scenario_text: &str, record: &RunRecord) -> Report {
 /// The document, and the lines of the expectations that failed.
 fn document<'a>(plan: &'a Plan, scenario_text: &str, record: &'a RunRecord) -> (Document<'a>, Vec<String>) {
     let lives = lifecycle::lives(plan, record);
-    let subnets: Vec<SubnetSection> =
-        (0..plan.subnets.len()).map(|index| subnet::section(plan, index, record, lives[index])).collect();
+    let (subnets, readings): (Vec<SubnetSection>, Vec<_>) =
+        (0..plan.subnets.len()).map(|index| subnet::section(plan, index, record, lives[index])).unzip();
     let actor = |hotkey: HotkeyId| -> Option<&'a str> {
         let node = record.nodes.iter().position(|node| node.hotkey == Some(hotkey))?;
         Some(plan.nodes[node].name.as_str())
@@ -98,8 +99,7 @@ fn document<'a>(plan: &'a Plan, scenario_text: &str, record: &'a RunRecord) -> (
         (None, None) => format!("hotkey {}", hotkey.0),
     };
     let subnet_lifecycle = lifecycle::section(plan, record, &holder, &actor);
-    let observables: Vec<_> = subnets.iter().map(|s| &s.observables).collect();
-    let (expectations, failures) = expectations::check(plan, &observables);
+    let (expectations, failures) = expectations::check(plan, &subnets, &readings);
     let document = Document {
         chain: ChainSection {
             conservation: match &record.conservation_error {

@@ -4,16 +4,18 @@
 
 use hdrhistogram::Histogram;
 use tensorsim_actors::miner::policies::MinerPolicySpec;
+use tensorsim_actors::stake_actions::StakeCall;
 use tensorsim_actors::validator::policies::ValidatorPolicySpec;
 use tensorsim_chain::accounts::HotkeyId;
 
 use super::document::{
     ActorRole, ActorRow, Decimal6, LatencyMs, ModelRow, OwnerActionRow, QueryCounts, RateRow, RegistrationRow,
-    SubnetQueries, SubnetSection,
+    StakeActionRow, SubnetQueries, SubnetSection,
 };
 use super::epochs;
 use super::lifecycle::Life;
 use super::members::{Member, Seating, Settled, ValidatorFacts, settle};
+use super::readings::{self, Readings};
 use super::series;
 use super::stability_rows;
 use super::window;
@@ -150,8 +152,28 @@ fn owner_actions(record: &RunRecord, index: usize) -> Vec<OwnerActionRow> {
         .collect()
 }
 
-/// The subnet's section; `index` is its place in the plan, `life` where and when it lived.
-pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord, life: Life) -> SubnetSection<'a> {
+/// The scenario's stake calls on the subnet, with the chain's verdicts.
+fn stake_actions<'a>(record: &RunRecord, index: usize, members: &[Member<'a>]) -> Vec<StakeActionRow<'a>> {
+    let actor = |hotkey: HotkeyId| members.iter().find(|m| m.hotkey == hotkey).map(|m| m.node.name.as_str());
+    (record.stake_actions.iter().filter(|action| action.facts.subnet == index))
+        .map(|action| {
+            let (call, from, to) = match action.facts.call {
+                StakeCall::MoveAll { from, to } => ("move_stake", actor(from), actor(to)),
+                StakeCall::Stake { hotkey, .. } => ("add_stake", None, actor(hotkey)),
+                StakeCall::UnstakeAll { hotkey } => ("remove_stake", None, actor(hotkey)),
+            };
+            let (alpha_rao, verdict) = match &action.facts.outcome {
+                Ok(alpha_rao) => (Some(*alpha_rao), "accepted".to_string()),
+                Err(refused) => (None, refused.clone()),
+            };
+            StakeActionRow { alpha_rao, block: action.block, call, from, to, verdict }
+        })
+        .collect()
+}
+
+/// The subnet's section, and what its expectations read beyond it; `index` is its place in the
+/// plan, `life` where and when it lived.
+pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord, life: Life) -> (SubnetSection<'a>, Readings) {
     let subnet = &plan.subnets[index];
     let mut members = members(plan, index, record);
     let hotkeys: Vec<HotkeyId> = members.iter().map(|m| m.hotkey).collect();
@@ -165,7 +187,13 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord, life: Li
     let queries = queries(&members, &record.latency_us[index]);
     let genesis_hyperparameters = epochs::as_map(&subnet.hyperparameters);
     let stability = stability_rows::measures(&seating);
-    SubnetSection {
+    let events = readings::Events {
+        registrations: record.registrations.iter().filter(|r| life.holds(r.facts.netuid, r.block)).collect(),
+        reveals: record.reveals.iter().filter(|r| life.holds(r.facts.netuid, r.block)).collect(),
+        commitments: record.commitments.iter().filter(|c| life.holds(c.facts.netuid, c.block)).collect(),
+    };
+    let readings = readings::read(&seating, &members, after_block, &events);
+    let section = SubnetSection {
         actor_series: series::actor_series(&seating, &members),
         actors: members.iter().zip(rates).map(|(member, g)| actor_row(member, g)).collect(),
         epochs: epochs::rows(
@@ -189,6 +217,8 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord, life: Li
             .then_some(life.registered_at_block),
         registrations: registrations(record, life, &members),
         stability: stability_rows::section(&seating, &members, &stability, after_block, &record.faults),
+        stake_actions: stake_actions(record, index, &members),
         task: format!("{:?}", subnet.task).to_lowercase(),
-    }
+    };
+    (section, readings)
 }

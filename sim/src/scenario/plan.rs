@@ -40,6 +40,8 @@ pub struct SubnetPlan {
     pub validation: ValidationSpec,
     /// The genesis pool's TAO (and alpha); 0 for a subnet registered mid-run.
     pub pool_tao_rao: u64,
+    /// Stake weights held to this percentile in consensus (a what-if, not a subtensor rule).
+    pub stake_cap_percentile: Option<u8>,
     /// When and how its owner registers it, for a subnet that appears mid-run.
     pub registration: Option<RegistrationPlan>,
 }
@@ -67,8 +69,20 @@ pub enum GenesisStake {
 #[derive(Clone, Debug)]
 pub enum Role {
     Chain,
-    Validator { subnet: usize, policy: ValidatorPolicySpec, stake: GenesisStake },
-    Miner { subnet: usize, policy: MinerPolicySpec, model: ModelSpec },
+    Validator {
+        subnet: usize,
+        policy: ValidatorPolicySpec,
+        stake: GenesisStake,
+    },
+    Miner {
+        subnet: usize,
+        policy: MinerPolicySpec,
+        model: ModelSpec,
+        /// Registers at this block instead of at genesis (a sniper, a churn newcomer).
+        register_at_block: Option<u64>,
+        /// Stops serving at this block (a churn leaver).
+        leave_at_block: Option<u64>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -152,6 +166,42 @@ pub struct Plan {
     /// The chain's network registration items (the scenario's `network.subnets` over the
     /// runtime's values).
     pub network_registration: NetworkRegistrationParameters,
+    /// The scenario's stake calls, in block order; genesis gives them their keys.
+    pub stake_actions: Vec<StakeActionPlan>,
+}
+
+/// A stake call of the scenario at a block, on a subnet (index), by node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StakeActionPlan {
+    pub at_block: u64,
+    pub subnet: usize,
+    pub kind: StakeActionKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StakeActionKind {
+    /// All of `from`'s operator's stake on `from` moved to `into`'s hotkey.
+    Merge { from: NodeId, into: NodeId },
+    /// Delegator number `delegator` (genesis gives it `tao_rao`) stakes it all to `to`.
+    Delegate { to: NodeId, tao_rao: u64, delegator: usize },
+    /// The same delegator takes all of its stake on `to` out.
+    Undelegate { to: NodeId, delegator: usize },
+}
+
+impl Plan {
+    /// The TAO each delegator holds at genesis, by delegator number.
+    pub fn delegators_tao_rao(&self) -> Vec<u64> {
+        (self.stake_actions.iter())
+            .filter_map(|action| match action.kind {
+                StakeActionKind::Delegate { tao_rao, delegator, .. } => Some((delegator, tao_rao)),
+                _ => None,
+            })
+            .fold(Vec::new(), |mut all, (delegator, tao_rao)| {
+                all.resize(all.len().max(delegator + 1), 0);
+                all[delegator] = tao_rao;
+                all
+            })
+    }
 }
 
 impl Plan {

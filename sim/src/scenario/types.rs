@@ -253,12 +253,72 @@ pub struct SubnetSpec {
     /// registration.
     #[serde(default)]
     pub owner_balance_tao: Option<NonNegative>,
+    /// Miners leaving and joining over the run.
+    #[serde(default)]
+    pub churn: Option<ChurnSpec>,
     /// The subnet owner's hyperparameter calls, each at a block (after that block's
     /// extrinsics), through the chain's checks: the origin (some parameters, kappa among them,
     /// are root's only), the owner's rate limit, the freeze window before each epoch, the bounds.
     /// The report lists each with the chain's verdict.
     #[serde(default)]
     pub owner_actions: Vec<OwnerActionSpec>,
+    /// Stake that moves during the run (after the block's extrinsics and the owner's calls):
+    /// validators merging, delegators coming and going. The report lists each with the chain's
+    /// verdict.
+    #[serde(default)]
+    pub stake_actions: Vec<StakeActionSpec>,
+    /// A what-if, not a rule of any subtensor version: every UID's stake weight held to at most
+    /// this percentile (1–100) of the positive stake weights, wherever the epoch reads stake
+    /// (permits, consensus, bonds, dividends). The stake-concentration literature's proposal
+    /// (arXiv:2507.02951: the 88th percentile).
+    #[serde(default)]
+    pub stake_cap_percentile: Option<Bounded<1, 100>>,
+}
+
+/// Stake moved by the scenario at a block, through the chain's stake calls.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum StakeActionSpec {
+    /// Validator `from`'s operator moves all of its own stake on its hotkey to validator
+    /// `into`'s hotkey (`move_stake`: alpha for alpha, no swap): the two validators merge, and
+    /// `from` keeps its UID with no stake of its own.
+    Merge { from: String, into: String, at_block: Blocks },
+    /// A delegator, holding `tao` TAO from genesis, stakes all of it to validator `to` at
+    /// `at_block` (`add_stake`, through the pool) and, if given, takes all of it out at
+    /// `until_block` (`remove_stake`).
+    Delegate { to: String, tao: NonNegative, at_block: Blocks, until_block: Option<Blocks> },
+}
+
+/// Miner churn: every `every_blocks` the next member of `leave` leaves (stops serving: a miner
+/// cannot deregister, so its UID stays until a registration takes it) and the next member of
+/// `join` registers (paying the burn; in a full subnet it takes the UID the chain prunes). Members
+/// go in order from `start_block`: member i at `start_block` + i · `every_blocks`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChurnSpec {
+    pub every_blocks: Bounded<1, 10_000_000>,
+    /// The first departure and arrival (default: `every_blocks`). Genesis neurons are immune
+    /// until the immunity period has passed, and a full subnet whose UIDs are all immune prunes
+    /// among them: start after it to leave the genesis validators alone.
+    #[serde(default)]
+    pub start_block: Option<Bounded<1, 10_000_000>>,
+    /// A miner group of the subnet whose members leave, one by one.
+    #[serde(default)]
+    pub leave: Option<String>,
+    /// A miner group of the subnet whose members join, one by one (none is registered at genesis).
+    #[serde(default)]
+    pub join: Option<String>,
+}
+
+impl ChurnSpec {
+    /// The block member `index` of `group` registers at (joiners) and leaves at (leavers).
+    pub fn schedule(&self, group: &str, index: u64) -> (Option<u64>, Option<u64>) {
+        let every = self.every_blocks.get();
+        let at = self.start_block.map_or(every, |start| start.get()).saturating_add(index.saturating_mul(every));
+        let joins = (self.join.as_deref() == Some(group)).then_some(at);
+        let leaves = (self.leave.as_deref() == Some(group)).then_some(at);
+        (joins, leaves)
+    }
 }
 
 /// One hyperparameter call of a subnet's owner.
@@ -557,4 +617,35 @@ pub enum Observable {
     QueryTimeoutRate,
     /// A miner group's answers that validators' duplicate rule found to be copies, over the run.
     DuplicateAnswers,
+    /// Changes of the top-incentive hotkey between the window's epochs.
+    WinnerFlips,
+    /// At the last epoch: the fewest validators holding at least κ of the validators' stake.
+    NakamotoCoefficientKappa,
+    /// A validator group's mean validator trust over the window, as a share of 65 535.
+    ValidatorTrust,
+    /// A validator group's dividends per stake over the window: its dividend shares over its
+    /// stake-weight shares, summed over the window's epochs (1 = paid pro rata).
+    DividendsPerStake,
+    /// Epochs of the run in which a member of the group held a UID and was inactive (no weights
+    /// within the activity cutoff), summed over the group.
+    InactiveEpochs,
+    /// What members registered during the run earned (incentive, u16 shares summed over epochs)
+    /// before the first epoch that read a weight committed at or after their registration.
+    IncentiveBeforeReveal,
+    /// The largest bond (a share of 65 535) a validator held on a member's UID at the first epoch
+    /// after the member registered during the run; needs `report: {bonds: true}`.
+    InheritedBonds,
+    /// Members of the group whose UID a newcomer took before any epoch paid them incentive.
+    PrunedUnpaid,
+    /// For members that published a model commitment (a bond reset where `bonds_reset` is on):
+    /// the largest bond on the UID at the first epoch after it over the largest at the last epoch
+    /// before (the group's largest); needs `report: {bonds: true}`.
+    BondsAfterReset,
+    /// The mean over the window of Kendall τ between successive epochs' incentive rankings
+    /// (the report's `stability.incentive_kendall_tau_mean`).
+    IncentiveKendallTau,
+    /// Epochs after a fault or upgrade (its `group`: `<description> at block <b>`, as the report's
+    /// stability section names it) until every validator's dividends stayed within 1 % of their
+    /// mean over the rest of the run; undefined when they never did.
+    DividendsSettleEpochs,
 }

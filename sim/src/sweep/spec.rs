@@ -8,8 +8,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::diff::report_in::event_label;
 use crate::diff::values::{OBSERVABLES, is_group_observable};
+use crate::record::event_label;
 use crate::scenario::Plan;
 
 /// The most points a sweep runs (grid cells × seeds): a month of baseline runs on one core.

@@ -13,6 +13,7 @@ mod intermittent;
 mod lookup;
 mod malformed;
 mod random;
+mod vacancy_sniper;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -46,12 +47,20 @@ pub enum MinerPolicySpec {
     /// Registers at `register_at_block` into whatever UID the chain frees for it (the pruned
     /// one), then serves its own model.
     Sniper { register_at_block: u64 },
+    /// Watches the metagraph from `watch_from_block` on and registers as soon as it shows a
+    /// vacancy: a UID out of its immunity that the last epoch paid nothing, which the
+    /// registration then takes. Serves its own model.
+    VacancySniper { watch_from_block: u64 },
     /// Answers that are no probability distribution: every class certain (`unnormalised`), a
     /// class too many (`wrong_length`) or no rows (`empty`). Validators give them nothing.
     Malformed { kind: Malformed },
     /// Its own model, except on rows it has memorised (digits only): the public rows, and the
     /// hidden ones too when the subnet's `validation.data` is `leaked`.
     Lookup,
+    /// Serves its own model and publishes a model commitment at `at_block` (the commitments
+    /// pallet, as a miner announcing a new model's revision); on a subnet with `bonds_reset` on,
+    /// the chain then deletes every bond on its UID.
+    Recommit { at_block: u64 },
 }
 
 impl MinerPolicySpec {
@@ -75,6 +84,15 @@ impl MinerPolicySpec {
     pub fn register_at_block(&self) -> Option<u64> {
         match self {
             Self::Sniper { register_at_block } => Some(*register_at_block),
+            Self::VacancySniper { watch_from_block } => Some(*watch_from_block),
+            _ => None,
+        }
+    }
+
+    /// The block it publishes a model commitment at, by its clock.
+    pub fn commit_at_block(&self) -> Option<u64> {
+        match self {
+            Self::Recommit { at_block } => Some(*at_block),
             _ => None,
         }
     }
@@ -138,10 +156,12 @@ pub fn build(spec: &MinerPolicySpec, task: &TaskData, exposure: DataExposure) ->
         MinerPolicySpec::Honest
         | MinerPolicySpec::Sybil
         | MinerPolicySpec::StaleModel { .. }
-        | MinerPolicySpec::Sniper { .. } => Box::new(honest::Honest),
+        | MinerPolicySpec::Sniper { .. }
+        | MinerPolicySpec::Recommit { .. } => Box::new(honest::Honest),
         MinerPolicySpec::Copycat { delay_blocks, .. } => Box::new(copycat::Copycat { delay_blocks: *delay_blocks }),
         MinerPolicySpec::Lookup => Box::new(lookup::Lookup::new(task, exposure)),
         MinerPolicySpec::Random => Box::new(random::Random),
+        MinerPolicySpec::VacancySniper { .. } => Box::new(vacancy_sniper::VacancySniper),
         MinerPolicySpec::Malformed { kind } => Box::new(malformed::MalformedAnswers { kind: *kind }),
         MinerPolicySpec::Intermittent { period_blocks, online_blocks } => {
             Box::new(intermittent::Intermittent { period_blocks: *period_blocks, online_blocks: *online_blocks })
@@ -166,7 +186,9 @@ mod tests {
             (MinerPolicySpec::StaleModel { epochs: 1 }, "stale_model"),
             (MinerPolicySpec::Intermittent { period_blocks: 2, online_blocks: 1 }, "intermittent"),
             (MinerPolicySpec::Sniper { register_at_block: 9 }, "sniper"),
+            (MinerPolicySpec::VacancySniper { watch_from_block: 9 }, "vacancy_sniper"),
             (MinerPolicySpec::Malformed { kind: Malformed::WrongLength }, "malformed"),
+            (MinerPolicySpec::Recommit { at_block: 9 }, "recommit"),
         ];
         for (spec, key) in specs {
             assert_eq!(spec.name(), key);
@@ -210,6 +232,8 @@ mod tests {
     fn a_sniper_registers_at_its_block_and_not_at_genesis() {
         let sniper = MinerPolicySpec::Sniper { register_at_block: 50 };
         assert_eq!((sniper.register_at_block(), sniper.registers_at_genesis()), (Some(50), false));
+        let watcher = MinerPolicySpec::VacancySniper { watch_from_block: 70 };
+        assert_eq!((watcher.register_at_block(), watcher.registers_at_genesis()), (Some(70), false));
         assert_eq!(
             (MinerPolicySpec::Honest.register_at_block(), MinerPolicySpec::Honest.registers_at_genesis()),
             (None, true)
@@ -221,6 +245,7 @@ mod tests {
         let sources = [
             (MinerPolicySpec::Honest, ModelSource::Own),
             (MinerPolicySpec::Sniper { register_at_block: 50 }, ModelSource::Own),
+            (MinerPolicySpec::VacancySniper { watch_from_block: 50 }, ModelSource::Own),
             (intermittent(10, 5), ModelSource::Own),
             (MinerPolicySpec::Sybil, ModelSource::SharedByGroup),
             (MinerPolicySpec::StaleModel { epochs: 2 }, ModelSource::Checkpoint { epochs: 2 }),

@@ -13,6 +13,7 @@ mod noisy;
 mod scripted;
 mod self_weight;
 mod weight_copier;
+mod winner_takes_all;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -47,6 +48,8 @@ pub enum ValidatorPolicySpec {
     SelfWeight,
     /// Weights from the scenario: the last entry whose `from_block` has passed.
     Scripted { schedule: Vec<ScriptedWeights> },
+    /// The whole weight on the miner it measured best (client-side winner takes all).
+    WinnerTakesAll,
 }
 
 impl ValidatorPolicySpec {
@@ -89,6 +92,7 @@ pub fn build(spec: &ValidatorPolicySpec, members: &dyn Fn(&str) -> Vec<HotkeyId>
         ValidatorPolicySpec::Noisy { sigma } => Box::new(noisy::Noisy { sigma: *sigma }),
         ValidatorPolicySpec::SelfWeight => Box::new(self_weight::SelfWeight),
         ValidatorPolicySpec::Scripted { schedule } => Box::new(scripted::Scripted { schedule: schedule.clone() }),
+        ValidatorPolicySpec::WinnerTakesAll => Box::new(winner_takes_all::WinnerTakesAll),
     }
 }
 
@@ -109,6 +113,7 @@ mod tests {
             (ValidatorPolicySpec::Noisy { sigma: 0.1 }, "noisy"),
             (ValidatorPolicySpec::SelfWeight, "self_weight"),
             (ValidatorPolicySpec::Scripted { schedule: vec![entry(0)] }, "scripted"),
+            (ValidatorPolicySpec::WinnerTakesAll, "winner_takes_all"),
         ];
         for (spec, key) in specs {
             assert_eq!(spec.name(), key);

@@ -116,6 +116,8 @@ fn record_of(plan: &Plan, epochs: Vec<EpochRecord>) -> RunRecord {
         registrations: Vec::new(),
         reveals: Vec::new(),
         owner_actions: Vec::new(),
+        stake_actions: Vec::new(),
+        commitments: Vec::new(),
         network: Vec::new(),
         lock_costs: Vec::new(),
         nodes,
@@ -472,6 +474,147 @@ fn a_registration_names_who_registered_whom_it_pruned_and_the_burn() {
         (Some(60), Some(6), Some(2_500_000_000))
     );
     assert!(built.markdown.contains("- Registrations: 1 (1 of them pruned a UID's holder), 2.5000 TAO burned\n"));
+}
+
+/// The values of `scenario`'s expectations that come before the tiny scenario's own two.
+fn expectation_values(scenario: &str, record: &RunRecord) -> Vec<Value> {
+    let plan = Plan::parse(scenario, None).expect("a valid scenario");
+    let report = json(&build(&plan, scenario, record));
+    let rows = report["expectations"].as_array().unwrap();
+    rows[..rows.len() - 2].iter().map(|row| row["value"].clone()).collect()
+}
+
+/// The tiny scenario with `lines` expected before its own expectations.
+fn expecting(lines: &[&str]) -> String {
+    let expectations: String = lines.iter().map(|line| format!("  - {line}\n")).collect();
+    SCENARIO.replace("expect:\n", &format!("expect:\n{expectations}"))
+}
+
+#[test]
+fn an_expectation_reads_a_groups_validator_trust_over_the_window_and_its_inactive_epochs_over_the_run() {
+    let scenario = expecting(&[
+        "{observable: validator_trust, group: honest, min: 0}",
+        "{observable: inactive_epochs, group: copier, max: 0}",
+        "{observable: inactive_epochs, group: honest, max: 0}",
+        "{observable: validator_trust, group: good, min: 0}",
+    ]);
+    let plan = Plan::parse(&scenario, None).unwrap();
+    let mut record = record(&plan);
+    // The first epoch is warm-up: its trust does not count, its inactivity does.
+    record.epochs[0].facts.output.validator_trust[0] = 65_535;
+    record.epochs[1].facts.output.validator_trust[..2].copy_from_slice(&[65_535, 0]);
+    record.epochs[0].facts.output.active[2] = false;
+    let values = expectation_values(&scenario, &record);
+    assert_eq!(values, [Value::from(0.5), Value::from(1.0), Value::from(0.0), Value::Null]);
+}
+
+#[test]
+fn a_newcomers_incentive_counts_until_an_epoch_reads_a_weight_committed_after_its_registration() {
+    let scenario = expecting(&["{observable: incentive_before_reveal, group: weak, max: 0}"]);
+    let plan = Plan::parse(&scenario, None).unwrap();
+    let mut record = record(&plan);
+    record.epochs[0].facts.output.incentive[5] = 6_553;
+    let facts = tensorsim_actors::protocol::RegistrationFacts {
+        netuid: 1,
+        uid: 5,
+        hotkey: hotkey(&plan, "weak/0"),
+        replaced: None,
+        burn_rao: 1,
+    };
+    record.registrations.push(crate::record::RegistrationRecord { block: 20, facts });
+    let reveal = |block, commit_block| crate::record::RevealRecord {
+        block,
+        facts: tensorsim_actors::protocol::RevealFacts { netuid: 1, uid: 0, commit_block, by_extrinsic: false },
+    };
+    // A commit of block 10 (before the registration) revealed at 35, one of block 20 at 60: the
+    // epoch of block 40 is before, the epoch of block 90 after.
+    record.reveals = vec![reveal(35, 10), reveal(60, 20)];
+    assert_eq!(expectation_values(&scenario, &record), [0.099992]);
+    // Without the second reveal both epochs are before (6 553 + 20 000 of 65 535).
+    record.reveals.pop();
+    assert_eq!(expectation_values(&scenario, &record), [0.405173]);
+}
+
+#[test]
+fn a_member_pruned_before_any_incentive_is_counted_and_one_paid_once_is_not() {
+    let scenario = expecting(&[
+        "{observable: pruned_unpaid, group: random, max: 0}",
+        "{observable: pruned_unpaid, group: good, max: 0}",
+    ]);
+    let plan = Plan::parse(&scenario, None).unwrap();
+    let mut record = record(&plan);
+    let pruned = |replaced: &str| crate::record::RegistrationRecord {
+        block: 60,
+        facts: tensorsim_actors::protocol::RegistrationFacts {
+            netuid: 1,
+            uid: 6,
+            hotkey: HotkeyId(99),
+            replaced: Some(hotkey(&plan, replaced)),
+            burn_rao: 1,
+        },
+    };
+    // random/0 earned in the first epoch; good/0 never did in this variant.
+    record.epochs[1].facts.output.incentive[3] = 0;
+    record.registrations = vec![pruned("random/0"), pruned("good/0")];
+    assert_eq!(expectation_values(&scenario, &record), [0.0, 1.0]);
+}
+
+#[test]
+fn bonds_on_a_newcomers_uid_are_read_at_its_first_epoch_after_its_registration() {
+    let scenario =
+        format!("{}report: {{bonds: true}}\n", expecting(&["{observable: inherited_bonds, group: weak, max: 0}"]));
+    let plan = Plan::parse(&scenario, None).unwrap();
+    let mut record = record(&plan);
+    let facts = tensorsim_actors::protocol::RegistrationFacts {
+        netuid: 1,
+        uid: 5,
+        hotkey: hotkey(&plan, "weak/0"),
+        replaced: None,
+        burn_rao: 1,
+    };
+    record.registrations.push(crate::record::RegistrationRecord { block: 50, facts });
+    record.epochs[1].facts.output.bonds = vec![vec![(5, 13_107)], vec![(3, 65_535), (5, 6_553)]];
+    assert_eq!(expectation_values(&scenario, &record), [0.2]);
+}
+
+#[test]
+fn a_groups_dividends_per_stake_is_its_dividends_over_its_stake_summed_in_the_window() {
+    let scenario = expecting(&[
+        "{observable: dividends_per_stake, group: honest, min: 0}",
+        "{observable: dividends_per_stake, group: copier, min: 0}",
+    ]);
+    let plan = Plan::parse(&scenario, None).unwrap();
+    let mut record = record(&plan);
+    // The first epoch is warm-up; in the second honest/0 earns 15 000 on a stake of 30 000.
+    record.epochs[0].facts.output.dividends[0] = 1;
+    record.epochs[1].facts.output.dividends[0] = 15_000;
+    // (15 000 + 20 000) / (30 000 + 20 000); the copier holds no stake: undefined.
+    assert_eq!(expectation_values(&scenario, &record), [Value::from(0.7), Value::Null]);
+}
+
+#[test]
+fn the_bonds_on_a_miners_uid_after_its_commitment_are_read_against_the_last_epoch_before_it() {
+    let scenario = format!(
+        "{}report: {{bonds: true}}\n",
+        expecting(&[
+            "{observable: bonds_after_reset, group: good, max: 1}",
+            "{observable: bonds_after_reset, group: weak, max: 1}",
+        ])
+    );
+    let plan = Plan::parse(&scenario, None).unwrap();
+    let mut record = record(&plan);
+    // good/0 holds UID 3: bonds of 20 000 and 40 000 on it at block 40, 4 000 at block 90.
+    record.epochs[0].facts.output.bonds = vec![vec![(3, 20_000)], vec![(3, 40_000), (4, 9)]];
+    record.epochs[1].facts.output.bonds = vec![vec![(3, 4_000)], vec![(4, 9)]];
+    let facts = tensorsim_actors::protocol::CommitmentFacts {
+        netuid: 1,
+        uid: 3,
+        hotkey: hotkey(&plan, "good/0"),
+        bonds_reset: true,
+    };
+    record.commitments.push(crate::record::CommitmentRecord { block: 60, facts });
+    // weak/0 published nothing: undefined.
+    assert_eq!(expectation_values(&scenario, &record), [Value::from(0.1), Value::Null]);
 }
 
 fn owner_action(block: u64, verdict: Result<(), String>) -> crate::record::OwnerActionRecord {

@@ -20,7 +20,8 @@ pub(super) fn check(subnets: &[SubnetPlan], nodes: &[NodePlan]) -> Result<(), Sc
     Ok(())
 }
 
-fn genesis_tao(subnets: &[SubnetPlan], nodes: &[NodePlan]) -> f64 {
+/// The TAO genesis creates for the actors, the owners and the pools.
+pub(super) fn genesis_tao(subnets: &[SubnetPlan], nodes: &[NodePlan]) -> f64 {
     let staked: f64 = nodes
         .iter()
         .map(|node| match node.role {

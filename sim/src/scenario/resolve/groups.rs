@@ -13,6 +13,12 @@ use crate::scenario::error::{ScenarioError, invalid};
 use crate::scenario::plan::{CHAIN_NODE, GenesisStake, NODES_MAX, NodePlan, Role};
 use crate::scenario::types::{MinerGroup, ModelRecipe, SubnetSpec, TaskSpec, ValidatorGroup};
 
+/// The block a miner registers at (a policy's own, or the churn's) and the block it leaves at.
+fn schedule(spec: &SubnetSpec, group: &MinerGroup, index: u64) -> (Option<u64>, Option<u64>) {
+    let (joins, leaves) = spec.churn.as_ref().map_or((None, None), |churn| churn.schedule(&group.name, index));
+    (group.policy.register_at_block().or(joins), leaves)
+}
+
 /// Every node: the chain, then each subnet's validators and miners, group by group.
 pub(super) fn resolve(specs: &[SubnetSpec], stakes: &Stakes) -> Result<Vec<NodePlan>, ScenarioError> {
     let mut names = BTreeSet::from([CHAIN_NODE.to_string()]);
@@ -26,7 +32,7 @@ pub(super) fn resolve(specs: &[SubnetSpec], stakes: &Stakes) -> Result<Vec<NodeP
         for (g, group) in spec.miners.iter().enumerate() {
             let path = format!("subnets[{subnet}].miners[{g}]");
             check_name(&group.name, &mut names, &path)?;
-            add(&mut nodes, miners(subnet, spec.task, group, &path)?)?;
+            add(&mut nodes, miners(subnet, spec, group, &path)?)?;
         }
     }
     Ok(nodes)
@@ -70,10 +76,10 @@ fn validators(
     Ok(stakes.iter().enumerate().map(member).collect())
 }
 
-fn miners(subnet: usize, task: TaskSpec, group: &MinerGroup, path: &str) -> Result<Vec<NodePlan>, ScenarioError> {
+fn miners(subnet: usize, spec: &SubnetSpec, group: &MinerGroup, path: &str) -> Result<Vec<NodePlan>, ScenarioError> {
     check_recipe(&group.model, path)?;
     group.policy.validate().or_else(|error| policy_invalid(path, error))?;
-    if group.policy.digits_only() && task != TaskSpec::Digits {
+    if group.policy.digits_only() && spec.task != TaskSpec::Digits {
         return invalid(
             format!("{path}.policy.{}", group.policy.name()),
             "works on digits subnets only (a text context recurs across the text: a table of them is a language model, not a lookup)",
@@ -86,7 +92,8 @@ fn miners(subnet: usize, task: TaskSpec, group: &MinerGroup, path: &str) -> Resu
             epochs: recipe.epochs.at(i, count).round() as u32,
             data_percent: recipe.data_percent.at(i, count).round() as u8,
         };
-        let role = Role::Miner { subnet, policy: group.policy.clone(), model };
+        let (register_at_block, leave_at_block) = schedule(spec, group, i);
+        let role = Role::Miner { subnet, policy: group.policy.clone(), model, register_at_block, leave_at_block };
         NodePlan { name: format!("{}/{i}", group.name), group: group.name.clone(), role }
     };
     Ok((0..count).map(member).collect())
@@ -117,7 +124,7 @@ mod tests {
 
     use super::resolve;
     use crate::scenario::plan::{GenesisStake, NodePlan, Role};
-    use crate::scenario::resolve::fixtures::{error, scenario_with};
+    use crate::scenario::resolve::fixtures::{error, scenario_changed, scenario_with};
     use crate::scenario::resolve::{stakes, subnets};
     use crate::scenario::types::{Scenario, SubnetSpec};
 
@@ -166,6 +173,49 @@ mod tests {
             })
             .collect();
         assert_eq!(hidden, [4, 7, 9]);
+    }
+
+    /// Each miner's (register, leave) blocks, by name.
+    fn schedules(scenario: &Scenario) -> Vec<(String, Option<u64>, Option<u64>)> {
+        (nodes(scenario).unwrap().into_iter())
+            .filter_map(|node| match node.role {
+                Role::Miner { register_at_block, leave_at_block, .. } => {
+                    Some((node.name, register_at_block, leave_at_block))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn churn_gives_leavers_and_newcomers_their_blocks_in_order_and_a_sniper_keeps_its_own() {
+        let hyperparameters = "    hyperparameters: {tempo: 10, max_allowed_uids: 16}\n";
+        let churn = "    churn: {every_blocks: 30, start_block: 100, leave: miners, join: friends}\n";
+        let scenario = scenario_changed(&[
+            (hyperparameters, &format!("{hyperparameters}{churn}")),
+            ("{name: friends, count: 1}", "{name: friends, count: 2}"),
+        ]);
+        let expected = [
+            ("miners/0", None, Some(100)),
+            ("miners/1", None, Some(130)),
+            ("miners/2", None, Some(160)),
+            ("friends/0", Some(100), None),
+            ("friends/1", Some(130), None),
+            ("copycat/0", None, None),
+            ("sniper/0", Some(5), None),
+        ];
+        let expected: Vec<_> = expected.into_iter().map(|(name, r, l)| (name.to_string(), r, l)).collect();
+        assert_eq!(schedules(&scenario), expected);
+        // Without a start, the first is at every_blocks.
+        let scenario = scenario_with(
+            hyperparameters,
+            &format!("{hyperparameters}    churn: {{every_blocks: 30, leave: miners}}\n"),
+        );
+        assert_eq!(schedules(&scenario)[..2], expected_leaves(&[30, 60]));
+    }
+
+    fn expected_leaves(blocks: &[u64]) -> Vec<(String, Option<u64>, Option<u64>)> {
+        blocks.iter().enumerate().map(|(i, &b)| (format!("miners/{i}"), None, Some(b))).collect()
     }
 
     #[test]

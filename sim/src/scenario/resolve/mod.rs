@@ -1,10 +1,11 @@
 //! From a parsed [`Scenario`] to a [`Plan`], stage by stage: subnets → network registration →
 //! stakes → groups → references → genesis budget → duration → faults → upgrades → owner actions
-//! → expectations.
+//! → stake actions → expectations.
 //! Each stage reads what the ones before it resolved and refuses the first thing wrong with its field's path, so a scenario's
 //! errors come in that order.
 
 mod budget;
+mod churn;
 mod expectations;
 mod faults;
 #[cfg(test)]
@@ -14,6 +15,7 @@ mod lookup;
 mod owner_actions;
 mod references;
 mod registration;
+mod stake_actions;
 mod stakes;
 mod subnets;
 mod upgrades;
@@ -42,7 +44,8 @@ pub(super) fn resolve(scenario: Scenario, seed: Option<u64>) -> Result<Plan, Sce
     faults.extend(announced);
     faults.sort_by_key(|fault| fault.at_block);
     let owner_actions = owner_actions::resolve(&scenario.subnets, blocks)?;
-    expectations::check(&scenario.expect, &subnets, &nodes)?;
+    let stake_actions = stake_actions::resolve(&scenario.subnets, &subnets, &nodes, blocks)?;
+    expectations::check(&scenario.expect, &subnets, &nodes, (&faults, scenario.report.bonds))?;
     Ok(Plan {
         seed: seed.unwrap_or(scenario.seed),
         profile,
@@ -55,6 +58,7 @@ pub(super) fn resolve(scenario: Scenario, seed: Option<u64>) -> Result<Plan, Sce
         upgrades,
         owner_actions,
         network_registration,
+        stake_actions,
         scenario,
     })
 }

@@ -28,6 +28,7 @@ fn subnet(genesis_netuid: u16, spec: &SubnetSpec, profile: &Profile, path: &str)
     lookup::refuse_owner_uid(&spec.hyperparameters, &overrides_path)?;
     let hyperparameters =
         lookup::patched(&profile.new_subnet_hyperparameters(), &spec.hyperparameters, &overrides_path)?;
+    super::churn::check(spec, path)?;
     let neurons = genesis_neurons(spec);
     if neurons > u64::from(hyperparameters.max_allowed_uids) {
         return invalid(
@@ -56,16 +57,20 @@ fn subnet(genesis_netuid: u16, spec: &SubnetSpec, profile: &Profile, path: &str)
         hyperparameters,
         validation: spec.validation.clone(),
         pool_tao_rao: (pool_tao.min(GENESIS_TAO_MAX) * RAO_PER_TAO) as u64,
+        stake_cap_percentile: spec.stake_cap_percentile.map(|p| p.get() as u8),
         registration: None,
     })
 }
 
-/// Every validator, and every miner whose policy genesis registers (or, in a subnet registered
-/// mid-run, the chain node registers as it appears).
+/// Every validator, and every miner genesis registers (not a late policy's, not churn newcomers);
+/// in a subnet registered mid-run, those the chain node registers as it appears.
 pub(super) fn genesis_neurons(spec: &SubnetSpec) -> u64 {
     let validators: u64 = spec.validators.iter().map(|group| group.count.get()).sum();
-    let miners: u64 =
-        spec.miners.iter().filter(|group| group.policy.registers_at_genesis()).map(|group| group.count.get()).sum();
+    let joins = |name: &str| spec.churn.as_ref().is_some_and(|churn| churn.join.as_deref() == Some(name));
+    let miners: u64 = (spec.miners.iter())
+        .filter(|group| group.policy.registers_at_genesis() && !joins(&group.name))
+        .map(|group| group.count.get())
+        .sum();
     validators + miners
 }
 
