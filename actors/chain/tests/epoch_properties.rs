@@ -17,7 +17,7 @@ use proptest::sample::Index;
 use support::{STAKE_LARGE_RAO, stake_rao, u16_edgy};
 use tensorsim_chain::fixed::{I32F32, I64F64};
 use tensorsim_chain::yuma::{
-    Consensus, ERAS, EpochInputs, EpochOutput, EpochRules, Era, LiquidAlpha, epoch, era_by_name,
+    Consensus, ERAS, EpochInputs, EpochOutput, EpochRules, Era, Layout, LiquidAlpha, epoch, era_by_name,
 };
 
 /// The largest subnet generated: big enough for top-k to cut (K ≤ 64 is generated too), small
@@ -554,5 +554,156 @@ proptest! {
                 prop_assert_eq!(consensus.finish(era, bonds_penalty), alone, "era {} β {}", era.name(), bonds_penalty);
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layouts: the dense block and the compressed rows give the same epoch
+
+/// A subnet as validators make one, for the layout property: up to 160 UIDs (more than one pass
+/// of the dense medians' 64 columns), the first `validators` UIDs weighting each column with
+/// the given density (in 1/256), some rows all explicit zeros, bonds in steady state or not, and
+/// the masks' inputs drawn so that every mask sometimes cuts. Cells come from a seeded generator:
+/// a failing case prints its seed and sizes.
+fn subnet_case() -> BoxedStrategy<Case> {
+    (2usize..=160, 1usize..=40, prop_oneof![Just(256u32), Just(240), Just(128), Just(40), 0u32..=256], any::<u64>())
+        .prop_flat_map(|(n, validators, density, seed)| {
+            (Just((n, validators.min(n), density, seed)), settings(), option::of(0..n as u16), any::<bool>())
+        })
+        .prop_map(|((n, validators, density, seed), settings, owner_uid, commit_reveal)| {
+            subnet_from_seed(n, validators, density, seed, settings, owner_uid, commit_reveal)
+        })
+        .boxed()
+}
+
+fn subnet_from_seed(
+    n: usize,
+    validators: usize,
+    density: u32,
+    seed: u64,
+    settings: Settings,
+    owner_uid: Option<u16>,
+    commit_reveal: bool,
+) -> Case {
+    use rand_chacha::ChaCha8Rng;
+    use rand_chacha::rand_core::{Rng, SeedableRng};
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut chance = |per_256: u32| rng.next_u32() % 256 < per_256;
+    let block = 1_000;
+    let is_validator: Vec<bool> = (0..n).map(|i| i < validators).collect();
+    let validator_permit: Vec<bool> = is_validator.iter().map(|&v| if v { chance(240) } else { chance(8) }).collect();
+    let registered_at: Vec<u64> =
+        (0..n).map(|_| if chance(16) { block - 1 - u64::from(chance(128)) } else { 0 }).collect();
+    let last_update: Vec<u64> = (0..n).map(|_| if chance(16) { 0 } else { block - 1 }).collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
+    let stake_rao: Vec<u64> = is_validator
+        .iter()
+        .map(|&v| if v { 1_000_000_000 + rng.next_u64() % STAKE_LARGE_RAO } else { rng.next_u64() % 1_000 })
+        .collect();
+    let mut cell = |present: u32| -> Option<u16> {
+        let raw = rng.next_u32();
+        (raw % 256 < present).then(|| entry_value((raw >> 16) as u16))
+    };
+    let mut weights = vec![Vec::new(); n];
+    let mut bonds = vec![Vec::new(); n];
+    for i in 0..validators {
+        let zeros = cell(16).is_some();
+        weights[i] = (0..n)
+            .filter_map(|j| {
+                let present = if is_validator[j] { density / 8 } else { density };
+                cell(present).map(|w| (j as u16, if zeros { 0 } else { w }))
+            })
+            .collect();
+        // Bonds where the weights are (steady state), with some more and some missing.
+        let steady = cell(200).is_some();
+        bonds[i] = (0..n)
+            .filter_map(|j| {
+                let weighted = weights[i].iter().any(|&(k, _)| usize::from(k) == j);
+                let present = if steady && weighted { 250 } else { 24 };
+                cell(present).map(|b| (j as u16, b))
+            })
+            .collect();
+    }
+    let first_commit_block =
+        commit_reveal.then(|| (0..n).map(|_| if cell(32).is_some() { block - 2 } else { u64::MAX }).collect());
+    Case {
+        block,
+        last_update,
+        registered_at,
+        stake_rao,
+        validator_permit,
+        weights,
+        bonds,
+        first_commit_block,
+        owner_uid,
+        settings,
+    }
+}
+
+/// The dated rules a profile may run (every one off, HEAD, or a random mix).
+fn epoch_rules() -> impl Strategy<Value = EpochRules> {
+    let all_off = EpochRules {
+        owner_exemptions: false,
+        stake_threshold_and_nonzero_permits: false,
+        commit_reveal_mask: false,
+        owner_self_weight: false,
+        recently_registered_bonds_mask: false,
+        bonds_penalty: false,
+        liquid_alpha_v1: true,
+    };
+    prop_oneof![
+        2 => Just(EpochRules::HEAD),
+        1 => Just(all_off),
+        1 => proptest::array::uniform7(any::<bool>()).prop_map(|b| EpochRules {
+            owner_exemptions: b[0],
+            stake_threshold_and_nonzero_permits: b[1],
+            commit_reveal_mask: b[2],
+            owner_self_weight: b[3],
+            recently_registered_bonds_mask: b[4],
+            bonds_penalty: b[5],
+            liquid_alpha_v1: b[6],
+        }),
+    ]
+}
+
+/// Every output of `case` under the dense and the sparse layout, equal in every era, with and
+/// without liquid alpha, finished at the case's β and at `other_penalty` (one consensus serves
+/// both); and the automatic choice gives the epoch.
+fn layouts_agree(case: &Case, rules: EpochRules, other_penalty: u16) -> Result<(), TestCaseError> {
+    let stake = case.stake();
+    for (era, liquid_alpha) in configurations() {
+        let inputs = EpochInputs { rules, ..case.inputs(&stake, liquid_alpha) };
+        let dense = Consensus::with_layout(&inputs, Layout::Dense);
+        let sparse = Consensus::with_layout(&inputs, Layout::Sparse);
+        for bonds_penalty in [inputs.bonds_penalty, other_penalty] {
+            let want = sparse.finish(era, bonds_penalty);
+            let context = format!("era {} liquid alpha {} β {}", era.name(), liquid_alpha, bonds_penalty);
+            prop_assert_eq!(&dense.finish(era, bonds_penalty), &want, "{}", context);
+            prop_assert_eq!(&dense.emission(era, bonds_penalty), &sparse.emission(era, bonds_penalty), "{}", context);
+        }
+        prop_assert_eq!(epoch(era, &inputs), sparse.finish(era, inputs.bonds_penalty));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_dense_and_the_sparse_layout_give_the_same_epoch_on_subnets_of_any_density(
+        case in subnet_case(),
+        rules in epoch_rules(),
+        other_penalty in u16_edgy(),
+    ) {
+        layouts_agree(&case, rules, other_penalty)?;
+    }
+
+    #[test]
+    fn the_dense_and_the_sparse_layout_give_the_same_epoch_on_any_input(
+        case in case(),
+        rules in epoch_rules(),
+        other_penalty in u16_edgy(),
+    ) {
+        layouts_agree(&case, rules, other_penalty)?;
     }
 }

@@ -140,14 +140,19 @@ pub fn ema_per_entry(
         row_alphas(i, cols, weights, &old, &mut alphas);
         assert_eq!(alphas.len(), cols.len(), "one rate per entry");
         let blended = weights.iter().zip(&old).zip(&alphas).map(|((weight, bond), alpha)| {
-            let a = alpha.to_bits();
-            let decayed = mul_raw(ONE_RAW.saturating_sub(a), bond.to_bits());
-            let bought = mul_raw(a, weight.to_bits()).max(0);
-            I32F32::from_bits(decayed.saturating_add(bought).min(ONE_RAW))
+            I32F32::from_bits(liquid_ema_entry(alpha.to_bits(), weight.to_bits(), bond.to_bits()))
         });
         out.push_row_positive(cols, blended);
     }
     out
+}
+
+/// `min(1, (1 − α)·B + max(0, α·W^b))` on raw bits: one entry of [`ema_per_entry`].
+#[inline(always)]
+pub fn liquid_ema_entry(alpha: i64, weight: i64, bond: i64) -> i64 {
+    let decayed = mul_raw(ONE_RAW.saturating_sub(alpha), bond);
+    let bought = mul_raw(alpha, weight).max(0);
+    decayed.saturating_add(bought).min(ONE_RAW)
 }
 
 #[cfg(test)]

@@ -1,0 +1,281 @@
+//! The eras' bond steps on the dense block (spec §2.5–2.6), entry for entry the arithmetic of
+//! `bonds`, `liquid_alpha` and `matrix` (the per-entry functions are shared). Bond weights W^b
+//! are computed row by row from W and consensus rather than stored, and the stored bonds are
+//! decoded row by row where the EMA reads them.
+
+use std::borrow::Cow;
+
+use super::{ABSENT, DenseMatrix, or_zero, union};
+use crate::fixed::{Divisor, I32F32, ONE_RAW, fixed_proportion_to_u16, mul_raw};
+use crate::yuma::bonds::blend_towards;
+use crate::yuma::consensus::clipped;
+use crate::yuma::liquid_alpha::{AlphaSigmoid, LiquidAlpha, liquid_ema_entry};
+use crate::yuma::matrix::{column_divisors, nonnegative};
+
+/// Which stored bonds an era reads (§2.5.2, §2.6.2).
+#[derive(Clone, Copy)]
+pub enum BondMask<'a> {
+    /// Every bond but those to the masked columns (UIDs registered since the last epoch).
+    Columns(&'a [bool]),
+    /// Before 2025-03-28: bond (i, j) only when i set weights after j registered.
+    Outdated { last_update: &'a [u64], registered_at: &'a [u64] },
+}
+
+impl BondMask<'_> {
+    /// Whether bond (i, j) is read; never a column ≥ n.
+    #[inline]
+    fn keeps(&self, i: usize, j: u16) -> bool {
+        let j = usize::from(j);
+        match *self {
+            BondMask::Columns(masked) => masked.get(j) == Some(&false),
+            BondMask::Outdated { last_update, registered_at } => {
+                registered_at.get(j).is_some_and(|&registered| last_update[i] > registered)
+            }
+        }
+    }
+}
+
+/// The block an era works on: W's block widened to the rows and columns of the stored bonds it
+/// reads (a bond outside W still decays), with consensus per block column.
+pub struct EraBlock<'a> {
+    weights: Cow<'a, DenseMatrix>,
+    consensus: Vec<I32F32>,
+    stored: &'a [Vec<(u16, u16)>],
+    mask: BondMask<'a>,
+    position: Vec<u32>,
+}
+
+impl<'a> EraBlock<'a> {
+    pub fn new(
+        weights: &'a DenseMatrix,
+        consensus: &[I32F32],
+        stored: &'a [Vec<(u16, u16)>],
+        mask: BondMask<'a>,
+    ) -> Self {
+        let n = weights.n_rows();
+        let (mut bond_rows, mut held) = (Vec::new(), vec![false; n]);
+        for (i, row) in stored.iter().enumerate().take(n) {
+            let mut any = false;
+            for &(j, _) in row.iter().filter(|&&(j, _)| mask.keeps(i, j)) {
+                held[usize::from(j)] = true;
+                any = true;
+            }
+            if any {
+                bond_rows.push(i as u16);
+            }
+        }
+        let bond_cols: Vec<u16> = (0..n).filter(|&j| held[j]).map(|j| j as u16).collect();
+        let rows = union(weights.rows(), &bond_rows);
+        let cols = union(weights.cols(), &bond_cols);
+        let weights = if rows == weights.rows() && cols == weights.cols() {
+            Cow::Borrowed(weights)
+        } else {
+            Cow::Owned(weights.embedded(rows, cols))
+        };
+        let position = weights.column_positions();
+        EraBlock { consensus: weights.gather_columns(consensus), weights, stored, mask, position }
+    }
+
+    pub fn n_block_rows(&self) -> usize {
+        self.weights.n_block_rows()
+    }
+
+    pub fn width(&self) -> usize {
+        self.weights.n_block_cols()
+    }
+
+    /// The UID of block row r.
+    pub fn uid(&self, r: usize) -> usize {
+        usize::from(self.weights.rows()[r])
+    }
+
+    /// Consensus per block column.
+    pub fn consensus(&self) -> &[I32F32] {
+        &self.consensus
+    }
+
+    /// `per_column` (indexed by UID) at the block's columns.
+    pub fn gather_columns<T: Copy>(&self, per_column: &[T]) -> Vec<T> {
+        self.weights.gather_columns(per_column)
+    }
+
+    /// Row r of W^b = W + ratio·(W̄ − W) (§2.5.1, `bonds::interpolate`): ratio 0 gives W and 1
+    /// gives W̄ as they are, explicit zeros included; in between an entry is kept if > 0.
+    pub fn bond_weights_row(&self, r: usize, ratio: I32F32, out: &mut [I32F32]) {
+        let (row, consensus) = (self.weights.row(r), &self.consensus);
+        let ratio = ratio.to_bits();
+        if ratio == 0 {
+            out.copy_from_slice(row);
+        } else if ratio == ONE_RAW {
+            for ((out, &w), &c) in out.iter_mut().zip(row).zip(consensus) {
+                *out = I32F32::from_bits(clipped(w.to_bits(), c.to_bits()));
+            }
+        } else {
+            for ((out, &w), &c) in out.iter_mut().zip(row).zip(consensus) {
+                let blend = blend_towards(or_zero(w), clipped(w.to_bits(), c.to_bits()).max(0), ratio);
+                *out = if blend > 0 { I32F32::from_bits(blend) } else { ABSENT };
+            }
+        }
+    }
+
+    /// Row r of the stored bonds the mask keeps, each decoded by `decode(k, b)` (k the block
+    /// column), 0 where none is stored: every era reads a missing bond as it reads a stored 0.
+    pub fn stored_row(&self, r: usize, decode: impl Fn(usize, u16) -> i64, out: &mut [I32F32]) {
+        out.fill(I32F32::from_bits(0));
+        let i = self.uid(r);
+        for &(j, b) in self.stored.get(i).map_or(&[][..], Vec::as_slice) {
+            if self.mask.keeps(i, j) {
+                let k = self.position[usize::from(j)] as usize;
+                out[k] = I32F32::from_bits(decode(k, b));
+            }
+        }
+    }
+
+    /// Σ_i f(b_ij) per block column over the stored bonds the mask keeps.
+    pub fn stored_column_sums(&self, f: impl Fn(u16) -> u64) -> Vec<u64> {
+        let mut sums = vec![0u64; self.width()];
+        for r in 0..self.n_block_rows() {
+            let i = self.uid(r);
+            for &(j, b) in self.stored.get(i).map_or(&[][..], Vec::as_slice) {
+                if self.mask.keeps(i, j) {
+                    sums[self.position[usize::from(j)] as usize] += f(b);
+                }
+            }
+        }
+        sums
+    }
+
+    /// A matrix over the block, row r written by `row(r, out)`; entries ≤ 0 are absent (the
+    /// EMAs keep only entries > 0).
+    pub fn positive_rows(&self, mut row: impl FnMut(usize, &mut [I32F32])) -> DenseMatrix {
+        let w = &self.weights;
+        let mut out = DenseMatrix::filled(w.n_rows(), w.n_cols(), w.rows().to_vec(), w.cols().to_vec(), ABSENT);
+        for r in 0..self.n_block_rows() {
+            let values = out.row_mut(r);
+            row(r, values);
+            for value in values.iter_mut().filter(|value| value.to_bits() <= 0) {
+                *value = ABSENT;
+            }
+        }
+        out
+    }
+}
+
+/// The Yuma3 EMA with a rate per entry (§2.6.3, `liquid_alpha::ema_per_entry`) on one block row:
+/// only the entries present in the row of W^b (an old bond elsewhere is dropped, not decayed).
+pub struct LiquidRows {
+    sigmoid: AlphaSigmoid,
+    cols: Vec<u16>,
+    weights: Vec<I32F32>,
+    bonds: Vec<I32F32>,
+    alphas: Vec<I32F32>,
+}
+
+impl LiquidRows {
+    pub fn new(params: LiquidAlpha) -> Self {
+        let sigmoid = AlphaSigmoid::new(params);
+        LiquidRows { sigmoid, cols: Vec::new(), weights: Vec::new(), bonds: Vec::new(), alphas: Vec::new() }
+    }
+
+    /// The row from its bond weights, its old bonds and consensus (per block column).
+    pub fn row(&mut self, bond_weights: &[I32F32], old: &[I32F32], consensus: &[I32F32], out: &mut [I32F32]) {
+        let LiquidRows { sigmoid, cols, weights, bonds, alphas } = self;
+        cols.clear();
+        weights.clear();
+        bonds.clear();
+        for (k, (&w, &b)) in bond_weights.iter().zip(old).enumerate() {
+            if w != ABSENT {
+                cols.push(k as u16); // a block column is below n ≤ 65536
+                weights.push(w);
+                bonds.push(b);
+            }
+        }
+        sigmoid.row_alphas(cols, weights, bonds, consensus, alphas);
+        out.fill(ABSENT);
+        for (((&k, w), b), alpha) in cols.iter().zip(weights.iter()).zip(bonds.iter()).zip(alphas.iter()) {
+            out[usize::from(k)] = I32F32::from_bits(liquid_ema_entry(alpha.to_bits(), w.to_bits(), b.to_bits()));
+        }
+    }
+}
+
+/// Σ_i of each block column, absent entries as 0 (`SparseMatrix::column_sums_raw`).
+pub fn column_sums(matrix: &DenseMatrix) -> Vec<i64> {
+    let mut sums = vec![0i64; matrix.n_block_cols()];
+    for r in 0..matrix.n_block_rows() {
+        for (sum, &value) in sums.iter_mut().zip(matrix.row(r)) {
+            *sum += or_zero(value);
+        }
+    }
+    sums
+}
+
+/// Each entry divided by its column's sum (`SparseMatrix::normalize_columns`).
+pub fn normalize_columns(matrix: &mut DenseMatrix) {
+    let divisors = column_divisors(&column_sums(matrix));
+    divide_columns(matrix, &divisors);
+}
+
+/// Each entry divided by its column's maximum (`SparseMatrix::max_upscale_columns`).
+pub fn max_upscale_columns(matrix: &mut DenseMatrix) {
+    let mut maxima = vec![0i64; matrix.n_block_cols()];
+    for r in 0..matrix.n_block_rows() {
+        for (max, &value) in maxima.iter_mut().zip(matrix.row(r)) {
+            *max = (*max).max(value.to_bits());
+        }
+    }
+    divide_columns(matrix, &column_divisors(&maxima));
+}
+
+fn divide_columns(matrix: &mut DenseMatrix, divisors: &[Option<Divisor>]) {
+    for r in 0..matrix.n_block_rows() {
+        for (value, divisor) in matrix.row_mut(r).iter_mut().zip(divisors) {
+            if let Some(divisor) = divisor
+                && *value != ABSENT
+            {
+                *value = I32F32::from_bits(divisor.divide_raw(nonnegative(*value)) as i64);
+            }
+        }
+    }
+}
+
+/// Σ_j f(k, B_ij) · I_j per UID (each product floored, accumulated saturating with j ascending,
+/// absent entries skipped), as `bonds::row_products`; `incentive` per block column.
+pub fn row_products(matrix: &DenseMatrix, incentive: &[I32F32], f: impl Fn(usize, i64) -> i64) -> Vec<I32F32> {
+    let per_row: Vec<I32F32> = (0..matrix.n_block_rows())
+        .map(|r| {
+            let mut sum = 0i64;
+            for (k, (&b, i)) in matrix.row(r).iter().zip(incentive).enumerate() {
+                if b != ABSENT {
+                    sum = sum.saturating_add(mul_raw(f(k, b.to_bits()), i.to_bits()));
+                }
+            }
+            I32F32::from_bits(sum)
+        })
+        .collect();
+    matrix.scatter_rows(&per_row, I32F32::from_bits(0))
+}
+
+/// Σ_j (B_ij / Σ_k B_kj) · I_j per UID (`bonds::column_shares_times_incentive`).
+pub fn column_shares_times_incentive(bonds: &DenseMatrix, incentive: &[I32F32]) -> Vec<I32F32> {
+    let divisors = column_divisors(&column_sums(bonds));
+    row_products(bonds, &bonds.gather_columns(incentive), |k, b| match divisors[k] {
+        None => b,
+        Some(divisor) => divisor.divide_raw(b as u64) as i64,
+    })
+}
+
+/// Bond rows as stored, one per UID: `⌊x · 65535⌋` per entry, entries that floor to 0 included
+/// (`bonds::encode_for_storage`).
+pub fn encode_for_storage(bonds: &DenseMatrix) -> Vec<Vec<(u16, u16)>> {
+    let mut rows = vec![Vec::new(); bonds.n_rows()];
+    for (r, &i) in bonds.rows().iter().enumerate() {
+        rows[usize::from(i)] = bonds
+            .cols()
+            .iter()
+            .zip(bonds.row(r))
+            .filter(|(_, b)| **b != ABSENT)
+            .map(|(&j, &b)| (j, fixed_proportion_to_u16(b)))
+            .collect();
+    }
+    rows
+}

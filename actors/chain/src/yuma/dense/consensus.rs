@@ -1,0 +1,94 @@
+//! Consensus, clipping, validator trust and incentive on the dense block (spec §2.4), equal to
+//! `yuma::consensus` on the same matrix.
+
+use super::{DenseMatrix, or_zero};
+use crate::fixed::{I32F32, mul_raw, normalize};
+use crate::yuma::consensus::{Clipping, Voters, clipped};
+use crate::yuma::median::{MedianScratch, weighted_median};
+
+/// Columns gathered at a time for the medians: with 256 voters their copy is 128 KiB, which
+/// stays in the core's L2 cache while the medians read it.
+const COLUMNS_PER_PASS: usize = 64;
+
+/// c_j (§2.4.2) as `consensus::consensus` computes it. Each column's items are every voter's
+/// entry in the block (an absent entry as a 0) and one item of value 0 for the voters without a
+/// row in the block, carrying their stake: the median depends only on the multiset of (value,
+/// stake) and on which values occur (`median`), and 0 occurs here exactly when the sparse path
+/// folds a 0 item in. A column outside the block is 0 for every voter: its consensus is 0.
+pub fn consensus(weights: &DenseMatrix, active_stake: &[I32F32], kappa: I32F32) -> Vec<I32F32> {
+    let Voters { voters, stake, stake_sum, m } = Voters::of(active_stake, kappa);
+    let (mut voter_rows, mut item_stakes, mut outside_stake, mut outside) = (Vec::new(), Vec::new(), 0i64, false);
+    let block_rows = weights.rows();
+    let mut r = 0;
+    for (&i, &s) in voters.iter().zip(&stake) {
+        while r < block_rows.len() && usize::from(block_rows[r]) < i {
+            r += 1;
+        }
+        if block_rows.get(r).is_some_and(|&row| usize::from(row) == i) {
+            voter_rows.push(r);
+            item_stakes.push(s);
+        } else {
+            outside_stake += s;
+            outside = true;
+        }
+    }
+    if outside {
+        item_stakes.push(outside_stake); // its value stays 0 in every column below
+    }
+    let items = item_stakes.len();
+    let width = weights.n_block_cols();
+    // Column-major: column kk of the pass at kk·items.
+    let mut values = vec![0i64; COLUMNS_PER_PASS * items];
+    let mut scratch = MedianScratch::default();
+    let mut block_consensus = Vec::with_capacity(width);
+    for first in (0..width).step_by(COLUMNS_PER_PASS) {
+        let last = (first + COLUMNS_PER_PASS).min(width);
+        for (v, &r) in voter_rows.iter().enumerate() {
+            for (kk, &w) in weights.row(r)[first..last].iter().enumerate() {
+                values[kk * items + v] = or_zero(w);
+            }
+        }
+        for column in values.chunks_exact(items.max(1)).take(last - first) {
+            let median = weighted_median(&column[..items], &item_stakes, m, stake_sum, &mut scratch);
+            block_consensus.push(I32F32::from_bits(median));
+        }
+    }
+    weights.scatter_columns(&block_consensus, I32F32::from_bits(0))
+}
+
+/// Trust, incentive and agreement with consensus as [`Clipping::of`] gives them, from one pass
+/// over W without building W̄.
+pub fn clipping(weights: &DenseMatrix, consensus: &[I32F32], active_stake: &[I32F32]) -> Clipping {
+    let c: Vec<i64> = weights.gather_columns(consensus).iter().map(|c| c.to_bits()).collect();
+    let n_block_rows = weights.n_block_rows();
+    let mut ranks = vec![0i64; weights.n_block_cols()];
+    let mut trust = Vec::with_capacity(n_block_rows);
+    let mut within = Vec::with_capacity(n_block_rows);
+    for r in 0..n_block_rows {
+        let row = weights.row(r);
+        let a = active_stake[usize::from(weights.rows()[r])].to_bits();
+        // The row sum is exact: at most 65536 entries of at most 1.0 each.
+        let (mut sum, mut voted, mut at_most_consensus) = (0i64, false, true);
+        for (&w, &c) in row.iter().zip(&c) {
+            let w = w.to_bits();
+            sum += clipped(w, c).max(0);
+            voted |= w > 0;
+            at_most_consensus &= w <= c;
+        }
+        trust.push(I32F32::from_bits(sum));
+        within.push((a > 0 && voted).then_some(at_most_consensus));
+        if a != 0 {
+            // Accumulated with rows ascending, saturating, as the sparse path does.
+            for ((rank, &w), &c) in ranks.iter_mut().zip(row).zip(&c) {
+                *rank = rank.saturating_add(mul_raw(a, clipped(w.to_bits(), c).max(0)));
+            }
+        }
+    }
+    let mut incentive = weights.scatter_columns(&ranks, 0).into_iter().map(I32F32::from_bits).collect::<Vec<_>>();
+    normalize(&mut incentive);
+    Clipping {
+        validator_trust: weights.scatter_rows(&trust, I32F32::from_bits(0)),
+        incentive,
+        within_clipping: weights.scatter_rows(&within, None),
+    }
+}

@@ -1,0 +1,75 @@
+//! The weight matrix W as a dense block (spec §2.3): which block the stored weights fill, whether
+//! it is dense enough for the dense path, and W in it, masked and row-normalised exactly as
+//! `masks::masked_weights` computes it.
+
+use super::{ABSENT, DenseMatrix};
+use crate::fixed::I32F32;
+use crate::yuma::masks::{RowMask, WeightMasks, normalized, row_divisor};
+
+/// The dense path runs when the stored entries fill at least this share of their block: below
+/// it the block holds more absent entries than entries, and the sparse path does less work.
+const DENSE_SHARE_MIN: f64 = 0.5;
+
+/// The rows with a permit in force and stored weights, and the columns (< n) they name.
+pub struct Block {
+    rows: Vec<u16>,
+    cols: Vec<u16>,
+    entries: usize,
+}
+
+impl Block {
+    pub fn of(stored: &[Vec<(u16, u16)>], permit_in_force: &[bool]) -> Self {
+        let n = permit_in_force.len();
+        let (mut rows, mut held, mut entries) = (Vec::new(), vec![false; n], 0);
+        for (i, row) in stored.iter().enumerate().take(n) {
+            if !permit_in_force[i] || row.is_empty() {
+                continue;
+            }
+            rows.push(i as u16);
+            for &(j, _) in row {
+                if let Some(held) = held.get_mut(usize::from(j)) {
+                    *held = true;
+                    entries += 1;
+                }
+            }
+        }
+        let cols = (0..n).filter(|&j| held[j]).map(|j| j as u16).collect();
+        Block { rows, cols, entries }
+    }
+
+    /// Whether the entries fill enough of the block for the dense path to be the faster.
+    pub fn is_dense(&self) -> bool {
+        let size = self.rows.len() * self.cols.len();
+        size > 0 && self.entries as f64 >= DENSE_SHARE_MIN * size as f64
+    }
+}
+
+/// W (§2.3) in `block`: the stored rows through the masks, each row with a positive sum divided
+/// by it; absent where a mask removed the entry or none was stored.
+pub fn masked_weights(stored: &[Vec<(u16, u16)>], masks: &WeightMasks, block: Block) -> DenseMatrix {
+    let n = masks.permit_in_force.len();
+    let mut weights = DenseMatrix::filled(n, n, block.rows, block.cols, ABSENT);
+    let position = weights.column_positions();
+    let width = weights.n_block_cols();
+    for r in 0..weights.n_block_rows() {
+        let i = usize::from(weights.rows()[r]);
+        let mask = RowMask::new(i, masks);
+        let (row, out) = (&stored[i], weights.row_mut(r));
+        let mut sum = 0u64;
+        // A row naming every column of the block (the dense subnet's rows) is written in order.
+        let in_order = row.len() == width && row.last().is_some_and(|&(j, _)| usize::from(j) < n);
+        for (k, &(j, w)) in row.iter().enumerate() {
+            if mask.keeps(j) {
+                let k = if in_order { k } else { position[usize::from(j)] as usize };
+                out[k] = I32F32::from_bits(i64::from(w) << 32);
+                sum += u64::from(w);
+            }
+        }
+        if let Some(sum) = row_divisor(sum) {
+            for value in out.iter_mut().filter(|value| **value != ABSENT) {
+                *value = I32F32::from_bits(normalized(value.to_bits(), sum));
+            }
+        }
+    }
+    weights
+}
