@@ -83,6 +83,14 @@ impl<'a> RowMask<'a> {
     }
 }
 
+impl RowMask<'_> {
+    /// Whether the outdated and commit-reveal masks keep every column registered at or before
+    /// `registered`: i updated after it and committed no earlier.
+    pub fn keeps_every_column_registered_by(&self, registered: u64) -> bool {
+        self.last_update > registered && self.commit_block >= registered
+    }
+}
+
 /// The divisor of a row whose kept weights sum to `sum`; `None` for a row of explicit zeros (or
 /// nothing), which stays as it is.
 #[inline]

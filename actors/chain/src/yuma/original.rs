@@ -8,7 +8,7 @@ use super::bonds::{
     BondEncoding, alpha_from_moving_average, bond_weights, bonds_times_incentive, ema, ema_by_column, ema_entry,
     encode_for_storage, load_bonds,
 };
-use super::dense::bonds::{self as dense_bonds, BondMask, EraBlock};
+use super::dense::bonds::{self as dense_bonds, BondMask, EraBlock, positive};
 use super::dense::{ABSENT, DenseMatrix, or_zero};
 use super::era::{Bonds, BondsInputs, BondsOutcome, Era, Weights};
 use super::liquid_alpha_v1::column_alphas;
@@ -125,14 +125,14 @@ fn dense_bonds(inputs: &BondsInputs, weights: &DenseMatrix) -> DenseMatrix {
         None => vec![alpha_from_moving_average(inputs.bonds_moving_average).to_bits(); width],
     };
     let mut old = vec![I32F32::from_bits(0); width];
-    let mut bonds = block.positive_rows(|r, out| {
+    let mut bonds = block.rows(|r, out| {
         block.bond_weights_row(r, ratio, &mut bond_weights);
         block.stored_row(r, |k, b| integer_share(b, stored_divisors[k]), &mut old);
         let a = inputs.active_stake[block.uid(r)].to_bits();
         for k in 0..width {
             let bought = mul_raw(or_zero(bond_weights[k]), a);
             let bought = bought_divisors[k].map_or(bought, |divisor| divisor.divide_raw(bought as u64) as i64);
-            out[k] = I32F32::from_bits(ema_entry(alphas[k], bought, old[k].to_bits()));
+            out[k] = positive(ema_entry(alphas[k], bought, old[k].to_bits()));
         }
     });
     dense_bonds::normalize_columns(&mut bonds);

@@ -5,7 +5,7 @@ use super::bonds::{
     BondEncoding, alpha_from_moving_average, bond_weights, column_shares_times_incentive, ema, ema_entry,
     encode_for_storage, load_bonds,
 };
-use super::dense::bonds::{self as dense_bonds, BondMask, EraBlock, LiquidRows};
+use super::dense::bonds::{self as dense_bonds, BondMask, EraBlock, LiquidRows, positive};
 use super::dense::{ABSENT, DenseMatrix, or_zero};
 use super::era::{Bonds, BondsInputs, BondsOutcome, Era, Weights};
 use super::liquid_alpha::{AlphaSigmoid, ema_per_entry};
@@ -82,8 +82,8 @@ fn dense_bonds(inputs: &BondsInputs, weights: &DenseMatrix) -> DenseMatrix {
     let proportion = |_, b| u16_proportion_to_fixed(b).to_bits();
     match inputs.liquid_alpha {
         Some(params) if liquid_alpha_applies(inputs) => {
-            let mut liquid = LiquidRows::new(params);
-            block.positive_rows(|r, out| {
+            let mut liquid = LiquidRows::new(params, block.width());
+            block.rows(|r, out| {
                 block.bond_weights_row(r, ratio, &mut bond_weights);
                 block.stored_row(r, proportion, &mut old);
                 liquid.row(&bond_weights, &old, block.consensus(), out);
@@ -91,11 +91,11 @@ fn dense_bonds(inputs: &BondsInputs, weights: &DenseMatrix) -> DenseMatrix {
         }
         _ => {
             let alpha = alpha_from_moving_average(inputs.bonds_moving_average).to_bits();
-            block.positive_rows(|r, out| {
+            block.rows(|r, out| {
                 block.bond_weights_row(r, ratio, &mut bond_weights);
                 block.stored_row(r, proportion, &mut old);
                 for ((out, &w), &b) in out.iter_mut().zip(&bond_weights).zip(&old) {
-                    *out = I32F32::from_bits(ema_entry(alpha, or_zero(w), b.to_bits()));
+                    *out = positive(ema_entry(alpha, or_zero(w), b.to_bits()));
                 }
             })
         }

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use super::weights::same_columns;
 use super::{ABSENT, DenseMatrix, or_zero, union};
 use crate::fixed::{Divisor, I32F32, ONE_RAW, fixed_proportion_to_u16, mul_raw};
 use crate::yuma::bonds::blend_towards;
@@ -33,6 +34,18 @@ impl BondMask<'_> {
             }
         }
     }
+
+    /// Per row i, whether the mask keeps every bond of row i to a column < n (nothing masked,
+    /// or i updated after every registration).
+    fn keeps_whole_rows(&self, n: usize) -> Vec<bool> {
+        match *self {
+            BondMask::Columns(masked) => vec![!masked.contains(&true); n],
+            BondMask::Outdated { last_update, registered_at } => {
+                let latest = registered_at.iter().copied().max().unwrap_or(0);
+                last_update.iter().take(n).map(|&updated| updated > latest).collect()
+            }
+        }
+    }
 }
 
 /// The block an era works on: W's block widened to the rows and columns of the stored bonds it
@@ -42,6 +55,8 @@ pub struct EraBlock<'a> {
     consensus: Vec<I32F32>,
     stored: &'a [Vec<(u16, u16)>],
     mask: BondMask<'a>,
+    /// Per UID, whether the mask keeps its whole row (`BondMask::keeps_whole_rows`).
+    whole_rows: Vec<bool>,
     position: Vec<u32>,
 }
 
@@ -53,8 +68,18 @@ impl<'a> EraBlock<'a> {
         mask: BondMask<'a>,
     ) -> Self {
         let n = weights.n_rows();
+        let whole_rows = mask.keeps_whole_rows(n);
         let (mut bond_rows, mut held) = (Vec::new(), vec![false; n]);
+        // The last row kept whole and whether it held a bond: rows naming the same columns (a
+        // dense subnet's) need no marking again.
+        let (mut marked, mut marked_any): (&[(u16, u16)], bool) = (&[], false);
         for (i, row) in stored.iter().enumerate().take(n) {
+            if whole_rows[i] && same_columns(row, marked) {
+                if marked_any {
+                    bond_rows.push(i as u16);
+                }
+                continue;
+            }
             let mut any = false;
             for &(j, _) in row.iter().filter(|&&(j, _)| mask.keeps(i, j)) {
                 held[usize::from(j)] = true;
@@ -62,6 +87,9 @@ impl<'a> EraBlock<'a> {
             }
             if any {
                 bond_rows.push(i as u16);
+            }
+            if whole_rows[i] {
+                (marked, marked_any) = (row, any);
             }
         }
         let bond_cols: Vec<u16> = (0..n).filter(|&j| held[j]).map(|j| j as u16).collect();
@@ -73,7 +101,7 @@ impl<'a> EraBlock<'a> {
             Cow::Owned(weights.embedded(rows, cols))
         };
         let position = weights.column_positions();
-        EraBlock { consensus: weights.gather_columns(consensus), weights, stored, mask, position }
+        EraBlock { consensus: weights.gather_columns(consensus), weights, stored, mask, whole_rows, position }
     }
 
     pub fn n_block_rows(&self) -> usize {
@@ -121,9 +149,21 @@ impl<'a> EraBlock<'a> {
     /// Row r of the stored bonds the mask keeps, each decoded by `decode(k, b)` (k the block
     /// column), 0 where none is stored: every era reads a missing bond as it reads a stored 0.
     pub fn stored_row(&self, r: usize, decode: impl Fn(usize, u16) -> i64, out: &mut [I32F32]) {
-        out.fill(I32F32::from_bits(0));
         let i = self.uid(r);
-        for &(j, b) in self.stored.get(i).map_or(&[][..], Vec::as_slice) {
+        let row = self.stored.get(i).map_or(&[][..], Vec::as_slice);
+        // Kept whole, all below n and as many as the block's columns: exactly the block's
+        // columns, in order (every bond kept is in the block).
+        if self.whole_rows[i]
+            && row.len() == out.len()
+            && row.last().is_some_and(|&(j, _)| usize::from(j) < self.whole_rows.len())
+        {
+            for (k, (out, &(_, b))) in out.iter_mut().zip(row).enumerate() {
+                *out = I32F32::from_bits(decode(k, b));
+            }
+            return;
+        }
+        out.fill(I32F32::from_bits(0));
+        for &(j, b) in row {
             if self.mask.keeps(i, j) {
                 let k = self.position[usize::from(j)] as usize;
                 out[k] = I32F32::from_bits(decode(k, b));
@@ -145,26 +185,31 @@ impl<'a> EraBlock<'a> {
         sums
     }
 
-    /// A matrix over the block, row r written by `row(r, out)`; entries ≤ 0 are absent (the
-    /// EMAs keep only entries > 0).
-    pub fn positive_rows(&self, mut row: impl FnMut(usize, &mut [I32F32])) -> DenseMatrix {
+    /// A matrix over the block, row r written by `row(r, out)` (through [`positive`]: the EMAs
+    /// keep only entries > 0).
+    pub fn rows(&self, mut row: impl FnMut(usize, &mut [I32F32])) -> DenseMatrix {
         let w = &self.weights;
         let mut out = DenseMatrix::filled(w.n_rows(), w.n_cols(), w.rows().to_vec(), w.cols().to_vec(), ABSENT);
         for r in 0..self.n_block_rows() {
-            let values = out.row_mut(r);
-            row(r, values);
-            for value in values.iter_mut().filter(|value| value.to_bits() <= 0) {
-                *value = ABSENT;
-            }
+            row(r, out.row_mut(r));
         }
         out
     }
+}
+
+/// An EMA's entry as kept: absent unless > 0.
+#[inline(always)]
+pub fn positive(raw: i64) -> I32F32 {
+    if raw > 0 { I32F32::from_bits(raw) } else { ABSENT }
 }
 
 /// The Yuma3 EMA with a rate per entry (§2.6.3, `liquid_alpha::ema_per_entry`) on one block row:
 /// only the entries present in the row of W^b (an old bond elsewhere is dropped, not decayed).
 pub struct LiquidRows {
     sigmoid: AlphaSigmoid,
+    /// Every block column, for a row of W^b without absent entries.
+    all_cols: Vec<u16>,
+    /// A row's present entries otherwise.
     cols: Vec<u16>,
     weights: Vec<I32F32>,
     bonds: Vec<I32F32>,
@@ -172,20 +217,34 @@ pub struct LiquidRows {
 }
 
 impl LiquidRows {
-    pub fn new(params: LiquidAlpha) -> Self {
-        let sigmoid = AlphaSigmoid::new(params);
-        LiquidRows { sigmoid, cols: Vec::new(), weights: Vec::new(), bonds: Vec::new(), alphas: Vec::new() }
+    pub fn new(params: LiquidAlpha, width: usize) -> Self {
+        LiquidRows {
+            sigmoid: AlphaSigmoid::new(params),
+            // A block column is below n ≤ 65536.
+            all_cols: (0..width).map(|k| k as u16).collect(),
+            cols: Vec::new(),
+            weights: Vec::new(),
+            bonds: Vec::new(),
+            alphas: Vec::new(),
+        }
     }
 
     /// The row from its bond weights, its old bonds and consensus (per block column).
     pub fn row(&mut self, bond_weights: &[I32F32], old: &[I32F32], consensus: &[I32F32], out: &mut [I32F32]) {
-        let LiquidRows { sigmoid, cols, weights, bonds, alphas } = self;
+        let LiquidRows { sigmoid, all_cols, cols, weights, bonds, alphas } = self;
+        if !bond_weights.contains(&ABSENT) {
+            sigmoid.row_alphas(all_cols, bond_weights, old, consensus, alphas);
+            for (((out, w), b), alpha) in out.iter_mut().zip(bond_weights).zip(old).zip(alphas.iter()) {
+                *out = positive(liquid_ema_entry(alpha.to_bits(), w.to_bits(), b.to_bits()));
+            }
+            return;
+        }
         cols.clear();
         weights.clear();
         bonds.clear();
         for (k, (&w, &b)) in bond_weights.iter().zip(old).enumerate() {
             if w != ABSENT {
-                cols.push(k as u16); // a block column is below n ≤ 65536
+                cols.push(k as u16);
                 weights.push(w);
                 bonds.push(b);
             }
@@ -193,7 +252,7 @@ impl LiquidRows {
         sigmoid.row_alphas(cols, weights, bonds, consensus, alphas);
         out.fill(ABSENT);
         for (((&k, w), b), alpha) in cols.iter().zip(weights.iter()).zip(bonds.iter()).zip(alphas.iter()) {
-            out[usize::from(k)] = I32F32::from_bits(liquid_ema_entry(alpha.to_bits(), w.to_bits(), b.to_bits()));
+            out[usize::from(k)] = positive(liquid_ema_entry(alpha.to_bits(), w.to_bits(), b.to_bits()));
         }
     }
 }
@@ -269,13 +328,14 @@ pub fn column_shares_times_incentive(bonds: &DenseMatrix, incentive: &[I32F32]) 
 pub fn encode_for_storage(bonds: &DenseMatrix) -> Vec<Vec<(u16, u16)>> {
     let mut rows = vec![Vec::new(); bonds.n_rows()];
     for (r, &i) in bonds.rows().iter().enumerate() {
-        rows[usize::from(i)] = bonds
-            .cols()
-            .iter()
-            .zip(bonds.row(r))
-            .filter(|(_, b)| **b != ABSENT)
-            .map(|(&j, &b)| (j, fixed_proportion_to_u16(b)))
-            .collect();
+        let row = bonds.row(r);
+        let mut stored = Vec::with_capacity(row.iter().filter(|&&b| b != ABSENT).count());
+        for (&j, &b) in bonds.cols().iter().zip(row) {
+            if b != ABSENT {
+                stored.push((j, fixed_proportion_to_u16(b)));
+            }
+        }
+        rows[usize::from(i)] = stored;
     }
     rows
 }
