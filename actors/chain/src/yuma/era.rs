@@ -3,6 +3,8 @@
 //! epoch that a protocol profile switches within an era. The eras (`original.rs`, `yuma3.rs`)
 //! implement [`Era`]; `mod.rs` lists them and runs the epoch around them.
 
+use std::borrow::Cow;
+
 use super::dense::DenseMatrix;
 use super::liquid_alpha::LiquidAlpha;
 use super::matrix::SparseMatrix;
@@ -54,9 +56,24 @@ pub enum Weights {
     Dense(DenseMatrix),
 }
 
-/// What an era's bond rule reads.
+impl Weights {
+    pub fn borrowed(&self) -> WeightsIn<'_> {
+        match self {
+            Weights::Sparse { weights, clipped } => WeightsIn::Sparse { weights, clipped },
+            Weights::Dense(weights) => WeightsIn::Dense(Cow::Borrowed(weights)),
+        }
+    }
+}
+
+/// The weights an era's bond rule reads: an owned dense block is the era's to write over (its
+/// bonds take W's place, `dense::bonds::EraBlock::into_rows`).
+pub enum WeightsIn<'a> {
+    Sparse { weights: &'a SparseMatrix, clipped: &'a SparseMatrix },
+    Dense(Cow<'a, DenseMatrix>),
+}
+
+/// What an era's bond rule reads besides the weights.
 pub struct BondsInputs<'a> {
-    pub weights: &'a Weights,
     pub consensus: &'a [I32F32],
     pub incentive: &'a [I32F32],
     pub active_stake: &'a [I32F32],
@@ -99,7 +116,7 @@ impl Bonds {
 pub trait Era: Sync {
     /// The name a scenario or protocol profile selects the era by.
     fn name(&self) -> &'static str;
-    fn bonds_and_dividends(&self, inputs: &BondsInputs) -> BondsOutcome;
+    fn bonds_and_dividends(&self, weights: WeightsIn, inputs: &BondsInputs) -> BondsOutcome;
     /// The computed bonds as the chain stores them, a row per UID. Nothing of the epoch's
     /// emission reads this, so a caller that wants only the emission skips it.
     fn stored_bonds(&self, bonds: Bonds) -> Vec<Vec<(u16, u16)>>;

@@ -20,7 +20,7 @@ pub mod stake;
 mod yuma3;
 
 use crate::fixed::{I32F32, I64F64, fixed_proportion_to_u16, u16_proportion_to_fixed};
-pub use era::{Bonds, BondsInputs, BondsOutcome, EpochRules, Era, Weights};
+pub use era::{Bonds, BondsInputs, BondsOutcome, EpochRules, Era, Weights, WeightsIn};
 pub use liquid_alpha::LiquidAlpha;
 pub use original::OriginalYuma;
 pub use yuma3::Yuma3;
@@ -109,7 +109,7 @@ pub fn era_by_name(name: &str) -> Option<&'static dyn Era> {
 
 /// The HEAD sparse epoch (`epoch_mechanism`) under `era`.
 pub fn epoch(era: &dyn Era, inputs: &EpochInputs) -> EpochOutput {
-    Consensus::of(inputs).finish(era, inputs.bonds_penalty)
+    Consensus::of(inputs).into_finished(era, inputs.bonds_penalty)
 }
 
 /// How the epoch holds its matrices. Both layouts give the same outputs bit for bit; they differ
@@ -215,8 +215,28 @@ impl<'a> Consensus<'a> {
     /// The rest of the epoch under `era`, with `bonds_penalty` in place of the inputs' own: §2.5 /
     /// §2.6 bonds and dividends, §2.7 emission, §2.8 storage.
     pub fn finish(&self, era: &dyn Era, bonds_penalty: u16) -> EpochOutput {
+        self.finish_with(era, bonds_penalty, self.weights.borrowed())
+    }
+
+    /// [`Consensus::finish`] when no other bonds penalty follows: the era may write its bonds
+    /// over W's dense block instead of allocating another.
+    pub fn into_finished(mut self, era: &dyn Era, bonds_penalty: u16) -> EpochOutput {
+        let empty =
+            Weights::Sparse { weights: matrix::SparseMatrix::default(), clipped: matrix::SparseMatrix::default() };
+        let sparse;
+        let weights = match std::mem::replace(&mut self.weights, empty) {
+            Weights::Dense(weights) => WeightsIn::Dense(std::borrow::Cow::Owned(weights)),
+            Weights::Sparse { weights, clipped } => {
+                sparse = (weights, clipped);
+                WeightsIn::Sparse { weights: &sparse.0, clipped: &sparse.1 }
+            }
+        };
+        self.finish_with(era, bonds_penalty, weights)
+    }
+
+    fn finish_with(&self, era: &dyn Era, bonds_penalty: u16, weights: WeightsIn) -> EpochOutput {
         let inputs = &self.inputs;
-        let (outcome, split) = self.bonds_and_emission(era, bonds_penalty);
+        let (outcome, split) = self.bonds_and_emission(era, bonds_penalty, weights);
         let stored = era.stored_bonds(outcome.bonds);
         assert_eq!(stored.len(), inputs.n(), "era {} bond rows per UID", era.name());
 
@@ -256,26 +276,33 @@ impl<'a> Consensus<'a> {
     /// The epoch's emission at `bonds_penalty`: what [`Consensus::finish`] computes, but for the
     /// bonds' storage encoding, which no emission reads.
     pub fn emission(&self, era: &dyn Era, bonds_penalty: u16) -> emission::EmissionSplit {
-        self.bonds_and_emission(era, bonds_penalty).1
+        self.bonds_and_emission(era, bonds_penalty, self.weights.borrowed()).1
     }
 
     /// §2.5 / §2.6 the era's bonds and dividends, §2.7 the emission split.
-    fn bonds_and_emission(&self, era: &dyn Era, bonds_penalty: u16) -> (BondsOutcome, emission::EmissionSplit) {
+    fn bonds_and_emission(
+        &self,
+        era: &dyn Era,
+        bonds_penalty: u16,
+        weights: WeightsIn,
+    ) -> (BondsOutcome, emission::EmissionSplit) {
         let inputs = &self.inputs;
-        let outcome = era.bonds_and_dividends(&BondsInputs {
-            weights: &self.weights,
-            consensus: &self.consensus,
-            incentive: &self.clipping.incentive,
-            active_stake: &self.active_stake,
-            stored_bonds: inputs.bonds,
-            recently_registered: &self.recently_registered,
-            bonds_penalty,
-            bonds_moving_average: inputs.bonds_moving_average,
-            liquid_alpha: inputs.liquid_alpha,
-            last_update: inputs.last_update,
-            registered_at: inputs.registered_at,
-            rules: inputs.rules,
-        });
+        let outcome = era.bonds_and_dividends(
+            weights,
+            &BondsInputs {
+                consensus: &self.consensus,
+                incentive: &self.clipping.incentive,
+                active_stake: &self.active_stake,
+                stored_bonds: inputs.bonds,
+                recently_registered: &self.recently_registered,
+                bonds_penalty,
+                bonds_moving_average: inputs.bonds_moving_average,
+                liquid_alpha: inputs.liquid_alpha,
+                last_update: inputs.last_update,
+                registered_at: inputs.registered_at,
+                rules: inputs.rules,
+            },
+        );
         assert_eq!(outcome.dividends.len(), inputs.n(), "era {} dividends per UID", era.name());
         assert_eq!(outcome.bonds.n_rows(), inputs.n(), "era {} bond rows per UID", era.name());
         let split = emission::split_emission(

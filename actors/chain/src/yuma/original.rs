@@ -10,7 +10,7 @@ use super::bonds::{
 };
 use super::dense::bonds::{self as dense_bonds, BondMask, EraBlock, positive};
 use super::dense::{ABSENT, DenseMatrix, or_zero};
-use super::era::{Bonds, BondsInputs, BondsOutcome, Era, Weights};
+use super::era::{Bonds, BondsInputs, BondsOutcome, Era, WeightsIn};
 use super::liquid_alpha_v1::column_alphas;
 use super::matrix::{SparseMatrix, column_divisors};
 use crate::fixed::{Divisor, I32F32, ONE, mul_raw, normalize, u16_proportion_to_fixed};
@@ -22,14 +22,14 @@ impl Era for OriginalYuma {
         "original"
     }
 
-    fn bonds_and_dividends(&self, inputs: &BondsInputs) -> BondsOutcome {
-        let (bonds, mut dividends) = match inputs.weights {
-            Weights::Sparse { weights, clipped } => {
+    fn bonds_and_dividends(&self, weights: WeightsIn, inputs: &BondsInputs) -> BondsOutcome {
+        let (bonds, mut dividends) = match weights {
+            WeightsIn::Sparse { weights, clipped } => {
                 let bonds = sparse_bonds(inputs, weights, clipped);
                 let dividends = bonds_times_incentive(&bonds, inputs.incentive);
                 (Bonds::Sparse(bonds), dividends)
             }
-            Weights::Dense(weights) => {
+            WeightsIn::Dense(weights) => {
                 let bonds = dense_bonds(inputs, weights);
                 let incentive = bonds.gather_columns(inputs.incentive);
                 let dividends = dense_bonds::row_products(&bonds, &incentive, |_, b| b);
@@ -47,10 +47,7 @@ impl Era for OriginalYuma {
                 bonds.max_upscale_columns();
                 encode_for_storage(&bonds)
             }
-            Bonds::Dense(mut bonds) => {
-                dense_bonds::max_upscale_columns(&mut bonds);
-                dense_bonds::encode_for_storage(&bonds)
-            }
+            Bonds::Dense(bonds) => dense_bonds::encode_max_upscaled(&bonds),
         }
     }
 }
@@ -95,7 +92,7 @@ fn sparse_bonds(inputs: &BondsInputs, weights: &SparseMatrix, clipped: &SparseMa
 
 /// The same bonds on the dense block. Neither B nor ΔB is built: the column sums come first,
 /// then the EMA reads each row's stored bonds and bond weights and normalises them on the way.
-fn dense_bonds(inputs: &BondsInputs, weights: &DenseMatrix) -> DenseMatrix {
+fn dense_bonds(inputs: &BondsInputs, weights: Cow<DenseMatrix>) -> DenseMatrix {
     let rules = inputs.rules;
     let mask = if rules.recently_registered_bonds_mask {
         BondMask::Columns(inputs.recently_registered)
@@ -112,8 +109,8 @@ fn dense_bonds(inputs: &BondsInputs, weights: &DenseMatrix) -> DenseMatrix {
     let mut bond_weights = vec![ABSENT; width];
     let mut bought_sums = vec![0i64; width];
     for r in 0..block.n_block_rows() {
-        block.bond_weights_row(r, ratio, &mut bond_weights);
-        let a = inputs.active_stake[block.uid(r)].to_bits();
+        block.rows().bond_weights(block.weights_row(r), ratio, &mut bond_weights);
+        let a = inputs.active_stake[block.rows().uid(r)].to_bits();
         for (sum, &w) in bought_sums.iter_mut().zip(&bond_weights) {
             *sum += mul_raw(or_zero(w), a);
         }
@@ -125,17 +122,17 @@ fn dense_bonds(inputs: &BondsInputs, weights: &DenseMatrix) -> DenseMatrix {
         None => vec![alpha_from_moving_average(inputs.bonds_moving_average).to_bits(); width],
     };
     let mut old = vec![I32F32::from_bits(0); width];
-    let mut bonds = block.rows(|r, out| {
-        block.bond_weights_row(r, ratio, &mut bond_weights);
-        block.stored_row(r, |k, b| integer_share(b, stored_divisors[k]), &mut old);
-        let a = inputs.active_stake[block.uid(r)].to_bits();
+    let (mut bonds, sums) = block.into_rows(|rows, r, weights, out| {
+        rows.bond_weights(weights, ratio, &mut bond_weights);
+        rows.stored_row(r, |k, b| integer_share(b, stored_divisors[k]), &mut old);
+        let a = inputs.active_stake[rows.uid(r)].to_bits();
         for k in 0..width {
             let bought = mul_raw(or_zero(bond_weights[k]), a);
             let bought = bought_divisors[k].map_or(bought, |divisor| divisor.divide_raw(bought as u64) as i64);
             out[k] = positive(ema_entry(alphas[k], bought, old[k].to_bits()));
         }
     });
-    dense_bonds::normalize_columns(&mut bonds);
+    dense_bonds::normalize_columns(&mut bonds, &sums);
     bonds
 }
 

@@ -1,13 +1,15 @@
 //! Yuma3 bonds and dividends (spec §2.6): bonds are per-validator proportions of each miner,
 //! moved towards the (penalised) weights by a fixed or liquid rate, stored as they are.
 
+use std::borrow::Cow;
+
 use super::bonds::{
     BondEncoding, alpha_from_moving_average, bond_weights, column_shares_times_incentive, ema, ema_entry,
     encode_for_storage, load_bonds,
 };
 use super::dense::bonds::{self as dense_bonds, BondMask, EraBlock, LiquidRows, positive};
 use super::dense::{ABSENT, DenseMatrix, or_zero};
-use super::era::{Bonds, BondsInputs, BondsOutcome, Era, Weights};
+use super::era::{Bonds, BondsInputs, BondsOutcome, Era, WeightsIn};
 use super::liquid_alpha::{AlphaSigmoid, ema_per_entry};
 use super::matrix::SparseMatrix;
 use crate::fixed::{I32F32, normalize, u16_proportion_to_fixed};
@@ -19,16 +21,16 @@ impl Era for Yuma3 {
         "yuma3"
     }
 
-    fn bonds_and_dividends(&self, inputs: &BondsInputs) -> BondsOutcome {
-        let (bonds, shares) = match inputs.weights {
-            Weights::Sparse { weights, clipped } => {
+    fn bonds_and_dividends(&self, weights: WeightsIn, inputs: &BondsInputs) -> BondsOutcome {
+        let (bonds, shares) = match weights {
+            WeightsIn::Sparse { weights, clipped } => {
                 let bonds = sparse_bonds(inputs, weights, clipped);
                 let shares = column_shares_times_incentive(&bonds, inputs.incentive);
                 (Bonds::Sparse(bonds), shares)
             }
-            Weights::Dense(weights) => {
-                let bonds = dense_bonds(inputs, weights);
-                let shares = dense_bonds::column_shares_times_incentive(&bonds, inputs.incentive);
+            WeightsIn::Dense(weights) => {
+                let (bonds, sums) = dense_bonds(inputs, weights);
+                let shares = dense_bonds::column_shares_times_incentive(&bonds, &sums, inputs.incentive);
                 (Bonds::Dense(bonds), shares)
             }
         };
@@ -73,8 +75,8 @@ fn sparse_bonds(inputs: &BondsInputs, weights: &SparseMatrix, clipped: &SparseMa
 }
 
 /// The same bonds on the dense block, a row at a time: its bond weights, its stored bonds as
-/// proportions, the EMA.
-fn dense_bonds(inputs: &BondsInputs, weights: &DenseMatrix) -> DenseMatrix {
+/// proportions, the EMA; with the bonds' column sums.
+fn dense_bonds(inputs: &BondsInputs, weights: Cow<DenseMatrix>) -> (DenseMatrix, Vec<i64>) {
     let block =
         EraBlock::new(weights, inputs.consensus, inputs.stored_bonds, BondMask::Columns(inputs.recently_registered));
     let ratio = u16_proportion_to_fixed(inputs.bonds_penalty);
@@ -83,17 +85,17 @@ fn dense_bonds(inputs: &BondsInputs, weights: &DenseMatrix) -> DenseMatrix {
     match inputs.liquid_alpha {
         Some(params) if liquid_alpha_applies(inputs) => {
             let mut liquid = LiquidRows::new(params, block.width());
-            block.rows(|r, out| {
-                block.bond_weights_row(r, ratio, &mut bond_weights);
-                block.stored_row(r, proportion, &mut old);
-                liquid.row(&bond_weights, &old, block.consensus(), out);
+            block.into_rows(|rows, r, weights, out| {
+                rows.bond_weights(weights, ratio, &mut bond_weights);
+                rows.stored_row(r, proportion, &mut old);
+                liquid.row(&bond_weights, &old, rows.consensus(), out);
             })
         }
         _ => {
             let alpha = alpha_from_moving_average(inputs.bonds_moving_average).to_bits();
-            block.rows(|r, out| {
-                block.bond_weights_row(r, ratio, &mut bond_weights);
-                block.stored_row(r, proportion, &mut old);
+            block.into_rows(|rows, r, weights, out| {
+                rows.bond_weights(weights, ratio, &mut bond_weights);
+                rows.stored_row(r, proportion, &mut old);
                 for ((out, &w), &b) in out.iter_mut().zip(&bond_weights).zip(&old) {
                     *out = positive(ema_entry(alpha, or_zero(w), b.to_bits()));
                 }

@@ -49,9 +49,16 @@ impl BondMask<'_> {
 }
 
 /// The block an era works on: W's block widened to the rows and columns of the stored bonds it
-/// reads (a bond outside W still decays), with consensus per block column.
+/// reads (a bond outside W still decays), and what its rows read besides W.
 pub struct EraBlock<'a> {
     weights: Cow<'a, DenseMatrix>,
+    reader: EraRows<'a>,
+}
+
+/// What a block row of the era's step reads besides W: the stored bonds, consensus per block
+/// column, the block's UIDs.
+pub struct EraRows<'a> {
+    uids: Vec<u16>,
     consensus: Vec<I32F32>,
     stored: &'a [Vec<(u16, u16)>],
     mask: BondMask<'a>,
@@ -62,7 +69,7 @@ pub struct EraBlock<'a> {
 
 impl<'a> EraBlock<'a> {
     pub fn new(
-        weights: &'a DenseMatrix,
+        weights: Cow<'a, DenseMatrix>,
         consensus: &[I32F32],
         stored: &'a [Vec<(u16, u16)>],
         mask: BondMask<'a>,
@@ -96,12 +103,19 @@ impl<'a> EraBlock<'a> {
         let rows = union(weights.rows(), &bond_rows);
         let cols = union(weights.cols(), &bond_cols);
         let weights = if rows == weights.rows() && cols == weights.cols() {
-            Cow::Borrowed(weights)
+            weights
         } else {
             Cow::Owned(weights.embedded(rows, cols))
         };
-        let position = weights.column_positions();
-        EraBlock { consensus: weights.gather_columns(consensus), weights, stored, mask, whole_rows, position }
+        let reader = EraRows {
+            uids: weights.rows().to_vec(),
+            consensus: weights.gather_columns(consensus),
+            stored,
+            mask,
+            whole_rows,
+            position: weights.column_positions(),
+        };
+        EraBlock { weights, reader }
     }
 
     pub fn n_block_rows(&self) -> usize {
@@ -112,14 +126,13 @@ impl<'a> EraBlock<'a> {
         self.weights.n_block_cols()
     }
 
-    /// The UID of block row r.
-    pub fn uid(&self, r: usize) -> usize {
-        usize::from(self.weights.rows()[r])
+    pub fn rows(&self) -> &EraRows<'a> {
+        &self.reader
     }
 
-    /// Consensus per block column.
-    pub fn consensus(&self) -> &[I32F32] {
-        &self.consensus
+    /// Block row r of W.
+    pub fn weights_row(&self, r: usize) -> &[I32F32] {
+        self.weights.row(r)
     }
 
     /// `per_column` (indexed by UID) at the block's columns.
@@ -127,36 +140,97 @@ impl<'a> EraBlock<'a> {
         self.weights.gather_columns(per_column)
     }
 
-    /// Row r of W^b = W + ratio·(W̄ − W) (§2.5.1, `bonds::interpolate`): ratio 0 gives W and 1
-    /// gives W̄ as they are, explicit zeros included; in between an entry is kept if > 0.
-    pub fn bond_weights_row(&self, r: usize, ratio: I32F32, out: &mut [I32F32]) {
-        let (row, consensus) = (self.weights.row(r), &self.consensus);
+    /// Σ_i f(b_ij) per block column over the stored bonds the mask keeps.
+    pub fn stored_column_sums(&self, f: impl Fn(u16) -> u64) -> Vec<u64> {
+        let mut sums = vec![0u64; self.width()];
+        let reader = &self.reader;
+        for &i in &reader.uids {
+            let i = usize::from(i);
+            for &(j, b) in reader.stored.get(i).map_or(&[][..], Vec::as_slice) {
+                if reader.mask.keeps(i, j) {
+                    sums[reader.position[usize::from(j)] as usize] += f(b);
+                }
+            }
+        }
+        sums
+    }
+
+    /// A matrix over the block, row r written by `row(rows, r, W row r, out)`, which writes every
+    /// entry of `out` (through [`positive`]: the EMAs keep only entries > 0), and its column
+    /// sums (`SparseMatrix::column_sums_raw`) taken as the rows are written. The matrix takes
+    /// W's place when the block owns W, so the epoch allocates one block instead of two.
+    pub fn into_rows(self, mut row: impl FnMut(&EraRows, usize, &[I32F32], &mut [I32F32])) -> (DenseMatrix, Vec<i64>) {
+        let EraBlock { weights, reader } = self;
+        let mut sums = vec![0i64; weights.n_block_cols()];
+        let mut add = |values: &[I32F32]| {
+            for (sum, &value) in sums.iter_mut().zip(values) {
+                *sum += or_zero(value);
+            }
+        };
+        let matrix = match weights {
+            Cow::Owned(mut weights) => {
+                let mut weights_row = vec![ABSENT; weights.n_block_cols()];
+                for r in 0..weights.n_block_rows() {
+                    weights_row.copy_from_slice(weights.row(r));
+                    row(&reader, r, &weights_row, weights.row_mut(r));
+                    add(weights.row(r));
+                }
+                weights
+            }
+            Cow::Borrowed(weights) => {
+                let (n_rows, n_cols) = (weights.n_rows(), weights.n_cols());
+                let mut out =
+                    DenseMatrix::filled(n_rows, n_cols, weights.rows().to_vec(), weights.cols().to_vec(), ABSENT);
+                for r in 0..weights.n_block_rows() {
+                    row(&reader, r, weights.row(r), out.row_mut(r));
+                    add(out.row(r));
+                }
+                out
+            }
+        };
+        (matrix, sums)
+    }
+}
+
+impl EraRows<'_> {
+    /// The UID of block row r.
+    pub fn uid(&self, r: usize) -> usize {
+        usize::from(self.uids[r])
+    }
+
+    /// Consensus per block column.
+    pub fn consensus(&self) -> &[I32F32] {
+        &self.consensus
+    }
+
+    /// A row of W^b = W + ratio·(W̄ − W) from its row of W (§2.5.1, `bonds::interpolate`): ratio
+    /// 0 gives W and 1 gives W̄ as they are, explicit zeros included; in between an entry is
+    /// kept if > 0.
+    pub fn bond_weights(&self, weights: &[I32F32], ratio: I32F32, out: &mut [I32F32]) {
         let ratio = ratio.to_bits();
         if ratio == 0 {
-            out.copy_from_slice(row);
+            out.copy_from_slice(weights);
         } else if ratio == ONE_RAW {
-            for ((out, &w), &c) in out.iter_mut().zip(row).zip(consensus) {
+            for ((out, &w), &c) in out.iter_mut().zip(weights).zip(&self.consensus) {
                 *out = I32F32::from_bits(clipped(w.to_bits(), c.to_bits()));
             }
         } else {
-            for ((out, &w), &c) in out.iter_mut().zip(row).zip(consensus) {
+            for ((out, &w), &c) in out.iter_mut().zip(weights).zip(&self.consensus) {
                 let blend = blend_towards(or_zero(w), clipped(w.to_bits(), c.to_bits()).max(0), ratio);
                 *out = if blend > 0 { I32F32::from_bits(blend) } else { ABSENT };
             }
         }
     }
 
-    /// Row r of the stored bonds the mask keeps, each decoded by `decode(k, b)` (k the block
-    /// column), 0 where none is stored: every era reads a missing bond as it reads a stored 0.
+    /// Block row r of the stored bonds the mask keeps, each decoded by `decode(k, b)` (k the
+    /// block column), 0 where none is stored: every era reads a missing bond as a stored 0.
     pub fn stored_row(&self, r: usize, decode: impl Fn(usize, u16) -> i64, out: &mut [I32F32]) {
         let i = self.uid(r);
         let row = self.stored.get(i).map_or(&[][..], Vec::as_slice);
         // Kept whole, all below n and as many as the block's columns: exactly the block's
         // columns, in order (every bond kept is in the block).
-        if self.whole_rows[i]
-            && row.len() == out.len()
-            && row.last().is_some_and(|&(j, _)| usize::from(j) < self.whole_rows.len())
-        {
+        let n = self.whole_rows.len();
+        if self.whole_rows[i] && row.len() == out.len() && row.last().is_some_and(|&(j, _)| usize::from(j) < n) {
             for (k, (out, &(_, b))) in out.iter_mut().zip(row).enumerate() {
                 *out = I32F32::from_bits(decode(k, b));
             }
@@ -169,31 +243,6 @@ impl<'a> EraBlock<'a> {
                 out[k] = I32F32::from_bits(decode(k, b));
             }
         }
-    }
-
-    /// Σ_i f(b_ij) per block column over the stored bonds the mask keeps.
-    pub fn stored_column_sums(&self, f: impl Fn(u16) -> u64) -> Vec<u64> {
-        let mut sums = vec![0u64; self.width()];
-        for r in 0..self.n_block_rows() {
-            let i = self.uid(r);
-            for &(j, b) in self.stored.get(i).map_or(&[][..], Vec::as_slice) {
-                if self.mask.keeps(i, j) {
-                    sums[self.position[usize::from(j)] as usize] += f(b);
-                }
-            }
-        }
-        sums
-    }
-
-    /// A matrix over the block, row r written by `row(r, out)` (through [`positive`]: the EMAs
-    /// keep only entries > 0).
-    pub fn rows(&self, mut row: impl FnMut(usize, &mut [I32F32])) -> DenseMatrix {
-        let w = &self.weights;
-        let mut out = DenseMatrix::filled(w.n_rows(), w.n_cols(), w.rows().to_vec(), w.cols().to_vec(), ABSENT);
-        for r in 0..self.n_block_rows() {
-            row(r, out.row_mut(r));
-        }
-        out
     }
 }
 
@@ -257,37 +306,12 @@ impl LiquidRows {
     }
 }
 
-/// Σ_i of each block column, absent entries as 0 (`SparseMatrix::column_sums_raw`).
-pub fn column_sums(matrix: &DenseMatrix) -> Vec<i64> {
-    let mut sums = vec![0i64; matrix.n_block_cols()];
+/// Each entry divided by its column's sum, `sums` per block column (`SparseMatrix::
+/// normalize_columns`).
+pub fn normalize_columns(matrix: &mut DenseMatrix, sums: &[i64]) {
+    let divisors = column_divisors(sums);
     for r in 0..matrix.n_block_rows() {
-        for (sum, &value) in sums.iter_mut().zip(matrix.row(r)) {
-            *sum += or_zero(value);
-        }
-    }
-    sums
-}
-
-/// Each entry divided by its column's sum (`SparseMatrix::normalize_columns`).
-pub fn normalize_columns(matrix: &mut DenseMatrix) {
-    let divisors = column_divisors(&column_sums(matrix));
-    divide_columns(matrix, &divisors);
-}
-
-/// Each entry divided by its column's maximum (`SparseMatrix::max_upscale_columns`).
-pub fn max_upscale_columns(matrix: &mut DenseMatrix) {
-    let mut maxima = vec![0i64; matrix.n_block_cols()];
-    for r in 0..matrix.n_block_rows() {
-        for (max, &value) in maxima.iter_mut().zip(matrix.row(r)) {
-            *max = (*max).max(value.to_bits());
-        }
-    }
-    divide_columns(matrix, &column_divisors(&maxima));
-}
-
-fn divide_columns(matrix: &mut DenseMatrix, divisors: &[Option<Divisor>]) {
-    for r in 0..matrix.n_block_rows() {
-        for (value, divisor) in matrix.row_mut(r).iter_mut().zip(divisors) {
+        for (value, divisor) in matrix.row_mut(r).iter_mut().zip(&divisors) {
             if let Some(divisor) = divisor
                 && *value != ABSENT
             {
@@ -298,44 +322,64 @@ fn divide_columns(matrix: &mut DenseMatrix, divisors: &[Option<Divisor>]) {
 }
 
 /// Σ_j f(k, B_ij) · I_j per UID (each product floored, accumulated saturating with j ascending,
-/// absent entries skipped), as `bonds::row_products`; `incentive` per block column.
+/// absent entries skipped), as `bonds::row_products`; `incentive` per block column, and f(k, 0)
+/// must be 0 (an absent entry is read as 0 and adds nothing).
 pub fn row_products(matrix: &DenseMatrix, incentive: &[I32F32], f: impl Fn(usize, i64) -> i64) -> Vec<I32F32> {
     let per_row: Vec<I32F32> = (0..matrix.n_block_rows())
         .map(|r| {
-            let mut sum = 0i64;
-            for (k, (&b, i)) in matrix.row(r).iter().zip(incentive).enumerate() {
-                if b != ABSENT {
-                    sum = sum.saturating_add(mul_raw(f(k, b.to_bits()), i.to_bits()));
-                }
-            }
-            I32F32::from_bits(sum)
+            // Every term is ≥ 0 (so are B and I), so the saturating sum is the exact sum capped
+            // at i64::MAX, which an i128 holds without a saturation check per term.
+            let sum: i128 = (matrix.row(r).iter().zip(incentive).enumerate())
+                .map(|(k, (&b, i))| i128::from(mul_raw(f(k, or_zero(b)), i.to_bits())))
+                .sum();
+            I32F32::from_bits(sum.min(i128::from(i64::MAX)) as i64)
         })
         .collect();
     matrix.scatter_rows(&per_row, I32F32::from_bits(0))
 }
 
-/// Σ_j (B_ij / Σ_k B_kj) · I_j per UID (`bonds::column_shares_times_incentive`).
-pub fn column_shares_times_incentive(bonds: &DenseMatrix, incentive: &[I32F32]) -> Vec<I32F32> {
-    let divisors = column_divisors(&column_sums(bonds));
-    row_products(bonds, &bonds.gather_columns(incentive), |k, b| match divisors[k] {
-        None => b,
-        Some(divisor) => divisor.divide_raw(b as u64) as i64,
-    })
+/// Σ_j (B_ij / Σ_k B_kj) · I_j per UID (`bonds::column_shares_times_incentive`), `sums` the
+/// column sums. A column summing to 0 holds only zeros, which any divisor leaves 0: it gets the
+/// divisor 1.
+pub fn column_shares_times_incentive(bonds: &DenseMatrix, sums: &[i64], incentive: &[I32F32]) -> Vec<I32F32> {
+    let divisors: Vec<Divisor> = sums.iter().map(|&sum| Divisor::new(sum.max(1) as u64)).collect();
+    row_products(bonds, &bonds.gather_columns(incentive), |k, b| divisors[k].divide_raw(b as u64) as i64)
 }
 
-/// Bond rows as stored, one per UID: `⌊x · 65535⌋` per entry, entries that floor to 0 included
-/// (`bonds::encode_for_storage`).
-pub fn encode_for_storage(bonds: &DenseMatrix) -> Vec<Vec<(u16, u16)>> {
+/// Bond rows as stored, one per UID: `⌊x · 65535⌋` of `scale(k, x)` per entry, entries that floor
+/// to 0 included (`bonds::encode_for_storage`).
+fn encode_for_storage_scaled(bonds: &DenseMatrix, scale: impl Fn(usize, I32F32) -> I32F32) -> Vec<Vec<(u16, u16)>> {
     let mut rows = vec![Vec::new(); bonds.n_rows()];
     for (r, &i) in bonds.rows().iter().enumerate() {
         let row = bonds.row(r);
-        let mut stored = Vec::with_capacity(row.iter().filter(|&&b| b != ABSENT).count());
-        for (&j, &b) in bonds.cols().iter().zip(row) {
-            if b != ABSENT {
-                stored.push((j, fixed_proportion_to_u16(b)));
-            }
-        }
-        rows[usize::from(i)] = stored;
+        let encoded =
+            (bonds.cols().iter().zip(row).enumerate()).map(|(k, (&j, &b))| (j, fixed_proportion_to_u16(scale(k, b))));
+        rows[usize::from(i)] = if row.contains(&ABSENT) {
+            encoded.zip(row).filter(|(_, b)| **b != ABSENT).map(|(entry, _)| entry).collect()
+        } else {
+            encoded.collect()
+        };
     }
     rows
+}
+
+/// Bond rows as stored (`bonds::encode_for_storage`).
+pub fn encode_for_storage(bonds: &DenseMatrix) -> Vec<Vec<(u16, u16)>> {
+    encode_for_storage_scaled(bonds, |_, b| b)
+}
+
+/// Bond rows as stored after each column is divided by its maximum (`SparseMatrix::
+/// max_upscale_columns`, then `bonds::encode_for_storage`), without writing the upscaled values.
+pub fn encode_max_upscaled(bonds: &DenseMatrix) -> Vec<Vec<(u16, u16)>> {
+    let mut maxima = vec![0i64; bonds.n_block_cols()];
+    for r in 0..bonds.n_block_rows() {
+        for (max, &value) in maxima.iter_mut().zip(bonds.row(r)) {
+            *max = (*max).max(value.to_bits());
+        }
+    }
+    let divisors = column_divisors(&maxima);
+    encode_for_storage_scaled(bonds, |k, b| match divisors[k] {
+        Some(divisor) if b != ABSENT => I32F32::from_bits(divisor.divide_raw(nonnegative(b)) as i64),
+        _ => b,
+    })
 }

@@ -77,20 +77,19 @@ pub fn clipping(weights: &DenseMatrix, consensus: &[I32F32], active_stake: &[I32
         let a = active_stake[usize::from(weights.rows()[r])].to_bits();
         // The row sum is exact: at most 65536 entries of at most 1.0 each.
         let (mut sum, mut voted, mut at_most_consensus) = (0i64, false, true);
-        for (&w, &c) in row.iter().zip(&c) {
+        for ((&w, &c), rank) in row.iter().zip(&c).zip(ranks.iter_mut()) {
             let w = w.to_bits();
-            sum += clipped(w, c).max(0);
+            let clipped = clipped(w, c).max(0);
+            sum += clipped;
             voted |= w > 0;
             at_most_consensus &= w <= c;
+            // The sparse path adds a_i · W̄_ij saturating, skipping a = 0; a rank is at most
+            // Σ_i a_i · 1.0 ≤ 2^32 (a is normalised, W̄ ≤ 1), far from saturation, so plain
+            // additions (of 0 where a = 0) give the same.
+            *rank += mul_raw(a, clipped);
         }
         trust.push(I32F32::from_bits(sum));
         within.push((a > 0 && voted).then_some(at_most_consensus));
-        if a != 0 {
-            // Accumulated with rows ascending, saturating, as the sparse path does.
-            for ((rank, &w), &c) in ranks.iter_mut().zip(row).zip(&c) {
-                *rank = rank.saturating_add(mul_raw(a, clipped(w.to_bits(), c).max(0)));
-            }
-        }
     }
     let mut incentive = weights.scatter_columns(&ranks, 0).into_iter().map(I32F32::from_bits).collect::<Vec<_>>();
     normalize(&mut incentive);

@@ -74,22 +74,22 @@ pub fn masked_weights(stored: &[Vec<(u16, u16)>], masks: &WeightMasks, block: Bl
         // A row naming every column of the block (the dense subnet's rows) is written in order,
         // and without a check per entry when no mask can remove one of them.
         let in_order = row.len() == width && row.last().is_some_and(|&(j, _)| usize::from(j) < n);
-        let sum = if in_order && mask.keeps_every_column_registered_by(registered_max) && position[i] == u32::MAX {
+        if in_order && mask.keeps_every_column_registered_by(registered_max) && position[i] == u32::MAX {
+            let sum = row_divisor(row.iter().map(|&(_, w)| u64::from(w)).sum());
             for (out, &(_, w)) in out.iter_mut().zip(row) {
-                *out = I32F32::from_bits(i64::from(w) << 32);
+                let raw = i64::from(w) << 32;
+                *out = I32F32::from_bits(sum.map_or(raw, |sum| normalized(raw, sum)));
             }
-            row.iter().map(|&(_, w)| u64::from(w)).sum()
-        } else {
-            let mut sum = 0u64;
-            for (k, &(j, w)) in row.iter().enumerate() {
-                if mask.keeps(j) {
-                    let k = if in_order { k } else { position[usize::from(j)] as usize };
-                    out[k] = I32F32::from_bits(i64::from(w) << 32);
-                    sum += u64::from(w);
-                }
+            continue;
+        }
+        let mut sum = 0u64;
+        for (k, &(j, w)) in row.iter().enumerate() {
+            if mask.keeps(j) {
+                let k = if in_order { k } else { position[usize::from(j)] as usize };
+                out[k] = I32F32::from_bits(i64::from(w) << 32);
+                sum += u64::from(w);
             }
-            sum
-        };
+        }
         if let Some(sum) = row_divisor(sum) {
             for value in out.iter_mut().filter(|value| **value != ABSENT) {
                 *value = I32F32::from_bits(normalized(value.to_bits(), sum));
