@@ -14,24 +14,37 @@
 pub struct MedianScratch {
     /// The items a long column is narrowed to, in turns (a narrowing reads one, writes the other).
     narrowed: [Items; 2],
-    rounds: Rounds,
+    /// The quickselect's: the items of the current round, and where a round compacts the side
+    /// it keeps (swapped after it).
+    round: Items,
+    kept: Items,
 }
 
+/// Items in buffers that only grow: the first `len` are the items (no pass refills the rest).
 #[derive(Default)]
 struct Items {
     values: Vec<i64>,
     stakes: Vec<i64>,
+    len: usize,
 }
 
-/// The quickselect's buffers.
-#[derive(Default)]
-struct Rounds {
-    /// The items of the current round (the first round reads its input in place).
-    values: Vec<i64>,
-    stakes: Vec<i64>,
-    /// Where a round compacts the side it keeps; swapped with the above after it.
-    kept_values: Vec<i64>,
-    kept_stakes: Vec<i64>,
+impl Items {
+    /// Room for `capacity` items, the buffers as slices to write into.
+    fn room(&mut self, capacity: usize) -> (&mut [i64], &mut [i64]) {
+        if self.values.len() < capacity {
+            self.values.resize(capacity, 0);
+            self.stakes.resize(capacity, 0);
+        }
+        (&mut self.values[..capacity], &mut self.stakes[..capacity])
+    }
+
+    fn values(&self) -> &[i64] {
+        &self.values[..self.len]
+    }
+
+    fn stakes(&self) -> &[i64] {
+        &self.stakes[..self.len]
+    }
 }
 
 /// Items at least this many are narrowed first (see [`narrow`]).
@@ -56,28 +69,27 @@ pub fn weighted_median(values: &[i64], stakes: &[i64], m: i64, hi: i64, scratch:
     let bits = stakes.iter().fold(0u64, |bits, &stake| bits | stake as u64);
     assert!(bits < 1 << 40 && values.len() < 1 << 20, "weighted_median: stakes must lie in [0, 2^40)");
     let total: i64 = stakes.iter().sum();
+    let MedianScratch { narrowed: [first, second], round, kept } = scratch;
     if values.len() < NARROWED_LEN_MIN || hi != total {
-        return quickselect(values, stakes, m, hi, &mut scratch.rounds);
+        return quickselect(values, stakes, m, hi, round, kept);
     }
-    let MedianScratch { narrowed: [first, second], rounds } = scratch;
     let (mut m, mut total) = (m, total);
     let (mut input, mut output) = (first, second);
     let mut len = values.len();
     for turn in 0.. {
-        let (values, stakes) = if turn == 0 { (values, stakes) } else { (&input.values[..], &input.stakes[..]) };
+        let (values, stakes) = if turn == 0 { (values, stakes) } else { (input.values(), input.stakes()) };
         let (lower, upper) = guess_bounds(values, stakes, m, total);
         match narrow(values, stakes, m, lower, upper, output) {
             Side::Largest(value) => return value,
             Side::Items { base, stake } => (m, total) = (m - base, stake),
         }
-        let narrowed_len = output.values.len();
-        if narrowed_len < NARROWED_LEN_MIN || 2 * narrowed_len > len {
+        if output.len < NARROWED_LEN_MIN || 2 * output.len > len {
             break;
         }
-        len = narrowed_len;
+        len = output.len;
         std::mem::swap(&mut input, &mut output);
     }
-    quickselect(&output.values, &output.stakes, m, total, rounds)
+    quickselect(output.values(), output.stakes(), m, total, round, kept)
 }
 
 /// Where [`narrow`] left the answer.
@@ -94,9 +106,7 @@ enum Side {
 /// (`hi` the total stake). Any bounds give the same answer; good ones leave few items.
 fn narrow(values: &[i64], stakes: &[i64], m: i64, lower: i64, upper: i64, out: &mut Items) -> Side {
     // One pass: the stake below and within the range, the items within kept in order.
-    out.values.resize(values.len(), 0);
-    out.stakes.resize(values.len(), 0);
-    let (out_values, out_stakes) = (&mut out.values[..], &mut out.stakes[..]);
+    let (out_values, out_stakes) = out.room(values.len());
     let (mut below_stake, mut within_stake, mut below_len, mut within_len) = (0i64, 0i64, 0usize, 0usize);
     for (&value, &stake) in values.iter().zip(stakes) {
         let below = value < lower;
@@ -110,14 +120,13 @@ fn narrow(values: &[i64], stakes: &[i64], m: i64, lower: i64, upper: i64, out: &
     }
     let above_len = values.len() - below_len - within_len;
     if below_len > 0 && below_stake > m {
-        keep_in_order(values, stakes, &mut out.values, &mut out.stakes, |value| value < lower);
+        out.len = keep_in_order(values, stakes, out, |value| value < lower);
         Side::Items { base: 0, stake: below_stake }
     } else if within_len > 0 && below_stake + within_stake > m {
-        out.values.truncate(within_len);
-        out.stakes.truncate(within_len);
+        out.len = within_len;
         Side::Items { base: below_stake, stake: within_stake }
     } else if above_len > 0 {
-        keep_in_order(values, stakes, &mut out.values, &mut out.stakes, |value| value >= lower && value > upper);
+        out.len = keep_in_order(values, stakes, out, |value| value >= lower && value > upper);
         let total: i64 = stakes.iter().sum();
         Side::Items { base: below_stake + within_stake, stake: total - below_stake - within_stake }
     } else {
@@ -130,10 +139,12 @@ fn narrow(values: &[i64], stakes: &[i64], m: i64, lower: i64, upper: i64, out: &
 /// any bounds (`hi` the total stake).
 #[cfg(test)]
 fn narrowed_median(values: &[i64], stakes: &[i64], m: i64, lower: i64, upper: i64) -> i64 {
-    let (mut items, mut rounds) = (Items::default(), Rounds::default());
+    let (mut items, mut round, mut kept) = (Items::default(), Items::default(), Items::default());
     match narrow(values, stakes, m, lower, upper, &mut items) {
         Side::Largest(value) => value,
-        Side::Items { base, stake } => quickselect(&items.values, &items.stakes, m - base, stake, &mut rounds),
+        Side::Items { base, stake } => {
+            quickselect(items.values(), items.stakes(), m - base, stake, &mut round, &mut kept)
+        }
     }
 }
 
@@ -163,15 +174,13 @@ fn guess_bounds(values: &[i64], stakes: &[i64], m: i64, total: i64) -> (i64, i64
 }
 
 /// The spec's quickselect proper (see [`weighted_median`]); the items are read in place, later
-/// rounds work in `rounds`.
-fn quickselect(values: &[i64], stakes: &[i64], m: i64, hi: i64, rounds: &mut Rounds) -> i64 {
-    let Rounds { values: round_values, stakes: round_stakes, kept_values, kept_stakes } = rounds;
+/// rounds work in `round` and `kept`.
+fn quickselect(values: &[i64], stakes: &[i64], m: i64, hi: i64, round: &mut Items, kept: &mut Items) -> i64 {
     let (mut lo, mut hi) = (0i64, hi);
     let mut in_place = true;
     // Each round removes the pivot at least, so the loop ends; the bound is the spec's safety.
     for _ in 0..=values.len() {
-        let (values, stakes) =
-            if in_place { (values, stakes) } else { (round_values.as_slice(), round_stakes.as_slice()) };
+        let (values, stakes) = if in_place { (values, stakes) } else { (round.values(), round.stakes()) };
         let len = values.len();
         match len {
             0 => return 0,
@@ -193,47 +202,32 @@ fn quickselect(values: &[i64], stakes: &[i64], m: i64, hi: i64, rounds: &mut Rou
         let keep_lower = lower_len > 0 && m < lo.saturating_add(lower_stake);
         if keep_lower {
             hi = lo.saturating_add(lower_stake);
+            kept.len = keep_in_order(values, stakes, kept, |value| value < pivot);
         } else if upper_len > 0 && hi.saturating_sub(upper_stake) <= m {
             lo = hi.saturating_sub(upper_stake);
+            kept.len = keep_in_order(values, stakes, kept, |value| value > pivot);
         } else {
             return pivot;
         }
-        keep_in_order(
-            values,
-            stakes,
-            kept_values,
-            kept_stakes,
-            |value| {
-                if keep_lower { value < pivot } else { value > pivot }
-            },
-        );
-        std::mem::swap(round_values, kept_values);
-        std::mem::swap(round_stakes, kept_stakes);
+        std::mem::swap(round, kept);
         in_place = false;
     }
     0
 }
 
-/// Copies the items whose value passes `keep` into `kept_*`, in their order, without branches
-/// (which side an item falls on is a coin flip, so a branch would mispredict half the time).
+/// Copies the items whose value passes `keep` into `kept`, in their order, without branches
+/// (which side an item falls on is a coin flip, so a branch would mispredict half the time);
+/// returns how many.
 #[inline]
-fn keep_in_order(
-    values: &[i64],
-    stakes: &[i64],
-    kept_values: &mut Vec<i64>,
-    kept_stakes: &mut Vec<i64>,
-    keep: impl Fn(i64) -> bool,
-) {
-    kept_values.resize(values.len(), 0);
-    kept_stakes.resize(values.len(), 0);
-    let mut kept = 0;
+fn keep_in_order(values: &[i64], stakes: &[i64], kept: &mut Items, keep: impl Fn(i64) -> bool) -> usize {
+    let (kept_values, kept_stakes) = kept.room(values.len());
+    let mut len = 0;
     for (&value, &stake) in values.iter().zip(stakes) {
-        kept_values[kept] = value;
-        kept_stakes[kept] = stake;
-        kept += usize::from(keep(value));
+        kept_values[len] = value;
+        kept_stakes[len] = stake;
+        len += usize::from(keep(value));
     }
-    kept_values.truncate(kept);
-    kept_stakes.truncate(kept);
+    len
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use super::dense::bonds::{self as dense_bonds, BondMask, EraBlock, positive};
 use super::dense::{ABSENT, DenseMatrix, or_zero};
 use super::era::{Bonds, BondsInputs, BondsOutcome, Era, WeightsIn};
 use super::liquid_alpha_v1::column_alphas;
-use super::matrix::{SparseMatrix, column_divisors};
+use super::matrix::SparseMatrix;
 use crate::fixed::{Divisor, I32F32, ONE, mul_raw, normalize, u16_proportion_to_fixed};
 
 pub struct OriginalYuma;
@@ -102,7 +102,7 @@ fn dense_bonds(inputs: &BondsInputs, weights: Cow<DenseMatrix>) -> DenseMatrix {
     let block = EraBlock::new(weights, inputs.consensus, inputs.stored_bonds, mask);
     let ratio = if rules.bonds_penalty { u16_proportion_to_fixed(inputs.bonds_penalty) } else { ONE };
     let width = block.width();
-    let stored_divisors: Vec<Option<Divisor>> =
+    let stored_divisors: Vec<Divisor> =
         block.stored_column_sums(u64::from).into_iter().map(integer_column_divisor).collect();
 
     // ΔB's column sums.
@@ -115,7 +115,8 @@ fn dense_bonds(inputs: &BondsInputs, weights: Cow<DenseMatrix>) -> DenseMatrix {
             *sum += mul_raw(or_zero(w), a);
         }
     }
-    let bought_divisors = column_divisors(&bought_sums);
+    // A column of ΔB summing to 0 holds only zeros, which the divisor 1 leaves as they are.
+    let bought_divisors: Vec<Divisor> = bought_sums.iter().map(|&sum| Divisor::new(sum.max(1) as u64)).collect();
 
     let alphas: Vec<i64> = match column_rates(inputs) {
         Some(alphas) => block.gather_columns(&alphas).iter().map(|alpha| alpha.to_bits()).collect(),
@@ -126,10 +127,10 @@ fn dense_bonds(inputs: &BondsInputs, weights: Cow<DenseMatrix>) -> DenseMatrix {
         rows.bond_weights(weights, ratio, &mut bond_weights);
         rows.stored_row(r, |k, b| integer_share(b, stored_divisors[k]), &mut old);
         let a = inputs.active_stake[rows.uid(r)].to_bits();
-        for k in 0..width {
-            let bought = mul_raw(or_zero(bond_weights[k]), a);
-            let bought = bought_divisors[k].map_or(bought, |divisor| divisor.divide_raw(bought as u64) as i64);
-            out[k] = positive(ema_entry(alphas[k], bought, old[k].to_bits()));
+        let columns = bond_weights.iter().zip(&bought_divisors).zip(alphas.iter().zip(&old));
+        for (out, ((&w, divisor), (&alpha, old))) in out.iter_mut().zip(columns) {
+            let bought = divisor.divide_raw(mul_raw(or_zero(w), a) as u64) as i64;
+            *out = positive(ema_entry(alpha, bought, old.to_bits()));
         }
     });
     dense_bonds::normalize_columns(&mut bonds, &sums);
@@ -137,18 +138,17 @@ fn dense_bonds(inputs: &BondsInputs, weights: Cow<DenseMatrix>) -> DenseMatrix {
 }
 
 /// How a column of stored bonds, read as integers (b → b·2^32), is normalised by its sum S·2^32:
-/// ⌊b·2^64 / (S·2^32)⌋ = ⌊b·2^32 / S⌋, a division by S. The sparse path sums the raw values in
-/// an i64, which wraps (and the column stays as it is) once S reaches 2^31 — more than 32768
-/// bonds of 65535 in one column; so does this.
-fn integer_column_divisor(sum: u64) -> Option<Divisor> {
-    (sum > 0 && sum < 1 << 31).then(|| Divisor::new(sum))
+/// ⌊b·2^64 / (S·2^32)⌋ = ⌊b·2^32 / S⌋, a division by S. A column the sparse path leaves as it
+/// is gets the divisor 1: one summing to 0 (all zeros), and one whose sum reaches 2^31 — more
+/// than 32768 bonds of 65535 — where the sparse path's i64 sum of raw values wraps.
+fn integer_column_divisor(sum: u64) -> Divisor {
+    Divisor::new(if sum < 1 << 31 { sum.max(1) } else { 1 })
 }
 
 /// A stored bond read as an integer and divided by its column's sum.
 #[inline]
-fn integer_share(b: u16, divisor: Option<Divisor>) -> i64 {
-    let raw = u64::from(b) << 32;
-    divisor.map_or(raw, |divisor| divisor.divide(raw)) as i64
+fn integer_share(b: u16, divisor: Divisor) -> i64 {
+    divisor.divide(u64::from(b) << 32) as i64
 }
 
 /// Before 2025-03-28 bond (i, j) was dropped when `LU_i ≤ R_j`: i's bonds to a UID registered

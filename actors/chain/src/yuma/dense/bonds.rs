@@ -65,6 +65,8 @@ pub struct EraRows<'a> {
     /// Per UID, whether the mask keeps its whole row (`BondMask::keeps_whole_rows`).
     whole_rows: Vec<bool>,
     position: Vec<u32>,
+    /// The block's width.
+    position_len: usize,
 }
 
 impl<'a> EraBlock<'a> {
@@ -114,6 +116,7 @@ impl<'a> EraBlock<'a> {
             mask,
             whole_rows,
             position: weights.column_positions(),
+            position_len: weights.n_block_cols(),
         };
         EraBlock { weights, reader }
     }
@@ -144,9 +147,16 @@ impl<'a> EraBlock<'a> {
     pub fn stored_column_sums(&self, f: impl Fn(u16) -> u64) -> Vec<u64> {
         let mut sums = vec![0u64; self.width()];
         let reader = &self.reader;
-        for &i in &reader.uids {
-            let i = usize::from(i);
-            for &(j, b) in reader.stored.get(i).map_or(&[][..], Vec::as_slice) {
+        for r in 0..self.n_block_rows() {
+            let i = reader.uid(r);
+            let row = reader.stored.get(i).map_or(&[][..], Vec::as_slice);
+            if reader.in_block_order(i, row) {
+                for (sum, &(_, b)) in sums.iter_mut().zip(row) {
+                    *sum += f(b);
+                }
+                continue;
+            }
+            for &(j, b) in row {
                 if reader.mask.keeps(i, j) {
                     sums[reader.position[usize::from(j)] as usize] += f(b);
                 }
@@ -224,13 +234,18 @@ impl EraRows<'_> {
 
     /// Block row r of the stored bonds the mask keeps, each decoded by `decode(k, b)` (k the
     /// block column), 0 where none is stored: every era reads a missing bond as a stored 0.
+    /// Whether UID i's stored bond row is kept whole and names exactly the block's columns, in
+    /// order: kept whole, all below n and as many as the block's columns (every bond kept is in
+    /// the block).
+    fn in_block_order(&self, i: usize, row: &[(u16, u16)]) -> bool {
+        let n = self.whole_rows.len();
+        self.whole_rows[i] && row.len() == self.position_len && row.last().is_some_and(|&(j, _)| usize::from(j) < n)
+    }
+
     pub fn stored_row(&self, r: usize, decode: impl Fn(usize, u16) -> i64, out: &mut [I32F32]) {
         let i = self.uid(r);
         let row = self.stored.get(i).map_or(&[][..], Vec::as_slice);
-        // Kept whole, all below n and as many as the block's columns: exactly the block's
-        // columns, in order (every bond kept is in the block).
-        let n = self.whole_rows.len();
-        if self.whole_rows[i] && row.len() == out.len() && row.last().is_some_and(|&(j, _)| usize::from(j) < n) {
+        if self.in_block_order(i, row) {
             for (k, (out, &(_, b))) in out.iter_mut().zip(row).enumerate() {
                 *out = I32F32::from_bits(decode(k, b));
             }
@@ -306,17 +321,15 @@ impl LiquidRows {
     }
 }
 
-/// Each entry divided by its column's sum, `sums` per block column (`SparseMatrix::
-/// normalize_columns`).
+/// Each entry (all > 0 or absent, as the EMAs leave them) divided by its column's sum, `sums`
+/// per block column (`SparseMatrix::normalize_columns`).
 pub fn normalize_columns(matrix: &mut DenseMatrix, sums: &[i64]) {
-    let divisors = column_divisors(sums);
+    // A column summing to 0 holds no entry (they are > 0), so the divisor 1 changes nothing.
+    let divisors: Vec<Divisor> = sums.iter().map(|&sum| Divisor::new(sum.max(1) as u64)).collect();
     for r in 0..matrix.n_block_rows() {
         for (value, divisor) in matrix.row_mut(r).iter_mut().zip(&divisors) {
-            if let Some(divisor) = divisor
-                && *value != ABSENT
-            {
-                *value = I32F32::from_bits(divisor.divide_raw(nonnegative(*value)) as i64);
-            }
+            let quotient = I32F32::from_bits(divisor.divide_raw(or_zero(*value) as u64) as i64);
+            *value = if *value == ABSENT { ABSENT } else { quotient };
         }
     }
 }
