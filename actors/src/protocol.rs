@@ -6,9 +6,12 @@
 
 use std::sync::Arc;
 
+pub use crate::probabilities::Probabilities;
+
 use tensorsim_chain::accounts::HotkeyId;
 use tensorsim_chain::hyperparameter_calls::SetHyperparameter;
 use tensorsim_chain::hyperparameters::Hyperparameters;
+use tensorsim_chain::network_registration::Dissolution;
 use tensorsim_chain::yuma::EpochOutput;
 
 /// A node of the simulated network, by index (the driver maps it to an address).
@@ -93,7 +96,7 @@ pub struct Query {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reply {
     /// Per row, the class probabilities quantised to u16 (⌊p · 65535⌋).
-    Probabilities(Vec<Vec<u16>>),
+    Probabilities(Probabilities),
     /// The miner refused the query (for example, a nonce out of its clock's window).
     Refused(&'static str),
 }
@@ -215,6 +218,39 @@ pub struct BlockRecord {
     /// Subnet owners' hyperparameter calls the block included (after its extrinsics), with the
     /// chain's verdict.
     pub owner_actions: Vec<OwnerActionFacts>,
+    /// Subnets that came or went in the block (after its extrinsics, before the owners' calls),
+    /// in the order the chain did it.
+    pub network: Vec<NetworkFacts>,
+    /// What `register_network` would lock at the end of the block (subnets spec §2.3).
+    pub network_lock_cost_rao: u64,
+}
+
+/// A subnet of the scenario that came or went, by its place in the scenario (`subnet`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum NetworkFacts {
+    /// Its owner's `register_network` went through: it holds `netuid`, the lock seeded its pool,
+    /// and `start_call` followed.
+    Registered {
+        subnet: usize,
+        netuid: u16,
+        /// τ: the TAO that left the owner for the pool.
+        locked_rao: u64,
+        pool_tao_rao: u64,
+        pool_alpha_rao: u64,
+        /// The owner's `start_call`; `Err`: the chain's refusal.
+        start_call: Result<(), String>,
+        /// The scenario's hyperparameters set over the chain's for the new subnet; `Err`: why
+        /// they could not be (the subnet keeps the chain's).
+        configured: Result<(), String>,
+    },
+    /// The chain refused its owner's `register_network` (its error name first), when the lock
+    /// cost was `lock_cost_rao`.
+    Refused { subnet: usize, error: String, lock_cost_rao: u64 },
+    /// The subnet limit pruned it for `by`'s registration: what the dissolution paid.
+    Pruned { subnet: usize, by: usize, dissolution: Dissolution },
+    /// A validator that joined the subnet (its registration is among the block's
+    /// `registrations`) could not buy its stake: the chain's refusal.
+    StakeRefused { subnet: usize, hotkey: HotkeyId, error: String },
 }
 
 /// One epoch and the subnet around it, read right after it ran (before the block's extrinsics
@@ -251,7 +287,10 @@ pub struct RevealFacts {
 /// A subnet owner's hyperparameter call and what the chain made of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OwnerActionFacts {
-    pub netuid: u16,
+    /// The subnet, by its place in the scenario.
+    pub subnet: usize,
+    /// The netuid the call named; `None` when the subnet did not exist then.
+    pub netuid: Option<u16>,
     pub call: SetHyperparameter,
     /// `Err`: the chain's refusal (its error name first).
     pub verdict: Result<(), String>,

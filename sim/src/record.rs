@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 use tensorsim_actors::ml::task::ModelSpec;
-use tensorsim_actors::protocol::{EpochFacts, OwnerActionFacts, RegistrationFacts, RevealFacts, TimeUs};
+use tensorsim_actors::protocol::{EpochFacts, NetworkFacts, OwnerActionFacts, RegistrationFacts, RevealFacts, TimeUs};
 use tensorsim_chain::accounts::HotkeyId;
 
 /// One run, from genesis to its last block.
@@ -25,8 +25,16 @@ pub struct RunRecord {
     pub reveals: Vec<RevealRecord>,
     /// Every subnet owner's hyperparameter call, with the chain's verdict, in block order.
     pub owner_actions: Vec<OwnerActionRecord>,
+    /// Subnets that came or went (and registrations the chain refused), in block order.
+    pub network: Vec<NetworkRecord>,
+    /// The lock cost at the end of the first block, of each block where `network` has facts and
+    /// of the block before it, and of the last block: between them it only falls, by a constant
+    /// step to its floor (subnets spec §2.3).
+    pub lock_costs: Vec<LockCostSample>,
     /// By node, the chain's included.
     pub nodes: Vec<NodeRecord>,
+    /// By subnet (its place in the scenario): its owner's hotkey.
+    pub owner_hotkeys: Vec<HotkeyId>,
     /// Query latencies by subnet (index), in µs.
     pub latency_us: Vec<Histogram<u64>>,
     pub messages: MessageCounts,
@@ -90,6 +98,20 @@ impl RevealRecord {
 pub struct OwnerActionRecord {
     pub block: u64,
     pub facts: OwnerActionFacts,
+}
+
+/// What became of a subnet of the scenario, at the block it happened in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkRecord {
+    pub block: u64,
+    pub facts: NetworkFacts,
+}
+
+/// What `register_network` would lock at the end of `block`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LockCostSample {
+    pub block: u64,
+    pub lock_cost_rao: u64,
 }
 
 /// A burned registration, at the block that included it.

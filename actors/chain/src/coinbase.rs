@@ -13,10 +13,17 @@ const FLOW_EMA_SMOOTHING_FACTOR: i64 = 29_597_889_189_277;
 const FLOW_NORM_EXPONENT: u8 = 1;
 
 impl Chain {
-    /// Subnets that receive emission this block: started (`start_call`) and enabled.
+    /// Subnets in the block's emit set: started (`start_call`). Their alpha flows out and their
+    /// moving price moves whether or not their TAO side is enabled (subnets spec §2.8).
     fn emits(&self, index: usize, block: u64) -> bool {
-        let subnet = &self.subnets[index];
-        subnet.emission_enabled && subnet.first_emission_block.is_some_and(|first| first <= block)
+        self.subnets[index].first_emission_block.is_some_and(|first| first <= block)
+    }
+
+    /// Subnets of the emit set that take a share of the block's TAO: those root enabled
+    /// (`SubnetEmissionEnabled`; a subnet registered at HEAD starts without, §2.8). The others'
+    /// shares go to these.
+    fn takes_tao(&self, index: usize, block: u64) -> bool {
+        self.subnets[index].emission_enabled && self.emits(index, block)
     }
 
     /// Each subnet's share of the block's TAO, by the profile's rule.
@@ -29,13 +36,13 @@ impl Chain {
 
     /// §3.4.6, the flow era: each subnet's moving average of net TAO flow takes this block's flow
     /// (α = `FlowEmaSmoothingFactor` / i64::MAX); shares are the positive parts, power-normalised
-    /// with `FlowNormExponent` (default 1). Subnets that do not emit get nothing.
+    /// with `FlowNormExponent` (default 1). Subnets that take no TAO get nothing.
     fn flow_shares(&mut self, block: u64) -> Vec<U64F64> {
         let alpha = I64F64::from_num(FLOW_EMA_SMOOTHING_FACTOR) / I64F64::from_num(i64::MAX);
         let one = I64F64::from_num(1);
         let mut flows: Vec<U64F64> = Vec::with_capacity(self.subnets.len());
         for index in 0..self.subnets.len() {
-            let emits = self.emits(index, block);
+            let emits = self.takes_tao(index, block);
             let subnet = &mut self.subnets[index];
             let flow = I64F64::saturating_from_num(std::mem::take(&mut subnet.tao_flow_rao));
             subnet.ema_tao_flow =
@@ -49,11 +56,12 @@ impl Chain {
 
     /// Each subnet's share of the block's TAO (§3.4.1): moving price over the total, weighted by
     /// the part of its miner emission that was not burned, renormalised; plain price shares if
-    /// every weight is 0; nothing at all if no subnet has a price yet.
+    /// every weight is 0; nothing at all if no subnet has a price yet. Subnets that take no TAO
+    /// count no price.
     fn price_shares(&self, block: u64) -> Vec<U64F64> {
         let zero = U64F64::from_num(0);
         let prices: Vec<U64F64> = (0..self.subnets.len())
-            .map(|i| if self.emits(i, block) { self.subnets[i].ema_price } else { zero })
+            .map(|i| if self.takes_tao(i, block) { self.subnets[i].ema_price } else { zero })
             .collect();
         let weighted: Vec<U64F64> = prices
             .iter()
@@ -100,6 +108,7 @@ impl Chain {
                 continue;
             }
             let tao = (U96F32::from_num(emission) * U96F32::from_num(share)).to_num::<u64>();
+            let takes_tao = self.takes_tao(index, block);
             let subnet = &mut self.subnets[index];
             let alpha_issuance = U96F32::from_num(subnet.alpha_issuance_rao());
             let alpha_emission = block_emission_for_issuance(subnet.alpha_issuance_rao());
@@ -111,9 +120,9 @@ impl Chain {
 
             // §3.4.2–3: TAO in at the spot price, alpha in capped by the root proportion, the
             // excess TAO buying alpha the protocol keeps. An empty pool has no price: its TAO is
-            // recycled below.
+            // recycled below. A subnet without its TAO side (share 0) takes nothing in.
             let price = subnet.pool.spot_price();
-            if price > U96F32::from_num(0) {
+            if takes_tao && price > U96F32::from_num(0) {
                 let cap = (root_proportion * U96F32::from_num(alpha_emission)).to_num::<u64>();
                 let wanted = (U96F32::from_num(tao) / price).to_num::<u64>();
                 let (alpha_in, tao_in) = if wanted > cap {
@@ -275,6 +284,22 @@ mod tests {
             assert_eq!(chain.subnet(1).pending.owner_cut_rao, pending, "owner cut {cut}");
             assert_eq!(chain.conservation(), Ok(()));
         }
+    }
+
+    #[test]
+    fn a_started_subnet_without_its_tao_side_pays_its_alpha_out_and_gives_its_tao_share_away() {
+        // Subnets spec §2.8: SubnetEmissionEnabled = false is zero TAO-side emission (no TAO in,
+        // no alpha in, no chain buy) and the others renormalised; the alpha out still flows.
+        let mut chain =
+            chain(&[(1_000_000, 1_000_000, 1.0), (1_000_000, 1_000_000, 1.0)], 1_000_000_000_000_000_000, u64::MAX, 0);
+        chain.subnet_mut(2).emission_enabled = false;
+        assert_eq!(chain.tao_shares(1), vec![U64F64::from_num(1), U64F64::from_num(0)]);
+        chain.emit_to_subnets(1, 1_000_000);
+        let (enabled, disabled) = (chain.subnet(1), chain.subnet(2));
+        assert_eq!((enabled.pool.tao_rao, enabled.pool.alpha_rao), (2_000_000, 2_000_000));
+        assert_eq!((disabled.pool.tao_rao, disabled.pool.alpha_rao), (1_000_000, 1_000_000));
+        assert_eq!(disabled.alpha_out_rao, enabled.alpha_out_rao, "both pay a block's alpha out");
+        assert!(disabled.pending.server_rao > 0 && disabled.pending.server_rao == enabled.pending.server_rao);
     }
 
     #[test]

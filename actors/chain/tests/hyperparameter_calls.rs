@@ -248,3 +248,77 @@ fn a_new_owner_on_a_reused_netuid_inherits_the_per_parameter_stamps_only() {
     assert_eq!(chain.set_hyperparameter(new_owner, netuid, &Set::WeightsVersionKey(4)), Ok(()));
     assert_eq!(chain.set_hyperparameter(old_owner, netuid, &Set::Rho(4)), Err(Refused::BadOrigin));
 }
+
+#[test]
+fn a_trigger_is_refused_when_the_automatic_epoch_is_nearer_than_the_window() {
+    // do_trigger_epoch_rejects_when_auto_epoch_already_imminent: T = 10, LEB = 1, b = 5, W = 8:
+    // 6 blocks remain, fewer than 8.
+    let (mut chain, owner) = admin_chain("head-2026", 10, 8);
+    chain.subnet_mut(1).metagraph.hyperparameters.commit_reveal = false;
+    run_to(&mut chain, 1);
+    chain.subnet_mut(1).scheduler.last_epoch_block = 1;
+    run_to(&mut chain, 5);
+    assert_eq!(chain.trigger_epoch(owner, 1), Err(Refused::AutoEpochAlreadyImminent));
+    assert_eq!(chain.subnet(1).scheduler.pending_epoch_at, 0);
+}
+
+#[test]
+fn a_trigger_runs_the_epoch_a_window_later_and_freezes_admin_calls_until_then() {
+    // The tempo-control vector: commit-reveal off, W = 5 → PendingEpochAt = b + 5.
+    let (mut chain, owner) = admin_chain("head-2026", 100, 5);
+    chain.subnet_mut(1).metagraph.hyperparameters.commit_reveal = false;
+    run_to(&mut chain, 20);
+    assert_eq!(chain.trigger_epoch(owner, 1), Ok(()));
+    assert_eq!(chain.subnet(1).scheduler.pending_epoch_at, 25);
+    // One pending trigger at a time, and the window is closed from the trigger to the epoch.
+    assert_eq!(chain.trigger_epoch(owner, 1), Err(Refused::TxRateLimitExceeded { last_block: 20, limit_blocks: 200 }));
+    let frozen = Err(Refused::AdminActionProhibitedDuringWeightsWindow);
+    assert_eq!(chain.set_hyperparameter(Origin::Signed(owner), 1, &Set::Rho(3)), frozen);
+    let epochs_at: Vec<u64> = (21..=26).filter(|_| !chain.step_block().epochs.is_empty()).collect();
+    assert_eq!(epochs_at, [25]);
+    assert_eq!(chain.subnet(1).scheduler.pending_epoch_at, 0);
+    assert_eq!(chain.set_hyperparameter(Origin::Signed(owner), 1, &Set::Rho(3)), Ok(()));
+}
+
+#[test]
+fn a_trigger_is_the_owners_under_dynamic_tempo_without_commit_reveal_and_one_at_a_time() {
+    // With commit-reveal on: DynamicTempoBlockedByCommitReveal (the tempo-control vector).
+    let (mut chain, owner) = admin_chain("head-2026", 100, 5);
+    chain.subnet_mut(1).metagraph.hyperparameters.commit_reveal = true;
+    run_to(&mut chain, 20);
+    assert_eq!(chain.trigger_epoch(owner, 1), Err(Refused::DynamicTempoBlockedByCommitReveal));
+    chain.subnet_mut(1).metagraph.hyperparameters.commit_reveal = false;
+    assert_eq!(chain.trigger_epoch(ColdkeyId(999), 1), Err(Refused::BadOrigin));
+    // An epoch the per-block cap deferred is pending too.
+    chain.subnet_mut(1).scheduler.pending_epoch_at = 21;
+    assert_eq!(chain.trigger_epoch(owner, 1), Err(Refused::EpochAlreadyPending { at_block: 21 }));
+    let (mut legacy, owner) = admin_chain("yuma3-2025", 100, 5);
+    legacy.subnet_mut(1).metagraph.hyperparameters.commit_reveal = false;
+    run_to(&mut legacy, 20);
+    assert!(matches!(legacy.trigger_epoch(owner, 1), Err(Refused::NotInRuntime { .. })));
+}
+
+#[test]
+fn the_owner_hotkey_changes_once_per_50_400_blocks_for_the_owner_and_root_alike() {
+    // test_set_sn_owner_hotkey_owner: the first owner call passes, an immediate second is
+    // TxRateLimitExceeded (50 400 blocks); root is limited and stamps too.
+    let (mut chain, owner) = admin_chain("head-2026", 10, 0);
+    run_to(&mut chain, 3);
+    let (_, first) = keys(&mut chain, TAO);
+    let (_, second) = keys(&mut chain, TAO);
+    assert_eq!(chain.set_subnet_owner_hotkey(Origin::Signed(owner), 1, first), Ok(()));
+    assert_eq!(chain.subnet(1).owner_hotkey, first);
+    let limited = Err(Refused::TxRateLimitExceeded { last_block: 3, limit_blocks: 50_400 });
+    assert_eq!(chain.set_subnet_owner_hotkey(Origin::Signed(owner), 1, second), limited);
+    assert_eq!(chain.set_subnet_owner_hotkey(Origin::Root, 1, second), limited);
+    assert_eq!(chain.set_subnet_owner_hotkey(Origin::Signed(ColdkeyId(999)), 1, second), Err(Refused::BadOrigin));
+    assert_eq!(chain.set_subnet_owner_hotkey(Origin::Root, 7, second), Err(Refused::SubnetDoesNotExist));
+    chain.block = 3 + 50_400;
+    assert_eq!(chain.set_subnet_owner_hotkey(Origin::Root, 1, second), Ok(()));
+    assert_eq!(chain.owner_call_stamp(1, StampKey::SubnetOwnerHotkey), 50_403);
+    // A neuron of the subnet cannot be the owner hotkey.
+    chain.block += 50_400;
+    let (coldkey, neuron) = keys(&mut chain, 1_000 * TAO);
+    chain.burned_register(coldkey, neuron, 1).unwrap();
+    assert_eq!(chain.set_subnet_owner_hotkey(Origin::Root, 1, neuron), Err(Refused::HotKeyAlreadyRegisteredInSubNet));
+}

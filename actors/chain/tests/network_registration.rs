@@ -67,6 +67,9 @@ fn the_first_subnet_is_seeded_at_price_one_keeps_its_lock_in_the_pool_and_gives_
     let h = &subnet.metagraph.hyperparameters;
     assert_eq!((h.tempo, h.max_allowed_uids, h.max_allowed_validators, h.min_allowed_weights), (360, 256, 64, 1));
     assert_eq!((h.immunity_period, h.yuma3, h.kappa, subnet.burn_rao), (5_000, true, 32_767, TAO));
+    // test_register_network_min_burn_at_default: MinBurn (and MaxBurn) at their defaults (the
+    // registration and PoW flags it also reads are not modelled).
+    assert_eq!((h.min_burn, h.max_burn), (500_000, 100 * TAO));
     assert_eq!(subnet.scheduler.last_epoch_block, 0);
     assert_eq!(chain.network_lock, NetworkLock { last_lock_cost_rao: 100 * TAO, last_lock_block: 1 });
 }

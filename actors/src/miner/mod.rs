@@ -11,8 +11,10 @@ use std::sync::Arc;
 
 use rand_chacha::ChaCha8Rng;
 
-use crate::ml::task::Model;
-use crate::protocol::{Actor, Extrinsic, Message, NodeId, Observation, Outbox, Query, Reply, TimeUs, US_PER_MS};
+use crate::ml::task::{Model, TaskData};
+use crate::protocol::{
+    Actor, Extrinsic, Message, NodeId, Observation, Outbox, Probabilities, Query, Reply, TimeUs, US_PER_MS,
+};
 use crate::rng::stream;
 pub use answers::AnsweringModel;
 use tensorsim_chain::accounts::HotkeyId;
@@ -39,7 +41,7 @@ pub struct MinerConfig {
 
 /// What a policy makes of one query.
 pub enum Response {
-    Answer(Vec<Vec<u16>>),
+    Answer(Probabilities),
     Ignore,
 }
 
@@ -72,13 +74,20 @@ pub struct Miner {
 }
 
 impl Miner {
-    pub fn new(config: MinerConfig, policy: Box<dyn MinerPolicy>, model: Option<Arc<Model>>, classes: usize) -> Self {
+    /// A miner of `task` serving `model`, if it has one.
+    pub fn new(
+        config: MinerConfig,
+        policy: Box<dyn MinerPolicy>,
+        model: Option<Arc<Model>>,
+        task: Arc<TaskData>,
+    ) -> Self {
         let rng = stream(config.seed, &format!("miner/{}/answers", config.name));
         let registration = config.register_at_block.map(|block| (block, false));
+        let classes = task.classes();
         Self {
             config,
             policy,
-            model: model.map(AnsweringModel::new),
+            model: model.map(|model| AnsweringModel::new(model, task)),
             classes,
             rng,
             registration,

@@ -11,6 +11,7 @@ use rand_chacha::ChaCha8Rng;
 use super::CONTRACTION_MAX;
 use super::tensor::{self, layer, ok, parameter, quantised_probabilities, uniform};
 use super::text::{contexts, sample_positions};
+use crate::probabilities::Probabilities;
 
 /// How a miner's language model is built and trained.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -118,11 +119,11 @@ impl CharLm {
 
     /// Next-token probabilities for each row of `context` token ids (row-major), quantised to
     /// u16 (⌊p · 65535⌋), as a miner answers.
-    pub fn answer(&self, contexts: &[u8]) -> Vec<Vec<u16>> {
+    pub fn answer(&self, contexts: &[u8]) -> Probabilities {
         tensor::assert_single_threaded();
         let n = self.rows_in(contexts);
         if n == 0 {
-            return Vec::new();
+            return Probabilities::default();
         }
         quantised_probabilities(&self.logits(contexts, n, false))
     }
@@ -189,9 +190,9 @@ mod tests {
         let batch = model.answer(&rows);
         assert_eq!(batch.len(), 64);
         for (k, row) in rows.chunks(8).enumerate() {
-            assert_eq!(model.answer(row)[0], batch[k], "row {k}");
+            assert_eq!(model.answer(row).row(0), batch.row(k), "row {k}");
         }
-        assert!(batch.iter().all(|answer| answer.len() == corpus.vocab_size()));
+        assert_eq!(batch.width(), corpus.vocab_size());
     }
 
     #[test]

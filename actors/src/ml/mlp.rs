@@ -8,6 +8,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::CONTRACTION_MAX;
 use super::tensor::{self, layer, ok, parameter, quantised_probabilities};
+use crate::probabilities::Probabilities;
 use crate::rng::shuffle;
 
 /// How a miner's model is built and trained.
@@ -91,12 +92,12 @@ impl Mlp {
     }
 
     /// Class probabilities for each row, quantised to u16 (⌊p · 65535⌋), as a miner answers.
-    pub fn answer(&self, rows: &[f32]) -> Vec<Vec<u16>> {
+    pub fn answer(&self, rows: &[f32]) -> Probabilities {
         tensor::assert_single_threaded();
         let n = rows.len() / self.config.inputs;
         assert_eq!(rows.len(), n * self.config.inputs, "whole rows");
         if n == 0 {
-            return Vec::new();
+            return Probabilities::default();
         }
         let x = ok(Tensor::from_vec(rows.to_vec(), (n, self.config.inputs), &Device::Cpu));
         quantised_probabilities(&self.logits(&x, false))
@@ -158,7 +159,7 @@ mod tests {
         let (model, digits, split) = trained(32, 2, 3);
         let batch = model.answer(&digits.gather(&split.hidden[..64]));
         for (k, &row) in split.hidden[..64].iter().enumerate() {
-            assert_eq!(model.answer(digits.row(row))[0], batch[k], "row {row}");
+            assert_eq!(model.answer(digits.row(row)).row(0), batch.row(k), "row {row}");
         }
     }
 }

@@ -4,6 +4,7 @@
 //! dimensions ≤ 512 and contiguous row-major operands, and what leaves a miner or a validator is
 //! quantised.
 
+pub mod book;
 pub mod digits;
 pub mod lm;
 pub mod mlp;

@@ -5,12 +5,13 @@ use rand_chacha::ChaCha8Rng;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::book::RowBook;
 use super::digits::{CLASSES, Digits, FEATURES, Split};
 use super::lm::{CharLm, CharLmConfig};
 use super::mlp::{Mlp, MlpConfig};
 use super::scoring;
 use super::text::{self, Corpus};
-use crate::protocol::Rows;
+use crate::protocol::{Probabilities, Rows};
 use crate::rng::{below, shuffle, stream};
 
 /// The most rows one query may carry (a batch is a contraction dimension of nothing, but a row
@@ -57,6 +58,8 @@ pub struct TaskData {
     pub kind: TaskKind,
     /// The class frequencies of the public rows: the answer of a miner without a model.
     pub prior: Vec<u16>,
+    /// Every row a validator can ask (a hidden digit, a held-out context), by fingerprint.
+    pub book: RowBook,
 }
 
 pub enum TaskKind {
@@ -82,7 +85,8 @@ impl TaskData {
         let split = Split::new(digits.rows(), seed);
         let labels: Vec<u8> = split.public.iter().map(|&i| digits.labels[i]).collect();
         let prior = scoring::prior(&labels, CLASSES);
-        Self { kind: TaskKind::Digits { digits, split }, prior }
+        let book = RowBook::of(&Rows::Pixels(digits.gather(&split.hidden)));
+        Self { kind: TaskKind::Digits { digits, split }, prior, book }
     }
 
     /// The text task; its prior is the unigram frequency of the public text.
@@ -93,7 +97,10 @@ impl TaskData {
         let count = TEXT_EVALUATION_POSITIONS.min(held_out - TEXT_CONTEXT);
         let evaluation =
             text::sample_positions(held_out, TEXT_CONTEXT, count, &mut stream(seed, "task/text/evaluation"));
-        Self { kind: TaskKind::Text { corpus, evaluation }, prior }
+        let every_position: Vec<usize> = (TEXT_CONTEXT..held_out).collect();
+        let (tokens, _) = text::contexts(corpus.held_out(), &every_position, TEXT_CONTEXT);
+        let book = RowBook::of(&Rows::Tokens { context: TEXT_CONTEXT, tokens });
+        Self { kind: TaskKind::Text { corpus, evaluation }, prior, book }
     }
 
     pub fn classes(&self) -> usize {
@@ -227,7 +234,7 @@ pub enum Model {
 
 impl Model {
     /// Per row, u16 class probabilities; rows of another task get no answer rows.
-    pub fn answer(&self, rows: &Rows) -> Vec<Vec<u16>> {
+    pub fn answer(&self, rows: &Rows) -> Probabilities {
         match (self, rows) {
             (Self::Mlp(mlp), Rows::Pixels(pixels)) if pixels.len() % mlp.config().inputs == 0 => mlp.answer(pixels),
             (Self::CharLm(lm), Rows::Tokens { context, tokens })
@@ -237,7 +244,15 @@ impl Model {
             {
                 lm.answer(tokens)
             }
-            _ => Vec::new(),
+            _ => Probabilities::default(),
+        }
+    }
+
+    /// The classes of each answered row.
+    pub fn classes(&self) -> usize {
+        match self {
+            Self::Mlp(mlp) => mlp.config().classes,
+            Self::CharLm(lm) => lm.vocab_size(),
         }
     }
 

@@ -4,6 +4,7 @@
 use candle_core::{DType, Device, Tensor, Var};
 use rand_chacha::ChaCha8Rng;
 
+use crate::probabilities::Probabilities;
 use crate::rng::unit_f32;
 
 /// Panics unless candle computes on one thread. Its matmuls split work by thread count, and its
@@ -35,13 +36,19 @@ pub(crate) fn layer(inputs: usize, outputs: usize, rng: &mut ChaCha8Rng) -> (Var
 
 /// Softmax over each row of `logits`, quantised to u16 (⌊p · 65535⌋): how a miner's answer
 /// leaves it, whatever the model.
-pub(crate) fn quantised_probabilities(logits: &Tensor) -> Vec<Vec<u16>> {
+pub(crate) fn quantised_probabilities(logits: &Tensor) -> Probabilities {
     // candle's errors here are shape mistakes of ours, never input-dependent.
     // Not `softmax_last_dim`: its CPU kernel is a rayon parallel iterator, which hands every call
     // to rayon's worker thread and back (a futex round trip per answer).
     let probabilities = candle_nn::ops::softmax(logits, 1).expect("logits are rows × classes");
-    let probabilities: Vec<Vec<f32>> = probabilities.to_vec2().expect("probabilities are f32 rows");
-    probabilities.iter().map(|row| row.iter().map(|&p| (p.clamp(0.0, 1.0) * 65_535.0) as u16).collect()).collect()
+    let classes = probabilities.dim(1).expect("probabilities are rows × classes");
+    let flat: Vec<f32> = ok(ok(probabilities.flatten_all()).to_vec1());
+    Probabilities::new(classes, flat.iter().map(|&p| quantised(p)).collect())
+}
+
+/// One probability as a miner sends it: ⌊p · 65535⌋, p clamped to [0, 1].
+pub(crate) fn quantised(p: f32) -> u16 {
+    (p.clamp(0.0, 1.0) * 65_535.0) as u16
 }
 
 /// A model parameter for the forward pass: tracked for gradients while training, detached when

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fingerprint;
 use crate::ml::task::{RowId, VALIDATION_POOL_ROWS};
+use crate::protocol::Probabilities;
 use tensorsim_chain::accounts::HotkeyId;
 
 /// The duplicate rule of a subnet's validators, so that designs can be compared.
@@ -53,7 +54,7 @@ pub struct Answer<'a> {
     pub hotkey: HotkeyId,
     /// The block its UID registered at (the `round` rule credits the earliest).
     pub registered_at: u64,
-    pub rows: &'a [Vec<u16>],
+    pub rows: &'a Probabilities,
 }
 
 /// A validator's duplicate rule and what it remembers.
@@ -122,8 +123,8 @@ impl Reader<'_> {
 /// The `round` rule: of identical answers, all but the earliest-registered (then lowest) UID's.
 fn copies_within_round(answers: &[Answer]) -> BTreeSet<u16> {
     // Well-formed answers of one round share their shape: their values alone tell them apart.
-    let fingerprint = |rows: &[Vec<u16>]| {
-        fingerprint::of_bytes(&rows.iter().flatten().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>())
+    let fingerprint = |rows: &Probabilities| {
+        fingerprint::of_bytes(&rows.values().iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>())
     };
     let mut first: BTreeMap<fingerprint::Fingerprint, (u64, u16)> = BTreeMap::new();
     for answer in answers {
@@ -135,7 +136,9 @@ fn copies_within_round(answers: &[Answer]) -> BTreeSet<u16> {
 
 /// The miners' first informative answers to one row, in arrival order, each with the sequence
 /// number of the reply it came in; the answers in one buffer, `classes` each, since they are the
-/// bulk of a validator's memory.
+/// bulk of a validator's memory. It grows by `CLAIMS_GROWTH` claims at a time, not by doubling:
+/// every row of a subnet's pool ends up with about as many claims as the subnet has miners, and
+/// doubling would leave a third of the largest structure of a run unused.
 #[derive(Default)]
 struct RowClaims {
     hotkeys: Vec<HotkeyId>,
@@ -143,15 +146,33 @@ struct RowClaims {
     answers: Vec<u16>,
 }
 
+/// Claims a row's buffers grow by.
+const CLAIMS_GROWTH: usize = 16;
+
 impl RowClaims {
-    fn claims(&self) -> impl Iterator<Item = (HotkeyId, u32, &[u16])> {
-        let classes = self.answers.len() / self.hotkeys.len().max(1);
-        let answers = self.answers.chunks_exact(classes.max(1));
-        self.hotkeys.iter().copied().zip(self.arrivals.iter().copied()).zip(answers).map(|((h, at), a)| (h, at, a))
+    fn len(&self) -> usize {
+        self.hotkeys.len()
+    }
+
+    /// Claim `index`: its miner, its arrival and its answer.
+    fn claim(&self, index: usize) -> (HotkeyId, u32, &[u16]) {
+        let classes = self.answers.len() / self.hotkeys.len();
+        (self.hotkeys[index], self.arrivals[index], &self.answers[index * classes..(index + 1) * classes])
+    }
+
+    fn find(&self, hotkey: HotkeyId) -> Option<(u32, &[u16])> {
+        let index = self.hotkeys.iter().position(|&h| h == hotkey)?;
+        let (_, arrival, answer) = self.claim(index);
+        Some((arrival, answer))
     }
 
     fn push(&mut self, hotkey: HotkeyId, arrival: u32, answer: &[u16]) {
         debug_assert!(self.hotkeys.is_empty() || self.answers.len() / self.hotkeys.len() == answer.len());
+        if self.hotkeys.len() == self.hotkeys.capacity() {
+            self.hotkeys.reserve_exact(CLAIMS_GROWTH);
+            self.arrivals.reserve_exact(CLAIMS_GROWTH);
+            self.answers.reserve_exact(CLAIMS_GROWTH * answer.len());
+        }
         self.hotkeys.push(hotkey);
         self.arrivals.push(arrival);
         self.answers.extend_from_slice(answer);
@@ -159,7 +180,8 @@ impl RowClaims {
 
     fn retain(&mut self, live: impl Fn(HotkeyId) -> bool) {
         let mut kept = Self::default();
-        for (hotkey, arrival, answer) in self.claims().filter(|&(hotkey, _, _)| live(hotkey)) {
+        for index in (0..self.len()).filter(|&index| live(self.hotkeys[index])) {
+            let (hotkey, arrival, answer) = self.claim(index);
             kept.push(hotkey, arrival, answer);
         }
         *self = kept;
@@ -200,8 +222,14 @@ impl PairEvidence {
 
 #[derive(Default)]
 struct AnswerMemory {
-    /// Per row, the first informative answer of each miner.
-    rows: BTreeMap<RowId, RowClaims>,
+    /// The rows answered informatively so far, ascending, each with its slot in `claims` (at
+    /// most the pool's 128).
+    slots: Vec<(RowId, usize)>,
+    /// By slot, the first informative answer of each miner.
+    claims: Vec<RowClaims>,
+    /// By miner, the slots it has a claim in (bit `s` for slot `s`): whether a miner answered a
+    /// row before is one bit, not a search of the row's claims.
+    claimed: BTreeMap<HotkeyId, u128>,
     /// By (lower, higher) hotkey.
     pairs: BTreeMap<(HotkeyId, HotkeyId), PairEvidence>,
     /// (copy, original), as the evidence stands.
@@ -226,21 +254,20 @@ impl AnswerMemory {
     /// Records `hotkey`'s informative answers to rows `ids` and updates the evidence of every
     /// pair that shares one of them. A miner's second answer to a row is not recorded: each
     /// shared row counts once.
-    fn record(&mut self, hotkey: HotkeyId, ids: &[RowId], answer: &[Vec<u16>]) {
+    fn record(&mut self, hotkey: HotkeyId, ids: &[RowId], answer: &Probabilities) {
         assert_eq!(ids.len(), answer.len(), "a well-formed answer has a row per query row");
         let arrival = self.recorded;
         self.recorded = self.recorded.saturating_add(1);
         let mut touched = Vec::new();
-        for (&row, values) in ids.iter().zip(answer).filter(|(_, values)| informative(values)) {
-            let claims = self.rows.entry(row).or_default();
-            if claims.hotkeys.len() >= CLAIMS_PER_ROW_MAX || claims.hotkeys.contains(&hotkey) {
+        let mut mask = self.claimed.get(&hotkey).copied().unwrap_or(0);
+        for (&row, values) in ids.iter().zip(answer.rows()).filter(|(_, values)| informative(values)) {
+            let slot = self.slot(row);
+            if self.claims[slot].len() >= CLAIMS_PER_ROW_MAX || mask & 1 << slot != 0 {
                 continue;
             }
-            let rivals: Vec<(HotkeyId, u32, bool)> = claims
-                .claims()
-                .map(|(earlier, at, earlier_answer)| (earlier, at, same(values, earlier_answer)))
-                .collect();
-            for (earlier, earlier_arrival, matched) in rivals {
+            for index in 0..self.claims[slot].len() {
+                let (earlier, earlier_arrival, earlier_answer) = self.claims[slot].claim(index);
+                let matched = same(values, earlier_answer);
                 let key = (earlier.min(hotkey), earlier.max(hotkey));
                 // Two honest models, which match nowhere, cost no memory: a pair is tracked from
                 // its first matched row, with every row the two shared before counted then.
@@ -255,10 +282,12 @@ impl AnswerMemory {
                 evidence.add_row(usize::from(earlier != key.0), earlier_arrival, arrival, matched);
                 touched.push(key);
             }
-            self.rows.get_mut(&row).expect("entered above").push(hotkey, arrival, values);
+            self.claims[slot].push(hotkey, arrival, values);
+            // Stored at once: a pair first tracked at a later row counts this one as shared.
+            mask |= 1 << slot;
+            self.claimed.insert(hotkey, mask);
             self.miners.insert(hotkey);
         }
-        assert!(self.rows.len() <= VALIDATION_POOL_ROWS, "rows come from the validator's pool");
         touched.sort_unstable();
         touched.dedup();
         for key in touched {
@@ -266,14 +295,29 @@ impl AnswerMemory {
         }
     }
 
+    /// `row`'s slot, made when the row is first answered informatively.
+    fn slot(&mut self, row: RowId) -> usize {
+        match self.slots.binary_search_by_key(&row, |&(id, _)| id) {
+            Ok(at) => self.slots[at].1,
+            Err(at) => {
+                assert!(self.claims.len() < VALIDATION_POOL_ROWS, "rows come from the validator's pool");
+                self.slots.insert(at, (row, self.claims.len()));
+                self.claims.push(RowClaims::default());
+                self.claims.len() - 1
+            }
+        }
+    }
+
     /// The evidence of the rows both miners of `key` claimed before (at most the pool's rows).
     fn shared_so_far(&self, (low, high): (HotkeyId, HotkeyId)) -> PairEvidence {
+        let mask = |hotkey| self.claimed.get(&hotkey).copied().unwrap_or(0);
+        let both = mask(low) & mask(high);
         let mut evidence = PairEvidence::default();
-        for claims in self.rows.values() {
-            let claim = |hotkey| claims.claims().find(|&(h, _, _)| h == hotkey);
-            if let (Some((_, low_at, low_answer)), Some((_, high_at, high_answer))) = (claim(low), claim(high)) {
-                evidence.add_row(0, low_at, high_at, same(low_answer, high_answer));
-            }
+        for slot in (0..self.claims.len()).filter(|&slot| both & 1 << slot != 0) {
+            let claims = &self.claims[slot];
+            let (low_at, low_answer) = claims.find(low).expect("its bit says it claimed the row");
+            let (high_at, high_answer) = claims.find(high).expect("its bit says it claimed the row");
+            evidence.add_row(0, low_at, high_at, same(low_answer, high_answer));
         }
         evidence
     }
@@ -333,9 +377,10 @@ impl AnswerMemory {
         if self.miners.iter().all(live) {
             return;
         }
-        for claims in self.rows.values_mut() {
+        for claims in &mut self.claims {
             claims.retain(|hotkey| live(&hotkey));
         }
+        self.claimed.retain(|hotkey, _| live(hotkey));
         self.pairs.retain(|(a, b), _| live(a) && live(b));
         self.copies.retain(|(a, b)| live(a) && live(b));
         self.miners.retain(live);
@@ -354,7 +399,7 @@ mod tests {
         row
     }
 
-    fn answer(uid: u16, rows: &[Vec<u16>]) -> Answer<'_> {
+    fn answer(uid: u16, rows: &Probabilities) -> Answer<'_> {
         Answer { uid, hotkey: HotkeyId(u32::from(uid) + 100), registered_at: 0, rows }
     }
 
@@ -367,7 +412,10 @@ mod tests {
         let mut last = BTreeSet::new();
         for round in 0..rounds {
             let ids: Vec<RowId> = (round * 4..round * 4 + 4).collect();
-            let rows: Vec<Vec<Vec<u16>>> = miners.iter().map(|(_, f)| ids.iter().map(|&id| f(id)).collect()).collect();
+            let rows: Vec<Probabilities> = miners
+                .iter()
+                .map(|(_, f)| Probabilities::from_rows(&ids.iter().map(|&id| f(id)).collect::<Vec<_>>()))
+                .collect();
             let answers: Vec<Answer> = miners.iter().zip(&rows).map(|((uid, _), r)| answer(*uid, r)).collect();
             last = duplicates.copies(&ids, &answers);
         }
@@ -381,7 +429,7 @@ mod tests {
         let model = |id: RowId| spread(id as u16 % 40);
         let mut duplicates = Duplicates::new(DuplicateRule::History);
         let ids: Vec<RowId> = (0..12).collect();
-        let rows: Vec<Vec<u16>> = ids.iter().map(|&id| model(id)).collect();
+        let rows = Probabilities::from_rows(&ids.iter().map(|&id| model(id)).collect::<Vec<_>>());
         assert!(duplicates.copies(&ids, &[answer(1, &rows)]).is_empty(), "alone, nothing to compare");
         let copies = duplicates.copies(&ids, &[answer(2, &rows)]);
         assert_eq!(copies, BTreeSet::from([2]), "12 shared rows, all matched, all first answered by 1");
@@ -429,7 +477,7 @@ mod tests {
         // Before issue 9's last rule the count of rows each answered first decided: here the copy
         // answers 20 rows before the target does, the target 4 before the copy existed.
         let model = |id: RowId| spread(id as u16 % 40);
-        let rows = |ids: &[RowId]| ids.iter().map(|&id| model(id)).collect::<Vec<_>>();
+        let rows = |ids: &[RowId]| Probabilities::from_rows(&ids.iter().map(|&id| model(id)).collect::<Vec<_>>());
         let (early, late): (Vec<RowId>, Vec<RowId>) = ((0..4).collect(), (4..24).collect());
         let mut duplicates = Duplicates::new(DuplicateRule::History);
         duplicates.copies(&early, &[answer(1, &rows(&early))]);
@@ -464,7 +512,7 @@ mod tests {
         duplicates.encode(&mut disk);
         let mut restored = Duplicates::new(DuplicateRule::History);
         restored.restore(&disk);
-        assert!(restored.memory.rows.is_empty(), "the answers are not on disk, the evidence is");
+        assert!(restored.memory.claims.is_empty(), "the answers are not on disk, the evidence is");
         // 2 answers first after the crash (16 rows), 1 did before it (24): 1 stays the original.
         // Without the evidence, 2 answering first would make 1 the copy.
         assert_eq!(run(&mut restored, 4, &[(2, &model), (1, &model)]), BTreeSet::from([2]));
@@ -513,7 +561,7 @@ mod tests {
 
     #[test]
     fn the_round_rule_credits_the_earliest_registered_of_identical_answers() {
-        let rows = vec![spread(3)];
+        let rows = Probabilities::from_rows(&[spread(3)]);
         let mut answers = vec![answer(7, &rows), answer(4, &rows)];
         answers[0].registered_at = 1;
         answers[1].registered_at = 50;

@@ -565,8 +565,11 @@ mod tests {
         assert_eq!(queries.len(), 2, "both miners are asked");
         let mut out = Outbox::default();
         for (at_us, &(axon, query_id)) in [1_000, 30_000].iter().zip(&queries) {
-            let reply =
-                if axon == 5 { Reply::Refused("nonce") } else { Reply::Probabilities(vec![vec![6_553; 10]; 2]) };
+            let reply = if axon == 5 {
+                Reply::Refused("nonce")
+            } else {
+                Reply::Probabilities(crate::protocol::Probabilities::repeated(&[6_553; 10], 2))
+            };
             validator.on_message(*at_us, axon, Message::Answer { query_id, reply }, &mut out);
         }
         let answered: Vec<&Observation> =

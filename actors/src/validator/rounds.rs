@@ -105,11 +105,14 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::protocol::Probabilities;
     use crate::validator::duplicates::DuplicateRule;
 
     /// A good answer to each of `labels`: 60 535 on the label, 555 on each other class.
-    fn confident(labels: &[u8]) -> Vec<Vec<u16>> {
-        labels.iter().map(|&l| (0..10).map(|c| if c == l { 60_535 } else { 555 }).collect()).collect()
+    fn confident(labels: &[u8]) -> Probabilities {
+        let rows: Vec<Vec<u16>> =
+            labels.iter().map(|&l| (0..10).map(|c| if c == l { 60_535 } else { 555 }).collect()).collect();
+        Probabilities::from_rows(&rows)
     }
 
     #[test]
@@ -147,7 +150,7 @@ mod tests {
         let task = TaskData::digits(7);
         let labels = vec![3u8, 5];
         // Every class "certain": a loss of 0 if it were scored.
-        let certain: Vec<Vec<u16>> = labels.iter().map(|_| vec![65_535; 10]).collect();
+        let certain = Probabilities::repeated(&[65_535; 10], labels.len());
         let good = confident(&labels);
         let mut round = Round::new(0, 10, labels, vec![11, 12]);
         for uid in [1, 2] {
@@ -172,7 +175,7 @@ mod tests {
         let mut round = Round::new(0, 10, labels, vec![11, 12]);
         round.expect(1, HotkeyId(101));
         round.expect(2, HotkeyId(102));
-        round.answer(1, Reply::Probabilities(vec![vec![65_535; 10]; 2]));
+        round.answer(1, Reply::Probabilities(Probabilities::repeated(&[65_535; 10], 2)));
         round.answer(2, Reply::Probabilities(good));
         // UID 1 was pruned and taken by hotkey 999 while the round was out.
         let neuron = |uid: u16| Some((0, if uid == 1 { HotkeyId(999) } else { HotkeyId(102) }));

@@ -32,6 +32,8 @@ pub struct TrainedModel {
 
 pub struct Genesis {
     pub chain: Chain,
+    /// By subnet (its place in the scenario): its owner's keys.
+    pub owners: Vec<(ColdkeyId, HotkeyId)>,
     pub tasks: Vec<Arc<TaskData>>,
     /// By node: its keys (the chain has none).
     pub keys: Vec<Option<(ColdkeyId, HotkeyId)>>,
@@ -48,6 +50,7 @@ impl Genesis {
     pub fn build(plan: &Plan, progress: &mut dyn FnMut(usize, usize)) -> Result<Self, GenesisError> {
         let network = Hyperparameters::default();
         let mut chain = Chain::with_profile(NetworkParameters::from_hyperparameters(&network), plan.profile);
+        chain.set_network_registration_parameters(plan.network_registration.clone());
         let tasks: Vec<Arc<TaskData>> = plan
             .subnets
             .iter()
@@ -56,14 +59,23 @@ impl Genesis {
                 TaskSpec::Text => Arc::new(TaskData::text(plan.seed)),
             })
             .collect();
-        for subnet in &plan.subnets {
+        let mut owners = Vec::with_capacity(plan.subnets.len());
+        for (index, subnet) in plan.subnets.iter().enumerate() {
+            // A subnet registered mid-run: its owner holds what pays the lock, and waits.
+            let Some(genesis_netuid) = subnet.netuid else {
+                let balance_rao = subnet.registration.as_ref().map_or(0, |r| r.owner_balance_rao);
+                let owner = chain.create_coldkey(balance_rao);
+                owners.push((owner, chain.create_hotkey(owner)));
+                continue;
+            };
             let owner = chain.create_coldkey(subnet.pool_tao_rao + BALANCE_RAO);
             let owner_hotkey = chain.create_hotkey(owner);
+            owners.push((owner, owner_hotkey));
             let pool = Pool { tao_rao: subnet.pool_tao_rao, alpha_rao: subnet.pool_tao_rao };
             let netuid = chain
                 .create_subnet(owner_hotkey, subnet.hyperparameters.clone(), pool, U64F64::from_num(1))
-                .map_err(|e| GenesisError(format!("subnets[{}]: {e:?}", subnet.netuid - 1)))?;
-            assert_eq!(netuid, subnet.netuid, "subnets are created in plan order");
+                .map_err(|e| GenesisError(format!("subnets[{index}]: {e:?}")))?;
+            assert_eq!(netuid, genesis_netuid, "genesis subnets are created in plan order");
             chain.start_emission(netuid);
         }
         let mut keys = vec![None; plan.nodes.len()];
@@ -77,6 +89,7 @@ impl Genesis {
                     }
                     _ => continue,
                 };
+                let netuid = plan.subnets[subnet].netuid;
                 let tao_rao = match stake {
                     GenesisStake::TaoRao(tao_rao) => tao_rao,
                     GenesisStake::AlphaRao(_) => 0,
@@ -84,10 +97,9 @@ impl Genesis {
                 let coldkey = chain.create_coldkey(BALANCE_RAO + tao_rao);
                 let hotkey = chain.create_hotkey(coldkey);
                 keys[id] = Some((coldkey, hotkey));
-                if late {
-                    continue;
-                }
-                let netuid = plan.subnets[subnet].netuid;
+                // Actors of a subnet registered mid-run join it once it exists (the chain node
+                // registers them, and validators buy their stake with this balance).
+                let Some(netuid) = netuid.filter(|_| !late) else { continue };
                 chain
                     .register_at_genesis(coldkey, hotkey, netuid)
                     .map_err(|e| GenesisError(format!("{}: cannot register at genesis: {e}", node.name)))?;
@@ -100,14 +112,14 @@ impl Genesis {
         }
         // A genesis epoch without emission: permits and stored outputs as if the subnet had been
         // running, so validators hold permits (and miners answer them) from the first block.
-        for subnet in &plan.subnets {
-            chain.refresh_stake_weights(subnet.netuid);
-            chain.subnet_mut(subnet.netuid).metagraph.run_epoch(0, 0);
+        for netuid in plan.subnets.iter().filter_map(|subnet| subnet.netuid) {
+            chain.refresh_stake_weights(netuid);
+            chain.subnet_mut(netuid).metagraph.run_epoch(0, 0);
         }
         let started = std::time::Instant::now();
         let models = train_models(plan, &tasks, progress);
         let training_seconds = started.elapsed().as_secs_f64();
-        Ok(Self { chain, tasks, keys, models, training_seconds })
+        Ok(Self { chain, owners, tasks, keys, models, training_seconds })
     }
 
     /// Where every hotkey serves at genesis: miners registered at genesis serve at their node.
@@ -116,7 +128,9 @@ impl Genesis {
             .iter()
             .enumerate()
             .filter_map(|(id, node)| match &node.role {
-                Role::Miner { policy, .. } if policy.registers_at_genesis() => {
+                Role::Miner { subnet, policy, .. }
+                    if policy.registers_at_genesis() && plan.subnets[*subnet].netuid.is_some() =>
+                {
                     self.keys[id].map(|(_, hotkey)| (hotkey, id as NodeId))
                 }
                 _ => None,
@@ -164,7 +178,7 @@ fn root_network_at_genesis(
         .filter(|(node, _)| matches!(node.role, Role::Validator { .. }))
         .filter_map(|(node, keys)| keys.map(|(_, hotkey)| (node.name.as_str(), hotkey)))
         .collect();
-    let netuids: Vec<u16> = plan.subnets.iter().map(|subnet| subnet.netuid).collect();
+    let netuids: Vec<u16> = plan.subnets.iter().filter_map(|subnet| subnet.netuid).collect();
     let equal = vec![u16::MAX; netuids.len()];
     let refused = |name: &str, what: &str, e: RootRefused| GenesisError(format!("{name}: cannot {what}: {e:?}"));
     for &(name, hotkey) in &validators {

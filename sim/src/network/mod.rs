@@ -9,6 +9,7 @@
 
 pub mod genesis;
 mod node;
+mod registrations;
 mod world;
 
 use std::collections::BTreeMap;
@@ -44,7 +45,8 @@ struct Factory {
 }
 
 impl Factory {
-    fn actor(&self, id: NodeId) -> Box<dyn Actor> {
+    /// Node `id`'s actor; `netuid` is its subnet's (the chain's node has none).
+    fn actor(&self, id: NodeId, netuid: Option<u16>) -> Box<dyn Actor> {
         let node = &self.plan.nodes[id as usize];
         let block_time_us = self.plan.block_time_ms * US_PER_MS;
         let seed = self.plan.seed;
@@ -60,7 +62,7 @@ impl Factory {
                     name: node.name.clone(),
                     seed,
                     hotkey,
-                    netuid: subnet_plan.netuid,
+                    netuid: netuid.expect("a validator's subnet lives when it starts"),
                     chain: 0,
                     block_time_us,
                     query_interval_us: v.query_interval_ms.get() * US_PER_MS,
@@ -92,7 +94,7 @@ impl Factory {
                     name: node.name.clone(),
                     hotkey,
                     seed,
-                    netuid: self.plan.subnets[*subnet].netuid,
+                    netuid: netuid.expect("a miner's subnet lives when it starts"),
                     node: id,
                     chain: 0,
                     block_time_us,
@@ -102,8 +104,7 @@ impl Factory {
                 };
                 let task = &self.tasks[*subnet];
                 let policy = miner_policies::build(policy, task, self.plan.subnets[*subnet].validation.data);
-                let classes = task.classes();
-                Box::new(Miner::new(config, policy, self.models[id as usize].clone(), classes))
+                Box::new(Miner::new(config, policy, self.models[id as usize].clone(), task.clone()))
             }
         }
     }
@@ -126,16 +127,18 @@ pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Re
     let axons = genesis.axons(plan);
     let signers: BTreeMap<NodeId, _> =
         genesis.keys.iter().enumerate().filter_map(|(id, keys)| keys.map(|k| (id as NodeId, k))).collect();
-    let Genesis { chain, tasks, keys, models, training_seconds } = genesis;
+    let Genesis { chain, owners, tasks, keys, models, training_seconds } = genesis;
     let chain_node = ChainNode::new(
         chain,
+        registrations::scenario_subnets(plan, &owners),
         plan.block_time_ms * US_PER_MS,
         signers,
         axons,
         plan.producer_faults.clone(),
         plan.upgrades.clone(),
     )
-    .with_owner_actions(plan.owner_actions.clone());
+    .with_owner_actions(plan.owner_actions.clone())
+    .with_registrations(registrations::subnet_registrations(plan));
     let factory = Arc::new(Factory {
         plan: plan.clone(),
         genesis: Mutex::new(Some(chain_node)),
@@ -165,7 +168,8 @@ pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Re
             })
         })
         .collect();
-    Ok(world.take_record(hotkeys, models, wall))
+    let owner_hotkeys = owners.iter().map(|&(_, hotkey)| hotkey).collect();
+    Ok(world.take_record(hotkeys, owner_hotkeys, models, wall))
 }
 
 /// The madsim part, on its own thread (madsim's runtime wants a fresh one).
@@ -194,7 +198,7 @@ fn simulate(plan: &Plan, factory: Arc<Factory>, progress: &mut (dyn FnMut(&str, 
                     .create_node()
                     .name(plan.nodes[id as usize].name.clone())
                     .ip(node::address(id).ip())
-                    .init(move || node::run_node(world.clone(), id, factory.actor(id)))
+                    .init(move || start_node(world.clone(), factory.clone(), id))
                     .build()
             })
             .collect();
@@ -212,6 +216,12 @@ fn simulate(plan: &Plan, factory: Arc<Factory>, progress: &mut (dyn FnMut(&str, 
                 world.record_fault(block, at_us, &scheduled.description);
                 apply(&scheduled.fault, &world, &handle, &net, &nodes, at_us);
             }
+            for subnet in world.take_dissolved() {
+                // Its actors stop with it: a netuid the chain gives the next subnet is not theirs.
+                for (id, _) in world.subnet_of.iter().enumerate().filter(|(_, s)| **s == Some(subnet)) {
+                    handle.kill(nodes[id].id());
+                }
+            }
             if block.is_multiple_of(PRUNE_EVERY_BLOCKS) {
                 let _ = handle.metrics().num_tasks();
             }
@@ -222,6 +232,20 @@ fn simulate(plan: &Plan, factory: Arc<Factory>, progress: &mut (dyn FnMut(&str, 
         }
         world
     })
+}
+
+/// Node `id`'s actor, run once its subnet lives: at once for the chain and a genesis subnet's
+/// actors; a subnet registered mid-run's wait for its registration, and never start if the chain
+/// refuses it (or it was dissolved before a restart).
+async fn start_node(world: Arc<World>, factory: Arc<Factory>, id: NodeId) {
+    let netuid = match world.subnet_of[id as usize] {
+        None => None,
+        Some(subnet) => match world.living_netuid(subnet).await {
+            Some(netuid) => Some(netuid),
+            None => return,
+        },
+    };
+    node::run_node(world.clone(), id, factory.actor(id, netuid)).await
 }
 
 fn apply(

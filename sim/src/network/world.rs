@@ -6,13 +6,13 @@ use std::sync::Mutex;
 
 use hdrhistogram::Histogram;
 use rand_chacha::ChaCha8Rng;
-use tensorsim_actors::protocol::{BlockRecord, NodeId, Observation, TimeUs};
+use tensorsim_actors::protocol::{BlockRecord, NetworkFacts, NodeId, Observation, TimeUs};
 use tensorsim_actors::rng::{stream, unit_f32};
 use tensorsim_chain::accounts::HotkeyId;
 
 use crate::record::{
-    AppliedFault, ConservationError, EpochRecord, LostMessages, MessageCounts, ModelRecord, NodeRecord, NodeStats,
-    OwnerActionRecord, RegistrationRecord, RevealRecord, RunRecord, WallSeconds,
+    AppliedFault, ConservationError, EpochRecord, LockCostSample, LostMessages, MessageCounts, ModelRecord,
+    NetworkRecord, NodeRecord, NodeStats, OwnerActionRecord, RegistrationRecord, RevealRecord, RunRecord, WallSeconds,
 };
 use crate::scenario::{LatencySpec, Plan};
 
@@ -49,6 +49,16 @@ impl Clock {
         }
         global
     }
+}
+
+/// Where a subnet of the scenario stands, as the chain's blocks say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SubnetState {
+    /// Its owner registers it mid-run; its actors wait.
+    Pending,
+    Living(u16),
+    /// Refused or dissolved: its actors never start, or stop.
+    Gone,
 }
 
 /// One link's behaviour, as the default or as a fault set it.
@@ -147,6 +157,10 @@ struct Recorder {
     keep_bonds: bool,
     registrations: Vec<RegistrationRecord>,
     owner_actions: Vec<OwnerActionRecord>,
+    network: Vec<NetworkRecord>,
+    lock_costs: Vec<LockCostSample>,
+    /// The last block's lock cost, kept until a later block shows whether it is a sample.
+    last_lock_cost: Option<LockCostSample>,
     reveals: Vec<RevealRecord>,
     nodes: Vec<NodeStats>,
     /// Query latencies by subnet (index), in µs.
@@ -172,6 +186,10 @@ pub struct World {
     pub subnet_of: Vec<Option<usize>>,
     recorder: Mutex<Recorder>,
     pub blocks: tokio::sync::watch::Sender<u64>,
+    /// By subnet (its place in the scenario).
+    subnets: tokio::sync::watch::Sender<Vec<SubnetState>>,
+    /// Subnets dissolved whose nodes the supervisor has not stopped yet.
+    dissolved: Mutex<Vec<usize>>,
 }
 
 impl World {
@@ -187,6 +205,9 @@ impl World {
             keep_bonds: plan.scenario.report.bonds,
             registrations: Vec::new(),
             owner_actions: Vec::new(),
+            network: Vec::new(),
+            lock_costs: Vec::new(),
+            last_lock_cost: None,
             reveals: Vec::new(),
             nodes: vec![NodeStats::default(); n],
             latency_us: plan.subnets.iter().map(|_| histogram()).collect(),
@@ -211,6 +232,46 @@ impl World {
             subnet_of,
             recorder: Mutex::new(recorder),
             blocks: tokio::sync::watch::channel(0).0,
+            subnets: tokio::sync::watch::channel(
+                (plan.subnets.iter())
+                    .map(|subnet| subnet.netuid.map_or(SubnetState::Pending, SubnetState::Living))
+                    .collect(),
+            )
+            .0,
+            dissolved: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The netuid `subnet` holds once it lives (at once for a genesis subnet); `None` when it
+    /// never will (refused) or no longer does (dissolved).
+    pub async fn living_netuid(&self, subnet: usize) -> Option<u16> {
+        let mut states = self.subnets.subscribe();
+        let state = *states.wait_for(|states| states[subnet] != SubnetState::Pending).await.ok()?.get(subnet)?;
+        match state {
+            SubnetState::Living(netuid) => Some(netuid),
+            SubnetState::Pending | SubnetState::Gone => None,
+        }
+    }
+
+    /// Subnets dissolved since the last call, whose nodes must stop.
+    pub fn take_dissolved(&self) -> Vec<usize> {
+        std::mem::take(&mut *self.dissolved.lock().expect("no poisoned lock"))
+    }
+
+    /// What a block's network facts change: a subnet registered lives on its netuid, one refused
+    /// or pruned is gone (a pruned one's nodes to be stopped).
+    fn follow_subnets(&self, facts: &[NetworkFacts]) {
+        for fact in facts {
+            let (subnet, state) = match fact {
+                NetworkFacts::Registered { subnet, netuid, .. } => (*subnet, SubnetState::Living(*netuid)),
+                NetworkFacts::Refused { subnet, .. } => (*subnet, SubnetState::Gone),
+                NetworkFacts::Pruned { subnet, .. } => {
+                    self.dissolved.lock().expect("no poisoned lock").push(*subnet);
+                    (*subnet, SubnetState::Gone)
+                }
+                NetworkFacts::StakeRefused { .. } => continue,
+            };
+            self.subnets.send_modify(|states| states[subnet] = state);
         }
     }
 
@@ -288,6 +349,7 @@ impl World {
             },
             Observation::Block(record) => {
                 let block = record.block;
+                self.follow_subnets(&record.network);
                 recorder.record_block(*record);
                 drop(recorder);
                 self.blocks.send_replace(block);
@@ -300,10 +362,14 @@ impl World {
     pub fn take_record(
         &self,
         hotkeys: Vec<Option<HotkeyId>>,
+        owner_hotkeys: Vec<HotkeyId>,
         models: Vec<Option<ModelRecord>>,
         wall: WallSeconds,
     ) -> RunRecord {
-        let recorder = std::mem::take(&mut *self.recorder());
+        let mut recorder = std::mem::take(&mut *self.recorder());
+        if let Some(last) = recorder.last_lock_cost.filter(|last| recorder.lock_costs.last() != Some(last)) {
+            recorder.lock_costs.push(last);
+        }
         let by_miner = |counts: &BTreeMap<HotkeyId, u64>, hotkey: Option<HotkeyId>| {
             hotkey.and_then(|h| counts.get(&h)).copied().unwrap_or(0)
         };
@@ -322,8 +388,11 @@ impl World {
             epochs: recorder.epochs,
             registrations: recorder.registrations,
             owner_actions: recorder.owner_actions,
+            network: recorder.network,
+            lock_costs: recorder.lock_costs,
             reveals: recorder.reveals,
             nodes,
+            owner_hotkeys,
             latency_us: recorder.latency_us,
             messages: recorder.messages,
             faults: recorder.faults,
@@ -347,6 +416,20 @@ impl Recorder {
         self.registrations.extend(record.registrations.into_iter().map(|facts| RegistrationRecord { block, facts }));
         self.reveals.extend(record.reveals.into_iter().map(|facts| RevealRecord { block, facts }));
         self.owner_actions.extend(record.owner_actions.into_iter().map(|facts| OwnerActionRecord { block, facts }));
+        self.sample_lock_cost(LockCostSample { block, lock_cost_rao: record.network_lock_cost_rao }, &record.network);
+        self.network.extend(record.network.into_iter().map(|facts| NetworkRecord { block, facts }));
+    }
+
+    /// Keeps the first block's lock cost, and a block's with network facts with the block's
+    /// before it: the cost's corners (between them it falls by a constant step to its floor).
+    fn sample_lock_cost(&mut self, sample: LockCostSample, facts: &[NetworkFacts]) {
+        if self.lock_costs.is_empty() || !facts.is_empty() {
+            if let Some(previous) = self.last_lock_cost.filter(|previous| self.lock_costs.last() != Some(previous)) {
+                self.lock_costs.push(previous);
+            }
+            self.lock_costs.push(sample);
+        }
+        self.last_lock_cost = Some(sample);
     }
 }
 
@@ -383,7 +466,7 @@ subnets:
             world.observe(1, Observation::AnswerDuplicate { miner: HotkeyId(2) });
             world.observe(1, Observation::AnswerMalformed { miner: HotkeyId(2) });
             let hotkeys = vec![None, Some(HotkeyId(1)), Some(HotkeyId(2))];
-            world.take_record(hotkeys, vec![None; 3], WallSeconds::default())
+            world.take_record(hotkeys, vec![HotkeyId(0)], vec![None; 3], WallSeconds::default())
         });
         let lost = LostMessages { link: 1, ..LostMessages::default() };
         assert_eq!(record.messages, MessageCounts { sent: 2, lost, delivered: 1, dropped: 2 });

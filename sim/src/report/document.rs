@@ -48,8 +48,127 @@ pub struct Document<'a> {
     pub faults: Vec<FaultRow<'a>>,
     pub network: NetworkSection,
     pub run: RunSection<'a>,
+    /// Subnets that came and went: only when the scenario registers a subnet mid-run or sets
+    /// the chain's network registration items (`network.subnets`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet_lifecycle: Option<LifecycleSection<'a>>,
     pub subnets: Vec<SubnetSection<'a>>,
     pub tensorsim: Version,
+}
+
+/// Subnets that came and went over the run (subnets spec §2–4).
+#[derive(Serialize)]
+pub struct LifecycleSection<'a> {
+    /// Every registration (accepted or refused), prune and refused stake, in block order.
+    pub events: Vec<NetworkEventRow<'a>>,
+    /// Stretches of blocks over which the same subnets lived, each begun by the registrations
+    /// and prunes of its first block (the first by genesis).
+    pub periods: Vec<PeriodRow<'a>>,
+    /// The chain's network registration items of the run.
+    pub registration: RegistrationItems,
+}
+
+#[derive(Serialize)]
+pub struct RegistrationItems {
+    pub immunity_period_blocks: u64,
+    pub lock_reduction_interval_blocks: u64,
+    pub min_lock_cost_rao: u64,
+    pub rate_limit_blocks: u64,
+    pub subnet_limit: u16,
+}
+
+/// Blocks over which the same subnets lived.
+#[derive(Serialize)]
+pub struct PeriodRow<'a> {
+    /// TAO the prunes that began the period paid out: stakers' payouts that went through and
+    /// owners' refunds.
+    pub dissolution_payouts_rao: u64,
+    pub from_block: u64,
+    /// At the end of `from_block` and of `to_block`; between them it only falls.
+    pub lock_cost_rao: LockCostRange,
+    /// Subnets the subnet limit pruned at `from_block`.
+    pub prunes: usize,
+    /// Subnets registered at `from_block`.
+    pub registrations: usize,
+    /// Registrations the chain refused during the period.
+    pub registrations_refused: usize,
+    /// The subnets living over the period, by netuid.
+    pub subnets: Vec<LivingRow<'a>>,
+    pub to_block: u64,
+}
+
+#[derive(Serialize)]
+pub struct LockCostRange {
+    pub from: u64,
+    pub to: u64,
+}
+
+#[derive(Serialize)]
+pub struct LivingRow<'a> {
+    pub name: &'a str,
+    pub netuid: u16,
+}
+
+/// Something that happened to a subnet of the scenario: one key says what.
+#[derive(Serialize)]
+pub struct NetworkEventRow<'a> {
+    pub block: u64,
+    #[serde(flatten)]
+    pub event: NetworkEvent<'a>,
+    pub subnet: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkEvent<'a> {
+    /// The subnet limit dissolved the subnet for another's registration.
+    Pruned(PruneRow<'a>),
+    /// The chain refused its owner's `register_network`: its error, at this lock cost.
+    Refused { error: &'a str, lock_cost_rao: u64 },
+    /// Its owner's `register_network` went through.
+    Registered(RegisteredRow),
+    /// A validator that joined could not buy its stake.
+    StakeRefused { actor: Option<&'a str>, error: &'a str },
+}
+
+#[derive(Serialize)]
+pub struct RegisteredRow {
+    /// The scenario's hyperparameters over the chain's: `accepted`, or why not.
+    pub hyperparameters: String,
+    /// What left the owner for the pool.
+    pub locked_rao: u64,
+    pub netuid: u16,
+    pub pool_alpha_rao: u64,
+    pub pool_tao_rao: u64,
+    /// The owner's `start_call`: `accepted` or the chain's refusal.
+    pub start_call: String,
+}
+
+/// A dissolution (subnets spec §4): the pool's TAO shared among its stakers by largest
+/// remainder, the protocol's share and failed payouts recycled.
+#[derive(Serialize)]
+pub struct PruneRow<'a> {
+    /// The subnet whose registration pruned it.
+    pub by: &'a str,
+    pub netuid: u16,
+    pub owner_refund_rao: u64,
+    /// Payouts that went through, summed.
+    pub paid_rao: u64,
+    pub payouts: Vec<PayoutRow>,
+    /// The pool's TAO.
+    pub pot_rao: u64,
+    pub protocol_share_rao: u64,
+    pub recycled_rao: u64,
+}
+
+/// One staking position of a dissolved subnet and what it was paid.
+#[derive(Serialize)]
+pub struct PayoutRow {
+    pub alpha_rao: u64,
+    /// The actor whose hotkey held it, `owner of <subnet>`, or `hotkey <id>`.
+    pub holder: String,
+    pub paid: bool,
+    pub tao_rao: u64,
 }
 
 #[derive(Serialize)]
@@ -143,13 +262,20 @@ pub struct SubnetSection<'a> {
     /// At genesis, as the chain names them; a map, so sorted whatever the struct's field order.
     pub hyperparameters: BTreeMap<String, serde_json::Value>,
     pub name: &'a str,
-    pub netuid: u16,
+    /// The netuid it held (a subnet registered mid-run: the chain's; `null` if it never was).
+    pub netuid: Option<u16>,
     pub observables: Observables,
     /// The owner's hyperparameter calls and the chain's verdicts (absent when the scenario has
     /// none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub owner_actions: Vec<OwnerActionRow>,
+    /// The block the subnet limit pruned it at, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pruned_at_block: Option<u64>,
     pub queries: SubnetQueries,
+    /// The block its owner registered it at, for a subnet registered mid-run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registered_at_block: Option<u64>,
     /// Burned registrations during the run, a pruned UID's previous holder with them.
     pub registrations: Vec<RegistrationRow<'a>>,
     pub stability: StabilitySection<'a>,

@@ -24,6 +24,11 @@ pub(super) fn mean(values: &[f64]) -> String {
     }
 }
 
+/// A subnet's netuid, a dash for a subnet that never held one.
+pub(super) fn netuid(netuid: Option<u16>) -> String {
+    netuid.map_or_else(|| "–".to_string(), |n| n.to_string())
+}
+
 /// TAO or alpha from RAO, to 4 decimals.
 pub(super) fn tokens(rao: u64) -> String {
     format!("{:.4}", rao as f64 / 1e9)

@@ -4,9 +4,10 @@
 use std::fmt::Write;
 
 use super::document::{
-    ActorRole, ActorRow, ByGroup, Decimal6, Document, ExpectationRow, FaultRow, Settled, SubnetSection,
+    ActorRole, ActorRow, ByGroup, Decimal6, Document, ExpectationRow, FaultRow, LifecycleSection, NetworkEvent,
+    Settled, SubnetSection,
 };
-use super::format::{mean, number, tokens};
+use super::format::{mean, netuid, number, tokens};
 use super::groups::{group_rows, rated_groups};
 
 fn header(md: &mut String, document: &Document, sha256: &str) {
@@ -64,8 +65,84 @@ fn expectations(md: &mut String, rows: &[ExpectationRow]) {
     md.push('\n');
 }
 
+/// Subnets that came and went: the periods, then each event.
+fn lifecycle(md: &mut String, section: &LifecycleSection) {
+    let r = &section.registration;
+    let _ = writeln!(
+        md,
+        "## Subnets that come and go\n\nSubnet limit {}, immunity {} blocks, rate limit {} blocks, minimum lock {} TAO, \
+         lock reduction interval {} blocks.\n",
+        r.subnet_limit,
+        r.immunity_period_blocks,
+        r.rate_limit_blocks,
+        tokens(r.min_lock_cost_rao),
+        r.lock_reduction_interval_blocks
+    );
+    let _ = writeln!(
+        md,
+        "| blocks | subnets alive (netuid) | lock cost (TAO) | registered | pruned | payouts (TAO) | refused |\n\
+         |---|---|---|---|---|---|---|"
+    );
+    for p in &section.periods {
+        let alive: Vec<String> = p.subnets.iter().map(|s| format!("{} ({})", s.name, s.netuid)).collect();
+        let _ = writeln!(
+            md,
+            "| {}–{} | {} | {} → {} | {} | {} | {} | {} |",
+            p.from_block,
+            p.to_block,
+            alive.join(", "),
+            tokens(p.lock_cost_rao.from),
+            tokens(p.lock_cost_rao.to),
+            p.registrations,
+            p.prunes,
+            tokens(p.dissolution_payouts_rao),
+            p.registrations_refused
+        );
+    }
+    md.push('\n');
+    for e in &section.events {
+        let what = match &e.event {
+            NetworkEvent::Registered(r) => format!(
+                "registered on netuid {}, locking {} TAO (pool {} TAO, {} alpha); start_call {}; hyperparameters {}",
+                r.netuid,
+                tokens(r.locked_rao),
+                tokens(r.pool_tao_rao),
+                tokens(r.pool_alpha_rao),
+                r.start_call,
+                r.hyperparameters
+            ),
+            NetworkEvent::Refused { error, lock_cost_rao } => {
+                format!("registration refused at a lock cost of {} TAO: {error}", tokens(*lock_cost_rao))
+            }
+            NetworkEvent::Pruned(p) => format!(
+                "pruned from netuid {} for {}: pot {} TAO, {} TAO paid to {} stakers, owner refund {}, protocol share {}, \
+                 recycled {}",
+                p.netuid,
+                p.by,
+                tokens(p.pot_rao),
+                tokens(p.paid_rao),
+                p.payouts.iter().filter(|payout| payout.paid).count(),
+                tokens(p.owner_refund_rao),
+                tokens(p.protocol_share_rao),
+                tokens(p.recycled_rao)
+            ),
+            NetworkEvent::StakeRefused { actor, error } => {
+                format!("{} joined but could not stake: {error}", actor.unwrap_or("an actor"))
+            }
+        };
+        let _ = writeln!(md, "- Block {}: {} {what}", e.block, e.subnet);
+    }
+    md.push('\n');
+}
+
 fn subnet(md: &mut String, subnet: &SubnetSection) {
-    let _ = writeln!(md, "## Subnet {} (netuid {}, {})\n", subnet.name, subnet.netuid, subnet.task);
+    let _ = writeln!(md, "## Subnet {} (netuid {}, {})\n", subnet.name, netuid(subnet.netuid), subnet.task);
+    if let Some(block) = subnet.registered_at_block {
+        let _ = writeln!(md, "Registered by its owner at block {block}.\n");
+    }
+    if let Some(block) = subnet.pruned_at_block {
+        let _ = writeln!(md, "Pruned at block {block} (the subnet limit).\n");
+    }
     let obs = &subnet.observables;
     let _ = writeln!(
         md,
@@ -319,6 +396,9 @@ pub fn render(document: &Document, sha256: &str) -> String {
     let mut md = String::new();
     header(&mut md, document, sha256);
     expectations(&mut md, &document.expectations);
+    if let Some(section) = &document.subnet_lifecycle {
+        lifecycle(&mut md, section);
+    }
     for section in &document.subnets {
         subnet(&mut md, section);
     }

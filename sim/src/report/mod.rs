@@ -11,6 +11,7 @@ mod expectations;
 mod format;
 mod groups;
 mod html;
+mod lifecycle;
 mod markdown;
 mod members;
 mod series;
@@ -22,6 +23,7 @@ mod tables;
 mod window;
 
 use sha2::{Digest, Sha256};
+use tensorsim_chain::accounts::HotkeyId;
 
 pub use html::{RunCharts, SweepCell, SweepView, diff_page, estimate_text, sweep_page};
 
@@ -83,8 +85,19 @@ pub fn build(plan: &Plan, scenario_text: &str, record: &RunRecord) -> Report {
 
 /// The document, and the lines of the expectations that failed.
 fn document<'a>(plan: &'a Plan, scenario_text: &str, record: &'a RunRecord) -> (Document<'a>, Vec<String>) {
+    let lives = lifecycle::lives(plan, record);
     let subnets: Vec<SubnetSection> =
-        (0..plan.subnets.len()).map(|index| subnet::section(plan, index, record)).collect();
+        (0..plan.subnets.len()).map(|index| subnet::section(plan, index, record, lives[index])).collect();
+    let actor = |hotkey: HotkeyId| -> Option<&'a str> {
+        let node = record.nodes.iter().position(|node| node.hotkey == Some(hotkey))?;
+        Some(plan.nodes[node].name.as_str())
+    };
+    let holder = |hotkey: HotkeyId| match (actor(hotkey), record.owner_hotkeys.iter().position(|&h| h == hotkey)) {
+        (Some(name), _) => name.to_string(),
+        (None, Some(subnet)) => format!("owner of {}", plan.subnets[subnet].name),
+        (None, None) => format!("hotkey {}", hotkey.0),
+    };
+    let subnet_lifecycle = lifecycle::section(plan, record, &holder, &actor);
     let observables: Vec<_> = subnets.iter().map(|s| &s.observables).collect();
     let (expectations, failures) = expectations::check(plan, &observables);
     let document = Document {
@@ -113,6 +126,7 @@ fn document<'a>(plan: &'a Plan, scenario_text: &str, record: &'a RunRecord) -> (
             seed: plan.seed,
             virtual_seconds: Decimal6::round(record.last_block_at_us as f64 / 1e6),
         },
+        subnet_lifecycle,
         subnets,
         tensorsim: Version { report_version: REPORT_VERSION, version: env!("CARGO_PKG_VERSION") },
     };

@@ -12,6 +12,7 @@ use super::document::{
     SubnetQueries, SubnetSection,
 };
 use super::epochs;
+use super::lifecycle::Life;
 use super::members::{Member, Seating, Settled, ValidatorFacts, settle};
 use super::series;
 use super::stability_rows;
@@ -120,9 +121,9 @@ fn latency_ms(histogram: &Histogram<u64>) -> Option<LatencyMs> {
 }
 
 /// The subnet's registrations, with the actors behind the hotkeys.
-fn registrations<'a>(record: &RunRecord, netuid: u16, members: &[Member<'a>]) -> Vec<RegistrationRow<'a>> {
+fn registrations<'a>(record: &RunRecord, life: Life, members: &[Member<'a>]) -> Vec<RegistrationRow<'a>> {
     let actor = |hotkey: HotkeyId| members.iter().find(|m| m.hotkey == hotkey).map(|m| m.node.name.as_str());
-    (record.registrations.iter().filter(|r| r.facts.netuid == netuid))
+    (record.registrations.iter().filter(|r| life.holds(r.facts.netuid, r.block)))
         .map(|r| RegistrationRow {
             actor: actor(r.facts.hotkey),
             block: r.block,
@@ -136,8 +137,8 @@ fn registrations<'a>(record: &RunRecord, netuid: u16, members: &[Member<'a>]) ->
 }
 
 /// The owner's calls on the subnet, with the chain's verdicts.
-fn owner_actions(record: &RunRecord, netuid: u16) -> Vec<OwnerActionRow> {
-    (record.owner_actions.iter().filter(|action| action.facts.netuid == netuid))
+fn owner_actions(record: &RunRecord, index: usize) -> Vec<OwnerActionRow> {
+    (record.owner_actions.iter().filter(|action| action.facts.subnet == index))
         .map(|action| OwnerActionRow {
             block: action.block,
             set: serde_json::to_value(&action.facts.call).expect("a call serialises"),
@@ -149,12 +150,13 @@ fn owner_actions(record: &RunRecord, netuid: u16) -> Vec<OwnerActionRow> {
         .collect()
 }
 
-/// The subnet's section; `index` is its place in the plan.
-pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> SubnetSection<'a> {
+/// The subnet's section; `index` is its place in the plan, `life` where and when it lived.
+pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord, life: Life) -> SubnetSection<'a> {
     let subnet = &plan.subnets[index];
     let mut members = members(plan, index, record);
     let hotkeys: Vec<HotkeyId> = members.iter().map(|m| m.hotkey).collect();
-    let seating = Seating::new(record.epochs.iter().filter(|e| e.facts.netuid == subnet.netuid).collect(), &hotkeys);
+    let seating =
+        Seating::new(record.epochs.iter().filter(|e| life.holds(e.facts.netuid, e.block)).collect(), &hotkeys);
     let after_block = window::warm_up_blocks(plan);
     for (m, member) in members.iter_mut().enumerate() {
         member.settled = settle(&seating, m, after_block);
@@ -170,7 +172,7 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> Subne
             &seating,
             &members,
             &epochs::RowContext {
-                reveals: record.reveals.iter().filter(|r| r.facts.netuid == subnet.netuid).collect(),
+                reveals: record.reveals.iter().filter(|r| life.holds(r.facts.netuid, r.block)).collect(),
                 stability: &stability,
                 with_bonds: plan.scenario.report.bonds,
             },
@@ -178,11 +180,14 @@ pub fn section<'a>(plan: &'a Plan, index: usize, record: &'a RunRecord) -> Subne
         hyperparameter_changes: epochs::hyperparameter_changes(&genesis_hyperparameters, &seating.epochs),
         hyperparameters: genesis_hyperparameters,
         name: &subnet.name,
-        netuid: subnet.netuid,
+        netuid: life.netuid,
         observables: window::observables(&seating, &members, after_block, &queries),
-        owner_actions: owner_actions(record, subnet.netuid),
+        owner_actions: owner_actions(record, index),
+        pruned_at_block: life.pruned_at_block,
         queries,
-        registrations: registrations(record, subnet.netuid, &members),
+        registered_at_block: (subnet.registration.is_some() && life.netuid.is_some())
+            .then_some(life.registered_at_block),
+        registrations: registrations(record, life, &members),
         stability: stability_rows::section(&seating, &members, &stability, after_block, &record.faults),
         task: format!("{:?}", subnet.task).to_lowercase(),
     }

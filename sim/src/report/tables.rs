@@ -88,7 +88,7 @@ fn epoch_row<'a>(
     let actor = actors.get(&epoch.hotkeys[uid]);
     EpochCsvRow {
         subnet: subnet.name,
-        netuid: subnet.netuid,
+        netuid: subnet.netuid.expect("a subnet with epochs held a netuid"),
         epoch: e,
         block: epoch.block,
         uid,

@@ -7,6 +7,7 @@ use tensorsim_actors::ml::task::ModelSpec;
 use tensorsim_actors::protocol::NodeId;
 use tensorsim_actors::validator::policies::ValidatorPolicySpec;
 use tensorsim_chain::hyperparameters::Hyperparameters;
+use tensorsim_chain::network_registration::NetworkRegistrationParameters;
 use tensorsim_chain::profile::Profile;
 
 use super::types::{LatencySpec, Scenario, TaskSpec, ValidationSpec};
@@ -30,11 +31,27 @@ pub const ACTOR_BALANCE_TAO: u64 = 1_000;
 #[derive(Clone, Debug)]
 pub struct SubnetPlan {
     pub name: String,
-    pub netuid: u16,
+    /// A genesis subnet's netuid (1, 2, … in scenario order); a subnet registered mid-run gets
+    /// one from the chain.
+    pub netuid: Option<u16>,
     pub task: TaskSpec,
+    /// At genesis; for a subnet registered mid-run, what it would run under on a fresh netuid.
     pub hyperparameters: Hyperparameters,
     pub validation: ValidationSpec,
+    /// The genesis pool's TAO (and alpha); 0 for a subnet registered mid-run.
     pub pool_tao_rao: u64,
+    /// When and how its owner registers it, for a subnet that appears mid-run.
+    pub registration: Option<RegistrationPlan>,
+}
+
+/// A subnet its owner registers mid-run.
+#[derive(Clone, Debug)]
+pub struct RegistrationPlan {
+    pub at_block: u64,
+    /// The owner's free balance at genesis: what pays the lock.
+    pub owner_balance_rao: u64,
+    /// The scenario's hyperparameters, set over what the chain gives the new subnet.
+    pub overrides: serde_json::Map<String, serde_json::Value>,
 }
 
 /// What a validator holds at genesis, as genesis gives it to the chain.
@@ -132,6 +149,9 @@ pub struct Plan {
     pub upgrades: Vec<Upgrade>,
     /// Subnet owners' hyperparameter calls, in block order.
     pub owner_actions: Vec<OwnerAction>,
+    /// The chain's network registration items (the scenario's `network.subnets` over the
+    /// runtime's values).
+    pub network_registration: NetworkRegistrationParameters,
 }
 
 impl Plan {

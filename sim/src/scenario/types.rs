@@ -149,6 +149,34 @@ pub struct NetworkSpec {
     /// The share of messages every link loses.
     #[serde(default)]
     pub loss: Probability,
+    /// The chain's items for subnets that come and go (subnets spec §1): how many subnets it
+    /// holds and what registering one costs. Absent: the runtime's values.
+    #[serde(default)]
+    pub subnets: Option<SubnetRegistrationSpec>,
+}
+
+/// Network registration's items (subnets spec §1), each defaulting to the runtime's value.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubnetRegistrationSpec {
+    /// `SubnetLimit`: subnets beside root. A registration at the limit prunes the subnet of
+    /// lowest moving price among those past their immunity (none: refused). Default 128.
+    #[serde(default)]
+    pub limit: Option<Bounded<1, 1024>>,
+    /// `NetworkImmunityPeriod`: a subnet cannot be pruned for this many blocks after its
+    /// registration (genesis subnets: after block 0). Default 1 296 000.
+    #[serde(default)]
+    pub immunity_period_blocks: Option<Blocks>,
+    /// `NetworkRateLimit`: blocks between two registrations, by anyone. Default 7 200.
+    #[serde(default)]
+    pub rate_limit_blocks: Option<Blocks>,
+    /// `NetworkMinLockCost`, the floor of the lock cost, in TAO. Default 1 000.
+    #[serde(default)]
+    pub min_lock_cost_tao: Option<NonNegative>,
+    /// `NetworkLockReductionInterval`: the lock cost doubles at a registration and falls back
+    /// over this many blocks (scaled by block emission). Default 100 800.
+    #[serde(default)]
+    pub lock_reduction_interval_blocks: Option<Blocks>,
 }
 
 fn default_block_time() -> Bounded<1, 3_600_000> {
@@ -161,7 +189,7 @@ fn default_latency() -> LatencySpec {
 
 impl Default for NetworkSpec {
     fn default() -> Self {
-        Self { block_time_ms: default_block_time(), latency: default_latency(), loss: Probability(0.0) }
+        Self { block_time_ms: default_block_time(), latency: default_latency(), loss: Probability(0.0), subnets: None }
     }
 }
 
@@ -208,9 +236,23 @@ pub struct SubnetSpec {
     pub validation: ValidationSpec,
     pub validators: Vec<ValidatorGroup>,
     pub miners: Vec<MinerGroup>,
-    /// The subnet pool at genesis, TAO and alpha (equal: a price of 1).
-    #[serde(default = "default_pool_tao")]
-    pub pool_tao: NonNegative,
+    /// The subnet pool at genesis, TAO and alpha (equal: a price of 1); default 100 000. A subnet
+    /// registered mid-run has none: its owner's lock seeds its pool.
+    #[serde(default)]
+    pub pool_tao: Option<NonNegative>,
+    /// The subnet appears at this block (1 and later, after the block's extrinsics): its owner
+    /// locks TAO through the chain's `register_network` (the lock cost, the rate limit, a prune
+    /// at the subnet limit) and calls `start_call`; the chain gives the netuid. Its actors join
+    /// from the next block, registered as the chain allows (validators first, each then buying
+    /// its `stake_tao` through the new pool). If the chain refuses, the subnet never exists and
+    /// its actors never start. Absent: the subnet exists at genesis.
+    #[serde(default)]
+    pub register_at_block: Option<Blocks>,
+    /// The owner's free balance at genesis, in TAO, for a subnet registered mid-run (what pays
+    /// its lock). Default: twice the minimum lock cost, enough for the cost right after another
+    /// registration.
+    #[serde(default)]
+    pub owner_balance_tao: Option<NonNegative>,
     /// The subnet owner's hyperparameter calls, each at a block (after that block's
     /// extrinsics), through the chain's checks: the origin (some parameters, kappa among them,
     /// are root's only), the owner's rate limit, the freeze window before each epoch, the bounds.
@@ -231,9 +273,8 @@ pub struct OwnerActionSpec {
     pub set: serde_json::Map<String, serde_json::Value>,
 }
 
-fn default_pool_tao() -> NonNegative {
-    NonNegative(100_000.0)
-}
+/// The genesis pool of a subnet that does not state one, in TAO.
+pub const DEFAULT_POOL_TAO: f64 = 100_000.0;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

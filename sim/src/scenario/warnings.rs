@@ -1,5 +1,6 @@
 //! What a valid scenario says that will have no effect: a fault or an upgrade after the run's
-//! last block, a hyperparameter the profile does not read. Not errors (the run is still what the
+//! last block, a hyperparameter the profile does not read, a subnet limit the profile does not
+//! check, an owner's call before its subnet exists. Not errors (the run is still what the
 //! file asks for), but a researcher should hear of them before reading a report that lacks them.
 
 use super::plan::Plan;
@@ -27,8 +28,32 @@ impl Plan {
         let upgraded_profile = self.upgrades.iter().any(|u| u.profile.is_some_and(|p| !std::ptr::eq(p, self.profile)));
         if !upgraded_profile {
             warnings.extend(self.ignored_by_the_profile());
+            let limit = self.scenario.network.subnets.and_then(|subnets| subnets.limit);
+            if limit.is_some() && !self.profile.network_registration.subnet_limit {
+                warnings.push(format!(
+                    "network.subnets.limit has no effect under profile {}: it checks no subnet limit (from 2025-09-24)",
+                    self.profile.name
+                ));
+            }
         }
+        warnings.extend(self.owner_actions_before_registration());
         warnings
+    }
+
+    /// Owners' calls before their subnet's registration: the chain refuses each.
+    fn owner_actions_before_registration(&self) -> Vec<String> {
+        let subnets = self.scenario.subnets.iter().enumerate();
+        let registered = subnets.filter_map(|(i, spec)| spec.register_at_block.map(|at| (i, spec, at.get())));
+        registered
+            .flat_map(|(i, spec, at)| {
+                (spec.owner_actions.iter().enumerate()).filter(move |(_, a)| a.at_block.get() < at).map(move |(j, a)| {
+                    format!(
+                        "subnets[{i}].owner_actions[{j}].at_block: {} is before the subnet's register_at_block {at}; the chain refuses it (SubnetNotExists)",
+                        a.at_block.get()
+                    )
+                })
+            })
+            .collect()
     }
 
     /// Faults and upgrades at or after the last block. One applies once its block is produced:
@@ -112,6 +137,23 @@ upgrades:
             .replace("{at_block: 99, hyperparameters: {kappa: 40000}}", "{at_block: 50, profile: head-2026}");
         let warnings = Plan::parse(&upgraded, None).unwrap().warnings();
         assert!(warnings.iter().all(|w| !w.contains("yuma3")), "{warnings:?}");
+    }
+
+    #[test]
+    fn an_owners_call_before_its_subnet_exists_and_a_limit_the_profile_does_not_check_are_named() {
+        let late = SCENARIO
+            .replace("PROFILE", "yuma3-2025")
+            .replace("duration:", "network: {subnets: {limit: 3}}\nduration:")
+            .replace(
+                "    hyperparameters:",
+                "    register_at_block: 30\n    owner_actions: [{at_block: 20, set: {rho: 2}}, {at_block: 30, set: {rho: 3}}]\n    hyperparameters:",
+            );
+        let warnings = Plan::parse(&late, None).unwrap().warnings();
+        let expected = [
+            "network.subnets.limit has no effect under profile yuma3-2025: it checks no subnet limit (from 2025-09-24)",
+            "subnets[0].owner_actions[0].at_block: 20 is before the subnet's register_at_block 30; the chain refuses it (SubnetNotExists)",
+        ];
+        assert_eq!(&warnings[2..], expected);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! use HEAD's without the limits and the window.
 
 pub mod calls;
+pub mod owner_calls;
 pub mod rules;
 pub mod window;
 
@@ -19,15 +20,8 @@ use super::schedule::{Cadence, legacy_blocks_until_next_epoch};
 use super::state::Chain;
 use calls::BoundsContext;
 pub use calls::{Caller, Check, RateLimitFamily, SetHyperparameter};
-pub use rules::{AdminParameters, HyperparameterCallRefused, OwnerRules, StampKey};
+pub use rules::{AdminParameters, HyperparameterCallRefused, Origin, OwnerRules, StampKey};
 use window::admin_window_frozen;
-
-/// Who signs a call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Origin {
-    Root,
-    Signed(ColdkeyId),
-}
 
 /// The tempo and freeze inputs of a netuid with no subnet: storage defaults (`DefaultTempo`,
 /// LEB 0, no pending epoch).
@@ -132,6 +126,7 @@ impl Chain {
             StampKey::WeightsVersionKey(_) => tempo.saturating_mul(self.admin.weights_version_key_rate_limit_tempos),
             // `TempoUpdate`: MIN_TEMPO blocks.
             StampKey::Tempo(_) => 360,
+            StampKey::SubnetOwnerHotkey => rules::OWNER_HOTKEY_RATE_LIMIT_BLOCKS,
         };
         let last_block = self.owner_call_stamps.get(&(netuid, key)).copied().unwrap_or(0);
         if rate_limit_passes(last_block, limit_blocks, self.block) {
@@ -191,10 +186,9 @@ impl Chain {
     }
 
     /// A dissolution wipes `TransactionKeyLastBlock[(·, netuid, ·)]` and keeps the per-parameter
-    /// stamps (§4.4, §2.7), which the next owner of the netuid inherits.
+    /// and owner hotkey stamps (§4.4, §2.7), which the next owner of the netuid inherits.
     pub(super) fn wipe_owner_transaction_stamps(&mut self, netuid: u16) {
-        self.owner_call_stamps
-            .retain(|&(stamped, key), _| stamped != netuid || matches!(key, StampKey::Hyperparameter(_)));
+        self.owner_call_stamps.retain(|&(stamped, key), _| stamped != netuid || key.kept_by_netuid());
     }
 }
 

@@ -5,6 +5,13 @@
 use crate::accounts::ColdkeyId;
 use crate::hyperparameters::Hyperparameters;
 
+/// Who signs a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Root,
+    Signed(ColdkeyId),
+}
+
 /// Why the chain refuses a hyperparameter call: its error names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HyperparameterCallRefused {
@@ -35,6 +42,16 @@ pub enum HyperparameterCallRefused {
     AlphaLowOutOfRange,
     RevealPeriodTooLarge,
     RevealPeriodTooSmall,
+    /// `trigger_epoch` with commit-reveal on.
+    DynamicTempoBlockedByCommitReveal,
+    /// `trigger_epoch` with fewer blocks than the freeze window to the automatic epoch.
+    AutoEpochAlreadyImminent,
+    /// `trigger_epoch` while an epoch is pending (a trigger, or one the per-block cap deferred).
+    EpochAlreadyPending {
+        at_block: u64,
+    },
+    /// The owner hotkey named is a neuron of the subnet.
+    HotKeyAlreadyRegisteredInSubNet,
     /// The profile's runtime has no such call (it came later).
     NotInRuntime {
         profile: &'static str,
@@ -87,12 +104,24 @@ impl AdminParameters {
     }
 }
 
+/// `DefaultSetSNOwnerHotkeyRateLimit`: blocks between two owner hotkey changes, root's too.
+pub const OWNER_HOTKEY_RATE_LIMIT_BLOCKS: u64 = 50_400;
+
 /// Where a rate limit's last block is stamped: `LastRateLimitedBlock[OwnerHyperparamUpdate]`
-/// per parameter (kept when the subnet is dissolved), or `TransactionKeyLastBlock` per owner
-/// coldkey (wiped with the subnet).
+/// per parameter and `LastRateLimitedBlock[SetSNOwnerHotkey]` (kept when the subnet is
+/// dissolved), or `TransactionKeyLastBlock` per owner coldkey (wiped with the subnet).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StampKey {
     Hyperparameter(&'static str),
     WeightsVersionKey(ColdkeyId),
     Tempo(ColdkeyId),
+    SubnetOwnerHotkey,
+}
+
+impl StampKey {
+    /// `LastRateLimitedBlock` keys outlive the subnet (§2.7): its netuid's next owner inherits
+    /// them.
+    pub fn kept_by_netuid(self) -> bool {
+        matches!(self, Self::Hyperparameter(_) | Self::SubnetOwnerHotkey)
+    }
 }

@@ -5,7 +5,7 @@
 
 use crate::miner::{MinerContext, MinerPolicy, Response};
 use crate::ml::scoring::Malformed;
-use crate::protocol::Query;
+use crate::protocol::{Probabilities, Query};
 
 pub struct MalformedAnswers {
     pub kind: Malformed,
@@ -15,10 +15,12 @@ impl MinerPolicy for MalformedAnswers {
     fn respond(&mut self, ctx: &mut MinerContext, query: &Query) -> Response {
         let (rows, classes) = (query.rows.len(), ctx.classes);
         let answer = match self.kind {
-            Malformed::Unnormalised => vec![vec![u16::MAX; classes]; rows],
+            Malformed::Unnormalised => Probabilities::repeated(&vec![u16::MAX; classes], rows),
             // A well-spread distribution, over one class too many.
-            Malformed::WrongLength => vec![vec![(65_535 / (classes + 1)) as u16; classes + 1]; rows],
-            Malformed::Empty => Vec::new(),
+            Malformed::WrongLength => {
+                Probabilities::repeated(&vec![(65_535 / (classes + 1)) as u16; classes + 1], rows)
+            }
+            Malformed::Empty => Probabilities::default(),
         };
         Response::Answer(answer)
     }

@@ -6,7 +6,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::plot::{WIDTH, tick};
+use super::ticks::{WIDTH, tick};
 use crate::sweep::stats::Interval;
 
 const FONT: &str = "sans-serif";

@@ -1,7 +1,8 @@
-//! report.html, diff.html and sweep.html: pages people open in a browser. One self-contained file each (CSS
-//! inline, SVG inline, no script, nothing fetched), drawn from the typed document in the process
-//! that built it, never from report.json read back; charts by plotters' SVG backend. The same run
-//! gives the same bytes: no timestamp, integer pixels, numbers printed by one formatter.
+//! report.html, diff.html and sweep.html: pages people open in a browser. One self-contained file
+//! each (CSS inline, SVG inline, no script, nothing fetched); a run's pages are drawn from the
+//! typed document in the process that built it, never from report.json read back, a sweep's from
+//! its merged cells; charts by plotters' SVG backend. The same data give the same bytes: no
+//! timestamp, integer pixels, numbers printed by one formatter.
 
 mod charts;
 mod diff_page;
@@ -14,6 +15,7 @@ mod plot;
 mod series;
 mod sweep_page;
 mod tables;
+mod ticks;
 
 pub use diff_page::diff_page;
 pub use extras::{Extras, LatencyBins};
@@ -44,6 +46,9 @@ pub fn render(document: &Document, extras: &Extras, sha256: &str) -> Html {
     let mut body = tables::run_header(document, sha256);
     body.push_str(&tables::expectations(&document.expectations));
     body.push_str(&tables::marks(&marks));
+    if let Some(section) = &document.subnet_lifecycle {
+        body.push_str(&tables::lifecycle(section));
+    }
     for (section, charts) in document.subnets.iter().zip(&subnets) {
         body.push_str(&tables::subnet(section));
         body.push_str("<div class=\"charts\">\n");

@@ -11,8 +11,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::marks::{Mark, MarkKind};
+pub(super) use super::ticks::{WIDTH, tick};
 
-pub(super) const WIDTH: u32 = 760;
 pub(super) const HEIGHT: u32 = 340;
 /// The legend's column, right of the plot.
 const LEGEND_WIDTH: u32 = 200;
@@ -388,16 +388,6 @@ fn y_max(values: impl Iterator<Item = f64>) -> f64 {
     if max > 0.0 { max * 1.08 } else { 1.0 }
 }
 
-/// A tick label: at most 4 decimals, no trailing zeros; thousands as `k` from 10 000 on.
-pub(super) fn tick(value: f64) -> String {
-    if value.abs() >= 10_000.0 {
-        return format!("{}k", tick(value / 1_000.0));
-    }
-    let text = format!("{value:.4}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".to_string() } else { text.to_string() }
-}
-
 /// A label cut to `LABEL_CHARS_MAX` characters, an ellipsis marking the cut.
 fn shortened(label: &str) -> String {
     if label.chars().count() <= LABEL_CHARS_MAX {
@@ -410,17 +400,6 @@ fn shortened(label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_tick_has_at_most_four_decimals_and_no_trailing_zeros() {
-        assert_eq!(tick(0.0), "0");
-        assert_eq!(tick(-0.00001), "0");
-        assert_eq!(tick(0.25), "0.25");
-        assert_eq!(tick(1.0 / 3.0), "0.3333");
-        assert_eq!(tick(7200.0), "7200");
-        assert_eq!(tick(800_000.0), "800k");
-        assert_eq!(tick(36_100.0), "36.1k");
-    }
 
     #[test]
     fn a_series_breaks_where_a_value_is_missing_or_not_finite() {

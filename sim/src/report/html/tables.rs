@@ -1,8 +1,8 @@
 //! The page's text and tables, from the document: the run, the expectations' verdicts, the marks
 //! on the time axes, and per subnet its facts, its groups and its hyperparameter changes.
 
-use super::super::document::{ByGroup, Document, ExpectationRow, SubnetSection};
-use super::super::format::{mean, number, tokens};
+use super::super::document::{ByGroup, Document, ExpectationRow, LifecycleSection, NetworkEvent, SubnetSection};
+use super::super::format::{mean, netuid, number, tokens};
 use super::super::groups::group_rows;
 use super::marks::{Mark, MarkKind};
 use super::page::{Cell, escape, table};
@@ -82,6 +82,78 @@ pub(super) fn marks(marks: &[Mark]) -> String {
     format!("<h3>Marks on the time axes (dashed lines)</h3>\n{}", table(&["tag", "block", "kind", "what"], cells))
 }
 
+/// Subnets that came and went: the periods over which the same subnets lived, then each event.
+pub(super) fn lifecycle(section: &LifecycleSection) -> String {
+    let r = &section.registration;
+    let periods = section.periods.iter().map(|p| {
+        let alive: Vec<String> = p.subnets.iter().map(|s| format!("{} ({})", s.name, s.netuid)).collect();
+        vec![
+            Cell::number(format!("{}–{}", p.from_block, p.to_block)),
+            Cell::text(alive.join(", ")),
+            Cell::number(format!("{} → {}", tokens(p.lock_cost_rao.from), tokens(p.lock_cost_rao.to))),
+            Cell::number(p.registrations.to_string()),
+            Cell::number(p.prunes.to_string()),
+            Cell::number(tokens(p.dissolution_payouts_rao)),
+            Cell::number(p.registrations_refused.to_string()),
+        ]
+    });
+    let events = section.events.iter().map(|e| {
+        let (kind, what) = match &e.event {
+            NetworkEvent::Registered(r) => (
+                "registered",
+                format!(
+                    "netuid {}, {} TAO locked; start_call {}; hyperparameters {}",
+                    r.netuid,
+                    tokens(r.locked_rao),
+                    r.start_call,
+                    r.hyperparameters
+                ),
+            ),
+            NetworkEvent::Refused { error, lock_cost_rao } => {
+                ("refused", format!("at a lock cost of {} TAO: {error}", tokens(*lock_cost_rao)))
+            }
+            NetworkEvent::Pruned(p) => (
+                "pruned",
+                format!(
+                    "netuid {} for {}: pot {} TAO, {} TAO paid to stakers, protocol share {}, recycled {}",
+                    p.netuid,
+                    p.by,
+                    tokens(p.pot_rao),
+                    tokens(p.paid_rao),
+                    tokens(p.protocol_share_rao),
+                    tokens(p.recycled_rao)
+                ),
+            ),
+            NetworkEvent::StakeRefused { actor, error } => {
+                ("stake refused", format!("{}: {error}", actor.unwrap_or("an actor")))
+            }
+        };
+        vec![Cell::number(e.block.to_string()), Cell::text(e.subnet), Cell::text(kind), Cell::text(what)]
+    });
+    format!(
+        "<h2>Subnets that come and go</h2>\n<p class=\"meta\">Subnet limit {}, immunity {} blocks, rate limit {} \
+         blocks, minimum lock {} TAO, lock reduction interval {} blocks.</p>\n{}{}",
+        r.subnet_limit,
+        r.immunity_period_blocks,
+        r.rate_limit_blocks,
+        tokens(r.min_lock_cost_rao),
+        r.lock_reduction_interval_blocks,
+        table(
+            &[
+                "blocks",
+                "subnets alive (netuid)",
+                "lock cost (TAO)",
+                "registered",
+                "pruned",
+                "payouts (TAO)",
+                "refused"
+            ],
+            periods
+        ),
+        table(&["block", "subnet", "event", "what"], events)
+    )
+}
+
 /// The subnet's heading, facts, group table and hyperparameter changes.
 pub(super) fn subnet(subnet: &SubnetSection) -> String {
     let obs = &subnet.observables;
@@ -107,6 +179,12 @@ pub(super) fn subnet(subnet: &SubnetSection) -> String {
         q.malformed,
         q.duplicate
     ));
+    if let Some(block) = subnet.registered_at_block {
+        facts.push(format!("Registered by its owner at block {block}."));
+    }
+    if let Some(block) = subnet.pruned_at_block {
+        facts.push(format!("Pruned at block {block} (the subnet limit)."));
+    }
     if let Some(last) = subnet.epochs.last() {
         facts.push(format!(
             "At the last epoch (block {}): pool {} TAO and {} alpha, price {} TAO per alpha (moving {}).",
@@ -121,11 +199,21 @@ pub(super) fn subnet(subnet: &SubnetSection) -> String {
     format!(
         "<h2>Subnet {} (netuid {}, {})</h2>\n<ul class=\"facts\">{items}</ul>\n{}{}",
         escape(subnet.name),
-        subnet.netuid,
+        netuid(subnet.netuid),
         escape(&subnet.task),
         groups(subnet),
         hyperparameter_changes(subnet)
-    )
+    ) + &owner_actions(subnet)
+}
+
+fn owner_actions(subnet: &SubnetSection) -> String {
+    if subnet.owner_actions.is_empty() {
+        return String::new();
+    }
+    let cells = subnet.owner_actions.iter().map(|a| {
+        vec![Cell::number(a.block.to_string()), Cell::text(a.set.to_string()), Cell::text(a.verdict.as_str())]
+    });
+    format!("<h3>Owner's calls and the chain's verdicts</h3>\n{}", table(&["block", "set", "verdict"], cells))
 }
 
 fn groups(subnet: &SubnetSection) -> String {

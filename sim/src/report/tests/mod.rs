@@ -86,6 +86,12 @@ fn record(plan: &Plan) -> RunRecord {
     let all = ["honest/0", "honest/1", "copier/0", "good/0", "good/1", "weak/0", "random/0"];
     let first = epoch(plan, 40, &all, &[0, 0, 0, 0, 0, 0, 65_535], &[30_000, 20_000, 0, 0, 0, 0, 0]);
     let second = epoch(plan, 90, &all[..6], &[0, 0, 0, 30_000, 10_000, 20_000], &[30_000, 20_000, 0, 0, 0, 0]);
+    record_of(plan, vec![first, second])
+}
+
+/// A run of `plan` (every node's hotkey its node id, models for `good` and `weak`) with these
+/// epochs and nothing else of note.
+fn record_of(plan: &Plan, epochs: Vec<EpochRecord>) -> RunRecord {
     let nodes = plan
         .nodes
         .iter()
@@ -106,12 +112,17 @@ fn record(plan: &Plan) -> RunRecord {
         last_block_at_us: 1_200_000_000,
         total_issuance_rao: 7_000,
         conservation_error: None,
-        epochs: vec![first, second],
+        epochs,
         registrations: Vec::new(),
         reveals: Vec::new(),
         owner_actions: Vec::new(),
+        network: Vec::new(),
+        lock_costs: Vec::new(),
         nodes,
-        latency_us: vec![Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid bounds")],
+        owner_hotkeys: (0..plan.subnets.len() as u32).map(|s| HotkeyId(100 + s)).collect(),
+        latency_us: (plan.subnets.iter())
+            .map(|_| Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid bounds"))
+            .collect(),
         messages: MessageCounts {
             sent: 10,
             lost: LostMessages { link: 1, ..LostMessages::default() },
@@ -467,7 +478,7 @@ fn owner_action(block: u64, verdict: Result<(), String>) -> crate::record::Owner
     let call = tensorsim_chain::hyperparameter_calls::SetHyperparameter::BondsMovingAverage(975_000);
     crate::record::OwnerActionRecord {
         block,
-        facts: tensorsim_actors::protocol::OwnerActionFacts { netuid: 1, call, verdict },
+        facts: tensorsim_actors::protocol::OwnerActionFacts { subnet: 0, netuid: Some(1), call, verdict },
     }
 }
 
@@ -615,4 +626,5 @@ fn a_built_report_is_read_by_the_diffs_types_with_its_observables() {
 }
 
 mod html;
+mod lifecycle;
 mod stability;

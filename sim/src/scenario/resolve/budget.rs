@@ -28,7 +28,13 @@ fn genesis_tao(subnets: &[SubnetPlan], nodes: &[NodePlan]) -> f64 {
             _ => 0.0,
         })
         .sum();
-    let pools: f64 = subnets.iter().map(|subnet| subnet.pool_tao_rao as f64 / RAO_PER_TAO).sum();
+    // A registered subnet's owner holds its lock money instead of a pool.
+    let pools: f64 = (subnets.iter())
+        .map(|subnet| {
+            let owner_rao = subnet.registration.as_ref().map_or(0, |r| r.owner_balance_rao);
+            (subnet.pool_tao_rao + owner_rao) as f64 / RAO_PER_TAO
+        })
+        .sum();
     staked + pools + (nodes.len() as f64 + subnets.len() as f64) * ACTOR_BALANCE_TAO as f64
 }
 

@@ -1,5 +1,6 @@
-//! From a parsed [`Scenario`] to a [`Plan`], stage by stage: subnets → stakes → groups →
-//! references → genesis budget → duration → faults → upgrades → owner actions → expectations.
+//! From a parsed [`Scenario`] to a [`Plan`], stage by stage: subnets → network registration →
+//! stakes → groups → references → genesis budget → duration → faults → upgrades → owner actions
+//! → expectations.
 //! Each stage reads what the ones before it resolved and refuses the first thing wrong with its field's path, so a scenario's
 //! errors come in that order.
 
@@ -12,6 +13,7 @@ mod groups;
 mod lookup;
 mod owner_actions;
 mod references;
+mod registration;
 mod stakes;
 mod subnets;
 mod upgrades;
@@ -27,17 +29,19 @@ const BLOCKS_MAX: u64 = 10_000_000;
 pub(super) fn resolve(scenario: Scenario, seed: Option<u64>) -> Result<Plan, ScenarioError> {
     let profile = lookup::profile_named(&scenario.profile, "profile")?;
     check_sizes(&scenario)?;
-    let subnets = subnets::resolve(&scenario.subnets, profile)?;
+    let mut subnets = subnets::resolve(&scenario.subnets, profile)?;
+    let network_registration = registration::resolve(&scenario, &mut subnets, profile)?;
     let stakes = stakes::resolve(&scenario.subnets, &subnets, profile)?;
     let nodes = groups::resolve(&scenario.subnets, &stakes)?;
     references::check(&scenario.subnets, &nodes)?;
     budget::check(&subnets, &nodes)?;
     let blocks = duration_blocks(scenario.duration, &subnets)?;
+    registration::check_blocks(&subnets, blocks)?;
     let faults::FaultPlan { mut faults, producer_faults } = faults::resolve(&scenario.faults, &nodes)?;
     let upgrades::UpgradePlan { upgrades, announced } = upgrades::resolve(&scenario.upgrades, &subnets)?;
     faults.extend(announced);
     faults.sort_by_key(|fault| fault.at_block);
-    let owner_actions = owner_actions::resolve(&scenario.subnets, &subnets, blocks)?;
+    let owner_actions = owner_actions::resolve(&scenario.subnets, blocks)?;
     expectations::check(&scenario.expect, &subnets, &nodes)?;
     Ok(Plan {
         seed: seed.unwrap_or(scenario.seed),
@@ -50,6 +54,7 @@ pub(super) fn resolve(scenario: Scenario, seed: Option<u64>) -> Result<Plan, Sce
         producer_faults,
         upgrades,
         owner_actions,
+        network_registration,
         scenario,
     })
 }

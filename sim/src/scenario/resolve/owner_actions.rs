@@ -6,22 +6,18 @@ use tensorsim_actors::chain_node::OwnerAction;
 
 use crate::hyperparameter_overrides::{CallField, hyperparameter_call};
 use crate::scenario::error::{ScenarioError, invalid};
-use crate::scenario::plan::{OWNER_ACTIONS_MAX, SubnetPlan};
+use crate::scenario::plan::OWNER_ACTIONS_MAX;
 use crate::scenario::types::SubnetSpec;
 
 /// Every subnet's actions in block order (a block's in the file's order); errors name the
 /// action's place in the file.
-pub(super) fn resolve(
-    specs: &[SubnetSpec],
-    subnets: &[SubnetPlan],
-    blocks: u64,
-) -> Result<Vec<OwnerAction>, ScenarioError> {
+pub(super) fn resolve(specs: &[SubnetSpec], blocks: u64) -> Result<Vec<OwnerAction>, ScenarioError> {
     let total: usize = specs.iter().map(|spec| spec.owner_actions.len()).sum();
     if total > OWNER_ACTIONS_MAX {
         return invalid("subnets", format!("{total} owner actions exceed the limit {OWNER_ACTIONS_MAX}"));
     }
     let mut actions = Vec::with_capacity(total);
-    for (i, (spec, subnet)) in specs.iter().zip(subnets).enumerate() {
+    for (i, spec) in specs.iter().enumerate() {
         for (j, action) in spec.owner_actions.iter().enumerate() {
             let path = format!("subnets[{i}].owner_actions[{j}]");
             let at_block = action.at_block.get();
@@ -45,7 +41,7 @@ pub(super) fn resolve(
                 };
                 ScenarioError(format!("{at}: {message}"))
             })?;
-            actions.push(OwnerAction { at_block, netuid: subnet.netuid, call });
+            actions.push(OwnerAction { at_block, subnet: i, call });
         }
     }
     actions.sort_by_key(|action| action.at_block);
@@ -54,19 +50,15 @@ pub(super) fn resolve(
 
 #[cfg(test)]
 mod tests {
-    use tensorsim_chain::hyperparameter_calls::SetHyperparameter;
-    use tensorsim_chain::profile::profile_by_name;
-
     use super::resolve;
     use crate::scenario::resolve::fixtures::{error, scenario_with};
-    use crate::scenario::resolve::subnets;
     use crate::scenario::types::Scenario;
+    use tensorsim_chain::hyperparameter_calls::SetHyperparameter;
 
     fn actions(
         scenario: &Scenario,
     ) -> Result<Vec<tensorsim_actors::chain_node::OwnerAction>, crate::scenario::ScenarioError> {
-        let subnets = subnets::resolve(&scenario.subnets, profile_by_name("head-2026").unwrap()).unwrap();
-        resolve(&scenario.subnets, &subnets, 22)
+        resolve(&scenario.subnets, 22)
     }
 
     fn with_actions(actions: &str) -> Scenario {
@@ -78,11 +70,11 @@ mod tests {
         let scenario =
             with_actions("[{at_block: 9, set: {kappa: 40000}}, {at_block: 3, set: {alpha_values: [2000, 3000]}}]");
         let actions = actions(&scenario).unwrap();
-        let calls: Vec<(u64, u16, SetHyperparameter)> =
-            actions.into_iter().map(|action| (action.at_block, action.netuid, action.call)).collect();
+        let calls: Vec<(u64, usize, SetHyperparameter)> =
+            actions.into_iter().map(|action| (action.at_block, action.subnet, action.call)).collect();
         assert_eq!(
             calls,
-            vec![(3, 1, SetHyperparameter::AlphaValues(2_000, 3_000)), (9, 1, SetHyperparameter::Kappa(40_000))]
+            vec![(3, 0, SetHyperparameter::AlphaValues(2_000, 3_000)), (9, 0, SetHyperparameter::Kappa(40_000))]
         );
     }
 

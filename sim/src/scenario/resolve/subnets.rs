@@ -1,12 +1,13 @@
 //! Stage 1, subnets: each subnet's chain side (its netuid, its hyperparameters over the profile's
 //! values for a new subnet, its pool), and whether its UIDs hold the neurons genesis registers.
+//! A subnet registered mid-run has no netuid and no pool yet (registration.rs resolves the rest).
 
 use tensorsim_chain::profile::Profile;
 
 use super::lookup;
 use crate::scenario::error::{ScenarioError, invalid};
 use crate::scenario::plan::{GENESIS_TAO_MAX, RAO_PER_TAO, SubnetPlan};
-use crate::scenario::types::SubnetSpec;
+use crate::scenario::types::{DEFAULT_POOL_TAO, SubnetSpec};
 
 /// The subnets, netuid 1 first, in scenario order.
 pub(super) fn resolve(specs: &[SubnetSpec], profile: &Profile) -> Result<Vec<SubnetPlan>, ScenarioError> {
@@ -16,12 +17,13 @@ pub(super) fn resolve(specs: &[SubnetSpec], profile: &Profile) -> Result<Vec<Sub
         if subnets.iter().any(|subnet| subnet.name == spec.name) {
             return invalid(format!("{path}.name"), format!("subnet {:?} is named twice", spec.name));
         }
-        subnets.push(subnet(index, spec, profile, &path)?);
+        let genesis_netuid = subnets.iter().filter(|s| s.netuid.is_some()).count() as u16 + 1;
+        subnets.push(subnet(genesis_netuid, spec, profile, &path)?);
     }
     Ok(subnets)
 }
 
-fn subnet(index: usize, spec: &SubnetSpec, profile: &Profile, path: &str) -> Result<SubnetPlan, ScenarioError> {
+fn subnet(genesis_netuid: u16, spec: &SubnetSpec, profile: &Profile, path: &str) -> Result<SubnetPlan, ScenarioError> {
     let overrides_path = format!("{path}.hyperparameters");
     lookup::refuse_owner_uid(&spec.hyperparameters, &overrides_path)?;
     let hyperparameters =
@@ -39,18 +41,28 @@ fn subnet(index: usize, spec: &SubnetSpec, profile: &Profile, path: &str) -> Res
     if spec.validators.is_empty() || spec.miners.is_empty() {
         return invalid(path, "a subnet needs at least one validator group and one miner group");
     }
+    let registered = spec.register_at_block.is_some();
+    let pool_tao = match (registered, spec.pool_tao) {
+        (true, Some(_)) => {
+            return invalid(format!("{path}.pool_tao"), "a subnet registered mid-run is seeded by its owner's lock");
+        }
+        (true, None) => 0.0,
+        (false, pool_tao) => pool_tao.map_or(DEFAULT_POOL_TAO, |tao| tao.0),
+    };
     Ok(SubnetPlan {
         name: spec.name.clone(),
-        netuid: index as u16 + 1,
+        netuid: (!registered).then_some(genesis_netuid),
         task: spec.task,
         hyperparameters,
         validation: spec.validation.clone(),
-        pool_tao_rao: (spec.pool_tao.0.min(GENESIS_TAO_MAX) * RAO_PER_TAO) as u64,
+        pool_tao_rao: (pool_tao.min(GENESIS_TAO_MAX) * RAO_PER_TAO) as u64,
+        registration: None,
     })
 }
 
-/// Every validator, and every miner whose policy genesis registers.
-fn genesis_neurons(spec: &SubnetSpec) -> u64 {
+/// Every validator, and every miner whose policy genesis registers (or, in a subnet registered
+/// mid-run, the chain node registers as it appears).
+pub(super) fn genesis_neurons(spec: &SubnetSpec) -> u64 {
     let validators: u64 = spec.validators.iter().map(|group| group.count.get()).sum();
     let miners: u64 =
         spec.miners.iter().filter(|group| group.policy.registers_at_genesis()).map(|group| group.count.get()).sum();
@@ -83,7 +95,7 @@ mod tests {
         let subnets = subnets(&with_second_subnet("text")).unwrap();
         assert_eq!(
             subnets.iter().map(|s| (s.name.as_str(), s.netuid)).collect::<Vec<_>>(),
-            [("digits", 1), ("text", 2)]
+            [("digits", Some(1)), ("text", Some(2))]
         );
         assert_eq!((subnets[0].hyperparameters.tempo, subnets[0].hyperparameters.max_allowed_uids), (10, 16));
         assert_eq!(subnets[0].pool_tao_rao, 100_000_000_000_000);

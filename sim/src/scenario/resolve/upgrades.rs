@@ -23,8 +23,8 @@ pub(super) fn resolve(specs: &[UpgradeSpec], subnets: &[SubnetPlan]) -> Result<U
         UpgradePlan { upgrades: Vec::with_capacity(specs.len()), announced: Vec::with_capacity(specs.len()) };
     let mut order: Vec<usize> = (0..specs.len()).collect();
     order.sort_by_key(|&u| specs[u].at_block.get());
-    let mut current: Vec<(u16, Hyperparameters)> =
-        subnets.iter().map(|subnet| (subnet.netuid, subnet.hyperparameters.clone())).collect();
+    let mut current: Vec<(usize, Hyperparameters)> =
+        subnets.iter().map(|subnet| subnet.hyperparameters.clone()).enumerate().collect();
     for u in order {
         let upgrade = upgrade(&specs[u], &current, &format!("upgrades[{u}]"))?;
         current.clone_from(&upgrade.hyperparameters);
@@ -38,8 +38,8 @@ pub(super) fn resolve(specs: &[UpgradeSpec], subnets: &[SubnetPlan]) -> Result<U
     Ok(plan)
 }
 
-/// The upgrade's overrides over each subnet's `current` values (by netuid).
-fn upgrade(spec: &UpgradeSpec, current: &[(u16, Hyperparameters)], path: &str) -> Result<Upgrade, ScenarioError> {
+/// The upgrade's overrides over each subnet's `current` values (by subnet).
+fn upgrade(spec: &UpgradeSpec, current: &[(usize, Hyperparameters)], path: &str) -> Result<Upgrade, ScenarioError> {
     let overrides_path = format!("{path}.hyperparameters");
     lookup::refuse_owner_uid(&spec.hyperparameters, &overrides_path)?;
     let profile = match &spec.profile {
@@ -47,8 +47,8 @@ fn upgrade(spec: &UpgradeSpec, current: &[(u16, Hyperparameters)], path: &str) -
         None => None,
     };
     let mut hyperparameters = Vec::with_capacity(current.len());
-    for (netuid, before) in current {
-        hyperparameters.push((*netuid, lookup::patched(before, &spec.hyperparameters, &overrides_path)?));
+    for (subnet, before) in current {
+        hyperparameters.push((*subnet, lookup::patched(before, &spec.hyperparameters, &overrides_path)?));
     }
     Ok(Upgrade { at_block: spec.at_block.get(), profile, hyperparameters })
 }
@@ -81,8 +81,8 @@ mod tests {
         let plan = upgrades(&scenario()).unwrap();
         let [upgrade] = plan.upgrades.as_slice() else { panic!("one upgrade") };
         assert_eq!((upgrade.at_block, upgrade.profile.is_none()), (10, true));
-        let (netuid, after) = &upgrade.hyperparameters[0];
-        assert_eq!((*netuid, after.kappa, after.tempo), (1, 40_000, 10));
+        let (subnet, after) = &upgrade.hyperparameters[0];
+        assert_eq!((*subnet, after.kappa, after.tempo), (0, 40_000, 10));
         assert_eq!(plan.announced[0].at_block, 10);
         assert_eq!(plan.announced[0].description, "runtime upgrade: 1 hyperparameters set");
         assert_eq!(plan.announced[0].fault, NodeFault::Chain);

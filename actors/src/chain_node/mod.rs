@@ -3,8 +3,14 @@
 //! block in arrival order, answers each sender with the outcome, and answers metagraph syncs.
 //!
 //! Block `b` runs as subtensor's does: the block step first (coinbase, epochs, reveals), then the
-//! block's extrinsics, the subnet owners' hyperparameter calls scheduled at `b`, then the runtime
-//! upgrades scheduled at `b` (in force from `b + 1`).
+//! block's extrinsics; then the registrations of actors joining a subnet registered mid-run, the
+//! subnets whose owners register them at `b` (subnets.rs), the subnet owners' hyperparameter
+//! calls scheduled at `b`, and the runtime upgrades scheduled at `b` (in force from `b + 1`).
+
+mod subnets;
+
+use subnets::Subnets;
+pub use subnets::{Configure, ConfigureFn, Joiner, ScenarioSubnet, SubnetRegistration};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -44,16 +50,18 @@ pub struct ProducerFault {
 pub struct Upgrade {
     pub at_block: u64,
     pub profile: Option<&'static Profile>,
-    /// By netuid: the full hyperparameters after the upgrade.
-    pub hyperparameters: Vec<(u16, Hyperparameters)>,
+    /// By subnet (its place in the scenario): the full hyperparameters after the upgrade, for
+    /// the subnets living then.
+    pub hyperparameters: Vec<(usize, Hyperparameters)>,
 }
 
 /// A subnet owner's hyperparameter call at `at_block` (included after that block's extrinsics),
-/// signed by whoever owns the subnet then.
+/// signed by the subnet's owner, on the netuid the subnet holds then.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OwnerAction {
     pub at_block: u64,
-    pub netuid: u16,
+    /// The subnet, by its place in the scenario.
+    pub subnet: usize,
     pub call: SetHyperparameter,
 }
 
@@ -68,6 +76,8 @@ pub struct ChainNode {
     upgrades: Vec<Upgrade>,
     /// In block order (stable: a block's in the scenario's order).
     owner_actions: Vec<OwnerAction>,
+    /// The scenario's subnets, in its order.
+    subnets: Subnets,
     next_block_us: TimeUs,
     /// Each hotkey's hash commits the chain holds, oldest first, with their blocks: a reveal's
     /// lag is read here (the chain keeps at most `UNREVEALED_COMMITS_MAX`, so do we).
@@ -82,10 +92,11 @@ struct Included {
 }
 
 impl ChainNode {
-    /// A node serving `chain` (at its genesis): `signers` maps nodes to their keys, `axons`
-    /// hotkeys to where they serve.
+    /// A node serving `chain` (at its genesis) and the scenario's `subnets`: `signers` maps nodes
+    /// to their keys, `axons` hotkeys to where they serve.
     pub fn new(
         chain: Chain,
+        subnets: Vec<ScenarioSubnet>,
         block_time_us: u64,
         signers: BTreeMap<NodeId, (ColdkeyId, HotkeyId)>,
         axons: BTreeMap<HotkeyId, NodeId>,
@@ -104,6 +115,7 @@ impl ChainNode {
             producer_faults,
             upgrades,
             owner_actions: Vec::new(),
+            subnets: Subnets::new(subnets),
             next_block_us: 0,
             hash_commits: BTreeMap::new(),
         }
@@ -116,20 +128,28 @@ impl ChainNode {
         self
     }
 
-    /// The owners' calls due by `block`, each signed by the subnet's owner then, through the
-    /// chain's checks.
+    /// The node with subnets its owners register mid-run.
+    pub fn with_registrations(mut self, registrations: Vec<SubnetRegistration>) -> Self {
+        self.subnets.set_registrations(registrations);
+        self
+    }
+
+    /// The owners' calls due by `block`, each signed by its subnet's owner, through the chain's
+    /// checks; a subnet not registered yet, or dissolved, cannot be named.
     fn apply_owner_actions(&mut self, block: u64) -> Vec<OwnerActionFacts> {
         let due = self.owner_actions.iter().take_while(|action| action.at_block <= block).count();
+        let actions: Vec<OwnerAction> = self.owner_actions.drain(..due).collect();
         let mut facts = Vec::with_capacity(due);
-        for action in self.owner_actions.drain(..due) {
-            let netuid = action.netuid;
-            let verdict = if self.chain.subnet_exists(netuid) {
-                let owner = Origin::Signed(self.chain.subnet(netuid).owner_coldkey);
-                self.chain.set_hyperparameter(owner, netuid, &action.call).map_err(|refused| refused.to_string())
-            } else {
-                Err("SubnetNotExists".to_string())
+        for action in actions {
+            let netuid = self.subnets.netuid_of(action.subnet);
+            let verdict = match netuid {
+                Some(netuid) => {
+                    let owner = Origin::Signed(self.subnets.owner_of(action.subnet));
+                    self.chain.set_hyperparameter(owner, netuid, &action.call).map_err(|refused| refused.to_string())
+                }
+                None => Err("SubnetNotExists".to_string()),
             };
-            facts.push(OwnerActionFacts { netuid, call: action.call, verdict });
+            facts.push(OwnerActionFacts { subnet: action.subnet, netuid, call: action.call, verdict });
         }
         facts
     }
@@ -242,16 +262,13 @@ impl ChainNode {
             let outcome = self.apply(from, &call, &mut included);
             out.send(from, Message::Included { nonce, block, outcome });
         }
+        let admitted = self.subnets.admit_joiners(&mut self.chain, &self.signers);
+        included.registrations.extend(admitted.registrations);
+        self.axons.extend(admitted.axons);
+        let mut network = admitted.network;
+        network.extend(self.subnets.register_due(&mut self.chain, block));
         let owner_actions = self.apply_owner_actions(block);
-        while self.upgrades.first().is_some_and(|u| u.at_block <= block) {
-            let upgrade = self.upgrades.remove(0);
-            if let Some(profile) = upgrade.profile {
-                self.chain.runtime_upgrade(profile);
-            }
-            for (netuid, hyperparameters) in upgrade.hyperparameters {
-                self.chain.set_hyperparameters(netuid, hyperparameters).expect("validated with the scenario");
-            }
-        }
+        self.apply_upgrades(block);
         out.observe(Observation::Block(Box::new(BlockRecord {
             block,
             at_us: now_us,
@@ -261,8 +278,25 @@ impl ChainNode {
             reveals: included.reveals,
             conservation_error: self.chain.conservation().err().map(|e| e.0),
             owner_actions,
+            network,
+            network_lock_cost_rao: self.chain.network_lock_cost_rao(),
         })));
         self.next_block_us = now_us + self.next_interval_us(block);
+    }
+
+    /// The runtime upgrades due by `block`: a profile, and hyperparameters for the subnets living.
+    fn apply_upgrades(&mut self, block: u64) {
+        while self.upgrades.first().is_some_and(|u| u.at_block <= block) {
+            let upgrade = self.upgrades.remove(0);
+            if let Some(profile) = upgrade.profile {
+                self.chain.runtime_upgrade(profile);
+            }
+            for (subnet, hyperparameters) in upgrade.hyperparameters {
+                if let Some(netuid) = self.subnets.netuid_of(subnet) {
+                    self.chain.set_hyperparameters(netuid, hyperparameters).expect("validated with the scenario");
+                }
+            }
+        }
     }
 
     /// The metagraph `netuid` shows now; `None` for a subnet that does not exist.
