@@ -1,5 +1,6 @@
 //! One Yuma epoch at the sizes of the Python reference simulators and beyond, in steady state
-//! (bonds already built up by earlier epochs), for each era. Run: `cargo bench -p tensorsim-actors`.
+//! (bonds already built up by earlier epochs), for each era.
+//! Run: `cargo bench -p tensorsim-chain --bench epoch`, then `scripts/bench_epoch_table.py`.
 
 use std::hint::black_box;
 

@@ -17,7 +17,7 @@ use proptest::sample::Index;
 use support::{STAKE_LARGE_RAO, stake_rao, u16_edgy};
 use tensorsim_chain::fixed::{I32F32, I64F64};
 use tensorsim_chain::yuma::{
-    Consensus, ERAS, EpochInputs, EpochOutput, EpochRules, Era, Layout, LiquidAlpha, epoch, era_by_name,
+    Consensus, ERAS, EpochInputs, EpochOutput, EpochRules, Era, Layout, LiquidAlpha, dense, epoch, era_by_name,
 };
 
 /// The largest subnet generated: big enough for top-k to cut (K ≤ 64 is generated too), small
@@ -560,13 +560,16 @@ proptest! {
 // ---------------------------------------------------------------------------------------------
 // Layouts: the dense block and the compressed rows give the same epoch
 
-/// A subnet as validators make one, for the layout property: up to 160 UIDs (more than one pass
-/// of the dense medians' 64 columns), the first `validators` UIDs weighting each column with
-/// the given density (in 1/256), some rows all explicit zeros, bonds in steady state or not, and
-/// the masks' inputs drawn so that every mask sometimes cuts. Cells come from a seeded generator:
-/// a failing case prints its seed and sizes.
+/// A subnet as validators make one, for the layout property: up to 160 UIDs (more than two
+/// passes of the dense medians' 64 columns, and sizes either side of 64 and 128 often), the
+/// first `validators` UIDs weighting each column with the given density (in 1/256), some rows
+/// all explicit zeros, bonds in steady state or not, sometimes a column's bonds reset, and the
+/// masks' inputs drawn so that every mask sometimes cuts. Cells come from a seeded generator: a
+/// failing case prints its seed and sizes.
 fn subnet_case() -> BoxedStrategy<Case> {
-    (2usize..=160, 1usize..=40, prop_oneof![Just(256u32), Just(240), Just(128), Just(40), 0u32..=256], any::<u64>())
+    let n = prop_oneof![3 => 1usize..=160, 1 => prop_oneof![Just(63usize), Just(64), Just(65), Just(128), Just(129)]];
+    let validators = prop_oneof![1 => Just(1usize), 4 => 1usize..=40];
+    (n, validators, prop_oneof![Just(256u32), Just(240), Just(128), Just(40), 0u32..=256], any::<u64>())
         .prop_flat_map(|(n, validators, density, seed)| {
             (Just((n, validators.min(n), density, seed)), settings(), option::of(0..n as u16), any::<bool>())
         })
@@ -595,10 +598,16 @@ fn subnet_from_seed(
     let registered_at: Vec<u64> =
         (0..n).map(|_| if chance(16) { block - 1 - u64::from(chance(128)) } else { 0 }).collect();
     let last_update: Vec<u64> = (0..n).map(|_| if chance(16) { 0 } else { block - 1 }).collect();
+    // A validator's stake is sometimes 0 (no active stake: it does not vote).
+    let zero_stake: Vec<bool> = (0..n).map(|_| chance(12)).collect();
+    let reset_column = chance(48).then(|| (rng.next_u32() as usize) % n);
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
-    let stake_rao: Vec<u64> = is_validator
-        .iter()
-        .map(|&v| if v { 1_000_000_000 + rng.next_u64() % STAKE_LARGE_RAO } else { rng.next_u64() % 1_000 })
+    let stake_rao: Vec<u64> = (0..n)
+        .map(|i| match (is_validator[i], zero_stake[i]) {
+            (true, false) => 1_000_000_000 + rng.next_u64() % STAKE_LARGE_RAO,
+            (true, true) => 0,
+            (false, _) => rng.next_u64() % 1_000,
+        })
         .collect();
     let mut cell = |present: u32| -> Option<u16> {
         let raw = rng.next_u32();
@@ -614,13 +623,14 @@ fn subnet_from_seed(
                 cell(present).map(|w| (j as u16, if zeros { 0 } else { w }))
             })
             .collect();
-        // Bonds where the weights are (steady state), with some more and some missing.
+        // Bonds where the weights are (steady state), with some more and some missing; a reset
+        // (`Metagraph::reset_bonds`) takes one column out of every row.
         let steady = cell(200).is_some();
         bonds[i] = (0..n)
             .filter_map(|j| {
                 let weighted = weights[i].iter().any(|&(k, _)| usize::from(k) == j);
                 let present = if steady && weighted { 250 } else { 24 };
-                cell(present).map(|b| (j as u16, b))
+                cell(present).map(|b| (j as u16, b)).filter(|_| reset_column != Some(j))
             })
             .collect();
     }
@@ -636,6 +646,51 @@ fn subnet_from_seed(
         bonds,
         first_commit_block,
         owner_uid,
+        settings,
+    }
+}
+
+/// A subnet whose `validators` validators (each with a permit and stake, no owner) weight the
+/// `miners` miners with `entries` entries in all, at seeded cells: every validator weights at
+/// least one miner and every miner has at least one weight, so the dense block is exactly
+/// validators × miners and `entries` fills that share of it. Bonds are where the weights are.
+fn filled_block_case(validators: usize, miners: usize, entries: usize, seed: u64, settings: Settings) -> Case {
+    use rand_chacha::ChaCha8Rng;
+    use rand_chacha::rand_core::{Rng, SeedableRng};
+    let (n, size) = (validators + miners, validators * miners);
+    assert!(validators.max(miners) <= entries && entries <= size, "the block can hold {entries} entries");
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // A cover first (every row and column once), then the other cells in a seeded order.
+    let mut filled = vec![false; size];
+    for k in 0..validators.max(miners) {
+        filled[(k % validators) * miners + k % miners] = true;
+    }
+    let mut others: Vec<usize> = (0..size).filter(|&cell| !filled[cell]).collect();
+    for k in (1..others.len()).rev() {
+        others.swap(k, (rng.next_u64() % (k as u64 + 1)) as usize);
+    }
+    let covered = validators.max(miners);
+    for &cell in &others[..entries - covered] {
+        filled[cell] = true;
+    }
+    let mut value = || entry_value(rng.next_u32() as u16);
+    let weights: Vec<Vec<(u16, u16)>> = (0..n)
+        .map(|i| {
+            let row = if i < validators { &filled[i * miners..(i + 1) * miners] } else { &[][..] };
+            (0..row.len()).filter(|&k| row[k]).map(|k| ((validators + k) as u16, value())).collect()
+        })
+        .collect();
+    let bonds = weights.iter().map(|row| row.iter().map(|&(j, _)| (j, value())).collect()).collect();
+    Case {
+        block: 1_000,
+        last_update: vec![999; n],
+        registered_at: vec![0; n],
+        stake_rao: (0..n).map(|i| if i < validators { 1_000_000_000 + 7_919 * i as u64 } else { 0 }).collect(),
+        validator_permit: (0..n).map(|i| i < validators).collect(),
+        weights,
+        bonds,
+        first_commit_block: None,
+        owner_uid: None,
         settings,
     }
 }
@@ -667,8 +722,10 @@ fn epoch_rules() -> impl Strategy<Value = EpochRules> {
 }
 
 /// Every output of `case` under the dense and the sparse layout, equal in every era, with and
-/// without liquid alpha, finished at the case's β and at `other_penalty` (one consensus serves
-/// both); and the automatic choice gives the epoch.
+/// without liquid alpha: finished at the case's β and at `other_penalty` from one consensus
+/// (each layout's borrowed path, `finish`), finished once by value (`into_finished`: the dense
+/// era writes its bonds over W's block), and the emission alone; and the automatic choice
+/// (`epoch`) gives the same.
 fn layouts_agree(case: &Case, rules: EpochRules, other_penalty: u16) -> Result<(), TestCaseError> {
     let stake = case.stake();
     for (era, liquid_alpha) in configurations() {
@@ -681,7 +738,11 @@ fn layouts_agree(case: &Case, rules: EpochRules, other_penalty: u16) -> Result<(
             prop_assert_eq!(&dense.finish(era, bonds_penalty), &want, "{}", context);
             prop_assert_eq!(&dense.emission(era, bonds_penalty), &sparse.emission(era, bonds_penalty), "{}", context);
         }
-        prop_assert_eq!(epoch(era, &inputs), sparse.finish(era, inputs.bonds_penalty));
+        let want = sparse.finish(era, inputs.bonds_penalty);
+        let context = format!("era {} liquid alpha {}", era.name(), liquid_alpha);
+        prop_assert_eq!(&dense.into_finished(era, inputs.bonds_penalty), &want, "{} into_finished dense", context);
+        prop_assert_eq!(&sparse.into_finished(era, inputs.bonds_penalty), &want, "{} into_finished sparse", context);
+        prop_assert_eq!(&epoch(era, &inputs), &want, "{} automatic layout", context);
     }
     Ok(())
 }
@@ -704,6 +765,31 @@ proptest! {
         rules in epoch_rules(),
         other_penalty in u16_edgy(),
     ) {
+        layouts_agree(&case, rules, other_penalty)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The automatic choice is dense from half the block filled (`dense::weights::Block`), and
+    /// either side of that line both layouts give the same epoch.
+    #[test]
+    fn the_layouts_agree_on_blocks_filled_right_at_the_dense_threshold(
+        validators in 2usize..=24,
+        miners in 2usize..=80,
+        above in -1isize..=1,
+        seed in any::<u64>(),
+        settings in settings(),
+        rules in epoch_rules(),
+        other_penalty in u16_edgy(),
+    ) {
+        // Half the block, one entry fewer or one more (never fewer than the cover needs).
+        let size = validators * miners;
+        let entries = (size.div_ceil(2) as isize + above).clamp(validators.max(miners) as isize, size as isize) as usize;
+        let case = filled_block_case(validators, miners, entries, seed, settings);
+        let block = dense::weights::Block::of(&case.weights, &case.validator_permit);
+        prop_assert_eq!(block.is_dense(), 2 * entries >= size, "{} entries of {}", entries, size);
         layouts_agree(&case, rules, other_penalty)?;
     }
 }

@@ -232,16 +232,16 @@ impl EraRows<'_> {
         }
     }
 
-    /// Block row r of the stored bonds the mask keeps, each decoded by `decode(k, b)` (k the
-    /// block column), 0 where none is stored: every era reads a missing bond as a stored 0.
-    /// Whether UID i's stored bond row is kept whole and names exactly the block's columns, in
-    /// order: kept whole, all below n and as many as the block's columns (every bond kept is in
-    /// the block).
+    /// Whether UID i's stored bond row names exactly the block's columns, in order: kept whole
+    /// by the mask, all below n and as many as the block's columns (every bond kept is in the
+    /// block, and a stored row's columns ascend).
     fn in_block_order(&self, i: usize, row: &[(u16, u16)]) -> bool {
         let n = self.whole_rows.len();
         self.whole_rows[i] && row.len() == self.position_len && row.last().is_some_and(|&(j, _)| usize::from(j) < n)
     }
 
+    /// Block row r of the stored bonds the mask keeps, each decoded by `decode(k, b)` (k the
+    /// block column), 0 where none is stored: every era reads a missing bond as a stored 0.
     pub fn stored_row(&self, r: usize, decode: impl Fn(usize, u16) -> i64, out: &mut [I32F32]) {
         let i = self.uid(r);
         let row = self.stored.get(i).map_or(&[][..], Vec::as_slice);
