@@ -561,14 +561,16 @@ proptest! {
 // Layouts: the dense block and the compressed rows give the same epoch
 
 /// A subnet as validators make one, for the layout property: up to 160 UIDs (more than two
-/// passes of the dense medians' 64 columns, and sizes either side of 64 and 128 often), the
-/// first `validators` UIDs weighting each column with the given density (in 1/256), some rows
+/// passes of the dense medians' 64 columns, and sizes either side of 64 and 128 often), up to
+/// 72 validators (the medians of more than 48 items narrow them first), the first `validators`
+/// UIDs weighting each column with the given density (in 1/256), some rows
 /// all explicit zeros, bonds in steady state or not, sometimes a column's bonds reset, and the
 /// masks' inputs drawn so that every mask sometimes cuts. Cells come from a seeded generator: a
 /// failing case prints its seed and sizes.
 fn subnet_case() -> BoxedStrategy<Case> {
     let n = prop_oneof![3 => 1usize..=160, 1 => prop_oneof![Just(63usize), Just(64), Just(65), Just(128), Just(129)]];
-    let validators = prop_oneof![1 => Just(1usize), 4 => 1usize..=40];
+    // Past 48 voters a column's median narrows its items first (`median::weighted_median`).
+    let validators = prop_oneof![1 => Just(1usize), 4 => 1usize..=40, 1 => 48usize..=72];
     (n, validators, prop_oneof![Just(256u32), Just(240), Just(128), Just(40), 0u32..=256], any::<u64>())
         .prop_flat_map(|(n, validators, density, seed)| {
             (Just((n, validators.min(n), density, seed)), settings(), option::of(0..n as u16), any::<bool>())
@@ -791,5 +793,31 @@ proptest! {
         let block = dense::weights::Block::of(&case.weights, &case.validator_permit);
         prop_assert_eq!(block.is_dense(), 2 * entries >= size, "{} entries of {}", entries, size);
         layouts_agree(&case, rules, other_penalty)?;
+    }
+}
+
+/// The benchmark's shape (64 validators weighting 256 miners, every one, bonds in steady state,
+/// `benches/epoch.rs`) at HEAD's rules, in both layouts: the sizes the property's cases stay
+/// below.
+#[test]
+fn the_layouts_agree_on_a_subnet_of_the_benchmarks_size() {
+    let settings = Settings {
+        tempo: 360,
+        activity_cutoff: 5_000,
+        last_mechanism_step_block: 640,
+        stake_threshold_rao: 0,
+        max_allowed_validators: 64,
+        kappa: 32_767,
+        bonds_penalty: 65_535,
+        bonds_moving_average: 900_000,
+        liquid_alpha: LiquidAlpha { alpha_low: 45_875, alpha_high: 58_982, steepness: 1_000 },
+        emission_rao: 1_000_000_000,
+    };
+    for seed in 0..2 {
+        for bonds_penalty in [0, 32_767, 65_535] {
+            let settings = Settings { bonds_penalty, ..settings.clone() };
+            let case = subnet_from_seed(320, 64, 256, seed, settings, None, false);
+            layouts_agree(&case, EpochRules::HEAD, 0).unwrap();
+        }
     }
 }
