@@ -6,7 +6,25 @@
 //! An entry absent from the block is [`ABSENT`] (every value the epoch keeps is ≥ 0), so the
 //! dense path keeps the difference between an absent entry and an explicit zero (spec §1.3) just
 //! as the sparse one does. Which path runs is chosen by the density of W (`weights::Block`);
-//! both give the same outputs bit for bit (tests/epoch_properties.rs holds them equal).
+//! both give the same outputs bit for bit (tests/epoch_properties.rs holds them equal, forcing
+//! each path with `yuma::Layout`).
+//!
+//! Why the two paths agree bit for bit:
+//! - Every entry goes through the same function on raw bits on both paths (`masks::normalized`,
+//!   `consensus::clipped`, `bonds::blend_towards`, `bonds::ema_entry`,
+//!   `liquid_alpha::liquid_ema_entry`, the column divisions by `fixed::Divisor`), so each value
+//!   is rounded the same way. Where the sparse path drops an entry (a clipped weight above a
+//!   consensus of 0, an EMA result ≤ 0) the dense one writes `ABSENT`, and it reads `ABSENT` as
+//!   the sparse path reads a missing entry: as 0 in sums and products, as absent where presence
+//!   matters (the liquid-alpha EMA, storage).
+//! - Sums may run in another order, or plainly where the sparse path saturates: a row, a column
+//!   or a rank sums non-negative terms whose total stays far below i64::MAX (at most 65 536 terms
+//!   of at most 2^32 each), so no partial sum saturates or wraps and neither the order nor the
+//!   saturation can change the result.
+//! - A column's median depends only on which values occur and the stake at each value
+//!   (`median`'s module doc): the dense path's items at 0 (one per voter whose entry is absent or
+//!   zero, one for the voters outside the block) hold the same stake in all as the sparse path's
+//!   single folded zero, and occur exactly when it does.
 
 pub mod bonds;
 pub mod consensus;
