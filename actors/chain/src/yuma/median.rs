@@ -63,12 +63,30 @@ const SAMPLE_MARGIN: usize = 2;
 /// then narrowed to those around a guess of that value first, as long as that halves them at
 /// least, which leaves the quickselect a few dozen items instead of hundreds.
 pub fn weighted_median(values: &[i64], stakes: &[i64], m: i64, hi: i64, scratch: &mut MedianScratch) -> i64 {
+    weighted_median_of(values, &Stakes::new(stakes), m, hi, scratch)
+}
+
+/// Item stakes checked for [`weighted_median`]'s bounds, with their total: the columns of the
+/// dense path share one set of item stakes, checked and summed once for all of them.
+pub struct Stakes<'a> {
+    stakes: &'a [i64],
+    total: i64,
+}
+
+impl<'a> Stakes<'a> {
+    pub fn new(stakes: &'a [i64]) -> Self {
+        // The spec adds stakes saturating. With stakes in [0, 2^40) and fewer than 2^20 of them
+        // no partial sum comes near saturation, so every sum is plain, which lets it vectorise.
+        let bits = stakes.iter().fold(0u64, |bits, &stake| bits | stake as u64);
+        assert!(bits < 1 << 40 && stakes.len() < 1 << 20, "weighted_median: stakes must lie in [0, 2^40)");
+        Stakes { stakes, total: stakes.iter().sum() }
+    }
+}
+
+/// [`weighted_median`] with its stakes checked already.
+pub fn weighted_median_of(values: &[i64], stakes: &Stakes, m: i64, hi: i64, scratch: &mut MedianScratch) -> i64 {
+    let Stakes { stakes, total } = *stakes;
     assert_eq!(values.len(), stakes.len(), "one stake per value");
-    // The spec adds stakes saturating. With stakes in [0, 2^40) and fewer than 2^20 of them no
-    // partial sum comes near saturation, so every sum below is plain, which lets it vectorise.
-    let bits = stakes.iter().fold(0u64, |bits, &stake| bits | stake as u64);
-    assert!(bits < 1 << 40 && values.len() < 1 << 20, "weighted_median: stakes must lie in [0, 2^40)");
-    let total: i64 = stakes.iter().sum();
     let MedianScratch { narrowed: [first, second], round, kept } = scratch;
     if values.len() < NARROWED_LEN_MIN || hi != total {
         return quickselect(values, stakes, m, hi, round, kept);

@@ -4,7 +4,7 @@
 use super::{DenseMatrix, or_zero};
 use crate::fixed::{I32F32, mul_raw, normalize};
 use crate::yuma::consensus::{Clipping, Voters, clipped};
-use crate::yuma::median::{MedianScratch, weighted_median};
+use crate::yuma::median::{MedianScratch, Stakes, weighted_median_of};
 
 /// Columns gathered at a time for the medians: with 256 voters their copy is 128 KiB, which
 /// stays in the core's L2 cache while the medians read it.
@@ -44,6 +44,8 @@ pub fn consensus(weights: &DenseMatrix, active_stake: &[I32F32], kappa: I32F32) 
     // Column-major: column kk of the pass at kk·items.
     let mut values = vec![0i64; COLUMNS_PER_PASS * items];
     let mut scratch = MedianScratch::default();
+    // Every column has the same items' stakes (a column differs from another in values only).
+    let item_stakes = Stakes::new(&item_stakes);
     let mut block_consensus = Vec::with_capacity(width);
     for first in (0..width).step_by(COLUMNS_PER_PASS) {
         let last = (first + COLUMNS_PER_PASS).min(width);
@@ -57,7 +59,7 @@ pub fn consensus(weights: &DenseMatrix, active_stake: &[I32F32], kappa: I32F32) 
             }
         }
         for column in values.chunks_exact(items).take(last - first) {
-            let median = weighted_median(&column[..items], &item_stakes, m, stake_sum, &mut scratch);
+            let median = weighted_median_of(&column[..items], &item_stakes, m, stake_sum, &mut scratch);
             block_consensus.push(I32F32::from_bits(median));
         }
     }
