@@ -107,7 +107,8 @@ pub fn era_by_name(name: &str) -> Option<&'static dyn Era> {
     ERAS.iter().copied().find(|era| era.name() == name)
 }
 
-/// The HEAD sparse epoch (`epoch_mechanism`) under `era`.
+/// The HEAD epoch (the chain's sparse `epoch_mechanism`) under `era`, its matrices in the layout
+/// the density of W picks (`Layout::Auto`).
 pub fn epoch(era: &dyn Era, inputs: &EpochInputs) -> EpochOutput {
     Consensus::of(inputs).into_finished(era, inputs.bonds_penalty)
 }
@@ -221,6 +222,8 @@ impl<'a> Consensus<'a> {
     /// [`Consensus::finish`] when no other bonds penalty follows: the era may write its bonds
     /// over W's dense block instead of allocating another.
     pub fn into_finished(mut self, era: &dyn Era, bonds_penalty: u16) -> EpochOutput {
+        // W moves out (an empty matrix takes its place) for the era to own, while `finish_with`
+        // reads the rest of `self`.
         let empty =
             Weights::Sparse { weights: matrix::SparseMatrix::default(), clipped: matrix::SparseMatrix::default() };
         let sparse;
