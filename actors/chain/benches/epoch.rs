@@ -1,9 +1,17 @@
 //! One Yuma epoch at the sizes of the Python reference simulators and beyond, in steady state
-//! (bonds already built up by earlier epochs), for each era. Run: `cargo bench -p tensorsim-actors`.
+//! (bonds already built up by earlier epochs), for each era.
+//! Run: `cargo bench -p tensorsim-chain --bench epoch`, then `scripts/bench_epoch_table.py`.
+//!
+//! Criterion times wall clock. With `EPOCH_BENCH_CPU_TIME=1` it times the thread's CPU time
+//! instead (`ThreadCpuTime`): on a machine shared with other work, wall time counts the time the
+//! bench waited for a core, CPU time does not. Give that run its own `CRITERION_HOME` so that its
+//! estimates do not mix with the wall-clock ones.
 
 use std::hint::black_box;
+use std::time::Duration;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::measurement::{Measurement, ValueFormatter};
+use criterion::{Criterion, SamplingMode, Throughput};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use tensorsim_chain::hyperparameters::Hyperparameters;
@@ -47,9 +55,10 @@ fn metagraph(validators: usize, miners: usize, yuma3: bool, liquid_alpha: bool) 
     metagraph
 }
 
-fn bench_epochs(c: &mut Criterion) {
+fn bench_epochs<M: Measurement>(c: &mut Criterion<M>, sampling: SamplingMode) {
     for (validators, miners) in [(64, 256), (256, 1024)] {
         let mut group = c.benchmark_group(format!("epoch_{validators}x{miners}"));
+        group.sampling_mode(sampling);
         if validators > 64 {
             group.sample_size(20);
         }
@@ -65,5 +74,83 @@ fn bench_epochs(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_epochs);
-criterion_main!(benches);
+fn main() {
+    if std::env::var_os("EPOCH_BENCH_CPU_TIME").is_some_and(|value| value == "1") {
+        // The kernel counts a thread's CPU time in ticks (4 ms here): flat samples of 200 ms
+        // each keep that within 2 % of a sample.
+        let mut criterion = Criterion::default()
+            .with_measurement(ThreadCpuTime)
+            .measurement_time(Duration::from_secs(20))
+            .configure_from_args();
+        bench_epochs(&mut criterion, SamplingMode::Flat);
+        criterion.final_summary();
+    } else {
+        let mut criterion = Criterion::default().configure_from_args();
+        bench_epochs(&mut criterion, SamplingMode::Auto);
+        criterion.final_summary();
+    }
+}
+
+/// The CPU time of the measuring thread: the first field of /proc/thread-self/schedstat, the
+/// nanoseconds it ran on a CPU (Linux; std has no safe call for it, and the workspace denies
+/// unsafe code). Criterion reads it once per sample, not per iteration.
+struct ThreadCpuTime;
+
+fn thread_cpu_time() -> Duration {
+    let schedstat = std::fs::read_to_string("/proc/thread-self/schedstat").expect("Linux's per-thread schedstat");
+    let nanoseconds = schedstat.split_whitespace().next().and_then(|field| field.parse().ok());
+    Duration::from_nanos(nanoseconds.expect("schedstat starts with the nanoseconds run"))
+}
+
+impl Measurement for ThreadCpuTime {
+    type Intermediate = Duration;
+    type Value = Duration;
+
+    fn start(&self) -> Duration {
+        thread_cpu_time()
+    }
+
+    fn end(&self, start: Duration) -> Duration {
+        thread_cpu_time() - start
+    }
+
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    fn to_f64(&self, value: &Duration) -> f64 {
+        value.as_nanos() as f64
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &Nanoseconds
+    }
+}
+
+/// Nanoseconds shown in the unit criterion would choose for wall time.
+struct Nanoseconds;
+
+impl ValueFormatter for Nanoseconds {
+    fn scale_values(&self, typical: f64, values: &mut [f64]) -> &'static str {
+        let (factor, unit) = match typical {
+            t if t < 1e3 => (1.0, "ns"),
+            t if t < 1e6 => (1e-3, "µs"),
+            t if t < 1e9 => (1e-6, "ms"),
+            _ => (1e-9, "s"),
+        };
+        values.iter_mut().for_each(|value| *value *= factor);
+        unit
+    }
+
+    fn scale_throughputs(&self, _typical: f64, _throughput: &Throughput, _values: &mut [f64]) -> &'static str {
+        "(no throughput)"
+    }
+
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}

@@ -17,7 +17,7 @@ use proptest::sample::Index;
 use support::{STAKE_LARGE_RAO, stake_rao, u16_edgy};
 use tensorsim_chain::fixed::{I32F32, I64F64};
 use tensorsim_chain::yuma::{
-    Consensus, ERAS, EpochInputs, EpochOutput, EpochRules, Era, LiquidAlpha, epoch, era_by_name,
+    Consensus, ERAS, EpochInputs, EpochOutput, EpochRules, Era, Layout, LiquidAlpha, dense, epoch, era_by_name,
 };
 
 /// The largest subnet generated: big enough for top-k to cut (K ≤ 64 is generated too), small
@@ -553,6 +553,271 @@ proptest! {
                 prop_assert_eq!(&emission.pruning_score, &alone.pruning_score);
                 prop_assert_eq!(consensus.finish(era, bonds_penalty), alone, "era {} β {}", era.name(), bonds_penalty);
             }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layouts: the dense block and the compressed rows give the same epoch
+
+/// A subnet as validators make one, for the layout property: up to 160 UIDs (more than two
+/// passes of the dense medians' 64 columns, and sizes either side of 64 and 128 often), up to
+/// 72 validators (the medians of more than 48 items narrow them first), the first `validators`
+/// UIDs weighting each column with the given density (in 1/256), some rows
+/// all explicit zeros, bonds in steady state or not, sometimes a column's bonds reset, and the
+/// masks' inputs drawn so that every mask sometimes cuts. Cells come from a seeded generator: a
+/// failing case prints its seed and sizes.
+fn subnet_case() -> BoxedStrategy<Case> {
+    let n = prop_oneof![3 => 1usize..=160, 1 => prop_oneof![Just(63usize), Just(64), Just(65), Just(128), Just(129)]];
+    // Past 48 voters a column's median narrows its items first (`median::weighted_median`).
+    let validators = prop_oneof![1 => Just(1usize), 4 => 1usize..=40, 1 => 48usize..=72];
+    (n, validators, prop_oneof![Just(256u32), Just(240), Just(128), Just(40), 0u32..=256], any::<u64>())
+        .prop_flat_map(|(n, validators, density, seed)| {
+            (Just((n, validators.min(n), density, seed)), settings(), option::of(0..n as u16), any::<bool>())
+        })
+        .prop_map(|((n, validators, density, seed), settings, owner_uid, commit_reveal)| {
+            subnet_from_seed(n, validators, density, seed, settings, owner_uid, commit_reveal)
+        })
+        .boxed()
+}
+
+fn subnet_from_seed(
+    n: usize,
+    validators: usize,
+    density: u32,
+    seed: u64,
+    settings: Settings,
+    owner_uid: Option<u16>,
+    commit_reveal: bool,
+) -> Case {
+    use rand_chacha::ChaCha8Rng;
+    use rand_chacha::rand_core::{Rng, SeedableRng};
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut chance = |per_256: u32| rng.next_u32() % 256 < per_256;
+    let block = 1_000;
+    let is_validator: Vec<bool> = (0..n).map(|i| i < validators).collect();
+    let validator_permit: Vec<bool> = is_validator.iter().map(|&v| if v { chance(240) } else { chance(8) }).collect();
+    let registered_at: Vec<u64> =
+        (0..n).map(|_| if chance(16) { block - 1 - u64::from(chance(128)) } else { 0 }).collect();
+    let last_update: Vec<u64> = (0..n).map(|_| if chance(16) { 0 } else { block - 1 }).collect();
+    // A validator's stake is sometimes 0 (no active stake: it does not vote).
+    let zero_stake: Vec<bool> = (0..n).map(|_| chance(12)).collect();
+    let reset_column = chance(48).then(|| (rng.next_u32() as usize) % n);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
+    let stake_rao: Vec<u64> = (0..n)
+        .map(|i| match (is_validator[i], zero_stake[i]) {
+            (true, false) => 1_000_000_000 + rng.next_u64() % STAKE_LARGE_RAO,
+            (true, true) => 0,
+            (false, _) => rng.next_u64() % 1_000,
+        })
+        .collect();
+    let mut cell = |present: u32| -> Option<u16> {
+        let raw = rng.next_u32();
+        (raw % 256 < present).then(|| entry_value((raw >> 16) as u16))
+    };
+    let mut weights = vec![Vec::new(); n];
+    let mut bonds = vec![Vec::new(); n];
+    for i in 0..validators {
+        let zeros = cell(16).is_some();
+        weights[i] = (0..n)
+            .filter_map(|j| {
+                let present = if is_validator[j] { density / 8 } else { density };
+                cell(present).map(|w| (j as u16, if zeros { 0 } else { w }))
+            })
+            .collect();
+        // Bonds where the weights are (steady state), with some more and some missing; a reset
+        // (`Metagraph::reset_bonds`) takes one column out of every row.
+        let steady = cell(200).is_some();
+        bonds[i] = (0..n)
+            .filter_map(|j| {
+                let weighted = weights[i].iter().any(|&(k, _)| usize::from(k) == j);
+                let present = if steady && weighted { 250 } else { 24 };
+                cell(present).map(|b| (j as u16, b)).filter(|_| reset_column != Some(j))
+            })
+            .collect();
+    }
+    let first_commit_block =
+        commit_reveal.then(|| (0..n).map(|_| if cell(32).is_some() { block - 2 } else { u64::MAX }).collect());
+    Case {
+        block,
+        last_update,
+        registered_at,
+        stake_rao,
+        validator_permit,
+        weights,
+        bonds,
+        first_commit_block,
+        owner_uid,
+        settings,
+    }
+}
+
+/// A subnet whose `validators` validators (each with a permit and stake, no owner) weight the
+/// `miners` miners with `entries` entries in all, at seeded cells: every validator weights at
+/// least one miner and every miner has at least one weight, so the dense block is exactly
+/// validators × miners and `entries` fills that share of it. Bonds are where the weights are.
+fn filled_block_case(validators: usize, miners: usize, entries: usize, seed: u64, settings: Settings) -> Case {
+    use rand_chacha::ChaCha8Rng;
+    use rand_chacha::rand_core::{Rng, SeedableRng};
+    let (n, size) = (validators + miners, validators * miners);
+    assert!(validators.max(miners) <= entries && entries <= size, "the block can hold {entries} entries");
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // A cover first (every row and column once), then the other cells in a seeded order.
+    let mut filled = vec![false; size];
+    for k in 0..validators.max(miners) {
+        filled[(k % validators) * miners + k % miners] = true;
+    }
+    let mut others: Vec<usize> = (0..size).filter(|&cell| !filled[cell]).collect();
+    for k in (1..others.len()).rev() {
+        others.swap(k, (rng.next_u64() % (k as u64 + 1)) as usize);
+    }
+    let covered = validators.max(miners);
+    for &cell in &others[..entries - covered] {
+        filled[cell] = true;
+    }
+    let mut value = || entry_value(rng.next_u32() as u16);
+    let weights: Vec<Vec<(u16, u16)>> = (0..n)
+        .map(|i| {
+            let row = if i < validators { &filled[i * miners..(i + 1) * miners] } else { &[][..] };
+            (0..row.len()).filter(|&k| row[k]).map(|k| ((validators + k) as u16, value())).collect()
+        })
+        .collect();
+    let bonds = weights.iter().map(|row| row.iter().map(|&(j, _)| (j, value())).collect()).collect();
+    Case {
+        block: 1_000,
+        last_update: vec![999; n],
+        registered_at: vec![0; n],
+        stake_rao: (0..n).map(|i| if i < validators { 1_000_000_000 + 7_919 * i as u64 } else { 0 }).collect(),
+        validator_permit: (0..n).map(|i| i < validators).collect(),
+        weights,
+        bonds,
+        first_commit_block: None,
+        owner_uid: None,
+        settings,
+    }
+}
+
+/// The dated rules a profile may run (every one off, HEAD, or a random mix).
+fn epoch_rules() -> impl Strategy<Value = EpochRules> {
+    let all_off = EpochRules {
+        owner_exemptions: false,
+        stake_threshold_and_nonzero_permits: false,
+        commit_reveal_mask: false,
+        owner_self_weight: false,
+        recently_registered_bonds_mask: false,
+        bonds_penalty: false,
+        liquid_alpha_v1: true,
+    };
+    prop_oneof![
+        2 => Just(EpochRules::HEAD),
+        1 => Just(all_off),
+        1 => proptest::array::uniform7(any::<bool>()).prop_map(|b| EpochRules {
+            owner_exemptions: b[0],
+            stake_threshold_and_nonzero_permits: b[1],
+            commit_reveal_mask: b[2],
+            owner_self_weight: b[3],
+            recently_registered_bonds_mask: b[4],
+            bonds_penalty: b[5],
+            liquid_alpha_v1: b[6],
+        }),
+    ]
+}
+
+/// Every output of `case` under the dense and the sparse layout, equal in every era, with and
+/// without liquid alpha: finished at the case's β and at `other_penalty` from one consensus
+/// (each layout's borrowed path, `finish`), finished once by value (`into_finished`: the dense
+/// era writes its bonds over W's block), and the emission alone; and the automatic choice
+/// (`epoch`) gives the same.
+fn layouts_agree(case: &Case, rules: EpochRules, other_penalty: u16) -> Result<(), TestCaseError> {
+    let stake = case.stake();
+    for (era, liquid_alpha) in configurations() {
+        let inputs = EpochInputs { rules, ..case.inputs(&stake, liquid_alpha) };
+        let dense = Consensus::with_layout(&inputs, Layout::Dense);
+        let sparse = Consensus::with_layout(&inputs, Layout::Sparse);
+        for bonds_penalty in [inputs.bonds_penalty, other_penalty] {
+            let want = sparse.finish(era, bonds_penalty);
+            let context = format!("era {} liquid alpha {} β {}", era.name(), liquid_alpha, bonds_penalty);
+            prop_assert_eq!(&dense.finish(era, bonds_penalty), &want, "{}", context);
+            prop_assert_eq!(&dense.emission(era, bonds_penalty), &sparse.emission(era, bonds_penalty), "{}", context);
+        }
+        let want = sparse.finish(era, inputs.bonds_penalty);
+        let context = format!("era {} liquid alpha {}", era.name(), liquid_alpha);
+        prop_assert_eq!(&dense.into_finished(era, inputs.bonds_penalty), &want, "{} into_finished dense", context);
+        prop_assert_eq!(&sparse.into_finished(era, inputs.bonds_penalty), &want, "{} into_finished sparse", context);
+        prop_assert_eq!(&epoch(era, &inputs), &want, "{} automatic layout", context);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_dense_and_the_sparse_layout_give_the_same_epoch_on_subnets_of_any_density(
+        case in subnet_case(),
+        rules in epoch_rules(),
+        other_penalty in u16_edgy(),
+    ) {
+        layouts_agree(&case, rules, other_penalty)?;
+    }
+
+    #[test]
+    fn the_dense_and_the_sparse_layout_give_the_same_epoch_on_any_input(
+        case in case(),
+        rules in epoch_rules(),
+        other_penalty in u16_edgy(),
+    ) {
+        layouts_agree(&case, rules, other_penalty)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The automatic choice is dense from half the block filled (`dense::weights::Block`), and
+    /// either side of that line both layouts give the same epoch.
+    #[test]
+    fn the_layouts_agree_on_blocks_filled_right_at_the_dense_threshold(
+        validators in 2usize..=24,
+        miners in 2usize..=80,
+        above in -1isize..=1,
+        seed in any::<u64>(),
+        settings in settings(),
+        rules in epoch_rules(),
+        other_penalty in u16_edgy(),
+    ) {
+        // Half the block, one entry fewer or one more (never fewer than the cover needs).
+        let size = validators * miners;
+        let entries = (size.div_ceil(2) as isize + above).clamp(validators.max(miners) as isize, size as isize) as usize;
+        let case = filled_block_case(validators, miners, entries, seed, settings);
+        let block = dense::weights::Block::of(&case.weights, &case.validator_permit);
+        prop_assert_eq!(block.is_dense(), 2 * entries >= size, "{} entries of {}", entries, size);
+        layouts_agree(&case, rules, other_penalty)?;
+    }
+}
+
+/// The benchmark's shape (64 validators weighting 256 miners, every one, bonds in steady state,
+/// `benches/epoch.rs`) at HEAD's rules, in both layouts: the sizes the property's cases stay
+/// below.
+#[test]
+fn the_layouts_agree_on_a_subnet_of_the_benchmarks_size() {
+    let settings = Settings {
+        tempo: 360,
+        activity_cutoff: 5_000,
+        last_mechanism_step_block: 640,
+        stake_threshold_rao: 0,
+        max_allowed_validators: 64,
+        kappa: 32_767,
+        bonds_penalty: 65_535,
+        bonds_moving_average: 900_000,
+        liquid_alpha: LiquidAlpha { alpha_low: 45_875, alpha_high: 58_982, steepness: 1_000 },
+        emission_rao: 1_000_000_000,
+    };
+    for seed in 0..2 {
+        for bonds_penalty in [0, 32_767, 65_535] {
+            let settings = Settings { bonds_penalty, ..settings.clone() };
+            let case = subnet_from_seed(320, 64, 256, seed, settings, None, false);
+            layouts_agree(&case, EpochRules::HEAD, 0).unwrap();
         }
     }
 }

@@ -20,6 +20,11 @@ pub fn u16_proportion_to_fixed(value: u16) -> I32F32 {
 #[inline]
 pub fn fixed_proportion_to_u16(x: I32F32) -> u16 {
     // x · 65535.0 is exact (the multiplier is an integer), so the only rounding is the floor.
-    let scaled = i128::from(x.to_bits()) * 65535;
+    let raw = x.to_bits();
+    if (0..=1 << 32).contains(&raw) {
+        // A proportion (the stored bonds): the product fits 48 bits.
+        return ((raw * 65535) >> 32) as u16;
+    }
+    let scaled = i128::from(raw) * 65535;
     (scaled >> 32).clamp(0, i128::from(u16::MAX)) as u16
 }

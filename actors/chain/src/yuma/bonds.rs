@@ -38,12 +38,8 @@ pub fn interpolate<'a>(from: &'a SparseMatrix, to: &'a SparseMatrix, ratio: I32F
     if ratio == ONE {
         return Cow::Borrowed(to);
     }
-    // The fixed types' saturating operations on raw bits (`mul_raw` is the crate's saturating_mul).
     let ratio = ratio.to_bits();
-    let blend = |a: I32F32, b: I32F32| {
-        let (a, b) = (a.to_bits(), b.to_bits());
-        I32F32::from_bits(a.saturating_add(mul_raw(ratio, b.saturating_sub(a))))
-    };
+    let blend = |a: I32F32, b: I32F32| I32F32::from_bits(blend_towards(a.to_bits(), b.to_bits(), ratio));
     let mut out = SparseMatrix::with_capacity(from.n_rows(), from.n_cols(), from.n_entries());
     for i in 0..from.n_rows() {
         let ((from_cols, from_vals), (to_cols, to_vals)) = (from.row(i), to.row(i));
@@ -64,6 +60,19 @@ pub fn interpolate<'a>(from: &'a SparseMatrix, to: &'a SparseMatrix, ratio: I32F
 }
 
 const ZERO: I32F32 = I32F32::from_bits(0);
+
+/// `a + ratio·(b − a)` on raw bits with the fixed types' saturating operations (`mul_raw` is the
+/// crate's saturating_mul): one entry of [`interpolate`].
+#[inline(always)]
+pub fn blend_towards(a: i64, b: i64, ratio: i64) -> i64 {
+    a.saturating_add(mul_raw(ratio, b.saturating_sub(a)))
+}
+
+/// `α·new + (1 − α)·old` on raw bits, each product floored: one entry of the scalar EMA.
+#[inline(always)]
+pub fn ema_entry(alpha: i64, new: i64, old: i64) -> i64 {
+    mul_raw(alpha, new).saturating_add(mul_raw(ONE_RAW.saturating_sub(alpha), old))
+}
 
 /// The EMA rate α = 1 − BMA/10^6, with BMA/10^6 divided in I64F64 and narrowed (§2.5.4).
 pub fn alpha_from_moving_average(bonds_moving_average: u64) -> I32F32 {
@@ -112,10 +121,7 @@ pub fn ema(new: &SparseMatrix, old: &SparseMatrix, alpha: I32F32) -> SparseMatri
 
 /// The same EMA with a rate per column (liquid alpha v1, §2.9): `alpha_raw(j)` gives α_j's bits.
 pub fn ema_by_column(new: &SparseMatrix, old: &SparseMatrix, alpha_raw: impl Fn(usize) -> i64) -> SparseMatrix {
-    let blend = |j: usize, new: i64, old: i64| {
-        let alpha = alpha_raw(j);
-        I32F32::from_bits(mul_raw(alpha, new).saturating_add(mul_raw(ONE_RAW.saturating_sub(alpha), old)))
-    };
+    let blend = |j: usize, new: i64, old: i64| I32F32::from_bits(ema_entry(alpha_raw(j), new, old));
     let mut out = SparseMatrix::with_capacity(new.n_rows(), new.n_cols(), new.n_entries().max(old.n_entries()));
     for i in 0..new.n_rows() {
         let (new_cols, new_vals) = new.row(i);

@@ -9,11 +9,7 @@ use crate::fixed::{I32F32, mul_raw, normalize};
 /// in a column votes 0 there.
 pub fn consensus(weights: &SparseMatrix, active_stake: &[I32F32], kappa: I32F32) -> Vec<I32F32> {
     let n_cols = weights.n_cols();
-    let voters: Vec<usize> = (0..active_stake.len()).filter(|&i| active_stake[i].to_bits() > 0).collect();
-    let mut voter_stake: Vec<I32F32> = voters.iter().map(|&i| active_stake[i]).collect();
-    normalize(&mut voter_stake);
-    let stake_sum: i64 = voter_stake.iter().map(|s| s.to_bits()).sum();
-    let m = stake_sum - kappa.to_bits();
+    let Voters { voters, stake: voter_stake, stake_sum, m } = Voters::of(active_stake, kappa);
 
     // Column-major copy of the voters' positive entries, by counting sort, with one slot more
     // per column for the item that stands for all the voters at 0 (see `median`).
@@ -31,16 +27,16 @@ pub fn consensus(weights: &SparseMatrix, active_stake: &[I32F32], kappa: I32F32)
     let (mut values, mut stakes) = (vec![0i64; slots], vec![0i64; slots]);
     let mut column_end = column_start.clone();
     let mut positive_stake = vec![0i64; n_cols];
-    for (&i, s) in voters.iter().zip(&voter_stake) {
+    for (&i, &s) in voters.iter().zip(&voter_stake) {
         let (cols, vals) = weights.row(i);
         for (&j, v) in cols.iter().zip(vals) {
             if v.to_bits() > 0 {
                 let j = usize::from(j);
                 let slot = column_end[j] as usize;
                 values[slot] = v.to_bits();
-                stakes[slot] = s.to_bits();
+                stakes[slot] = s;
                 column_end[j] += 1;
-                positive_stake[j] += s.to_bits();
+                positive_stake[j] += s;
             }
         }
     }
@@ -60,22 +56,68 @@ pub fn consensus(weights: &SparseMatrix, active_stake: &[I32F32], kappa: I32F32)
         .collect()
 }
 
+/// The voters of consensus: the UIDs with active stake, their stakes normalised again (ŝ, raw
+/// bits), Σŝ and the median's threshold `m = Σŝ − κ`.
+pub struct Voters {
+    pub voters: Vec<usize>,
+    pub stake: Vec<i64>,
+    pub stake_sum: i64,
+    pub m: i64,
+}
+
+impl Voters {
+    pub fn of(active_stake: &[I32F32], kappa: I32F32) -> Self {
+        let voters: Vec<usize> = (0..active_stake.len()).filter(|&i| active_stake[i].to_bits() > 0).collect();
+        let mut stake: Vec<I32F32> = voters.iter().map(|&i| active_stake[i]).collect();
+        normalize(&mut stake);
+        let stake: Vec<i64> = stake.iter().map(|s| s.to_bits()).collect();
+        let stake_sum: i64 = stake.iter().sum();
+        Voters { voters, stake, stake_sum, m: stake_sum - kappa.to_bits() }
+    }
+}
+
 /// W̄ (§2.4.3): entries above consensus are clipped to it, or removed when it is 0; an existing
 /// explicit zero stays.
 pub fn clip(weights: &SparseMatrix, consensus: &[I32F32]) -> SparseMatrix {
-    const REMOVED: I32F32 = I32F32::from_bits(-1);
     weights
-        .map_values(|_, j, w| {
-            let c = consensus[usize::from(j)];
-            if w <= c {
-                w
-            } else if c.to_bits() > 0 {
-                c
-            } else {
-                REMOVED
-            }
-        })
+        .map_values(|_, j, w| I32F32::from_bits(clipped(w.to_bits(), consensus[usize::from(j)].to_bits())))
         .drop_negative()
+}
+
+/// One entry of W̄ from its weight and its column's consensus (raw bits): the weight up to
+/// consensus, −1 for an entry removed (above a consensus of 0). A −1 weight (the dense path's
+/// absent entry) stays −1.
+#[inline(always)]
+pub fn clipped(weight: i64, consensus: i64) -> i64 {
+    if weight <= consensus {
+        weight
+    } else if consensus > 0 {
+        consensus
+    } else {
+        -1
+    }
+}
+
+/// What the epoch reads of W̄ (§2.4.3–6) besides the era's step.
+#[derive(Clone, Debug)]
+pub struct Clipping {
+    /// Σ_j W̄_ij per UID.
+    pub validator_trust: Vec<I32F32>,
+    /// The ranks Σ_i a_i · W̄_ij, normalised.
+    pub incentive: Vec<I32F32>,
+    /// [`within_clipping`] per UID.
+    pub within_clipping: Vec<Option<bool>>,
+}
+
+impl Clipping {
+    /// From W and W̄ on compressed rows.
+    pub fn of(weights: &SparseMatrix, clipped: &SparseMatrix, consensus: &[I32F32], active_stake: &[I32F32]) -> Self {
+        Clipping {
+            validator_trust: clipped.row_sums(),
+            incentive: incentive(clipped, active_stake),
+            within_clipping: within_clipping(weights, consensus, active_stake),
+        }
+    }
 }
 
 /// Whether each UID's weights lie within clipping: `None` when it cast no weights consensus

@@ -3,6 +3,9 @@
 //! epoch that a protocol profile switches within an era. The eras (`original.rs`, `yuma3.rs`)
 //! implement [`Era`]; `mod.rs` lists them and runs the epoch around them.
 
+use std::borrow::Cow;
+
+use super::dense::DenseMatrix;
 use super::liquid_alpha::LiquidAlpha;
 use super::matrix::SparseMatrix;
 use crate::fixed::I32F32;
@@ -43,12 +46,34 @@ impl EpochRules {
     };
 }
 
-/// What an era's bond rule reads.
+/// W (row-normalised after the masks) and W̄ (clipped at consensus) as the epoch holds them.
+pub enum Weights {
+    Sparse {
+        weights: SparseMatrix,
+        clipped: SparseMatrix,
+    },
+    /// W as a dense block; W̄ follows from W and consensus entry by entry (`consensus::clipped`).
+    Dense(DenseMatrix),
+}
+
+impl Weights {
+    pub fn borrowed(&self) -> WeightsIn<'_> {
+        match self {
+            Weights::Sparse { weights, clipped } => WeightsIn::Sparse { weights, clipped },
+            Weights::Dense(weights) => WeightsIn::Dense(Cow::Borrowed(weights)),
+        }
+    }
+}
+
+/// The weights an era's bond rule reads: an owned dense block is the era's to write over (its
+/// bonds take W's place, `dense::bonds::EraBlock::into_rows`).
+pub enum WeightsIn<'a> {
+    Sparse { weights: &'a SparseMatrix, clipped: &'a SparseMatrix },
+    Dense(Cow<'a, DenseMatrix>),
+}
+
+/// What an era's bond rule reads besides the weights.
 pub struct BondsInputs<'a> {
-    /// W, row-normalised after the masks.
-    pub weights: &'a SparseMatrix,
-    /// W̄, clipped at consensus.
-    pub clipped_weights: &'a SparseMatrix,
     pub consensus: &'a [I32F32],
     pub incentive: &'a [I32F32],
     pub active_stake: &'a [I32F32],
@@ -69,15 +94,30 @@ pub struct BondsOutcome {
     /// Normalised dividends per UID.
     pub dividends: Vec<I32F32>,
     /// The computed bonds of every UID, before [`Era::stored_bonds`] encodes them.
-    pub bonds: SparseMatrix,
+    pub bonds: Bonds,
+}
+
+/// Computed bonds, on the path the weights took.
+pub enum Bonds {
+    Sparse(SparseMatrix),
+    Dense(DenseMatrix),
+}
+
+impl Bonds {
+    pub fn n_rows(&self) -> usize {
+        match self {
+            Bonds::Sparse(bonds) => bonds.n_rows(),
+            Bonds::Dense(bonds) => bonds.n_rows(),
+        }
+    }
 }
 
 /// One era of Yuma Consensus: how bonds and dividends follow from the epoch's consensus.
 pub trait Era: Sync {
     /// The name a scenario or protocol profile selects the era by.
     fn name(&self) -> &'static str;
-    fn bonds_and_dividends(&self, inputs: &BondsInputs) -> BondsOutcome;
+    fn bonds_and_dividends(&self, weights: WeightsIn, inputs: &BondsInputs) -> BondsOutcome;
     /// The computed bonds as the chain stores them, a row per UID. Nothing of the epoch's
     /// emission reads this, so a caller that wants only the emission skips it.
-    fn stored_bonds(&self, bonds: SparseMatrix) -> Vec<Vec<(u16, u16)>>;
+    fn stored_bonds(&self, bonds: Bonds) -> Vec<Vec<(u16, u16)>>;
 }

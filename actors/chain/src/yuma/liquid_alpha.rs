@@ -58,18 +58,19 @@ impl AlphaSigmoid {
         }
     }
 
-    /// x = (steepness / −100) · (d − 0.5).
+    /// x = (steepness / −100) · (d − 0.5), the saturating product on raw bits (`mul_raw`).
     #[inline]
     fn exponent(&self, distance: I32F32) -> I32F32 {
-        self.slope.saturating_mul(distance.saturating_sub(HALF))
+        I32F32::from_bits(mul_raw(self.slope.to_bits(), distance.to_bits().saturating_sub(HALF.to_bits())))
     }
 
     /// α = clamp(α_lo + σ·(α_hi − α_lo), α_lo, α_hi) with σ = 1 / (1 + e^x), written so it
-    /// cannot panic if α_lo > α_hi.
+    /// cannot panic if α_lo > α_hi; the fixed types' saturating operations on raw bits.
     #[inline]
     fn alpha_from_exponential(&self, exponential: I32F32) -> I32F32 {
-        let sigmoid = ONE.saturating_div(ONE.saturating_add(exponential));
-        self.low.saturating_add(sigmoid.saturating_mul(self.span)).max(self.low).min(self.high)
+        let sigmoid = I32F32::from_bits(one_over_one_plus(exponential));
+        let alpha = self.low.to_bits().saturating_add(mul_raw(sigmoid.to_bits(), self.span.to_bits()));
+        I32F32::from_bits(alpha).max(self.low).min(self.high)
     }
 
     /// α for a weight w, the validator's bond β to that miner, and the miner's consensus c.
@@ -110,6 +111,19 @@ impl AlphaSigmoid {
     }
 }
 
+/// `ONE.saturating_div(ONE.saturating_add(e))` on raw bits. For e ≥ 0 (every exponential) the
+/// divisor d = 2^32 + e lies in [2^32, 2^63) and the fixed division is ⌊2^64 / d⌋ ≤ 2^32, which
+/// one 64-bit division gives: ⌊(2^64 − 1) / d⌋, plus 1 when d divides 2^64 (a power of two).
+#[inline]
+fn one_over_one_plus(e: I32F32) -> i64 {
+    let divisor = ONE_RAW.saturating_add(e.to_bits());
+    if e.to_bits() < 0 || divisor == i64::MAX {
+        return ONE.saturating_div(I32F32::from_bits(divisor)).to_bits();
+    }
+    let divisor = divisor as u64;
+    (u64::MAX / divisor + u64::from(divisor.is_power_of_two())) as i64
+}
+
 /// The Yuma3 EMA with a rate per entry (§2.6.3): `min(1, (1 − α)·B + max(0, α·W^b))`, only
 /// for the columns present in the row of W^b (an old bond to a column absent there is dropped,
 /// not decayed), keeping results > 0. `row_alphas(i, columns, weights, bonds, out)` gives the
@@ -140,20 +154,26 @@ pub fn ema_per_entry(
         row_alphas(i, cols, weights, &old, &mut alphas);
         assert_eq!(alphas.len(), cols.len(), "one rate per entry");
         let blended = weights.iter().zip(&old).zip(&alphas).map(|((weight, bond), alpha)| {
-            let a = alpha.to_bits();
-            let decayed = mul_raw(ONE_RAW.saturating_sub(a), bond.to_bits());
-            let bought = mul_raw(a, weight.to_bits()).max(0);
-            I32F32::from_bits(decayed.saturating_add(bought).min(ONE_RAW))
+            I32F32::from_bits(liquid_ema_entry(alpha.to_bits(), weight.to_bits(), bond.to_bits()))
         });
         out.push_row_positive(cols, blended);
     }
     out
 }
 
+/// `min(1, (1 − α)·B + max(0, α·W^b))` on raw bits: one entry of [`ema_per_entry`].
+#[inline(always)]
+pub fn liquid_ema_entry(alpha: i64, weight: i64, bond: i64) -> i64 {
+    let decayed = mul_raw(ONE_RAW.saturating_sub(alpha), bond);
+    let bought = mul_raw(alpha, weight).max(0);
+    decayed.saturating_add(bought).min(ONE_RAW)
+}
+
 #[cfg(test)]
 #[allow(clippy::type_complexity)] // the vectors' tables of inputs and expected values
 mod tests {
     use super::*;
+    use proptest::prelude::{Just, prop_oneof};
 
     fn matrix<T: Copy + Into<f64>>(rows: &[Vec<(u16, T)>], n_cols: usize) -> SparseMatrix {
         let mut m = SparseMatrix::with_capacity(rows.len(), n_cols, 0);
@@ -320,6 +340,43 @@ mod tests {
             let one_by_one: Vec<I32F32> =
                 (0..entries.len()).map(|k| sigmoid.alpha(weights[k], bonds[k], consensus[k])).collect();
             proptest::prop_assert_eq!(alphas, one_by_one);
+        }
+    }
+
+    /// §2.6.1 with the fixed types' own saturating operations, as the chain writes it.
+    fn alpha_as_the_chain_computes_it(params: LiquidAlpha, weight: I32F32, bond: I32F32, consensus: I32F32) -> I32F32 {
+        let low = u16_proportion_to_fixed(params.alpha_low);
+        let high = u16_proportion_to_fixed(params.alpha_high);
+        let slope = I32F32::from_num(params.steepness).saturating_div(I32F32::from_num(-100));
+        let distance = if weight >= bond {
+            weight.saturating_sub(consensus).clamp(ZERO, ONE)
+        } else {
+            bond.saturating_sub(weight).clamp(ZERO, ONE)
+        };
+        let x = slope.saturating_mul(distance.saturating_sub(HALF));
+        let sigmoid = ONE.saturating_div(ONE.saturating_add(exp_safe(x)));
+        low.saturating_add(sigmoid.saturating_mul(high.saturating_sub(low))).max(low).min(high)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn alpha_is_the_chains_formula_in_the_fixed_types(
+            weight in prop_oneof![0i64..=(1 << 32), proptest::prelude::any::<i64>()],
+            bond in prop_oneof![0i64..=(1 << 32), proptest::prelude::any::<i64>()],
+            consensus in prop_oneof![0i64..=(1 << 32), proptest::prelude::any::<i64>()],
+            low in proptest::prelude::any::<u16>(),
+            high in proptest::prelude::any::<u16>(),
+            steepness in proptest::prelude::any::<i16>(),
+        ) {
+            let params = LiquidAlpha { alpha_low: low, alpha_high: high, steepness };
+            let (w, b, c) = (I32F32::from_bits(weight), I32F32::from_bits(bond), I32F32::from_bits(consensus));
+            proptest::prop_assert_eq!(AlphaSigmoid::new(params).alpha(w, b, c), alpha_as_the_chain_computes_it(params, w, b, c));
+        }
+
+        #[test]
+        fn one_over_one_plus_is_the_fixed_division(e in prop_oneof![0i64..=(1 << 40), proptest::prelude::any::<i64>(), Just(0i64), Just(i64::MAX), Just((1i64 << 62) - (1 << 32))]) {
+            let e = I32F32::from_bits(e);
+            proptest::prop_assert_eq!(one_over_one_plus(e), ONE.saturating_div(ONE.saturating_add(e)).to_bits());
         }
     }
 

@@ -34,33 +34,75 @@ pub fn masked_weights(stored: &[Vec<(u16, u16)>], masks: &WeightMasks) -> Sparse
 }
 
 fn push_masked_row(weights: &mut SparseMatrix, i: usize, row: &[(u16, u16)], masks: &WeightMasks) {
-    let n = masks.permit_in_force.len();
-    let keeps_diagonal = masks.owner_uid.is_some_and(|owner| usize::from(owner) == i);
-    let last_update = masks.last_update[i];
-    let commit_block = masks.first_commit_block.map_or(u64::MAX, |blocks| blocks[i]);
+    let mask = RowMask::new(i, masks);
     let mut sum: u64 = 0;
     for &(j, w) in row {
-        let column = usize::from(j);
-        let kept = column < n
-            && (column != i || keeps_diagonal)
-            // Outdated: i last set weights no later than j's current registration (≤, §9.3).
-            && last_update > masks.registered_at[column]
-            // Committed before j registered: the commit cannot have meant this j.
-            && commit_block >= masks.registered_at[column];
-        if kept {
+        if mask.keeps(j) {
             weights.push(j, I32F32::from_bits(i64::from(w) << 32));
             sum += u64::from(w);
         }
     }
-    // All explicit zeros (or nothing): the row stays as it is.
-    if sum > 0 {
-        // w / sum on integer-valued fixed numbers: ⌊(w·2^32)·2^32 / (sum·2^32)⌋ = ⌊w·2^32 / sum⌋.
-        let sum = Divisor::new(sum);
+    if let Some(sum) = row_divisor(sum) {
         for value in weights.current_row_values_mut() {
-            let w = (value.to_bits() >> 32) as u64;
-            *value = I32F32::from_bits(sum.divide(w << 32) as i64);
+            *value = I32F32::from_bits(normalized(value.to_bits(), sum));
         }
     }
+}
+
+/// The masks of §2.3 as they apply to one row i.
+pub struct RowMask<'a> {
+    i: usize,
+    keeps_diagonal: bool,
+    last_update: u64,
+    commit_block: u64,
+    registered_at: &'a [u64],
+}
+
+impl<'a> RowMask<'a> {
+    pub fn new(i: usize, masks: &WeightMasks<'a>) -> Self {
+        RowMask {
+            i,
+            keeps_diagonal: masks.owner_uid.is_some_and(|owner| usize::from(owner) == i),
+            last_update: masks.last_update[i],
+            commit_block: masks.first_commit_block.map_or(u64::MAX, |blocks| blocks[i]),
+            registered_at: masks.registered_at,
+        }
+    }
+
+    /// Whether entry (i, j) survives the diagonal, outdated and commit-reveal masks (columns ≥ n
+    /// never do).
+    #[inline]
+    pub fn keeps(&self, j: u16) -> bool {
+        let column = usize::from(j);
+        column < self.registered_at.len()
+            && (column != self.i || self.keeps_diagonal)
+            // Outdated: i last set weights no later than j's current registration (≤, §9.3).
+            && self.last_update > self.registered_at[column]
+            // Committed before j registered: the commit cannot have meant this j.
+            && self.commit_block >= self.registered_at[column]
+    }
+}
+
+impl RowMask<'_> {
+    /// Whether the outdated and commit-reveal masks keep every column registered at or before
+    /// `registered`: i updated after it and committed no earlier.
+    pub fn keeps_every_column_registered_by(&self, registered: u64) -> bool {
+        self.last_update > registered && self.commit_block >= registered
+    }
+}
+
+/// The divisor of a row whose kept weights sum to `sum`; `None` for a row of explicit zeros (or
+/// nothing), which stays as it is.
+#[inline]
+pub fn row_divisor(sum: u64) -> Option<Divisor> {
+    (sum > 0).then(|| Divisor::new(sum))
+}
+
+/// A kept weight (an integer-valued fixed number, raw bits) divided by its row's sum: on such
+/// numbers ⌊(w·2^32)·2^32 / (sum·2^32)⌋ = ⌊w·2^32 / sum⌋.
+#[inline(always)]
+pub fn normalized(raw: i64, sum: Divisor) -> i64 {
+    sum.divide(raw as u64) as i64
 }
 
 #[cfg(test)]

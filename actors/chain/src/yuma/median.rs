@@ -12,33 +12,193 @@
 /// Reusable buffers for [`weighted_median`], so a column costs no allocation.
 #[derive(Default)]
 pub struct MedianScratch {
-    /// The items of the current round (the first round reads the column in place).
-    values: Vec<i64>,
-    stakes: Vec<i64>,
-    /// Where a round compacts the side it keeps; swapped with the above after it.
-    kept_values: Vec<i64>,
-    kept_stakes: Vec<i64>,
+    /// The items a long column is narrowed to, in turns (a narrowing reads one, writes the other).
+    narrowed: [Items; 2],
+    /// The quickselect's: the items of the current round, and where a round compacts the side
+    /// it keeps (swapped after it).
+    round: Items,
+    kept: Items,
 }
 
+/// Items in buffers that only grow: the first `len` are the items (no pass refills the rest).
+#[derive(Default)]
+struct Items {
+    values: Vec<i64>,
+    stakes: Vec<i64>,
+    len: usize,
+}
+
+impl Items {
+    /// Room for `capacity` items, the buffers as slices to write into.
+    fn room(&mut self, capacity: usize) -> (&mut [i64], &mut [i64]) {
+        if self.values.len() < capacity {
+            self.values.resize(capacity, 0);
+            self.stakes.resize(capacity, 0);
+        }
+        (&mut self.values[..capacity], &mut self.stakes[..capacity])
+    }
+
+    fn values(&self) -> &[i64] {
+        &self.values[..self.len]
+    }
+
+    fn stakes(&self) -> &[i64] {
+        &self.stakes[..self.len]
+    }
+}
+
+/// Items at least this many are narrowed first (see [`narrow`]).
+const NARROWED_LEN_MIN: usize = 48;
+/// Items sampled to guess where the answer lies, and how many sample positions either side of
+/// the guess the narrowed range reaches.
+const SAMPLES: usize = 16;
+const SAMPLE_MARGIN: usize = 2;
+
 /// The spec's quickselect over the items `(values[k], stakes[k])` (raw I32F32 bits): lower bound
-/// 0, upper bound `hi`, threshold `m`. The items are read in place; later rounds work in `scratch`.
+/// 0, upper bound `hi`, threshold `m`. Stakes must be non-negative and below 2^40 (they are
+/// proportions, at most 1.0 = 2^32).
+///
+/// When `hi` is the items' total stake (as consensus passes it) the answer is the smallest value
+/// v with `S(x ≤ v) > m`, or the largest value if there is none (module doc); many items are
+/// then narrowed to those around a guess of that value first, as long as that halves them at
+/// least, which leaves the quickselect a few dozen items instead of hundreds.
 pub fn weighted_median(values: &[i64], stakes: &[i64], m: i64, hi: i64, scratch: &mut MedianScratch) -> i64 {
+    weighted_median_of(values, &Stakes::new(stakes), m, hi, scratch)
+}
+
+/// Item stakes checked for [`weighted_median`]'s bounds, with their total: the columns of the
+/// dense path share one set of item stakes, checked and summed once for all of them.
+pub struct Stakes<'a> {
+    stakes: &'a [i64],
+    total: i64,
+}
+
+impl<'a> Stakes<'a> {
+    pub fn new(stakes: &'a [i64]) -> Self {
+        // The spec adds stakes saturating. With stakes in [0, 2^40) and fewer than 2^20 of them
+        // no partial sum comes near saturation, so every sum is plain, which lets it vectorise.
+        let bits = stakes.iter().fold(0u64, |bits, &stake| bits | stake as u64);
+        assert!(bits < 1 << 40 && stakes.len() < 1 << 20, "weighted_median: stakes must lie in [0, 2^40)");
+        Stakes { stakes, total: stakes.iter().sum() }
+    }
+}
+
+/// [`weighted_median`] with its stakes checked already.
+pub fn weighted_median_of(values: &[i64], stakes: &Stakes, m: i64, hi: i64, scratch: &mut MedianScratch) -> i64 {
+    let Stakes { stakes, total } = *stakes;
     assert_eq!(values.len(), stakes.len(), "one stake per value");
-    // The spec adds stakes saturating. With non-negative stakes whose total fits far inside i64
-    // (they are proportions summing to about 1.0 = 2^32) no partial sum can saturate, so the
-    // rounds below add plainly, which lets the counting pass vectorise.
-    let total = stakes.iter().try_fold(0i64, |sum, &stake| if stake >= 0 { sum.checked_add(stake) } else { None });
-    assert!(
-        total.is_some_and(|t| t < 1 << 62),
-        "weighted_median: stakes must be non-negative, total far below i64::MAX"
-    );
-    let MedianScratch { values: round_values, stakes: round_stakes, kept_values, kept_stakes } = scratch;
+    let MedianScratch { narrowed: [first, second], round, kept } = scratch;
+    if values.len() < NARROWED_LEN_MIN || hi != total {
+        return quickselect(values, stakes, m, hi, round, kept);
+    }
+    let (mut m, mut total) = (m, total);
+    let (mut input, mut output) = (first, second);
+    let mut len = values.len();
+    for turn in 0.. {
+        let (values, stakes) = if turn == 0 { (values, stakes) } else { (input.values(), input.stakes()) };
+        let (lower, upper) = guess_bounds(values, stakes, m, total);
+        match narrow(values, stakes, m, lower, upper, output) {
+            Side::Largest(value) => return value,
+            Side::Items { base, stake } => (m, total) = (m - base, stake),
+        }
+        if output.len < NARROWED_LEN_MIN || 2 * output.len > len {
+            break;
+        }
+        len = output.len;
+        std::mem::swap(&mut input, &mut output);
+    }
+    quickselect(output.values(), output.stakes(), m, total, round, kept)
+}
+
+/// Where [`narrow`] left the answer.
+enum Side {
+    /// In the items it wrote, at threshold `m − base`, their total stake `stake`.
+    Items { base: i64, stake: i64 },
+    /// No value reaches the threshold: the answer is the largest value.
+    Largest(i64),
+}
+
+/// The items on the answer's side of `lower ..= upper` (those below it, within it or above it)
+/// into `out`: with `base` the stake of the items below that side, `S(x ≤ v) = base +
+/// S_side(x ≤ v)` for every v on it, so the answer is the side's own at threshold `m − base`
+/// (`hi` the total stake). Any bounds give the same answer; good ones leave few items.
+fn narrow(values: &[i64], stakes: &[i64], m: i64, lower: i64, upper: i64, out: &mut Items) -> Side {
+    // One pass: the stake below and within the range, the items within kept in order.
+    let (out_values, out_stakes) = out.room(values.len());
+    let (mut below_stake, mut within_stake, mut below_len, mut within_len) = (0i64, 0i64, 0usize, 0usize);
+    for (&value, &stake) in values.iter().zip(stakes) {
+        let below = value < lower;
+        let within = !below & (value <= upper);
+        below_stake += stake & -i64::from(below);
+        within_stake += stake & -i64::from(within);
+        below_len += usize::from(below);
+        out_values[within_len] = value;
+        out_stakes[within_len] = stake;
+        within_len += usize::from(within);
+    }
+    let above_len = values.len() - below_len - within_len;
+    if below_len > 0 && below_stake > m {
+        out.len = keep_in_order(values, stakes, out, |value| value < lower);
+        Side::Items { base: 0, stake: below_stake }
+    } else if within_len > 0 && below_stake + within_stake > m {
+        out.len = within_len;
+        Side::Items { base: below_stake, stake: within_stake }
+    } else if above_len > 0 {
+        out.len = keep_in_order(values, stakes, out, |value| value >= lower && value > upper);
+        let total: i64 = stakes.iter().sum();
+        Side::Items { base: below_stake + within_stake, stake: total - below_stake - within_stake }
+    } else {
+        // Nothing above the range and no answer below or in it: S of everything is ≤ m.
+        Side::Largest(values.iter().copied().max().unwrap_or(0))
+    }
+}
+
+/// One narrowing by `lower ..= upper`, then the quickselect: [`weighted_median`]'s answer for
+/// any bounds (`hi` the total stake).
+#[cfg(test)]
+fn narrowed_median(values: &[i64], stakes: &[i64], m: i64, lower: i64, upper: i64) -> i64 {
+    let (mut items, mut round, mut kept) = (Items::default(), Items::default(), Items::default());
+    match narrow(values, stakes, m, lower, upper, &mut items) {
+        Side::Largest(value) => value,
+        Side::Items { base, stake } => {
+            quickselect(items.values(), items.stakes(), m - base, stake, &mut round, &mut kept)
+        }
+    }
+}
+
+/// Bounds around the value where `S(x ≤ v)` passes `m`, guessed from evenly spaced items: the
+/// sample sorted by value, the sample position where its own cumulative stake passes the same
+/// share of its total, `SAMPLE_MARGIN` positions either side (unbounded past the sample's ends).
+fn guess_bounds(values: &[i64], stakes: &[i64], m: i64, total: i64) -> (i64, i64) {
+    let mut sample = [(0i64, 0i64); SAMPLES];
+    for (t, item) in sample.iter_mut().enumerate() {
+        let k = (2 * t + 1) * values.len() / (2 * SAMPLES);
+        *item = (values[k], stakes[k]);
+    }
+    sample.sort_unstable_by_key(|item| item.0);
+    let sample_total: i64 = sample.iter().map(|item| item.1).sum();
+    let mut cumulative = 0i64;
+    // S_sample(≤ v) / sample_total > m / total, in integers (both sides below 2^100).
+    let position = sample
+        .iter()
+        .position(|&(_, stake)| {
+            cumulative += stake;
+            i128::from(cumulative) * i128::from(total) > i128::from(m) * i128::from(sample_total)
+        })
+        .unwrap_or(SAMPLES - 1);
+    let lower = position.checked_sub(SAMPLE_MARGIN).map_or(i64::MIN, |k| sample[k].0);
+    let upper = sample.get(position + SAMPLE_MARGIN).map_or(i64::MAX, |item| item.0);
+    (lower, upper)
+}
+
+/// The spec's quickselect proper (see [`weighted_median`]); the items are read in place, later
+/// rounds work in `round` and `kept`.
+fn quickselect(values: &[i64], stakes: &[i64], m: i64, hi: i64, round: &mut Items, kept: &mut Items) -> i64 {
     let (mut lo, mut hi) = (0i64, hi);
     let mut in_place = true;
     // Each round removes the pivot at least, so the loop ends; the bound is the spec's safety.
     for _ in 0..=values.len() {
-        let (values, stakes) =
-            if in_place { (values, stakes) } else { (round_values.as_slice(), round_stakes.as_slice()) };
+        let (values, stakes) = if in_place { (values, stakes) } else { (round.values(), round.stakes()) };
         let len = values.len();
         match len {
             0 => return 0,
@@ -60,47 +220,32 @@ pub fn weighted_median(values: &[i64], stakes: &[i64], m: i64, hi: i64, scratch:
         let keep_lower = lower_len > 0 && m < lo.saturating_add(lower_stake);
         if keep_lower {
             hi = lo.saturating_add(lower_stake);
+            kept.len = keep_in_order(values, stakes, kept, |value| value < pivot);
         } else if upper_len > 0 && hi.saturating_sub(upper_stake) <= m {
             lo = hi.saturating_sub(upper_stake);
+            kept.len = keep_in_order(values, stakes, kept, |value| value > pivot);
         } else {
             return pivot;
         }
-        keep_in_order(
-            values,
-            stakes,
-            kept_values,
-            kept_stakes,
-            |value| {
-                if keep_lower { value < pivot } else { value > pivot }
-            },
-        );
-        std::mem::swap(round_values, kept_values);
-        std::mem::swap(round_stakes, kept_stakes);
+        std::mem::swap(round, kept);
         in_place = false;
     }
     0
 }
 
-/// Copies the items whose value passes `keep` into `kept_*`, in their order, without branches
-/// (which side an item falls on is a coin flip, so a branch would mispredict half the time).
+/// Copies the items whose value passes `keep` into `kept`, in their order, without branches
+/// (which side an item falls on is a coin flip, so a branch would mispredict half the time);
+/// returns how many.
 #[inline]
-fn keep_in_order(
-    values: &[i64],
-    stakes: &[i64],
-    kept_values: &mut Vec<i64>,
-    kept_stakes: &mut Vec<i64>,
-    keep: impl Fn(i64) -> bool,
-) {
-    kept_values.resize(values.len(), 0);
-    kept_stakes.resize(values.len(), 0);
-    let mut kept = 0;
+fn keep_in_order(values: &[i64], stakes: &[i64], kept: &mut Items, keep: impl Fn(i64) -> bool) -> usize {
+    let (kept_values, kept_stakes) = kept.room(values.len());
+    let mut len = 0;
     for (&value, &stake) in values.iter().zip(stakes) {
-        kept_values[kept] = value;
-        kept_stakes[kept] = stake;
-        kept += usize::from(keep(value));
+        kept_values[len] = value;
+        kept_stakes[len] = stake;
+        len += usize::from(keep(value));
     }
-    kept_values.truncate(kept);
-    kept_stakes.truncate(kept);
+    len
 }
 
 #[cfg(test)]
@@ -188,6 +333,46 @@ pub(crate) mod tests {
                 -(1i64 << 32)..=(2i64 << 32),
             )
         })
+    }
+
+    /// A long column (the dense path's 256 voters and beyond), values clustered with many ties,
+    /// a threshold anywhere from below 0 to above the total.
+    fn long_column() -> impl Strategy<Value = (Vec<i64>, Vec<i64>, i64)> {
+        (1usize..400).prop_flat_map(|len| {
+            (
+                proptest::collection::vec(prop_oneof![Just(0i64), 0i64..=(1 << 32)], len),
+                proptest::collection::vec(
+                    prop_oneof![Just(0i64), 0i64..4, 1_000_000i64..1_000_010, 0i64..=(1 << 32)],
+                    len,
+                ),
+                prop_oneof![-(1i64 << 33)..=(1i64 << 33), 0i64..=(400i64 << 32), Just(0), Just(-1)],
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3_000))]
+
+        #[test]
+        fn long_columns_give_the_spec_algorithms_answer((stake, score, m) in long_column()) {
+            let hi: i64 = stake.iter().sum();
+            prop_assert_eq!(run(&stake, &score, m, hi), spec_weighted_median(&stake, &score, m, hi));
+        }
+
+        /// Narrowing is exact for any bounds: good guesses only make it faster.
+        #[test]
+        fn any_bounds_narrow_to_the_spec_algorithms_answer(
+            (stake, score, m) in long_column(),
+            bounds in (any::<proptest::sample::Index>(), any::<proptest::sample::Index>(), any::<i64>(), any::<i64>()),
+            from_values in (any::<bool>(), any::<bool>()),
+        ) {
+            let hi: i64 = stake.iter().sum();
+            let (first, second, a, b) = bounds;
+            let lower = if from_values.0 { score[first.index(score.len())] } else { a };
+            let upper = if from_values.1 { score[second.index(score.len())] } else { b };
+            let narrowed = narrowed_median(&score, &stake, m, lower, upper);
+            prop_assert_eq!(narrowed, spec_weighted_median(&stake, &score, m, hi), "bounds {} ..= {}", lower, upper);
+        }
     }
 
     proptest! {

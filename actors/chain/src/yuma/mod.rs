@@ -7,6 +7,7 @@
 
 pub mod bonds;
 pub mod consensus;
+pub mod dense;
 pub mod emission;
 mod era;
 pub mod liquid_alpha;
@@ -19,7 +20,7 @@ pub mod stake;
 mod yuma3;
 
 use crate::fixed::{I32F32, I64F64, fixed_proportion_to_u16, u16_proportion_to_fixed};
-pub use era::{BondsInputs, BondsOutcome, EpochRules, Era};
+pub use era::{Bonds, BondsInputs, BondsOutcome, EpochRules, Era, Weights, WeightsIn};
 pub use liquid_alpha::LiquidAlpha;
 pub use original::OriginalYuma;
 pub use yuma3::Yuma3;
@@ -106,9 +107,22 @@ pub fn era_by_name(name: &str) -> Option<&'static dyn Era> {
     ERAS.iter().copied().find(|era| era.name() == name)
 }
 
-/// The HEAD sparse epoch (`epoch_mechanism`) under `era`.
+/// The HEAD epoch (the chain's sparse `epoch_mechanism`) under `era`, its matrices in the layout
+/// the density of W picks (`Layout::Auto`).
 pub fn epoch(era: &dyn Era, inputs: &EpochInputs) -> EpochOutput {
-    Consensus::of(inputs).finish(era, inputs.bonds_penalty)
+    Consensus::of(inputs).into_finished(era, inputs.bonds_penalty)
+}
+
+/// How the epoch holds its matrices. Both layouts give the same outputs bit for bit; they differ
+/// in speed only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Dense when the stored weights fill at least half of their block (`dense::weights::Block`).
+    Auto,
+    /// Compressed rows (`matrix::SparseMatrix`): a subnet whose validators weight few miners each.
+    Sparse,
+    /// One row-major block (`dense::DenseMatrix`): validators weighting most of the same miners.
+    Dense,
 }
 
 /// The epoch before the era's step (spec §2.2–2.4): activity, stake, permits, W, consensus,
@@ -121,16 +135,20 @@ pub struct Consensus<'a> {
     stake_weight: Vec<I32F32>,
     new_permits: Vec<bool>,
     active_stake: Vec<I32F32>,
-    weights: matrix::SparseMatrix,
+    weights: Weights,
     consensus: Vec<I32F32>,
-    clipped_weights: matrix::SparseMatrix,
-    validator_trust: Vec<I32F32>,
-    incentive: Vec<I32F32>,
+    clipping: consensus::Clipping,
     recently_registered: Vec<bool>,
 }
 
 impl<'a> Consensus<'a> {
     pub fn of(inputs: &EpochInputs<'a>) -> Self {
+        Self::with_layout(inputs, Layout::Auto)
+    }
+
+    /// [`Consensus::of`] with the matrices in `layout` (the property tests hold the layouts
+    /// equal).
+    pub fn with_layout(inputs: &EpochInputs<'a>, layout: Layout) -> Self {
         inputs.assert_consistent();
 
         // §2.2 activity, stake, permits.
@@ -149,23 +167,33 @@ impl<'a> Consensus<'a> {
         );
         let active_stake = stake::active_stake(&stake_weight, &active, &permit_in_force);
 
-        // §2.3 weights.
-        let weights = masks::masked_weights(
-            inputs.weights,
-            &masks::WeightMasks {
-                permit_in_force: &permit_in_force,
-                owner_uid: if rules.owner_self_weight { inputs.owner_uid } else { None },
-                last_update: inputs.last_update,
-                registered_at: inputs.registered_at,
-                first_commit_block: inputs.first_commit_block.filter(|_| rules.commit_reveal_mask),
-            },
-        );
-
-        // §2.4 consensus, clipping, trust, incentive.
-        let consensus = consensus::consensus(&weights, &active_stake, u16_proportion_to_fixed(inputs.kappa));
-        let clipped_weights = consensus::clip(&weights, &consensus);
-        let validator_trust = clipped_weights.row_sums();
-        let incentive = consensus::incentive(&clipped_weights, &active_stake);
+        // §2.3 weights, §2.4 consensus, clipping, trust, incentive.
+        let masks = masks::WeightMasks {
+            permit_in_force: &permit_in_force,
+            owner_uid: if rules.owner_self_weight { inputs.owner_uid } else { None },
+            last_update: inputs.last_update,
+            registered_at: inputs.registered_at,
+            first_commit_block: inputs.first_commit_block.filter(|_| rules.commit_reveal_mask),
+        };
+        let kappa = u16_proportion_to_fixed(inputs.kappa);
+        let block = dense::weights::Block::of(inputs.weights, &permit_in_force);
+        let dense = match layout {
+            Layout::Auto => block.is_dense(),
+            Layout::Sparse => false,
+            Layout::Dense => true,
+        };
+        let (weights, consensus, clipping) = if dense {
+            let weights = dense::weights::masked_weights(inputs.weights, &masks, block);
+            let consensus = dense::consensus::consensus(&weights, &active_stake, kappa);
+            let clipping = dense::consensus::clipping(&weights, &consensus, &active_stake);
+            (Weights::Dense(weights), consensus, clipping)
+        } else {
+            let weights = masks::masked_weights(inputs.weights, &masks);
+            let consensus = consensus::consensus(&weights, &active_stake, kappa);
+            let clipped = consensus::clip(&weights, &consensus);
+            let clipping = consensus::Clipping::of(&weights, &clipped, &consensus, &active_stake);
+            (Weights::Sparse { weights, clipped }, consensus, clipping)
+        };
         let recently_registered = bonds::recently_registered(
             inputs.block,
             inputs.tempo,
@@ -180,9 +208,7 @@ impl<'a> Consensus<'a> {
             active_stake,
             weights,
             consensus,
-            clipped_weights,
-            validator_trust,
-            incentive,
+            clipping,
             recently_registered,
         }
     }
@@ -190,8 +216,30 @@ impl<'a> Consensus<'a> {
     /// The rest of the epoch under `era`, with `bonds_penalty` in place of the inputs' own: §2.5 /
     /// §2.6 bonds and dividends, §2.7 emission, §2.8 storage.
     pub fn finish(&self, era: &dyn Era, bonds_penalty: u16) -> EpochOutput {
+        self.finish_with(era, bonds_penalty, self.weights.borrowed())
+    }
+
+    /// [`Consensus::finish`] when no other bonds penalty follows: the era may write its bonds
+    /// over W's dense block instead of allocating another.
+    pub fn into_finished(mut self, era: &dyn Era, bonds_penalty: u16) -> EpochOutput {
+        // W moves out (an empty matrix takes its place) for the era to own, while `finish_with`
+        // reads the rest of `self`.
+        let empty =
+            Weights::Sparse { weights: matrix::SparseMatrix::default(), clipped: matrix::SparseMatrix::default() };
+        let sparse;
+        let weights = match std::mem::replace(&mut self.weights, empty) {
+            Weights::Dense(weights) => WeightsIn::Dense(std::borrow::Cow::Owned(weights)),
+            Weights::Sparse { weights, clipped } => {
+                sparse = (weights, clipped);
+                WeightsIn::Sparse { weights: &sparse.0, clipped: &sparse.1 }
+            }
+        };
+        self.finish_with(era, bonds_penalty, weights)
+    }
+
+    fn finish_with(&self, era: &dyn Era, bonds_penalty: u16, weights: WeightsIn) -> EpochOutput {
         let inputs = &self.inputs;
-        let (outcome, split) = self.bonds_and_emission(era, bonds_penalty);
+        let (outcome, split) = self.bonds_and_emission(era, bonds_penalty, weights);
         let stored = era.stored_bonds(outcome.bonds);
         assert_eq!(stored.len(), inputs.n(), "era {} bond rows per UID", era.name());
 
@@ -216,46 +264,52 @@ impl<'a> Consensus<'a> {
             validator_permit: self.new_permits.clone(),
             stake_weight: to_u16(&self.stake_weight),
             consensus: to_u16(&self.consensus),
-            incentive: to_u16(&self.incentive),
+            incentive: to_u16(&self.clipping.incentive),
             dividends: to_u16(&outcome.dividends),
-            validator_trust: to_u16(&self.validator_trust),
+            validator_trust: to_u16(&self.clipping.validator_trust),
             emission_rao: split.combined_rao,
             server_emission_rao: split.server_rao,
             validator_emission_rao: split.validator_rao,
             pruning_score: split.pruning_score,
             bonds,
-            weights_within_clipping: consensus::within_clipping(&self.weights, &self.consensus, &self.active_stake),
+            weights_within_clipping: self.clipping.within_clipping.clone(),
         }
     }
 
     /// The epoch's emission at `bonds_penalty`: what [`Consensus::finish`] computes, but for the
     /// bonds' storage encoding, which no emission reads.
     pub fn emission(&self, era: &dyn Era, bonds_penalty: u16) -> emission::EmissionSplit {
-        self.bonds_and_emission(era, bonds_penalty).1
+        self.bonds_and_emission(era, bonds_penalty, self.weights.borrowed()).1
     }
 
     /// §2.5 / §2.6 the era's bonds and dividends, §2.7 the emission split.
-    fn bonds_and_emission(&self, era: &dyn Era, bonds_penalty: u16) -> (BondsOutcome, emission::EmissionSplit) {
+    fn bonds_and_emission(
+        &self,
+        era: &dyn Era,
+        bonds_penalty: u16,
+        weights: WeightsIn,
+    ) -> (BondsOutcome, emission::EmissionSplit) {
         let inputs = &self.inputs;
-        let outcome = era.bonds_and_dividends(&BondsInputs {
-            weights: &self.weights,
-            clipped_weights: &self.clipped_weights,
-            consensus: &self.consensus,
-            incentive: &self.incentive,
-            active_stake: &self.active_stake,
-            stored_bonds: inputs.bonds,
-            recently_registered: &self.recently_registered,
-            bonds_penalty,
-            bonds_moving_average: inputs.bonds_moving_average,
-            liquid_alpha: inputs.liquid_alpha,
-            last_update: inputs.last_update,
-            registered_at: inputs.registered_at,
-            rules: inputs.rules,
-        });
+        let outcome = era.bonds_and_dividends(
+            weights,
+            &BondsInputs {
+                consensus: &self.consensus,
+                incentive: &self.clipping.incentive,
+                active_stake: &self.active_stake,
+                stored_bonds: inputs.bonds,
+                recently_registered: &self.recently_registered,
+                bonds_penalty,
+                bonds_moving_average: inputs.bonds_moving_average,
+                liquid_alpha: inputs.liquid_alpha,
+                last_update: inputs.last_update,
+                registered_at: inputs.registered_at,
+                rules: inputs.rules,
+            },
+        );
         assert_eq!(outcome.dividends.len(), inputs.n(), "era {} dividends per UID", era.name());
         assert_eq!(outcome.bonds.n_rows(), inputs.n(), "era {} bond rows per UID", era.name());
         let split = emission::split_emission(
-            &self.incentive,
+            &self.clipping.incentive,
             &outcome.dividends,
             &self.active_stake,
             &self.stake_weight,
