@@ -10,6 +10,10 @@ pub const SETTLE_TOLERANCE: f64 = 0.01;
 /// A settled stretch has at least this many epochs: one epoch always equals its own mean, and
 /// two or three close values at the end of a run are the least that says anything.
 pub const SETTLE_EPOCHS_MIN: usize = 3;
+/// Settling is read over at most this many epochs after the event: it measures the event's
+/// transient, not the slow drift of a long run (stakes compounding their own dividends over
+/// months move every share by more than the tolerance, whatever happened at the event).
+pub const SETTLE_HORIZON_EPOCHS: usize = 100;
 
 /// Kendall τ-b between two successive epochs' incentive, over the UIDs present in both that kept
 /// their hotkey (a UID that changed hands is another neuron: its rank is not the old one's).
@@ -74,13 +78,13 @@ pub enum Unsettled {
 }
 
 /// The first index k from which every series stays settled: for each series, every value from k
-/// to its end within `SETTLE_TOLERANCE` of their mean, or within `floor` of it when that is
+/// to its end (or to `SETTLE_HORIZON_EPOCHS`, when longer) within `SETTLE_TOLERANCE` of their mean, or within `floor` of it when that is
 /// larger (the values' resolution: a series of 0s and 1s at a mean of 0.5 is as settled as its
 /// integers can be); and at least `SETTLE_EPOCHS_MIN` values from k on. Every series has one
 /// value per epoch after the event. O(epochs × series): each series' sums, maxima and minima
 /// from each index to the end are built once.
 pub fn settled_from(series: &[Vec<f64>], floor: f64) -> Result<usize, Unsettled> {
-    let epochs = series.iter().map(Vec::len).min().unwrap_or(0);
+    let epochs = series.iter().map(Vec::len).min().unwrap_or(0).min(SETTLE_HORIZON_EPOCHS);
     let Some(last_start) = epochs.checked_sub(SETTLE_EPOCHS_MIN) else {
         return Err(Unsettled::TooFewEpochs { epochs });
     };
@@ -204,6 +208,16 @@ mod tests {
         let flickering = vec![0.0, 1.0, 0.0, 1.0];
         assert_eq!(settled_from(std::slice::from_ref(&flickering), 0.0), Err(Unsettled::StillMoving { series: 0 }));
         assert_eq!(settled_from(&[flickering], 1.0), Ok(0));
+    }
+
+    #[test]
+    fn a_slow_drift_beyond_the_horizon_does_not_unsettle_a_series_settled_within_it() {
+        // A step at the event, then flat for the horizon, then a drift of 5 % a hundred epochs
+        // later (stakes compounding over months): settled after the step.
+        let mut series = vec![10.0, 50.0];
+        series.extend(std::iter::repeat_n(100.0, SETTLE_HORIZON_EPOCHS));
+        series.extend((0..200).map(|e| 100.0 + 0.025 * f64::from(e)));
+        assert_eq!(settled_from(std::slice::from_ref(&series), 0.0), Ok(2));
     }
 
     #[test]

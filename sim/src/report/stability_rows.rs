@@ -5,7 +5,7 @@
 
 use super::document::{Decimal6, EpochStability, FiveNumberRow, SettleRow, Settled, StabilitySection};
 use super::members::{Member, Seating, share};
-use super::stability::{self, FiveNumbers, SETTLE_EPOCHS_MIN, Unsettled};
+use super::stability::{self, FiveNumbers, SETTLE_EPOCHS_MIN, SETTLE_HORIZON_EPOCHS, Unsettled};
 use crate::record::AppliedFault;
 
 /// One epoch's stability, unrounded.
@@ -138,10 +138,15 @@ fn settled(seating: &Seating, first: usize, series: &[Vec<f64>], names: &[&str],
                     let ran = if epochs == 1 { "epoch" } else { "epochs" };
                     format!("only {epochs} {ran} ran after it; a settled stretch needs {SETTLE_EPOCHS_MIN}")
                 }
-                Unsettled::StillMoving { series } => format!(
+                Unsettled::StillMoving { series: s } if series[s].len() > SETTLE_HORIZON_EPOCHS => format!(
+                    "the {what} series of {} still moves beyond 1 % of its mean in the last {SETTLE_EPOCHS_MIN} of the \
+                     {SETTLE_HORIZON_EPOCHS} epochs after it",
+                    names[s]
+                ),
+                Unsettled::StillMoving { series: s } => format!(
                     "the {what} series of {} still moves beyond 1 % of its mean in the run's last {SETTLE_EPOCHS_MIN} \
                      epochs",
-                    names[series]
+                    names[s]
                 ),
             };
             Settled { epochs: None, settled_block: None, undefined: Some(why) }
