@@ -4,8 +4,9 @@
 //! skewed) and the messages that arrived; it answers with an [`Outbox`] of messages to send and
 //! observations for the report. Actors never read a clock, a socket or the OS.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use crate::fingerprint::{self, Fingerprint};
 pub use crate::probabilities::Probabilities;
 
 use tensorsim_chain::accounts::HotkeyId;
@@ -80,6 +81,34 @@ impl Rows {
     }
 }
 
+/// A query's rows, with their fingerprints: every miner of the round looks its answers up by them,
+/// so the first to need them computes them for all (a pure function of the rows, kept beside
+/// them, never sent: a miner learns nothing from them the rows do not say).
+#[derive(Debug)]
+pub struct Payload {
+    rows: Rows,
+    keys: OnceLock<Vec<Fingerprint>>,
+}
+
+impl Payload {
+    pub fn new(rows: Rows) -> Self {
+        Self { rows, keys: OnceLock::new() }
+    }
+
+    /// Each row's fingerprint (`fingerprint::of_rows`).
+    pub fn keys(&self) -> &[Fingerprint] {
+        self.keys.get_or_init(|| fingerprint::of_rows(&self.rows))
+    }
+}
+
+impl std::ops::Deref for Payload {
+    type Target = Rows;
+
+    fn deref(&self) -> &Rows {
+        &self.rows
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Query {
     pub id: u64,
@@ -89,7 +118,7 @@ pub struct Query {
     /// The sender's clock when it sent the query, in ms (bittensor's dendrite nonce): miners refuse
     /// a query whose nonce is too far from their own clock.
     pub nonce_ms: u64,
-    pub rows: Arc<Rows>,
+    pub rows: Arc<Payload>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
