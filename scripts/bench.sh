@@ -16,6 +16,15 @@ bin=${1:?usage: scripts/bench.sh TENSORSIM [network_4x256|baseline|network_32x25
 shift
 rows=("$@")
 [ ${#rows[@]} -gt 0 ] || rows=(network_4x256 baseline)
+for row in "${rows[@]}"; do
+    case $row in
+    network_4x256 | baseline | network_32x256) ;;
+    *)
+        echo "scripts/bench.sh: unknown row $row (network_4x256, baseline, network_32x256)" >&2
+        exit 2
+        ;;
+    esac
+done
 out=reports/out/bench
 mkdir -p "$out"
 
@@ -74,10 +83,6 @@ for row in "${rows[@]}"; do
         printf '| %s | %s min (training %s s, network %s s), %s messages, %s msg/s, %s MB peak RSS (%s) | runs, under 2 GB RSS, time stated | %s |\n' \
             "bench/network_32x256.yaml, one day" "$minutes" "$training" "$network" "$messages" "$rate" "$rss_mb" \
             "$loads" "$rss_verdict"
-        ;;
-    *)
-        echo "scripts/bench.sh: unknown row $row (network_4x256, baseline, network_32x256)" >&2
-        exit 2
         ;;
     esac
 done
