@@ -52,6 +52,19 @@ impl Rows {
         }
     }
 
+    /// Each row's fingerprint, of its bytes (`row_bytes`): the same row, the same fingerprint,
+    /// whichever payload it came in.
+    pub fn fingerprints(&self) -> Vec<Fingerprint> {
+        let mut bytes = Vec::new();
+        (0..self.len())
+            .map(|i| {
+                bytes.clear();
+                self.row_bytes(i, &mut bytes);
+                fingerprint::of_bytes(&bytes)
+            })
+            .collect()
+    }
+
     /// Appends row `index`'s bytes to `bytes` (pixels as their f32 bits, little-endian; tokens as
     /// they are).
     pub fn row_bytes(&self, index: usize, bytes: &mut Vec<u8>) {
@@ -95,9 +108,9 @@ impl Payload {
         Self { rows, keys: OnceLock::new() }
     }
 
-    /// Each row's fingerprint (`fingerprint::of_rows`).
+    /// Each row's fingerprint (`Rows::fingerprints`).
     pub fn keys(&self) -> &[Fingerprint] {
-        self.keys.get_or_init(|| fingerprint::of_rows(&self.rows))
+        self.keys.get_or_init(|| self.rows.fingerprints())
     }
 }
 
@@ -376,4 +389,21 @@ pub trait Actor: Send {
     /// Called when local time reaches [`Actor::next_timer_us`].
     fn on_timer(&mut self, now_us: TimeUs, out: &mut Outbox);
     fn next_timer_us(&self) -> Option<TimeUs>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_has_one_fingerprint_in_any_payload_and_one_bit_changes_it() {
+        let features = crate::ml::digits::FEATURES;
+        let rows = Rows::Pixels((0..3 * features).map(|i| i as f32 / 7.0).collect());
+        let keys = rows.fingerprints();
+        assert_eq!(rows.select(&[2, 0]).fingerprints(), [keys[2], keys[0]]);
+        assert_eq!(keys.iter().collect::<std::collections::BTreeSet<_>>().len(), 3);
+        let Rows::Pixels(mut pixels) = rows else { unreachable!() };
+        pixels[0] = f32::from_bits(pixels[0].to_bits() ^ 1);
+        assert_ne!(Rows::Pixels(pixels).fingerprints()[0], keys[0]);
+    }
 }

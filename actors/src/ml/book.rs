@@ -6,7 +6,7 @@
 //! reads, so it stays in cache, where a map per miner missed it at every level. The rows
 //! themselves are kept in the same order, so that a model can answer them all in one batch.
 
-use crate::fingerprint::{self, Fingerprint};
+use crate::fingerprint::Fingerprint;
 use crate::protocol::Rows;
 
 /// Distinct row fingerprints, ascending, and the rows in that order: a row's index is its
@@ -20,7 +20,7 @@ pub struct RowBook {
 impl RowBook {
     /// The book of every row of `rows` (a row twice is one entry).
     pub fn of(rows: &Rows) -> Self {
-        let mut order: Vec<(Fingerprint, usize)> = fingerprint::of_rows(rows).into_iter().zip(0..).collect();
+        let mut order: Vec<(Fingerprint, usize)> = rows.fingerprints().into_iter().zip(0..).collect();
         order.sort_unstable();
         order.dedup_by_key(|&mut (key, _)| key);
         let (keys, indices): (Vec<Fingerprint>, Vec<usize>) = order.into_iter().unzip();
@@ -57,14 +57,14 @@ mod tests {
         let rows = Rows::Pixels((0..4 * FEATURES).map(|i| (i % (2 * FEATURES)) as f32).collect());
         let book = RowBook::of(&rows);
         assert_eq!(book.len(), 2, "rows 0 and 2 are one row, 1 and 3 another");
-        let keys = fingerprint::of_rows(&rows);
+        let keys = rows.fingerprints();
         let indices: Vec<Option<usize>> = keys.iter().map(|&key| book.index(key)).collect();
         assert_eq!((indices[0], indices[1]), (indices[2], indices[3]));
         assert_ne!(indices[0], indices[1]);
         assert!(indices.iter().all(|index| index.is_some_and(|i| i < 2)));
         let other = Rows::Pixels(vec![0.5; FEATURES]);
-        assert_eq!(book.index(fingerprint::of_rows(&other)[0]), None);
-        let in_book = fingerprint::of_rows(book.rows());
+        assert_eq!(book.index(other.fingerprints()[0]), None);
+        let in_book = book.rows().fingerprints();
         assert_eq!(
             in_book.iter().map(|&key| book.index(key)).collect::<Vec<_>>(),
             [Some(0), Some(1)],

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::fingerprint::{self, Fingerprint};
+use crate::fingerprint::Fingerprint;
 use crate::miner::{MinerContext, MinerPolicy, Response};
 use crate::ml::task::{DataExposure, TaskData};
 use crate::protocol::{Query, Rows};
@@ -20,7 +20,7 @@ impl Lookup {
         let (rows, labels): (Vec<&[f32]>, Vec<u8>) = task.memorisable(exposure).into_iter().unzip();
         // Fingerprinted as a query carries them, so that a memorised row is found in any query.
         let rows = Rows::Pixels(rows.concat());
-        Self { memory: fingerprint::of_rows(&rows).into_iter().zip(labels).collect() }
+        Self { memory: rows.fingerprints().into_iter().zip(labels).collect() }
     }
 }
 
