@@ -18,14 +18,22 @@ conformance:
     cargo build --release -p tensorsim
     for case in scenarios/conformance/*.json; do ./target/release/tensorsim replay --check "$case" > /dev/null || exit 1; done
 
-# The epoch and chain benchmarks (criterion) and the epoch rows of the performance table (README),
-# then the network runs with their wall time.
+# The epoch and chain benchmarks and the actors' micro-benchmarks (criterion), the epoch rows of
+# README's performance table (each median beside the Python reference and the target), then the
+# network rows (the 4 × 256 network and the baseline), each beside its target. The mainnet-sized
+# row takes much longer: `just bench-mainnet`.
 bench:
     cargo bench -p tensorsim-chain
+    cargo bench -p tensorsim-actors
     python3 scripts/bench_epoch_table.py
     cargo build --release -p tensorsim
-    ./target/release/tensorsim run scenarios/baseline.yaml --out reports/out/bench-baseline
-    ./target/release/tensorsim run scenarios/bench/network_4x256.yaml --out reports/out/bench-network_4x256
+    scripts/bench.sh ./target/release/tensorsim network_4x256 baseline
+
+# The mainnet-sized network of README's performance section (32 subnets × 256 UIDs, one day):
+# its time and peak RSS beside the target (under 2 GB).
+bench-mainnet:
+    cargo build --release -p tensorsim
+    scripts/bench.sh ./target/release/tensorsim network_32x256
 
 # The epoch rows of the performance table from criterion's last run: each median beside the
 # Python reference's and the target (`cargo bench -p tensorsim-chain --bench epoch` first).

@@ -4,8 +4,9 @@
 //! skewed) and the messages that arrived; it answers with an [`Outbox`] of messages to send and
 //! observations for the report. Actors never read a clock, a socket or the OS.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use crate::fingerprint::{self, Fingerprint};
 pub use crate::probabilities::Probabilities;
 use crate::stake_actions::StakeActionFacts;
 
@@ -53,6 +54,19 @@ impl Rows {
         }
     }
 
+    /// Each row's fingerprint, of its bytes (`row_bytes`): the same row, the same fingerprint,
+    /// whichever payload it came in.
+    pub fn fingerprints(&self) -> Vec<Fingerprint> {
+        let mut bytes = Vec::new();
+        (0..self.len())
+            .map(|i| {
+                bytes.clear();
+                self.row_bytes(i, &mut bytes);
+                fingerprint::of_bytes(&bytes)
+            })
+            .collect()
+    }
+
     /// Appends row `index`'s bytes to `bytes` (pixels as their f32 bits, little-endian; tokens as
     /// they are).
     pub fn row_bytes(&self, index: usize, bytes: &mut Vec<u8>) {
@@ -82,6 +96,34 @@ impl Rows {
     }
 }
 
+/// A query's rows, with their fingerprints: every miner of the round looks its answers up by them,
+/// so the first to need them computes them for all (a pure function of the rows, kept beside
+/// them, never sent: a miner learns nothing from them the rows do not say).
+#[derive(Debug)]
+pub struct Payload {
+    rows: Rows,
+    keys: OnceLock<Vec<Fingerprint>>,
+}
+
+impl Payload {
+    pub fn new(rows: Rows) -> Self {
+        Self { rows, keys: OnceLock::new() }
+    }
+
+    /// Each row's fingerprint (`Rows::fingerprints`).
+    pub fn keys(&self) -> &[Fingerprint] {
+        self.keys.get_or_init(|| self.rows.fingerprints())
+    }
+}
+
+impl std::ops::Deref for Payload {
+    type Target = Rows;
+
+    fn deref(&self) -> &Rows {
+        &self.rows
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Query {
     pub id: u64,
@@ -91,7 +133,7 @@ pub struct Query {
     /// The sender's clock when it sent the query, in ms (bittensor's dendrite nonce): miners refuse
     /// a query whose nonce is too far from their own clock.
     pub nonce_ms: u64,
-    pub rows: Arc<Rows>,
+    pub rows: Arc<Payload>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -408,4 +450,21 @@ pub trait Actor: Send {
     /// Called when local time reaches [`Actor::next_timer_us`].
     fn on_timer(&mut self, now_us: TimeUs, out: &mut Outbox);
     fn next_timer_us(&self) -> Option<TimeUs>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_has_one_fingerprint_in_any_payload_and_one_bit_changes_it() {
+        let features = crate::ml::digits::FEATURES;
+        let rows = Rows::Pixels((0..3 * features).map(|i| i as f32 / 7.0).collect());
+        let keys = rows.fingerprints();
+        assert_eq!(rows.select(&[2, 0]).fingerprints(), [keys[2], keys[0]]);
+        assert_eq!(keys.iter().collect::<std::collections::BTreeSet<_>>().len(), 3);
+        let Rows::Pixels(mut pixels) = rows else { unreachable!() };
+        pixels[0] = f32::from_bits(pixels[0].to_bits() ^ 1);
+        assert_ne!(Rows::Pixels(pixels).fingerprints()[0], keys[0]);
+    }
 }

@@ -86,6 +86,9 @@ pub struct ChainNode {
     /// Each hotkey's hash commits the chain holds, oldest first, with their blocks: a reveal's
     /// lag is read here (the chain keeps at most `UNREVEALED_COMMITS_MAX`, so do we).
     hash_commits: BTreeMap<(u16, HotkeyId), Vec<HashCommitAt>>,
+    /// The views syncs got since the last block, by (netuid, with weights): the chain changes
+    /// only when it produces a block, so every sync until then shares one view.
+    views: BTreeMap<(u16, bool), Arc<ChainView>>,
 }
 
 /// What a block's extrinsics did that the report follows.
@@ -124,6 +127,7 @@ impl ChainNode {
             stake_actions: Vec::new(),
             next_block_us: 0,
             hash_commits: BTreeMap::new(),
+            views: BTreeMap::new(),
         }
     }
 
@@ -279,6 +283,7 @@ impl ChainNode {
     }
 
     fn produce_block(&mut self, now_us: TimeUs, out: &mut Outbox) {
+        self.views.clear();
         let report = self.chain.step_block();
         let block = report.block;
         let epochs = report.epochs.into_iter().map(|(netuid, output)| self.epoch_facts(netuid, output)).collect();
@@ -390,8 +395,13 @@ impl Actor for ChainNode {
                 }
             }
             Message::SyncRequest { netuid, weights } => {
-                if let Some(view) = self.view(netuid, weights) {
-                    out.send(from, Message::Sync(Arc::new(view)));
+                let view = match self.views.get(&(netuid, weights)) {
+                    Some(view) => Some(view.clone()),
+                    None => self.view(netuid, weights).map(Arc::new),
+                };
+                if let Some(view) = view {
+                    self.views.insert((netuid, weights), view.clone());
+                    out.send(from, Message::Sync(view));
                 }
             }
             Message::Query(_) | Message::Answer { .. } | Message::Included { .. } | Message::Sync(_) => {}
@@ -404,5 +414,51 @@ impl Actor for ChainNode {
 
     fn next_timer_us(&self) -> Option<TimeUs> {
         Some(self.next_block_us)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tensorsim_chain::fixed::U64F64;
+    use tensorsim_chain::pool::Pool;
+    use tensorsim_chain::state::NetworkParameters;
+
+    const TAO: u64 = 1_000_000_000;
+
+    /// A chain node over one subnet whose owner is its only neuron, producing a block every 12 s.
+    fn chain_node() -> ChainNode {
+        let h = Hyperparameters { tempo: 100, ..Hyperparameters::default() };
+        let mut chain = Chain::new(NetworkParameters::from_hyperparameters(&h));
+        let owner = chain.create_coldkey(10_000 * TAO);
+        let owner_hotkey = chain.create_hotkey(owner);
+        let pool = Pool { tao_rao: 1_000 * TAO, alpha_rao: 1_000 * TAO };
+        let netuid = chain.create_subnet(owner_hotkey, h, pool, U64F64::from_num(0.5)).unwrap();
+        chain.burned_register(owner, owner_hotkey, netuid).unwrap();
+        let mut node = ChainNode::new(chain, 12_000_000, BTreeMap::new(), BTreeMap::new(), Vec::new(), Vec::new());
+        node.on_start(0, &mut Outbox::default());
+        node
+    }
+
+    fn sync(node: &mut ChainNode, netuid: u16) -> Arc<ChainView> {
+        let mut out = Outbox::default();
+        node.on_message(0, 5, Message::SyncRequest { netuid, weights: true }, &mut out);
+        match out.sends.pop().map(|send| send.message) {
+            Some(Message::Sync(view)) => view,
+            _ => panic!("a sync request is answered with the view"),
+        }
+    }
+
+    #[test]
+    fn syncs_between_two_blocks_share_one_view_and_a_block_makes_a_new_one() {
+        let mut node = chain_node();
+        let netuid = node.chain.subnets()[0].netuid;
+        let (first, second) = (sync(&mut node, netuid), sync(&mut node, netuid));
+        assert!(Arc::ptr_eq(&first, &second), "the chain has not changed: one view serves both");
+        assert_eq!(*first, node.view(netuid, true).unwrap(), "the shared view is the one built now");
+        node.on_timer(node.next_timer_us().unwrap(), &mut Outbox::default());
+        let after = sync(&mut node, netuid);
+        assert_eq!(after.block, first.block + 1, "a view kept past a block would show the block before");
+        assert_eq!(*after, node.view(netuid, true).unwrap());
     }
 }

@@ -46,11 +46,13 @@ pub enum DataExposure {
     Leaked,
 }
 
-/// One query's hidden rows: what the miners are sent, the labels, and each row's id.
+/// One query's hidden rows: what the miners are sent, the labels, each row's id and its position
+/// in the validator's pool.
 pub struct QueryRows {
     pub rows: Rows,
     pub labels: Vec<u8>,
     pub ids: Vec<RowId>,
+    pub positions: Vec<usize>,
 }
 
 /// One subnet's data, built once per run from its seed and shared by its actors.
@@ -132,15 +134,16 @@ impl TaskData {
     pub fn query(&self, pool: &[RowId], rows: usize, rng: &mut ChaCha8Rng) -> QueryRows {
         assert!((1..=QUERY_ROWS_MAX).contains(&rows), "query rows {rows} outside 1..={QUERY_ROWS_MAX}");
         assert!(!pool.is_empty(), "a validator's pool holds rows");
-        let mut order = pool.to_vec();
-        let rows = rows.min(order.len());
+        let mut positions: Vec<usize> = (0..pool.len()).collect();
+        let rows = rows.min(positions.len());
         // A partial Fisher–Yates: distinct rows, a fixed number of draws.
         for i in 0..rows {
-            let j = i + below(rng, (order.len() - i) as u64) as usize;
-            order.swap(i, j);
+            let j = i + below(rng, (positions.len() - i) as u64) as usize;
+            positions.swap(i, j);
         }
-        order.truncate(rows);
-        let picked: Vec<usize> = order.iter().map(|&id| id as usize).collect();
+        positions.truncate(rows);
+        let ids: Vec<RowId> = positions.iter().map(|&at| pool[at]).collect();
+        let picked: Vec<usize> = ids.iter().map(|&id| id as usize).collect();
         let (rows, labels) = match &self.kind {
             TaskKind::Digits { digits, .. } => {
                 (Rows::Pixels(digits.gather(&picked)), picked.iter().map(|&i| digits.labels[i]).collect())
@@ -150,7 +153,7 @@ impl TaskData {
                 (Rows::Tokens { context: TEXT_CONTEXT, tokens }, next)
             }
         };
-        QueryRows { rows, labels, ids: order }
+        QueryRows { rows, labels, ids, positions }
     }
 
     /// The digit rows a miner can have memorised, with their labels: the public ones, and the
@@ -280,7 +283,8 @@ mod tests {
         let task = TaskData::text(3);
         let pool = task.validation_pool(&mut stream(1, "v"));
         assert!(pool.len() > 120, "128 draws of 52 k positions, nearly all distinct: {}", pool.len());
-        let QueryRows { rows, labels: next, ids } = task.query(&pool, 32, &mut stream(1, "v"));
+        let QueryRows { rows, labels: next, ids, positions } = task.query(&pool, 32, &mut stream(1, "v"));
+        assert!(positions.iter().zip(&ids).all(|(&at, &id)| pool[at] == id), "each id at its position");
         assert_eq!(rows.len(), 32);
         assert_eq!(next.len(), 32);
         assert!(ids.iter().all(|id| pool.contains(id)));
@@ -305,7 +309,7 @@ mod tests {
         sorted.dedup();
         assert_eq!(sorted.len(), VALIDATION_POOL_ROWS, "distinct");
         assert!(pool.iter().all(|&id| split.hidden.contains(&(id as usize))), "hidden digits only");
-        let QueryRows { rows, labels, mut ids } = task.query(&pool, 16, &mut stream(1, "v"));
+        let QueryRows { rows, labels, mut ids, .. } = task.query(&pool, 16, &mut stream(1, "v"));
         let Rows::Pixels(pixels) = &rows else { panic!("digits are pixels") };
         assert_eq!((pixels.len(), labels.len()), (16 * FEATURES, 16));
         assert_eq!(task.query(&pool, 16, &mut stream(1, "v")).rows, rows);

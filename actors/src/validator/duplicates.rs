@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::fingerprint;
-use crate::ml::task::{RowId, VALIDATION_POOL_ROWS};
+use crate::ml::task::VALIDATION_POOL_ROWS;
 use crate::protocol::Probabilities;
 use tensorsim_chain::accounts::HotkeyId;
 
@@ -68,15 +68,15 @@ impl Duplicates {
         Self { rule, memory: AnswerMemory::default() }
     }
 
-    /// The UIDs of a round's `answers` (in arrival order, to rows `ids`) that earn nothing as
-    /// copies.
-    pub fn copies(&mut self, ids: &[RowId], answers: &[Answer]) -> BTreeSet<u16> {
+    /// The UIDs of a round's `answers` (in arrival order, to the rows at `positions` of the
+    /// validator's pool) that earn nothing as copies.
+    pub fn copies(&mut self, positions: &[usize], answers: &[Answer]) -> BTreeSet<u16> {
         match self.rule {
             DuplicateRule::None => BTreeSet::new(),
             DuplicateRule::Round => copies_within_round(answers),
             DuplicateRule::History => {
                 for answer in answers {
-                    self.memory.record(answer.hotkey, ids, answer.rows);
+                    self.memory.record(answer.hotkey, answer.uid, positions, answer.rows);
                 }
                 answers.iter().filter(|a| self.memory.is_copy(a.hotkey)).map(|a| a.uid).collect()
             }
@@ -154,10 +154,15 @@ impl RowClaims {
         self.hotkeys.len()
     }
 
+    /// Claim `index`'s answer, of `classes` values.
+    fn answer(&self, index: usize, classes: usize) -> &[u16] {
+        &self.answers[index * classes..(index + 1) * classes]
+    }
+
     /// Claim `index`: its miner, its arrival and its answer.
     fn claim(&self, index: usize) -> (HotkeyId, u32, &[u16]) {
         let classes = self.answers.len() / self.hotkeys.len();
-        (self.hotkeys[index], self.arrivals[index], &self.answers[index * classes..(index + 1) * classes])
+        (self.hotkeys[index], self.arrivals[index], self.answer(index, classes))
     }
 
     fn find(&self, hotkey: HotkeyId) -> Option<(u32, &[u16])> {
@@ -185,6 +190,46 @@ impl RowClaims {
             kept.push(hotkey, arrival, answer);
         }
         *self = kept;
+    }
+}
+
+/// `AnswerMemory::claimed` by UID: entry `u` is the mask of the hotkey that last answered as
+/// `u`. A hotkey has one entry at most (`at`): its mask changes through that entry only, so an
+/// entry is never stale, even when a hotkey answers under two UIDs (a round asked before its UID
+/// changed hands, finishing after one asked since).
+#[derive(Default)]
+struct ClaimedByUid {
+    entries: Vec<Option<(HotkeyId, u128)>>,
+    at: BTreeMap<HotkeyId, u16>,
+}
+
+impl ClaimedByUid {
+    /// `hotkey`'s mask, answering as `uid`: its entry, made from `claimed` when it has none there.
+    fn get(&mut self, hotkey: HotkeyId, uid: u16, claimed: &BTreeMap<HotkeyId, u128>) -> u128 {
+        let index = usize::from(uid);
+        if let Some(Some((cached, mask))) = self.entries.get(index)
+            && *cached == hotkey
+        {
+            return *mask;
+        }
+        let mask = claimed.get(&hotkey).copied().unwrap_or(0);
+        self.set(hotkey, uid, mask);
+        mask
+    }
+
+    /// `hotkey`, answering as `uid`, has `mask` now.
+    fn set(&mut self, hotkey: HotkeyId, uid: u16, mask: u128) {
+        let index = usize::from(uid);
+        if self.entries.len() <= index {
+            self.entries.resize(index + 1, None);
+        }
+        if let Some(previous) = self.at.insert(hotkey, uid).filter(|&previous| previous != uid) {
+            self.entries[usize::from(previous)] = None;
+        }
+        if let Some((other, _)) = self.entries[index].filter(|&(other, _)| other != hotkey) {
+            self.at.remove(&other);
+        }
+        self.entries[index] = Some((hotkey, mask));
     }
 }
 
@@ -222,16 +267,19 @@ impl PairEvidence {
 
 #[derive(Default)]
 struct AnswerMemory {
-    /// The rows answered informatively so far, ascending, each with its slot in `claims` (at
-    /// most the pool's 128).
-    slots: Vec<(RowId, usize)>,
-    /// By slot, the first informative answer of each miner.
+    /// By the row's position in the validator's pool (128 rows), the first informative answer
+    /// of each miner.
     claims: Vec<RowClaims>,
-    /// By miner, the slots it has a claim in (bit `s` for slot `s`): whether a miner answered a
-    /// row before is one bit, not a search of the row's claims.
+    /// By miner, the rows it has a claim in (bit `p` for position `p`): whether a miner answered
+    /// a row before is one bit, not a search of the row's claims.
     claimed: BTreeMap<HotkeyId, u128>,
+    /// Copies of `claimed` by UID (a miner's answers come by UID), which an answer reads where a
+    /// search of `claimed` missed the cache at every level.
+    by_uid: ClaimedByUid,
     /// By (lower, higher) hotkey.
     pairs: BTreeMap<(HotkeyId, HotkeyId), PairEvidence>,
+    /// By miner, the miners it has a pair with (`pairs` by either member).
+    partners: BTreeMap<HotkeyId, BTreeSet<HotkeyId>>,
     /// (copy, original), as the evidence stands.
     copies: BTreeSet<(HotkeyId, HotkeyId)>,
     /// The miners with a claim or a pair: a sync that finds them all registered changes nothing.
@@ -251,41 +299,70 @@ fn same(a: &[u16], b: &[u16]) -> bool {
 }
 
 impl AnswerMemory {
-    /// Records `hotkey`'s informative answers to rows `ids` and updates the evidence of every
-    /// pair that shares one of them. A miner's second answer to a row is not recorded: each
-    /// shared row counts once.
-    fn record(&mut self, hotkey: HotkeyId, ids: &[RowId], answer: &Probabilities) {
-        assert_eq!(ids.len(), answer.len(), "a well-formed answer has a row per query row");
+    /// Records the informative answers of `hotkey` (as `uid`) to the rows at `positions` and
+    /// updates the evidence of every pair that shares one of them. A miner's second answer to a
+    /// row is not recorded: each shared row counts once.
+    fn record(&mut self, hotkey: HotkeyId, uid: u16, positions: &[usize], answer: &Probabilities) {
+        assert_eq!(positions.len(), answer.len(), "a well-formed answer has a row per query row");
         let arrival = self.recorded;
         self.recorded = self.recorded.saturating_add(1);
+        let mut mask = self.by_uid.get(hotkey, uid, &self.claimed);
+        let is_new = |mask: u128, position: usize, values: &[u16]| {
+            assert!(position < VALIDATION_POOL_ROWS, "rows come from the validator's pool");
+            mask & 1 << position == 0 && informative(values)
+        };
+        if !positions.iter().zip(answer.rows()).any(|(&position, values)| is_new(mask, position, values)) {
+            // Every row claimed before: what a validator's rounds nearly always are.
+            return;
+        }
         let mut touched = Vec::new();
-        let mut mask = self.claimed.get(&hotkey).copied().unwrap_or(0);
-        for (&row, values) in ids.iter().zip(answer.rows()).filter(|(_, values)| informative(values)) {
-            let slot = self.slot(row);
-            if self.claims[slot].len() >= CLAIMS_PER_ROW_MAX || mask & 1 << slot != 0 {
+        // The miners it is paired with, ascending (kept current as pairs start below).
+        let mut partners: Vec<HotkeyId> =
+            self.partners.get(&hotkey).map_or_else(Vec::new, |p| p.iter().copied().collect());
+        for (&position, values) in positions.iter().zip(answer.rows()) {
+            if !is_new(mask, position, values) {
                 continue;
             }
-            for index in 0..self.claims[slot].len() {
-                let (earlier, earlier_arrival, earlier_answer) = self.claims[slot].claim(index);
-                let matched = same(values, earlier_answer);
+            if self.claims.len() <= position {
+                self.claims.resize_with(position + 1, RowClaims::default);
+            }
+            if self.claims[position].len() >= CLAIMS_PER_ROW_MAX {
+                continue;
+            }
+            // Two honest models, which match nowhere, cost no memory: a pair is tracked from its
+            // first matched row, with every row the two shared before counted then. So only the
+            // earlier claims that match, or whose miner is a partner, count; in claim order.
+            let claims = &self.claims[position];
+            let counted: Vec<(usize, bool)> = (0..claims.len())
+                .filter_map(|index| {
+                    let matched = same(values, claims.answer(index, values.len()));
+                    (matched || partners.binary_search(&claims.hotkeys[index]).is_ok()).then_some((index, matched))
+                })
+                .collect();
+            for (index, matched) in counted {
+                let claims = &self.claims[position];
+                let (earlier, earlier_arrival) = (claims.hotkeys[index], claims.arrivals[index]);
                 let key = (earlier.min(hotkey), earlier.max(hotkey));
-                // Two honest models, which match nowhere, cost no memory: a pair is tracked from
-                // its first matched row, with every row the two shared before counted then.
                 if !self.pairs.contains_key(&key) {
-                    if !matched || self.pairs.len() >= PAIRS_MAX {
+                    if self.pairs.len() >= PAIRS_MAX {
                         continue;
                     }
                     let evidence = self.shared_so_far(key);
                     self.pairs.insert(key, evidence);
+                    self.partners.entry(key.0).or_default().insert(key.1);
+                    self.partners.entry(key.1).or_default().insert(key.0);
+                    let at = partners.binary_search(&earlier).expect_err("a new partner");
+                    partners.insert(at, earlier);
                 }
                 let evidence = self.pairs.get_mut(&key).expect("tracked");
                 evidence.add_row(usize::from(earlier != key.0), earlier_arrival, arrival, matched);
                 touched.push(key);
             }
-            self.claims[slot].push(hotkey, arrival, values);
+            self.claims[position].push(hotkey, arrival, values);
             // Stored at once: a pair first tracked at a later row counts this one as shared.
-            mask |= 1 << slot;
+            mask |= 1 << position;
             self.claimed.insert(hotkey, mask);
+            self.by_uid.set(hotkey, uid, mask);
             self.miners.insert(hotkey);
         }
         touched.sort_unstable();
@@ -295,26 +372,13 @@ impl AnswerMemory {
         }
     }
 
-    /// `row`'s slot, made when the row is first answered informatively.
-    fn slot(&mut self, row: RowId) -> usize {
-        match self.slots.binary_search_by_key(&row, |&(id, _)| id) {
-            Ok(at) => self.slots[at].1,
-            Err(at) => {
-                assert!(self.claims.len() < VALIDATION_POOL_ROWS, "rows come from the validator's pool");
-                self.slots.insert(at, (row, self.claims.len()));
-                self.claims.push(RowClaims::default());
-                self.claims.len() - 1
-            }
-        }
-    }
-
     /// The evidence of the rows both miners of `key` claimed before (at most the pool's rows).
     fn shared_so_far(&self, (low, high): (HotkeyId, HotkeyId)) -> PairEvidence {
         let mask = |hotkey| self.claimed.get(&hotkey).copied().unwrap_or(0);
         let both = mask(low) & mask(high);
         let mut evidence = PairEvidence::default();
-        for slot in (0..self.claims.len()).filter(|&slot| both & 1 << slot != 0) {
-            let claims = &self.claims[slot];
+        for position in (0..self.claims.len()).filter(|&position| both & 1 << position != 0) {
+            let claims = &self.claims[position];
             let (low_at, low_answer) = claims.find(low).expect("its bit says it claimed the row");
             let (high_at, high_answer) = claims.find(high).expect("its bit says it claimed the row");
             evidence.add_row(0, low_at, high_at, same(low_answer, high_answer));
@@ -364,6 +428,8 @@ impl AnswerMemory {
                 return None;
             }
             memory.pairs.insert(key, PairEvidence { shared, matched, earliest });
+            memory.partners.entry(key.0).or_default().insert(key.1);
+            memory.partners.entry(key.1).or_default().insert(key.0);
             memory.miners.extend([key.0, key.1]);
         }
         memory.recorded = disk.u32()?;
@@ -381,7 +447,10 @@ impl AnswerMemory {
             claims.retain(|hotkey| live(&hotkey));
         }
         self.claimed.retain(|hotkey, _| live(hotkey));
+        self.by_uid = ClaimedByUid::default();
         self.pairs.retain(|(a, b), _| live(a) && live(b));
+        self.partners.retain(|hotkey, _| live(hotkey));
+        self.partners.values_mut().for_each(|partners| partners.retain(live));
         self.copies.retain(|(a, b)| live(a) && live(b));
         self.miners.retain(live);
     }
@@ -404,14 +473,14 @@ mod tests {
     }
 
     /// A miner of a test: its UID and its answer to each row.
-    type TestMiner<'a> = (u16, &'a dyn Fn(RowId) -> Vec<u16>);
+    type TestMiner<'a> = (u16, &'a dyn Fn(usize) -> Vec<u16>);
 
     /// `rounds` rounds of 4 rows each (row ids r·4..r·4+4), `miners` answering in the given order,
     /// each with its answer function.
     fn run(duplicates: &mut Duplicates, rounds: u32, miners: &[TestMiner]) -> BTreeSet<u16> {
         let mut last = BTreeSet::new();
         for round in 0..rounds {
-            let ids: Vec<RowId> = (round * 4..round * 4 + 4).collect();
+            let ids: Vec<usize> = (round as usize * 4..round as usize * 4 + 4).collect();
             let rows: Vec<Probabilities> = miners
                 .iter()
                 .map(|(_, f)| Probabilities::from_rows(&ids.iter().map(|&id| f(id)).collect::<Vec<_>>()))
@@ -426,9 +495,9 @@ mod tests {
     fn two_miners_of_one_model_earn_once_under_history_across_rounds_never_sampled_together() {
         // The `round` rule sees them only together; here each round has one of them, then both
         // answer the rows the other answered before.
-        let model = |id: RowId| spread(id as u16 % 40);
+        let model = |id: usize| spread(id as u16 % 40);
         let mut duplicates = Duplicates::new(DuplicateRule::History);
-        let ids: Vec<RowId> = (0..12).collect();
+        let ids: Vec<usize> = (0..12).collect();
         let rows = Probabilities::from_rows(&ids.iter().map(|&id| model(id)).collect::<Vec<_>>());
         assert!(duplicates.copies(&ids, &[answer(1, &rows)]).is_empty(), "alone, nothing to compare");
         let copies = duplicates.copies(&ids, &[answer(2, &rows)]);
@@ -441,11 +510,11 @@ mod tests {
 
     #[test]
     fn a_copy_that_changes_each_value_within_the_tolerance_is_still_a_copy() {
-        let model = |id: RowId| spread(id as u16 % 40);
-        let nudged = |id: RowId| model(id).iter().map(|&p| p + TOLERANCE).collect();
+        let model = |id: usize| spread(id as u16 % 40);
+        let nudged = |id: usize| model(id).iter().map(|&p| p + TOLERANCE).collect();
         let mut duplicates = Duplicates::new(DuplicateRule::History);
         assert_eq!(run(&mut duplicates, 3, &[(1, &model), (2, &nudged)]), BTreeSet::from([2]));
-        let beyond = |id: RowId| model(id).iter().map(|&p| p + TOLERANCE + 1).collect();
+        let beyond = |id: usize| model(id).iter().map(|&p| p + TOLERANCE + 1).collect();
         let mut duplicates = Duplicates::new(DuplicateRule::History);
         assert!(run(&mut duplicates, 3, &[(1, &model), (3, &beyond)]).is_empty(), "a change beyond it is not");
         assert!(duplicates.memory.pairs.is_empty(), "pairs that never matched are not tracked");
@@ -454,7 +523,7 @@ mod tests {
     #[test]
     fn confident_answers_never_make_two_models_one() {
         // Both certain of the same class on every row: nothing informative is shared.
-        let certain = |id: RowId| {
+        let certain = |id: usize| {
             let mut row = vec![0u16; 10];
             row[id as usize % 10] = 65_535;
             row
@@ -466,8 +535,8 @@ mod tests {
     #[test]
     fn two_models_that_agree_on_most_rows_but_not_nine_in_ten_are_two() {
         // They differ on every fourth row: 75 % matched, under the 90 % bar.
-        let a = |id: RowId| spread(id as u16 % 10);
-        let b = |id: RowId| if id.is_multiple_of(4) { spread(id as u16 % 10 + 20) } else { spread(id as u16 % 10) };
+        let a = |id: usize| spread(id as u16 % 10);
+        let b = |id: usize| if id.is_multiple_of(4) { spread(id as u16 % 10 + 20) } else { spread(id as u16 % 10) };
         let mut duplicates = Duplicates::new(DuplicateRule::History);
         assert!(run(&mut duplicates, 10, &[(1, &a), (2, &b)]).is_empty());
     }
@@ -476,9 +545,9 @@ mod tests {
     fn the_original_is_the_miner_whose_matching_answer_came_first_though_the_copy_won_more_rows() {
         // Before issue 9's last rule the count of rows each answered first decided: here the copy
         // answers 20 rows before the target does, the target 4 before the copy existed.
-        let model = |id: RowId| spread(id as u16 % 40);
-        let rows = |ids: &[RowId]| Probabilities::from_rows(&ids.iter().map(|&id| model(id)).collect::<Vec<_>>());
-        let (early, late): (Vec<RowId>, Vec<RowId>) = ((0..4).collect(), (4..24).collect());
+        let model = |id: usize| spread(id as u16 % 40);
+        let rows = |ids: &[usize]| Probabilities::from_rows(&ids.iter().map(|&id| model(id)).collect::<Vec<_>>());
+        let (early, late): (Vec<usize>, Vec<usize>) = ((0..4).collect(), (4..24).collect());
         let mut duplicates = Duplicates::new(DuplicateRule::History);
         duplicates.copies(&early, &[answer(1, &rows(&early))]);
         duplicates.copies(&late, &[answer(9, &rows(&late))]);
@@ -488,13 +557,13 @@ mod tests {
         assert_eq!(duplicates.copies(&early, &[answer(9, &rows(&early))]), BTreeSet::from([9]));
         let evidence = duplicates.memory.pairs[&(HotkeyId(101), HotkeyId(109))];
         assert_eq!((evidence.shared, evidence.matched, evidence.earliest), (24, 24, [0, 1]));
-        let fresh: Vec<RowId> = (24..28).collect();
+        let fresh: Vec<usize> = (24..28).collect();
         assert!(duplicates.copies(&fresh, &[answer(1, &rows(&fresh))]).is_empty(), "the target earns");
     }
 
     #[test]
     fn a_copy_of_a_miner_that_left_earns_again_and_no_rule_flags_distinct_answers() {
-        let model = |id: RowId| spread(id as u16 % 40);
+        let model = |id: usize| spread(id as u16 % 40);
         let mut duplicates = Duplicates::new(DuplicateRule::History);
         assert_eq!(run(&mut duplicates, 4, &[(1, &model), (2, &model)]), BTreeSet::from([2]));
         duplicates.retain(&BTreeSet::from([HotkeyId(102)]));
@@ -505,7 +574,7 @@ mod tests {
 
     #[test]
     fn a_restored_memory_keeps_who_answered_first_and_a_torn_disk_gives_a_fresh_one() {
-        let model = |id: RowId| spread(id as u16 % 40);
+        let model = |id: usize| spread(id as u16 % 40);
         let mut duplicates = Duplicates::new(DuplicateRule::History);
         assert_eq!(run(&mut duplicates, 6, &[(1, &model), (2, &model)]), BTreeSet::from([2]));
         let mut disk = Vec::new();
@@ -527,8 +596,8 @@ mod tests {
     fn two_models_that_disagreed_on_every_row_before_they_first_matched_stay_two() {
         // 40 rows apart, then 8 alike: 8 of 48 shared rows match. Counted from the first match
         // only (the pair is tracked from there), 8 of 8 would have made them one model.
-        let a = |id: RowId| spread(id as u16 % 10);
-        let b = |id: RowId| if id < 40 { spread(id as u16 % 10 + 20) } else { spread(id as u16 % 10) };
+        let a = |id: usize| spread(id as u16 % 10);
+        let b = |id: usize| if id < 40 { spread(id as u16 % 10 + 20) } else { spread(id as u16 % 10) };
         let mut duplicates = Duplicates::new(DuplicateRule::History);
         assert!(run(&mut duplicates, 12, &[(1, &a), (2, &b)]).is_empty());
         let evidence = duplicates.memory.pairs[&(HotkeyId(101), HotkeyId(102))];
@@ -557,6 +626,113 @@ mod tests {
         let mut huge = Duplicates::new(DuplicateRule::History);
         huge.restore(&pair(101, 102, u32::MAX, u32::MAX));
         assert!(huge.memory.is_copy(HotkeyId(102)), "counts near u32::MAX do not overflow the verdict");
+    }
+
+    /// The memory as first written (issue 9): every row's claims in a map, every earlier claim
+    /// of a row looked at, a B-tree lookup for each. The memory above indexes the same facts.
+    #[derive(Default)]
+    struct Reference {
+        rows: BTreeMap<u32, Vec<(HotkeyId, u32, Vec<u16>)>>,
+        pairs: BTreeMap<(HotkeyId, HotkeyId), PairEvidence>,
+        recorded: u32,
+    }
+
+    impl Reference {
+        fn record(&mut self, hotkey: HotkeyId, ids: &[usize], answer: &Probabilities) {
+            let ids: Vec<u32> = ids.iter().map(|&id| id as u32).collect();
+            let arrival = self.recorded;
+            self.recorded += 1;
+            for (&row, values) in ids.iter().zip(answer.rows()).filter(|(_, values)| informative(values)) {
+                let claims = self.rows.entry(row).or_default();
+                if claims.len() >= CLAIMS_PER_ROW_MAX || claims.iter().any(|c| c.0 == hotkey) {
+                    continue;
+                }
+                for (earlier, earlier_arrival, earlier_answer) in claims.clone() {
+                    let matched = same(values, &earlier_answer);
+                    let key = (earlier.min(hotkey), earlier.max(hotkey));
+                    if !self.pairs.contains_key(&key) {
+                        if !matched || self.pairs.len() >= PAIRS_MAX {
+                            continue;
+                        }
+                        let mut evidence = PairEvidence::default();
+                        for claims in self.rows.values() {
+                            let find = |h| claims.iter().find(|c| c.0 == h);
+                            if let (Some(l), Some(r)) = (find(key.0), find(key.1)) {
+                                evidence.add_row(0, l.1, r.1, same(&l.2, &r.2));
+                            }
+                        }
+                        self.pairs.insert(key, evidence);
+                    }
+                    self.pairs.get_mut(&key).expect("tracked").add_row(
+                        usize::from(earlier != key.0),
+                        earlier_arrival,
+                        arrival,
+                        matched,
+                    );
+                }
+                self.rows.get_mut(&row).expect("entered").push((hotkey, arrival, values.to_vec()));
+            }
+        }
+
+        fn retain(&mut self, live: impl Fn(HotkeyId) -> bool) {
+            self.rows.values_mut().for_each(|claims| claims.retain(|c| live(c.0)));
+            self.pairs.retain(|&(a, b), _| live(a) && live(b));
+        }
+    }
+
+    /// Random rounds of miners of few models (copies nudged within the tolerance, sometimes
+    /// beyond), some confident rows, miners leaving: the indexed memory's evidence is the
+    /// reference's, pair for pair, after every round.
+    #[test]
+    fn the_indexed_memory_keeps_the_evidence_the_plain_one_keeps() {
+        let mut rng = crate::rng::stream(7, "duplicates/reference");
+        let mut draw = |n: u64| crate::rng::below(&mut rng, n);
+        let models: Vec<Vec<Vec<u16>>> = (0..4)
+            .map(|m| {
+                (0..40)
+                    .map(|row| {
+                        if row % 9 == 0 {
+                            vec![0, 65_535, 0, 0, 0, 0, 0, 0, 0, 0]
+                        } else {
+                            spread((row * 3 + m * 11) as u16 % 60)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut memory = AnswerMemory::default();
+        let mut reference = Reference::default();
+        let mut miners: Vec<u32> = (0..12).collect();
+        for round in 0..300 {
+            let ids: Vec<usize> = (0..6).map(|_| draw(40) as usize).collect::<BTreeSet<_>>().into_iter().collect();
+            for _ in 0..4 {
+                let miner = miners[draw(miners.len() as u64) as usize];
+                let nudge = [0, TOLERANCE, TOLERANCE + 1][(miner % 3) as usize];
+                let rows: Vec<Vec<u16>> = ids
+                    .iter()
+                    .map(|&id| {
+                        models[(miner % 4) as usize][id as usize]
+                            .iter()
+                            .map(|&p| p.saturating_add(nudge * u16::from(draw(4) == 0)))
+                            .collect()
+                    })
+                    .collect();
+                let answer = Probabilities::from_rows(&rows);
+                // Now and then under another UID: a round asked before its UID changed hands.
+                let uid = if draw(5) == 0 { draw(4) as u16 } else { (miner % 16) as u16 };
+                memory.record(HotkeyId(miner), uid, &ids, &answer);
+                reference.record(HotkeyId(miner), &ids, &answer);
+                assert_eq!(memory.pairs, reference.pairs, "round {round}");
+            }
+            if round % 50 == 49 {
+                let gone = miners.remove(draw(miners.len() as u64) as usize);
+                miners.push(100 + round);
+                let registered: BTreeSet<HotkeyId> = miners.iter().map(|&m| HotkeyId(m)).collect();
+                memory.retain(&registered);
+                reference.retain(|h| h != HotkeyId(gone));
+            }
+        }
+        assert!(memory.pairs.len() >= 6, "copies were paired: {}", memory.pairs.len());
     }
 
     #[test]

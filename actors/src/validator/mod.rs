@@ -19,7 +19,7 @@ use rand_chacha::rand_core::Rng;
 
 use crate::ml::task::{QueryRows, RowId, TaskData};
 use crate::protocol::{
-    Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Query, Reply, TimeUs, US_PER_MS,
+    Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Payload, Query, Reply, TimeUs, US_PER_MS,
 };
 use crate::rng::{below, stream};
 use duplicates::{DuplicateRule, Duplicates};
@@ -110,6 +110,8 @@ pub struct Validator {
     pool: Vec<RowId>,
     duplicates: Duplicates,
     view: Option<(Arc<ChainView>, TimeUs)>,
+    /// Who it can query, by the view: every UID but its own that serves an axon, and where.
+    miners: Vec<(u16, NodeId)>,
     rounds: BTreeMap<u64, Round>,
     /// query id → (round id, uid).
     queries: BTreeMap<u64, (u64, u16)>,
@@ -143,6 +145,7 @@ impl Validator {
             pool,
             duplicates,
             view: None,
+            miners: Vec::new(),
             rounds: BTreeMap::new(),
             queries: BTreeMap::new(),
             next_id: 0,
@@ -215,28 +218,25 @@ impl Validator {
             self.scored_hotkeys[uid] = Some(neuron.hotkey);
         }
         self.duplicates.retain(&view.neurons.iter().map(|n| n.hotkey).collect());
+        let me = view.uid_of(self.config.hotkey);
+        self.miners = (view.neurons.iter().enumerate())
+            .filter(|&(uid, _)| Some(uid as u16) != me)
+            .filter_map(|(uid, neuron)| neuron.axon.map(|axon| (uid as u16, axon)))
+            .collect();
         self.view = Some((view, now_us));
     }
 
     fn start_round(&mut self, now_us: TimeUs, out: &mut Outbox) {
         let Some((view, _)) = &self.view else { return };
-        let me = view.uid_of(self.config.hotkey);
-        let miners: Vec<(u16, NodeId)> = view
-            .neurons
-            .iter()
-            .enumerate()
-            .filter(|&(uid, _)| Some(uid as u16) != me)
-            .filter_map(|(uid, neuron)| neuron.axon.map(|axon| (uid as u16, axon)))
-            .collect();
-        if miners.is_empty() || self.rounds.len() >= ROUNDS_IN_FLIGHT_MAX {
+        if self.miners.is_empty() || self.rounds.len() >= ROUNDS_IN_FLIGHT_MAX {
             return;
         }
-        let picks = sample(&miners, self.config.sample_size, &mut self.sampling);
-        let QueryRows { rows, labels, ids } =
+        let picks = sample(&self.miners, self.config.sample_size, &mut self.sampling);
+        let QueryRows { rows, labels, positions, .. } =
             self.task.query(&self.pool, self.config.rows_per_query, &mut self.rows_rng);
-        let rows = Arc::new(rows);
+        let rows = Arc::new(Payload::new(rows));
         let round_id = self.next_id;
-        let mut round = Round::new(now_us, now_us + self.config.timeout_us, labels, ids);
+        let mut round = Round::new(now_us, now_us + self.config.timeout_us, labels, positions, picks.len());
         for &(uid, axon) in &picks {
             self.next_id += 1;
             let id = self.next_id;

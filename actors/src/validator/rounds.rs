@@ -8,7 +8,7 @@
 
 use super::duplicates::{Answer, Duplicates};
 use crate::ml::scoring;
-use crate::ml::task::{RowId, TaskData};
+use crate::ml::task::TaskData;
 use crate::protocol::{Observation, Outbox, Reply, TimeUs};
 use tensorsim_chain::accounts::HotkeyId;
 
@@ -16,8 +16,8 @@ pub(super) struct Round {
     pub sent_us: TimeUs,
     pub deadline_us: TimeUs,
     labels: Vec<u8>,
-    /// The rows' ids in the validator's pool, in query order.
-    ids: Vec<RowId>,
+    /// The rows' positions in the validator's pool, in query order.
+    positions: Vec<usize>,
     /// Each miner asked: its UID and the hotkey that held it when asked.
     expected: Vec<(u16, HotkeyId)>,
     /// In arrival order.
@@ -25,9 +25,11 @@ pub(super) struct Round {
 }
 
 impl Round {
-    pub fn new(sent_us: TimeUs, deadline_us: TimeUs, labels: Vec<u8>, ids: Vec<RowId>) -> Self {
-        assert_eq!(labels.len(), ids.len(), "a label per row");
-        Self { sent_us, deadline_us, labels, ids, expected: Vec::new(), replies: Vec::new() }
+    /// A round of `miners` queries.
+    pub fn new(sent_us: TimeUs, deadline_us: TimeUs, labels: Vec<u8>, positions: Vec<usize>, miners: usize) -> Self {
+        assert_eq!(labels.len(), positions.len(), "a label per row");
+        let (expected, replies) = (Vec::with_capacity(miners), Vec::with_capacity(miners));
+        Self { sent_us, deadline_us, labels, positions, expected, replies }
     }
 
     pub fn expect(&mut self, uid: u16, hotkey: HotkeyId) {
@@ -67,7 +69,7 @@ impl Round {
                 _ => None,
             })
             .collect();
-        let copies = duplicates.copies(&self.ids, &well_formed);
+        let copies = duplicates.copies(&self.positions, &well_formed);
         let scored = |uid: u16| well_formed.iter().find(|a| a.uid == uid);
         self.expected
             .iter()
@@ -120,7 +122,7 @@ mod tests {
         let task = TaskData::digits(7);
         let labels = vec![3u8, 5];
         let good = confident(&labels);
-        let mut round = Round::new(0, 10, labels, vec![11, 12]);
+        let mut round = Round::new(0, 10, labels, vec![11, 12], 4);
         for uid in [4, 7, 9, 2] {
             round.expect(uid, HotkeyId(u32::from(uid)));
         }
@@ -152,7 +154,7 @@ mod tests {
         // Every class "certain": a loss of 0 if it were scored.
         let certain = Probabilities::repeated(&[65_535; 10], labels.len());
         let good = confident(&labels);
-        let mut round = Round::new(0, 10, labels, vec![11, 12]);
+        let mut round = Round::new(0, 10, labels, vec![11, 12], 4);
         for uid in [1, 2] {
             round.expect(uid, HotkeyId(100 + u32::from(uid)));
         }
@@ -172,7 +174,7 @@ mod tests {
         let task = TaskData::digits(7);
         let labels = vec![3u8, 5];
         let good = confident(&labels);
-        let mut round = Round::new(0, 10, labels, vec![11, 12]);
+        let mut round = Round::new(0, 10, labels, vec![11, 12], 4);
         round.expect(1, HotkeyId(101));
         round.expect(2, HotkeyId(102));
         round.answer(1, Reply::Probabilities(Probabilities::repeated(&[65_535; 10], 2)));

@@ -20,7 +20,7 @@ const TAG: u64 = 1;
 /// The most envelopes a node holds in each of its two queues: the inbox (arrived, not yet taken
 /// by the event loop) and `Pending` (taken, waiting out their link's latency). The busiest node
 /// is the chain, which hears each actor about once per sync: in the largest scenario
-/// (bench/network_4x256, 1 024 actors) about 1 024 at once. 64 times that leaves room for a
+/// (bench/network_32x256, 8 192 actors) some 8 000 at once. 8 times that leaves room for a
 /// latency fault that holds minutes of traffic, while a runaway sender (a bug) costs a node at
 /// most about 16 MB of queues (some 120 bytes an envelope, payloads aside), not all memory.
 /// What a full queue drops is counted (`MessageCounts::dropped`), as a full socket buffer drops

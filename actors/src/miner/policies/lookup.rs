@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::fingerprint::{self, Fingerprint};
+use crate::fingerprint::Fingerprint;
 use crate::miner::{MinerContext, MinerPolicy, Response};
 use crate::ml::task::{DataExposure, TaskData};
 use crate::protocol::{Query, Rows};
@@ -20,7 +20,7 @@ impl Lookup {
         let (rows, labels): (Vec<&[f32]>, Vec<u8>) = task.memorisable(exposure).into_iter().unzip();
         // Fingerprinted as a query carries them, so that a memorised row is found in any query.
         let rows = Rows::Pixels(rows.concat());
-        Self { memory: fingerprint::of_rows(&rows).into_iter().zip(labels).collect() }
+        Self { memory: rows.fingerprints().into_iter().zip(labels).collect() }
     }
 }
 
@@ -28,7 +28,7 @@ impl MinerPolicy for Lookup {
     fn respond(&mut self, ctx: &mut MinerContext, query: &Query) -> Response {
         let Some(model) = ctx.model.as_mut() else { return Response::Ignore };
         let mut answer = model.answer(&query.rows);
-        for (key, probabilities) in fingerprint::of_rows(&query.rows).iter().zip(answer.rows_mut()) {
+        for (key, probabilities) in query.rows.keys().iter().zip(answer.rows_mut()) {
             if let Some(&label) = self.memory.get(key) {
                 probabilities.fill(0);
                 probabilities[usize::from(label)] = u16::MAX;
@@ -45,7 +45,7 @@ mod tests {
     use super::*;
     use crate::ml::scoring;
     use crate::ml::task::{ModelSpec, QueryRows};
-    use crate::protocol::Query;
+    use crate::protocol::{Payload, Query};
     use crate::rng::stream;
 
     fn loss(exposure: DataExposure) -> (f64, f64) {
@@ -53,7 +53,12 @@ mod tests {
         let model = task.train(&ModelSpec { hidden: 8, epochs: 2, data_percent: 20 }, 5, "m");
         let pool = task.validation_pool(&mut stream(5, "v"));
         let QueryRows { rows, labels, .. } = task.query(&pool, 64, &mut stream(5, "q"));
-        let query = Query { id: 1, hotkey: tensorsim_chain::accounts::HotkeyId(1), nonce_ms: 0, rows: Arc::new(rows) };
+        let query = Query {
+            id: 1,
+            hotkey: tensorsim_chain::accounts::HotkeyId(1),
+            nonce_ms: 0,
+            rows: Arc::new(Payload::new(rows)),
+        };
         let model = Arc::new(model);
         let mut answering = crate::miner::AnsweringModel::new(model.clone(), task.clone());
         let mut ctx = MinerContext { block: 0, model: Some(&mut answering), classes: 10, rng: &mut stream(5, "a") };

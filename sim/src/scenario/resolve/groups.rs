@@ -286,12 +286,13 @@ mod tests {
 
     #[test]
     fn nodes_beyond_the_limit_of_a_run_are_refused() {
-        // The chain, 3 validators, 4096 and 4096 miners: 8196 nodes (and 3 more after them).
+        // The chain, 3 validators, four groups of 4096 miners and the fixture's 3 more: 16 391 nodes.
+        let miners = "{name: m1, count: 4096}\n      - {name: m2, count: 4096}\n      - {name: m3, count: 4096}";
         let scenario =
-            scenario_with("{name: miners, count: 3}", "{name: miners, count: 4096}\n      - {name: more, count: 4096}");
-        assert_eq!(error(nodes_unstaked(&scenario)), "subnets: more than 8192 nodes in all, the limit of a run");
+            scenario_with("{name: miners, count: 3}", &format!("{miners}\n      - {{name: m4, count: 4096}}"));
+        assert_eq!(error(nodes_unstaked(&scenario)), "subnets: more than 16384 nodes in all, the limit of a run");
         let scenario =
-            scenario_with("{name: miners, count: 3}", "{name: miners, count: 4096}\n      - {name: more, count: 4089}");
-        assert_eq!(nodes_unstaked(&scenario).unwrap().len(), 8_192);
+            scenario_with("{name: miners, count: 3}", &format!("{miners}\n      - {{name: m4, count: 4089}}"));
+        assert_eq!(nodes_unstaked(&scenario).unwrap().len(), 16_384);
     }
 }
