@@ -326,7 +326,7 @@ pub struct SettleRow<'a> {
 }
 
 /// The first epoch after an event from which every validator's series stays within 1 % of its
-/// mean over the rest of the run, or why there is none.
+/// mean over the rest of the run (at most the 100 epochs after the event), or why there is none.
 #[derive(Serialize)]
 pub struct Settled {
     /// Epochs after the event that ran before the settled stretch began (0: settled from the
