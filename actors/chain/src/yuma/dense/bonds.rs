@@ -165,6 +165,12 @@ impl<'a> EraBlock<'a> {
         sums
     }
 
+    /// W's block as an owned matrix (copied when borrowed), for an era to write over in place,
+    /// and what its rows read.
+    pub fn into_owned_parts(self) -> (DenseMatrix, EraRows<'a>) {
+        (self.weights.into_owned(), self.reader)
+    }
+
     /// A matrix over the block, row r written by `row(rows, r, W row r, out)`, which writes every
     /// entry of `out` (through [`positive`]: the EMAs keep only entries > 0), and its column
     /// sums (`SparseMatrix::column_sums_raw`) taken as the rows are written. The matrix takes
