@@ -30,9 +30,9 @@ impl Era for OriginalYuma {
                 (Bonds::Sparse(bonds), dividends)
             }
             WeightsIn::Dense(weights) => {
-                let bonds = dense_bonds(inputs, weights);
+                let (mut bonds, sums) = dense_bonds(inputs, weights);
                 let incentive = bonds.gather_columns(inputs.incentive);
-                let dividends = dense_bonds::row_products(&bonds, &incentive, |_, b| b);
+                let dividends = dense_bonds::normalize_columns_times_incentive(&mut bonds, &sums, &incentive);
                 (Bonds::Dense(bonds), dividends)
             }
         };
@@ -92,8 +92,9 @@ fn sparse_bonds(inputs: &BondsInputs, weights: &SparseMatrix, clipped: &SparseMa
 
 /// The same bonds on the dense block. Neither B nor ΔB is built apart: a first pass writes each
 /// row's bond-weight products W^b_ij · a_i over W's block and sums them per column, a second
-/// reads each row's stored bonds and runs the EMA in place, normalising both on the way.
-fn dense_bonds(inputs: &BondsInputs, weights: Cow<DenseMatrix>) -> DenseMatrix {
+/// reads each row's stored bonds and runs the EMA in place, normalising both on the way. The EMA
+/// is returned with its column sums, not yet normalised (the dividends' pass does that).
+fn dense_bonds(inputs: &BondsInputs, weights: Cow<DenseMatrix>) -> (DenseMatrix, Vec<i64>) {
     let rules = inputs.rules;
     let mask = if rules.recently_registered_bonds_mask {
         BondMask::Columns(inputs.recently_registered)
@@ -137,8 +138,7 @@ fn dense_bonds(inputs: &BondsInputs, weights: Cow<DenseMatrix>) -> DenseMatrix {
             *sum += or_zero(*out);
         }
     }
-    dense_bonds::normalize_columns(&mut bonds, &sums);
-    bonds
+    (bonds, sums)
 }
 
 /// How a column of stored bonds, read as integers (b → b·2^32), is normalised by its sum S·2^32:
