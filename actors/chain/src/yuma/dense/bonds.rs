@@ -279,52 +279,22 @@ pub fn positive(raw: i64) -> I32F32 {
 /// only the entries present in the row of W^b (an old bond elsewhere is dropped, not decayed).
 pub struct LiquidRows {
     sigmoid: AlphaSigmoid,
-    /// Every block column, for a row of W^b without absent entries.
-    all_cols: Vec<u16>,
-    /// A row's present entries otherwise.
-    cols: Vec<u16>,
-    weights: Vec<I32F32>,
-    bonds: Vec<I32F32>,
-    alphas: Vec<I32F32>,
+    /// A row's rates (raw bits).
+    alphas: Vec<i64>,
 }
 
 impl LiquidRows {
     pub fn new(params: LiquidAlpha, width: usize) -> Self {
-        LiquidRows {
-            sigmoid: AlphaSigmoid::new(params),
-            // A block column is below n ≤ 65536.
-            all_cols: (0..width).map(|k| k as u16).collect(),
-            cols: Vec::new(),
-            weights: Vec::new(),
-            bonds: Vec::new(),
-            alphas: Vec::new(),
-        }
+        LiquidRows { sigmoid: AlphaSigmoid::new(params), alphas: vec![0; width] }
     }
 
     /// The row from its bond weights, its old bonds and consensus (per block column).
     pub fn row(&mut self, bond_weights: &[I32F32], old: &[I32F32], consensus: &[I32F32], out: &mut [I32F32]) {
-        let LiquidRows { sigmoid, all_cols, cols, weights, bonds, alphas } = self;
-        if !bond_weights.contains(&ABSENT) {
-            sigmoid.row_alphas(all_cols, bond_weights, old, consensus, alphas);
-            for (((out, w), b), alpha) in out.iter_mut().zip(bond_weights).zip(old).zip(alphas.iter()) {
-                *out = positive(liquid_ema_entry(alpha.to_bits(), w.to_bits(), b.to_bits()));
-            }
-            return;
-        }
-        cols.clear();
-        weights.clear();
-        bonds.clear();
-        for (k, (&w, &b)) in bond_weights.iter().zip(old).enumerate() {
-            if w != ABSENT {
-                cols.push(k as u16);
-                weights.push(w);
-                bonds.push(b);
-            }
-        }
-        sigmoid.row_alphas(cols, weights, bonds, consensus, alphas);
-        out.fill(ABSENT);
-        for (((&k, w), b), alpha) in cols.iter().zip(weights.iter()).zip(bonds.iter()).zip(alphas.iter()) {
-            out[usize::from(k)] = positive(liquid_ema_entry(alpha.to_bits(), w.to_bits(), b.to_bits()));
+        self.sigmoid.dense_row_alphas(bond_weights, old, consensus, ABSENT, &mut self.alphas);
+        for (((out, w), b), &alpha) in out.iter_mut().zip(bond_weights).zip(old).zip(&self.alphas) {
+            let blended = positive(liquid_ema_entry(alpha, w.to_bits(), b.to_bits()));
+            // An entry absent from W^b stays absent.
+            *out = if *w == ABSENT { ABSENT } else { blended };
         }
     }
 }
