@@ -112,9 +112,7 @@ impl AlphaSigmoid {
             *alpha = self.alpha_from_exponential(*exponentials.next().expect("one exponential per marked entry"));
         }
     }
-}
 
-impl AlphaSigmoid {
     /// α for each entry of a row whose weight is not `skip`, as [`alpha`](Self::alpha) gives
     /// it, into `alphas` (raw bits; an entry skipped gets 0). The dense path's form of
     /// [`row_alphas`](Self::row_alphas): every input per position, no column list, and the
