@@ -128,15 +128,6 @@ impl<'a> EraBlock<'a> {
         self.weights.n_block_cols()
     }
 
-    pub fn rows(&self) -> &EraRows<'a> {
-        &self.reader
-    }
-
-    /// Block row r of W.
-    pub fn weights_row(&self, r: usize) -> &[I32F32] {
-        self.weights.row(r)
-    }
-
     /// `per_column` (indexed by UID) at the block's columns.
     pub fn gather_columns<T: Copy>(&self, per_column: &[T]) -> Vec<T> {
         self.weights.gather_columns(per_column)
@@ -324,7 +315,7 @@ pub fn normalize_columns_times_incentive(matrix: &mut DenseMatrix, sums: &[i64],
 /// Σ_j f(k, B_ij) · I_j per UID (each product floored, accumulated saturating with j ascending,
 /// absent entries skipped), as `bonds::row_products`; `incentive` per block column, and f(k, 0)
 /// must be 0 (an absent entry is read as 0 and adds nothing).
-pub fn row_products(matrix: &DenseMatrix, incentive: &[I32F32], f: impl Fn(usize, i64) -> i64) -> Vec<I32F32> {
+fn row_products(matrix: &DenseMatrix, incentive: &[I32F32], f: impl Fn(usize, i64) -> i64) -> Vec<I32F32> {
     let per_row: Vec<I32F32> = (0..matrix.n_block_rows())
         .map(|r| {
             // Every term is ≥ 0 (so are B and I), so the saturating sum is the exact sum capped
