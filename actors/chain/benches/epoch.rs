@@ -6,6 +6,11 @@
 //! instead (`ThreadCpuTime`): on a machine shared with other work, wall time counts the time the
 //! bench waited for a core, CPU time does not. Give that run its own `CRITERION_HOME` so that its
 //! estimates do not mix with the wall-clock ones.
+//!
+//! With `EPOCH_BENCH_RUNS=N EPOCH_BENCH_CASE=64x256/original` it runs that one epoch N times
+//! and nothing else, no criterion: `perf stat -e instructions:u` on that run, minus the same
+//! with N = 0 (the subnet's warm-up), counts the epoch's instructions, which unlike time do not
+//! move with the machine's load.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -55,6 +60,24 @@ fn metagraph(validators: usize, miners: usize, yuma3: bool, liquid_alpha: bool) 
     metagraph
 }
 
+/// The bench cases: (label, yuma3, liquid alpha).
+const ERAS: [(&str, bool, bool); 3] =
+    [("original", false, false), ("yuma3", true, false), ("yuma3_liquid_alpha", true, true)];
+
+/// `runs` epochs of one case, `<validators>x<miners>/<label>`.
+fn run_case(case: &str, runs: u64) {
+    let (size, label) = case.split_once('/').expect("EPOCH_BENCH_CASE is <validators>x<miners>/<era>");
+    let (validators, miners) = size.split_once('x').expect("a size is <validators>x<miners>");
+    let (validators, miners) = (validators.parse().expect("validators"), miners.parse().expect("miners"));
+    let &(_, yuma3, liquid_alpha) = ERAS.iter().find(|era| era.0 == label).expect("an era of ERAS");
+    let metagraph = metagraph(validators, miners, yuma3, liquid_alpha);
+    let era = metagraph.profile().era(&metagraph.hyperparameters);
+    let inputs = metagraph.epoch_inputs(12 * 360 + 2, 1_000_000_000);
+    for _ in 0..runs {
+        black_box(yuma::epoch(era, black_box(&inputs)));
+    }
+}
+
 fn bench_epochs<M: Measurement>(c: &mut Criterion<M>, sampling: SamplingMode) {
     for (validators, miners) in [(64, 256), (256, 1024)] {
         let mut group = c.benchmark_group(format!("epoch_{validators}x{miners}"));
@@ -62,9 +85,7 @@ fn bench_epochs<M: Measurement>(c: &mut Criterion<M>, sampling: SamplingMode) {
         if validators > 64 {
             group.sample_size(20);
         }
-        for (label, yuma3, liquid_alpha) in
-            [("original", false, false), ("yuma3", true, false), ("yuma3_liquid_alpha", true, true)]
-        {
+        for (label, yuma3, liquid_alpha) in ERAS {
             let metagraph = metagraph(validators, miners, yuma3, liquid_alpha);
             let era = metagraph.profile().era(&metagraph.hyperparameters);
             let inputs = metagraph.epoch_inputs(12 * 360 + 2, 1_000_000_000);
@@ -75,6 +96,10 @@ fn bench_epochs<M: Measurement>(c: &mut Criterion<M>, sampling: SamplingMode) {
 }
 
 fn main() {
+    if let Some(runs) = std::env::var("EPOCH_BENCH_RUNS").ok().and_then(|runs| runs.parse().ok()) {
+        run_case(&std::env::var("EPOCH_BENCH_CASE").expect("EPOCH_BENCH_CASE names the case"), runs);
+        return;
+    }
     if std::env::var_os("EPOCH_BENCH_CPU_TIME").is_some_and(|value| value == "1") {
         // The kernel counts a thread's CPU time in ticks (4 ms here): flat samples of 200 ms
         // each keep that within 2 % of a sample.

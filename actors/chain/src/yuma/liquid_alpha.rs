@@ -27,6 +27,8 @@ pub struct AlphaSigmoid {
     alpha_at_zero: I32F32,
     exponents: Vec<I32F32>,
     exponentials: Vec<I32F32>,
+    /// The positions whose exponents `dense_row_alphas` queued.
+    queued: Vec<u32>,
 }
 
 impl AlphaSigmoid {
@@ -42,6 +44,7 @@ impl AlphaSigmoid {
             alpha_at_zero: ZERO,
             exponents: Vec::new(),
             exponentials: Vec::new(),
+            queued: Vec::new(),
         };
         sigmoid.alpha_at_zero = sigmoid.alpha_from_exponential(exp_safe(sigmoid.exponent(ZERO)));
         sigmoid
@@ -107,6 +110,43 @@ impl AlphaSigmoid {
         let mut exponentials = self.exponentials.iter();
         for alpha in alphas.iter_mut().filter(|alpha| alpha.to_bits() < 0) {
             *alpha = self.alpha_from_exponential(*exponentials.next().expect("one exponential per marked entry"));
+        }
+    }
+
+    /// α for each entry of a row whose weight is not `skip`, as [`alpha`](Self::alpha) gives
+    /// it, into `alphas` (raw bits; an entry skipped gets 0). The dense path's form of
+    /// [`row_alphas`](Self::row_alphas): every input per position, no column list, and the
+    /// distance on raw bits (the same saturating steps).
+    pub fn dense_row_alphas(
+        &mut self,
+        weights: &[I32F32],
+        bonds: &[I32F32],
+        consensus: &[I32F32],
+        skip: I32F32,
+        alphas: &mut [i64],
+    ) {
+        self.exponents.clear();
+        self.queued.clear();
+        let (skip, at_zero) = (skip.to_bits(), self.alpha_at_zero.to_bits());
+        let entries = weights.iter().zip(bonds).zip(consensus).zip(alphas.iter_mut());
+        for (k, (((weight, bond), consensus), alpha)) in entries.enumerate() {
+            let (w, b) = (weight.to_bits(), bond.to_bits());
+            // `distance`: how far above consensus (w ≥ b) or below the bond (w < b).
+            let distance = if w >= b { w.saturating_sub(consensus.to_bits()) } else { b.saturating_sub(w) };
+            let distance = distance.clamp(0, ONE_RAW);
+            *alpha = at_zero;
+            if w == skip {
+                *alpha = 0;
+            } else if distance != 0 {
+                // A row is at most 65536 entries wide.
+                self.queued.push(k as u32);
+                self.exponents.push(self.exponent(I32F32::from_bits(distance)));
+            }
+        }
+        self.exponentials.clear();
+        exp_safe_many(&self.exponents, &mut self.exponentials);
+        for (&k, &exponential) in self.queued.iter().zip(&self.exponentials) {
+            alphas[k as usize] = self.alpha_from_exponential(exponential).to_bits();
         }
     }
 }

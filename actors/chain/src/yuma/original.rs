@@ -30,9 +30,9 @@ impl Era for OriginalYuma {
                 (Bonds::Sparse(bonds), dividends)
             }
             WeightsIn::Dense(weights) => {
-                let bonds = dense_bonds(inputs, weights);
+                let (mut bonds, sums) = dense_bonds(inputs, weights);
                 let incentive = bonds.gather_columns(inputs.incentive);
-                let dividends = dense_bonds::row_products(&bonds, &incentive, |_, b| b);
+                let dividends = dense_bonds::normalize_columns_times_incentive(&mut bonds, &sums, &incentive);
                 (Bonds::Dense(bonds), dividends)
             }
         };
@@ -90,9 +90,11 @@ fn sparse_bonds(inputs: &BondsInputs, weights: &SparseMatrix, clipped: &SparseMa
     bonds
 }
 
-/// The same bonds on the dense block. Neither B nor ΔB is built: the column sums come first,
-/// then the EMA reads each row's stored bonds and bond weights and normalises them on the way.
-fn dense_bonds(inputs: &BondsInputs, weights: Cow<DenseMatrix>) -> DenseMatrix {
+/// The same bonds on the dense block. Neither B nor ΔB is built apart: a first pass writes each
+/// row's bond-weight products W^b_ij · a_i over W's block and sums them per column, a second
+/// reads each row's stored bonds and runs the EMA in place, normalising both on the way. The EMA
+/// is returned with its column sums, not yet normalised (the dividends' pass does that).
+fn dense_bonds(inputs: &BondsInputs, weights: Cow<DenseMatrix>) -> (DenseMatrix, Vec<i64>) {
     let rules = inputs.rules;
     let mask = if rules.recently_registered_bonds_mask {
         BondMask::Columns(inputs.recently_registered)
@@ -101,40 +103,42 @@ fn dense_bonds(inputs: &BondsInputs, weights: Cow<DenseMatrix>) -> DenseMatrix {
     };
     let block = EraBlock::new(weights, inputs.consensus, inputs.stored_bonds, mask);
     let ratio = if rules.bonds_penalty { u16_proportion_to_fixed(inputs.bonds_penalty) } else { ONE };
-    let width = block.width();
     let stored_divisors: Vec<Divisor> =
         block.stored_column_sums(u64::from).into_iter().map(integer_column_divisor).collect();
+    let alphas: Vec<i64> = match column_rates(inputs) {
+        Some(alphas) => block.gather_columns(&alphas).iter().map(|alpha| alpha.to_bits()).collect(),
+        None => vec![alpha_from_moving_average(inputs.bonds_moving_average).to_bits(); block.width()],
+    };
 
-    // ΔB's column sums.
-    let mut bond_weights = vec![ABSENT; width];
-    let mut bought_sums = vec![0i64; width];
-    for r in 0..block.n_block_rows() {
-        block.rows().bond_weights(block.weights_row(r), ratio, &mut bond_weights);
-        let a = inputs.active_stake[block.rows().uid(r)].to_bits();
-        for (sum, &w) in bought_sums.iter_mut().zip(&bond_weights) {
-            *sum += mul_raw(or_zero(w), a);
+    // ΔB unnormalised (an absent bond weight buys 0), and its column sums.
+    let mut bond_weights = vec![ABSENT; block.width()];
+    let (mut bonds, rows) = block.into_owned_parts();
+    let mut bought_sums = vec![0i64; rows.consensus().len()];
+    for r in 0..bonds.n_block_rows() {
+        rows.bond_weights(bonds.row(r), ratio, &mut bond_weights);
+        let a = inputs.active_stake[rows.uid(r)].to_bits();
+        for ((out, sum), &w) in bonds.row_mut(r).iter_mut().zip(&mut bought_sums).zip(&bond_weights) {
+            let bought = mul_raw(or_zero(w), a);
+            *out = I32F32::from_bits(bought);
+            *sum += bought;
         }
     }
     // A column of ΔB summing to 0 holds only zeros, which the divisor 1 leaves as they are.
     let bought_divisors: Vec<Divisor> = bought_sums.iter().map(|&sum| Divisor::new(sum.max(1) as u64)).collect();
 
-    let alphas: Vec<i64> = match column_rates(inputs) {
-        Some(alphas) => block.gather_columns(&alphas).iter().map(|alpha| alpha.to_bits()).collect(),
-        None => vec![alpha_from_moving_average(inputs.bonds_moving_average).to_bits(); width],
-    };
-    let mut old = vec![I32F32::from_bits(0); width];
-    let (mut bonds, sums) = block.into_rows(|rows, r, weights, out| {
-        rows.bond_weights(weights, ratio, &mut bond_weights);
+    // B' = α·ΔB + (1 − α)·B, both column-normalised, over ΔB in place; and B's column sums.
+    let mut old = vec![I32F32::from_bits(0); bond_weights.len()];
+    let mut sums = vec![0i64; bond_weights.len()];
+    for r in 0..bonds.n_block_rows() {
         rows.stored_row(r, |k, b| integer_share(b, stored_divisors[k]), &mut old);
-        let a = inputs.active_stake[rows.uid(r)].to_bits();
-        let columns = bond_weights.iter().zip(&bought_divisors).zip(alphas.iter().zip(&old));
-        for (out, ((&w, divisor), (&alpha, old))) in out.iter_mut().zip(columns) {
-            let bought = divisor.divide_raw(mul_raw(or_zero(w), a) as u64) as i64;
+        let columns = bought_divisors.iter().zip(&alphas).zip(old.iter().zip(&mut sums));
+        for (out, ((divisor, &alpha), (old, sum))) in bonds.row_mut(r).iter_mut().zip(columns) {
+            let bought = divisor.divide_raw(out.to_bits() as u64) as i64;
             *out = positive(ema_entry(alpha, bought, old.to_bits()));
+            *sum += or_zero(*out);
         }
-    });
-    dense_bonds::normalize_columns(&mut bonds, &sums);
-    bonds
+    }
+    (bonds, sums)
 }
 
 /// How a column of stored bonds, read as integers (b → b·2^32), is normalised by its sum S·2^32:

@@ -11,7 +11,6 @@ use crate::fixed::{Divisor, I32F32, ONE_RAW, fixed_proportion_to_u16, mul_raw};
 use crate::yuma::bonds::blend_towards;
 use crate::yuma::consensus::clipped;
 use crate::yuma::liquid_alpha::{AlphaSigmoid, LiquidAlpha, liquid_ema_entry};
-use crate::yuma::matrix::{column_divisors, nonnegative};
 
 /// Which stored bonds an era reads (§2.5.2, §2.6.2).
 #[derive(Clone, Copy)]
@@ -129,15 +128,6 @@ impl<'a> EraBlock<'a> {
         self.weights.n_block_cols()
     }
 
-    pub fn rows(&self) -> &EraRows<'a> {
-        &self.reader
-    }
-
-    /// Block row r of W.
-    pub fn weights_row(&self, r: usize) -> &[I32F32] {
-        self.weights.row(r)
-    }
-
     /// `per_column` (indexed by UID) at the block's columns.
     pub fn gather_columns<T: Copy>(&self, per_column: &[T]) -> Vec<T> {
         self.weights.gather_columns(per_column)
@@ -165,10 +155,19 @@ impl<'a> EraBlock<'a> {
         sums
     }
 
+    /// W's block as an owned matrix (copied when borrowed), for an era to write over in place,
+    /// and what its rows read.
+    pub fn into_owned_parts(self) -> (DenseMatrix, EraRows<'a>) {
+        (self.weights.into_owned(), self.reader)
+    }
+
     /// A matrix over the block, row r written by `row(rows, r, W row r, out)`, which writes every
     /// entry of `out` (through [`positive`]: the EMAs keep only entries > 0), and its column
     /// sums (`SparseMatrix::column_sums_raw`) taken as the rows are written. The matrix takes
     /// W's place when the block owns W, so the epoch allocates one block instead of two.
+    // Kept out of line: inlined into Yuma3's step it costs that step 2 % more instructions
+    // (callgrind, 64 × 256).
+    #[inline(never)]
     pub fn into_rows(self, mut row: impl FnMut(&EraRows, usize, &[I32F32], &mut [I32F32])) -> (DenseMatrix, Vec<i64>) {
         let EraBlock { weights, reader } = self;
         let mut sums = vec![0i64; weights.n_block_cols()];
@@ -271,73 +270,52 @@ pub fn positive(raw: i64) -> I32F32 {
 /// only the entries present in the row of W^b (an old bond elsewhere is dropped, not decayed).
 pub struct LiquidRows {
     sigmoid: AlphaSigmoid,
-    /// Every block column, for a row of W^b without absent entries.
-    all_cols: Vec<u16>,
-    /// A row's present entries otherwise.
-    cols: Vec<u16>,
-    weights: Vec<I32F32>,
-    bonds: Vec<I32F32>,
-    alphas: Vec<I32F32>,
+    /// A row's rates (raw bits).
+    alphas: Vec<i64>,
 }
 
 impl LiquidRows {
     pub fn new(params: LiquidAlpha, width: usize) -> Self {
-        LiquidRows {
-            sigmoid: AlphaSigmoid::new(params),
-            // A block column is below n ≤ 65536.
-            all_cols: (0..width).map(|k| k as u16).collect(),
-            cols: Vec::new(),
-            weights: Vec::new(),
-            bonds: Vec::new(),
-            alphas: Vec::new(),
-        }
+        LiquidRows { sigmoid: AlphaSigmoid::new(params), alphas: vec![0; width] }
     }
 
     /// The row from its bond weights, its old bonds and consensus (per block column).
     pub fn row(&mut self, bond_weights: &[I32F32], old: &[I32F32], consensus: &[I32F32], out: &mut [I32F32]) {
-        let LiquidRows { sigmoid, all_cols, cols, weights, bonds, alphas } = self;
-        if !bond_weights.contains(&ABSENT) {
-            sigmoid.row_alphas(all_cols, bond_weights, old, consensus, alphas);
-            for (((out, w), b), alpha) in out.iter_mut().zip(bond_weights).zip(old).zip(alphas.iter()) {
-                *out = positive(liquid_ema_entry(alpha.to_bits(), w.to_bits(), b.to_bits()));
-            }
-            return;
-        }
-        cols.clear();
-        weights.clear();
-        bonds.clear();
-        for (k, (&w, &b)) in bond_weights.iter().zip(old).enumerate() {
-            if w != ABSENT {
-                cols.push(k as u16);
-                weights.push(w);
-                bonds.push(b);
-            }
-        }
-        sigmoid.row_alphas(cols, weights, bonds, consensus, alphas);
-        out.fill(ABSENT);
-        for (((&k, w), b), alpha) in cols.iter().zip(weights.iter()).zip(bonds.iter()).zip(alphas.iter()) {
-            out[usize::from(k)] = positive(liquid_ema_entry(alpha.to_bits(), w.to_bits(), b.to_bits()));
+        self.sigmoid.dense_row_alphas(bond_weights, old, consensus, ABSENT, &mut self.alphas);
+        for (((out, w), b), &alpha) in out.iter_mut().zip(bond_weights).zip(old).zip(&self.alphas) {
+            let blended = positive(liquid_ema_entry(alpha, w.to_bits(), b.to_bits()));
+            // An entry absent from W^b stays absent.
+            *out = if *w == ABSENT { ABSENT } else { blended };
         }
     }
 }
 
 /// Each entry (all > 0 or absent, as the EMAs leave them) divided by its column's sum, `sums`
-/// per block column (`SparseMatrix::normalize_columns`).
-pub fn normalize_columns(matrix: &mut DenseMatrix, sums: &[i64]) {
+/// per block column (`SparseMatrix::normalize_columns`), and in the same pass Σ_j B_ij · I_j per
+/// UID of the normalised rows ([`row_products`] of the identity), `incentive` per block column.
+pub fn normalize_columns_times_incentive(matrix: &mut DenseMatrix, sums: &[i64], incentive: &[I32F32]) -> Vec<I32F32> {
     // A column summing to 0 holds no entry (they are > 0), so the divisor 1 changes nothing.
     let divisors: Vec<Divisor> = sums.iter().map(|&sum| Divisor::new(sum.max(1) as u64)).collect();
-    for r in 0..matrix.n_block_rows() {
-        for (value, divisor) in matrix.row_mut(r).iter_mut().zip(&divisors) {
-            let quotient = I32F32::from_bits(divisor.divide_raw(or_zero(*value) as u64) as i64);
-            *value = if *value == ABSENT { ABSENT } else { quotient };
-        }
-    }
+    let per_row: Vec<I32F32> = (0..matrix.n_block_rows())
+        .map(|r| {
+            // Non-negative terms: their i128 sum capped at i64::MAX is the saturating sum (as in
+            // `row_products`); an absent entry divides to 0 and adds 0.
+            let mut sum = 0i128;
+            for ((value, divisor), i) in matrix.row_mut(r).iter_mut().zip(&divisors).zip(incentive) {
+                let quotient = divisor.divide_raw(or_zero(*value) as u64) as i64;
+                sum += i128::from(mul_raw(quotient, i.to_bits()));
+                *value = if *value == ABSENT { ABSENT } else { I32F32::from_bits(quotient) };
+            }
+            I32F32::from_bits(sum.min(i128::from(i64::MAX)) as i64)
+        })
+        .collect();
+    matrix.scatter_rows(&per_row, I32F32::from_bits(0))
 }
 
 /// Σ_j f(k, B_ij) · I_j per UID (each product floored, accumulated saturating with j ascending,
 /// absent entries skipped), as `bonds::row_products`; `incentive` per block column, and f(k, 0)
 /// must be 0 (an absent entry is read as 0 and adds nothing).
-pub fn row_products(matrix: &DenseMatrix, incentive: &[I32F32], f: impl Fn(usize, i64) -> i64) -> Vec<I32F32> {
+fn row_products(matrix: &DenseMatrix, incentive: &[I32F32], f: impl Fn(usize, i64) -> i64) -> Vec<I32F32> {
     let per_row: Vec<I32F32> = (0..matrix.n_block_rows())
         .map(|r| {
             // Every term is ≥ 0 (so are B and I), so the saturating sum is the exact sum capped
@@ -359,18 +337,24 @@ pub fn column_shares_times_incentive(bonds: &DenseMatrix, sums: &[i64], incentiv
     row_products(bonds, &bonds.gather_columns(incentive), |k, b| divisors[k].divide_raw(b as u64) as i64)
 }
 
-/// Bond rows as stored, one per UID: `⌊x · 65535⌋` of `scale(k, x)` per entry, entries that floor
-/// to 0 included (`bonds::encode_for_storage`).
-fn encode_for_storage_scaled(bonds: &DenseMatrix, scale: impl Fn(usize, I32F32) -> I32F32) -> Vec<Vec<(u16, u16)>> {
+/// Bond rows as stored, one per UID: `⌊x · 65535⌋` of `scale(p_k, x)` per entry present (p_k
+/// from `per_column`, per block column), entries that floor to 0 included
+/// (`bonds::encode_for_storage`).
+fn encode_for_storage_scaled<T>(
+    bonds: &DenseMatrix,
+    per_column: &[T],
+    scale: impl Fn(&T, i64) -> i64,
+) -> Vec<Vec<(u16, u16)>> {
     let mut rows = vec![Vec::new(); bonds.n_rows()];
+    let encode =
+        |((&j, &b), p): ((&u16, &I32F32), &T)| (j, fixed_proportion_to_u16(I32F32::from_bits(scale(p, b.to_bits()))));
     for (r, &i) in bonds.rows().iter().enumerate() {
         let row = bonds.row(r);
-        let encoded =
-            (bonds.cols().iter().zip(row).enumerate()).map(|(k, (&j, &b))| (j, fixed_proportion_to_u16(scale(k, b))));
+        let entries = bonds.cols().iter().zip(row).zip(per_column);
         rows[usize::from(i)] = if row.contains(&ABSENT) {
-            encoded.zip(row).filter(|(_, b)| **b != ABSENT).map(|(entry, _)| entry).collect()
+            entries.filter(|((_, b), _)| **b != ABSENT).map(encode).collect()
         } else {
-            encoded.collect()
+            entries.map(encode).collect()
         };
     }
     rows
@@ -378,7 +362,8 @@ fn encode_for_storage_scaled(bonds: &DenseMatrix, scale: impl Fn(usize, I32F32) 
 
 /// Bond rows as stored (`bonds::encode_for_storage`).
 pub fn encode_for_storage(bonds: &DenseMatrix) -> Vec<Vec<(u16, u16)>> {
-    encode_for_storage_scaled(bonds, |_, b| b)
+    // A zero-sized element: the vector allocates nothing.
+    encode_for_storage_scaled(bonds, &vec![(); bonds.n_block_cols()], |_, b| b)
 }
 
 /// Bond rows as stored after each column is divided by its maximum (`SparseMatrix::
@@ -390,9 +375,8 @@ pub fn encode_max_upscaled(bonds: &DenseMatrix) -> Vec<Vec<(u16, u16)>> {
             *max = (*max).max(value.to_bits());
         }
     }
-    let divisors = column_divisors(&maxima);
-    encode_for_storage_scaled(bonds, |k, b| match divisors[k] {
-        Some(divisor) if b != ABSENT => I32F32::from_bits(divisor.divide_raw(nonnegative(b)) as i64),
-        _ => b,
-    })
+    // A column whose maximum is 0 holds only zeros (or absent entries), which the divisor 1
+    // leaves as they are, as the sparse path leaves that column.
+    let divisors: Vec<Divisor> = maxima.iter().map(|&max| Divisor::new(max.max(1) as u64)).collect();
+    encode_for_storage_scaled(bonds, &divisors, |divisor, b| divisor.divide_raw(b as u64) as i64)
 }
