@@ -435,7 +435,9 @@ mod tests {
         let pool = Pool { tao_rao: 1_000 * TAO, alpha_rao: 1_000 * TAO };
         let netuid = chain.create_subnet(owner_hotkey, h, pool, U64F64::from_num(0.5)).unwrap();
         chain.burned_register(owner, owner_hotkey, netuid).unwrap();
-        let mut node = ChainNode::new(chain, 12_000_000, BTreeMap::new(), BTreeMap::new(), Vec::new(), Vec::new());
+        let subnets = vec![ScenarioSubnet { owner: (owner, owner_hotkey), netuid: Some(netuid) }];
+        let mut node =
+            ChainNode::new(chain, subnets, 12_000_000, BTreeMap::new(), BTreeMap::new(), Vec::new(), Vec::new());
         node.on_start(0, &mut Outbox::default());
         node
     }
