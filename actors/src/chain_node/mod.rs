@@ -8,8 +8,10 @@
 //! calls scheduled at `b`, the stake the scenario moves at `b`, and the runtime upgrades
 //! scheduled at `b` (in force from `b + 1`).
 
+mod schedule;
 mod subnets;
 
+use schedule::take_due;
 use subnets::Subnets;
 pub use subnets::{Configure, ConfigureFn, Joiner, ScenarioSubnet, SubnetRegistration};
 
@@ -154,8 +156,7 @@ impl ChainNode {
     /// The scenario's stake calls due by `block`, through the chain's checks; a subnet not
     /// registered yet, or dissolved, cannot be named.
     fn apply_stake_actions(&mut self, block: u64) -> Vec<StakeActionFacts> {
-        let due = self.stake_actions.iter().take_while(|action| action.at_block <= block).count();
-        let actions: Vec<StakeAction> = self.stake_actions.drain(..due).collect();
+        let actions = take_due(&mut self.stake_actions, block, |action| action.at_block);
         (actions.iter())
             .map(|action| stake_actions::apply(&mut self.chain, self.subnets.netuid_of(action.subnet), action))
             .collect()
@@ -164,9 +165,8 @@ impl ChainNode {
     /// The owners' calls due by `block`, each signed by its subnet's owner, through the chain's
     /// checks; a subnet not registered yet, or dissolved, cannot be named.
     fn apply_owner_actions(&mut self, block: u64) -> Vec<OwnerActionFacts> {
-        let due = self.owner_actions.iter().take_while(|action| action.at_block <= block).count();
-        let actions: Vec<OwnerAction> = self.owner_actions.drain(..due).collect();
-        let mut facts = Vec::with_capacity(due);
+        let actions = take_due(&mut self.owner_actions, block, |action| action.at_block);
+        let mut facts = Vec::with_capacity(actions.len());
         for action in actions {
             let netuid = self.subnets.netuid_of(action.subnet);
             let verdict = match netuid {
@@ -325,8 +325,7 @@ impl ChainNode {
 
     /// The runtime upgrades due by `block`: a profile, and hyperparameters for the subnets living.
     fn apply_upgrades(&mut self, block: u64) {
-        while self.upgrades.first().is_some_and(|u| u.at_block <= block) {
-            let upgrade = self.upgrades.remove(0);
+        for upgrade in take_due(&mut self.upgrades, block, |upgrade| upgrade.at_block) {
             if let Some(profile) = upgrade.profile {
                 self.chain.runtime_upgrade(profile);
             }

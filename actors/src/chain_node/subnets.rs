@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::schedule::take_due;
 use crate::protocol::{NetworkFacts, NodeId, RegistrationFacts};
 use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
 use tensorsim_chain::hyperparameters::Hyperparameters;
@@ -130,10 +131,8 @@ impl Subnets {
 
     /// The registrations due by `block`, each its owner's `register_network` then `start_call`.
     pub(super) fn register_due(&mut self, chain: &mut Chain, block: u64) -> Vec<NetworkFacts> {
-        let due = self.registrations.iter().take_while(|r| r.at_block <= block).count();
-        let registrations: Vec<SubnetRegistration> = self.registrations.drain(..due).collect();
         let mut network = Vec::new();
-        for registration in registrations {
+        for registration in take_due(&mut self.registrations, block, |registration| registration.at_block) {
             self.register(chain, registration, &mut network);
         }
         network

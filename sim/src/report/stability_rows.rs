@@ -138,16 +138,14 @@ fn settled(seating: &Seating, first: usize, series: &[Vec<f64>], names: &[&str],
                     let ran = if epochs == 1 { "epoch" } else { "epochs" };
                     format!("only {epochs} {ran} ran after it; a settled stretch needs {SETTLE_EPOCHS_MIN}")
                 }
-                Unsettled::StillMoving { series: s } if series[s].len() > SETTLE_HORIZON_EPOCHS => format!(
-                    "the {what} series of {} still moves beyond 1 % of its mean in the last {SETTLE_EPOCHS_MIN} of the \
-                     {SETTLE_HORIZON_EPOCHS} epochs after it",
-                    names[s]
-                ),
-                Unsettled::StillMoving { series: s } => format!(
-                    "the {what} series of {} still moves beyond 1 % of its mean in the run's last {SETTLE_EPOCHS_MIN} \
-                     epochs",
-                    names[s]
-                ),
+                Unsettled::StillMoving { series: s } => {
+                    let stretch = if series[s].len() > SETTLE_HORIZON_EPOCHS {
+                        format!("the last {SETTLE_EPOCHS_MIN} of the {SETTLE_HORIZON_EPOCHS} epochs after it")
+                    } else {
+                        format!("the run's last {SETTLE_EPOCHS_MIN} epochs")
+                    };
+                    format!("the {what} series of {} still moves beyond 1 % of its mean in {stretch}", names[s])
+                }
             };
             Settled { epochs: None, settled_block: None, undefined: Some(why) }
         }
