@@ -18,12 +18,14 @@ conformance:
     cargo build --release -p tensorsim
     for case in scenarios/conformance/*.json; do ./target/release/tensorsim replay --check "$case" > /dev/null || exit 1; done
 
-# The epoch and chain benchmarks (criterion), then the network runs with their wall time.
-bench:
+# The epoch and chain benchmarks and the actors' micro-benchmarks (criterion), then the network
+# table of README's performance section, each row beside its target (`just bench --quick` leaves
+# out the half-hour mainnet-sized run).
+bench *args:
     cargo bench -p tensorsim-chain
+    cargo bench -p tensorsim-actors
     cargo build --release -p tensorsim
-    ./target/release/tensorsim run scenarios/baseline.yaml --out reports/out/bench-baseline
-    ./target/release/tensorsim run scenarios/bench/network_4x256.yaml --out reports/out/bench-network_4x256
+    scripts/bench.sh ./target/release/tensorsim {{args}}
 
 # Re-run every shipped scenario twice in two processes and hold it to its golden report
 # (reports/golden/); JUnit XML to reports/out/junit.xml.

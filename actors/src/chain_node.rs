@@ -72,6 +72,9 @@ pub struct ChainNode {
     /// Each hotkey's hash commits the chain holds, oldest first, with their blocks: a reveal's
     /// lag is read here (the chain keeps at most `UNREVEALED_COMMITS_MAX`, so do we).
     hash_commits: BTreeMap<(u16, HotkeyId), Vec<HashCommitAt>>,
+    /// The views syncs got since the last block, by (netuid, with weights): the chain changes
+    /// only when it produces a block, so every sync until then shares one view.
+    views: BTreeMap<(u16, bool), Arc<ChainView>>,
 }
 
 /// What a block's extrinsics did that the report follows.
@@ -106,6 +109,7 @@ impl ChainNode {
             owner_actions: Vec::new(),
             next_block_us: 0,
             hash_commits: BTreeMap::new(),
+            views: BTreeMap::new(),
         }
     }
 
@@ -228,6 +232,7 @@ impl ChainNode {
     }
 
     fn produce_block(&mut self, now_us: TimeUs, out: &mut Outbox) {
+        self.views.clear();
         let report = self.chain.step_block();
         let block = report.block;
         let epochs = report.epochs.into_iter().map(|(netuid, output)| self.epoch_facts(netuid, output)).collect();
@@ -320,8 +325,13 @@ impl Actor for ChainNode {
                 }
             }
             Message::SyncRequest { netuid, weights } => {
-                if let Some(view) = self.view(netuid, weights) {
-                    out.send(from, Message::Sync(Arc::new(view)));
+                let view = match self.views.get(&(netuid, weights)) {
+                    Some(view) => Some(view.clone()),
+                    None => self.view(netuid, weights).map(Arc::new),
+                };
+                if let Some(view) = view {
+                    self.views.insert((netuid, weights), view.clone());
+                    out.send(from, Message::Sync(view));
                 }
             }
             Message::Query(_) | Message::Answer { .. } | Message::Included { .. } | Message::Sync(_) => {}

@@ -11,8 +11,9 @@ use tensorsim_chain::profile::Profile;
 
 use super::types::{LatencySpec, Scenario, TaskSpec, ValidationSpec};
 
-/// The most nodes (validators, miners and the chain) a run holds.
-pub const NODES_MAX: usize = 8_192;
+/// The most nodes (validators, miners and the chain) a run holds: twice a mainnet-sized network
+/// (bench/network_32x256: 32 subnets of 256 UIDs and the chain, 8 193 nodes, under 2 GB).
+pub const NODES_MAX: usize = 16_384;
 pub const SUBNETS_MAX: usize = 64;
 pub const FAULTS_MAX: usize = 10_000;
 /// The most owner actions a scenario holds, over all its subnets.

@@ -236,12 +236,11 @@ mod tests {
 
     #[test]
     fn nodes_beyond_the_limit_of_a_run_are_refused() {
-        // The chain, 3 validators, 4096 and 4096 miners: 8196 nodes (and 3 more after them).
-        let scenario =
-            scenario_with("{name: miners, count: 3}", "{name: miners, count: 4096}\n      - {name: more, count: 4096}");
-        assert_eq!(error(nodes_unstaked(&scenario)), "subnets: more than 8192 nodes in all, the limit of a run");
-        let scenario =
-            scenario_with("{name: miners, count: 3}", "{name: miners, count: 4096}\n      - {name: more, count: 4089}");
-        assert_eq!(nodes_unstaked(&scenario).unwrap().len(), 8_192);
+        // The chain, 3 validators and four groups of 4096 miners: 16 388 nodes.
+        let miners = "{name: m1, count: 4096}\n      - {name: m2, count: 4096}\n      - {name: m3, count: 4096}";
+        let scenario = scenario_with("{name: miners, count: 3}", &format!("{miners}\n      - {{name: m4, count: 4096}}"));
+        assert_eq!(error(nodes_unstaked(&scenario)), "subnets: more than 16384 nodes in all, the limit of a run");
+        let scenario = scenario_with("{name: miners, count: 3}", &format!("{miners}\n      - {{name: m4, count: 4092}}"));
+        assert_eq!(nodes_unstaked(&scenario).unwrap().len(), 16_384);
     }
 }
