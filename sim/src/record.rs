@@ -178,14 +178,13 @@ pub struct NodeStats {
 
 /// What became of the messages nodes sent. Each is counted once, by the first cause in this
 /// order: its link's loss draw, then a node offline, a partition, a receiver crashed. Sent minus
-/// the others is what was still in flight at the end or waiting in the queues of a node that
-/// crashed.
+/// the others is what was still in flight at the end or in the mailbox of a node that crashed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MessageCounts {
     pub sent: u64,
     pub lost: LostMessages,
     pub delivered: u64,
-    /// Dropped at the receiver because one of its queues was full.
+    /// Dropped at the receiver because its mailbox was full.
     pub dropped: u64,
 }
 

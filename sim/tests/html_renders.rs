@@ -149,8 +149,10 @@ fn assert_renders(chromium: &str, page: &Path, expected: &[String], dir: &Path) 
     assert_eq!(dom.matches("<svg ").count(), expected.len(), "{}: one SVG per chart", page.display());
 }
 
-fn temp_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tensorsim-html-{}", std::process::id()));
+/// A folder of this process for the test `name`: the tests run in parallel, and one that removed
+/// a folder another still wrote to failed that one (as the sweep's inside the report's did).
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tensorsim-html-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -163,7 +165,7 @@ fn report_html_and_diff_html_render_in_chromium_with_every_chart_and_no_console_
         println!("SKIPPED: chromium is not installed, report.html was not opened in a browser");
         return;
     };
-    let dir = temp_dir();
+    let dir = temp_dir("report");
     let scenario = dir.join("html.yaml");
     std::fs::write(&scenario, SCENARIO).unwrap();
     let args = ["ab", scenario.to_str().unwrap(), "--profile", "yuma3-2025", "--profile", "head-2026"];
@@ -195,8 +197,7 @@ fn sweep_html_renders_in_chromium_with_a_heat_map_per_observable() {
         println!("SKIPPED: chromium is not installed, sweep.html was not opened in a browser");
         return;
     };
-    let dir = temp_dir().join("sweep");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("sweep");
     let sweep = format!(
         "version: 1\nname: grid\nscenario: {}\nseeds: {{first: 1, count: 1}}\ngrid:\n\
          - {{path: \"subnets[0].hyperparameters.kappa\", values: [32767, 45000]}}\n\

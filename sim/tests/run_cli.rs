@@ -322,3 +322,28 @@ fn a_run_without_quiet_shows_its_summary_and_writes_the_same_report() {
     assert_eq!(std::fs::read(dir.join("loud/report.json")).unwrap(), quiet_report);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The links are the scenario's, nothing added: before issue 12 madsim's network put its own
+/// pauses (at least 1 ms on sending and on receiving) and wire latency under every hop, so a
+/// round trip over two 7 ms links took 18 ms and more. A node handles its mailbox at most once a
+/// millisecond, so a hop may be up to 1 ms late, never early.
+#[test]
+fn a_query_over_fixed_latency_links_takes_twice_the_latency_and_the_miners_compute_time() {
+    let dir = temp_dir("latency");
+    let path = dir.join("latency.yaml");
+    let text = "version: 1\nname: latency\nseed: 3\nduration: {blocks: 60}\n\
+                network: {latency: {fixed: {ms: 7}}, loss: 0}\n\
+                subnets:\n  - name: digits\n    task: digits\n    hyperparameters: {tempo: 20}\n\
+                \x20   validators: [{name: v, count: 2, stake_tao: 1000}]\n\
+                \x20   miners: [{name: m, count: 6}]\n";
+    std::fs::write(&path, text).unwrap();
+    let (output, bytes) = run(&path, &dir.join("out"), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let queries = &report["subnets"][0]["queries"];
+    assert!(queries["answered"].as_u64().unwrap() > 100, "{queries}");
+    let latency_ms = |field: &str| queries["latency_ms"][field].as_f64().unwrap();
+    // The miner's compute time (200 µs of handling and the model) is well under 1 ms.
+    assert!(latency_ms("p50") >= 14.2 && latency_ms("max") < 15.0, "{queries}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -3,11 +3,13 @@
 //! applies the fault plan when the chain reaches each fault's block; the world's recorder
 //! collects what the report needs and hands it over as a plain `RunRecord`.
 //!
-//! madsim supplies virtual time, seeded scheduling, kill/restart and directed link clogging
-//! (partitions, a node offline). Per-link latency and loss, and per-node clocks, are ours
-//! (`world.rs`), applied by each node's driver (`node.rs`).
+//! madsim supplies virtual time, timers, seeded scheduling and kill/restart. The network is ours:
+//! per-link latency and loss, the fault plan's cuts (partitions, a node offline, a crashed
+//! receiver) and per-node clocks (`world.rs`); a sender puts each message into its receiver's
+//! mailbox (`mailbox.rs`), which each node's driver (`node.rs`) empties as deliveries fall due.
 
 pub mod genesis;
+mod mailbox;
 mod node;
 mod registrations;
 mod world;
@@ -178,10 +180,7 @@ pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Re
 
 /// The madsim part, on its own thread (madsim's runtime wants a fresh one).
 fn simulate(plan: &Plan, factory: Arc<Factory>, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Arc<World> {
-    let mut config = madsim::Config::default();
-    // madsim's own wire latency is a floor under ours (the links of `world.rs`).
-    config.net.send_latency = std::time::Duration::from_micros(50)..std::time::Duration::from_micros(100);
-    let runtime = madsim::runtime::Runtime::with_seed_and_config(plan.seed, config);
+    let runtime = madsim::runtime::Runtime::with_seed_and_config(plan.seed, madsim::Config::default());
     let plan = plan.clone();
     runtime.block_on(async move {
         let subnet_of = plan
@@ -201,12 +200,10 @@ fn simulate(plan: &Plan, factory: Arc<Factory>, progress: &mut (dyn FnMut(&str, 
                 handle
                     .create_node()
                     .name(plan.nodes[id as usize].name.clone())
-                    .ip(node::address(id).ip())
                     .init(move || start_node(world.clone(), factory.clone(), id))
                     .build()
             })
             .collect();
-        let net = madsim::net::NetSim::current();
         let mut next_fault = 0;
         loop {
             if blocks.changed().await.is_err() {
@@ -218,11 +215,12 @@ fn simulate(plan: &Plan, factory: Arc<Factory>, progress: &mut (dyn FnMut(&str, 
                 let at_us = world.now_us();
                 tracing::info!(block, fault = %scheduled.description, "fault applied");
                 world.record_fault(block, at_us, &scheduled.description);
-                apply(&scheduled.fault, &world, &handle, &net, &nodes, at_us);
+                apply(&scheduled.fault, &world, &handle, &nodes, at_us);
             }
             for subnet in world.take_dissolved() {
                 // Its actors stop with it: a netuid the chain gives the next subnet is not theirs.
                 for (id, _) in world.subnet_of.iter().enumerate().filter(|(_, s)| **s == Some(subnet)) {
+                    world.stop(id as NodeId);
                     handle.kill(nodes[id].id());
                 }
             }
@@ -256,7 +254,6 @@ fn apply(
     fault: &NodeFault,
     world: &World,
     handle: &madsim::runtime::Handle,
-    net: &madsim::net::NetSim,
     nodes: &[madsim::runtime::NodeHandle],
     at_us: u64,
 ) {
@@ -264,21 +261,21 @@ fn apply(
     match fault {
         NodeFault::Crash { nodes: targets } => {
             for node in targets {
-                world.record_crash(*node);
+                world.crash(*node);
                 handle.kill(id(node));
             }
         }
         NodeFault::Restart { nodes: targets } => {
             for node in targets {
-                world.record_restart(*node);
-                // A restart of a running node (overlapping crash windows) is a crash first: a
-                // node that was not killed keeps its address bound and could not start again.
+                world.restart(*node);
+                // A restart of a running node (overlapping crash windows) is a crash first: its
+                // task must not run beside the new one.
                 handle.kill(id(node));
                 handle.restart(id(node));
             }
         }
         NodeFault::Offline { .. } | NodeFault::Online { .. } | NodeFault::Partition { .. } | NodeFault::Heal { .. } => {
-            cut(fault, world, net, &id);
+            cut(fault, world);
         }
         NodeFault::Link { from, to, latency, loss } => {
             let mut links = world.links.lock().expect("no poisoned lock");
@@ -315,25 +312,22 @@ fn apply(
     }
 }
 
-/// Nodes offline or online, a partition or its healing: madsim clogs or unclogs, and the world's
-/// cuts say the same, so that the recorder knows why madsim dropped a message.
-fn cut(fault: &NodeFault, world: &World, net: &madsim::net::NetSim, id: &dyn Fn(&NodeId) -> madsim::task::NodeId) {
+/// Nodes offline or online, a partition or its healing: the world's cuts, which senders read
+/// (a message already on its way arrives).
+fn cut(fault: &NodeFault, world: &World) {
     let mut cuts = world.cuts.lock().expect("no poisoned lock");
     match fault {
         NodeFault::Offline { nodes } | NodeFault::Online { nodes } => {
             let offline = matches!(fault, NodeFault::Offline { .. });
             for node in nodes {
                 cuts.offline[*node as usize] = offline;
-                if offline { net.clog_node(id(node)) } else { net.unclog_node(id(node)) }
             }
         }
         NodeFault::Partition { sides } => between_sides(sides, |x, y| {
             cuts.partitioned.insert((*x, *y));
-            net.clog_link(id(x), id(y));
         }),
         NodeFault::Heal { sides } => between_sides(sides, |x, y| {
             cuts.partitioned.remove(&(*x, *y));
-            net.unclog_link(id(x), id(y));
         }),
         _ => unreachable!("only cuts come here"),
     }

@@ -1,12 +1,15 @@
 //! What the run's harness holds outside every node, so that it survives crashes: each node's
-//! disk, clock and links, and the recorder, private, that becomes the run's `RunRecord`.
+//! disk, clock, links and mailbox, and the recorder, private, that becomes the run's `RunRecord`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
+use std::time::Duration;
+
 use hdrhistogram::Histogram;
+use madsim::time::{Instant, TimeHandle};
 use rand_chacha::ChaCha8Rng;
-use tensorsim_actors::protocol::{BlockRecord, NetworkFacts, NodeId, Observation, TimeUs};
+use tensorsim_actors::protocol::{BlockRecord, NetworkFacts, NodeId, Observation, Outgoing, TimeUs};
 use tensorsim_actors::rng::{stream, unit_f32};
 use tensorsim_chain::accounts::HotkeyId;
 
@@ -16,6 +19,8 @@ use crate::record::{
     StakeActionRecord, WallSeconds,
 };
 use crate::scenario::{LatencySpec, Plan};
+
+use super::mailbox::{Envelope, MAILBOX_MAX, Mailbox};
 
 /// A node's clock: virtual time, shifted by `offset_us` and drifting `drift_ppm` from `since_us`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -90,8 +95,8 @@ impl Link {
     }
 }
 
-/// Which nodes and links the fault plan has cut, mirroring what the supervisor told madsim (which
-/// drops such messages silently), so that the recorder can say why a message was lost.
+/// Which nodes and links the fault plan has cut: a message across a cut is lost when sent, and
+/// counted for its reason.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Cuts {
     /// By node.
@@ -143,6 +148,13 @@ impl LostMessages {
             Loss::Crashed => self.crashed += 1,
         }
     }
+
+    fn add(&mut self, other: &Self) {
+        self.link += other.link;
+        self.offline += other.offline;
+        self.partition += other.partition;
+        self.crashed += other.crashed;
+    }
 }
 
 /// What the run records while it runs, written only through `World`'s `record_*` methods and
@@ -177,14 +189,19 @@ struct Recorder {
 }
 
 pub struct World {
-    pub start: madsim::time::Instant,
+    /// madsim's clock, read directly: `Instant::now()` reaches it through a libc override that
+    /// looks the runtime up on every call.
+    time: TimeHandle,
+    pub start: Instant,
     pub disks: Mutex<Vec<Option<Vec<u8>>>>,
     pub clocks: Mutex<Vec<Clock>>,
     pub default_link: Link,
     pub links: Mutex<BTreeMap<(NodeId, NodeId), Link>>,
-    /// What the fault plan has cut; the supervisor keeps it as it tells madsim.
+    /// What the fault plan has cut; the supervisor keeps it.
     pub cuts: Mutex<Cuts>,
     link_rngs: Vec<Mutex<ChaCha8Rng>>,
+    /// By node: what is on its way to it.
+    mailboxes: Vec<Mutex<Mailbox>>,
     /// By node: the subnet (index) it belongs to; the chain's is `None`.
     pub subnet_of: Vec<Option<usize>>,
     recorder: Mutex<Recorder>,
@@ -222,8 +239,10 @@ impl World {
             answers_duplicate: BTreeMap::new(),
         };
         let network = &plan.scenario.network;
+        let time = TimeHandle::current();
         Self {
-            start: madsim::time::Instant::now(),
+            start: time.now_instant(),
+            time,
             disks: Mutex::new(vec![None; n]),
             clocks: Mutex::new(vec![Clock::default(); n]),
             default_link: Link { latency: network.latency, loss: network.loss.0 },
@@ -234,6 +253,7 @@ impl World {
                 .iter()
                 .map(|node| Mutex::new(stream(plan.seed, &format!("link/{}", node.name))))
                 .collect(),
+            mailboxes: (0..n).map(|_| Mutex::new(Mailbox::new(MAILBOX_MAX))).collect(),
             subnet_of,
             recorder: Mutex::new(recorder),
             blocks: tokio::sync::watch::channel(0).0,
@@ -282,55 +302,91 @@ impl World {
 
     /// Virtual microseconds since the run started.
     pub fn now_us(&self) -> u64 {
-        madsim::time::Instant::now().duration_since(self.start).as_micros() as u64
+        self.time.now_instant().duration_since(self.start).as_micros() as u64
+    }
+
+    /// Makes sure the node of `mailbox`, if it waits, is woken by `at_us` (`Mailbox::wake_by`).
+    pub fn wake_by(&self, mailbox: &mut Mailbox, at_us: u64) {
+        mailbox.wake_by(self.start + Duration::from_micros(at_us), self.time.now_instant(), &self.time);
     }
 
     pub fn clock(&self, node: NodeId) -> Clock {
         self.clocks.lock().expect("no poisoned lock")[node as usize]
     }
 
-    /// The latency of one message from `from` to `to`, or `None` if the link loses it.
-    pub fn link_delay_us(&self, from: NodeId, to: NodeId) -> Option<u64> {
-        let link = self.links.lock().expect("no poisoned lock").get(&(from, to)).copied().unwrap_or(self.default_link);
-        link.draw(&mut self.link_rngs[from as usize].lock().expect("no poisoned lock"))
+    /// Node `node`'s mailbox.
+    pub fn mailbox(&self, node: NodeId) -> std::sync::MutexGuard<'_, Mailbox> {
+        self.mailboxes[node as usize].lock().expect("no poisoned lock")
+    }
+
+    /// `from` sends `sends` now. Each message draws its link's fate: lost on the link or across
+    /// a cut of the fault plan (counted for its reason), else put in its receiver's mailbox
+    /// until its latency has passed (or dropped, counted, when that mailbox is full).
+    pub fn send(&self, from: NodeId, sends: impl Iterator<Item = Outgoing>) {
+        let now_us = self.now_us();
+        let mut counts = MessageCounts::default();
+        {
+            let links = self.links.lock().expect("no poisoned lock");
+            let cuts = self.cuts.lock().expect("no poisoned lock");
+            let mut rng = self.link_rngs[from as usize].lock().expect("no poisoned lock");
+            for Outgoing { to, after_us, message } in sends {
+                let delay = links.get(&(from, to)).copied().unwrap_or(self.default_link).draw(&mut rng);
+                counts.sent += 1;
+                let delay = match (cuts.loss(from, to, delay.is_none()), delay) {
+                    (None, Some(delay)) => delay,
+                    (loss, _) => {
+                        counts.lost.count(loss.expect("a message its link lost is a loss"));
+                        continue;
+                    }
+                };
+                let deliver_at_us = now_us + after_us + delay;
+                let mut mailbox = self.mailbox(to);
+                match mailbox.push(Envelope { from, deliver_at_us, message }) {
+                    Ok(()) => self.wake_by(&mut mailbox, deliver_at_us),
+                    Err(_) => counts.dropped += 1,
+                }
+            }
+        }
+        let mut recorder = self.recorder();
+        recorder.messages.sent += counts.sent;
+        recorder.messages.dropped += counts.dropped;
+        recorder.messages.lost.add(&counts.lost);
     }
 
     fn recorder(&self) -> std::sync::MutexGuard<'_, Recorder> {
         self.recorder.lock().expect("no poisoned lock")
     }
 
-    /// A message left `from` for `to`; `lost_on_link` when its link lost it. A message the fault
-    /// plan cuts off is counted lost here, though madsim is the one that drops it.
-    pub fn record_send(&self, from: NodeId, to: NodeId, lost_on_link: bool) {
-        let loss = self.cuts.lock().expect("no poisoned lock").loss(from, to, lost_on_link);
-        let mut recorder = self.recorder();
-        recorder.messages.sent += 1;
-        if let Some(loss) = loss {
-            recorder.messages.lost.count(loss);
+    /// `count` messages reached their actor.
+    pub fn record_deliveries(&self, count: u64) {
+        if count > 0 {
+            self.recorder().messages.delivered += count;
         }
-    }
-
-    /// A message reached its actor.
-    pub fn record_delivery(&self) {
-        self.recorder().messages.delivered += 1;
-    }
-
-    /// A message arrived at a node whose queue was full, and was dropped.
-    pub fn record_drop(&self) {
-        self.recorder().messages.dropped += 1;
     }
 
     pub fn record_fault(&self, block: u64, at_us: TimeUs, description: &str) {
         self.recorder().faults.push(AppliedFault { block, at_us, description: description.to_string() });
     }
 
-    pub fn record_crash(&self, node: NodeId) {
+    /// `node` crashed: what was on its way to it is lost, and so is what is sent to it until it
+    /// restarts.
+    pub fn crash(&self, node: NodeId) {
         self.cuts.lock().expect("no poisoned lock").crashed[node as usize] = true;
+        self.mailbox(node).clear();
         self.recorder().nodes[node as usize].crashes += 1;
     }
 
-    pub fn record_restart(&self, node: NodeId) {
+    /// `node`'s subnet was dissolved and the node stops for good: as after a crash, what was on
+    /// its way to it and what is sent to it later are lost, but it is not counted a crash.
+    pub fn stop(&self, node: NodeId) {
+        self.cuts.lock().expect("no poisoned lock").crashed[node as usize] = true;
+        self.mailbox(node).clear();
+    }
+
+    /// `node` starts again, with an empty mailbox (a restart of a running node is a crash first).
+    pub fn restart(&self, node: NodeId) {
         self.cuts.lock().expect("no poisoned lock").crashed[node as usize] = false;
+        self.mailbox(node).clear();
     }
 
     /// What an actor observed; a block also wakes the supervisor.
@@ -445,6 +501,8 @@ impl Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::types::NonNegative;
+    use tensorsim_actors::protocol::Message;
 
     const SCENARIO: &str = "
 version: 1
@@ -463,12 +521,14 @@ subnets:
         let plan = Plan::parse(SCENARIO, None).expect("a valid scenario");
         let record = madsim::runtime::Runtime::new().block_on(async move {
             let world = World::new(&plan, vec![None, Some(0), Some(0)]);
-            world.record_send(1, 2, false);
-            world.record_send(1, 2, true);
-            world.record_delivery();
-            world.record_drop();
-            world.record_drop();
-            world.record_crash(2);
+            let message = || Outgoing { to: 1, after_us: 0, message: Message::SyncRequest { netuid: 1, weights: false } };
+            // A full mailbox refuses the last two of MAILBOX_MAX + 2 (node 1 never empties it).
+            world.send(2, (0..MAILBOX_MAX + 2).map(|_| message()));
+            let lossy = Link { latency: LatencySpec::Fixed { ms: NonNegative(5.0) }, loss: 1.0 };
+            world.links.lock().expect("no poisoned lock").insert((2, 1), lossy);
+            world.send(2, std::iter::once(message()));
+            world.record_deliveries(1);
+            world.crash(2);
             world.observe(1, Observation::QueryAnswered { latency_us: 5_000 });
             // A validator (node 1) counts a miner's duplicates and malformed answers against it.
             world.observe(1, Observation::AnswerDuplicate { miner: HotkeyId(2) });
@@ -478,7 +538,8 @@ subnets:
             world.take_record(hotkeys, vec![HotkeyId(0)], vec![None; 3], WallSeconds::default())
         });
         let lost = LostMessages { link: 1, ..LostMessages::default() };
-        assert_eq!(record.messages, MessageCounts { sent: 2, lost, delivered: 1, dropped: 2 });
+        let sent = MAILBOX_MAX as u64 + 3;
+        assert_eq!(record.messages, MessageCounts { sent, lost, delivered: 1, dropped: 2 });
         assert_eq!((record.nodes[2].stats.crashes, record.nodes[2].hotkey), (1, Some(HotkeyId(2))));
         assert_eq!((record.nodes[1].stats.queries_answered, record.latency_us[0].len()), (1, 1));
         let miner = &record.nodes[2].stats;
@@ -488,7 +549,6 @@ subnets:
 
     #[test]
     fn a_log_normal_latency_is_the_same_microseconds_on_every_platform() {
-        use crate::scenario::types::NonNegative;
         let latency = LatencySpec::LogNormal { median_ms: NonNegative(40.0), sigma: NonNegative(0.5) };
         let link = Link { latency, loss: 0.0 };
         let mut rng = stream(1, "link/pinned");
