@@ -12,6 +12,7 @@ use tensorsim_actors::ml::scoring;
 use tensorsim_actors::ml::task::{ModelSpec, QueryRows, TaskData};
 use tensorsim_actors::protocol::{Payload, Probabilities};
 use tensorsim_actors::rng::stream;
+use tensorsim_actors::validator::answer_store::AnswerStore;
 use tensorsim_actors::validator::duplicates::{Answer, DuplicateRule, Duplicates};
 use tensorsim_chain::accounts::HotkeyId;
 
@@ -50,7 +51,7 @@ fn validator(c: &mut Criterion) {
     let round: Vec<Answer> = (0..16)
         .map(|m| Answer { uid: m as u16, hotkey: HotkeyId(m as u32), registered_at: 0, rows: &answers[m] })
         .collect();
-    let mut duplicates = Duplicates::new(DuplicateRule::History);
+    let mut duplicates = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
     duplicates.copies(&query.positions, &round);
     c.bench_function("history rule, a round of 16 answers to claimed rows", |b| {
         b.iter(|| black_box(duplicates.copies(black_box(&query.positions), black_box(&round))))
