@@ -1,12 +1,13 @@
 //! What a query costs the actors, apart from the network: a miner's answer to 16 rows (from its
 //! memory, and its whole book at the first query), candle's forward pass of 16 rows, and a
-//! validator's duplicate rule over a round of 16 answers once every row is claimed. Run:
+//! validator's duplicate rule over a round of 16 answers once every row is claimed and while none
+//! is. Run:
 //! `cargo bench -p tensorsim-actors` (`just bench` runs it before the network table).
 
 use std::hint::black_box;
 use std::sync::Arc;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use tensorsim_actors::miner::AnsweringModel;
 use tensorsim_actors::ml::scoring;
 use tensorsim_actors::ml::task::{ModelSpec, QueryRows, TaskData};
@@ -55,6 +56,18 @@ fn validator(c: &mut Criterion) {
     duplicates.copies(&query.positions, &round);
     c.bench_function("history rule, a round of 16 answers to claimed rows", |b| {
         b.iter(|| black_box(duplicates.copies(black_box(&query.positions), black_box(&round))))
+    });
+    // The rows unclaimed, their answers already in the subnet's store (another validator's).
+    let store = AnswerStore::shared(10);
+    c.bench_function("history rule, a round of 16 answers to unclaimed rows", |b| {
+        b.iter_batched(
+            || Duplicates::new(DuplicateRule::History, store.clone()),
+            |mut fresh| {
+                let copies = fresh.copies(black_box(&query.positions), black_box(&round));
+                (fresh, copies)
+            },
+            BatchSize::SmallInput,
+        )
     });
     c.bench_function("scoring a round of 16 answers", |b| {
         b.iter(|| {
