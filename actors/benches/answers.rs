@@ -1,17 +1,19 @@
 //! What a query costs the actors, apart from the network: a miner's answer to 16 rows (from its
 //! memory, and its whole book at the first query), candle's forward pass of 16 rows, and a
-//! validator's duplicate rule over a round of 16 answers once every row is claimed. Run:
+//! validator's duplicate rule over a round of 16 answers once every row is claimed and while none
+//! is. Run:
 //! `cargo bench -p tensorsim-actors` (`just bench` runs it before the network table).
 
 use std::hint::black_box;
 use std::sync::Arc;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use tensorsim_actors::miner::AnsweringModel;
 use tensorsim_actors::ml::scoring;
 use tensorsim_actors::ml::task::{ModelSpec, QueryRows, TaskData};
 use tensorsim_actors::protocol::{Payload, Probabilities};
 use tensorsim_actors::rng::stream;
+use tensorsim_actors::validator::answer_store::AnswerStore;
 use tensorsim_actors::validator::duplicates::{Answer, DuplicateRule, Duplicates};
 use tensorsim_chain::accounts::HotkeyId;
 
@@ -50,10 +52,22 @@ fn validator(c: &mut Criterion) {
     let round: Vec<Answer> = (0..16)
         .map(|m| Answer { uid: m as u16, hotkey: HotkeyId(m as u32), registered_at: 0, rows: &answers[m] })
         .collect();
-    let mut duplicates = Duplicates::new(DuplicateRule::History);
+    let mut duplicates = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
     duplicates.copies(&query.positions, &round);
     c.bench_function("history rule, a round of 16 answers to claimed rows", |b| {
         b.iter(|| black_box(duplicates.copies(black_box(&query.positions), black_box(&round))))
+    });
+    // The rows unclaimed, their answers already in the subnet's store (another validator's).
+    let store = AnswerStore::shared(10);
+    c.bench_function("history rule, a round of 16 answers to unclaimed rows", |b| {
+        b.iter_batched(
+            || Duplicates::new(DuplicateRule::History, store.clone()),
+            |mut fresh| {
+                let copies = fresh.copies(black_box(&query.positions), black_box(&round));
+                (fresh, copies)
+            },
+            BatchSize::SmallInput,
+        )
     });
     c.bench_function("scoring a round of 16 answers", |b| {
         b.iter(|| {

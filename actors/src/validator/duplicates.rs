@@ -7,8 +7,15 @@
 //! whose answers match on nearly every such row they share are one model; only one of them earns:
 //! the one whose matching answer reached this validator first, the miner that served the model
 //! before the other did.
+//!
+//! The memory's answers are most of a validator's memory, and a subnet's validators receive the
+//! same ones: they share one store of distinct answers (`answer_store.rs`), handed to each at
+//! construction, and a claim holds an index into it. A storage detail that changes no decision:
+//! answers are compared by the values an index stands for, never by indices, and an answer the
+//! full store refuses is kept by the memory itself.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -16,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::fingerprint;
 use crate::ml::task::VALIDATION_POOL_ROWS;
 use crate::protocol::Probabilities;
+use crate::validator::answer_store::{ANSWERS_MAX, AnswerStore, SharedAnswers};
 use tensorsim_chain::accounts::HotkeyId;
 
 /// The duplicate rule of a subnet's validators, so that designs can be compared.
@@ -64,8 +72,9 @@ pub struct Duplicates {
 }
 
 impl Duplicates {
-    pub fn new(rule: DuplicateRule) -> Self {
-        Self { rule, memory: AnswerMemory::default() }
+    /// `answers` is the subnet's store, shared by its validators (`answer_store.rs`).
+    pub fn new(rule: DuplicateRule, answers: SharedAnswers) -> Self {
+        Self { rule, memory: AnswerMemory::new(answers) }
     }
 
     /// The UIDs of a round's `answers` (in arrival order, to the rows at `positions` of the
@@ -97,7 +106,9 @@ impl Duplicates {
 
     /// The memory `encode` wrote at the start of `disk`; a fresh one when `disk` is not that.
     pub fn restore(&mut self, disk: &[u8]) {
-        self.memory = AnswerMemory::decode(&mut Reader(disk)).unwrap_or_default();
+        let store = self.memory.store.clone();
+        self.memory =
+            AnswerMemory::decode(&mut Reader(disk), store.clone()).unwrap_or_else(|| AnswerMemory::new(store));
     }
 }
 
@@ -134,62 +145,47 @@ fn copies_within_round(answers: &[Answer]) -> BTreeSet<u16> {
     answers.iter().filter(|a| first[&fingerprint(a.rows)].1 != a.uid).map(|a| a.uid).collect()
 }
 
-/// The miners' first informative answers to one row, in arrival order, each with the sequence
-/// number of the reply it came in; the answers in one buffer, `classes` each, since they are the
-/// bulk of a validator's memory. It grows by `CLAIMS_GROWTH` claims at a time, not by doubling:
-/// every row of a subnet's pool ends up with about as many claims as the subnet has miners, and
-/// doubling would leave a third of the largest structure of a run unused.
-#[derive(Default)]
-struct RowClaims {
-    hotkeys: Vec<HotkeyId>,
-    arrivals: Vec<u32>,
-    answers: Vec<u16>,
+/// A miner's first informative answer to a row: the miner, the sequence number of the reply it
+/// came in, and where its values are. 12 bytes: the bulk of a validator's memory is these.
+#[derive(Clone, Copy)]
+struct Claim {
+    hotkey: HotkeyId,
+    arrival: u32,
+    answer: AnswerAt,
 }
 
-/// Claims a row's buffers grow by.
+/// Where a claim's values are: below `SPILLED`, the subnet's store (`answer_store.rs`); from it
+/// on, the memory's own spill, for answers the full store did not take.
+#[derive(Clone, Copy)]
+struct AnswerAt(u32);
+
+/// The first `AnswerAt` of the spill: the store's indices are below it (`ANSWERS_MAX`).
+const SPILLED: u32 = 1 << 31;
+const _: () = assert!(ANSWERS_MAX <= SPILLED as usize, "store indices stay below the spill's");
+
+/// The claims of one row, in arrival order. They grow by `CLAIMS_GROWTH` at a time, not by
+/// doubling: every row of a subnet's pool ends up with about as many claims as the subnet has
+/// miners, and doubling would leave a third of the largest structure of a run unused.
+#[derive(Default)]
+struct RowClaims(Vec<Claim>);
+
+/// Claims a row's buffer grows by.
 const CLAIMS_GROWTH: usize = 16;
 
 impl RowClaims {
     fn len(&self) -> usize {
-        self.hotkeys.len()
+        self.0.len()
     }
 
-    /// Claim `index`'s answer, of `classes` values.
-    fn answer(&self, index: usize, classes: usize) -> &[u16] {
-        &self.answers[index * classes..(index + 1) * classes]
+    fn find(&self, hotkey: HotkeyId) -> Option<&Claim> {
+        self.0.iter().find(|claim| claim.hotkey == hotkey)
     }
 
-    /// Claim `index`: its miner, its arrival and its answer.
-    fn claim(&self, index: usize) -> (HotkeyId, u32, &[u16]) {
-        let classes = self.answers.len() / self.hotkeys.len();
-        (self.hotkeys[index], self.arrivals[index], self.answer(index, classes))
-    }
-
-    fn find(&self, hotkey: HotkeyId) -> Option<(u32, &[u16])> {
-        let index = self.hotkeys.iter().position(|&h| h == hotkey)?;
-        let (_, arrival, answer) = self.claim(index);
-        Some((arrival, answer))
-    }
-
-    fn push(&mut self, hotkey: HotkeyId, arrival: u32, answer: &[u16]) {
-        debug_assert!(self.hotkeys.is_empty() || self.answers.len() / self.hotkeys.len() == answer.len());
-        if self.hotkeys.len() == self.hotkeys.capacity() {
-            self.hotkeys.reserve_exact(CLAIMS_GROWTH);
-            self.arrivals.reserve_exact(CLAIMS_GROWTH);
-            self.answers.reserve_exact(CLAIMS_GROWTH * answer.len());
+    fn push(&mut self, claim: Claim) {
+        if self.0.len() == self.0.capacity() {
+            self.0.reserve_exact(CLAIMS_GROWTH);
         }
-        self.hotkeys.push(hotkey);
-        self.arrivals.push(arrival);
-        self.answers.extend_from_slice(answer);
-    }
-
-    fn retain(&mut self, live: impl Fn(HotkeyId) -> bool) {
-        let mut kept = Self::default();
-        for index in (0..self.len()).filter(|&index| live(self.hotkeys[index])) {
-            let (hotkey, arrival, answer) = self.claim(index);
-            kept.push(hotkey, arrival, answer);
-        }
-        *self = kept;
+        self.0.push(claim);
     }
 }
 
@@ -265,11 +261,15 @@ impl PairEvidence {
     }
 }
 
-#[derive(Default)]
 struct AnswerMemory {
     /// By the row's position in the validator's pool (128 rows), the first informative answer
     /// of each miner.
     claims: Vec<RowClaims>,
+    /// The subnet's answers, which claims point into.
+    store: SharedAnswers,
+    /// The answers the store had no room for, the store's width each: claim `SPILLED + i`'s is
+    /// the `i`th. At most a value per claim, since `retain` compacts it.
+    spill: Vec<u16>,
     /// By miner, the rows it has a claim in (bit `p` for position `p`): whether a miner answered
     /// a row before is one bit, not a search of the row's claims.
     claimed: BTreeMap<HotkeyId, u128>,
@@ -299,6 +299,44 @@ fn same(a: &[u16], b: &[u16]) -> bool {
 }
 
 impl AnswerMemory {
+    fn new(store: SharedAnswers) -> Self {
+        Self {
+            claims: Vec::new(),
+            store,
+            spill: Vec::new(),
+            claimed: BTreeMap::new(),
+            by_uid: ClaimedByUid::default(),
+            pairs: BTreeMap::new(),
+            partners: BTreeMap::new(),
+            copies: BTreeSet::new(),
+            miners: BTreeSet::new(),
+            recorded: 0,
+        }
+    }
+
+    /// A claim's answer: from the store (locked by the caller) or the spill.
+    fn answer<'a>(&'a self, store: &'a AnswerStore, at: AnswerAt) -> &'a [u16] {
+        match at.0.checked_sub(SPILLED) {
+            None => store.get(at.0),
+            Some(spilled) => {
+                let start = spilled as usize * store.width();
+                &self.spill[start..start + store.width()]
+            }
+        }
+    }
+
+    /// Where `values` go: the store, or the spill when the store is full.
+    fn keep(&mut self, store: &mut AnswerStore, values: &[u16]) -> AnswerAt {
+        store.intern(values).map_or_else(
+            || {
+                let at = SPILLED + (self.spill.len() / store.width()) as u32;
+                self.spill.extend_from_slice(values);
+                AnswerAt(at)
+            },
+            AnswerAt,
+        )
+    }
+
     /// Records the informative answers of `hotkey` (as `uid`) to the rows at `positions` and
     /// updates the evidence of every pair that shares one of them. A miner's second answer to a
     /// row is not recorded: each shared row counts once.
@@ -315,6 +353,9 @@ impl AnswerMemory {
             // Every row claimed before: what a validator's rounds nearly always are.
             return;
         }
+        let store = Arc::clone(&self.store);
+        let mut store = store.lock().expect("no poisoned lock");
+        assert_eq!(answer.width(), store.width(), "a well-formed answer has the task's classes");
         let mut touched = Vec::new();
         // The miners it is paired with, ascending (kept current as pairs start below).
         let mut partners: Vec<HotkeyId> =
@@ -332,22 +373,19 @@ impl AnswerMemory {
             // Two honest models, which match nowhere, cost no memory: a pair is tracked from its
             // first matched row, with every row the two shared before counted then. So only the
             // earlier claims that match, or whose miner is a partner, count; in claim order.
-            let claims = &self.claims[position];
-            let counted: Vec<(usize, bool)> = (0..claims.len())
-                .filter_map(|index| {
-                    let matched = same(values, claims.answer(index, values.len()));
-                    (matched || partners.binary_search(&claims.hotkeys[index]).is_ok()).then_some((index, matched))
+            let counted: Vec<(Claim, bool)> = (self.claims[position].0.iter())
+                .filter_map(|&claim| {
+                    let matched = same(values, self.answer(&store, claim.answer));
+                    (matched || partners.binary_search(&claim.hotkey).is_ok()).then_some((claim, matched))
                 })
                 .collect();
-            for (index, matched) in counted {
-                let claims = &self.claims[position];
-                let (earlier, earlier_arrival) = (claims.hotkeys[index], claims.arrivals[index]);
+            for (Claim { hotkey: earlier, arrival: earlier_arrival, .. }, matched) in counted {
                 let key = (earlier.min(hotkey), earlier.max(hotkey));
                 if !self.pairs.contains_key(&key) {
                     if self.pairs.len() >= PAIRS_MAX {
                         continue;
                     }
-                    let evidence = self.shared_so_far(key);
+                    let evidence = self.shared_so_far(&store, key);
                     self.pairs.insert(key, evidence);
                     self.partners.entry(key.0).or_default().insert(key.1);
                     self.partners.entry(key.1).or_default().insert(key.0);
@@ -358,13 +396,15 @@ impl AnswerMemory {
                 evidence.add_row(usize::from(earlier != key.0), earlier_arrival, arrival, matched);
                 touched.push(key);
             }
-            self.claims[position].push(hotkey, arrival, values);
+            let at = self.keep(&mut store, values);
+            self.claims[position].push(Claim { hotkey, arrival, answer: at });
             // Stored at once: a pair first tracked at a later row counts this one as shared.
             mask |= 1 << position;
             self.claimed.insert(hotkey, mask);
             self.by_uid.set(hotkey, uid, mask);
             self.miners.insert(hotkey);
         }
+        drop(store);
         touched.sort_unstable();
         touched.dedup();
         for key in touched {
@@ -373,15 +413,16 @@ impl AnswerMemory {
     }
 
     /// The evidence of the rows both miners of `key` claimed before (at most the pool's rows).
-    fn shared_so_far(&self, (low, high): (HotkeyId, HotkeyId)) -> PairEvidence {
+    fn shared_so_far(&self, store: &AnswerStore, (low, high): (HotkeyId, HotkeyId)) -> PairEvidence {
         let mask = |hotkey| self.claimed.get(&hotkey).copied().unwrap_or(0);
         let both = mask(low) & mask(high);
         let mut evidence = PairEvidence::default();
         for position in (0..self.claims.len()).filter(|&position| both & 1 << position != 0) {
             let claims = &self.claims[position];
-            let (low_at, low_answer) = claims.find(low).expect("its bit says it claimed the row");
-            let (high_at, high_answer) = claims.find(high).expect("its bit says it claimed the row");
-            evidence.add_row(0, low_at, high_at, same(low_answer, high_answer));
+            let low = claims.find(low).expect("its bit says it claimed the row");
+            let high = claims.find(high).expect("its bit says it claimed the row");
+            let matched = same(self.answer(store, low.answer), self.answer(store, high.answer));
+            evidence.add_row(0, low.arrival, high.arrival, matched);
         }
         evidence
     }
@@ -418,8 +459,8 @@ impl AnswerMemory {
         u32s(disk, &[self.recorded]);
     }
 
-    fn decode(disk: &mut Reader) -> Option<Self> {
-        let mut memory = Self::default();
+    fn decode(disk: &mut Reader, store: SharedAnswers) -> Option<Self> {
+        let mut memory = Self::new(store);
         for _ in 0..disk.count(24)? {
             let key = (HotkeyId(disk.u32()?), HotkeyId(disk.u32()?));
             let (shared, matched, earliest) = (disk.u32()?, disk.u32()?, [disk.u32()?, disk.u32()?]);
@@ -443,9 +484,7 @@ impl AnswerMemory {
         if self.miners.iter().all(live) {
             return;
         }
-        for claims in &mut self.claims {
-            claims.retain(|hotkey| live(&hotkey));
-        }
+        self.retain_claims(|hotkey| live(&hotkey));
         self.claimed.retain(|hotkey, _| live(hotkey));
         self.by_uid = ClaimedByUid::default();
         self.pairs.retain(|(a, b), _| live(a) && live(b));
@@ -454,11 +493,35 @@ impl AnswerMemory {
         self.copies.retain(|(a, b)| live(a) && live(b));
         self.miners.retain(live);
     }
+
+    /// Drops the claims of miners not `live`, each row's buffer rebuilt to its claims and the
+    /// spill to the answers still claimed.
+    fn retain_claims(&mut self, live: impl Fn(HotkeyId) -> bool) {
+        let width = self.store.lock().expect("no poisoned lock").width();
+        let spill = std::mem::take(&mut self.spill);
+        for claims in &mut self.claims {
+            let mut kept = RowClaims::default();
+            for &claim in claims.0.iter().filter(|claim| live(claim.hotkey)) {
+                let answer = match claim.answer.0.checked_sub(SPILLED) {
+                    None => claim.answer,
+                    Some(spilled) => {
+                        let start = spilled as usize * width;
+                        let at = SPILLED + (self.spill.len() / width) as u32;
+                        self.spill.extend_from_slice(&spill[start..start + width]);
+                        AnswerAt(at)
+                    }
+                };
+                kept.push(Claim { answer, ..claim });
+            }
+            *claims = kept;
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
 
     /// A spread answer over 10 classes: informative, and distinct per `seed`.
     fn spread(seed: u16) -> Vec<u16> {
@@ -496,14 +559,14 @@ mod tests {
         // The `round` rule sees them only together; here each round has one of them, then both
         // answer the rows the other answered before.
         let model = |id: usize| spread(id as u16 % 40);
-        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        let mut duplicates = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
         let ids: Vec<usize> = (0..12).collect();
         let rows = Probabilities::from_rows(&ids.iter().map(|&id| model(id)).collect::<Vec<_>>());
         assert!(duplicates.copies(&ids, &[answer(1, &rows)]).is_empty(), "alone, nothing to compare");
         let copies = duplicates.copies(&ids, &[answer(2, &rows)]);
         assert_eq!(copies, BTreeSet::from([2]), "12 shared rows, all matched, all first answered by 1");
         assert!(duplicates.copies(&ids, &[answer(1, &rows)]).is_empty(), "the original keeps earning");
-        let mut round = Duplicates::new(DuplicateRule::Round);
+        let mut round = Duplicates::new(DuplicateRule::Round, AnswerStore::shared(10));
         assert!(round.copies(&ids, &[answer(1, &rows)]).is_empty());
         assert!(round.copies(&ids, &[answer(2, &rows)]).is_empty(), "the round rule misses it");
     }
@@ -512,10 +575,10 @@ mod tests {
     fn a_copy_that_changes_each_value_within_the_tolerance_is_still_a_copy() {
         let model = |id: usize| spread(id as u16 % 40);
         let nudged = |id: usize| model(id).iter().map(|&p| p + TOLERANCE).collect();
-        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        let mut duplicates = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
         assert_eq!(run(&mut duplicates, 3, &[(1, &model), (2, &nudged)]), BTreeSet::from([2]));
         let beyond = |id: usize| model(id).iter().map(|&p| p + TOLERANCE + 1).collect();
-        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        let mut duplicates = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
         assert!(run(&mut duplicates, 3, &[(1, &model), (3, &beyond)]).is_empty(), "a change beyond it is not");
         assert!(duplicates.memory.pairs.is_empty(), "pairs that never matched are not tracked");
     }
@@ -528,7 +591,7 @@ mod tests {
             row[id as usize % 10] = 65_535;
             row
         };
-        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        let mut duplicates = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
         assert!(run(&mut duplicates, 10, &[(1, &certain), (2, &certain)]).is_empty());
     }
 
@@ -537,7 +600,7 @@ mod tests {
         // They differ on every fourth row: 75 % matched, under the 90 % bar.
         let a = |id: usize| spread(id as u16 % 10);
         let b = |id: usize| if id.is_multiple_of(4) { spread(id as u16 % 10 + 20) } else { spread(id as u16 % 10) };
-        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        let mut duplicates = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
         assert!(run(&mut duplicates, 10, &[(1, &a), (2, &b)]).is_empty());
     }
 
@@ -548,7 +611,7 @@ mod tests {
         let model = |id: usize| spread(id as u16 % 40);
         let rows = |ids: &[usize]| Probabilities::from_rows(&ids.iter().map(|&id| model(id)).collect::<Vec<_>>());
         let (early, late): (Vec<usize>, Vec<usize>) = ((0..4).collect(), (4..24).collect());
-        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        let mut duplicates = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
         duplicates.copies(&early, &[answer(1, &rows(&early))]);
         duplicates.copies(&late, &[answer(9, &rows(&late))]);
         // As the evidence stands, the copy came first: until it answers a row the target answered
@@ -564,22 +627,22 @@ mod tests {
     #[test]
     fn a_copy_of_a_miner_that_left_earns_again_and_no_rule_flags_distinct_answers() {
         let model = |id: usize| spread(id as u16 % 40);
-        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        let mut duplicates = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
         assert_eq!(run(&mut duplicates, 4, &[(1, &model), (2, &model)]), BTreeSet::from([2]));
         duplicates.retain(&BTreeSet::from([HotkeyId(102)]));
         assert!(run(&mut duplicates, 1, &[(2, &model)]).is_empty());
-        let mut none = Duplicates::new(DuplicateRule::None);
+        let mut none = Duplicates::new(DuplicateRule::None, AnswerStore::shared(10));
         assert!(run(&mut none, 4, &[(1, &model), (2, &model)]).is_empty(), "none flags nothing");
     }
 
     #[test]
     fn a_restored_memory_keeps_who_answered_first_and_a_torn_disk_gives_a_fresh_one() {
         let model = |id: usize| spread(id as u16 % 40);
-        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        let mut duplicates = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
         assert_eq!(run(&mut duplicates, 6, &[(1, &model), (2, &model)]), BTreeSet::from([2]));
         let mut disk = Vec::new();
         duplicates.encode(&mut disk);
-        let mut restored = Duplicates::new(DuplicateRule::History);
+        let mut restored = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
         restored.restore(&disk);
         assert!(restored.memory.claims.is_empty(), "the answers are not on disk, the evidence is");
         // 2 answers first after the crash (16 rows), 1 did before it (24): 1 stays the original.
@@ -587,7 +650,7 @@ mod tests {
         assert_eq!(run(&mut restored, 4, &[(2, &model), (1, &model)]), BTreeSet::from([2]));
         let mut again = Vec::new();
         restored.encode(&mut again);
-        let mut torn = Duplicates::new(DuplicateRule::History);
+        let mut torn = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
         torn.restore(&again[..again.len() - 1]);
         assert_eq!(run(&mut torn, 4, &[(2, &model), (1, &model)]), BTreeSet::from([1]), "forgotten");
     }
@@ -598,7 +661,7 @@ mod tests {
         // only (the pair is tracked from there), 8 of 8 would have made them one model.
         let a = |id: usize| spread(id as u16 % 10);
         let b = |id: usize| if id < 40 { spread(id as u16 % 10 + 20) } else { spread(id as u16 % 10) };
-        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        let mut duplicates = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
         assert!(run(&mut duplicates, 12, &[(1, &a), (2, &b)]).is_empty());
         let evidence = duplicates.memory.pairs[&(HotkeyId(101), HotkeyId(102))];
         assert_eq!((evidence.shared, evidence.matched), (48, 8));
@@ -616,14 +679,14 @@ mod tests {
             (pair(101, 101, 10, 10), "a miner paired with itself"),
             (pair(101, 102, 10, 11), "more matched than shared"),
         ] {
-            let mut duplicates = Duplicates::new(DuplicateRule::History);
+            let mut duplicates = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
             duplicates.restore(&disk);
             assert!(duplicates.memory.pairs.is_empty() && duplicates.memory.copies.is_empty(), "{why}");
         }
-        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        let mut duplicates = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
         duplicates.restore(&pair(101, 102, 10, 10));
         assert!(duplicates.memory.is_copy(HotkeyId(102)), "a well-formed disk restores its verdicts");
-        let mut huge = Duplicates::new(DuplicateRule::History);
+        let mut huge = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
         huge.restore(&pair(101, 102, u32::MAX, u32::MAX));
         assert!(huge.memory.is_copy(HotkeyId(102)), "counts near u32::MAX do not overflow the verdict");
     }
@@ -681,10 +744,10 @@ mod tests {
     }
 
     /// Random rounds of miners of few models (copies nudged within the tolerance, sometimes
-    /// beyond), some confident rows, miners leaving: the indexed memory's evidence is the
-    /// reference's, pair for pair, after every round.
-    #[test]
-    fn the_indexed_memory_keeps_the_evidence_the_plain_one_keeps() {
+    /// beyond), some confident rows, miners leaving, asked by each of `memories` in turn as a
+    /// subnet's validators ask: each memory's evidence is its reference's, pair for pair, after
+    /// every answer.
+    fn keep_the_references_evidence(memories: &mut [AnswerMemory]) {
         let mut rng = crate::rng::stream(7, "duplicates/reference");
         let mut draw = |n: u64| crate::rng::below(&mut rng, n);
         let models: Vec<Vec<Vec<u16>>> = (0..4)
@@ -700,39 +763,100 @@ mod tests {
                     .collect()
             })
             .collect();
-        let mut memory = AnswerMemory::default();
-        let mut reference = Reference::default();
+        let mut references: Vec<Reference> = memories.iter().map(|_| Reference::default()).collect();
         let mut miners: Vec<u32> = (0..12).collect();
         for round in 0..300 {
-            let ids: Vec<usize> = (0..6).map(|_| draw(40) as usize).collect::<BTreeSet<_>>().into_iter().collect();
-            for _ in 0..4 {
-                let miner = miners[draw(miners.len() as u64) as usize];
-                let nudge = [0, TOLERANCE, TOLERANCE + 1][(miner % 3) as usize];
-                let rows: Vec<Vec<u16>> = ids
-                    .iter()
-                    .map(|&id| {
-                        models[(miner % 4) as usize][id as usize]
-                            .iter()
-                            .map(|&p| p.saturating_add(nudge * u16::from(draw(4) == 0)))
-                            .collect()
-                    })
-                    .collect();
-                let answer = Probabilities::from_rows(&rows);
-                // Now and then under another UID: a round asked before its UID changed hands.
-                let uid = if draw(5) == 0 { draw(4) as u16 } else { (miner % 16) as u16 };
-                memory.record(HotkeyId(miner), uid, &ids, &answer);
-                reference.record(HotkeyId(miner), &ids, &answer);
-                assert_eq!(memory.pairs, reference.pairs, "round {round}");
+            for (memory, reference) in memories.iter_mut().zip(&mut references) {
+                let ids: Vec<usize> = (0..6).map(|_| draw(40) as usize).collect::<BTreeSet<_>>().into_iter().collect();
+                for _ in 0..4 {
+                    let miner = miners[draw(miners.len() as u64) as usize];
+                    let nudge = [0, TOLERANCE, TOLERANCE + 1][(miner % 3) as usize];
+                    let rows: Vec<Vec<u16>> = ids
+                        .iter()
+                        .map(|&id| {
+                            models[(miner % 4) as usize][id]
+                                .iter()
+                                .map(|&p| p.saturating_add(nudge * u16::from(draw(4) == 0)))
+                                .collect()
+                        })
+                        .collect();
+                    let answer = Probabilities::from_rows(&rows);
+                    // Now and then under another UID: a round asked before its UID changed hands.
+                    let uid = if draw(5) == 0 { draw(4) as u16 } else { (miner % 16) as u16 };
+                    memory.record(HotkeyId(miner), uid, &ids, &answer);
+                    reference.record(HotkeyId(miner), &ids, &answer);
+                    assert_eq!(memory.pairs, reference.pairs, "round {round}");
+                }
             }
             if round % 50 == 49 {
                 let gone = miners.remove(draw(miners.len() as u64) as usize);
                 miners.push(100 + round);
                 let registered: BTreeSet<HotkeyId> = miners.iter().map(|&m| HotkeyId(m)).collect();
-                memory.retain(&registered);
-                reference.retain(|h| h != HotkeyId(gone));
+                for (memory, reference) in memories.iter_mut().zip(&mut references) {
+                    memory.retain(&registered);
+                    reference.retain(|h| h != HotkeyId(gone));
+                }
             }
         }
-        assert!(memory.pairs.len() >= 6, "copies were paired: {}", memory.pairs.len());
+        for memory in memories {
+            assert!(memory.pairs.len() >= 6, "copies were paired: {}", memory.pairs.len());
+        }
+    }
+
+    /// Claims the memory holds, and the bytes of their buffers and its spill.
+    fn claims_and_bytes(memory: &AnswerMemory) -> (usize, usize) {
+        let claims = memory.claims.iter().map(RowClaims::len).sum();
+        let buffers: usize = memory.claims.iter().map(|row| row.0.capacity() * size_of::<Claim>()).sum();
+        (claims, buffers + memory.spill.capacity() * size_of::<u16>())
+    }
+
+    #[test]
+    fn the_indexed_memory_keeps_the_evidence_the_plain_one_keeps() {
+        keep_the_references_evidence(&mut [AnswerMemory::new(AnswerStore::shared(10))]);
+    }
+
+    #[test]
+    fn memories_that_share_a_store_keep_the_evidence_each_keeps_alone() {
+        // An index handed to the wrong memory, or two answers taken for one, would change a pair.
+        let store = AnswerStore::shared(10);
+        let mut memories: Vec<AnswerMemory> = (0..3).map(|_| AnswerMemory::new(store.clone())).collect();
+        keep_the_references_evidence(&mut memories);
+        let indices = |memory: &AnswerMemory| -> BTreeSet<u32> {
+            memory.claims.iter().flat_map(|row| row.0.iter().map(|claim| claim.answer.0)).collect()
+        };
+        let shared = indices(&memories[0]).intersection(&indices(&memories[1])).count();
+        assert!(shared >= 20, "the memories' claims point at the same answers: {shared}");
+        assert!(memories.iter().all(|m| m.spill.is_empty()), "a store with room takes every answer");
+    }
+
+    #[test]
+    fn memories_past_a_full_store_keep_their_answers_themselves_and_the_same_evidence() {
+        // Miners leave every 50 rounds: the spill is compacted with the claims, and later answers
+        // are compared with the spilled ones it kept.
+        let store = Arc::new(Mutex::new(AnswerStore::with_limit(10, 20)));
+        let mut memories: Vec<AnswerMemory> = (0..2).map(|_| AnswerMemory::new(store.clone())).collect();
+        keep_the_references_evidence(&mut memories);
+        assert_eq!(store.lock().expect("no poisoned lock").len(), 20, "full");
+        assert!(memories.iter().all(|m| !m.spill.is_empty()), "what the store refused, each memory kept");
+    }
+
+    #[test]
+    fn a_memory_of_192_miners_over_the_whole_pool_holds_12_bytes_a_claim() {
+        // A subnet of the 32 × 256 benchmark: 192 miners, each answering all 128 pool rows. The
+        // answers themselves (10 classes, 20 bytes) sat in every claim before the store: 28 bytes.
+        let store = AnswerStore::shared(10);
+        let mut memory = AnswerMemory::new(store.clone());
+        for miner in 0..192u16 {
+            for positions in (0..VALIDATION_POOL_ROWS).collect::<Vec<usize>>().chunks(16) {
+                let rows: Vec<Vec<u16>> = positions.iter().map(|&p| spread((miner + p as u16) % 250)).collect();
+                memory.record(HotkeyId(u32::from(miner)), miner, positions, &Probabilities::from_rows(&rows));
+            }
+        }
+        let (claims, bytes) = claims_and_bytes(&memory);
+        assert_eq!(claims, 192 * VALIDATION_POOL_ROWS, "every miner claimed every row");
+        assert_eq!(bytes, claims * 12, "a claim's miner, arrival and answer index, no spill");
+        assert!(memory.pairs.is_empty(), "distinct models");
+        assert_eq!(store.lock().expect("no poisoned lock").len(), 250, "each distinct answer once");
     }
 
     #[test]
@@ -741,7 +865,7 @@ mod tests {
         let mut answers = vec![answer(7, &rows), answer(4, &rows)];
         answers[0].registered_at = 1;
         answers[1].registered_at = 50;
-        let mut round = Duplicates::new(DuplicateRule::Round);
+        let mut round = Duplicates::new(DuplicateRule::Round, AnswerStore::shared(10));
         assert_eq!(round.copies(&[0], &answers), BTreeSet::from([4]));
     }
 }

@@ -7,6 +7,7 @@
 //! What is in memory (scores since the last save, pending rounds, the view) is lost in a crash;
 //! the scores saved at each weights submission are its disk.
 
+pub mod answer_store;
 pub mod duplicates;
 pub mod policies;
 mod rounds;
@@ -22,6 +23,7 @@ use crate::protocol::{
     Actor, ChainView, Extrinsic, Message, NodeId, Observation, Outbox, Payload, Query, Reply, TimeUs, US_PER_MS,
 };
 use crate::rng::{below, stream};
+use answer_store::SharedAnswers;
 use duplicates::{DuplicateRule, Duplicates};
 use rounds::Round;
 use tensorsim_chain::accounts::HotkeyId;
@@ -128,14 +130,21 @@ pub struct Validator {
 }
 
 impl Validator {
-    pub fn new(config: ValidatorConfig, task: Arc<TaskData>, policy: Box<dyn ValidatorPolicy>) -> Self {
+    /// `answers` is its subnet's answer store, shared by the subnet's validators: storage of the
+    /// duplicate rule's memory, which changes none of its decisions (`answer_store.rs`).
+    pub fn new(
+        config: ValidatorConfig,
+        task: Arc<TaskData>,
+        policy: Box<dyn ValidatorPolicy>,
+        answers: SharedAnswers,
+    ) -> Self {
         assert!(config.query_interval_us > 0 && config.block_time_us > 0, "intervals are positive");
         assert!((0.0..=1.0).contains(&config.score_alpha), "score_alpha {}", config.score_alpha);
         let sampling = stream(config.seed, &format!("validator/{}/sampling", config.name));
         let policy_rng = stream(config.seed, &format!("validator/{}/policy", config.name));
         let mut rows_rng = stream(config.seed, &format!("validator/{}/rows", config.name));
         let pool = task.validation_pool(&mut rows_rng);
-        let duplicates = Duplicates::new(config.duplicates);
+        let duplicates = Duplicates::new(config.duplicates, answers);
         Self {
             config,
             task,
@@ -533,6 +542,7 @@ mod tests {
             config,
             Arc::new(TaskData::digits(1)),
             policies::build(&policies::ValidatorPolicySpec::Honest, &|_| Vec::new()),
+            answer_store::AnswerStore::shared(10),
         );
         let saved = Validator::encode_scores(&[0.5, 0.25], &[Some(HotkeyId(10)), Some(HotkeyId(11))]);
         validator.restore(&saved);
@@ -545,7 +555,8 @@ mod tests {
     fn synced_validator() -> Validator {
         let config = config();
         let policy = policies::build(&policies::ValidatorPolicySpec::Honest, &|_| Vec::new());
-        let mut validator = Validator::new(config, Arc::new(TaskData::digits(1)), policy);
+        let answers = answer_store::AnswerStore::shared(10);
+        let mut validator = Validator::new(config, Arc::new(TaskData::digits(1)), policy, answers);
         let neurons = vec![NeuronView { axon: Some(5), ..neuron(10) }, NeuronView { axon: Some(6), ..neuron(11) }];
         validator.on_view(Arc::new(view(neurons)), 0);
         validator

@@ -108,6 +108,7 @@ mod tests {
 
     use super::*;
     use crate::protocol::Probabilities;
+    use crate::validator::answer_store::AnswerStore;
     use crate::validator::duplicates::DuplicateRule;
 
     /// A good answer to each of `labels`: 60 535 on the label, 555 on each other class.
@@ -131,7 +132,7 @@ mod tests {
         round.answer(9, Reply::Refused("nonce"));
         let neuron = |uid: u16| Some((if uid == 7 { 1 } else { 50 }, HotkeyId(u32::from(uid))));
         let mut out = Outbox::default();
-        let mut duplicates = Duplicates::new(DuplicateRule::Round);
+        let mut duplicates = Duplicates::new(DuplicateRule::Round, AnswerStore::shared(10));
         let rewards: BTreeMap<u16, f64> = round.rewards(&task, neuron, &mut duplicates, &mut out).into_iter().collect();
         assert!(rewards[&7] > 0.8, "the original, registered first: {}", rewards[&7]);
         assert_eq!(rewards[&4], 0.0, "the copy");
@@ -162,7 +163,7 @@ mod tests {
         round.answer(2, Reply::Probabilities(good));
         let neuron = |uid: u16| Some((u64::from(uid), HotkeyId(100 + u32::from(uid))));
         let mut out = Outbox::default();
-        let mut duplicates = Duplicates::new(DuplicateRule::History);
+        let mut duplicates = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
         let rewards: BTreeMap<u16, f64> = round.rewards(&task, neuron, &mut duplicates, &mut out).into_iter().collect();
         assert_eq!(rewards[&1], 0.0);
         assert!(rewards[&2] > 0.8, "{}", rewards[&2]);
@@ -182,7 +183,12 @@ mod tests {
         // UID 1 was pruned and taken by hotkey 999 while the round was out.
         let neuron = |uid: u16| Some((0, if uid == 1 { HotkeyId(999) } else { HotkeyId(102) }));
         let mut out = Outbox::default();
-        let rewards = round.rewards(&task, neuron, &mut Duplicates::new(DuplicateRule::History), &mut out);
+        let rewards = round.rewards(
+            &task,
+            neuron,
+            &mut Duplicates::new(DuplicateRule::History, AnswerStore::shared(10)),
+            &mut out,
+        );
         assert_eq!(rewards.iter().map(|&(uid, _)| uid).collect::<Vec<_>>(), [2], "nothing for the newcomer");
         assert_eq!(out.observations, [Observation::AnswerMalformed { miner: HotkeyId(101) }], "the asked miner's");
     }

@@ -22,6 +22,7 @@ use tensorsim_actors::miner::policies as miner_policies;
 use tensorsim_actors::miner::{Miner, MinerConfig};
 use tensorsim_actors::ml::task::{Model, TaskData};
 use tensorsim_actors::protocol::{Actor, NodeId, US_PER_MS};
+use tensorsim_actors::validator::answer_store::{AnswerStore, SharedAnswers};
 use tensorsim_actors::validator::policies as validator_policies;
 use tensorsim_actors::validator::{Validator, ValidatorConfig};
 use tensorsim_chain::accounts::{ColdkeyId, HotkeyId};
@@ -42,6 +43,9 @@ struct Factory {
     plan: Plan,
     genesis: Mutex<Option<ChainNode>>,
     tasks: Vec<Arc<TaskData>>,
+    /// By subnet, the answer store its validators share (a storage detail of their duplicate
+    /// rule's memory): it outlives a validator's restart, as the subnet's.
+    answers: Vec<SharedAnswers>,
     models: Vec<Option<Arc<Model>>>,
     keys: Vec<Option<(ColdkeyId, HotkeyId)>>,
 }
@@ -88,7 +92,8 @@ impl Factory {
                         .collect()
                 };
                 let policy = validator_policies::build(policy, &members);
-                Box::new(Validator::new(config, self.tasks[*subnet].clone(), policy))
+                let (task, answers) = (self.tasks[*subnet].clone(), self.answers[*subnet].clone());
+                Box::new(Validator::new(config, task, policy, answers))
             }
             Role::Miner { subnet, policy, register_at_block, leave_at_block, .. } => {
                 let (_, hotkey) = self.keys[id as usize].expect("miners have keys");
@@ -148,6 +153,7 @@ pub fn run(plan: &Plan, progress: &mut (dyn FnMut(&str, u64, u64) + Send)) -> Re
     let factory = Arc::new(Factory {
         plan: plan.clone(),
         genesis: Mutex::new(Some(chain_node)),
+        answers: tasks.iter().map(|task| AnswerStore::shared(task.classes())).collect(),
         tasks,
         models: models.iter().map(|m| m.as_ref().map(|m| m.model.clone())).collect(),
         keys: keys.clone(),

@@ -1,0 +1,153 @@
+//! The answers a subnet's validators remember (the `history` rule's memory, `duplicates.rs`),
+//! each distinct answer to a row stored once. A miner's answer to a row is a pure function of its
+//! model and the row, and a subnet's validators draw their pools from one hidden split: the same
+//! answer would otherwise sit in up to every validator's memory. A memory keeps an answer's index
+//! here instead of its values.
+//!
+//! A storage detail that changes no decision: a memory compares the values an index stands for,
+//! never the indices, and where an answer is stored (here, or the memory's own spill) is nobody's
+//! business but the memory's. Indices follow the order answers first arrive, which no decision
+//! reads. The store outlives a validator's crash (it is the subnet's, built with the network),
+//! and holds nothing a restarted validator did not have before: claims are not on disk.
+
+use std::sync::{Arc, Mutex};
+
+/// Distinct answers a store holds: about 3.8 times every answer of a subnet of 192 miners to the
+/// digits task's 359 hidden rows, 5 MiB of values at 10 classes (plus 2 MiB of index). At the
+/// limit a new answer is not stored here and a memory keeps it itself, as it did before the store
+/// existed: memories grow again, decisions are the same (the module's doc). Miners that answer
+/// with noise fill a store with answers no other validator shares; the limit bounds that waste.
+pub const ANSWERS_MAX: usize = 1 << 18;
+
+/// A slot of the index with no answer.
+const EMPTY: u32 = u32::MAX;
+/// The index's first size, in slots.
+const SLOTS_MIN: usize = 64;
+
+/// One store, handed to every validator of a subnet at construction.
+pub type SharedAnswers = Arc<Mutex<AnswerStore>>;
+
+/// Distinct answers of `width` values each, appended in one buffer, found by content through an
+/// open-addressing index (at most half full, linear probing).
+pub struct AnswerStore {
+    width: usize,
+    limit: usize,
+    values: Vec<u16>,
+    /// Answer indices by their content's hash; `EMPTY` where none.
+    slots: Vec<u32>,
+}
+
+impl AnswerStore {
+    /// A store of answers of `width` values (the task's classes), for one subnet's validators.
+    pub fn shared(width: usize) -> SharedAnswers {
+        Arc::new(Mutex::new(Self::with_limit(width, ANSWERS_MAX)))
+    }
+
+    pub(super) fn with_limit(width: usize, limit: usize) -> Self {
+        assert!(width > 0, "an answer has a value per class");
+        assert!(limit < EMPTY as usize, "indices fit below the empty slot");
+        Self { width, limit, values: Vec::new(), slots: Vec::new() }
+    }
+
+    /// Values per answer.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Answers stored.
+    pub fn len(&self) -> usize {
+        self.values.len() / self.width
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Answer `index`, as `intern` returned it.
+    pub fn get(&self, index: u32) -> &[u16] {
+        let start = index as usize * self.width;
+        &self.values[start..start + self.width]
+    }
+
+    /// The index of `answer`, stored now if it is new; `None` when it is new and the store is
+    /// full, or when it is not of the store's width.
+    pub fn intern(&mut self, answer: &[u16]) -> Option<u32> {
+        if answer.len() != self.width {
+            return None;
+        }
+        if !self.slots.is_empty()
+            && let (_, Some(index)) = self.slot(answer)
+        {
+            return Some(index);
+        }
+        if self.len() >= self.limit {
+            return None;
+        }
+        if (self.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let index = self.len() as u32;
+        let (slot, _) = self.slot(answer);
+        self.slots[slot] = index;
+        self.values.extend_from_slice(answer);
+        Some(index)
+    }
+
+    /// Where `answer` is in the index, or the empty slot it would take.
+    fn slot(&self, answer: &[u16]) -> (usize, Option<u32>) {
+        let mask = self.slots.len() - 1;
+        let mut slot = hash(answer) as usize & mask;
+        loop {
+            match self.slots[slot] {
+                EMPTY => return (slot, None),
+                index if self.get(index) == answer => return (slot, Some(index)),
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// Doubles the index and enters every answer again.
+    fn grow(&mut self) {
+        self.slots = vec![EMPTY; (self.slots.len() * 2).max(SLOTS_MIN)];
+        for index in 0..self.len() as u32 {
+            let (slot, _) = self.slot(self.get(index));
+            self.slots[slot] = index;
+        }
+    }
+}
+
+/// FNV-1a over the values, then SplitMix64's finaliser: the index masks the low bits.
+fn hash(answer: &[u16]) -> u64 {
+    let mut h = answer.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &v| (h ^ u64::from(v)).wrapping_mul(0x100_0000_01b3));
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_is_stored_once_and_found_again_by_its_values() {
+        let mut store = AnswerStore::with_limit(3, ANSWERS_MAX);
+        let answers: Vec<[u16; 3]> = (0..1_000).map(|i| [i, i / 7, 65_535 - i]).collect();
+        let indices: Vec<u32> = answers.iter().map(|a| store.intern(a).expect("room")).collect();
+        assert_eq!(indices, (0..1_000).collect::<Vec<u32>>(), "in order of first arrival");
+        for (answer, &index) in answers.iter().zip(&indices).rev() {
+            assert_eq!(store.intern(answer), Some(index), "the same values, the same index");
+            assert_eq!(store.get(index), answer);
+        }
+        assert_eq!(store.len(), 1_000, "no answer twice, after the index grew five times");
+        assert_eq!(store.intern(&[1, 2]), None, "an answer of another width is not stored");
+    }
+
+    #[test]
+    fn a_full_store_finds_what_it_holds_and_refuses_what_it_does_not() {
+        let mut store = AnswerStore::with_limit(2, 2);
+        assert_eq!((store.intern(&[1, 2]), store.intern(&[3, 4])), (Some(0), Some(1)));
+        assert_eq!(store.intern(&[5, 6]), None, "full: a new answer stays with its memory");
+        assert_eq!(store.intern(&[3, 4]), Some(1), "at the limit, a known answer is still shared");
+        assert_eq!(store.len(), 2);
+    }
+}
