@@ -10,31 +10,29 @@
 //! reads. The store outlives a validator's crash (it is the subnet's, built with the network),
 //! and holds nothing a restarted validator did not have before: claims are not on disk.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
+use hashbrown::HashTable;
+
 /// Distinct answers a store holds: about 3.8 times every answer of a subnet of 192 miners to the
-/// digits task's 359 hidden rows, 5 MiB of values at 10 classes (plus 2 MiB of index). At the
+/// digits task's 359 hidden rows, 5 MiB of values at 10 classes (and about 1.5 MiB of table). At the
 /// limit a new answer is not stored here and a memory keeps it itself, as it did before the store
 /// existed: memories grow again, decisions are the same (the module's doc). Miners that answer
 /// with noise fill a store with answers no other validator shares; the limit bounds that waste.
 pub const ANSWERS_MAX: usize = 1 << 18;
 
-/// A slot of the index with no answer.
-const EMPTY: u32 = u32::MAX;
-/// The index's first size, in slots.
-const SLOTS_MIN: usize = 64;
-
 /// One store, handed to every validator of a subnet at construction.
 pub type SharedAnswers = Arc<Mutex<AnswerStore>>;
 
-/// Distinct answers of `width` values each, appended in one buffer, found by content through an
-/// open-addressing index (at most half full, linear probing).
+/// Distinct answers of `width` values each, appended in one buffer, found by content through a
+/// hash table of their indices (the values are not held twice).
 pub struct AnswerStore {
     width: usize,
     limit: usize,
     values: Vec<u16>,
-    /// Answer indices by their content's hash; `EMPTY` where none.
-    slots: Vec<u32>,
+    /// Answer indices, hashed by the values they stand for.
+    index: HashTable<u32>,
 }
 
 impl AnswerStore {
@@ -45,8 +43,8 @@ impl AnswerStore {
 
     pub(super) fn with_limit(width: usize, limit: usize) -> Self {
         assert!(width > 0, "an answer has a value per class");
-        assert!(limit < EMPTY as usize, "indices fit below the empty slot");
-        Self { width, limit, values: Vec::new(), slots: Vec::new() }
+        assert!(limit <= u32::MAX as usize, "indices are u32");
+        Self { width, limit, values: Vec::new(), index: HashTable::new() }
     }
 
     /// Values per answer.
@@ -75,53 +73,30 @@ impl AnswerStore {
         if answer.len() != self.width {
             return None;
         }
-        if !self.slots.is_empty()
-            && let (_, Some(index)) = self.slot(answer)
-        {
+        let (values, width) = (&self.values, self.width);
+        let stored = |index: u32| &values[index as usize * width..(index as usize + 1) * width];
+        if let Some(&index) = self.index.find(hash(answer), |&index| stored(index) == answer) {
             return Some(index);
         }
         if self.len() >= self.limit {
             return None;
         }
-        if (self.len() + 1) * 2 > self.slots.len() {
-            self.grow();
-        }
         let index = self.len() as u32;
-        let (slot, _) = self.slot(answer);
-        self.slots[slot] = index;
+        let (values, width) = (&self.values, self.width);
+        self.index.insert_unique(hash(answer), index, |&index| {
+            hash(&values[index as usize * width..(index as usize + 1) * width])
+        });
         self.values.extend_from_slice(answer);
         Some(index)
     }
-
-    /// Where `answer` is in the index, or the empty slot it would take.
-    fn slot(&self, answer: &[u16]) -> (usize, Option<u32>) {
-        let mask = self.slots.len() - 1;
-        let mut slot = hash(answer) as usize & mask;
-        loop {
-            match self.slots[slot] {
-                EMPTY => return (slot, None),
-                index if self.get(index) == answer => return (slot, Some(index)),
-                _ => slot = (slot + 1) & mask,
-            }
-        }
-    }
-
-    /// Doubles the index and enters every answer again.
-    fn grow(&mut self) {
-        self.slots = vec![EMPTY; (self.slots.len() * 2).max(SLOTS_MIN)];
-        for index in 0..self.len() as u32 {
-            let (slot, _) = self.slot(self.get(index));
-            self.slots[slot] = index;
-        }
-    }
 }
 
-/// FNV-1a over the values, then SplitMix64's finaliser: the index masks the low bits.
+/// Where an answer sits in the table: std's SipHash with its fixed keys (the table's order never
+/// reaches a decision: indices follow arrival).
 fn hash(answer: &[u16]) -> u64 {
-    let mut h = answer.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &v| (h ^ u64::from(v)).wrapping_mul(0x100_0000_01b3));
-    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    h ^ (h >> 31)
+    let mut hasher = DefaultHasher::new();
+    answer.hash(&mut hasher);
+    hasher.finish()
 }
 
 #[cfg(test)]
@@ -138,7 +113,7 @@ mod tests {
             assert_eq!(store.intern(answer), Some(index), "the same values, the same index");
             assert_eq!(store.get(index), answer);
         }
-        assert_eq!(store.len(), 1_000, "no answer twice, after the index grew five times");
+        assert_eq!(store.len(), 1_000, "no answer twice, after the table grew");
         assert_eq!(store.intern(&[1, 2]), None, "an answer of another width is not stored");
     }
 
