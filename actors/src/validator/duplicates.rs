@@ -588,7 +588,7 @@ mod tests {
         // Both certain of the same class on every row: nothing informative is shared.
         let certain = |id: usize| {
             let mut row = vec![0u16; 10];
-            row[id as usize % 10] = 65_535;
+            row[id % 10] = 65_535;
             row
         };
         let mut duplicates = Duplicates::new(DuplicateRule::History, AnswerStore::shared(10));
