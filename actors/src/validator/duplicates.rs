@@ -289,6 +289,18 @@ struct AnswerMemory {
     recorded: u32,
 }
 
+/// Answer `index` of a spill of answers of `width` values.
+fn spilled(spill: &[u16], index: u32, width: usize) -> &[u16] {
+    &spill[index as usize * width..(index as usize + 1) * width]
+}
+
+/// Appends `values` to a spill; where they are.
+fn spill(spill: &mut Vec<u16>, values: &[u16]) -> AnswerAt {
+    let at = AnswerAt(SPILLED + (spill.len() / values.len()) as u32);
+    spill.extend_from_slice(values);
+    at
+}
+
 /// Whether an answer to a row can tell models apart.
 fn informative(answer: &[u16]) -> bool {
     answer.iter().all(|&p| p <= INFORMATIVE_MAX)
@@ -318,23 +330,13 @@ impl AnswerMemory {
     fn answer<'a>(&'a self, store: &'a AnswerStore, at: AnswerAt) -> &'a [u16] {
         match at.0.checked_sub(SPILLED) {
             None => store.get(at.0),
-            Some(spilled) => {
-                let start = spilled as usize * store.width();
-                &self.spill[start..start + store.width()]
-            }
+            Some(index) => spilled(&self.spill, index, store.width()),
         }
     }
 
     /// Where `values` go: the store, or the spill when the store is full.
     fn keep(&mut self, store: &mut AnswerStore, values: &[u16]) -> AnswerAt {
-        store.intern(values).map_or_else(
-            || {
-                let at = SPILLED + (self.spill.len() / store.width()) as u32;
-                self.spill.extend_from_slice(values);
-                AnswerAt(at)
-            },
-            AnswerAt,
-        )
+        store.intern(values).map_or_else(|| spill(&mut self.spill, values), AnswerAt)
     }
 
     /// Records the informative answers of `hotkey` (as `uid`) to the rows at `positions` and
@@ -498,18 +500,13 @@ impl AnswerMemory {
     /// spill to the answers still claimed.
     fn retain_claims(&mut self, live: impl Fn(HotkeyId) -> bool) {
         let width = self.store.lock().expect("no poisoned lock").width();
-        let spill = std::mem::take(&mut self.spill);
+        let before = std::mem::take(&mut self.spill);
         for claims in &mut self.claims {
             let mut kept = RowClaims::default();
             for &claim in claims.0.iter().filter(|claim| live(claim.hotkey)) {
                 let answer = match claim.answer.0.checked_sub(SPILLED) {
                     None => claim.answer,
-                    Some(spilled) => {
-                        let start = spilled as usize * width;
-                        let at = SPILLED + (self.spill.len() / width) as u32;
-                        self.spill.extend_from_slice(&spill[start..start + width]);
-                        AnswerAt(at)
-                    }
+                    Some(index) => spill(&mut self.spill, spilled(&before, index, width)),
                 };
                 kept.push(Claim { answer, ..claim });
             }
