@@ -7,9 +7,9 @@
 #
 #   scripts/bench.sh ./target/release/tensorsim [ROW ...]
 #
-# ROW is network_4x256, baseline or network_32x256; without one, the first two (some minutes:
-# `just bench`). The mainnet-sized network_32x256 takes much longer (`just bench-mainnet`).
-# Outputs go to reports/out/bench/.
+# ROW is baseline, network_4x256 or network_32x256; without one, the first two (some minutes:
+# `just bench-quick`). The mainnet-sized network_32x256 takes much longer (`just bench` runs all
+# three). Outputs go to reports/out/bench/.
 set -euo pipefail
 
 bin=${1:?usage: scripts/bench.sh TENSORSIM [network_4x256|baseline|network_32x256 ...]}
