@@ -16,10 +16,11 @@ use std::sync::{Arc, Mutex};
 use hashbrown::HashTable;
 
 /// Distinct answers a store holds: about 3.8 times every answer of a subnet of 192 miners to the
-/// digits task's 359 hidden rows, 5 MiB of values at 10 classes (and about 1.5 MiB of table). At the
-/// limit a new answer is not stored here and a memory keeps it itself, as it did before the store
-/// existed: memories grow again, decisions are the same (the module's doc). Miners that answer
-/// with noise fill a store with answers no other validator shares; the limit bounds that waste.
+/// digits task's 359 hidden rows, 5 MiB of values at 10 classes (and about 1.5 MiB of table). At
+/// the limit a new answer is not stored here and a memory keeps it itself, as it did before the
+/// store existed: memories grow again, decisions are the same (the module's doc). Miners that
+/// answer with noise fill a store with answers no other validator shares; the limit bounds that
+/// waste.
 pub const ANSWERS_MAX: usize = 1 << 18;
 
 /// One store, handed to every validator of a subnet at construction.
@@ -63,8 +64,7 @@ impl AnswerStore {
 
     /// Answer `index`, as `intern` returned it.
     pub fn get(&self, index: u32) -> &[u16] {
-        let start = index as usize * self.width;
-        &self.values[start..start + self.width]
+        stored(&self.values, self.width, index)
     }
 
     /// The index of `answer`, stored now if it is new; `None` when it is new and the store is
@@ -74,21 +74,23 @@ impl AnswerStore {
             return None;
         }
         let (values, width) = (&self.values, self.width);
-        let stored = |index: u32| &values[index as usize * width..(index as usize + 1) * width];
-        if let Some(&index) = self.index.find(hash(answer), |&index| stored(index) == answer) {
+        if let Some(&index) = self.index.find(hash(answer), |&index| stored(values, width, index) == answer) {
             return Some(index);
         }
         if self.len() >= self.limit {
             return None;
         }
         let index = self.len() as u32;
-        let (values, width) = (&self.values, self.width);
-        self.index.insert_unique(hash(answer), index, |&index| {
-            hash(&values[index as usize * width..(index as usize + 1) * width])
-        });
+        self.index.insert_unique(hash(answer), index, |&index| hash(stored(values, width, index)));
         self.values.extend_from_slice(answer);
         Some(index)
     }
+}
+
+/// Answer `index` of `values`, answers of `width` values each.
+fn stored(values: &[u16], width: usize, index: u32) -> &[u16] {
+    let start = index as usize * width;
+    &values[start..start + width]
 }
 
 /// Where an answer sits in the table: std's SipHash with its fixed keys (the table's order never
