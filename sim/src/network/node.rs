@@ -46,15 +46,15 @@ pub async fn run_node(world: Arc<World>, id: NodeId, mut actor: Box<dyn Actor>) 
 /// timer's, say) looks again.
 async fn wait(world: &World, id: NodeId, timer_us: Option<u64>) {
     std::future::poll_fn(|cx| {
-        let now = world.now_us();
+        let now = world.now();
         let mut mailbox = world.mailbox(id);
         let due = [timer_us, mailbox.next_due_us()].into_iter().flatten().min();
-        if due.is_some_and(|at| at <= now) {
+        if due.is_some_and(|at| at <= world.since_start_us(now)) {
             return Poll::Ready(());
         }
         mailbox.waiting(cx.waker());
         if let Some(at) = due {
-            world.wake_by(&mut mailbox, at);
+            world.wake_by(&mut mailbox, at, now);
         }
         Poll::Pending
     })

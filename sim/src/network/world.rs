@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
-
 use std::time::Duration;
 
 use hdrhistogram::Histogram;
@@ -300,14 +299,25 @@ impl World {
         }
     }
 
-    /// Virtual microseconds since the run started.
-    pub fn now_us(&self) -> u64 {
-        self.time.now_instant().duration_since(self.start).as_micros() as u64
+    /// Virtual time now: read once by a caller that needs it both as an instant and in µs.
+    pub fn now(&self) -> Instant {
+        self.time.now_instant()
     }
 
-    /// Makes sure the node of `mailbox`, if it waits, is woken by `at_us` (`Mailbox::wake_by`).
-    pub fn wake_by(&self, mailbox: &mut Mailbox, at_us: u64) {
-        mailbox.wake_by(self.start + Duration::from_micros(at_us), self.time.now_instant(), &self.time);
+    /// Virtual microseconds from the run's start to `instant`.
+    pub fn since_start_us(&self, instant: Instant) -> u64 {
+        instant.duration_since(self.start).as_micros() as u64
+    }
+
+    /// Virtual microseconds since the run started.
+    pub fn now_us(&self) -> u64 {
+        self.since_start_us(self.now())
+    }
+
+    /// Makes sure the node of `mailbox`, if it waits, is woken by `at_us` (`Mailbox::wake_by`);
+    /// it is `now`.
+    pub fn wake_by(&self, mailbox: &mut Mailbox, at_us: u64, now: Instant) {
+        mailbox.wake_by(self.start + Duration::from_micros(at_us), now, &self.time);
     }
 
     pub fn clock(&self, node: NodeId) -> Clock {
@@ -323,7 +333,8 @@ impl World {
     /// a cut of the fault plan (counted for its reason), else put in its receiver's mailbox
     /// until its latency has passed (or dropped, counted, when that mailbox is full).
     pub fn send(&self, from: NodeId, sends: impl Iterator<Item = Outgoing>) {
-        let now_us = self.now_us();
+        let now = self.now();
+        let now_us = self.since_start_us(now);
         let mut counts = MessageCounts::default();
         {
             let links = self.links.lock().expect("no poisoned lock");
@@ -342,7 +353,7 @@ impl World {
                 let deliver_at_us = now_us + after_us + delay;
                 let mut mailbox = self.mailbox(to);
                 match mailbox.push(Envelope { from, deliver_at_us, message }) {
-                    Ok(()) => self.wake_by(&mut mailbox, deliver_at_us),
+                    Ok(()) => self.wake_by(&mut mailbox, deliver_at_us, now),
                     Err(_) => counts.dropped += 1,
                 }
             }
@@ -371,8 +382,7 @@ impl World {
     /// `node` crashed: what was on its way to it is lost, and so is what is sent to it until it
     /// restarts.
     pub fn crash(&self, node: NodeId) {
-        self.cuts.lock().expect("no poisoned lock").crashed[node as usize] = true;
-        self.mailbox(node).clear();
+        self.stop(node);
         self.recorder().nodes[node as usize].crashes += 1;
     }
 
