@@ -531,7 +531,8 @@ subnets:
         let plan = Plan::parse(SCENARIO, None).expect("a valid scenario");
         let record = madsim::runtime::Runtime::new().block_on(async move {
             let world = World::new(&plan, vec![None, Some(0), Some(0)]);
-            let message = || Outgoing { to: 1, after_us: 0, message: Message::SyncRequest { netuid: 1, weights: false } };
+            let message =
+                || Outgoing { to: 1, after_us: 0, message: Message::SyncRequest { netuid: 1, weights: false } };
             // A full mailbox refuses the last two of MAILBOX_MAX + 2 (node 1 never empties it).
             world.send(2, (0..MAILBOX_MAX + 2).map(|_| message()));
             let lossy = Link { latency: LatencySpec::Fixed { ms: NonNegative(5.0) }, loss: 1.0 };
