@@ -87,8 +87,8 @@ impl AnswerStore {
     }
 }
 
-/// Answer `index` of `values`, answers of `width` values each.
-fn stored(values: &[u16], width: usize, index: u32) -> &[u16] {
+/// Answer `index` of `values`, answers of `width` values each (the store's, or a memory's spill).
+pub(super) fn stored(values: &[u16], width: usize, index: u32) -> &[u16] {
     let start = index as usize * width;
     &values[start..start + width]
 }

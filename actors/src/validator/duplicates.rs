@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::fingerprint;
 use crate::ml::task::VALIDATION_POOL_ROWS;
 use crate::protocol::Probabilities;
-use crate::validator::answer_store::{ANSWERS_MAX, AnswerStore, SharedAnswers};
+use crate::validator::answer_store::{ANSWERS_MAX, AnswerStore, SharedAnswers, stored};
 use tensorsim_chain::accounts::HotkeyId;
 
 /// The duplicate rule of a subnet's validators, so that designs can be compared.
@@ -289,11 +289,6 @@ struct AnswerMemory {
     recorded: u32,
 }
 
-/// Answer `index` of a spill of answers of `width` values.
-fn spilled(spill: &[u16], index: u32, width: usize) -> &[u16] {
-    &spill[index as usize * width..(index as usize + 1) * width]
-}
-
 /// Appends `values` to a spill; where they are.
 fn spill(spill: &mut Vec<u16>, values: &[u16]) -> AnswerAt {
     let at = AnswerAt(SPILLED + (spill.len() / values.len()) as u32);
@@ -330,7 +325,7 @@ impl AnswerMemory {
     fn answer<'a>(&'a self, store: &'a AnswerStore, at: AnswerAt) -> &'a [u16] {
         match at.0.checked_sub(SPILLED) {
             None => store.get(at.0),
-            Some(index) => spilled(&self.spill, index, store.width()),
+            Some(index) => stored(&self.spill, store.width(), index),
         }
     }
 
@@ -506,7 +501,7 @@ impl AnswerMemory {
             for &claim in claims.0.iter().filter(|claim| live(claim.hotkey)) {
                 let answer = match claim.answer.0.checked_sub(SPILLED) {
                     None => claim.answer,
-                    Some(index) => spill(&mut self.spill, spilled(&before, index, width)),
+                    Some(index) => spill(&mut self.spill, stored(&before, width, index)),
                 };
                 kept.push(Claim { answer, ..claim });
             }
