@@ -105,7 +105,8 @@ impl Mailbox {
 
     /// Makes sure the waiting node is woken by `at` (it is `now`): a madsim timer unless one
     /// already fires by then. madsim sleeps at least 1 ms, so a wake-up asked for sooner comes
-    /// 1 ms from now. A node not waiting is running or about to, and looks itself.
+    /// 1 ms from now. A node without a waker has not waited yet (it looks at its mailbox before it
+    /// first waits) or is down (`clear`): nothing to wake.
     pub fn wake_by(&mut self, at: Instant, now: Instant, time: &TimeHandle) {
         let Some(waker) = &self.waker else { return };
         self.alarms.retain(|&alarm| alarm > now);
